@@ -1,0 +1,540 @@
+"""Pure analysis functions: tidy plans (and themes) in, a new tidy DataFrame out.
+
+The column contract of every function is in ``CONTRACTS.md``. All functions are generic in
+the number of plan years (years come from the data, sorted ascending), zero-fill the
+categories of ``codes.py`` so every year has the same rows (charts and year comparisons
+need aligned rows), and accept categorical or plain ``str`` columns alike.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from gealc_analysis.codes import (
+    ACTIVITY_TYPES,
+    FUNDING_SOURCES,
+    IDB_INSTRUMENTS,
+    SEMESTERS,
+    THEME_RELATIONS,
+    TIMINGS,
+    VENUE_MODES,
+    split_funding,
+)
+
+# The timings after the semesters are, in codes.py order, "all year" and "not scheduled";
+# unpacking fails loudly at import if that vocabulary changes shape.
+_YEAR_ROUND, _TBD = TIMINGS[len(SEMESTERS) :]
+_EVENT_TIMINGS: tuple[str, ...] = (*SEMESTERS, _TBD)
+
+_IDB = "idb"
+_FUNDING_MEASURES: tuple[str, ...] = ("any_touch", "fractional", "sole_source")
+
+_NEW, _RETIRED = "new", "retired"
+# When one theme's rows of a year record different relations, the most structural wins.
+_RELATION_PRIORITY: tuple[str, ...] = ("merged", "split", "renamed", "continued")
+if not {_NEW, _RETIRED, *_RELATION_PRIORITY} <= set(THEME_RELATIONS):
+    raise ImportError("analysis.py relation names drifted from codes.THEME_RELATIONS")
+
+_AREA_PART = re.compile(r"^(\d*)([a-z]*)$")
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _area_sort_key(code: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural key for printed codes, so 3.9 < 3.9i < 3.9ii < 3.10 (text sort gets it wrong)."""
+    key: list[tuple[int, int, str]] = []
+    for part in str(code).split("."):
+        match = _AREA_PART.match(part)
+        if match is None:
+            key.append((-1, 0, part))
+            continue
+        digits, letters = match.groups()
+        key.append((int(digits) if digits else 0, _roman_value(letters), letters))
+    return tuple(key)
+
+
+def _roman_value(letters: str) -> int:
+    """Value of a lowercase roman suffix (i, ii, iv …); 0 for none or non-roman letters."""
+    if not letters or any(ch not in _ROMAN for ch in letters):
+        return 0
+    total = 0
+    for ch, nxt in zip(letters, [*letters[1:], ""], strict=True):
+        value = _ROMAN[ch]
+        total += -value if nxt and _ROMAN[nxt] > value else value
+    return total
+
+
+def _natural_rank(codes: pd.Series) -> pd.Series:
+    """Integer rank of each code in natural order, usable as a ``sort_values`` key."""
+    ordered = sorted(set(codes.astype(str)), key=_area_sort_key)
+    rank = {code: position for position, code in enumerate(ordered)}
+    return codes.astype(str).map(rank)
+
+
+def _vocabulary_rank(values: pd.Series, vocabulary: Sequence[str]) -> pd.Series:
+    """Position of each value in its vocabulary, so rows sort in the codebook's order."""
+    rank = {code: position for position, code in enumerate(vocabulary)}
+    return values.astype(str).map(rank)
+
+
+def _as_str(values: pd.Series) -> pd.Series:
+    """Plain ``str`` values from a categorical or text column, keeping missing as NaN."""
+    return values.astype(str).where(values.notna())
+
+
+def _years(frame: pd.DataFrame) -> list[int]:
+    """Plan years present in the data, ascending: never assume which or how many."""
+    return sorted(int(year) for year in frame["plan_year"].unique())
+
+
+def _require_years(present: Iterable[int], wanted: Iterable[int], what: str) -> None:
+    """Fail with the available years named, instead of returning an empty comparison."""
+    available = sorted({int(year) for year in present})
+    for year in wanted:
+        if int(year) not in available:
+            listed = ", ".join(str(y) for y in available) or "none"
+            raise ValueError(f"year {year} is not in {what} (years present: {listed})")
+
+
+def _share(values: pd.Series, totals: pd.Series) -> pd.Series:
+    """values / totals as floats, 0 where the total is 0 (an empty year has no shares)."""
+    values = values.astype(float)
+    totals = totals.astype(float)
+    return (values / totals.where(totals != 0)).fillna(0.0)
+
+
+def _tally(
+    frame: pd.DataFrame,
+    key: str,
+    vocabulary: Sequence[str],
+    years: Sequence[int],
+    *,
+    weight: str | None = None,
+    value_name: str = "n_activities",
+    totals: pd.Series | None = None,
+    share_name: str = "share",
+) -> pd.DataFrame:
+    """Count rows (or sum ``weight``) per (year, category), zero-filled over the vocabulary.
+
+    Every mix/load table is this one operation; zero-filling makes every year carry the
+    same rows so years line up. ``share`` divides by ``totals`` (indexed by year) when
+    given, else by the year's total of the value. Unknown codes raise instead of being
+    silently dropped from the denominators.
+    """
+    keys = _as_str(frame[key])
+    unknown = sorted(set(keys.dropna()) - set(vocabulary))
+    if unknown:
+        raise ValueError(f"{key} has values outside its vocabulary: {unknown}")
+    grouping = pd.DataFrame(
+        {
+            "plan_year": frame["plan_year"].astype("int64").to_numpy(),
+            key: keys.to_numpy(),
+            "_value": frame[weight].to_numpy() if weight else np.ones(len(frame), "int64"),
+        }
+    ).dropna(subset=[key])
+    summed = grouping.groupby(["plan_year", key])["_value"].sum()
+    full = pd.MultiIndex.from_product([list(years), list(vocabulary)], names=["plan_year", key])
+    out = summed.reindex(full, fill_value=0).rename(value_name).reset_index()
+    out["plan_year"] = out["plan_year"].astype("int64")
+    out[key] = out[key].astype(str)
+    if weight is None:
+        out[value_name] = out[value_name].astype("int64")
+    year_totals = totals if totals is not None else out.groupby("plan_year")[value_name].sum()
+    out[share_name] = _share(out[value_name], out["plan_year"].map(year_totals).fillna(0))
+    return out
+
+
+def _activities_per_year(plans: pd.DataFrame) -> pd.Series:
+    """Number of activities per year: the denominator of every activity share."""
+    return plans.groupby(plans["plan_year"].astype("int64")).size()
+
+
+def _funding_lists(plans: pd.DataFrame) -> pd.Series:
+    """Each activity's distinct funding codes (a cell is never trusted to be deduplicated)."""
+    return plans["funding_sources"].fillna("").astype(str).map(
+        lambda cell: sorted(set(split_funding(cell)))
+    )
+
+
+def _is_idb_funded(plans: pd.DataFrame) -> pd.Series:
+    """True where IDB is one of the activity's funders."""
+    return _funding_lists(plans).map(lambda codes: _IDB in codes).astype(bool)
+
+
+def _theme_table(themes: pd.DataFrame) -> pd.DataFrame:
+    """One row per theme key, in canonical order, with its current EN/ES labels.
+
+    Order = first appearance when the crosswalk is read year by year in natural area order,
+    so themes follow the plans' own structure; labels come from the latest year that has
+    the theme, the most current wording.
+    """
+    rows = themes.assign(
+        plan_year=themes["plan_year"].astype("int64"),
+        area_code=themes["area_code"].astype(str),
+        theme=themes["theme"].astype(str),
+    )
+    rows = rows.sort_values(
+        ["plan_year", "area_code"],
+        key=lambda col: _natural_rank(col) if col.name == "area_code" else col,
+        kind="stable",
+    )
+    order = list(dict.fromkeys(rows["theme"]))
+    labels = rows.drop_duplicates("theme", keep="last").set_index("theme")
+    table = pd.DataFrame({"theme": order})
+    for column in ("theme_label_en", "theme_label_es"):
+        table[column] = table["theme"].map(labels[column].fillna("").astype(str)).astype(str)
+    return table
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def count_by_area(plans: pd.DataFrame) -> pd.DataFrame:
+    """Activities and events per printed area of each plan.
+
+    Not zero-filled across years: an area code names a different area in each plan, so
+    only the areas a plan prints are rows (the theme column links them across years).
+    """
+    frame = pd.DataFrame(
+        {
+            "plan_year": plans["plan_year"].astype("int64"),
+            "area_code": plans["area_code"].astype(str),
+            "area_name": plans["area_name"].fillna("").astype(str),
+            "theme": plans["theme"].astype(str),
+            "frequency_per_year": plans["frequency_per_year"].astype("int64"),
+        }
+    )
+    out = (
+        frame.groupby(["plan_year", "area_code"], sort=False)
+        .agg(
+            area_name=("area_name", "first"),
+            theme=("theme", "first"),
+            n_activities=("area_code", "size"),
+            n_events=("frequency_per_year", "sum"),
+        )
+        .reset_index()
+    )
+    out = out.sort_values(
+        ["plan_year", "area_code"],
+        key=lambda col: _natural_rank(col) if col.name == "area_code" else col,
+    ).reset_index(drop=True)
+    return out.astype({"n_activities": "int64", "n_events": "int64"})
+
+
+def count_by_theme(plans: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
+    """Activities, events and activity share per harmonised theme, every crosswalk theme
+    in every year (a theme absent from a plan is a 0 row, which is the finding)."""
+    table = _theme_table(themes)
+    vocabulary = list(table["theme"])
+    years = _years(plans)
+    activities = _tally(plans, "theme", vocabulary, years)
+    events = _tally(plans, "theme", vocabulary, years, weight="frequency_per_year",
+                    value_name="n_events")
+    out = activities.merge(events[["plan_year", "theme", "n_events"]], on=["plan_year", "theme"])
+    out = out.merge(table, on="theme", how="left")
+    out["n_events"] = out["n_events"].astype("int64")
+    columns = ["plan_year", "theme", "theme_label_en", "theme_label_es", "n_activities",
+               "n_events", "share"]
+    return out[columns].reset_index(drop=True)
+
+
+def compare_years(
+    counts: pd.DataFrame,
+    baseline_year: int,
+    compare_year: int,
+    by: str = "theme",
+    value: str = "n_activities",
+) -> pd.DataFrame:
+    """Side-by-side value of two years per key, with absolute and relative change.
+
+    Keys missing in one year count as 0 (an area a plan does not print has no activities).
+    ``pct_change`` is a fraction (0.5 = +50 %), NaN when the baseline is 0 because growth
+    from nothing has no meaningful ratio. Label columns that are constant per key are
+    carried so the result can be charted without a join.
+    """
+    _require_years(counts["plan_year"], (baseline_year, compare_year), "counts")
+    missing = [column for column in (by, value) if column not in counts.columns]
+    if missing:
+        raise ValueError(f"counts has no column(s) {missing}")
+    years = counts["plan_year"].astype("int64")
+    subset = counts[years.isin([baseline_year, compare_year])].copy()
+    subset[by] = subset[by].astype(str)
+    if subset.duplicated(["plan_year", by]).any():
+        raise ValueError(f"counts has several rows per (plan_year, {by}); aggregate first")
+
+    keys = list(dict.fromkeys(subset[by]))
+    if by == "area_code":
+        keys = sorted(keys, key=_area_sort_key)
+
+    def values_of(year: int) -> pd.Series:
+        rows = subset[subset["plan_year"].astype("int64") == year]
+        return rows.set_index(by)[value].reindex(keys, fill_value=0)
+
+    baseline = values_of(baseline_year)
+    compare = values_of(compare_year)
+    out = pd.DataFrame({by: pd.Series(keys, dtype=str)})
+    label_columns = [
+        column
+        for column in subset.columns
+        if column not in {"plan_year", by, value}
+        and not pd.api.types.is_numeric_dtype(subset[column])
+        and bool((subset.groupby(by)[column].nunique(dropna=False) <= 1).all())
+    ]
+    for column in label_columns:
+        labels = subset.drop_duplicates(by).set_index(by)[column]
+        out[column] = out[by].map(labels).astype(str)
+    out["baseline_year"] = np.int64(baseline_year)
+    out["compare_year"] = np.int64(compare_year)
+    out["baseline_value"] = baseline.to_numpy()
+    out["compare_value"] = compare.to_numpy()
+    out["change"] = out["compare_value"] - out["baseline_value"]
+    base = out["baseline_value"].astype(float)
+    out["pct_change"] = out["change"].astype(float) / base.where(base != 0)
+    return out.astype({"baseline_year": "int64", "compare_year": "int64"})
+
+
+# --------------------------------------------------------------------------- funding
+
+
+def funding_dependence(plans: pd.DataFrame) -> pd.DataFrame:
+    """How much of each year's agenda each funder carries, under three measures.
+
+    any_touch counts activities naming the source (overlapping: co-funding counts for
+    each funder); fractional splits an activity with k funders 1/k each (shares sum to 1
+    per year); sole_source counts activities the source funds alone (true dependence).
+    """
+    lists = _funding_lists(plans)
+    long = pd.DataFrame(
+        {
+            "plan_year": plans["plan_year"].astype("int64").to_numpy(),
+            "codes": lists.to_numpy(),
+            "k": lists.map(len).to_numpy(),
+        }
+    ).explode("codes").dropna(subset=["codes"])
+    long = long.rename(columns={"codes": "source"})
+    long["any_touch"] = 1.0
+    long["fractional"] = 1.0 / long["k"].astype(float)
+    long["sole_source"] = (long["k"] == 1).astype(float)
+    years = _years(plans)
+    totals = _activities_per_year(plans)
+    parts = [
+        _tally(long, "source", FUNDING_SOURCES, years, weight=measure, value_name="value",
+               totals=totals).assign(measure=measure)
+        for measure in _FUNDING_MEASURES
+    ]
+    out = pd.concat(parts, ignore_index=True)
+    out["value"] = out["value"].astype(float)
+    out["measure"] = out["measure"].astype(str)
+    out = out.sort_values(
+        ["plan_year", "source", "measure"],
+        key=lambda col: (
+            _vocabulary_rank(col, FUNDING_SOURCES) if col.name == "source"
+            else _vocabulary_rank(col, _FUNDING_MEASURES) if col.name == "measure"
+            else col
+        ),
+    )
+    return out[["plan_year", "source", "measure", "value", "share"]].reset_index(drop=True)
+
+
+def idb_by_instrument(plans: pd.DataFrame) -> pd.DataFrame:
+    """Through which IDB instrument the IDB-funded activities are paid, per year.
+
+    share_of_idb is over the year's IDB-funded activities (0 in a year without any), so
+    it reads as the instrument mix of the IDB's contribution.
+    """
+    idb = plans[_is_idb_funded(plans).to_numpy()]
+    totals = _activities_per_year(idb)
+    return _tally(idb, "idb_instrument", IDB_INSTRUMENTS, _years(plans), totals=totals,
+                  share_name="share_of_idb").rename(columns={"idb_instrument": "instrument"})
+
+
+def idb_dependent_activities(plans: pd.DataFrame) -> pd.DataFrame:
+    """The IDB-funded activities themselves, flagged when the IDB is their only funder,
+    so the report can name what would stop without the IDB."""
+    funded = plans[_is_idb_funded(plans).to_numpy()]
+    text_columns = ["activity_id", "source_ref", "area_name", "title_en", "title_original",
+                    "idb_instrument", "funding_sources"]
+    out = pd.DataFrame({"plan_year": funded["plan_year"].astype("int64")})
+    for column in text_columns:
+        out[column] = funded[column].astype(str).where(funded[column].notna(), "")
+    out["idb_only"] = _funding_lists(funded).map(lambda codes: codes == [_IDB]).astype(bool)
+    out = out.sort_values(
+        ["plan_year", "source_ref", "activity_id"],
+        key=lambda col: _natural_rank(col) if col.name == "source_ref" else col,
+    )
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def semester_load(plans: pd.DataFrame) -> pd.DataFrame:
+    """Activities per timing class (S1, S2, year_round, tbd) and their share of the year."""
+    return _tally(plans, "timing", TIMINGS, _years(plans))
+
+
+def semester_event_load(plans: pd.DataFrame) -> pd.DataFrame:
+    """Events (not activities) per semester, the workload the network actually carries.
+
+    A year-round activity with f events a year adds f/2 to each semester; unscheduled
+    (tbd) events stay visible as their own row instead of being guessed into a semester.
+    """
+    timing = _as_str(plans["timing"])
+    frame = pd.DataFrame(
+        {
+            "plan_year": plans["plan_year"].astype("int64").to_numpy(),
+            "timing": timing.to_numpy(),
+            "n_events": plans["frequency_per_year"].astype(float).to_numpy(),
+        }
+    )
+    year_round = frame["timing"] == _YEAR_ROUND
+    halves = [
+        frame[year_round].assign(timing=semester, n_events=lambda f: f["n_events"] / len(SEMESTERS))
+        for semester in SEMESTERS
+    ]
+    long = pd.concat([frame[~year_round], *halves], ignore_index=True)
+    return _tally(long, "timing", _EVENT_TIMINGS, _years(plans), weight="n_events",
+                  value_name="n_events").astype({"n_events": float})
+
+
+# --------------------------------------------------------------------------- themes
+
+
+def theme_shifts(themes: pd.DataFrame, baseline_year: int, compare_year: int) -> pd.DataFrame:
+    """How each theme changed between two plans, with the areas that carry it on each side.
+
+    Presence decides new/retired; otherwise the crosswalk's relation for the compare year
+    (merged > split > renamed > continued when its areas disagree). Themes absent from
+    both years are not part of this comparison and are left out.
+    """
+    _require_years(themes["plan_year"], (baseline_year, compare_year), "themes")
+    rows = pd.DataFrame(
+        {
+            "plan_year": themes["plan_year"].astype("int64"),
+            "area_code": themes["area_code"].astype(str),
+            "theme": themes["theme"].astype(str),
+            "relation": _as_str(themes["relation"]).fillna(""),
+        }
+    )
+    table = _theme_table(themes)
+
+    def areas(year: int) -> pd.Series:
+        year_rows = rows[rows["plan_year"] == year]
+        return year_rows.groupby("theme")["area_code"].agg(
+            lambda codes: ";".join(sorted(codes, key=_area_sort_key))
+        )
+
+    baseline_areas = areas(baseline_year)
+    compare_areas = areas(compare_year)
+    compare_relations = rows[rows["plan_year"] == compare_year].groupby("theme")["relation"]
+    out = table.assign(
+        baseline_areas=table["theme"].map(baseline_areas).fillna("").astype(str),
+        compare_areas=table["theme"].map(compare_areas).fillna("").astype(str),
+    )
+    out = out[(out["baseline_areas"] != "") | (out["compare_areas"] != "")]
+    relations = {theme: list(group) for theme, group in compare_relations}
+    out["relation"] = [
+        _shift_relation(base != "", comp != "", relations.get(theme, []))
+        for theme, base, comp in zip(
+            out["theme"], out["baseline_areas"], out["compare_areas"], strict=True
+        )
+    ]
+    out["relation"] = out["relation"].astype(str)
+    columns = ["theme", "theme_label_en", "theme_label_es", "relation", "baseline_areas",
+               "compare_areas"]
+    return out[columns].reset_index(drop=True)
+
+
+def _shift_relation(in_baseline: bool, in_compare: bool, recorded: Sequence[str]) -> str:
+    """The relation a theme shows between two years (see ``theme_shifts``).
+
+    Present on both sides with no merge/split/rename recorded means it continued.
+    """
+    if in_compare and not in_baseline:
+        return _NEW
+    if in_baseline and not in_compare:
+        return _RETIRED
+    for relation in _RELATION_PRIORITY:
+        if relation in recorded:
+            return relation
+    return _RELATION_PRIORITY[-1]
+
+
+def agenda_diversity(plans: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
+    """Shannon entropy of each year's theme distribution of activities.
+
+    Normalised by ln(number of crosswalk themes), the same for every year, so the value is
+    comparable across plans (as in Comparative Agendas Project research); exp(H) reads as
+    the number of equally-sized themes that would give the same diversity.
+    """
+    counts = count_by_theme(plans, themes)
+    n_categories = int(counts["theme"].nunique())
+    rows = []
+    for year, group in counts.groupby("plan_year", sort=True):
+        shares = group["share"].to_numpy(dtype=float)
+        present = shares[shares > 0]
+        entropy = float(-(present * np.log(present)).sum()) + 0.0
+        max_entropy = math.log(n_categories) if n_categories > 1 else float("nan")
+        rows.append(
+            {
+                "plan_year": int(year),
+                "n_activities": int(group["n_activities"].sum()),
+                "n_themes_present": len(present),
+                "n_categories": n_categories,
+                "entropy": entropy,
+                "normalised_entropy": entropy / max_entropy,
+                "effective_n_themes": math.exp(entropy),
+            }
+        )
+    return pd.DataFrame(rows).astype(
+        {"plan_year": "int64", "n_activities": "int64", "n_themes_present": "int64",
+         "n_categories": "int64"}
+    )
+
+
+# --------------------------------------------------------------------------- mixes
+
+
+def activity_type_mix(plans: pd.DataFrame) -> pd.DataFrame:
+    """Activities per type (workshop, webinar …) and their share of the year."""
+    return _tally(plans, "activity_type", ACTIVITY_TYPES, _years(plans))
+
+
+def venue_mix(plans: pd.DataFrame) -> pd.DataFrame:
+    """Activities per venue mode (virtual, on site, tbd) and their share of the year."""
+    return _tally(plans, "venue_mode", VENUE_MODES, _years(plans))
+
+
+def plan_overview(plans: pd.DataFrame) -> pd.DataFrame:
+    """One headline row per plan: size, events, structure and funding breadth."""
+    frame = pd.DataFrame(
+        {
+            "plan_year": plans["plan_year"].astype("int64"),
+            "area_code": plans["area_code"].astype(str),
+            "theme": plans["theme"].astype(str),
+            "frequency_per_year": plans["frequency_per_year"].astype("int64"),
+            "n_sources": _funding_lists(plans).map(len).astype("int64"),
+        }
+    )
+    out = (
+        frame.groupby("plan_year", sort=True)
+        .agg(
+            n_activities=("area_code", "size"),
+            n_events=("frequency_per_year", "sum"),
+            n_areas=("area_code", "nunique"),
+            n_themes=("theme", "nunique"),
+            n_funding_sources_mean=("n_sources", "mean"),
+        )
+        .reset_index()
+    )
+    return out.astype(
+        {"plan_year": "int64", "n_activities": "int64", "n_events": "int64", "n_areas": "int64",
+         "n_themes": "int64", "n_funding_sources_mean": float}
+    )

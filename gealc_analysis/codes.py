@@ -1,0 +1,107 @@
+"""Controlled vocabularies of the curated data: the one place each code is defined.
+
+Every other module (validation, datapackage, analysis, plots, labels) imports these
+tuples instead of repeating the strings, so adding a code is a one-line change here
+plus a rule in ``data/CODEBOOK.md``.
+"""
+
+from __future__ import annotations
+
+# Column order of every ``data/curated/plan_*.csv`` (the data contract, issue #3).
+PLAN_COLUMNS: tuple[str, ...] = (
+    "plan_year",
+    "activity_id",
+    "source_ref",
+    "area_code",
+    "area_name",
+    "theme",
+    "activity_type",
+    "title_original",
+    "title_en",
+    "title_es",
+    "timing",
+    "timing_original",
+    "frequency_per_year",
+    "venue_mode",
+    "venue_country",
+    "venue_original",
+    "funding_sources",
+    "idb_instrument",
+    "resources_original",
+    "product",
+    "participants",
+    "notes",
+)
+
+# Column order of ``data/curated/themes.csv`` (the crosswalk between years).
+THEME_COLUMNS: tuple[str, ...] = (
+    "plan_year",
+    "area_code",
+    "area_name",
+    "theme",
+    "theme_label_en",
+    "theme_label_es",
+    "relation",
+    "related_areas",
+    "notes",
+)
+
+ACTIVITY_TYPES: tuple[str, ...] = (
+    "workshop",
+    "webinar",
+    "meeting",
+    "working_group_meeting",
+    "study_or_document",
+    "web_content",
+    "event",
+    "award",
+    "exchange",
+    "governance",
+    "other",
+)
+
+# Order matters: S1 and S2 are the semesters, then the two classes without a semester.
+TIMINGS: tuple[str, ...] = ("S1", "S2", "year_round", "tbd")
+SEMESTERS: tuple[str, ...] = ("S1", "S2")
+
+VENUE_MODES: tuple[str, ...] = ("virtual", "on_site", "tbd")
+
+# Funding sources in their canonical (alphabetical) order; ``funding_sources`` cells
+# list them sorted and joined by FUNDING_SEPARATOR.
+FUNDING_SOURCES: tuple[str, ...] = (
+    "executive_committee",
+    "idb",
+    "member_countries",
+    "oas",
+    "working_group",
+)
+FUNDING_SEPARATOR = ";"
+
+IDB_INSTRUMENTS: tuple[str, ...] = ("rpg", "consultant", "general")
+
+# How a year's area relates to the other years' areas in the themes crosswalk.
+THEME_RELATIONS: tuple[str, ...] = (
+    "continued",
+    "renamed",
+    "merged",
+    "split",
+    "new",
+    "retired",
+)
+
+# Printed area codes look like 3.1 … 3.9, or 3.9i / 3.9ii when a plan splits an area.
+AREA_CODE_PATTERN = r"^3\.\d+(i{1,3})?$"
+# Printed activity numbers: area code, a dot, the item number (3.2.3, 3.9ii.4).
+SOURCE_REF_PATTERN = r"^3\.\d+(i{1,3})?\.\d+$"
+# activity_id = "<year>-<source_ref>", plus "-b", "-c" … when the plan prints a number twice.
+ACTIVITY_ID_PATTERN = r"^\d{4}-3\.\d+(i{1,3})?\.\d+(-[b-z])?$"
+
+
+def split_funding(cell: str) -> list[str]:
+    """Split a ``funding_sources`` cell into its codes (empty cell → no codes)."""
+    return [code for code in cell.split(FUNDING_SEPARATOR) if code] if cell else []
+
+
+def join_funding(codes: list[str] | tuple[str, ...] | set[str]) -> str:
+    """The canonical cell for a set of funding codes: unique, sorted, ``;``-joined."""
+    return FUNDING_SEPARATOR.join(sorted(set(codes)))

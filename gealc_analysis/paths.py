@@ -1,0 +1,17 @@
+"""Where the project's folders are, resolved from this file, never from the current directory.
+
+The package lives in ``<project>/gealc_analysis``; with an editable install (the
+Quickstart) the data, notebooks and reports folders sit beside it, so every command
+works the same from any working directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
+DATA_DIR: Path = PROJECT_ROOT / "data"
+CURATED_DIR: Path = DATA_DIR / "curated"
+RAW_DIR: Path = DATA_DIR / "raw"
+NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
+REPORTS_DIR: Path = PROJECT_ROOT / "reports"

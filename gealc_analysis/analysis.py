@@ -158,8 +158,11 @@ def _activities_per_year(plans: pd.DataFrame) -> pd.Series:
 
 def _funding_lists(plans: pd.DataFrame) -> pd.Series:
     """Each activity's distinct funding codes (a cell is never trusted to be deduplicated)."""
-    return plans["funding_sources"].fillna("").astype(str).map(
-        lambda cell: sorted(set(split_funding(cell)))
+    return (
+        plans["funding_sources"]
+        .fillna("")
+        .astype(str)
+        .map(lambda cell: sorted(set(split_funding(cell))))
     )
 
 
@@ -235,13 +238,21 @@ def count_by_theme(plans: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     vocabulary = list(table["theme"])
     years = _years(plans)
     activities = _tally(plans, "theme", vocabulary, years)
-    events = _tally(plans, "theme", vocabulary, years, weight="frequency_per_year",
-                    value_name="n_events")
+    events = _tally(
+        plans, "theme", vocabulary, years, weight="frequency_per_year", value_name="n_events"
+    )
     out = activities.merge(events[["plan_year", "theme", "n_events"]], on=["plan_year", "theme"])
     out = out.merge(table, on="theme", how="left")
     out["n_events"] = out["n_events"].astype("int64")
-    columns = ["plan_year", "theme", "theme_label_en", "theme_label_es", "n_activities",
-               "n_events", "share"]
+    columns = [
+        "plan_year",
+        "theme",
+        "theme_label_en",
+        "theme_label_es",
+        "n_activities",
+        "n_events",
+        "share",
+    ]
     return out[columns].reset_index(drop=True)
 
 
@@ -311,13 +322,17 @@ def funding_dependence(plans: pd.DataFrame) -> pd.DataFrame:
     per year); sole_source counts activities the source funds alone (true dependence).
     """
     lists = _funding_lists(plans)
-    long = pd.DataFrame(
-        {
-            "plan_year": plans["plan_year"].astype("int64").to_numpy(),
-            "codes": lists.to_numpy(),
-            "k": lists.map(len).to_numpy(),
-        }
-    ).explode("codes").dropna(subset=["codes"])
+    long = (
+        pd.DataFrame(
+            {
+                "plan_year": plans["plan_year"].astype("int64").to_numpy(),
+                "codes": lists.to_numpy(),
+                "k": lists.map(len).to_numpy(),
+            }
+        )
+        .explode("codes")
+        .dropna(subset=["codes"])
+    )
     long = long.rename(columns={"codes": "source"})
     long["any_touch"] = 1.0
     long["fractional"] = 1.0 / long["k"].astype(float)
@@ -325,8 +340,15 @@ def funding_dependence(plans: pd.DataFrame) -> pd.DataFrame:
     years = _years(plans)
     totals = _activities_per_year(plans)
     parts = [
-        _tally(long, "source", FUNDING_SOURCES, years, weight=measure, value_name="value",
-               totals=totals).assign(measure=measure)
+        _tally(
+            long,
+            "source",
+            FUNDING_SOURCES,
+            years,
+            weight=measure,
+            value_name="value",
+            totals=totals,
+        ).assign(measure=measure)
         for measure in _FUNDING_MEASURES
     ]
     out = pd.concat(parts, ignore_index=True)
@@ -335,8 +357,10 @@ def funding_dependence(plans: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(
         ["plan_year", "source", "measure"],
         key=lambda col: (
-            _vocabulary_rank(col, FUNDING_SOURCES) if col.name == "source"
-            else _vocabulary_rank(col, _FUNDING_MEASURES) if col.name == "measure"
+            _vocabulary_rank(col, FUNDING_SOURCES)
+            if col.name == "source"
+            else _vocabulary_rank(col, _FUNDING_MEASURES)
+            if col.name == "measure"
             else col
         ),
     )
@@ -351,16 +375,29 @@ def idb_by_instrument(plans: pd.DataFrame) -> pd.DataFrame:
     """
     idb = plans[_is_idb_funded(plans).to_numpy()]
     totals = _activities_per_year(idb)
-    return _tally(idb, "idb_instrument", IDB_INSTRUMENTS, _years(plans), totals=totals,
-                  share_name="share_of_idb").rename(columns={"idb_instrument": "instrument"})
+    return _tally(
+        idb,
+        "idb_instrument",
+        IDB_INSTRUMENTS,
+        _years(plans),
+        totals=totals,
+        share_name="share_of_idb",
+    ).rename(columns={"idb_instrument": "instrument"})
 
 
 def idb_dependent_activities(plans: pd.DataFrame) -> pd.DataFrame:
     """The IDB-funded activities themselves, flagged when the IDB is their only funder,
     so the report can name what would stop without the IDB."""
     funded = plans[_is_idb_funded(plans).to_numpy()]
-    text_columns = ["activity_id", "source_ref", "area_name", "title_en", "title_original",
-                    "idb_instrument", "funding_sources"]
+    text_columns = [
+        "activity_id",
+        "source_ref",
+        "area_name",
+        "title_en",
+        "title_original",
+        "idb_instrument",
+        "funding_sources",
+    ]
     out = pd.DataFrame({"plan_year": funded["plan_year"].astype("int64")})
     for column in text_columns:
         out[column] = funded[column].astype(str).where(funded[column].notna(), "")
@@ -400,8 +437,9 @@ def semester_event_load(plans: pd.DataFrame) -> pd.DataFrame:
         for semester in SEMESTERS
     ]
     long = pd.concat([frame[~year_round], *halves], ignore_index=True)
-    return _tally(long, "timing", _EVENT_TIMINGS, _years(plans), weight="n_events",
-                  value_name="n_events").astype({"n_events": float})
+    return _tally(
+        long, "timing", _EVENT_TIMINGS, _years(plans), weight="n_events", value_name="n_events"
+    ).astype({"n_events": float})
 
 
 # --------------------------------------------------------------------------- themes
@@ -447,8 +485,14 @@ def theme_shifts(themes: pd.DataFrame, baseline_year: int, compare_year: int) ->
         )
     ]
     out["relation"] = out["relation"].astype(str)
-    columns = ["theme", "theme_label_en", "theme_label_es", "relation", "baseline_areas",
-               "compare_areas"]
+    columns = [
+        "theme",
+        "theme_label_en",
+        "theme_label_es",
+        "relation",
+        "baseline_areas",
+        "compare_areas",
+    ]
     return out[columns].reset_index(drop=True)
 
 
@@ -494,8 +538,12 @@ def agenda_diversity(plans: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).astype(
-        {"plan_year": "int64", "n_activities": "int64", "n_themes_present": "int64",
-         "n_categories": "int64"}
+        {
+            "plan_year": "int64",
+            "n_activities": "int64",
+            "n_themes_present": "int64",
+            "n_categories": "int64",
+        }
     )
 
 
@@ -535,6 +583,12 @@ def plan_overview(plans: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     return out.astype(
-        {"plan_year": "int64", "n_activities": "int64", "n_events": "int64", "n_areas": "int64",
-         "n_themes": "int64", "n_funding_sources_mean": float}
+        {
+            "plan_year": "int64",
+            "n_activities": "int64",
+            "n_events": "int64",
+            "n_areas": "int64",
+            "n_themes": "int64",
+            "n_funding_sources_mean": float,
+        }
     )

@@ -59,8 +59,9 @@ def make_plans(rows: list[dict[str, Any]], *, categorical: bool = True) -> pd.Da
     frame = frame.astype({"plan_year": "int64", "frequency_per_year": "int64"})
     if categorical:
         for column, categories in PLAN_CATEGORIES.items():
-            frame[column] = pd.Categorical(frame[column], categories=list(categories),
-                                           ordered=column == "timing")
+            frame[column] = pd.Categorical(
+                frame[column], categories=list(categories), ordered=column == "timing"
+            )
     return frame
 
 

@@ -1,0 +1,138 @@
+"""The curated rows agree with the raw text: nothing dropped, nothing invented, nothing reworded."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from gealc_analysis import coding, paths
+from gealc_analysis.data import load_plans
+
+# An activity number as printed: "3.2.3)" or "3.9ii.4)", not the "(3.6.4)" a footnote cites.
+ACTIVITY_NUMBER = re.compile(r"(?<![\d.(])(3\.\d+(?:i{1,3})?\.\d+)\)")
+VERBATIM_COLUMNS = ("timing_original", "venue_original", "resources_original", "product",
+                    "participants")
+
+
+def raw_sources() -> dict[int, Path]:
+    """Each plan's raw text, as the data package records it (one source of truth)."""
+    descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    return {
+        int(resource["name"].removeprefix("plan_")): paths.DATA_DIR / resource["sources"][0]["path"]
+        for resource in descriptor["resources"] if resource["name"].startswith("plan_")
+    }
+
+
+PLANS = load_plans()
+SOURCES = raw_sources()
+YEARS = sorted(SOURCES)
+
+
+def raw_text(year: int) -> str:
+    return SOURCES[year].read_text(encoding="utf-8")
+
+
+def activity_blocks(year: int) -> list[tuple[str, str]]:
+    """(number, text up to the next activity number) for every activity printed."""
+    text = raw_text(year)
+    matches = list(ACTIVITY_NUMBER.finditer(text))
+    ends = [m.start() for m in matches[1:]] + [len(text)]
+    return [(m.group(1), text[m.start():end]) for m, end in zip(matches, ends, strict=True)]
+
+
+def rows_with_blocks(year: int) -> list[tuple[pd.Series, str]]:
+    """Pair each curated row with its printed block, in printed order (duplicates included)."""
+    plan = PLANS[PLANS["plan_year"] == year].reset_index(drop=True)
+    blocks = activity_blocks(year)
+    assert list(plan["source_ref"]) == [number for number, _ in blocks], (
+        f"rows of plan_{year}.csv must follow the printed order of activity numbers")
+    return [(row, block) for (_, row), (_, block) in zip(plan.iterrows(), blocks, strict=True)]
+
+
+def test_every_plan_file_has_its_raw_source() -> None:
+    assert YEARS == sorted(PLANS["plan_year"].unique())
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_printed_activity_number_has_exactly_one_row(year: int) -> None:
+    printed = Counter(number for number, _ in activity_blocks(year))
+    curated = Counter(PLANS.loc[PLANS["plan_year"] == year, "source_ref"])
+    assert curated == printed, (
+        f"plan_{year}.csv: missing {sorted((printed - curated).elements())}, "
+        f"invented {sorted((curated - printed).elements())}")
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_title_is_printed_right_after_its_number(year: int) -> None:
+    for row, block in rows_with_blocks(year):
+        assert block.startswith(f"{row['source_ref']}) {row['title_original']}"), (
+            f"{row['activity_id']}: title_original {row['title_original']!r} is not the text "
+            f"printed after {row['source_ref']}) in {SOURCES[year].name}")
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_verbatim_fields_are_found_in_their_own_activity_block(year: int) -> None:
+    for row, block in rows_with_blocks(year):
+        for column in VERBATIM_COLUMNS:
+            value = row[column]
+            if column in ("timing_original",) and year == 2020:
+                continue  # 2020 prints timing as an area sub-heading, checked below
+            assert value == "" or value in block, (
+                f"{row['activity_id']}: {column} {value!r} is not printed in its block "
+                f"of {SOURCES[year].name}")
+
+
+def test_2020_timing_is_the_heading_above_the_activity() -> None:
+    text = raw_text(2020)
+    heading = re.compile(r"^(1st\. Semester Activities|2nd\. Semester Activities|"
+                         r"Annual Activities)$", re.M)
+    for row in PLANS[PLANS["plan_year"] == 2020].itertuples():
+        position = text.index(f"{row.source_ref}) {row.title_original}")
+        above = [m.group(1) for m in heading.finditer(text, 0, position)]
+        assert above and above[-1] == row.timing_original, row.activity_id
+
+
+def test_2024_fecha_lugar_recursos_labels_precede_the_verbatim_text() -> None:
+    for row, block in rows_with_blocks(2024):
+        assert f"Fecha: {row['timing_original']}" in block, row["activity_id"]
+        assert f"Lugar: {row['venue_original']}" in block, row["activity_id"]
+        assert f"Recursos: {row['resources_original']}" in block, row["activity_id"]
+
+
+def test_number_printed_twice_keeps_both_rows_with_distinct_ids() -> None:
+    twice = PLANS[(PLANS["plan_year"] == 2020) & (PLANS["source_ref"] == "3.2.3")]
+    assert list(twice["activity_id"]) == ["2020-3.2.3", "2020-3.2.3-b"]
+    assert "printed twice" in twice.iloc[0]["notes"] or "twice" in twice.iloc[1]["notes"]
+
+
+def test_footnote_citing_the_wrong_activity_is_explained_in_notes() -> None:
+    meeting = PLANS.set_index("activity_id").loc["2024-3.6.3"]
+    assert "(3.6.4)" in meeting["notes"] and meeting["activity_type"] == "working_group_meeting"
+
+
+CODING_RULES = {
+    "timing": lambda r: coding.code_timing(r["timing_original"]),
+    "frequency_per_year": lambda r: coding.code_frequency(r["title_original"],
+                                                          r["timing_original"]),
+    "venue_mode": lambda r: coding.code_venue_mode(r["venue_original"], r["title_original"]),
+    "venue_country": lambda r: coding.code_venue_country(r["venue_original"]),
+    "funding_sources": lambda r: coding.code_funding(r["resources_original"]),
+    "idb_instrument": lambda r: coding.code_idb_instrument(r["resources_original"]),
+}
+
+
+@pytest.mark.parametrize("column", sorted(CODING_RULES))
+def test_coded_fields_follow_the_codebook_rules_from_the_printed_text(column: str) -> None:
+    rule = CODING_RULES[column]
+    mismatches = []
+    for _, row in PLANS.iterrows():
+        curated = "" if pd.isna(row[column]) else row[column]
+        derived = rule(row)
+        if str(derived) != str(curated):
+            mismatches.append(f"{row['activity_id']}: curated {curated!r}, rule gives {derived!r}")
+    assert not mismatches, "\n".join(mismatches)

@@ -1,0 +1,243 @@
+"""The validator turns each kind of bad curated file into one exact, actionable message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from gealc_analysis import codes, paths
+from gealc_analysis.data import PlanDataError, load_plans, load_themes, write_plan
+
+from conftest import rewrite_cell
+
+TYPES = ", ".join(codes.ACTIVITY_TYPES)
+FUNDING = ", ".join(codes.FUNDING_SOURCES)
+
+
+def problems_of(data_dir: Path, years: list[int] | None = None) -> list[str]:
+    with pytest.raises(PlanDataError) as caught:
+        load_plans(data_dir, years)
+    lines = str(caught.value).splitlines()
+    assert lines[0].endswith("in the curated data:"), lines[0]
+    assert len(caught.value.problems) == len(lines) - 1
+    return lines[1:]
+
+
+@pytest.mark.parametrize(
+    ("activity_id", "column", "bad_value", "expected"),
+    [
+        ("2020-3.1.1", "activity_type", "seminar", f"expected one of {TYPES}, found 'seminar'"),
+        ("2020-3.1.1", "timing", "S3", "expected one of S1, S2, year_round, tbd, found 'S3'"),
+        ("2020-3.1.1", "venue_mode", "online",
+         "expected one of virtual, on_site, tbd, found 'online'"),
+        ("2020-3.2.3", "venue_country", "Costa Rica",
+         "expected an ISO 3166-1 alpha-2 country code (CR, PE, BR) or an empty cell, "
+         "found 'Costa Rica'"),
+        ("2020-3.1.1", "frequency_per_year", "three",
+         "expected a whole number of events per year, 1 or more, found 'three'"),
+        ("2020-3.1.1", "frequency_per_year", "0",
+         "expected a whole number of events per year, 1 or more, found '0'"),
+        ("2020-3.1.1", "title_en", "", "expected non-empty text without leading or trailing spaces, found an empty cell"),
+        ("2020-3.1.1", "title_original", " Regional Workshop",
+         "expected non-empty text without leading or trailing spaces, found ' Regional Workshop'"),
+        ("2020-3.1.1", "idb_instrument", "loan",
+         "expected one of rpg, consultant, general or an empty cell, found 'loan'"),
+        ("2020-3.2.1", "idb_instrument", "rpg",
+         "expected a value exactly when funding_sources includes idb, found 'rpg'"),
+        ("2020-3.1.1", "idb_instrument", "",
+         "expected a value exactly when funding_sources includes idb, found an empty cell"),
+        ("2020-3.1.1", "source_ref", "3.1.x",
+         "expected an activity number like 3.2.3 or 3.9ii.4, found '3.1.x'"),
+        ("2020-3.1.1", "area_code", "3.2",
+         "expected a number inside its area_code (area_code + '.' + item), found '3.1.1'"),
+        ("2020-3.1.1", "venue_country", "PE",
+         "expected an empty cell unless venue_mode is on_site, found 'PE'"),
+    ],
+)
+def test_bad_cell_is_reported_with_file_line_column_expected_and_found(
+    curated_copy: Path, activity_id: str, column: str, bad_value: str, expected: str
+) -> None:
+    path = curated_copy / "plan_2020.csv"
+    line = rewrite_cell(path, activity_id, column, bad_value)
+    reported_column = "source_ref" if column == "area_code" else column
+    wanted = f"{path}:{line}: {reported_column}: {expected}"
+    assert wanted in problems_of(curated_copy)
+
+
+def test_unknown_funding_code_names_the_allowed_codes(curated_copy: Path) -> None:
+    path = curated_copy / "plan_2024.csv"
+    line = rewrite_cell(path, "2024-3.8.1", "funding_sources", "bid")
+    assert (f"{path}:{line}: funding_sources: expected ';'-separated codes from {FUNDING}, "
+            "found 'bid'") in problems_of(curated_copy)
+
+
+def test_unsorted_funding_codes_are_rejected(curated_copy: Path) -> None:
+    path = curated_copy / "plan_2024.csv"
+    line = rewrite_cell(path, "2024-3.4.1", "funding_sources", "working_group;oas")
+    assert problems_of(curated_copy) == [
+        f"{path}:{line}: funding_sources: expected the codes sorted alphabetically, each once, "
+        "found 'working_group;oas'"
+    ]
+
+
+def test_duplicate_activity_id_reports_both_rows(curated_copy: Path) -> None:
+    path = curated_copy / "plan_2020.csv"
+    line = rewrite_cell(path, "2020-3.1.2", "activity_id", "2020-3.1.1")
+    problems = problems_of(curated_copy)
+    assert f"{path}:2: activity_id: expected a value unique within the file, found '2020-3.1.1'" \
+        in problems
+    assert f"{path}:{line}: activity_id: expected a value unique within the file, " \
+        "found '2020-3.1.1'" in problems
+
+
+def test_activity_id_must_be_built_from_year_and_source_ref(curated_copy: Path) -> None:
+    path = curated_copy / "plan_2020.csv"
+    line = rewrite_cell(path, "2020-3.1.2", "activity_id", "2020-3.1.9")
+    assert problems_of(curated_copy) == [
+        f"{path}:{line}: activity_id: expected the plan year and source_ref it is made of "
+        "(<year>-<source_ref>), found '2020-3.1.9'"
+    ]
+
+
+def test_plan_year_must_match_the_file_name(curated_copy: Path) -> None:
+    path = curated_copy / "plan_2024.csv"
+    line = rewrite_cell(path, "2024-3.1.1", "plan_year", "2023")
+    problems = problems_of(curated_copy)
+    assert f"{path}:{line}: plan_year: expected 2024, the year in the file name, found '2023'" \
+        in problems
+
+
+def test_theme_not_matching_the_crosswalk_says_which_file_to_edit(curated_copy: Path) -> None:
+    path = curated_copy / "plan_2024.csv"
+    line = rewrite_cell(path, "2024-3.3.1", "theme", "ciber")
+    assert problems_of(curated_copy) == [
+        f"{path}:{line}: theme: expected 'cybersecurity' as themes.csv gives for 2024 3.3 "
+        "(fix the row or the crosswalk), found 'ciber'"
+    ]
+
+
+def test_area_missing_from_the_crosswalk_is_reported(curated_copy: Path) -> None:
+    path = curated_copy / "plan_2024.csv"
+    line = rewrite_cell(path, "2024-3.3.1", "area_code", "3.10")
+    rewrite_cell(path, "2024-3.3.1", "source_ref", "3.10.1")
+    rewrite_cell(path, "2024-3.3.1", "activity_id", "2024-3.10.1")
+    assert problems_of(curated_copy) == [
+        f"{path}:{line}: area_code: expected an area listed for 2024 in themes.csv "
+        "(add it there or fix the row), found '3.10'"
+    ]
+
+
+def test_missing_column_is_reported_on_the_header_line(curated_copy: Path) -> None:
+    path = curated_copy / "plan_2020.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns=["notes"])
+    frame.to_csv(path, index=False, lineterminator="\n")
+    assert f"{path}:1: header: expected column(s) notes, found 'none such'" \
+        in problems_of(curated_copy)
+
+
+def test_columns_out_of_order_are_reported(curated_copy: Path) -> None:
+    path = curated_copy / "plan_2020.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    columns = list(frame.columns)
+    columns[-1], columns[-2] = columns[-2], columns[-1]
+    frame[columns].to_csv(path, index=False, lineterminator="\n")
+    [problem] = problems_of(curated_copy)
+    assert problem.startswith(f"{path}:1: header: expected columns in the order plan_year, ")
+
+
+def test_row_with_missing_fields_is_reported(curated_copy: Path) -> None:
+    path = curated_copy / "plan_2020.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].rsplit(",", 1)[0] + "\n"  # drop the last field of line 4
+    path.write_text("".join(lines), encoding="utf-8")
+    assert f"{path}:4: row: expected 22 fields like the header, found '21 fields'" \
+        in problems_of(curated_copy)
+
+
+def test_non_utf8_bytes_are_reported_with_their_line(curated_copy: Path) -> None:
+    path = curated_copy / "plan_2024.csv"
+    data = path.read_bytes().replace("Países".encode(), "Países".encode("latin-1"), 1)
+    path.write_bytes(data)
+    line = data[: data.index("Pa".encode() + "í".encode("latin-1"))].count(b"\n") + 1
+    assert f"{path}:{line}: file: expected UTF-8 text, found 'byte 0xed'" \
+        in problems_of(curated_copy)
+
+
+def test_requesting_a_year_without_a_file_lists_the_years_available(curated_copy: Path) -> None:
+    assert problems_of(curated_copy, [2023]) == [
+        f"{curated_copy}:0: years: expected a plan_2023.csv (have 2020, 2024), found 'no such file'"
+    ]
+
+
+def test_badly_named_plan_file_is_reported(curated_copy: Path) -> None:
+    shutil.copy(curated_copy / "plan_2020.csv", curated_copy / "plan_20.csv")
+    assert problems_of(curated_copy) == [
+        f"{curated_copy / 'plan_20.csv'}:0: file name: expected plan_<four-digit year>.csv, "
+        "found 'plan_20.csv'"
+    ]
+
+
+def test_every_problem_in_every_file_is_listed_at_once(curated_copy: Path) -> None:
+    first = rewrite_cell(curated_copy / "plan_2020.csv", "2020-3.1.1", "timing", "spring")
+    second = rewrite_cell(curated_copy / "plan_2024.csv", "2024-3.2.1", "venue_mode", "hybrid")
+    third = rewrite_cell(curated_copy / "plan_2024.csv", "2024-3.2.2", "title_es", "")
+    problems = problems_of(curated_copy)
+    assert [p.split(": expected")[0] for p in problems] == [
+        f"{curated_copy / 'plan_2020.csv'}:{first}: timing",
+        f"{curated_copy / 'plan_2024.csv'}:{second}: venue_mode",
+        f"{curated_copy / 'plan_2024.csv'}:{third}: title_es",
+    ]
+
+
+def test_bad_crosswalk_relation_is_reported(curated_copy: Path) -> None:
+    path = curated_copy / "themes.csv"
+    text = path.read_text(encoding="utf-8").replace(",new,,New area in 2024; it takes the "
+                                                    "number 3.3", ",novel,,New area", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanDataError) as caught:
+        load_themes(curated_copy)
+    assert str(caught.value).splitlines()[1] == (
+        f"{path}:13: relation: expected one of continued, renamed, merged, split, new, retired, "
+        "found 'novel'"
+    )
+
+
+def test_load_write_load_is_lossless_and_byte_identical(tmp_path: Path) -> None:
+    plans = load_plans()
+    for year, plan in plans.groupby("plan_year"):
+        write_plan(plan, tmp_path / f"plan_{year}.csv")
+    shutil.copy(paths.CURATED_DIR / "themes.csv", tmp_path / "themes.csv")
+    again = load_plans(tmp_path)
+    pd.testing.assert_frame_equal(plans, again)
+    for year in plans["plan_year"].unique():
+        name = f"plan_{year}.csv"
+        assert (tmp_path / name).read_bytes() == (paths.CURATED_DIR / name).read_bytes()
+
+
+def test_loaded_columns_are_typed(curated_copy: Path) -> None:
+    plans = load_plans(curated_copy)
+    assert list(plans.columns) == list(codes.PLAN_COLUMNS)
+    assert plans["plan_year"].dtype == "int64"
+    assert plans["frequency_per_year"].dtype == "int64"
+    assert list(plans["timing"].cat.categories) == list(codes.TIMINGS)
+    assert plans["timing"].cat.ordered
+    assert list(plans["activity_type"].cat.categories) == list(codes.ACTIVITY_TYPES)
+    assert list(plans["venue_mode"].cat.categories) == list(codes.VENUE_MODES)
+    assert list(plans["idb_instrument"].cat.categories) == list(codes.IDB_INSTRUMENTS)
+    assert plans["idb_instrument"].isna().sum() > 0
+
+
+def test_a_third_plan_file_is_picked_up_without_code_changes(curated_copy: Path) -> None:
+    text = (curated_copy / "plan_2024.csv").read_text(encoding="utf-8")
+    (curated_copy / "plan_2025.csv").write_text(
+        text.replace("\n2024,2024-", "\n2025,2025-"), encoding="utf-8")
+    themes = (curated_copy / "themes.csv").read_text(encoding="utf-8")
+    extra = "".join(line.replace("2024,", "2025,", 1) + "\n"
+                    for line in themes.splitlines() if line.startswith("2024,"))
+    (curated_copy / "themes.csv").write_text(themes + extra, encoding="utf-8")
+    plans = load_plans(curated_copy)
+    assert sorted(plans["plan_year"].unique()) == [2020, 2024, 2025]
+    assert len(load_plans(curated_copy, [2025])) == 41

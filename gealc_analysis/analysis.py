@@ -17,6 +17,7 @@ import pandas as pd
 
 from gealc_analysis.codes import (
     ACTIVITY_TYPES,
+    FUNDING_MEASURES,
     FUNDING_SOURCES,
     IDB_INSTRUMENTS,
     SEMESTERS,
@@ -32,7 +33,6 @@ _YEAR_ROUND, _TBD = TIMINGS[len(SEMESTERS) :]
 _EVENT_TIMINGS: tuple[str, ...] = (*SEMESTERS, _TBD)
 
 _IDB = "idb"
-_FUNDING_MEASURES: tuple[str, ...] = ("any_touch", "fractional", "sole_source")
 
 _NEW, _RETIRED = "new", "retired"
 # When one theme's rows of a year record different relations, the most structural wins.
@@ -349,7 +349,7 @@ def funding_dependence(plans: pd.DataFrame) -> pd.DataFrame:
             value_name="value",
             totals=totals,
         ).assign(measure=measure)
-        for measure in _FUNDING_MEASURES
+        for measure in FUNDING_MEASURES
     ]
     out = pd.concat(parts, ignore_index=True)
     out["value"] = out["value"].astype(float)
@@ -359,7 +359,7 @@ def funding_dependence(plans: pd.DataFrame) -> pd.DataFrame:
         key=lambda col: (
             _vocabulary_rank(col, FUNDING_SOURCES)
             if col.name == "source"
-            else _vocabulary_rank(col, _FUNDING_MEASURES)
+            else _vocabulary_rank(col, FUNDING_MEASURES)
             if col.name == "measure"
             else col
         ),

@@ -79,6 +79,10 @@ FUNDING_SEPARATOR = ";"
 
 IDB_INSTRUMENTS: tuple[str, ...] = ("rpg", "consultant", "general")
 
+# The three ways the report counts dependence on a funding source (analysis.funding_dependence):
+# any activity naming it; 1/k of an activity with k sources; activities naming it alone.
+FUNDING_MEASURES: tuple[str, ...] = ("any_touch", "fractional", "sole_source")
+
 # How a year's area relates to the other years' areas in the themes crosswalk.
 THEME_RELATIONS: tuple[str, ...] = (
     "continued",

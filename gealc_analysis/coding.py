@@ -100,8 +100,8 @@ FUNDING_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\b(oas|oea)\b", "oas"),
     (r"\b(work ?group|grupos? de trabajo)\b", "working_group"),
     (r"\b(executive committee|comite ejecutivo)\b", "executive_committee"),
-    (r"\b(member countries|paises participantes|agencias participantes|"
-     r"tiempo de trabajo de los paises)\b", "member_countries"),
+    ((r"\b(member countries|paises participantes|agencias participantes|"
+     r"tiempo de trabajo de los paises)\b"), "member_countries"),
 )
 
 

@@ -20,9 +20,6 @@ from gealc_analysis import codes
 SUPPORTED_LANGS: tuple[str, ...] = ("en", "es")
 LABELS_FILE: Path = Path(__file__).resolve().parent / "labels.csv"
 
-# The three ways ``analysis.funding_dependence`` counts a source (see CONTRACTS.md).
-# TODO(lead): move to codes.py as FUNDING_MEASURES so analysis.py and this module share it.
-FUNDING_MEASURES: tuple[str, ...] = ("any_touch", "fractional", "sole_source")
 
 # Key prefix → the codes it must label; ``code_label`` and the catalogue test use it.
 VOCABULARIES: dict[str, tuple[str, ...]] = {
@@ -32,7 +29,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "activity_type": codes.ACTIVITY_TYPES,
     "idb_instrument": codes.IDB_INSTRUMENTS,
     "theme_relation": codes.THEME_RELATIONS,
-    "measure": FUNDING_MEASURES,
+    "measure": codes.FUNDING_MEASURES,
 }
 
 

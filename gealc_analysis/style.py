@@ -170,8 +170,15 @@ def hatch_colour(fill: str) -> str:
 
 
 def text_colour_on(fill: str) -> str:
-    """Black or white, whichever reads better on a bar of colour ``fill``."""
-    return "#000000" if _luminance(fill) > 0.45 else "#FFFFFF"
+    """Black or white, whichever has the higher WCAG contrast ratio on ``fill``.
+
+    The two ratios are equal at a luminance of about 0.18; above it black reads better
+    (so orange, sky blue and green get black text, blue and black get white).
+    """
+    luminance = _luminance(fill)
+    on_white = 1.05 / (luminance + 0.05)
+    on_black = (luminance + 0.05) / 0.05
+    return "#000000" if on_black >= on_white else "#FFFFFF"
 
 
 def _luminance(colour: str) -> float:
@@ -184,7 +191,7 @@ def _luminance(colour: str) -> float:
 
 
 def source_line_text(years: Iterable[int], lang: str = "en") -> str:
-    """"Source: Red GEALC Work Plan 2020, 2024" in ``lang``, naming every year shown."""
+    """The source line in ``lang`` ("Source: Red GEALC Work Plan 2020, 2024"), every year named."""
     return label("source_line", lang, years=format_years(years))
 
 

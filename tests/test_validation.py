@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import rewrite_cell
 
 from gealc_analysis import codes, paths
 from gealc_analysis.data import PlanDataError, load_plans, load_themes, write_plan
-
-from conftest import rewrite_cell
 
 TYPES = ", ".join(codes.ACTIVITY_TYPES)
 FUNDING = ", ".join(codes.FUNDING_SOURCES)
@@ -34,8 +33,8 @@ def problems_of(data_dir: Path, years: list[int] | None = None) -> list[str]:
         ("2020-3.1.1", "venue_mode", "online",
          "expected one of virtual, on_site, tbd, found 'online'"),
         ("2020-3.2.3", "venue_country", "Costa Rica",
-         "expected an ISO 3166-1 alpha-2 country code (CR, PE, BR) or an empty cell, "
-         "found 'Costa Rica'"),
+         ("expected an ISO 3166-1 alpha-2 country code (CR, PE, BR) or an empty cell, "
+         "found 'Costa Rica'")),
         ("2020-3.1.1", "frequency_per_year", "three",
          "expected a whole number of events per year, 1 or more, found 'three'"),
         ("2020-3.1.1", "frequency_per_year", "0",
@@ -78,8 +77,8 @@ def test_unsorted_funding_codes_are_rejected(curated_copy: Path) -> None:
     path = curated_copy / "plan_2024.csv"
     line = rewrite_cell(path, "2024-3.4.1", "funding_sources", "working_group;oas")
     assert problems_of(curated_copy) == [
-        f"{path}:{line}: funding_sources: expected the codes sorted alphabetically, each once, "
-        "found 'working_group;oas'"
+        (f"{path}:{line}: funding_sources: expected the codes sorted alphabetically, each once, "
+        "found 'working_group;oas'")
     ]
 
 
@@ -97,8 +96,8 @@ def test_activity_id_must_be_built_from_year_and_source_ref(curated_copy: Path) 
     path = curated_copy / "plan_2020.csv"
     line = rewrite_cell(path, "2020-3.1.2", "activity_id", "2020-3.1.9")
     assert problems_of(curated_copy) == [
-        f"{path}:{line}: activity_id: expected the plan year and source_ref it is made of "
-        "(<year>-<source_ref>), found '2020-3.1.9'"
+        (f"{path}:{line}: activity_id: expected the plan year and source_ref it is made of "
+        "(<year>-<source_ref>), found '2020-3.1.9'")
     ]
 
 
@@ -114,8 +113,8 @@ def test_theme_not_matching_the_crosswalk_says_which_file_to_edit(curated_copy: 
     path = curated_copy / "plan_2024.csv"
     line = rewrite_cell(path, "2024-3.3.1", "theme", "ciber")
     assert problems_of(curated_copy) == [
-        f"{path}:{line}: theme: expected 'cybersecurity' as themes.csv gives for 2024 3.3 "
-        "(fix the row or the crosswalk), found 'ciber'"
+        (f"{path}:{line}: theme: expected 'cybersecurity' as themes.csv gives for 2024 3.3 "
+        "(fix the row or the crosswalk), found 'ciber'")
     ]
 
 
@@ -125,8 +124,8 @@ def test_area_missing_from_the_crosswalk_is_reported(curated_copy: Path) -> None
     rewrite_cell(path, "2024-3.3.1", "source_ref", "3.10.1")
     rewrite_cell(path, "2024-3.3.1", "activity_id", "2024-3.10.1")
     assert problems_of(curated_copy) == [
-        f"{path}:{line}: area_code: expected an area listed for 2024 in themes.csv "
-        "(add it there or fix the row), found '3.10'"
+        (f"{path}:{line}: area_code: expected an area listed for 2024 in themes.csv "
+        "(add it there or fix the row), found '3.10'")
     ]
 
 
@@ -161,7 +160,7 @@ def test_non_utf8_bytes_are_reported_with_their_line(curated_copy: Path) -> None
     path = curated_copy / "plan_2024.csv"
     data = path.read_bytes().replace("Países".encode(), "Países".encode("latin-1"), 1)
     path.write_bytes(data)
-    line = data[: data.index("Pa".encode() + "í".encode("latin-1"))].count(b"\n") + 1
+    line = data[: data.index(b"Pa" + "í".encode("latin-1"))].count(b"\n") + 1
     assert f"{path}:{line}: file: expected UTF-8 text, found 'byte 0xed'" \
         in problems_of(curated_copy)
 
@@ -175,8 +174,8 @@ def test_requesting_a_year_without_a_file_lists_the_years_available(curated_copy
 def test_badly_named_plan_file_is_reported(curated_copy: Path) -> None:
     shutil.copy(curated_copy / "plan_2020.csv", curated_copy / "plan_20.csv")
     assert problems_of(curated_copy) == [
-        f"{curated_copy / 'plan_20.csv'}:0: file name: expected plan_<four-digit year>.csv, "
-        "found 'plan_20.csv'"
+        (f"{curated_copy / 'plan_20.csv'}:0: file name: expected plan_<four-digit year>.csv, "
+        "found 'plan_20.csv'")
     ]
 
 

@@ -1,0 +1,205 @@
+"""Sentences of the report, written from the analysis frames in English or Spanish.
+
+The findings a reader sees are formatted here from computed frames — never typed into a
+notebook — with templates from the one label catalogue (``labels.csv``, keys
+``narrative.*``). Each function takes the tidy frame(s) of ``analysis`` and returns Markdown;
+every function loops over the years present, so a third plan adds sentences, not code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from gealc_analysis import codes, i18n
+
+PERCENT_DECIMALS = 1
+
+
+def percent(share: float, lang: str) -> str:
+    """The one percentage format of the narrative (tests compare the HTML against it)."""
+    return i18n.format_percent(share, lang, PERCENT_DECIMALS)
+
+
+def number(value: float, lang: str, decimals: int = 0) -> str:
+    return i18n.format_number(value, lang, decimals)
+
+
+def join_words(words: Sequence[str], lang: str) -> str:
+    """'a, b and c' / 'a, b y c' — or the catalogue's word for none."""
+    if not words:
+        return i18n.label("narrative.none", lang)
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} {i18n.label('narrative.and', lang)} {words[-1]}"
+
+
+def _bullets(lines: Sequence[str]) -> str:
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def _theme_label_column(lang: str) -> str:
+    return f"theme_label_{i18n.check_lang(lang)}"
+
+
+def _row(frame: pd.DataFrame, **where: object) -> pd.Series:
+    """The single row matching ``where`` (a missing row is a bug in the caller's frame)."""
+    mask = pd.Series(True, index=frame.index)
+    for column, value in where.items():
+        mask &= frame[column] == value
+    matched = frame[mask]
+    if len(matched) != 1:
+        raise ValueError(f"expected one row for {where}, found {len(matched)}")
+    return matched.iloc[0]
+
+
+def overview(overview_frame: pd.DataFrame, baseline_year: int, compare_year: int,
+             lang: str = "en") -> str:
+    """One line per plan (activities, areas, themes, events) and the change between years."""
+    lines = [
+        i18n.label("narrative.overview.plan", lang, year=int(row.plan_year),
+                   n_activities=int(row.n_activities), n_areas=int(row.n_areas),
+                   n_themes=int(row.n_themes), n_events=number(row.n_events, lang))
+        for row in overview_frame.itertuples(index=False)
+    ]
+    before = _row(overview_frame, plan_year=baseline_year)
+    after = _row(overview_frame, plan_year=compare_year)
+    change = (after.n_activities - before.n_activities) / before.n_activities
+    summary = i18n.label(
+        "narrative.overview.change", lang, baseline=baseline_year, compare=compare_year,
+        before=int(before.n_activities), after=int(after.n_activities),
+        change=i18n.format_signed(change * 100, lang, PERCENT_DECIMALS))
+    return _bullets(lines) + "\n\n" + summary
+
+
+def theme_changes(comparison: pd.DataFrame, lang: str = "en") -> str:
+    """Largest rise and fall between the two years, and the themes that appear or vanish."""
+    labels = _theme_label_column(lang)
+    baseline = int(comparison["baseline_year"].iloc[0])
+    compare = int(comparison["compare_year"].iloc[0])
+    ranked = comparison.sort_values(["change", "theme"], ascending=[False, True])
+    rise, fall = ranked.iloc[0], ranked.iloc[-1]
+    appeared = comparison.loc[comparison["baseline_value"].eq(0), labels].tolist()
+    vanished = comparison.loc[comparison["compare_value"].eq(0), labels].tolist()
+    lines = [
+        i18n.label("narrative.themes.largest_rise", lang, theme=rise[labels],
+                   before=int(rise.baseline_value), after=int(rise.compare_value),
+                   baseline=baseline, compare=compare),
+        i18n.label("narrative.themes.largest_fall", lang, theme=fall[labels],
+                   before=int(fall.baseline_value), after=int(fall.compare_value)),
+        i18n.label("narrative.themes.appeared", lang, compare=compare,
+                   themes=join_words(appeared, lang)),
+        i18n.label("narrative.themes.vanished", lang, compare=compare,
+                   themes=join_words(vanished, lang)),
+    ]
+    return _bullets(lines)
+
+
+def funding(dependence: pd.DataFrame, source: str = "idb", lang: str = "en") -> str:
+    """A source's any-touch, fractional and sole-source shares, year by year."""
+    name = i18n.code_label("funding", source, lang)
+    lines = []
+    for year in sorted(dependence["plan_year"].unique()):
+        shares = {
+            measure: _row(dependence, plan_year=year, source=source, measure=measure)
+            for measure in codes.FUNDING_MEASURES
+        }
+        lines.append(i18n.label(
+            "narrative.funding.year", lang, year=int(year), source=name,
+            any_touch=percent(shares["any_touch"].share, lang),
+            fractional=percent(shares["fractional"].share, lang),
+            sole_source=percent(shares["sole_source"].share, lang),
+            n_sole=int(shares["sole_source"].value)))
+    return _bullets(lines)
+
+
+def main_sources(dependence: pd.DataFrame, lang: str = "en") -> str:
+    """Per year, the source that touches the most activities."""
+    touched = dependence[dependence["measure"] == "any_touch"]
+    lines = []
+    for year, rows in touched.groupby("plan_year", sort=True):
+        top = rows.sort_values(["share", "source"], ascending=[False, True]).iloc[0]
+        lines.append(i18n.label("narrative.funding.top_source", lang, year=int(year),
+                                source=i18n.code_label("funding", top.source, lang),
+                                share=percent(top.share, lang)))
+    return _bullets(lines)
+
+
+def idb_instruments(instruments: pd.DataFrame, lang: str = "en") -> str:
+    """How IDB funds what it funds, by instrument, year by year."""
+    lines = []
+    for year, rows in instruments.groupby("plan_year", sort=True):
+        used = [
+            f"{i18n.code_label('idb_instrument', row.instrument, lang)} "
+            f"{int(row.n_activities)} ({percent(row.share_of_idb, lang)})"
+            for row in rows.itertuples(index=False) if row.n_activities > 0
+        ]
+        lines.append(i18n.label("narrative.funding.instruments", lang, year=int(year),
+                                instruments=join_words(used, lang)))
+    return _bullets(lines)
+
+
+def theme_shifts(shifts: pd.DataFrame, lang: str = "en") -> str:
+    """The themes grouped by how they changed (new, retired, merged, renamed, continued)."""
+    labels = _theme_label_column(lang)
+    lines = []
+    for relation in codes.THEME_RELATIONS:
+        themes = shifts.loc[shifts["relation"] == relation, labels].tolist()
+        if themes:
+            lines.append(f"**{i18n.code_label('theme_relation', relation, lang)}**: "
+                         f"{join_words(themes, lang)}")
+    return _bullets(lines)
+
+
+def diversity(diversity_frame: pd.DataFrame, lang: str = "en") -> str:
+    """Shannon entropy, its normalised form and the effective number of themes per year."""
+    lines = [
+        i18n.label("narrative.themes.diversity", lang, year=int(row.plan_year),
+                   entropy=number(row.entropy, lang, 2),
+                   normalised=number(row.normalised_entropy, lang, 2),
+                   effective=number(row.effective_n_themes, lang, 1),
+                   n_categories=int(row.n_categories))
+        for row in diversity_frame.itertuples(index=False)
+    ]
+    return _bullets(lines)
+
+
+def semester_load(load: pd.DataFrame, event_load: pd.DataFrame, lang: str = "en") -> str:
+    """Activities per timing class and the event-weighted split, year by year."""
+    lines = []
+    for year in sorted(load["plan_year"].unique()):
+        counts = {row.timing: int(row.n_activities)
+                  for row in load[load["plan_year"] == year].itertuples(index=False)}
+        events = {row.timing: row.share
+                  for row in event_load[event_load["plan_year"] == year].itertuples(index=False)}
+        lines.append(i18n.label(
+            "narrative.semester.year", lang, year=int(year), s1=counts["S1"], s2=counts["S2"],
+            year_round=counts["year_round"], tbd=counts["tbd"],
+            s1_events=percent(events["S1"], lang), s2_events=percent(events["S2"], lang),
+            tbd_events=percent(events["tbd"], lang)))
+    return _bullets(lines)
+
+
+def labelled_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A reader's view of a tidy frame: codes as labels, shares as percentages.
+
+    Only for display; the saved CSV keeps codes and raw shares for reuse.
+    """
+    view = frame.copy()
+    vocabulary_columns = {"source": "funding", "measure": "measure", "timing": "timing",
+                          "venue_mode": "venue", "activity_type": "activity_type",
+                          "instrument": "idb_instrument", "relation": "theme_relation"}
+    for column, vocabulary in vocabulary_columns.items():
+        if column in view:
+            view[column] = [i18n.code_label(vocabulary, str(code), lang) for code in view[column]]
+    for column in view.columns:
+        if column == "share" or column.endswith("_share") or column.startswith("share_"):
+            view[column] = [percent(value, lang) for value in view[column]]
+        elif column == "pct_change":
+            view[column] = [i18n.format_signed(value * 100, lang, PERCENT_DECIMALS)
+                            if pd.notna(value) else "" for value in view[column]]
+        elif pd.api.types.is_float_dtype(view[column]):
+            view[column] = [number(value, lang, 2) for value in view[column]]
+    other_lang = "es" if lang == "en" else "en"
+    return view.drop(columns=[c for c in view.columns if c.endswith(f"_{other_lang}")])

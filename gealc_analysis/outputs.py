@@ -1,0 +1,76 @@
+"""Write figures and tables of the report: deterministic bytes, written atomically.
+
+Deterministic so a rebuild that changes nothing produces no diff (and CI can check that);
+atomic (a temporary file in the same folder, then ``os.replace``) so an interrupted build
+never leaves a half-written figure or table that looks valid.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from gealc_analysis import style
+
+FIGURE_DPI = 150
+FIGURE_FORMATS: tuple[str, ...] = ("png", "svg")
+# Metadata that would otherwise embed the matplotlib version banner or the build date.
+FIGURE_METADATA: dict[str, dict[str, None]] = {"png": {"Software": None}, "svg": {"Date": None}}
+TABLE_DECIMALS = 6
+
+
+def _write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> Path:
+    """Run ``write`` on a temporary file beside ``path``, then move it into place in one step."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            mode="wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            temporary = Path(handle.name)
+            write(handle)
+        temporary.chmod(0o644)  # temporary files are private (0600); outputs are published
+        os.replace(temporary, path)
+    except BaseException:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_figure(fig: Figure, output_dir: Path | str, name: str) -> list[Path]:
+    """Save ``fig`` as ``<output_dir>/figures/<name>.png`` and ``.svg``; return both paths."""
+    folder = Path(output_dir) / "figures"
+    paths = []
+    with style.style_context():  # fixes svg.hashsalt, so SVG ids are the same every run
+        for fmt in FIGURE_FORMATS:
+            paths.append(
+                _write_atomically(
+                    folder / f"{name}.{fmt}",
+                    lambda handle, fmt=fmt: fig.savefig(
+                        handle, format=fmt, dpi=FIGURE_DPI, metadata=FIGURE_METADATA[fmt]
+                    ),
+                )
+            )
+    return paths
+
+
+def table_csv_text(df: pd.DataFrame) -> str:
+    """The CSV text of a table: no index, floats rounded to 6 decimals, "\\n" line endings."""
+    rounded = df.copy()
+    floats = rounded.select_dtypes(include="float").columns
+    # Rounding first and adding 0.0 turns -0.0 (from tiny negatives) into 0.0.
+    rounded[floats] = rounded[floats].round(TABLE_DECIMALS) + 0.0
+    return rounded.to_csv(index=False, lineterminator="\n", float_format=f"%.{TABLE_DECIMALS}f")
+
+
+def save_table(df: pd.DataFrame, output_dir: Path | str, name: str) -> Path:
+    """Save ``df`` as ``<output_dir>/tables/<name>.csv`` (UTF-8) and return the path."""
+    data = table_csv_text(df).encode("utf-8")
+    return _write_atomically(Path(output_dir) / "tables" / f"{name}.csv", lambda h: h.write(data))

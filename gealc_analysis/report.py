@@ -1,0 +1,106 @@
+"""What a report notebook needs in one object: validated data, resolved parameters, and
+``figure`` / ``table`` / ``say`` calls that both save the output and show it.
+
+Keeping this here keeps the notebooks thin (parameters, narrative, calls) and makes every
+notebook resolve its parameters the same way, whether the build or a person runs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from gealc_analysis import i18n, outputs, paths
+from gealc_analysis.data import load_plans, load_themes
+
+
+def parse_years(years: object) -> list[int] | None:
+    """Accept the forms papermill users type: None, [2020, 2024], "2020,2024" or 2024."""
+    if years is None or years == "" or years == []:
+        return None
+    if isinstance(years, int):
+        return [years]
+    if isinstance(years, str):
+        return [int(part) for part in years.replace(" ", "").strip("[]").split(",") if part]
+    return [int(year) for year in years]  # type: ignore[union-attr]
+
+
+@dataclass
+class Section:
+    """One report section's data and parameters (see ``open_section``)."""
+
+    name: str
+    plans: pd.DataFrame
+    themes: pd.DataFrame
+    years: list[int]
+    baseline_year: int
+    compare_year: int
+    lang: str
+    output_dir: Path
+    saved: list[Path] = field(default_factory=list)
+
+    def figure(self, fig: Figure, name: str) -> Figure:
+        """Save ``fig`` as PNG and SVG under ``output_dir/figures`` and show it once."""
+        self.saved += outputs.save_figure(fig, self.output_dir, name)
+        _display(fig)
+        plt.close(fig)
+        return fig
+
+    def table(self, frame: pd.DataFrame, name: str, shown: pd.DataFrame | None = None) -> Path:
+        """Save the tidy ``frame`` as CSV under ``output_dir/tables``; show ``shown`` (a
+        labelled, formatted view for readers) or the frame itself."""
+        path = outputs.save_table(frame, self.output_dir, name)
+        self.saved.append(path)
+        _display(shown if shown is not None else frame)
+        return path
+
+    def say(self, markdown: str) -> None:
+        """Show narrative text (Markdown) computed from the data."""
+        from IPython.display import Markdown
+
+        _display(Markdown(markdown))
+
+
+def _display(obj: object) -> None:
+    """IPython's display when running in a kernel; a no-op in plain scripts and tests."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency of ipykernel
+        return
+    if get_ipython() is not None:
+        display(obj)
+
+
+def open_section(
+    name: str,
+    *,
+    data_dir: str | Path | None = None,
+    output_dir: str | Path | None = None,
+    years: object = None,
+    baseline_year: int | None = None,
+    compare_year: int | None = None,
+    lang: str = "en",
+) -> Section:
+    """Load and validate the plans for a section and resolve its parameters.
+
+    Defaults: every curated plan, baseline = earliest year, compare = latest year,
+    output in ``reports/<name>``. A baseline or compare year outside ``years`` is an error
+    that names the years available.
+    """
+    i18n.check_lang(lang)
+    plans = load_plans(data_dir, parse_years(years))
+    themes = load_themes(data_dir)
+    present = sorted(int(year) for year in plans["plan_year"].unique())
+    baseline = int(baseline_year) if baseline_year is not None else present[0]
+    compare = int(compare_year) if compare_year is not None else present[-1]
+    for role, year in (("baseline_year", baseline), ("compare_year", compare)):
+        if year not in present:
+            raise ValueError(f"{role} {year} is not among the loaded plan years "
+                             f"{', '.join(map(str, present))}")
+    out = Path(output_dir) if output_dir is not None else paths.REPORTS_DIR / name
+    return Section(name, plans, themes, present, baseline, compare, lang, out.resolve())

@@ -1,0 +1,146 @@
+"""The label catalogue: complete in both languages, covers every code, fails helpfully."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from gealc_analysis import codes, i18n
+from gealc_analysis.i18n import (
+    LABELS_FILE,
+    SUPPORTED_LANGS,
+    MissingLabelError,
+    code_label,
+    format_number,
+    format_percent,
+    format_signed,
+    format_years,
+    label,
+)
+
+
+def catalogue_rows() -> list[dict[str, str]]:
+    with LABELS_FILE.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_catalogue_has_exactly_the_columns_key_and_each_supported_language():
+    with LABELS_FILE.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header == ["key", *SUPPORTED_LANGS]
+
+
+def test_every_key_has_every_language_filled():
+    empty = [
+        (row["key"], lang)
+        for row in catalogue_rows()
+        for lang in SUPPORTED_LANGS
+        if not (row[lang] or "").strip()
+    ]
+    assert empty == []
+
+
+def test_keys_are_unique():
+    keys = [row["key"] for row in catalogue_rows()]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "codes_tuple"),
+    [
+        ("funding", codes.FUNDING_SOURCES),
+        ("timing", codes.TIMINGS),
+        ("venue", codes.VENUE_MODES),
+        ("activity_type", codes.ACTIVITY_TYPES),
+        ("idb_instrument", codes.IDB_INSTRUMENTS),
+        ("theme_relation", codes.THEME_RELATIONS),
+    ],
+)
+def test_every_code_of_a_codes_py_vocabulary_has_a_label_in_both_languages(vocabulary, codes_tuple):
+    assert i18n.VOCABULARIES[vocabulary] == codes_tuple  # labels follow codes.py, not a copy
+    for code in codes_tuple:
+        for lang in SUPPORTED_LANGS:
+            assert code_label(vocabulary, code, lang)
+
+
+def test_every_funding_measure_has_a_label_in_both_languages():
+    for measure in codes.FUNDING_MEASURES:
+        assert {code_label("measure", measure, lang) for lang in SUPPORTED_LANGS}
+
+
+def test_funding_sources_use_the_agencies_own_acronyms_in_each_language():
+    assert [code_label("funding", c, "en") for c in ("idb", "oas", "working_group")] == [
+        "IDB",
+        "OAS",
+        "Working-group time",
+    ]
+    assert [code_label("funding", c, "es") for c in ("idb", "oas", "working_group")] == [
+        "BID",
+        "OEA",
+        "Tiempo de los grupos de trabajo",
+    ]
+
+
+def test_spanish_labels_keep_their_accents():
+    assert label("funding.member_countries", "es") == "Países miembros"
+    assert label("activity_type.meeting", "es") == "Reunión"
+    assert label("axis.plan_year", "es") == "Año del plan"
+
+
+def test_source_line_fills_in_the_years():
+    assert label("source_line", years="2020, 2024") == "Source: Red GEALC Work Plan 2020, 2024"
+    assert (
+        label("source_line", "es", years="2020") == "Fuente: Plan de Trabajo de la Red GEALC 2020"
+    )
+
+
+def test_label_without_arguments_returns_the_template_untouched():
+    assert label("source_line") == "Source: Red GEALC Work Plan {years}"
+
+
+def test_missing_key_error_names_the_key_and_the_file_to_edit():
+    with pytest.raises(KeyError) as caught:
+        label("title.no_such_chart", "es")
+    assert isinstance(caught.value, MissingLabelError)
+    message = str(caught.value)
+    assert "'title.no_such_chart'" in message
+    assert str(LABELS_FILE) in message
+
+
+def test_missing_placeholder_names_the_placeholder():
+    with pytest.raises(MissingLabelError, match="'years'"):
+        label("source_line", "en", year=2020)
+
+
+def test_unsupported_language_is_rejected_with_the_supported_list():
+    with pytest.raises(ValueError, match=r"Unsupported language 'pt'.*'en', 'es'"):
+        label("funding.idb", "pt")
+
+
+def test_unknown_vocabulary_is_rejected():
+    with pytest.raises(ValueError, match="Unknown vocabulary"):
+        code_label("colour", "idb")
+
+
+def test_years_are_listed_once_in_ascending_order():
+    assert format_years([2024, 2020, 2024]) == "2020, 2024"
+    assert format_years([2024, 2020, 2022]) == "2020, 2022, 2024"
+
+
+def test_numbers_use_the_decimal_mark_of_the_language():
+    assert format_number(0.8249, "en", 2) == "0.82"
+    assert format_number(6.5, "es", 1) == "6,5"
+    assert format_number(-0.0001, "en", 1) == "0.0"  # never "-0.0"
+    assert format_number(float("nan"), "en") == ""
+
+
+def test_percentages_follow_each_language_convention():
+    assert format_percent(0.5, "en") == "50%"
+    assert format_percent(0.5, "es") == "50 %"
+    assert format_percent(0.125, "es", 1) == "12,5 %"
+
+
+def test_signed_changes_use_plus_and_a_true_minus_sign():
+    assert [format_signed(v) for v in (3, -2, 0)] == ["+3", "−2", "0"]
+    assert format_signed(1.5, "es", 1) == "+1,5"

@@ -1,0 +1,102 @@
+"""Saved figures and tables: byte-identical on every run, written atomically, right places."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from gealc_analysis import outputs, plots
+
+
+def small_figure() -> Figure:
+    frame = pd.DataFrame(
+        {
+            "plan_year": [2020, 2020, 2024, 2024],
+            "venue_mode": ["virtual", "on_site", "virtual", "on_site"],
+            "n_activities": [3, 1, 4, 0],
+            "share": [0.75, 0.25, 1.0, 0.0],
+        }
+    )
+    return plots.plot_venue_mix(frame, lang="es")
+
+
+def small_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "plan_year": [2020, 2024],
+            "theme": ["ciberseguridad", "software_público"],
+            "share": [1 / 3, -1e-9],
+            "n": [1, 2],
+        }
+    )
+
+
+def test_save_figure_writes_png_and_svg_under_figures(tmp_path):
+    paths = outputs.save_figure(small_figure(), tmp_path / "out", "venue_mix")
+    assert paths == [tmp_path / "out/figures/venue_mix.png", tmp_path / "out/figures/venue_mix.svg"]
+    assert paths[0].read_bytes().startswith(b"\x89PNG")
+    assert b"<svg" in paths[1].read_bytes()[:1000]
+
+
+def test_save_figure_twice_gives_byte_identical_files(tmp_path):
+    first = [p.read_bytes() for p in outputs.save_figure(small_figure(), tmp_path / "a", "f")]
+    second = [p.read_bytes() for p in outputs.save_figure(small_figure(), tmp_path / "b", "f")]
+    assert first == second
+
+
+def test_saved_figures_carry_no_date_or_software_banner(tmp_path):
+    png, svg = outputs.save_figure(small_figure(), tmp_path, "f")
+    assert b"Software" not in png.read_bytes()
+    assert b"<dc:date>" not in svg.read_bytes()
+
+
+def test_save_figure_leaves_no_temporary_files(tmp_path):
+    outputs.save_figure(small_figure(), tmp_path, "f")
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["f.png", "f.svg"]
+
+
+def test_save_table_writes_utf8_csv_with_unix_newlines_and_six_decimals(tmp_path):
+    path = outputs.save_table(small_table(), tmp_path, "themes")
+    assert path == tmp_path / "tables/themes.csv"
+    assert path.read_bytes().decode("utf-8") == (
+        "plan_year,theme,share,n\n"
+        "2020,ciberseguridad,0.333333,1\n"
+        "2024,software_público,0.000000,2\n"  # -1e-9 rounds to 0, never "-0.000000"
+    )
+
+
+def test_save_table_twice_gives_identical_bytes(tmp_path):
+    first = outputs.save_table(small_table(), tmp_path / "a", "t").read_bytes()
+    second = outputs.save_table(small_table(), tmp_path / "b", "t").read_bytes()
+    assert first == second
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):
+    path = outputs.save_table(small_table(), tmp_path, "t")
+    before = path.read_bytes()
+
+    def crash(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(outputs.os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        outputs.save_table(small_table().assign(n=[9, 9]), tmp_path, "t")
+    assert path.read_bytes() == before
+    assert [p.name for p in (tmp_path / "tables").iterdir()] == ["t.csv"]
+
+
+def test_a_figure_that_fails_to_render_leaves_no_file(tmp_path, monkeypatch):
+    fig = small_figure()
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(fig, "savefig", crash)
+    with pytest.raises(RuntimeError, match="renderer crashed"):
+        outputs.save_figure(fig, tmp_path, "f")
+    assert list((tmp_path / "figures").iterdir()) == []

@@ -152,7 +152,7 @@ def _header_problems(shown: str, header: list[str], expected: Sequence[str]) -> 
                                 f"column(s) {', '.join(missing)}", "none such"))
     for column in unexpected:
         problems.append(Problem(shown, HEADER_LINE, "header",
-                                f"only the columns of the codebook", column))
+                                "only the columns of the codebook", column))
     for column in duplicated:
         problems.append(Problem(shown, HEADER_LINE, "header", "each column once", column))
     if not missing and not unexpected and not duplicated and list(header) != list(expected):

@@ -96,6 +96,12 @@ def theme_changes(comparison: pd.DataFrame, lang: str = "en") -> str:
     return _bullets(lines)
 
 
+def _activities(dependence: pd.DataFrame, year: int) -> int:
+    """Activities in a year, recovered from the fractional weights (they sum to one each)."""
+    rows = dependence[(dependence["plan_year"] == year) & (dependence["measure"] == "fractional")]
+    return round(rows["value"].sum())
+
+
 def funding(dependence: pd.DataFrame, source: str = "idb", lang: str = "en") -> str:
     """A source's any-touch, fractional and sole-source shares, year by year."""
     name = i18n.code_label("funding", source, lang)
@@ -110,7 +116,7 @@ def funding(dependence: pd.DataFrame, source: str = "idb", lang: str = "en") -> 
             any_touch=percent(shares["any_touch"].share, lang),
             fractional=percent(shares["fractional"].share, lang),
             sole_source=percent(shares["sole_source"].share, lang),
-            n_sole=int(shares["sole_source"].value)))
+            n_sole=int(shares["sole_source"].value), n_total=_activities(dependence, year)))
     return _bullets(lines)
 
 

@@ -43,20 +43,28 @@ class Section:
     output_dir: Path
     saved: list[Path] = field(default_factory=list)
 
-    def figure(self, fig: Figure, name: str) -> Figure:
-        """Save ``fig`` as PNG and SVG under ``output_dir/figures`` and show it once."""
-        self.saved += outputs.save_figure(fig, self.output_dir, name)
-        _display(fig)
-        plt.close(fig)
-        return fig
+    def figure(self, fig: Figure, name: str) -> None:
+        """Save ``fig`` as PNG and SVG under ``output_dir/figures`` and show the saved PNG.
 
-    def table(self, frame: pd.DataFrame, name: str, shown: pd.DataFrame | None = None) -> Path:
+        Showing the file itself (not the live figure) means the report displays exactly
+        the bytes a reader downloads, whatever matplotlib backend the kernel has.
+        """
+        from IPython.display import Image
+
+        written = outputs.save_figure(fig, self.output_dir, name)
+        self.saved += written
+        plt.close(fig)
+        png = next(path for path in written if path.suffix == ".png")
+        _display(Image(data=png.read_bytes(), format="png"))
+
+    def table(self, frame: pd.DataFrame, name: str, shown: pd.DataFrame | None = None) -> None:
         """Save the tidy ``frame`` as CSV under ``output_dir/tables``; show ``shown`` (a
-        labelled, formatted view for readers) or the frame itself."""
-        path = outputs.save_table(frame, self.output_dir, name)
-        self.saved.append(path)
-        _display(shown if shown is not None else frame)
-        return path
+        labelled, formatted view for readers) or the frame itself, without the index."""
+        from IPython.display import HTML
+
+        self.saved.append(outputs.save_table(frame, self.output_dir, name))
+        view = shown if shown is not None else frame
+        _display(HTML(view.to_html(index=False, border=0, classes="gealc-table", escape=True)))
 
     def say(self, markdown: str) -> None:
         """Show narrative text (Markdown) computed from the data."""

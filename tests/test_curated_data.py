@@ -90,7 +90,7 @@ def test_verbatim_fields_are_found_in_their_own_activity_block(year: int) -> Non
 def test_2020_timing_is_the_heading_above_the_activity() -> None:
     text = raw_text(2020)
     heading = re.compile(r"^(1st\. Semester Activities|2nd\. Semester Activities|"
-                         r"Annual Activities)$", re.M)
+                         r"Annual Activities)$", re.MULTILINE)
     for row in PLANS[PLANS["plan_year"] == 2020].itertuples():
         position = text.index(f"{row.source_ref}) {row.title_original}")
         above = [m.group(1) for m in heading.finditer(text, 0, position)]

@@ -7,12 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import rewrite_cell
 from frictionless import Package
 
 from gealc_analysis import codes, paths
 from gealc_analysis.datapackage import descriptor_text, sha256
-
-from conftest import rewrite_cell
 
 DESCRIPTOR = paths.DATA_DIR / "datapackage.json"
 

@@ -30,7 +30,7 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject() -> None:
 def readme_commands() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```(?:bash|sh)\n(.+?)\n```", quickstart, re.S)
+    return re.findall(r"```(?:bash|sh)\n(.+?)\n```", quickstart, re.DOTALL)
 
 
 def test_readme_quickstart_has_two_commands_build_then_test() -> None:

@@ -1,0 +1,388 @@
+"""The report build, end to end on tiny fixture notebooks (tests/fixtures/notebooks).
+
+Like papermill's own tests, the fixtures really run (one kernel each, ~1–4 s), so each kind
+of build runs once per module and several tests read its result. Data validation is stubbed:
+these tests pin the build engine, not the curated data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import nbformat
+import pytest
+
+from gealc_analysis.build import (
+    BuildError,
+    BuildResult,
+    IndexSection,
+    build_report,
+    failed_dir,
+    index_html,
+    notebook_title,
+    parameters_line,
+    resolve_years,
+    select_notebooks,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+YEARS = [2020, 2024]
+
+
+def no_validation(data_dir: Path, years: list[int] | None) -> None:
+    return None
+
+
+def notebooks_folder(root: Path, *names: str) -> Path:
+    """A notebooks folder holding the named fixtures ("03_broken" or "03_broken:01_broken")."""
+    folder = root / "notebooks"
+    folder.mkdir(parents=True)
+    for name in names:
+        source, _, target = name.partition(":")
+        shutil.copy(FIXTURES / f"{source}.ipynb", folder / f"{target or source}.ipynb")
+    return folder
+
+
+def data_folder(root: Path, years: list[int]) -> Path:
+    folder = root / "curated"
+    folder.mkdir(parents=True)
+    for year in years:
+        (folder / f"plan_{year}.csv").write_text("", encoding="utf-8")
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder by relative path: equal snapshots = untouched folder."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def stream_text(executed: Path) -> str:
+    nb = nbformat.read(executed, as_version=4)
+    return "".join(
+        output.get("text", "")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.links += [value for name, value in attrs if name in ("href", "src") and value]
+
+
+def local_links(page: Path) -> list[str]:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return [unquote(link) for link in parser.links]
+
+
+@dataclass
+class Build:
+    root: Path
+    notebooks_dir: Path
+    data_dir: Path
+    out: Path
+    result: BuildResult | None
+    messages: list[str]
+    validate_calls: list[tuple[Path, list[int] | None]]
+    error: BuildError | None = None
+    report_untouched: bool | None = None  # after a failed build over a good report
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """Two working notebooks, default years (from the plan files), jobs=1."""
+    root = tmp_path_factory.mktemp("good")
+    notebooks = notebooks_folder(root, "01_simple", "02_second")
+    data_dir = data_folder(root, YEARS)
+    calls: list[tuple[Path, list[int] | None]] = []
+    messages: list[str] = []
+    result = build_report(
+        root / "report",
+        data_dir=data_dir,
+        notebooks_dir=notebooks,
+        validate=lambda d, y: calls.append((d, y)),
+        progress=messages.append,
+    )
+    return Build(root, notebooks, data_dir, root / "report", result, messages, calls)
+
+
+@pytest.fixture(scope="module")
+def failed(tmp_path_factory: pytest.TempPathFactory, good: Build) -> Build:
+    """A failing notebook first, a working one after it, over a copy of the good report."""
+    root = tmp_path_factory.mktemp("failed")
+    out = root / "report"
+    shutil.copytree(good.out, out)
+    (root / "report.failed").mkdir()
+    (root / "report.failed" / "stale.txt").write_text("from an older failure", encoding="utf-8")
+    notebooks = notebooks_folder(root, "03_broken:01_broken", "02_second")
+    messages: list[str] = []
+    before = snapshot(out)
+    with pytest.raises(BuildError) as caught:
+        build_report(out, data_dir=good.data_dir, notebooks_dir=notebooks,
+                     validate=no_validation, progress=messages.append)
+    build = Build(root, notebooks, good.data_dir, out, None, messages, [], caught.value)
+    build.report_untouched = snapshot(out) == before
+    return build
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def test_select_notebooks_accepts_stem_name_or_number_and_keeps_notebook_order() -> None:
+    notebooks = [Path(f"{stem}.ipynb") for stem in ("01_overview", "02_areas", "03_funding")]
+    chosen = select_notebooks(notebooks, ["funding", "01", "02_areas", "03"])
+    assert [nb.stem for nb in chosen] == ["01_overview", "02_areas", "03_funding"]
+    assert select_notebooks(notebooks, None) == notebooks
+
+
+def test_select_notebooks_rejects_unknown_names_listing_the_available_ones() -> None:
+    notebooks = [Path("01_overview.ipynb"), Path("02_areas.ipynb")]
+    with pytest.raises(BuildError, match=r"'fundng'.*available: 01_overview, 02_areas"):
+        select_notebooks(notebooks, ["areas", "fundng"])
+
+
+def test_parameters_line_shows_readable_values_and_hides_paths() -> None:
+    line = parameters_line({"data_dir": "/x/curated", "output_dir": "/x/out", "years": [2020, 2024],
+                            "baseline_year": 2020, "compare_year": 2024, "lang": "en"})
+    assert line == "Parameters: years 2020, 2024 · baseline 2020 · compare 2024 · language en"
+
+
+def test_resolve_years_defaults_to_every_plan_file_and_its_extremes(tmp_path: Path) -> None:
+    data_dir = data_folder(tmp_path, [2024, 2020, 2022])
+    assert resolve_years(data_dir, None, None, None) == ([2020, 2022, 2024], 2020, 2024)
+    assert resolve_years(data_dir, [2024, 2022], None, 2024) == ([2022, 2024], 2022, 2024)
+
+
+def test_resolve_years_rejects_a_baseline_outside_the_build_years(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="baseline year 2019"):
+        resolve_years(tmp_path, [2020, 2024], 2019, None)
+    with pytest.raises(BuildError, match="no plan years"):
+        resolve_years(tmp_path, None, None, None)
+
+
+def test_notebook_title_is_the_first_level_one_heading() -> None:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("# a comment, not a heading"),
+        nbformat.v4.new_markdown_cell("Intro\n\n## Not level one\n# Funding dependence"),
+    ])
+    assert notebook_title(nb) == "Funding dependence"
+    assert notebook_title(nbformat.v4.new_notebook()) is None
+
+
+def test_index_html_escapes_text_and_flags_sections_built_with_other_parameters() -> None:
+    build = {"years": YEARS, "baseline_year": 2020, "compare_year": 2024, "lang": "es"}
+    sections = [
+        IndexSection("01_a", "Areas <&> themes", {**build, "output_dir": "/tmp/x"}, ("f 1.png",)),
+        IndexSection("02_b", "Funding", {**build, "lang": "en"}, (), ("t.csv",)),
+    ]
+    page = index_html(YEARS, build, sections)
+    assert "<title>Red GEALC work plans: 2020 → 2024</title>" in page
+    assert '<html lang="es">' in page
+    assert "Areas &lt;&amp;&gt; themes" in page
+    assert '<img src="01_a/figures/f%201.png"' in page
+    assert '<a href="02_b/tables/t.csv">t.csv</a>' in page
+    assert page.count("language en") == 1  # only the section built with other parameters
+
+
+# --------------------------------------------------------------------------- a good build
+
+
+def test_build_validates_the_data_dir_as_given_before_running(good: Build) -> None:
+    assert good.validate_calls == [(good.data_dir, None)]
+
+
+def test_build_result_lists_sections_pages_and_durations_in_notebook_order(good: Build) -> None:
+    result = good.result
+    assert result.out_dir == good.out.resolve()
+    assert result.sections == ["01_simple", "02_second"]
+    assert list(result.durations) == result.sections
+    assert all(result.html[stem].is_file() for stem in result.sections)
+    assert result.index.is_file()
+    assert result.total_seconds >= sum(result.durations.values())
+
+
+def test_build_reports_progress_per_notebook(good: Build) -> None:
+    assert re.fullmatch(r"\[1/2\] 01_simple … done in \d+\.\d s", good.messages[1])
+    assert re.fullmatch(r"\[2/2\] 02_second … done in \d+\.\d s", good.messages[2])
+
+
+def test_notebooks_run_on_this_interpreter_in_the_notebooks_folder(good: Build) -> None:
+    text = stream_text(good.out / "notebooks" / "01_simple.ipynb")
+    assert f"EXECUTABLE={sys.executable}\n" in text
+    assert f"CWD={good.notebooks_dir.resolve()}\n" in text
+
+
+def test_notebooks_receive_the_build_parameters(good: Build) -> None:
+    text = stream_text(good.out / "notebooks" / "01_simple.ipynb")
+    assert "YEARS=[2020, 2024] BASELINE=2020 COMPARE=2024 LANG=en" in text
+    parameters = nbformat.read(good.out / "notebooks" / "01_simple.ipynb", 4).metadata.papermill
+    assert parameters.parameters["data_dir"] == str(good.data_dir.resolve())
+    # Notebooks write into the staging folder, which then becomes the report.
+    output_dir = Path(parameters.parameters["output_dir"])
+    assert output_dir.name == "01_simple"
+    assert output_dir.parent.name.startswith("report.partial-")
+
+
+def test_pages_show_outputs_and_a_parameters_line_but_no_code(good: Build) -> None:
+    page = (good.out / "01_simple.html").read_text(encoding="utf-8")
+    assert "ANSWER=42" in page
+    assert "data:image/png;base64," in page  # the inline figure, embedded
+    assert "Parameters: years 2020, 2024 · baseline 2020 · compare 2024 · language en" in page
+    assert "THIS_IS_CODE" not in page
+    assert "output_dir = " not in page and 'lang = "en"' not in page  # both parameter cells
+    assert str(good.out.resolve()) not in page  # no build path leaks into the page
+
+
+def test_pages_and_index_load_nothing_from_the_network(good: Build) -> None:
+    for page in sorted(good.out.glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert "https://cdn" not in text, page.name
+        assert not re.search(r"<(script|link|img)\b[^>]*\b(src|href)=\"(https?:)?//", text), page.name
+
+
+def test_index_links_every_section_and_every_linked_file_exists(good: Build) -> None:
+    index = good.out / "index.html"
+    text = index.read_text(encoding="utf-8")
+    assert "<h1>Red GEALC work plans: 2020 → 2024</h1>" in text
+    assert "Simple section &amp; &lt;figure&gt;" in text  # title from the notebook, escaped
+    links = local_links(index)
+    for expected in ("01_simple.html", "02_second.html", "01_simple/figures/x.png",
+                     "01_simple/tables/t.csv"):
+        assert expected in links
+    assert all((good.out / link).is_file() for link in links)
+
+
+def test_a_successful_build_leaves_no_staging_folder(good: Build) -> None:
+    assert sorted(path.name for path in good.root.iterdir()) == ["curated", "notebooks", "report"]
+
+
+# --------------------------------------------------------------------------- a failed build
+
+
+def test_a_failing_notebook_raises_naming_the_notebook_cell_and_error(failed: Build) -> None:
+    message = str(failed.error)
+    assert message.startswith("notebook 01_broken failed in cell In [")
+    assert "ZeroDivisionError: division by zero" in message
+    executed = failed_dir(failed.out) / "notebooks" / "01_broken.ipynb"
+    assert message.endswith(f"executed copy kept at {executed}")
+
+
+def test_a_failed_build_leaves_the_last_good_report_byte_for_byte(failed: Build) -> None:
+    assert failed.report_untouched is True
+
+
+def test_a_failed_build_keeps_the_executed_copy_with_its_error(failed: Build) -> None:
+    kept = failed_dir(failed.out)
+    nb = nbformat.read(kept / "notebooks" / "01_broken.ipynb", as_version=4)
+    errors = [out for cell in nb.cells for out in cell.get("outputs", [])
+              if out.output_type == "error"]
+    assert [error.ename for error in errors] == ["ZeroDivisionError"]
+    assert not (kept / "stale.txt").exists()  # the previous failure was replaced
+
+
+def test_a_failed_build_stops_before_the_next_notebook(failed: Build) -> None:
+    assert not (failed_dir(failed.out) / "notebooks" / "02_second.ipynb").exists()
+    assert failed.messages[-1].startswith("[1/2] 01_broken … FAILED after")
+    assert not list(failed.root.glob("report.partial-*"))
+
+
+def test_concurrent_build_reports_the_failing_notebook(tmp_path: Path, good: Build) -> None:
+    notebooks = notebooks_folder(tmp_path, "02_second", "03_broken")
+    with pytest.raises(BuildError, match=r"^notebook 03_broken failed .*ZeroDivisionError"):
+        build_report(tmp_path / "report", data_dir=good.data_dir, notebooks_dir=notebooks,
+                     jobs=2, validate=no_validation, progress=lambda message: None)
+    assert not (tmp_path / "report").exists()
+    assert (tmp_path / "report.failed" / "02_second.html").is_file()  # ran alongside
+
+
+def test_invalid_data_stops_the_build_before_anything_is_written(tmp_path: Path,
+                                                                 good: Build) -> None:
+    out = tmp_path / "report"
+    shutil.copytree(good.out, out)
+    before = snapshot(out)
+
+    def reject(data_dir: Path, years: list[int] | None) -> None:
+        raise ValueError("2 problems in the curated data:\nplan_2020.csv line 3: bad timing")
+
+    with pytest.raises(BuildError, match="line 3: bad timing"):
+        build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
+                     validate=reject, progress=lambda message: None)
+    assert snapshot(out) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report"]
+
+
+def test_a_folder_that_is_not_a_report_is_never_replaced(tmp_path: Path, good: Build) -> None:
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "thesis.txt").write_text("precious", encoding="utf-8")
+    with pytest.raises(BuildError, match="refusing to replace"):
+        build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
+                     validate=no_validation, progress=lambda message: None)
+    assert snapshot(out) == {"thesis.txt": b"precious"}
+
+
+def test_unknown_only_name_fails_before_validation(tmp_path: Path, good: Build) -> None:
+    calls: list[object] = []
+    with pytest.raises(BuildError, match="available: 01_simple, 02_second"):
+        build_report(tmp_path / "report", data_dir=good.data_dir,
+                     notebooks_dir=good.notebooks_dir, only=["nope"],
+                     validate=lambda d, y: calls.append(d), progress=lambda message: None)
+    assert calls == []
+
+
+# --------------------------------------------------------------------------- partial and parallel
+
+
+def test_only_rebuilds_the_named_section_and_keeps_the_others(tmp_path: Path,
+                                                              good: Build) -> None:
+    out = tmp_path / "report"
+    shutil.copytree(good.out, out)
+    result = build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
+                          only=["second"], lang="es", validate=no_validation,
+                          progress=lambda message: None)
+    assert result.sections == ["02_second"]
+    assert (out / "01_simple.html").read_bytes() == (good.out / "01_simple.html").read_bytes()
+    assert (out / "01_simple" / "figures" / "x.png").is_file()
+    assert "SECOND_OUTPUT lang=es" in (out / "02_second.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert {"01_simple.html", "02_second.html"} <= set(local_links(out / "index.html"))
+    # The kept section ran in English: the index says so under its title.
+    assert "language en" in index and "language es" in index
+
+
+def test_parallel_build_gives_the_same_report_as_sequential(tmp_path: Path, good: Build) -> None:
+    result = build_report(tmp_path / "report", data_dir=good.data_dir,
+                          notebooks_dir=good.notebooks_dir, jobs=2, validate=no_validation,
+                          progress=lambda message: None)
+    assert result.sections == good.result.sections
+    assert list(result.durations) == result.sections
+    parallel, sequential = snapshot(result.out_dir), snapshot(good.out)
+    assert parallel.keys() == sequential.keys()
+    for name in parallel:
+        if name.endswith((".html", ".png", ".csv")):
+            assert parallel[name] == sequential[name], name
+
+
+def test_fixture_notebooks_are_committed_without_outputs() -> None:
+    for path in sorted(FIXTURES.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, path.name

@@ -56,6 +56,10 @@ FIGURES_DIR = "figures"
 TABLES_DIR = "tables"
 EXECUTED_DIR = "notebooks"
 INDEX_FILE = "index.html"
+# Every report carries this README (the copy committed in reports/ is the same file), so
+# an empty checkout shows where the report lands and a built one explains its layout.
+README_FILE = "README.md"
+README_TEMPLATE: Path = Path(__file__).resolve().parent / "templates" / "report_README.md"
 REPORT_TITLE = "Red GEALC work plans"
 
 TEMPLATES_DIR: Path = Path(__file__).resolve().parent / "templates"
@@ -501,7 +505,8 @@ def _check_replaceable(out_dir: Path) -> None:
     """Refuse to replace a folder that is not a report: the swap deletes what was there."""
     if out_dir.exists() and not out_dir.is_dir():
         raise BuildError(f"{out_dir} exists and is not a folder")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / INDEX_FILE).is_file():
+    contents = {path.name for path in out_dir.iterdir()} if out_dir.is_dir() else set()
+    if contents - {README_FILE} and not (out_dir / INDEX_FILE).is_file():
         raise BuildError(
             f"refusing to replace {out_dir}: it is not empty and has no {INDEX_FILE}, "
             "so it does not look like a report built here; choose another output folder"
@@ -618,6 +623,7 @@ def build_report(
         durations = _run_all(notebooks, staging, parameters, jobs, progress)
         index = index_html(build_years, shown, _index_sections(staging, all_notebooks))
         (staging / INDEX_FILE).write_text(index, encoding="utf-8")
+        shutil.copyfile(README_TEMPLATE, staging / README_FILE)
     except BaseException as exc:
         failed = _keep_failed(staging, out_dir)
         if isinstance(exc, _NotebookFailed):

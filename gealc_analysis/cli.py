@@ -59,7 +59,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     only = [name for part in args.only for name in part.split(",") if name] if args.only else None
     try:
-        result = build_report(
+        build_report(
             args.out, data_dir=args.data_dir, years=args.years,
             baseline_year=args.baseline_year, compare_year=args.compare_year,
             lang=args.lang, only=only, jobs=args.jobs,
@@ -67,8 +67,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildError as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 1
-    print(f"report written to {result.out_dir / 'index.html'} "
-          f"({len(result.sections)} sections, {result.total_seconds:.1f} s)")
     return 0
 
 

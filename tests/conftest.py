@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -31,3 +33,27 @@ def rewrite_cell(path: Path, activity_id: str, column: str, value: str) -> int:
                 csv.writer(handle, lineterminator="\n").writerows(rows)
             return number
     raise AssertionError(f"{activity_id} not in {path}")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder by relative path: equal snapshots = untouched folder."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.links += [value for name, value in attrs if name in ("href", "src") and value]
+
+
+def local_links(page: Path) -> list[str]:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return [unquote(link) for link in parser.links]

@@ -12,12 +12,11 @@ import re
 import shutil
 import sys
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote
 
 import nbformat
 import pytest
+from conftest import local_links, snapshot
 
 from gealc_analysis.build import (
     BuildError,
@@ -58,15 +57,6 @@ def data_folder(root: Path, years: list[int]) -> Path:
     return folder
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file of a folder by relative path: equal snapshots = untouched folder."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
 def stream_text(executed: Path) -> str:
     nb = nbformat.read(executed, as_version=4)
     return "".join(
@@ -75,21 +65,6 @@ def stream_text(executed: Path) -> str:
         if cell.cell_type == "code"
         for output in cell.outputs
     )
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.links += [value for name, value in attrs if name in ("href", "src") and value]
-
-
-def local_links(page: Path) -> list[str]:
-    parser = _Links()
-    parser.feed(page.read_text(encoding="utf-8"))
-    return [unquote(link) for link in parser.links]
 
 
 @dataclass

@@ -43,3 +43,9 @@ def test_readme_quickstart_has_two_commands_build_then_test() -> None:
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert readme_commands()[1] in ci_lines
+
+
+def test_committed_reports_readme_is_the_one_every_build_writes() -> None:
+    from gealc_analysis.build import README_TEMPLATE
+
+    assert (ROOT / "reports" / "README.md").read_bytes() == README_TEMPLATE.read_bytes()

@@ -1,0 +1,150 @@
+"""The real report, built end to end from the curated data into a temporary folder.
+
+The whole build runs twice (in parallel, then sequentially): every section's page must exist,
+show no code, reference images that exist, and state the numbers the package computes; the
+two builds must give byte-identical figures and tables.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+from conftest import local_links, snapshot
+
+from gealc_analysis import analysis, narrative, outputs, paths
+from gealc_analysis.build import BuildResult, build_report
+from gealc_analysis.data import load_plans, load_themes
+
+SECTIONS = sorted(path.stem for path in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+PLANS = load_plans()
+THEMES = load_themes()
+YEARS = sorted(int(year) for year in PLANS["plan_year"].unique())
+# Source lines of the notebooks that must never reach a page.
+CODE_MARKERS = ("open_section(", "section.figure(", "analysis.", "import ", "data_dir = ")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return build_report(tmp_path_factory.mktemp("e2e") / "report", jobs=2, progress=print)
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return build_report(tmp_path_factory.mktemp("e2e-again") / "report", jobs=1,
+                        progress=print)
+
+
+def page(result: BuildResult, stem: str) -> str:
+    return (result.out_dir / f"{stem}.html").read_text(encoding="utf-8")
+
+
+def visible_text(html: str) -> str:
+    """Page text without tags, styles or scripts, whitespace collapsed."""
+    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.DOTALL)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_there_are_five_sections() -> None:
+    assert SECTIONS == ["01_overview", "02_activities_by_area", "03_funding_dependence",
+                        "04_theme_shifts", "05_semester_load"]
+
+
+def test_every_section_has_a_page_linked_from_the_index(built: BuildResult) -> None:
+    assert built.sections == SECTIONS
+    index_links = local_links(built.out_dir / "index.html")
+    for stem in SECTIONS:
+        assert (built.out_dir / f"{stem}.html").is_file()
+        assert f"{stem}.html" in index_links
+
+
+@pytest.mark.parametrize("stem", SECTIONS)
+def test_pages_show_no_code_and_state_the_parameters(built: BuildResult, stem: str) -> None:
+    text = visible_text(page(built, stem))
+    for marker in CODE_MARKERS:
+        assert marker not in text, f"{stem}.html shows code: {marker!r}"
+    assert "Parameters: years 2020, 2024 · baseline 2020 · compare 2024 · language en" in text
+
+
+@pytest.mark.parametrize("stem", SECTIONS)
+def test_every_image_of_a_page_exists(built: BuildResult, stem: str) -> None:
+    html = page(built, stem)
+    sources = re.findall(r'<img[^>]+src="([^"]+)"', html)
+    assert sources, f"{stem}.html has no image"
+    for source in sources:
+        if source.startswith("data:image/png;base64,"):
+            assert base64.b64decode(source.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+        else:
+            assert (built.out_dir / source).is_file(), source
+
+
+def test_every_index_image_exists(built: BuildResult) -> None:
+    images = [link for link in local_links(built.out_dir / "index.html") if link.endswith(".png")]
+    assert len(images) >= len(SECTIONS)
+    for image in images:
+        assert (built.out_dir / image).is_file(), image
+
+
+def test_pages_load_nothing_from_the_network(built: BuildResult) -> None:
+    for stem in SECTIONS:
+        assert not re.search(r'(src|href)="https?://', page(built, stem)), stem
+
+
+def test_idb_shares_in_the_funding_page_equal_the_package_results(built: BuildResult) -> None:
+    text = visible_text(page(built, "03_funding_dependence"))
+    funding = analysis.funding_dependence(PLANS)
+    idb = funding[funding["source"] == "idb"]
+    assert len(idb) == 3 * len(YEARS)
+    for row in idb.itertuples():
+        assert narrative.percent(row.share, "en") in text, (row.plan_year, row.measure)
+    # the sentence itself, for the comparison year's sole-source share
+    last = idb[(idb["plan_year"] == YEARS[-1]) & (idb["measure"] == "sole_source")].iloc[0]
+    assert f"{narrative.percent(last.share, 'en')} depend on IDB alone" in text
+
+
+def test_overview_page_states_the_activity_counts(built: BuildResult) -> None:
+    text = visible_text(page(built, "01_overview"))
+    for row in analysis.plan_overview(PLANS).itertuples():
+        assert f"The {row.plan_year} plan lists {row.n_activities} activities" in text
+
+
+def test_theme_page_states_the_agenda_diversity(built: BuildResult) -> None:
+    text = visible_text(page(built, "04_theme_shifts"))
+    for row in analysis.agenda_diversity(PLANS, THEMES).itertuples():
+        assert f"Shannon H = {narrative.number(row.entropy, 'en', 2)}" in text
+        assert narrative.number(row.effective_n_themes, "en", 1) in text
+
+
+def test_semester_page_states_the_event_weighted_split(built: BuildResult) -> None:
+    text = visible_text(page(built, "05_semester_load"))
+    events = analysis.semester_event_load(PLANS)
+    for row in events.itertuples():
+        assert narrative.percent(row.share, "en") in text
+
+
+def test_tables_are_the_package_results(built: BuildResult) -> None:
+    expected = {
+        "03_funding_dependence/tables/funding_dependence.csv": analysis.funding_dependence(PLANS),
+        "03_funding_dependence/tables/idb_dependent_activities.csv":
+            analysis.idb_dependent_activities(PLANS),
+        "04_theme_shifts/tables/agenda_diversity.csv": analysis.agenda_diversity(PLANS, THEMES),
+        "05_semester_load/tables/semester_load.csv": analysis.semester_load(PLANS),
+    }
+    for relative, frame in expected.items():
+        written = (built.out_dir / relative).read_text(encoding="utf-8")
+        assert written == outputs.table_csv_text(frame), relative
+
+
+def test_two_builds_give_byte_identical_figures_and_tables(
+    built: BuildResult, rebuilt: BuildResult
+) -> None:
+    def outputs_of(result: BuildResult) -> dict[str, bytes]:
+        return {name: data for name, data in snapshot(result.out_dir).items()
+                if name.endswith((".png", ".svg", ".csv"))}
+
+    first, second = outputs_of(built), outputs_of(rebuilt)
+    assert len(first) >= 20
+    assert first.keys() == second.keys()
+    differing = [name for name in first if first[name] != second[name]]
+    assert not differing, differing

@@ -9,7 +9,6 @@ need aligned rows), and accept categorical or plain ``str`` columns alike.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -24,6 +23,7 @@ from gealc_analysis.codes import (
     THEME_RELATIONS,
     TIMINGS,
     VENUE_MODES,
+    area_sort_key,
     split_funding,
 )
 
@@ -40,40 +40,14 @@ _RELATION_PRIORITY: tuple[str, ...] = ("merged", "split", "renamed", "continued"
 if not {_NEW, _RETIRED, *_RELATION_PRIORITY} <= set(THEME_RELATIONS):
     raise ImportError("analysis.py relation names drifted from codes.THEME_RELATIONS")
 
-_AREA_PART = re.compile(r"^(\d*)([a-z]*)$")
-_ROMAN = {"i": 1, "v": 5, "x": 10}
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _area_sort_key(code: str) -> tuple[tuple[int, int, str], ...]:
-    """Natural key for printed codes, so 3.9 < 3.9i < 3.9ii < 3.10 (text sort gets it wrong)."""
-    key: list[tuple[int, int, str]] = []
-    for part in str(code).split("."):
-        match = _AREA_PART.match(part)
-        if match is None:
-            key.append((-1, 0, part))
-            continue
-        digits, letters = match.groups()
-        key.append((int(digits) if digits else 0, _roman_value(letters), letters))
-    return tuple(key)
-
-
-def _roman_value(letters: str) -> int:
-    """Value of a lowercase roman suffix (i, ii, iv …); 0 for none or non-roman letters."""
-    if not letters or any(ch not in _ROMAN for ch in letters):
-        return 0
-    total = 0
-    for ch, nxt in zip(letters, [*letters[1:], ""], strict=True):
-        value = _ROMAN[ch]
-        total += -value if nxt and _ROMAN[nxt] > value else value
-    return total
-
-
 def _natural_rank(codes: pd.Series) -> pd.Series:
     """Integer rank of each code in natural order, usable as a ``sort_values`` key."""
-    ordered = sorted(set(codes.astype(str)), key=_area_sort_key)
+    ordered = sorted(set(codes.astype(str)), key=area_sort_key)
     rank = {code: position for position, code in enumerate(ordered)}
     return codes.astype(str).map(rank)
 
@@ -282,7 +256,7 @@ def compare_years(
 
     keys = list(dict.fromkeys(subset[by]))
     if by == "area_code":
-        keys = sorted(keys, key=_area_sort_key)
+        keys = sorted(keys, key=area_sort_key)
 
     def values_of(year: int) -> pd.Series:
         rows = subset[subset["plan_year"].astype("int64") == year]
@@ -466,7 +440,7 @@ def theme_shifts(themes: pd.DataFrame, baseline_year: int, compare_year: int) ->
     def areas(year: int) -> pd.Series:
         year_rows = rows[rows["plan_year"] == year]
         return year_rows.groupby("theme")["area_code"].agg(
-            lambda codes: ";".join(sorted(codes, key=_area_sort_key))
+            lambda codes: ";".join(sorted(codes, key=area_sort_key))
         )
 
     baseline_areas = areas(baseline_year)

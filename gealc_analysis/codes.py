@@ -7,6 +7,8 @@ plus a rule in ``data/CODEBOOK.md``.
 
 from __future__ import annotations
 
+import re
+
 # Column order of every ``data/curated/plan_*.csv`` (the data contract, issue #3).
 PLAN_COLUMNS: tuple[str, ...] = (
     "plan_year",
@@ -109,3 +111,31 @@ def split_funding(cell: str) -> list[str]:
 def join_funding(codes: list[str] | tuple[str, ...] | set[str]) -> str:
     """The canonical cell for a set of funding codes: unique, sorted, ``;``-joined."""
     return FUNDING_SEPARATOR.join(sorted(set(codes)))
+
+
+_AREA_PART = re.compile(r"^(\d*)([a-z]*)$")
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+
+
+def area_sort_key(code: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural key for printed codes, so 3.9 < 3.9i < 3.9ii < 3.10 (text sort gets it wrong)."""
+    key: list[tuple[int, int, str]] = []
+    for part in str(code).split("."):
+        match = _AREA_PART.match(part)
+        if match is None:
+            key.append((-1, 0, part))
+            continue
+        digits, letters = match.groups()
+        key.append((int(digits) if digits else 0, _roman_value(letters), letters))
+    return tuple(key)
+
+
+def _roman_value(letters: str) -> int:
+    """Value of a lowercase roman suffix (i, ii, iv …); 0 for none or non-roman letters."""
+    if not letters or any(ch not in _ROMAN for ch in letters):
+        return 0
+    total = 0
+    for ch, nxt in zip(letters, [*letters[1:], ""], strict=True):
+        value = _ROMAN[ch]
+        total += -value if nxt and _ROMAN[nxt] > value else value
+    return total

@@ -463,9 +463,19 @@ def _type_themes(frame: pd.DataFrame) -> pd.DataFrame:
     return typed.reset_index(drop=True)
 
 
-def _type_plans(frame: pd.DataFrame) -> pd.DataFrame:
-    """Typed columns: ints for counts, categoricals (fixed vocabularies) for codes."""
+def _type_plans(frame: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
+    """Typed columns: ints for counts, categoricals for codes.
+
+    Fixed vocabularies come from ``codes``; areas and themes from the crosswalk, in its
+    natural order (3.1 < … < 3.9 < 3.9i < 3.9ii; themes as first met year by year), so
+    every year of a loaded frame shares the same categories.
+    """
     typed = frame.copy()
+    ordered = themes.assign(_rank=themes["area_code"].map(codes.area_sort_key)).sort_values(
+        ["plan_year", "_rank"], kind="stable")
+    typed["area_code"] = pd.Categorical(
+        typed["area_code"], sorted(set(themes["area_code"]), key=codes.area_sort_key))
+    typed["theme"] = pd.Categorical(typed["theme"], list(dict.fromkeys(ordered["theme"])))
     typed["plan_year"] = typed["plan_year"].astype("int64")
     typed["frequency_per_year"] = typed["frequency_per_year"].astype("int64")
     typed["activity_type"] = pd.Categorical(typed["activity_type"], codes.ACTIVITY_TYPES)
@@ -519,7 +529,7 @@ def load_plans(data_dir: Path | str | None = None,
     if problems:
         raise PlanDataError(problems)
     plans = pd.concat(frames, ignore_index=True)[list(codes.PLAN_COLUMNS)]
-    return _type_plans(plans)
+    return _type_plans(plans, themes)
 
 
 def plans_to_text(plans: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,9 @@ never leaves a half-written figure or table that looks valid.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +25,10 @@ FIGURE_FORMATS: tuple[str, ...] = ("png", "svg")
 # Metadata that would otherwise embed the matplotlib version banner or the build date.
 FIGURE_METADATA: dict[str, dict[str, None]] = {"png": {"Software": None}, "svg": {"Date": None}}
 TABLE_DECIMALS = 6
+# Ids matplotlib generates in SVG (clip paths "p…", hatches "h…", markers "m…": a letter and
+# ten hex digits). A clip path's id hashes the Python object's memory address, so it changes
+# from run to run; ``stable_svg_ids`` renumbers them in order of appearance.
+SVG_GENERATED_ID = re.compile(rb'id="([a-z][0-9a-f]{10})"')
 
 
 def _write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> Path:
@@ -44,20 +50,35 @@ def _write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> Path:
     return path
 
 
+def stable_svg_ids(svg: bytes) -> bytes:
+    """Rename matplotlib's generated SVG ids to ``<letter>000…n`` in order of appearance.
+
+    The fixed ``svg.hashsalt`` makes most ids reproducible, but clip paths hash ``id()`` of
+    a Python object; renumbering makes the bytes depend on the drawing alone.
+    """
+    found = list(dict.fromkeys(SVG_GENERATED_ID.findall(svg)))
+    if not found:
+        return svg
+    renamed = {old: old[:1] + b"%010d" % number for number, old in enumerate(found, start=1)}
+    pattern = re.compile(b"|".join(re.escape(old) for old in found))
+    return pattern.sub(lambda match: renamed[match.group()], svg)
+
+
+def _figure_bytes(fig: Figure, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=FIGURE_DPI, metadata=FIGURE_METADATA[fmt])
+    data = buffer.getvalue()
+    return stable_svg_ids(data) if fmt == "svg" else data
+
+
 def save_figure(fig: Figure, output_dir: Path | str, name: str) -> list[Path]:
     """Save ``fig`` as ``<output_dir>/figures/<name>.png`` and ``.svg``; return both paths."""
     folder = Path(output_dir) / "figures"
     paths = []
     with style.style_context():  # fixes svg.hashsalt, so SVG ids are the same every run
         for fmt in FIGURE_FORMATS:
-            paths.append(
-                _write_atomically(
-                    folder / f"{name}.{fmt}",
-                    lambda handle, fmt=fmt: fig.savefig(
-                        handle, format=fmt, dpi=FIGURE_DPI, metadata=FIGURE_METADATA[fmt]
-                    ),
-                )
-            )
+            data = _figure_bytes(fig, fmt)
+            paths.append(_write_atomically(folder / f"{name}.{fmt}", lambda h, d=data: h.write(d)))
     return paths
 
 

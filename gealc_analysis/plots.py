@@ -15,6 +15,7 @@ from typing import ParamSpec
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -353,6 +354,43 @@ def plot_theme_attention(frame: pd.DataFrame, *, lang: str = "en") -> Figure:
     ax.set_ylabel(label("axis.theme", lang))
     _year_legend(fig, years, lang)
     return _finish(fig, label("title.theme_attention", lang), years, lang)
+
+
+@_styled
+def plot_theme_heatmap(frame: pd.DataFrame, *, lang: str = "en") -> Figure:
+    """Theme shares as a theme × year grid (a seaborn heatmap): the shape of each agenda.
+
+    The colour ramp is one hue from light to dark, so it reads in grey-scale, and every cell
+    prints its percentage, so the chart reads without colour at all.
+    """
+    years = _years(frame)
+    themes = _first_seen(frame["theme"])
+    names = _theme_or_area_labels(frame, "theme", lang)
+    grid = (
+        frame.pivot(index="theme", columns="plan_year", values="share")
+        .reindex(index=themes, columns=years)
+        .astype(float)
+    )
+    cells = grid.map(lambda share: format_percent(share, lang))
+    fig, (ax,) = _new_figure(max(7.5, 4.8 + 1.2 * len(years)), _height_for(len(themes), 0.45))
+    sns.heatmap(
+        grid,
+        ax=ax,
+        cmap=style.SEQUENTIAL_CMAP,
+        vmin=0,
+        annot=cells.to_numpy(),
+        fmt="",
+        linewidths=1,
+        linecolor="white",
+        annot_kws={"fontsize": VALUE_FONTSIZE + 1},
+        cbar_kws={"label": label("axis.share", lang), "format": _axis_formatter("share", lang)},
+    )
+    ax.set_yticks([i + 0.5 for i in range(len(themes))], [_wrap(names[t]) for t in themes],
+                  rotation=0)
+    ax.set_xticks([i + 0.5 for i in range(len(years))], [str(year) for year in years])
+    ax.set_xlabel(label("axis.plan_year", lang))
+    ax.set_ylabel(label("axis.theme", lang))
+    return _finish(fig, label("title.theme_heatmap", lang), years, lang)
 
 
 @_styled

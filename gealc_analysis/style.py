@@ -140,6 +140,10 @@ STYLE_RC: dict[str, object] = {
 SOURCE_LINE_FONTSIZE = 8
 
 
+# Sequential ramp for heatmaps: one hue, lightness rising with the value (grey-scale safe).
+SEQUENTIAL_CMAP = "Blues"
+
+
 def apply_style() -> None:
     """Set the report style globally (for notebooks); charts also apply it themselves."""
     mpl.rcParams.update(STYLE_RC)

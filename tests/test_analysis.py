@@ -10,7 +10,13 @@ import pytest
 from frames import make_plans, make_themes
 
 from gealc_analysis import analysis
-from gealc_analysis.codes import ACTIVITY_TYPES, FUNDING_SOURCES, IDB_INSTRUMENTS, TIMINGS
+from gealc_analysis.codes import (
+    ACTIVITY_TYPES,
+    FUNDING_SOURCES,
+    IDB_INSTRUMENTS,
+    TIMINGS,
+    area_sort_key,
+)
 
 
 def frame(columns: dict[str, list]) -> pd.DataFrame:
@@ -70,7 +76,7 @@ def funding_plans() -> pd.DataFrame:
 
 def test_area_sort_key_orders_split_areas_between_their_parent_and_the_next_number() -> None:
     codes = ["3.10", "3.9ii", "3.2", "3.9", "3.9i", "3.9iv", "3.9iii"]
-    assert sorted(codes, key=analysis._area_sort_key) == [
+    assert sorted(codes, key=area_sort_key) == [
         "3.2",
         "3.9",
         "3.9i",

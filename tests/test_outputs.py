@@ -99,4 +99,34 @@ def test_a_figure_that_fails_to_render_leaves_no_file(tmp_path, monkeypatch):
     monkeypatch.setattr(fig, "savefig", crash)
     with pytest.raises(RuntimeError, match="renderer crashed"):
         outputs.save_figure(fig, tmp_path, "f")
-    assert list((tmp_path / "figures").iterdir()) == []
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
+def clipped_figure() -> Figure:
+    """A figure whose line is clipped by a path (matplotlib ids such clips by ``id()``)."""
+    from matplotlib.patches import Circle
+
+    fig = Figure(figsize=(2, 2))
+    ax = fig.subplots()
+    (line,) = ax.plot([0, 1], [0, 1])
+    circle = Circle((0.5, 0.5), 0.3, transform=ax.transData)
+    line.set_clip_path(circle)
+    return fig
+
+
+def test_two_separately_drawn_identical_figures_give_identical_svg(tmp_path):
+    first, second = clipped_figure(), clipped_figure()  # both alive: different id()s
+    outputs.save_figure(first, tmp_path / "a", "clip")
+    outputs.save_figure(second, tmp_path / "b", "clip")
+    a = (tmp_path / "a" / "figures" / "clip.svg").read_bytes()
+    assert b"clip-path" in a
+    assert a == (tmp_path / "b" / "figures" / "clip.svg").read_bytes()
+
+
+def test_stable_svg_ids_renames_definitions_and_references_alike():
+    svg = b'<clipPath id="p0123456789"/><use xlink:href="#h9876543210"/>' \
+          b'<g clip-path="url(#p0123456789)"/><pattern id="h9876543210"/>'
+    assert outputs.stable_svg_ids(svg) == (
+        b'<clipPath id="p0000000001"/><use xlink:href="#h0000000002"/>'
+        b'<g clip-path="url(#p0000000001)"/><pattern id="h0000000002"/>'
+    )

@@ -258,6 +258,26 @@ def test_theme_attention_with_three_plans_names_all_three_years():
     assert {"2020", "2022", "2024"} <= set(texts(fig))  # legend entries
 
 
+def test_theme_heatmap_has_one_labelled_cell_per_theme_and_year():
+    fig = plots.plot_theme_heatmap(count_by_theme_frame((2020, 2022, 2024)))
+    ax = fig.axes[0]
+    assert title(fig) == "Attention per theme (share of activities)"
+    assert ax.get_xlabel() == "Plan year"
+    assert ax.get_ylabel() == "Theme"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2022", "2024"]
+    cells = [t.get_text() for t in ax.texts]
+    assert len(cells) == len(THEMES) * 3
+    assert cells[:3] == ["50%", "25%", "57%"]  # cybersecurity: 3/6, 1/4, 4/7
+    assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2022, 2024"
+
+
+def test_theme_heatmap_in_spanish():
+    fig = plots.plot_theme_heatmap(count_by_theme_frame(), lang="es")
+    assert title(fig) == "Atención por tema (proporción de actividades)"
+    assert "Software público y medición" in texts(fig)
+    assert "50 %" in texts(fig)
+
+
 def test_theme_change_sorts_by_change_and_signs_the_labels():
     fig = plots.plot_theme_change(compare_years_frame())
     (ax,) = fig.axes

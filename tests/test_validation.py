@@ -227,6 +227,8 @@ def test_loaded_columns_are_typed(curated_copy: Path) -> None:
     assert list(plans["venue_mode"].cat.categories) == list(codes.VENUE_MODES)
     assert list(plans["idb_instrument"].cat.categories) == list(codes.IDB_INSTRUMENTS)
     assert plans["idb_instrument"].isna().sum() > 0
+    assert list(plans["area_code"].cat.categories)[-3:] == ["3.9", "3.9i", "3.9ii"]
+    assert plans["theme"].cat.categories[0] == "cross_border_services"
 
 
 def test_a_third_plan_file_is_picked_up_without_code_changes(curated_copy: Path) -> None:

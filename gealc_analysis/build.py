@@ -52,13 +52,14 @@ SHOWN_PARAMETERS: dict[str, str] = {
 }
 PATH_PARAMETERS: frozenset[str] = frozenset({"data_dir", "output_dir"})
 # Folders each notebook's output_dir gets before it runs; the index links what they hold.
-FIGURES_DIR = "figures"
-TABLES_DIR = "tables"
+FIGURES_DIR = paths.FIGURES_DIR
+TABLES_DIR = paths.TABLES_DIR
 EXECUTED_DIR = "notebooks"
 INDEX_FILE = "index.html"
 # Every report carries this README (the copy committed in reports/ is the same file), so
 # an empty checkout shows where the report lands and a built one explains its layout.
 README_FILE = "README.md"
+SUMMARY_FILE = paths.SUMMARY_FILE  # key findings a notebook saved (report.Section.headline)
 README_TEMPLATE: Path = Path(__file__).resolve().parent / "templates" / "report_README.md"
 REPORT_TITLE = "Red GEALC work plans"
 
@@ -95,6 +96,7 @@ class IndexSection:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     figures: tuple[str, ...] = ()  # file names under <stem>/figures
     tables: tuple[str, ...] = ()  # file names under <stem>/tables
+    summary_html: str = ""  # the section's key findings (<stem>/summary.md), rendered
 
 
 class _NotebookFailed(Exception):
@@ -433,6 +435,8 @@ def _index_entry(section: IndexSection, build_line: str) -> str:
     own_line = parameters_line(section.parameters)
     if section.parameters and own_line != build_line:
         lines.append(f'<p class="parameters">{html.escape(own_line)}</p>')
+    if section.summary_html:
+        lines.append(f'<div class="summary">{section.summary_html}</div>')
     if section.figures:
         lines.append('<div class="figures">')
         for name in section.figures:
@@ -478,9 +482,19 @@ def _index_sections(staging: Path, notebooks: Sequence[Path]) -> list[IndexSecti
                 parameters=_papermill_parameters(nb),
                 figures=_file_names(staging / stem / FIGURES_DIR, "*.png"),
                 tables=_file_names(staging / stem / TABLES_DIR, "*.csv"),
+                summary_html=_summary_html(staging / stem / SUMMARY_FILE),
             )
         )
     return sections
+
+
+def _summary_html(path: Path) -> str:
+    """A section's key findings for the index: the Markdown it saved, as escaped HTML."""
+    if not path.is_file():
+        return ""
+    import mistune
+
+    return mistune.create_markdown(escape=True)(path.read_text(encoding="utf-8")).strip()
 
 
 def _file_names(folder: Path, pattern: str) -> tuple[str, ...]:

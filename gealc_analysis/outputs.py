@@ -18,7 +18,7 @@ from typing import BinaryIO
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gealc_analysis import style
+from gealc_analysis import paths, style
 
 FIGURE_DPI = 150
 FIGURE_FORMATS: tuple[str, ...] = ("png", "svg")
@@ -73,13 +73,13 @@ def _figure_bytes(fig: Figure, fmt: str) -> bytes:
 
 def save_figure(fig: Figure, output_dir: Path | str, name: str) -> list[Path]:
     """Save ``fig`` as ``<output_dir>/figures/<name>.png`` and ``.svg``; return both paths."""
-    folder = Path(output_dir) / "figures"
-    paths = []
+    folder = Path(output_dir) / paths.FIGURES_DIR
+    written = []
     with style.style_context():  # fixes svg.hashsalt, so SVG ids are the same every run
         for fmt in FIGURE_FORMATS:
             data = _figure_bytes(fig, fmt)
-            paths.append(_write_atomically(folder / f"{name}.{fmt}", lambda h, d=data: h.write(d)))
-    return paths
+            written.append(_write_atomically(folder / f"{name}.{fmt}", lambda h, d=data: h.write(d)))
+    return written
 
 
 def table_csv_text(df: pd.DataFrame) -> str:
@@ -94,4 +94,4 @@ def table_csv_text(df: pd.DataFrame) -> str:
 def save_table(df: pd.DataFrame, output_dir: Path | str, name: str) -> Path:
     """Save ``df`` as ``<output_dir>/tables/<name>.csv`` (UTF-8) and return the path."""
     data = table_csv_text(df).encode("utf-8")
-    return _write_atomically(Path(output_dir) / "tables" / f"{name}.csv", lambda h: h.write(data))
+    return _write_atomically(Path(output_dir) / paths.TABLES_DIR / f"{name}.csv", lambda h: h.write(data))

@@ -15,3 +15,9 @@ CURATED_DIR: Path = DATA_DIR / "curated"
 RAW_DIR: Path = DATA_DIR / "raw"
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 REPORTS_DIR: Path = PROJECT_ROOT / "reports"
+
+# Layout of one report section's output folder: written by ``outputs`` and
+# ``report.Section``, read by ``build`` for the index page.
+FIGURES_DIR = "figures"
+TABLES_DIR = "tables"
+SUMMARY_FILE = "summary.md"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import ParamSpec
 
 import numpy as np
@@ -537,32 +538,48 @@ def plot_idb_instruments(
     return _finish(fig, label("title.idb_instruments", lang), years, lang)
 
 
+@dataclass(frozen=True)
+class _Stacking:
+    """What a stacked chart stacks: a coded column, its order, colours, hatches and legend."""
+
+    category: str
+    canonical: Sequence[str]
+    vocabulary: str
+    colours: dict[str, str]
+    hatches: dict[str, str]
+    legend_key: str
+
+
+_BY_TIMING = _Stacking("timing", codes.TIMINGS, "timing", style.TIMING_COLOURS,
+                       style.TIMING_HATCHES, "legend.timing")
+_BY_ACTIVITY_TYPE = _Stacking("activity_type", codes.ACTIVITY_TYPES, "activity_type",
+                              style.ACTIVITY_TYPE_COLOURS, style.ACTIVITY_TYPE_HATCHES,
+                              "legend.activity_type")
+_BY_VENUE = _Stacking("venue_mode", codes.VENUE_MODES, "venue", style.VENUE_COLOURS,
+                      style.VENUE_HATCHES, "legend.venue_mode")
+
+
 def _stacked_chart(
     frame: pd.DataFrame,
+    stacking: _Stacking,
     *,
-    category: str,
-    canonical: Sequence[str],
-    vocabulary: str,
-    colours: dict[str, str],
-    hatches: dict[str, str],
     value: str,
     title_key: str,
-    legend_key: str,
     y_label_key: str,
     lang: str,
 ) -> Figure:
     """The body shared by the semester, activity-type and venue charts: stacks per year."""
     years = _years(frame)
-    categories = _in_order(frame[category], canonical)
+    categories = _in_order(frame[stacking.category], stacking.canonical)
     fig, (ax,) = _new_figure(max(6.0, 3.5 + 1.2 * len(years)), 5.2)
     entries = _stacked_bars(
         ax,
         frame,
-        category=category,
+        category=stacking.category,
         categories=categories,
-        vocabulary=vocabulary,
-        colours=colours,
-        hatches=hatches,
+        vocabulary=stacking.vocabulary,
+        colours=stacking.colours,
+        hatches=stacking.hatches,
         value=value,
         years=years,
         lang=lang,
@@ -574,7 +591,7 @@ def _stacked_chart(
     fig.legend(
         [handle for handle, _ in entries],
         [text for _, text in entries],
-        title=label(legend_key, lang),
+        title=label(stacking.legend_key, lang),
         loc="outside right upper",
     )
     return _finish(fig, label(title_key, lang), years, lang)
@@ -585,19 +602,9 @@ def plot_semester_load(
     frame: pd.DataFrame, *, value: str = "n_activities", lang: str = "en"
 ) -> Figure:
     """Activities per timing class (S1, S2, year-round, to be defined), stacked per plan year."""
-    return _stacked_chart(
-        frame,
-        category="timing",
-        canonical=codes.TIMINGS,
-        vocabulary="timing",
-        colours=style.TIMING_COLOURS,
-        hatches=style.TIMING_HATCHES,
-        value=value,
-        title_key="title.semester_load",
-        legend_key="legend.timing",
-        y_label_key="axis.share" if value == "share" else "axis.n_activities",
-        lang=lang,
-    )
+    y_label = "axis.share" if value == "share" else "axis.n_activities"
+    return _stacked_chart(frame, _BY_TIMING, value=value, title_key="title.semester_load",
+                          y_label_key=y_label, lang=lang)
 
 
 @_styled
@@ -605,19 +612,9 @@ def plot_semester_event_load(
     frame: pd.DataFrame, *, value: str = "n_events", lang: str = "en"
 ) -> Figure:
     """Events per semester (year-round events split over S1 and S2), stacked per plan year."""
-    return _stacked_chart(
-        frame,
-        category="timing",
-        canonical=codes.TIMINGS,
-        vocabulary="timing",
-        colours=style.TIMING_COLOURS,
-        hatches=style.TIMING_HATCHES,
-        value=value,
-        title_key="title.semester_event_load",
-        legend_key="legend.timing",
-        y_label_key="axis.share_events" if value == "share" else "axis.n_events",
-        lang=lang,
-    )
+    y_label = "axis.share_events" if value == "share" else "axis.n_events"
+    return _stacked_chart(frame, _BY_TIMING, value=value, title_key="title.semester_event_load",
+                          y_label_key=y_label, lang=lang)
 
 
 @_styled
@@ -625,37 +622,16 @@ def plot_activity_type_mix(
     frame: pd.DataFrame, *, value: str = "share", lang: str = "en"
 ) -> Figure:
     """Composition of each plan by activity type (100 % stacked bars by default)."""
-    return _stacked_chart(
-        frame,
-        category="activity_type",
-        canonical=codes.ACTIVITY_TYPES,
-        vocabulary="activity_type",
-        colours=style.ACTIVITY_TYPE_COLOURS,
-        hatches=style.ACTIVITY_TYPE_HATCHES,
-        value=value,
-        title_key="title.activity_type_mix",
-        legend_key="legend.activity_type",
-        y_label_key=f"axis.{value}",
-        lang=lang,
-    )
+    return _stacked_chart(frame, _BY_ACTIVITY_TYPE, value=value,
+                          title_key="title.activity_type_mix", y_label_key=f"axis.{value}",
+                          lang=lang)
 
 
 @_styled
 def plot_venue_mix(frame: pd.DataFrame, *, value: str = "share", lang: str = "en") -> Figure:
     """Composition of each plan by venue mode: virtual, on site, to be defined."""
-    return _stacked_chart(
-        frame,
-        category="venue_mode",
-        canonical=codes.VENUE_MODES,
-        vocabulary="venue",
-        colours=style.VENUE_COLOURS,
-        hatches=style.VENUE_HATCHES,
-        value=value,
-        title_key="title.venue_mix",
-        legend_key="legend.venue_mode",
-        y_label_key=f"axis.{value}",
-        lang=lang,
-    )
+    return _stacked_chart(frame, _BY_VENUE, value=value, title_key="title.venue_mix",
+                          y_label_key=f"axis.{value}", lang=lang)
 
 
 @_styled

@@ -66,6 +66,18 @@ class Section:
         view = shown if shown is not None else frame
         _display(HTML(view.to_html(index=False, border=0, classes="gealc-table", escape=True)))
 
+    def headline(self, markdown: str) -> None:
+        """Show the section's key findings and save them for the index page.
+
+        Written to ``output_dir/summary.md``; the build puts it under the section's entry
+        of ``index.html``, so the front page states the findings, not only links to them.
+        """
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        target = self.output_dir / paths.SUMMARY_FILE
+        target.write_text(markdown.rstrip() + "\n", encoding="utf-8")
+        self.saved.append(target)
+        self.say(markdown)
+
     def say(self, markdown: str) -> None:
         """Show narrative text (Markdown) computed from the data."""
         from IPython.display import Markdown

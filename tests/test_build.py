@@ -244,6 +244,13 @@ def test_index_links_every_section_and_every_linked_file_exists(good: Build) -> 
     assert all((good.out / link).is_file() for link in links)
 
 
+def test_index_shows_a_sections_saved_summary_as_escaped_html(good: Build) -> None:
+    page = (good.out / "index.html").read_text(encoding="utf-8")
+    assert ('<div class="summary"><ul>\n<li><strong>42</strong> answers '
+            "&lt;script&gt;x&lt;/script&gt;</li>\n</ul></div>") in page
+    assert page.count('<div class="summary">') == 1  # 02_second saved none
+
+
 def test_a_successful_build_leaves_no_staging_folder(good: Build) -> None:
     assert sorted(path.name for path in good.root.iterdir()) == ["curated", "notebooks", "report"]
 

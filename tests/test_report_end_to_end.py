@@ -148,3 +148,15 @@ def test_two_builds_give_byte_identical_figures_and_tables(
     assert first.keys() == second.keys()
     differing = [name for name in first if first[name] != second[name]]
     assert not differing, differing
+
+
+def test_index_states_every_sections_key_findings(built: BuildResult) -> None:
+    html = (built.out_dir / "index.html").read_text(encoding="utf-8")
+    assert html.count('<div class="summary">') == len(SECTIONS)
+    text = visible_text(html)
+    funding = analysis.funding_dependence(PLANS)
+    idb_sole = funding[(funding["source"] == "idb") & (funding["measure"] == "sole_source")]
+    for row in idb_sole.itertuples():
+        assert f"{narrative.percent(row.share, 'en')} depend on IDB alone" in text
+    for row in analysis.plan_overview(PLANS).itertuples():
+        assert f"The {row.plan_year} plan lists {row.n_activities} activities" in text

@@ -236,6 +236,14 @@ def this_interpreter_kernel_manager() -> type:
         def _kernel_spec_manager_default(self) -> KernelSpecManager:
             return ThisInterpreterSpecs(data_dir=self.data_dir)
 
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client interrupts every kernel before shutting it down; after the last
+            # cell the kernel is idle, and the interrupt only makes ipykernel log a spurious
+            # "ERROR | KeyboardInterrupt caught in kernel" into the build output. Timeouts
+            # (which interrupt while the kernel runs) are unaffected.
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
+
     return ThisInterpreterKernelManager
 
 

@@ -34,11 +34,7 @@ _EVENT_TIMINGS: tuple[str, ...] = (*SEMESTERS, _TBD)
 
 _IDB = "idb"
 
-_NEW, _RETIRED = "new", "retired"
-# When one theme's rows of a year record different relations, the most structural wins.
-_RELATION_PRIORITY: tuple[str, ...] = ("merged", "split", "renamed", "continued")
-if not {_NEW, _RETIRED, *_RELATION_PRIORITY} <= set(THEME_RELATIONS):
-    raise ImportError("analysis.py relation names drifted from codes.THEME_RELATIONS")
+_CONTINUED, _RENAMED, _MERGED, _SPLIT, _NEW, _RETIRED = THEME_RELATIONS
 
 
 
@@ -368,6 +364,7 @@ def idb_dependent_activities(plans: pd.DataFrame) -> pd.DataFrame:
         "source_ref",
         "area_name",
         "title_en",
+        "title_es",
         "title_original",
         "idb_instrument",
         "funding_sources",
@@ -422,9 +419,12 @@ def semester_event_load(plans: pd.DataFrame) -> pd.DataFrame:
 def theme_shifts(themes: pd.DataFrame, baseline_year: int, compare_year: int) -> pd.DataFrame:
     """How each theme changed between two plans, with the areas that carry it on each side.
 
-    Presence decides new/retired; otherwise the crosswalk's relation for the compare year
-    (merged > split > renamed > continued when its areas disagree). Themes absent from
-    both years are not part of this comparison and are left out.
+    Derived from the structure of the crosswalk, so it holds for any pair of years, in
+    either direction, adjacent or not: presence decides new/retired; several areas on one
+    side and fewer on the other is merged (baseline has more) or split (compare has more);
+    one-to-one is renamed when a crosswalk row between the two years (each row records its
+    relation to the previous plan) says so, else continued. Themes absent from both years
+    are left out.
     """
     _require_years(themes["plan_year"], (baseline_year, compare_year), "themes")
     rows = pd.DataFrame(
@@ -443,17 +443,16 @@ def theme_shifts(themes: pd.DataFrame, baseline_year: int, compare_year: int) ->
             lambda codes: ";".join(sorted(codes, key=area_sort_key))
         )
 
-    baseline_areas = areas(baseline_year)
-    compare_areas = areas(compare_year)
-    compare_relations = rows[rows["plan_year"] == compare_year].groupby("theme")["relation"]
+    low, high = sorted((baseline_year, compare_year))
+    between = rows[(rows["plan_year"] > low) & (rows["plan_year"] <= high)]
+    renamed = set(between.loc[between["relation"] == _RENAMED, "theme"])
     out = table.assign(
-        baseline_areas=table["theme"].map(baseline_areas).fillna("").astype(str),
-        compare_areas=table["theme"].map(compare_areas).fillna("").astype(str),
+        baseline_areas=table["theme"].map(areas(baseline_year)).fillna("").astype(str),
+        compare_areas=table["theme"].map(areas(compare_year)).fillna("").astype(str),
     )
     out = out[(out["baseline_areas"] != "") | (out["compare_areas"] != "")]
-    relations = {theme: list(group) for theme, group in compare_relations}
     out["relation"] = [
-        _shift_relation(base != "", comp != "", relations.get(theme, []))
+        _shift_relation(base, comp, theme in renamed)
         for theme, base, comp in zip(
             out["theme"], out["baseline_areas"], out["compare_areas"], strict=True
         )
@@ -470,19 +469,18 @@ def theme_shifts(themes: pd.DataFrame, baseline_year: int, compare_year: int) ->
     return out[columns].reset_index(drop=True)
 
 
-def _shift_relation(in_baseline: bool, in_compare: bool, recorded: Sequence[str]) -> str:
-    """The relation a theme shows between two years (see ``theme_shifts``).
-
-    Present on both sides with no merge/split/rename recorded means it continued.
-    """
-    if in_compare and not in_baseline:
+def _shift_relation(baseline_areas: str, compare_areas: str, renamed: bool) -> str:
+    """The relation a theme shows between two years (see ``theme_shifts``)."""
+    if not baseline_areas:
         return _NEW
-    if in_baseline and not in_compare:
+    if not compare_areas:
         return _RETIRED
-    for relation in _RELATION_PRIORITY:
-        if relation in recorded:
-            return relation
-    return _RELATION_PRIORITY[-1]
+    before, after = len(baseline_areas.split(";")), len(compare_areas.split(";"))
+    if before > after:
+        return _MERGED
+    if before < after:
+        return _SPLIT
+    return _RENAMED if renamed else _CONTINUED
 
 
 def agenda_diversity(plans: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:

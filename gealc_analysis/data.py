@@ -49,7 +49,8 @@ class Problem:
 
     def __str__(self) -> str:
         found = f"'{self.found}'" if self.found != "" else "an empty cell"
-        return f"{self.path}:{self.line}: {self.column}: expected {self.expected}, found {found}"
+        where = f"{self.path}:{self.line}" if self.line else self.path  # 0: the file or folder
+        return f"{where}: {self.column}: expected {self.expected}, found {found}"
 
 
 class PlanDataError(ValueError):
@@ -129,17 +130,23 @@ def read_raw_table(path: Path, expected_columns: Sequence[str]) -> tuple[RawTabl
     else:
         problems.extend(_header_problems(shown, header, expected_columns))
 
+    # A row with the wrong number of fields (a stray quote or comma) is reported once and
+    # left out of the cell checks: its cells are shifted, and checking them would bury the
+    # one real problem under a cascade of misleading ones.
     width = len(header)
     rows: list[list[str]] = []
+    kept_lines: list[int] = []
     for record, line in zip(records, lines, strict=True):
         if len(record) != width:
             problems.append(
                 Problem(shown, line, "row", f"{width} fields like the header",
                         f"{len(record)} fields")
             )
-        rows.append((record + [""] * width)[:width])
+            continue
+        rows.append(record)
+        kept_lines.append(line)
     frame = pd.DataFrame(rows, columns=header, dtype="str") if header else pd.DataFrame()
-    return RawTable(path, header, frame, lines), problems
+    return RawTable(path, header, frame, kept_lines), problems
 
 
 def _header_problems(shown: str, header: list[str], expected: Sequence[str]) -> list[Problem]:

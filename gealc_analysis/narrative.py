@@ -22,6 +22,12 @@ def percent(share: float, lang: str) -> str:
     return i18n.format_percent(share, lang, PERCENT_DECIMALS)
 
 
+def signed_percent(change: float, lang: str) -> str:
+    """A relative change as a signed percentage: +46.4% / +46,4 %."""
+    share = i18n.format_percent(abs(change), lang, PERCENT_DECIMALS)
+    return share if change == 0 else ("+" if change > 0 else "−") + share
+
+
 def number(value: float, lang: str, decimals: int = 0) -> str:
     return i18n.format_number(value, lang, decimals)
 
@@ -32,7 +38,10 @@ def join_words(words: Sequence[str], lang: str) -> str:
         return i18n.label("narrative.none", lang)
     if len(words) == 1:
         return words[0]
-    return f"{', '.join(words[:-1])} {i18n.label('narrative.and', lang)} {words[-1]}"
+    conjunction = i18n.label("narrative.and", lang)
+    if any(f" {conjunction} " in word or "," in word for word in words):
+        return "; ".join(words)  # labels that contain "and" or commas stay separable
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
 def _bullets(lines: Sequence[str]) -> str:
@@ -63,34 +72,51 @@ def overview(overview_frame: pd.DataFrame, baseline_year: int, compare_year: int
                    n_themes=int(row.n_themes), n_events=number(row.n_events, lang))
         for row in overview_frame.itertuples(index=False)
     ]
+    if baseline_year == compare_year:
+        return _bullets(lines)
     before = _row(overview_frame, plan_year=baseline_year)
     after = _row(overview_frame, plan_year=compare_year)
     change = (after.n_activities - before.n_activities) / before.n_activities
     summary = i18n.label(
         "narrative.overview.change", lang, baseline=baseline_year, compare=compare_year,
         before=int(before.n_activities), after=int(after.n_activities),
-        change=i18n.format_signed(change * 100, lang, PERCENT_DECIMALS))
+        change=signed_percent(change, lang))
     return _bullets(lines) + "\n\n" + summary
 
 
+def no_comparison(year: int, lang: str = "en") -> str:
+    """What a section says when the baseline and comparison years are the same plan."""
+    return i18n.label("narrative.no_comparison", lang, year=year)
+
+
 def theme_changes(comparison: pd.DataFrame, lang: str = "en") -> str:
-    """Largest rise and fall between the two years, and the themes that appear or vanish."""
+    """Largest rise and fall between the two years, and the themes that appear or vanish.
+
+    Only real changes are named: no rise is reported when nothing rose, and a theme absent
+    from both years is neither "new" nor "gone".
+    """
     labels = _theme_label_column(lang)
     baseline = int(comparison["baseline_year"].iloc[0])
     compare = int(comparison["compare_year"].iloc[0])
+    if baseline == compare:
+        return no_comparison(baseline, lang)
     ranked = comparison.sort_values(["change", "theme"], ascending=[False, True])
     rise, fall = ranked.iloc[0], ranked.iloc[-1]
-    appeared = comparison.loc[comparison["baseline_value"].eq(0), labels].tolist()
-    vanished = comparison.loc[comparison["compare_value"].eq(0), labels].tolist()
-    lines = [
-        i18n.label("narrative.themes.largest_rise", lang, theme=rise[labels],
-                   before=int(rise.baseline_value), after=int(rise.compare_value),
-                   baseline=baseline, compare=compare),
-        i18n.label("narrative.themes.largest_fall", lang, theme=fall[labels],
-                   before=int(fall.baseline_value), after=int(fall.compare_value)),
-        i18n.label("narrative.themes.appeared", lang, compare=compare,
+    before, after = comparison["baseline_value"], comparison["compare_value"]
+    appeared = comparison.loc[before.eq(0) & after.gt(0), labels].tolist()
+    vanished = comparison.loc[before.gt(0) & after.eq(0), labels].tolist()
+    lines = []
+    if rise.change > 0:
+        lines.append(i18n.label("narrative.themes.largest_rise", lang, theme=rise[labels],
+                                before=int(rise.baseline_value), after=int(rise.compare_value),
+                                baseline=baseline, compare=compare))
+    if fall.change < 0:
+        lines.append(i18n.label("narrative.themes.largest_fall", lang, theme=fall[labels],
+                                before=int(fall.baseline_value), after=int(fall.compare_value)))
+    lines += [
+        i18n.label("narrative.themes.appeared", lang, baseline=baseline, compare=compare,
                    themes=join_words(appeared, lang)),
-        i18n.label("narrative.themes.vanished", lang, compare=compare,
+        i18n.label("narrative.themes.vanished", lang, baseline=baseline, compare=compare,
                    themes=join_words(vanished, lang)),
     ]
     return _bullets(lines)
@@ -146,8 +172,11 @@ def idb_instruments(instruments: pd.DataFrame, lang: str = "en") -> str:
     return _bullets(lines)
 
 
-def theme_shifts(shifts: pd.DataFrame, lang: str = "en") -> str:
+def theme_shifts(shifts: pd.DataFrame, baseline_year: int, compare_year: int,
+                 lang: str = "en") -> str:
     """The themes grouped by how they changed (new, retired, merged, renamed, continued)."""
+    if baseline_year == compare_year:
+        return no_comparison(baseline_year, lang)
     labels = _theme_label_column(lang)
     lines = []
     for relation in codes.THEME_RELATIONS:
@@ -188,24 +217,54 @@ def semester_load(load: pd.DataFrame, event_load: pd.DataFrame, lang: str = "en"
 
 
 def labelled_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """A reader's view of a tidy frame: codes as labels, shares as percentages.
+    """A reader's view of a tidy frame: labelled headers, codes as labels, shares as %.
 
-    Only for display; the saved CSV keeps codes and raw shares for reuse.
+    Only for display; the saved CSV keeps codes and raw shares for reuse. Theme keys give
+    way to the theme labels of ``lang``; the other language's columns are dropped.
     """
-    view = frame.copy()
-    vocabulary_columns = {"source": "funding", "measure": "measure", "timing": "timing",
-                          "venue_mode": "venue", "activity_type": "activity_type",
-                          "instrument": "idb_instrument", "relation": "theme_relation"}
-    for column, vocabulary in vocabulary_columns.items():
-        if column in view:
-            view[column] = [i18n.code_label(vocabulary, str(code), lang) for code in view[column]]
-    for column in view.columns:
-        if column == "share" or column.endswith("_share") or column.startswith("share_"):
-            view[column] = [percent(value, lang) for value in view[column]]
-        elif column == "pct_change":
-            view[column] = [i18n.format_signed(value * 100, lang, PERCENT_DECIMALS)
-                            if pd.notna(value) else "" for value in view[column]]
-        elif pd.api.types.is_float_dtype(view[column]):
-            view[column] = [number(value, lang, 2) for value in view[column]]
     other_lang = "es" if lang == "en" else "en"
-    return view.drop(columns=[c for c in view.columns if c.endswith(f"_{other_lang}")])
+    view = frame.drop(columns=[c for c in frame.columns if c.endswith(f"_{other_lang}")])
+    if f"theme_label_{lang}" in view:
+        view = view.drop(columns=["theme"], errors="ignore")
+    for column, vocabulary in VOCABULARY_COLUMNS.items():
+        if column in view:
+            view[column] = [i18n.code_label(vocabulary, str(code), lang)
+                            if pd.notna(code) and str(code) else "" for code in view[column]]
+    if "funding_sources" in view:
+        view["funding_sources"] = [
+            "; ".join(i18n.code_label("funding", code, lang) for code in codes.split_funding(cell))
+            for cell in view["funding_sources"]
+        ]
+    for column in view.columns:
+        view[column] = _formatted(view[column], column, lang)
+    return view.rename(columns={column: _header(column, lang) for column in view.columns})
+
+
+# Columns of analysis frames that hold codes of a vocabulary (labelled for display).
+VOCABULARY_COLUMNS: dict[str, str] = {
+    "source": "funding", "measure": "measure", "timing": "timing", "venue_mode": "venue",
+    "activity_type": "activity_type", "instrument": "idb_instrument",
+    "idb_instrument": "idb_instrument", "relation": "theme_relation",
+}
+
+
+def _formatted(values: pd.Series, column: str, lang: str) -> list[str] | pd.Series:
+    """Display text of one column: percentages, signed changes, yes/no, decimals."""
+    if column == "share" or column.endswith("_share") or column.startswith("share_"):
+        return [percent(value, lang) for value in values]
+    if column == "pct_change":
+        return [i18n.format_signed(value * 100, lang, PERCENT_DECIMALS) if pd.notna(value)
+                else "" for value in values]
+    if pd.api.types.is_bool_dtype(values):
+        return [i18n.label("column.yes" if value else "column.no", lang) for value in values]
+    if pd.api.types.is_float_dtype(values):
+        return [number(value, lang, 0 if float(value).is_integer() else 2) for value in values]
+    return values
+
+
+def _header(column: str, lang: str) -> str:
+    """The catalogue's header for a column, or the column name when it has none."""
+    try:
+        return i18n.label(f"column.{column}", lang)
+    except KeyError:
+        return column

@@ -381,6 +381,7 @@ def test_idb_dependent_activities_flags_idb_only_rows_and_skips_others() -> None
         "source_ref",
         "area_name",
         "title_en",
+        "title_es",
         "title_original",
         "idb_instrument",
         "funding_sources",
@@ -502,26 +503,35 @@ def test_theme_shifts_joins_the_areas_of_merged_and_split_themes() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    ("first", "second", "shown"),
-    [
-        ("continued", "renamed", "renamed"),
-        ("renamed", "split", "split"),
-        ("split", "merged", "merged"),
-        ("continued", "continued", "continued"),
-    ],
-)
-def test_theme_shifts_prefers_merged_then_split_then_renamed_when_rows_disagree(
-    first: str, second: str, shown: str
-) -> None:
-    themes = make_themes(
+def three_plan_crosswalk() -> pd.DataFrame:
+    """2020 → 2024 merges m (two areas into one) and renames r; 2028 continues both."""
+    return make_themes(
         [
-            {"plan_year": 2020, "area_code": "3.1", "theme": "x"},
-            {"plan_year": 2024, "area_code": "3.1", "theme": "x", "relation": first},
-            {"plan_year": 2024, "area_code": "3.2", "theme": "x", "relation": second},
+            {"plan_year": 2020, "area_code": "3.1", "theme": "r"},
+            {"plan_year": 2020, "area_code": "3.4", "theme": "m"},
+            {"plan_year": 2020, "area_code": "3.7", "theme": "m"},
+            {"plan_year": 2024, "area_code": "3.1", "theme": "r", "relation": "renamed"},
+            {"plan_year": 2024, "area_code": "3.7", "theme": "m", "relation": "merged"},
+            {"plan_year": 2028, "area_code": "3.1", "theme": "r", "relation": "continued"},
+            {"plan_year": 2028, "area_code": "3.7", "theme": "m", "relation": "continued"},
         ]
     )
-    assert analysis.theme_shifts(themes, 2020, 2024)["relation"].tolist() == [shown]
+
+
+@pytest.mark.parametrize(
+    ("baseline", "compare", "expected"),
+    [
+        (2020, 2024, {"r": "renamed", "m": "merged"}),
+        (2024, 2020, {"r": "renamed", "m": "split"}),  # a merge read backwards is a split
+        (2020, 2028, {"r": "renamed", "m": "merged"}),  # across a plan in between
+        (2024, 2028, {"r": "continued", "m": "continued"}),  # the rename was before 2024
+    ],
+)
+def test_theme_shifts_holds_for_any_pair_of_years_in_either_direction(
+    baseline: int, compare: int, expected: dict[str, str]
+) -> None:
+    result = analysis.theme_shifts(three_plan_crosswalk(), baseline, compare)
+    assert dict(zip(result["theme"], result["relation"], strict=True)) == expected
 
 
 def test_theme_shifts_compares_any_two_of_three_years_and_skips_themes_absent_from_both() -> None:

@@ -17,6 +17,18 @@ from gealc_analysis.data import load_plans
 ACTIVITY_NUMBER = re.compile(r"(?<![\d.(])(3\.\d+(?:i{1,3})?\.\d+)\)")
 VERBATIM_COLUMNS = ("timing_original", "venue_original", "resources_original", "product",
                     "participants")
+# The printed label before each verbatim field, in either plan's layout: "Venue: ",
+# "*Venue*: ", "*Venue:* ", "Lugar: ". The value must follow its own label.
+FIELD_LABELS = {
+    column: r"\*?(?:" + "|".join(words) + r")(?::\*|\*:|:)\s*"
+    for column, words in {
+        "timing_original": ("Fecha",),
+        "venue_original": ("Venue", "Lugar"),
+        "resources_original": ("Resources", "Recursos"),
+        "product": ("Product",),
+        "participants": ("Participants",),
+    }.items()
+}
 
 
 def raw_sources() -> dict[int, Path]:
@@ -82,9 +94,10 @@ def test_verbatim_fields_are_found_in_their_own_activity_block(year: int) -> Non
             value = row[column]
             if column in ("timing_original",) and year == 2020:
                 continue  # 2020 prints timing as an area sub-heading, checked below
-            assert value == "" or value in block, (
-                f"{row['activity_id']}: {column} {value!r} is not printed in its block "
-                f"of {SOURCES[year].name}")
+            assert value == "" or re.search(
+                FIELD_LABELS[column] + re.escape(value), block
+            ), (f"{row['activity_id']}: {column} {value!r} is not printed after its label in "
+                f"its block of {SOURCES[year].name}")
 
 
 def test_2020_timing_is_the_heading_above_the_activity() -> None:
@@ -107,7 +120,8 @@ def test_2024_fecha_lugar_recursos_labels_precede_the_verbatim_text() -> None:
 def test_number_printed_twice_keeps_both_rows_with_distinct_ids() -> None:
     twice = PLANS[(PLANS["plan_year"] == 2020) & (PLANS["source_ref"] == "3.2.3")]
     assert list(twice["activity_id"]) == ["2020-3.2.3", "2020-3.2.3-b"]
-    assert "printed twice" in twice.iloc[0]["notes"] or "twice" in twice.iloc[1]["notes"]
+    for notes in twice["notes"]:
+        assert "3.2.3" in notes and "twice" in notes, notes
 
 
 def test_footnote_citing_the_wrong_activity_is_explained_in_notes() -> None:
@@ -136,3 +150,15 @@ def test_coded_fields_follow_the_codebook_rules_from_the_printed_text(column: st
         if str(derived) != str(curated):
             mismatches.append(f"{row['activity_id']}: curated {curated!r}, rule gives {derived!r}")
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_the_plans_own_language_title_is_verbatim_unless_notes_explain_a_correction() -> None:
+    own_language = {"en": "title_en", "es": "title_es"}
+    descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    languages = {int(r["name"].removeprefix("plan_")): r["languages"][0]
+                 for r in descriptor["resources"] if r["name"].startswith("plan_")}
+    for row in PLANS.itertuples():
+        column = own_language[languages[row.plan_year]]
+        if getattr(row, column) != row.title_original:
+            assert column in row.notes, (
+                f"{row.activity_id}: {column} differs from title_original; say why in notes")

@@ -152,8 +152,19 @@ def test_row_with_missing_fields_is_reported(curated_copy: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[3] = lines[3].rsplit(",", 1)[0] + "\n"  # drop the last field of line 4
     path.write_text("".join(lines), encoding="utf-8")
-    assert f"{path}:4: row: expected 22 fields like the header, found '21 fields'" \
-        in problems_of(curated_copy)
+    assert problems_of(curated_copy) == [
+        f"{path}:4: row: expected 22 fields like the header, found '21 fields'"
+    ]
+
+
+def test_a_stray_comma_is_one_problem_not_a_cascade_of_shifted_cells(curated_copy: Path) -> None:
+    path = curated_copy / "plan_2020.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace(",Three horizontal", ",Three, horizontal", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    assert problems_of(curated_copy) == [
+        f"{path}:4: row: expected 22 fields like the header, found '23 fields'"
+    ]
 
 
 def test_non_utf8_bytes_are_reported_with_their_line(curated_copy: Path) -> None:
@@ -167,14 +178,14 @@ def test_non_utf8_bytes_are_reported_with_their_line(curated_copy: Path) -> None
 
 def test_requesting_a_year_without_a_file_lists_the_years_available(curated_copy: Path) -> None:
     assert problems_of(curated_copy, [2023]) == [
-        f"{curated_copy}:0: years: expected a plan_2023.csv (have 2020, 2024), found 'no such file'"
+        f"{curated_copy}: years: expected a plan_2023.csv (have 2020, 2024), found 'no such file'"
     ]
 
 
 def test_badly_named_plan_file_is_reported(curated_copy: Path) -> None:
     shutil.copy(curated_copy / "plan_2020.csv", curated_copy / "plan_20.csv")
     assert problems_of(curated_copy) == [
-        (f"{curated_copy / 'plan_20.csv'}:0: file name: expected plan_<four-digit year>.csv, "
+        (f"{curated_copy / 'plan_20.csv'}: file name: expected plan_<four-digit year>.csv, "
         "found 'plan_20.csv'")
     ]
 

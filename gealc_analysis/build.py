@@ -41,15 +41,14 @@ KERNEL_NAME = "gealc-report-this-python"
 # Cells removed from the pages: the defaults and the values papermill injected are shown as
 # one readable parameters line instead.
 HIDDEN_CELL_TAGS: tuple[str, ...] = ("parameters", "injected-parameters")
-# Parameters shown on the pages, in this order, with these words. Anything else a notebook
-# receives is shown as "name value", except the paths below, which differ per machine and
-# per build (the executed notebook keeps them).
-SHOWN_PARAMETERS: dict[str, str] = {
-    "years": "years",
-    "baseline_year": "baseline",
-    "compare_year": "compare",
-    "lang": "language",
-}
+# Parameters shown on the pages, in this order, with their words from the label catalogue
+# (``report.param.<name>``). Anything else a notebook receives is shown as "name value",
+# except the paths below, which differ per machine and per build (the executed notebook
+# keeps them).
+SHOWN_PARAMETERS: tuple[str, ...] = ("years", "baseline_year", "compare_year", "lang")
+# Markdown cells tagged ``lang-<code>`` are prose in that language: a page keeps the cells of
+# its own language (and untagged ones) and drops the others.
+LANGUAGE_TAG_PREFIX = "lang-"
 PATH_PARAMETERS: frozenset[str] = frozenset({"data_dir", "output_dir"})
 # Folders each notebook's output_dir gets before it runs; the index links what they hold.
 FIGURES_DIR = paths.FIGURES_DIR
@@ -61,7 +60,6 @@ INDEX_FILE = "index.html"
 README_FILE = "README.md"
 SUMMARY_FILE = paths.SUMMARY_FILE  # key findings a notebook saved (report.Section.headline)
 README_TEMPLATE: Path = Path(__file__).resolve().parent / "templates" / "report_README.md"
-REPORT_TITLE = "Red GEALC work plans"
 
 TEMPLATES_DIR: Path = Path(__file__).resolve().parent / "templates"
 SECTION_TEMPLATE: Path = TEMPLATES_DIR / "section.html.j2"
@@ -149,13 +147,14 @@ def _names_of(stem: str) -> set[str]:
 
 
 def parameters_line(parameters: Mapping[str, Any]) -> str:
-    """One readable line of what a notebook ran with, for the top of its page.
+    """One readable line of what a notebook ran with, in its language, for its page.
 
     E.g. "Parameters: years 2020, 2024 · baseline 2020 · compare 2024 · language en".
     """
+    lang = _lang_of(parameters)
     parts = [
-        f"{word} {_show_value(parameters[key])}"
-        for key, word in SHOWN_PARAMETERS.items()
+        f"{i18n.label(f'report.param.{key}', lang)} {_show_value(parameters[key])}"
+        for key in SHOWN_PARAMETERS
         if key in parameters
     ]
     parts += [
@@ -163,7 +162,17 @@ def parameters_line(parameters: Mapping[str, Any]) -> str:
         for key, value in parameters.items()
         if key not in SHOWN_PARAMETERS and key not in PATH_PARAMETERS
     ]
-    return "Parameters: " + " · ".join(parts)
+    return f"{i18n.label('report.parameters', lang)}: " + " · ".join(parts)
+
+
+def _lang_of(parameters: Mapping[str, Any]) -> str:
+    """The report language a run used ("en" when it did not say)."""
+    lang = str(parameters.get("lang", "en"))
+    return lang if lang in i18n.SUPPORTED_LANGS else "en"
+
+
+def _other_language_tags(lang: str) -> set[str]:
+    return {f"{LANGUAGE_TAG_PREFIX}{other}" for other in i18n.SUPPORTED_LANGS if other != lang}
 
 
 def _show_value(value: Any) -> str:
@@ -172,8 +181,8 @@ def _show_value(value: Any) -> str:
     return str(value)
 
 
-def _report_title(years: Sequence[int]) -> str:
-    return f"{REPORT_TITLE}: {' → '.join(str(year) for year in years)}"
+def _report_title(years: Sequence[int], lang: str) -> str:
+    return f"{i18n.label('report.title', lang)}: {' → '.join(str(year) for year in years)}"
 
 
 # --------------------------------------------------------------------------- kernel
@@ -285,8 +294,11 @@ def render_section(executed: Path, page: Path, *, assets_dir: Path | None = None
     nb = nbformat.read(executed, as_version=4)
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_CELL_TAGS)
     parameters = _papermill_parameters(nb)
+    lang = _lang_of(parameters)
+    config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_CELL_TAGS) | _other_language_tags(
+        lang
+    )
     exporter = HTMLExporter(
         config=config,
         template_name="lab",
@@ -295,23 +307,25 @@ def render_section(executed: Path, page: Path, *, assets_dir: Path | None = None
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
-        language_code=str(parameters.get("lang", "en")),
+        language_code=lang,
     )
     resources = {
         "metadata": {
-            "name": notebook_title(nb) or executed.stem,
+            "name": notebook_title(nb, lang) or executed.stem,
             "path": str(assets_dir or executed.parent),
         },
         "gealc_parameters": parameters_line(parameters),
+        "gealc_back_to_index": i18n.label("report.back_to_index", lang),
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     page.write_text(body, encoding="utf-8")
 
 
-def notebook_title(nb: Any) -> str | None:
-    """The first level-1 markdown heading ("# Title") of a notebook, if it has one."""
+def notebook_title(nb: Any, lang: str = "en") -> str | None:
+    """The first level-1 markdown heading ("# Title") in ``lang``'s cells, if there is one."""
+    skipped = _other_language_tags(lang)
     for cell in nb.cells:
-        if cell.cell_type != "markdown":
+        if cell.cell_type != "markdown" or skipped & set(cell.metadata.get("tags", [])):
             continue
         for line in cell.source.splitlines():
             match = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
@@ -425,16 +439,17 @@ def index_html(
     report) shows its own parameters line, so a mixed report never passes for a uniform one.
     """
     build_line = parameters_line(parameters)
-    entries = [_index_entry(section, build_line) for section in sections]
+    lang = _lang_of(parameters)
+    entries = [_index_entry(section, build_line, lang) for section in sections]
     return Template(INDEX_TEMPLATE.read_text(encoding="utf-8")).substitute(
-        lang=html.escape(str(parameters.get("lang", "en"))),
-        title=html.escape(_report_title(years)),
+        lang=html.escape(lang),
+        title=html.escape(_report_title(years, lang)),
         parameters=html.escape(build_line),
         sections="\n".join(entries),
     )
 
 
-def _index_entry(section: IndexSection, build_line: str) -> str:
+def _index_entry(section: IndexSection, build_line: str, lang: str) -> str:
     stem = section.stem
     lines = [
         f'<section id="{_attr(stem)}">',
@@ -459,7 +474,8 @@ def _index_entry(section: IndexSection, build_line: str) -> str:
             lines.append(f'<li><a href="{href}">{html.escape(name)}</a></li>')
         lines.append("</ul>")
     executed = _href(f"{EXECUTED_DIR}/{stem}.ipynb")
-    lines.append(f'<p class="links"><a href="{executed}">executed notebook</a></p>')
+    executed_label = html.escape(i18n.label("report.executed_notebook", lang))
+    lines.append(f'<p class="links"><a href="{executed}">{executed_label}</a></p>')
     lines.append("</section>")
     return "\n".join(lines)
 
@@ -486,7 +502,7 @@ def _index_sections(staging: Path, notebooks: Sequence[Path]) -> list[IndexSecti
         sections.append(
             IndexSection(
                 stem=stem,
-                title=notebook_title(nb) or stem,
+                title=notebook_title(nb, _lang_of(_papermill_parameters(nb))) or stem,
                 parameters=_papermill_parameters(nb),
                 figures=_file_names(staging / stem / FIGURES_DIR, "*.png"),
                 tables=_file_names(staging / stem / TABLES_DIR, "*.csv"),

@@ -161,6 +161,15 @@ def test_notebook_title_is_the_first_level_one_heading() -> None:
     assert notebook_title(nbformat.v4.new_notebook()) is None
 
 
+def test_notebook_title_takes_the_heading_of_the_pages_language() -> None:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Funding", metadata={"tags": ["lang-en"]}),
+        nbformat.v4.new_markdown_cell("# Financiamiento", metadata={"tags": ["lang-es"]}),
+    ])
+    assert notebook_title(nb, "en") == "Funding"
+    assert notebook_title(nb, "es") == "Financiamiento"
+
+
 def test_index_html_escapes_text_and_flags_sections_built_with_other_parameters() -> None:
     build = {"years": YEARS, "baseline_year": 2020, "compare_year": 2024, "lang": "es"}
     sections = [
@@ -168,8 +177,9 @@ def test_index_html_escapes_text_and_flags_sections_built_with_other_parameters(
         IndexSection("02_b", "Funding", {**build, "lang": "en"}, (), ("t.csv",)),
     ]
     page = index_html(YEARS, build, sections)
-    assert "<title>Red GEALC work plans: 2020 → 2024</title>" in page
+    assert "<title>Planes de trabajo de la Red GEALC: 2020 → 2024</title>" in page
     assert '<html lang="es">' in page
+    assert "Parámetros: años 2020, 2024 · año base 2020 · comparación 2024 · idioma es" in page
     assert "Areas &lt;&amp;&gt; themes" in page
     assert '<img src="01_a/figures/f%201.png"' in page
     assert '<a href="02_b/tables/t.csv">t.csv</a>' in page
@@ -345,8 +355,8 @@ def test_only_rebuilds_the_named_section_and_keeps_the_others(tmp_path: Path,
     assert "SECOND_OUTPUT lang=es" in (out / "02_second.html").read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
     assert {"01_simple.html", "02_second.html"} <= set(local_links(out / "index.html"))
-    # The kept section ran in English: the index says so under its title.
-    assert "language en" in index and "language es" in index
+    # The kept section ran in English: the (Spanish) index says so under its title.
+    assert "language en" in index and "idioma es" in index
 
 
 def test_parallel_build_gives_the_same_report_as_sequential(tmp_path: Path, good: Build) -> None:

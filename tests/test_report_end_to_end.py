@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import re
 
+import nbformat
 import pytest
 from conftest import local_links, snapshot
 
@@ -65,6 +66,21 @@ def test_pages_show_no_code_and_state_the_parameters(built: BuildResult, stem: s
     for marker in CODE_MARKERS:
         assert marker not in text, f"{stem}.html shows code: {marker!r}"
     assert "Parameters: years 2020, 2024 · baseline 2020 · compare 2024 · language en" in text
+    english, spanish = headings_by_language(stem)
+    assert english and spanish, f"{stem} needs prose in both languages"
+    assert all(heading in text for heading in english)
+    assert not any(heading in text for heading in spanish), f"{stem}.html shows Spanish prose"
+
+
+def headings_by_language(stem: str) -> tuple[list[str], list[str]]:
+    """The markdown headings of a notebook's lang-en and lang-es cells."""
+    notebook = nbformat.read(paths.NOTEBOOKS_DIR / f"{stem}.ipynb", as_version=4)
+    found: dict[str, list[str]] = {"lang-en": [], "lang-es": []}
+    for cell in notebook.cells:
+        for tag in set(cell.metadata.get("tags", [])) & set(found):
+            found[tag] += [line.lstrip("# ") for line in cell.source.splitlines()
+                           if line.startswith("#")]
+    return found["lang-en"], found["lang-es"]
 
 
 @pytest.mark.parametrize("stem", SECTIONS)

@@ -378,3 +378,36 @@ def test_fixture_notebooks_are_committed_without_outputs() -> None:
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
                 assert cell["outputs"] == [] and cell["execution_count"] is None, path.name
+
+
+def test_a_kernel_that_dies_before_its_first_reply_is_started_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import papermill
+
+    from gealc_analysis import build
+
+    calls: list[str] = []
+
+    def flaky(*args: object, **kwargs: object) -> None:
+        calls.append("run")
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    build.execute_notebook(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {})
+    assert calls == ["run", "run"]
+
+
+def test_other_kernel_errors_are_not_retried(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import papermill
+
+    from gealc_analysis import build
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    with pytest.raises(RuntimeError, match="didn't respond"):
+        build.execute_notebook(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {})

@@ -176,3 +176,43 @@ def test_index_states_every_sections_key_findings(built: BuildResult) -> None:
         assert f"{narrative.percent(row.share, 'en')} depend on IDB alone" in text
     for row in analysis.plan_overview(PLANS).itertuples():
         assert f"The {row.plan_year} plan lists {row.n_activities} activities" in text
+
+
+@pytest.fixture(scope="module")
+def three_plans(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """A third plan (2025: the 2024 rows, every area continued) added as one CSV + crosswalk
+    rows, built without any code change."""
+    data_dir = tmp_path_factory.mktemp("three") / "curated"
+    data_dir.mkdir()
+    for name in ("plan_2020.csv", "plan_2024.csv", "themes.csv"):
+        (data_dir / name).write_bytes((paths.CURATED_DIR / name).read_bytes())
+    text = (paths.CURATED_DIR / "plan_2024.csv").read_text(encoding="utf-8")
+    (data_dir / "plan_2025.csv").write_text(text.replace("\n2024,2024-", "\n2025,2025-"),
+                                            encoding="utf-8")
+    themes = (paths.CURATED_DIR / "themes.csv").read_text(encoding="utf-8").splitlines()
+    header = themes[0].split(",")
+    extra = []
+    for line in themes[1:]:
+        if line.startswith("2024,"):
+            cells = line.split(",")[:header.index("relation")]
+            extra.append(",".join(["2025", *cells[1:], "continued", "", ""]))
+    (data_dir / "themes.csv").write_text("\n".join(themes + extra) + "\n", encoding="utf-8")
+    out = tmp_path_factory.mktemp("three-report") / "report"
+    return build_report(out, data_dir=data_dir, only=["01", "04"], jobs=2, progress=print)
+
+
+def test_a_third_plan_file_flows_into_the_report(three_plans: BuildResult) -> None:
+    overview = visible_text(page(three_plans, "01_overview"))
+    assert "years 2020, 2024, 2025 · baseline 2020 · compare 2025" in overview
+    for year, count in ((2020, 28), (2024, 41), (2025, 41)):
+        assert f"The {year} plan lists {count} activities" in overview
+    assert "From 2020 to 2025 the number of activities went from 28 to 41" in overview
+
+
+def test_theme_shifts_across_a_plan_in_between_keep_merges_and_renames(
+    three_plans: BuildResult,
+) -> None:
+    text = visible_text(page(three_plans, "04_theme_shifts")).replace(" :", ":")
+    assert "Merged: Annual and ministerial meetings and ExcelGOB awards" in text
+    assert "Renamed: Communication and cross-cutting work" in text
+    assert "Shannon H" in text and "2025" in text

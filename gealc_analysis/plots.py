@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec
 
@@ -39,6 +39,10 @@ TICK_WRAP = 34  # characters per line of a wrapped category label
 BAR_SPAN = 0.8  # share of a category slot filled by its group of bars
 MIN_SEGMENT_FOR_LABEL = 0.05  # stacked segments smaller than this share of the axis get no label
 VALUE_FONTSIZE = 8
+BAR_LINEWIDTH = 0.6
+# Points between the axis and a category label when each bar's year is printed beside it:
+# past a four-digit year at VALUE_FONTSIZE (about 21 pt wide, 10 pt tall) plus the tick pad.
+YEAR_LABEL_PAD = {True: 31.0, False: 15.0}  # keyed by ``horizontal``
 
 
 # --- shared helpers -------------------------------------------------------------------------
@@ -117,7 +121,7 @@ def _bar_style(fill: str, hatch: str) -> dict[str, object]:
         "facecolor": fill,
         "hatch": hatch,
         "edgecolor": style.hatch_colour(fill),
-        "linewidth": 0.6,
+        "linewidth": BAR_LINEWIDTH,
     }
 
 
@@ -136,9 +140,14 @@ def _grouped_bars(
     years: Sequence[int],
     lang: str,
     horizontal: bool,
+    fills: Mapping[str, str] | None = None,
 ) -> None:
     """One bar per (category, year), years side by side inside each category slot.
 
+    Bars take the year's colour and hatch; with ``fills`` (a colour per category) they take
+    their category's fixed colour instead, the year's hatch tells the years apart, and each bar
+    is named by its year at the axis, so even a zero bar says which year it is (key the
+    hatches with ``_year_legend(..., fill=style.YEAR_KEY_FILL)``).
     Missing (category, year) cells draw as zero so every year has the same bars.
     """
     table = (
@@ -150,16 +159,24 @@ def _grouped_bars(
     fmt = _value_formatter(value, lang)
     slots = np.arange(len(categories))
     width = BAR_SPAN / len(years)
-    for i, year in enumerate(years):
-        positions = slots - BAR_SPAN / 2 + width * (i + 0.5)
+    offsets = [width * (i + 0.5) - BAR_SPAN / 2 for i in range(len(years))]
+    for year, offset in zip(years, offsets, strict=True):
+        positions = slots + offset
         values = table[year].to_numpy(dtype=float)
+        if fills is None:
+            colours = [style.year_colour(year)] * len(categories)
+        else:
+            colours = [fills.get(code, style.GREY) for code in categories]
         draw = ax.barh if horizontal else ax.bar
         bars = draw(
             positions,
             values,
             width,
             label=str(year),
-            **_bar_style(style.year_colour(year), style.year_hatch(year)),
+            facecolor=colours,
+            edgecolor=[style.hatch_colour(colour) for colour in colours],
+            hatch=style.year_hatch(year),
+            linewidth=BAR_LINEWIDTH,
         )
         ax.bar_label(bars, labels=[fmt(v) for v in values], padding=2, fontsize=VALUE_FONTSIZE)
     wrapped = [_wrap(text) for text in tick_labels]
@@ -173,6 +190,27 @@ def _grouped_bars(
         ax.grid(axis="x", visible=False)
         ax.margins(y=0.12)
     _value_axis(ax, horizontal).set_major_formatter(_axis_formatter(value, lang))
+    if fills is not None:
+        _year_tick_labels(ax, slots, offsets, years, horizontal)
+
+
+def _year_tick_labels(
+    ax: Axes, slots: np.ndarray, offsets: Sequence[float], years: Sequence[int], horizontal: bool
+) -> None:
+    """Name every bar's year in small grey type between the bar and its category label."""
+    axis = ax.yaxis if horizontal else ax.xaxis
+    axis.remove_overlapping_locs = False  # the middle of an odd number of years sits on a major
+    axis.set_ticks(
+        [slot + offset for slot in slots for offset in offsets],
+        [str(year) for _ in slots for year in years],
+        minor=True,
+    )
+    which = "y" if horizontal else "x"
+    ax.tick_params(
+        axis=which, which="minor", length=0, labelsize=VALUE_FONTSIZE, labelcolor=style.TEXT_GREY
+    )
+    # Category labels step past the year labels: a year's width across, one line down.
+    ax.tick_params(axis=which, which="major", length=0, pad=YEAR_LABEL_PAD[horizontal])
 
 
 def _stacked_bars(
@@ -254,15 +292,23 @@ def _bars_per_year(
     ax.grid(axis="x", visible=False)
 
 
-def _year_legend(fig: Figure, years: Sequence[int], lang: str) -> None:
-    """The shared legend of charts whose bars are coloured by plan year."""
-    handles = [Patch(**_bar_style(style.year_colour(y), style.year_hatch(y))) for y in years]
+def _year_legend(fig: Figure, years: Sequence[int], lang: str, fill: str | None = None) -> None:
+    """The shared legend of the plan years: swatches in each year's colour and hatch.
+
+    With ``fill`` every swatch takes that one colour and only the hatch differs: the key of
+    charts whose bars are filled by category, where the hatch is what marks the year.
+    """
+    handles = [
+        Patch(**_bar_style(fill or style.year_colour(y), style.year_hatch(y))) for y in years
+    ]
     fig.legend(
         handles,
         [str(year) for year in years],
         title=label("legend.plan_year", lang),
         loc="outside upper right",
         ncols=len(years),
+        handlelength=2.6,  # swatches large enough to show a few strokes of each hatch
+        handleheight=1.3,
     )
 
 
@@ -419,12 +465,6 @@ def plot_theme_change(
         texts = [format_signed(c, lang, 0 if float(c).is_integer() else 1) for c in changes]
         scale = 1.0
     kinds = np.select([changes > 0, changes < 0], ["increase", "decrease"], "no_change")
-    fills = {
-        "increase": style.OKABE_ITO["blue"],
-        "decrease": style.OKABE_ITO["vermillion"],
-        "no_change": style.GREY,
-    }
-    hatches = {"increase": "", "decrease": "//", "no_change": ""}
     fig, (ax,) = _new_figure(9, _height_for(len(ordered), 0.38))
     slots = np.arange(len(ordered))
     for kind in ("increase", "decrease", "no_change"):
@@ -436,7 +476,7 @@ def plot_theme_change(
             changes[mask] * scale,
             0.7,
             label=label(f"change.{kind}", lang),
-            **_bar_style(fills[kind], hatches[kind]),
+            **_bar_style(style.CHANGE_COLOURS[kind], style.CHANGE_HATCHES[kind]),
         )
         ax.bar_label(
             bars,
@@ -469,6 +509,7 @@ def plot_funding_dependence(
 
     The three measures answer different questions (does the source touch the activity, how
     much of it does it carry, is it the only funder), so by default all three sit side by side.
+    Bars wear their source's fixed colour (as everywhere in the report); the hatch marks the year.
     """
     measures = FUNDING_MEASURES if measure is None else (measure,)
     unknown = set(measures) - set(FUNDING_MEASURES)
@@ -494,13 +535,14 @@ def plot_funding_dependence(
             years=years,
             lang=lang,
             horizontal=True,
+            fills=style.FUNDING_COLOURS,
         )
         ax.set_title(code_label("measure", each, lang), loc="left")
         ax.set_xlabel(label("axis.share", lang))
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     axes[0].set_ylabel(label("axis.funding_source", lang))
     fig.get_layout_engine().set(wspace=0.08)  # keeps "60%" of one panel off the next "0%"
-    _year_legend(fig, years, lang)
+    _year_legend(fig, years, lang, fill=style.YEAR_KEY_FILL)
     title = (
         label("title.funding_dependence", lang)
         if measure is None
@@ -515,7 +557,10 @@ def plot_funding_dependence(
 def plot_idb_instruments(
     frame: pd.DataFrame, *, value: str = "n_activities", lang: str = "en"
 ) -> Figure:
-    """IDB-funded activities per IDB instrument (RPG, consultant, general), years side by side."""
+    """IDB-funded activities per IDB instrument (RPG, consultant, general), years side by side.
+
+    Bars wear their instrument's fixed colour; the hatch marks the year.
+    """
     years = _years(frame)
     instruments = _in_order(frame["instrument"], codes.IDB_INSTRUMENTS)
     fig, (ax,) = _new_figure(7.5, 4.8)
@@ -529,12 +574,13 @@ def plot_idb_instruments(
         years=years,
         lang=lang,
         horizontal=False,
+        fills=style.IDB_INSTRUMENT_COLOURS,
     )
     if value == "n_activities":
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(label("axis.idb_instrument", lang))
     ax.set_ylabel(label(f"axis.{value}", lang))
-    _year_legend(fig, years, lang)
+    _year_legend(fig, years, lang, fill=style.YEAR_KEY_FILL)
     return _finish(fig, label("title.idb_instruments", lang), years, lang)
 
 

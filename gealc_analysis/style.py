@@ -3,6 +3,8 @@
 Colours are fixed per code (a funding source or a plan year is the same colour in every chart
 of the report) and come from the Okabe–Ito palette, which stays distinguishable for the common
 forms of colour blindness. Hatches make bars distinguishable when the report is printed in grey.
+A chart whose bars are filled by a category (funding source, IDB instrument) tells the plan
+years apart by the year's hatch alone, and keys the years with grey swatches of those hatches.
 """
 
 from __future__ import annotations
@@ -31,19 +33,14 @@ GREY = "#999999"  # the neutral grey usually paired with Okabe–Ito for "unknow
 LIGHT_GREY = "#DDDDDD"
 TEXT_GREY = "#555555"
 
+# Funding sources and IDB instruments have a colour but no hatch of their own: their charts
+# name each on the axis and keep the hatch for the plan year (``year_hatch``).
 FUNDING_COLOURS: dict[str, str] = {
     "executive_committee": OKABE_ITO["reddish_purple"],
     "idb": OKABE_ITO["blue"],
     "member_countries": OKABE_ITO["orange"],
     "oas": OKABE_ITO["vermillion"],
     "working_group": OKABE_ITO["bluish_green"],
-}
-FUNDING_HATCHES: dict[str, str] = {
-    "executive_committee": "\\\\",
-    "idb": "",
-    "member_countries": "xx",
-    "oas": "//",
-    "working_group": "..",
 }
 
 TIMING_COLOURS: dict[str, str] = {
@@ -89,6 +86,16 @@ ACTIVITY_TYPE_HATCHES: dict[str, str] = {
     "other": "xx",
 }
 
+# Increase / decrease of a diverging change chart: a pair that is not a colour of the two
+# known plans (so it never reads as a year key), with a hatch unused by the known plans on
+# "decrease" (bluish green and reddish purple have almost the same grey value).
+CHANGE_COLOURS: dict[str, str] = {
+    "increase": OKABE_ITO["bluish_green"],
+    "decrease": OKABE_ITO["reddish_purple"],
+    "no_change": GREY,
+}
+CHANGE_HATCHES: dict[str, str] = {"increase": "", "decrease": "..", "no_change": ""}
+
 # Plan years: the two known plans are pinned; any other year gets a stable colour from the
 # rest of the palette by ``year mod 6`` — six consecutive years never share a colour.
 KNOWN_YEAR_COLOURS: dict[int, str] = {2020: OKABE_ITO["blue"], 2024: OKABE_ITO["orange"]}
@@ -102,6 +109,10 @@ OTHER_YEAR_COLOURS: tuple[str, ...] = (
 )
 KNOWN_YEAR_HATCHES: dict[int, str] = {2020: "", 2024: "//"}
 OTHER_YEAR_HATCHES: tuple[str, ...] = ("..", "\\\\", "xx", "--", "++", "oo")
+
+# Fill of the year key (legend swatches) in charts whose bars are filled by category colour:
+# neutral, so the key says "the hatch is the year" and never suggests a category colour.
+YEAR_KEY_FILL = GREY
 
 HATCH_COLOUR = "#FFFFFF"  # white hatch lines read on every Okabe–Ito fill except yellow
 HATCH_COLOUR_ON_LIGHT = "#333333"

@@ -10,12 +10,14 @@ matplotlib.use("Agg")
 
 import pandas as pd
 import pytest
+from matplotlib.colors import same_color
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from gealc_analysis import codes, plots
+from gealc_analysis import codes, plots, style
 from gealc_analysis.codes import FUNDING_MEASURES
+from gealc_analysis.i18n import code_label
 
 # --- hand-made frames (CONTRACTS.md shapes) ---------------------------------------------------
 
@@ -195,6 +197,36 @@ def bars(fig: Figure) -> list[Rectangle]:
     return [p for ax in fig.axes for p in ax.patches if isinstance(p, Rectangle)]
 
 
+def category_names(ax, horizontal: bool) -> list[str]:
+    """The category (major tick) labels of a grouped-bar axes, in slot order."""
+    labels = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
+    return [t.get_text() for t in labels]
+
+
+def bars_by_category(ax, names: list[str], horizontal: bool) -> dict[str, list[Rectangle]]:
+    """The axes' bars grouped by the category slot they sit in, in drawing order (years
+    ascending), so a test can ask for "the bars of IDB". ``names`` are the slot labels (panels
+    sharing an axis print them once, on the first panel)."""
+    ticks = ax.get_yticks() if horizontal else ax.get_xticks()
+    grouped: dict[str, list[Rectangle]] = {name: [] for name in names}
+    for bar in (p for p in ax.patches if isinstance(p, Rectangle)):
+        if horizontal:
+            centre = bar.get_y() + bar.get_height() / 2
+        else:
+            centre = bar.get_x() + bar.get_width() / 2
+        slot = min(range(len(ticks)), key=lambda i: abs(ticks[i] - centre))
+        grouped[names[slot]].append(bar)
+    return grouped
+
+
+def year_legend(fig: Figure):
+    """The legend whose title is the plan year (text, swatch) pairs, in legend order."""
+    (legend,) = [
+        lg for lg in fig.legends if lg.get_title().get_text() in ("Plan year", "Año del plan")
+    ]
+    return [t.get_text() for t in legend.get_texts()], legend.legend_handles
+
+
 def source_line(fig: Figure) -> str:
     lines = [t.get_text() for t in fig.texts if t.get_text().startswith(("Source:", "Fuente:"))]
     assert len(lines) == 1, lines
@@ -297,6 +329,20 @@ def test_theme_change_sorts_by_change_and_signs_the_labels():
     assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2024"
 
 
+def test_theme_change_colours_increase_and_decrease_with_no_year_colour():
+    fig = plots.plot_theme_change(compare_years_frame())
+    faces = [bar.get_facecolor() for bar in bars(fig)]
+    year_colours = [style.year_colour(year) for year in (2020, 2024, *style.KNOWN_YEAR_COLOURS)]
+    assert not any(same_color(face, colour) for face in faces for colour in year_colours)
+    # sorted changes +1, +1, 0, −1: two increases, one no-change, one decrease
+    expected = ["increase", "increase", "no_change", "decrease"]
+    by_row = sorted(bars(fig), key=lambda bar: bar.get_y())
+    assert [bar.get_facecolor() for bar in by_row] == [
+        pytest.approx(matplotlib.colors.to_rgba(style.CHANGE_COLOURS[kind])) for kind in expected
+    ]
+    assert [bar.get_hatch() or "" for bar in by_row] == [style.CHANGE_HATCHES[k] for k in expected]
+
+
 def test_theme_change_in_spanish_and_in_percentage_points_for_shares():
     frame = compare_years_frame().assign(change=[0.125, 0.0, 0.0, -0.125])
     fig = plots.plot_theme_change(frame, value="share", lang="es")
@@ -311,8 +357,8 @@ def test_funding_dependence_draws_three_measure_panels_of_sources_by_year():
     assert title(fig) == "Funding dependence by source"
     assert len(fig.axes) == 3
     assert [ax.get_title(loc="left") for ax in fig.axes] == [
-        "Any contribution",
-        "Fractional attribution",
+        "Any touch",
+        "Fractional",
         "Sole source",
     ]
     assert len(bars(fig)) == 3 * len(codes.FUNDING_SOURCES) * 2
@@ -320,6 +366,39 @@ def test_funding_dependence_draws_three_measure_panels_of_sources_by_year():
     assert fig.axes[0].get_ylabel() == "Funding source"
     assert all(ax.get_xlabel() == "Share of the year's activities" for ax in fig.axes)
     assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2024"
+
+
+def test_funding_dependence_fills_every_bar_with_its_sources_fixed_colour_in_every_year():
+    fig = plots.plot_funding_dependence(funding_dependence_frame())
+    names = category_names(fig.axes[0], horizontal=True)
+    for ax in fig.axes:
+        grouped = bars_by_category(ax, names, horizontal=True)
+        assert [len(group) for group in grouped.values()] == [2] * len(codes.FUNDING_SOURCES)
+        for source in codes.FUNDING_SOURCES:
+            group = grouped[code_label("funding", source, "en")]
+            colour = style.FUNDING_COLOURS[source]
+            assert all(same_color(bar.get_facecolor(), colour) for bar in group), source
+    idb_2020, idb_2024 = bars_by_category(fig.axes[0], names, horizontal=True)["IDB"]
+    assert same_color(idb_2020.get_facecolor(), style.FUNDING_COLOURS["idb"])
+    assert same_color(idb_2024.get_facecolor(), style.FUNDING_COLOURS["idb"])
+
+
+def test_funding_dependence_tells_years_apart_by_hatch_and_keys_them_with_grey_swatches():
+    years = (2020, 2022, 2024)
+    fig = plots.plot_funding_dependence(funding_dependence_frame(years))
+    assert len(bars(fig)) == 3 * len(codes.FUNDING_SOURCES) * 3  # one bar per source and year
+    names = category_names(fig.axes[0], horizontal=True)
+    idb = bars_by_category(fig.axes[0], names, horizontal=True)["IDB"]
+    hatches = [bar.get_hatch() or "" for bar in idb]
+    assert hatches == [style.year_hatch(year) for year in years]
+    assert len(set(hatches)) == len(years)
+    entries, swatches = year_legend(fig)
+    assert entries == ["2020", "2022", "2024"]
+    assert all(same_color(s.get_facecolor(), style.YEAR_KEY_FILL) for s in swatches)
+    assert [s.get_hatch() or "" for s in swatches] == hatches
+    # every bar is named by its year at the axis, the middle year of an odd count included
+    year_labels = [t.get_text() for t in fig.axes[0].get_yticklabels(minor=True)]
+    assert year_labels == ["2020", "2022", "2024"] * len(codes.FUNDING_SOURCES)
 
 
 def test_funding_dependence_single_measure_in_spanish():
@@ -343,9 +422,40 @@ def test_idb_instruments_draws_instruments_by_year():
     assert ax.get_ylabel() == "Activities"
     assert len(bars(fig)) == len(codes.IDB_INSTRUMENTS) * 2
     assert "Regional Public Goods (RPG)" in texts(fig)
+    assert [t.get_text() for t in ax.get_xticklabels(minor=True)] == ["2020", "2024"] * 3
     es = plots.plot_idb_instruments(idb_by_instrument_frame(), lang="es")
     assert title(es) == "Actividades financiadas por el BID según instrumento"
     assert "Consultoría" in texts(es)
+
+
+def test_idb_instruments_fill_by_instrument_colour_and_mark_years_by_hatch():
+    fig = plots.plot_idb_instruments(idb_by_instrument_frame())
+    (ax,) = fig.axes
+    grouped = bars_by_category(ax, category_names(ax, horizontal=False), horizontal=False)
+    for instrument in codes.IDB_INSTRUMENTS:
+        group = grouped[code_label("idb_instrument", instrument, "en")]
+        colour = style.IDB_INSTRUMENT_COLOURS[instrument]
+        assert len(group) == 2
+        assert all(same_color(bar.get_facecolor(), colour) for bar in group), instrument
+        assert [bar.get_hatch() or "" for bar in group] == [
+            style.year_hatch(2020),
+            style.year_hatch(2024),
+        ]
+    entries, swatches = year_legend(fig)
+    assert entries == ["2020", "2024"]
+    assert all(same_color(s.get_facecolor(), style.YEAR_KEY_FILL) for s in swatches)
+
+
+def test_charts_coloured_by_year_keep_year_colours_in_bars_and_legend():
+    fig = plots.plot_theme_attention(count_by_theme_frame())
+    (ax,) = fig.axes
+    grouped = bars_by_category(ax, category_names(ax, horizontal=True), horizontal=True)
+    first, second = grouped["Cybersecurity"]
+    assert same_color(first.get_facecolor(), style.year_colour(2020))
+    assert same_color(second.get_facecolor(), style.year_colour(2024))
+    _, swatches = year_legend(fig)
+    assert same_color(swatches[1].get_facecolor(), style.year_colour(2024))
+    assert ax.get_yticklabels(minor=True) == []  # years are told by colour, not named per bar
 
 
 def test_semester_load_stacks_every_timing_per_year_with_totals():

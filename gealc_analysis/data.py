@@ -371,7 +371,7 @@ def _file_set_problems(data_dir: Path, years: Sequence[int] | None) -> list[Prob
     shown = display_path(data_dir)
     problems = []
     if not data_dir.is_dir():
-        return [Problem(shown, 0, "folder", "a folder of curated plan_<year>.csv files",
+        return [Problem(shown, 0, "folder", "a folder of curated plan_<year>.csv files (give its path: DATA_DIR or --data-dir)",
                         "no such folder")]
     for path in sorted(data_dir.glob(PLAN_FILE_GLOB)):
         if not PLAN_FILE_PATTERN.match(path.name):

@@ -253,3 +253,10 @@ def test_a_third_plan_file_is_picked_up_without_code_changes(curated_copy: Path)
     plans = load_plans(curated_copy)
     assert sorted(plans["plan_year"].unique()) == [2020, 2024, 2025]
     assert len(load_plans(curated_copy, [2025])) == 41
+
+
+def test_a_missing_data_folder_says_how_to_point_at_one(tmp_path: Path) -> None:
+    assert problems_of(tmp_path / "nowhere") == [
+        (f"{tmp_path / 'nowhere'}: folder: expected a folder of curated plan_<year>.csv files "
+        "(give its path: DATA_DIR or --data-dir), found 'no such folder'")
+    ]

@@ -26,6 +26,7 @@ from gealc_analysis.codes import (
     area_sort_key,
     split_funding,
 )
+from gealc_analysis.data import crosswalk_in_order
 
 # The timings after the semesters are, in codes.py order, "all year" and "not scheduled";
 # unpacking fails loudly at import if that vocabulary changes shape.
@@ -148,16 +149,7 @@ def _theme_table(themes: pd.DataFrame) -> pd.DataFrame:
     so themes follow the plans' own structure; labels come from the latest year that has
     the theme, the most current wording.
     """
-    rows = themes.assign(
-        plan_year=themes["plan_year"].astype("int64"),
-        area_code=themes["area_code"].astype(str),
-        theme=themes["theme"].astype(str),
-    )
-    rows = rows.sort_values(
-        ["plan_year", "area_code"],
-        key=lambda col: _natural_rank(col) if col.name == "area_code" else col,
-        kind="stable",
-    )
+    rows = crosswalk_in_order(themes).assign(theme=lambda t: t["theme"].astype(str))
     order = list(dict.fromkeys(rows["theme"]))
     labels = rows.drop_duplicates("theme", keep="last").set_index("theme")
     table = pd.DataFrame({"theme": order})

@@ -606,11 +606,11 @@ def resolve_years(
     build_years = sorted(set(years)) if years is not None else data.available_years(data_dir)
     if not build_years:
         raise BuildError(f"no plan years: no plan_<year>.csv in {data_dir} and none given")
-    baseline = min(build_years) if baseline_year is None else baseline_year
-    compare = max(build_years) if compare_year is None else compare_year
-    for label, year in (("baseline", baseline), ("compare", compare)):
-        if year not in build_years:
-            raise BuildError(f"{label} year {year} is not among the build years {build_years}")
+    try:
+        baseline, compare = data.comparison_years(build_years, baseline_year, compare_year,
+                                                  among="build years")
+    except ValueError as error:
+        raise BuildError(str(error)) from None
     return build_years, baseline, compare
 
 

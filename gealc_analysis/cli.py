@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gealc_analysis import paths
-from gealc_analysis.data import PlanDataError, load_plans, load_themes
+from gealc_analysis.data import PlanDataError, load_plans, load_themes, parse_years
 
 
 def _years(text: str) -> list[int]:
     """Parse '2020,2024' into [2020, 2024] (argparse type)."""
     try:
-        years = [int(part) for part in text.split(",") if part.strip()]
+        years = parse_years(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected comma-separated years like 2020,2024, found {text!r}") from None

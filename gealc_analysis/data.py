@@ -362,6 +362,43 @@ def plan_files(data_dir: Path) -> dict[int, Path]:
     return found
 
 
+def crosswalk_in_order(themes: pd.DataFrame) -> pd.DataFrame:
+    """Crosswalk rows year by year, areas in natural order (3.9 < 3.9i < 3.9ii < 3.10).
+
+    The canonical order of themes everywhere (loaded categories, tables, charts) is their
+    first appearance in this order, so themes follow the plans' own structure.
+    """
+    ranked = themes.assign(_rank=themes["area_code"].astype(str).map(codes.area_sort_key))
+    return ranked.sort_values(["plan_year", "_rank"], kind="stable").drop(columns="_rank")
+
+
+def parse_years(years: object) -> list[int] | None:
+    """Plan years in the forms people type: None, [2020, 2024], "2020,2024" or 2024.
+
+    Raises ValueError on anything that is not a year; None (or empty) means every plan.
+    """
+    if years is None or years == "" or years == []:
+        return None
+    if isinstance(years, int):
+        return [years]
+    if isinstance(years, str):
+        return [int(part) for part in years.replace(" ", "").strip("[]").split(",") if part]
+    return [int(year) for year in years]  # type: ignore[union-attr]
+
+
+def comparison_years(years: Sequence[int], baseline_year: int | None,
+                     compare_year: int | None, among: str) -> tuple[int, int]:
+    """The baseline and comparison year: the earliest and latest unless given, and then
+    required to be among ``years`` (``among`` names that set in the error)."""
+    present = sorted(years)
+    baseline = present[0] if baseline_year is None else int(baseline_year)
+    compare = present[-1] if compare_year is None else int(compare_year)
+    for role, year in (("baseline", baseline), ("compare", compare)):
+        if year not in present:
+            raise ValueError(f"{role} year {year} is not among the {among} {present}")
+    return baseline, compare
+
+
 def available_years(data_dir: Path | str | None = None) -> list[int]:
     """The plan years that have a curated file, ascending."""
     return sorted(plan_files(Path(data_dir) if data_dir else paths.CURATED_DIR))
@@ -371,8 +408,8 @@ def _file_set_problems(data_dir: Path, years: Sequence[int] | None) -> list[Prob
     shown = display_path(data_dir)
     problems = []
     if not data_dir.is_dir():
-        return [Problem(shown, 0, "folder", "a folder of curated plan_<year>.csv files (give its path: DATA_DIR or --data-dir)",
-                        "no such folder")]
+        return [Problem(shown, 0, "folder", "a folder of curated plan_<year>.csv files "
+                        "(give its path: DATA_DIR or --data-dir)", "no such folder")]
     for path in sorted(data_dir.glob(PLAN_FILE_GLOB)):
         if not PLAN_FILE_PATTERN.match(path.name):
             problems.append(Problem(display_path(path), 0, "file name",
@@ -478,11 +515,10 @@ def _type_plans(frame: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     every year of a loaded frame shares the same categories.
     """
     typed = frame.copy()
-    ordered = themes.assign(_rank=themes["area_code"].map(codes.area_sort_key)).sort_values(
-        ["plan_year", "_rank"], kind="stable")
     typed["area_code"] = pd.Categorical(
         typed["area_code"], sorted(set(themes["area_code"]), key=codes.area_sort_key))
-    typed["theme"] = pd.Categorical(typed["theme"], list(dict.fromkeys(ordered["theme"])))
+    typed["theme"] = pd.Categorical(
+        typed["theme"], list(dict.fromkeys(crosswalk_in_order(themes)["theme"])))
     typed["plan_year"] = typed["plan_year"].astype("int64")
     typed["frequency_per_year"] = typed["frequency_per_year"].astype("int64")
     typed["activity_type"] = pd.Categorical(typed["activity_type"], codes.ACTIVITY_TYPES)

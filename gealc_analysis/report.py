@@ -7,7 +7,7 @@ notebook resolve its parameters the same way, whether the build or a person runs
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -15,18 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from gealc_analysis import i18n, outputs, paths
-from gealc_analysis.data import load_plans, load_themes
-
-
-def parse_years(years: object) -> list[int] | None:
-    """Accept the forms papermill users type: None, [2020, 2024], "2020,2024" or 2024."""
-    if years is None or years == "" or years == []:
-        return None
-    if isinstance(years, int):
-        return [years]
-    if isinstance(years, str):
-        return [int(part) for part in years.replace(" ", "").strip("[]").split(",") if part]
-    return [int(year) for year in years]  # type: ignore[union-attr]
+from gealc_analysis.data import comparison_years, load_plans, load_themes, parse_years
 
 
 @dataclass
@@ -41,7 +30,6 @@ class Section:
     compare_year: int
     lang: str
     output_dir: Path
-    saved: list[Path] = field(default_factory=list)
 
     def figure(self, fig: Figure, name: str) -> None:
         """Save ``fig`` as PNG and SVG under ``output_dir/figures`` and show the saved PNG.
@@ -52,7 +40,6 @@ class Section:
         from IPython.display import Image
 
         written = outputs.save_figure(fig, self.output_dir, name)
-        self.saved += written
         plt.close(fig)
         png = next(path for path in written if path.suffix == ".png")
         _display(Image(data=png.read_bytes(), format="png"))
@@ -62,7 +49,7 @@ class Section:
         labelled, formatted view for readers) or the frame itself, without the index."""
         from IPython.display import HTML
 
-        self.saved.append(outputs.save_table(frame, self.output_dir, name))
+        outputs.save_table(frame, self.output_dir, name)
         view = shown if shown is not None else frame
         _display(HTML(view.to_html(index=False, border=0, classes="gealc-table", escape=True)))
 
@@ -75,7 +62,6 @@ class Section:
         self.output_dir.mkdir(parents=True, exist_ok=True)
         target = self.output_dir / paths.SUMMARY_FILE
         target.write_text(markdown.rstrip() + "\n", encoding="utf-8")
-        self.saved.append(target)
         self.say(markdown)
 
     def say(self, markdown: str) -> None:
@@ -116,11 +102,7 @@ def open_section(
     plans = load_plans(data_dir, parse_years(years))
     themes = load_themes(data_dir)
     present = sorted(int(year) for year in plans["plan_year"].unique())
-    baseline = int(baseline_year) if baseline_year is not None else present[0]
-    compare = int(compare_year) if compare_year is not None else present[-1]
-    for role, year in (("baseline_year", baseline), ("compare_year", compare)):
-        if year not in present:
-            raise ValueError(f"{role} {year} is not among the loaded plan years "
-                             f"{', '.join(map(str, present))}")
+    baseline, compare = comparison_years(present, baseline_year, compare_year,
+                                         among="loaded plan years")
     out = Path(output_dir) if output_dir is not None else paths.REPORTS_DIR / name
     return Section(name, plans, themes, present, baseline, compare, lang, out.resolve())

@@ -2,7 +2,9 @@
 
 Modules, in the order data flows through them:
 
-- ``codes``     controlled vocabularies (the one definition of every code)
+- ``vocabulary`` controlled vocabularies (the one definition of every code)
+- ``coding_rules`` the codebook's coding rules (printed text → codes)
+- ``years``     which plan years a run covers and compares
 - ``data``      load + validate the curated CSVs (``load_plans``, ``PlanDataError``)
 - ``analysis``  pure functions: tidy DataFrame in, tidy DataFrame out
 - ``i18n``      EN/ES labels from one catalogue

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from gealc_analysis.codes import (
+from gealc_analysis.data import crosswalk_in_order
+from gealc_analysis.vocabulary import (
     ACTIVITY_TYPES,
     FUNDING_MEASURES,
     FUNDING_SOURCES,
@@ -26,7 +27,6 @@ from gealc_analysis.codes import (
     area_sort_key,
     split_funding,
 )
-from gealc_analysis.data import crosswalk_in_order
 
 # The timings after the semesters are, in codes.py order, "all year" and "not scheduled";
 # unpacking fails loudly at import if that vocabulary changes shape.

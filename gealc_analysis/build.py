@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import quote
 
 from gealc_analysis import data, i18n, paths
+from gealc_analysis import years as plan_years
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 # Name of the private kernelspec; no installed kernelspec is ever looked up under it.
@@ -607,7 +608,7 @@ def resolve_years(
     if not build_years:
         raise BuildError(f"no plan years: no plan_<year>.csv in {data_dir} and none given")
     try:
-        baseline, compare = data.comparison_years(build_years, baseline_year, compare_year,
+        baseline, compare = plan_years.comparison_years(build_years, baseline_year, compare_year,
                                                   among="build years")
     except ValueError as error:
         raise BuildError(str(error)) from None

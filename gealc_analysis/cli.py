@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gealc_analysis import paths
-from gealc_analysis.data import PlanDataError, load_plans, load_themes, parse_years
+from gealc_analysis.data import PlanDataError, load_plans, load_themes
+from gealc_analysis.years import parse_years
 
 
 def _years(text: str) -> list[int]:

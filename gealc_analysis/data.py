@@ -24,7 +24,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pycountry
 
-from gealc_analysis import codes, paths
+from gealc_analysis import paths, vocabulary
 
 PLAN_FILE_GLOB = "plan_*.csv"
 PLAN_FILE_PATTERN = re.compile(r"^plan_(\d{4})\.csv$")
@@ -64,7 +64,7 @@ class PlanDataError(ValueError):
 
 
 def _problem_sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
-    columns = {name: i for i, name in enumerate(codes.PLAN_COLUMNS + codes.THEME_COLUMNS)}
+    columns = {name: i for i, name in enumerate(vocabulary.PLAN_COLUMNS + vocabulary.THEME_COLUMNS)}
     return (problem.path, problem.line, columns.get(problem.column, 99), problem.column,
             problem.expected)
 
@@ -213,44 +213,46 @@ def iso_alpha2_codes() -> frozenset[str]:
 
 
 def _known_funding(s: pd.Series) -> pd.Series:
-    return s.map(lambda cell: bool(codes.split_funding(cell)) and all(
-        code in codes.FUNDING_SOURCES for code in codes.split_funding(cell))).astype(bool)
+    return s.map(lambda cell: bool(vocabulary.split_funding(cell)) and all(
+        code in vocabulary.FUNDING_SOURCES for code in vocabulary.split_funding(cell))).astype(bool)
 
 
 def _canonical_funding(s: pd.Series) -> pd.Series:
-    return s.map(lambda cell: cell == codes.join_funding(codes.split_funding(cell))).astype(bool)
+    canonical = s.map(lambda cell: vocabulary.join_funding(vocabulary.split_funding(cell)))
+    return s.eq(canonical).astype(bool)
 
 
 def _funding_names_idb(df: pd.DataFrame) -> pd.Series:
-    return df["funding_sources"].map(lambda cell: "idb" in codes.split_funding(cell))
+    return df["funding_sources"].map(lambda cell: "idb" in vocabulary.split_funding(cell))
 
 
 TEXT_EXPECTED = "non-empty text without leading or trailing spaces"
-FUNDING_LIST = ", ".join(codes.FUNDING_SOURCES)
+FUNDING_LIST = ", ".join(vocabulary.FUNDING_SOURCES)
 
 PLAN_CELL_RULES: tuple[CellRule, ...] = (
     CellRule("plan_year", "a four-digit year", _matches(r"\d{4}")),
     CellRule("activity_id", "an id like 2020-3.2.3 or 2020-3.2.3-b",
-             _matches(codes.ACTIVITY_ID_PATTERN)),
+             _matches(vocabulary.ACTIVITY_ID_PATTERN)),
     CellRule("source_ref", "an activity number like 3.2.3 or 3.9ii.4",
-             _matches(codes.SOURCE_REF_PATTERN)),
-    CellRule("area_code", "an area code like 3.1 or 3.9ii", _matches(codes.AREA_CODE_PATTERN)),
+             _matches(vocabulary.SOURCE_REF_PATTERN)),
+    CellRule("area_code", "an area code like 3.1 or 3.9ii", _matches(vocabulary.AREA_CODE_PATTERN)),
     *(CellRule(column, TEXT_EXPECTED, lambda s: _non_empty(s) & _trimmed(s))
       for column in ("area_name", "title_original", "title_en", "title_es", "timing_original",
                      "venue_original", "resources_original")),
     CellRule("theme", "a theme key in snake_case", _matches(THEME_KEY_PATTERN)),
-    CellRule("activity_type", f"one of {', '.join(codes.ACTIVITY_TYPES)}",
-             _one_of(codes.ACTIVITY_TYPES)),
-    CellRule("timing", f"one of {', '.join(codes.TIMINGS)}", _one_of(codes.TIMINGS)),
+    CellRule("activity_type", f"one of {', '.join(vocabulary.ACTIVITY_TYPES)}",
+             _one_of(vocabulary.ACTIVITY_TYPES)),
+    CellRule("timing", f"one of {', '.join(vocabulary.TIMINGS)}", _one_of(vocabulary.TIMINGS)),
     CellRule("frequency_per_year", "a whole number of events per year, 1 or more",
              _matches(r"[1-9]\d*")),
-    CellRule("venue_mode", f"one of {', '.join(codes.VENUE_MODES)}", _one_of(codes.VENUE_MODES)),
+    CellRule("venue_mode", f"one of {', '.join(vocabulary.VENUE_MODES)}",
+             _one_of(vocabulary.VENUE_MODES)),
     CellRule("venue_country", "an ISO 3166-1 alpha-2 country code (CR, PE, BR) or an empty cell",
              lambda s: s.isin(iso_alpha2_codes() | {""})),
     CellRule("funding_sources", f"';'-separated codes from {FUNDING_LIST}", _known_funding),
     CellRule("funding_sources", "the codes sorted alphabetically, each once", _canonical_funding),
-    CellRule("idb_instrument", f"one of {', '.join(codes.IDB_INSTRUMENTS)} or an empty cell",
-             _one_of(codes.IDB_INSTRUMENTS, allow_empty=True)),
+    CellRule("idb_instrument", f"one of {', '.join(vocabulary.IDB_INSTRUMENTS)} or an empty cell",
+             _one_of(vocabulary.IDB_INSTRUMENTS, allow_empty=True)),
 )
 
 PLAN_ROW_RULES: tuple[RowRule, ...] = (
@@ -271,12 +273,12 @@ PLAN_ROW_RULES: tuple[RowRule, ...] = (
 
 THEME_CELL_RULES: tuple[CellRule, ...] = (
     CellRule("plan_year", "a four-digit year", _matches(r"\d{4}")),
-    CellRule("area_code", "an area code like 3.1 or 3.9ii", _matches(codes.AREA_CODE_PATTERN)),
+    CellRule("area_code", "an area code like 3.1 or 3.9ii", _matches(vocabulary.AREA_CODE_PATTERN)),
     CellRule("theme", "a theme key in snake_case", _matches(THEME_KEY_PATTERN)),
     *(CellRule(column, TEXT_EXPECTED, lambda s: _non_empty(s) & _trimmed(s))
       for column in ("area_name", "theme_label_en", "theme_label_es")),
-    CellRule("relation", f"one of {', '.join(codes.THEME_RELATIONS)}",
-             _one_of(codes.THEME_RELATIONS)),
+    CellRule("relation", f"one of {', '.join(vocabulary.THEME_RELATIONS)}",
+             _one_of(vocabulary.THEME_RELATIONS)),
     CellRule("related_areas", "an empty cell or ';'-joined year:area like 2024:3.7",
              lambda s: s.eq("") | _matches(RELATED_AREAS_PATTERN)(s)),
 )
@@ -368,35 +370,8 @@ def crosswalk_in_order(themes: pd.DataFrame) -> pd.DataFrame:
     The canonical order of themes everywhere (loaded categories, tables, charts) is their
     first appearance in this order, so themes follow the plans' own structure.
     """
-    ranked = themes.assign(_rank=themes["area_code"].astype(str).map(codes.area_sort_key))
+    ranked = themes.assign(_rank=themes["area_code"].astype(str).map(vocabulary.area_sort_key))
     return ranked.sort_values(["plan_year", "_rank"], kind="stable").drop(columns="_rank")
-
-
-def parse_years(years: object) -> list[int] | None:
-    """Plan years in the forms people type: None, [2020, 2024], "2020,2024" or 2024.
-
-    Raises ValueError on anything that is not a year; None (or empty) means every plan.
-    """
-    if years is None or years == "" or years == []:
-        return None
-    if isinstance(years, int):
-        return [years]
-    if isinstance(years, str):
-        return [int(part) for part in years.replace(" ", "").strip("[]").split(",") if part]
-    return [int(year) for year in years]  # type: ignore[union-attr]
-
-
-def comparison_years(years: Sequence[int], baseline_year: int | None,
-                     compare_year: int | None, among: str) -> tuple[int, int]:
-    """The baseline and comparison year: the earliest and latest unless given, and then
-    required to be among ``years`` (``among`` names that set in the error)."""
-    present = sorted(years)
-    baseline = present[0] if baseline_year is None else int(baseline_year)
-    compare = present[-1] if compare_year is None else int(compare_year)
-    for role, year in (("baseline", baseline), ("compare", compare)):
-        if year not in present:
-            raise ValueError(f"{role} year {year} is not among the {among} {present}")
-    return baseline, compare
 
 
 def available_years(data_dir: Path | str | None = None) -> list[int]:
@@ -475,7 +450,7 @@ def _read_themes(data_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     path = data_dir / THEMES_FILE
     if not path.is_file():
         return None, []
-    raw, problems = read_raw_table(path, codes.THEME_COLUMNS)
+    raw, problems = read_raw_table(path, vocabulary.THEME_COLUMNS)
     if problems:
         return None, problems
     schema = _schema(raw.header, THEME_CELL_RULES, (), unique=[])
@@ -503,7 +478,7 @@ def _read_themes(data_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
 def _type_themes(frame: pd.DataFrame) -> pd.DataFrame:
     typed = frame.copy()
     typed["plan_year"] = typed["plan_year"].astype("int64")
-    typed["relation"] = pd.Categorical(typed["relation"], categories=codes.THEME_RELATIONS)
+    typed["relation"] = pd.Categorical(typed["relation"], categories=vocabulary.THEME_RELATIONS)
     return typed.reset_index(drop=True)
 
 
@@ -516,16 +491,16 @@ def _type_plans(frame: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     """
     typed = frame.copy()
     typed["area_code"] = pd.Categorical(
-        typed["area_code"], sorted(set(themes["area_code"]), key=codes.area_sort_key))
+        typed["area_code"], sorted(set(themes["area_code"]), key=vocabulary.area_sort_key))
     typed["theme"] = pd.Categorical(
         typed["theme"], list(dict.fromkeys(crosswalk_in_order(themes)["theme"])))
     typed["plan_year"] = typed["plan_year"].astype("int64")
     typed["frequency_per_year"] = typed["frequency_per_year"].astype("int64")
-    typed["activity_type"] = pd.Categorical(typed["activity_type"], codes.ACTIVITY_TYPES)
-    typed["timing"] = pd.Categorical(typed["timing"], codes.TIMINGS, ordered=True)
-    typed["venue_mode"] = pd.Categorical(typed["venue_mode"], codes.VENUE_MODES)
+    typed["activity_type"] = pd.Categorical(typed["activity_type"], vocabulary.ACTIVITY_TYPES)
+    typed["timing"] = pd.Categorical(typed["timing"], vocabulary.TIMINGS, ordered=True)
+    typed["venue_mode"] = pd.Categorical(typed["venue_mode"], vocabulary.VENUE_MODES)
     typed["idb_instrument"] = pd.Categorical(
-        typed["idb_instrument"].replace("", None), codes.IDB_INSTRUMENTS)
+        typed["idb_instrument"].replace("", None), vocabulary.IDB_INSTRUMENTS)
     countries = sorted(set(typed["venue_country"]) - {""})
     typed["venue_country"] = pd.Categorical(typed["venue_country"].replace("", None), countries)
     return typed.reset_index(drop=True)
@@ -564,20 +539,20 @@ def load_plans(data_dir: Path | str | None = None,
     for year, path in sorted(plan_files(folder).items()):
         if wanted is not None and year not in wanted:
             continue
-        raw, read_problems = read_raw_table(path, codes.PLAN_COLUMNS)
+        raw, read_problems = read_raw_table(path, vocabulary.PLAN_COLUMNS)
         problems += read_problems
         problems += _check_plan(raw, year)
         problems += _check_against_themes(raw, themes)
         frames.append(raw.frame)
     if problems:
         raise PlanDataError(problems)
-    plans = pd.concat(frames, ignore_index=True)[list(codes.PLAN_COLUMNS)]
+    plans = pd.concat(frames, ignore_index=True)[list(vocabulary.PLAN_COLUMNS)]
     return _type_plans(plans, themes)
 
 
 def plans_to_text(plans: pd.DataFrame) -> pd.DataFrame:
     """The inverse of typing: every cell back to the text the CSV holds."""
-    text = plans[list(codes.PLAN_COLUMNS)].copy()
+    text = plans[list(vocabulary.PLAN_COLUMNS)].copy()
     for column in text.columns:
         text[column] = text[column].astype("object").where(text[column].notna(), "")
         text[column] = text[column].map(str)
@@ -594,7 +569,7 @@ def write_plan(plans: pd.DataFrame, path: Path | str) -> Path:
     text = plans_to_text(plans)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(codes.PLAN_COLUMNS)
+    writer.writerow(vocabulary.PLAN_COLUMNS)
     writer.writerows(text.itertuples(index=False, name=None))
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_text(buffer.getvalue(), encoding="utf-8", newline="")

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gealc_analysis import codes, paths
+from gealc_analysis import paths, vocabulary
 from gealc_analysis.data import RELATED_AREAS_PATTERN, THEME_KEY_PATTERN, THEMES_FILE, plan_files
 
 DESCRIPTOR_NAME = "datapackage.json"
@@ -46,9 +46,8 @@ def _text(description: str, required: bool = True) -> dict[str, Any]:
     return field
 
 
-FUNDING_CELL_PATTERN = (
-    "^(" + "|".join(codes.FUNDING_SOURCES) + ")(;(" + "|".join(codes.FUNDING_SOURCES) + "))*$"
-)
+_FUNDING_ALTERNATIVES = "|".join(vocabulary.FUNDING_SOURCES)
+FUNDING_CELL_PATTERN = f"^({_FUNDING_ALTERNATIVES})(;({_FUNDING_ALTERNATIVES}))*$"
 
 PLAN_FIELDS: dict[str, dict[str, Any]] = {
     "plan_year": {"type": "integer", "description": "Year the work plan covers.",
@@ -57,41 +56,41 @@ PLAN_FIELDS: dict[str, dict[str, Any]] = {
                     "description": "Stable id <year>-<source_ref>, with -b, -c … when the plan "
                                    "prints a number twice.",
                     "constraints": {"required": True, "unique": True,
-                                    "pattern": codes.ACTIVITY_ID_PATTERN}},
+                                    "pattern": vocabulary.ACTIVITY_ID_PATTERN}},
     "source_ref": {"type": "string",
                    "description": "Activity number exactly as printed (duplicates kept).",
-                   "constraints": {"required": True, "pattern": codes.SOURCE_REF_PATTERN}},
+                   "constraints": {"required": True, "pattern": vocabulary.SOURCE_REF_PATTERN}},
     "area_code": {"type": "string", "description": "Area number as printed (3.1 … 3.9ii).",
-                  "constraints": {"required": True, "pattern": codes.AREA_CODE_PATTERN}},
+                  "constraints": {"required": True, "pattern": vocabulary.AREA_CODE_PATTERN}},
     "area_name": _text("Area title in the plan's language, as printed."),
     "theme": {"type": "string",
               "description": "Harmonised theme key shared across years (themes.csv).",
               "constraints": {"required": True, "pattern": THEME_KEY_PATTERN}},
     "activity_type": {"type": "string", "description": "Kind of activity (CODEBOOK.md).",
-                      "constraints": {"required": True, **_enum(codes.ACTIVITY_TYPES)}},
+                      "constraints": {"required": True, **_enum(vocabulary.ACTIVITY_TYPES)}},
     "title_original": _text("Activity text in the plan's language, verbatim."),
     "title_en": _text("Activity title in English (the plan's own text for 2020)."),
     "title_es": _text("Activity title in Spanish (the plan's own text for 2024)."),
     "timing": {"type": "string",
                "description": "S1, S2, year_round (annual or fixed cadence) or tbd.",
-               "constraints": {"required": True, **_enum(codes.TIMINGS)}},
+               "constraints": {"required": True, **_enum(vocabulary.TIMINGS)}},
     "timing_original": _text("Printed semester heading (2020) or Fecha text (2024), verbatim."),
     "frequency_per_year": {"type": "integer", "description": "Events per year the item announces.",
                            "constraints": {"required": True, "minimum": 1}},
     "venue_mode": {"type": "string", "description": "virtual, on_site or tbd.",
-                   "constraints": {"required": True, **_enum(codes.VENUE_MODES)}},
+                   "constraints": {"required": True, **_enum(vocabulary.VENUE_MODES)}},
     "venue_country": {"type": "string",
                       "description": "ISO 3166-1 alpha-2 code of a named venue country.",
                       "constraints": {"pattern": "^[A-Z]{2}$"}},
     "venue_original": _text("Printed venue (Venue / Lugar) text, verbatim."),
     "funding_sources": {"type": "string",
                         "description": "';'-separated sorted funding codes: "
-                                       + ", ".join(codes.FUNDING_SOURCES) + ".",
+                                       + ", ".join(vocabulary.FUNDING_SOURCES) + ".",
                         "constraints": {"required": True, "pattern": FUNDING_CELL_PATTERN}},
     "idb_instrument": {"type": "string",
                        "description": "How IDB funds it (rpg, consultant, general); empty "
                                       "when IDB does not.",
-                       "constraints": _enum(codes.IDB_INSTRUMENTS)},
+                       "constraints": _enum(vocabulary.IDB_INSTRUMENTS)},
     "resources_original": _text("Printed resources (Resources / Recursos) text, verbatim."),
     "product": _text("Printed product, empty when absent.", required=False),
     "participants": _text("Printed participants, empty when absent.", required=False),
@@ -102,7 +101,7 @@ THEME_FIELDS: dict[str, dict[str, Any]] = {
     "plan_year": {"type": "integer", "description": "Year of the plan.",
                   "constraints": {"required": True}},
     "area_code": {"type": "string", "description": "Area number as printed.",
-                  "constraints": {"required": True, "pattern": codes.AREA_CODE_PATTERN}},
+                  "constraints": {"required": True, "pattern": vocabulary.AREA_CODE_PATTERN}},
     "area_name": _text("Area title as printed."),
     "theme": {"type": "string", "description": "Harmonised theme key.",
               "constraints": {"required": True, "pattern": THEME_KEY_PATTERN}},
@@ -110,14 +109,15 @@ THEME_FIELDS: dict[str, dict[str, Any]] = {
     "theme_label_es": _text("Theme label in Spanish."),
     "relation": {"type": "string",
                  "description": "Relation of this area to the other years' areas.",
-                 "constraints": {"required": True, **_enum(codes.THEME_RELATIONS)}},
+                 "constraints": {"required": True, **_enum(vocabulary.THEME_RELATIONS)}},
     "related_areas": {"type": "string",
                       "description": "Areas of other years it relates to, e.g. 2020:3.4;2020:3.7.",
                       "constraints": {"pattern": RELATED_AREAS_PATTERN}},
     "notes": _text("Curator's notes on the mapping.", required=False),
 }
 
-for _fields, _columns in ((PLAN_FIELDS, codes.PLAN_COLUMNS), (THEME_FIELDS, codes.THEME_COLUMNS)):
+for _fields, _columns in ((PLAN_FIELDS, vocabulary.PLAN_COLUMNS),
+                         (THEME_FIELDS, vocabulary.THEME_COLUMNS)):
     assert tuple(_fields) == _columns, "field descriptions must follow the column order"
 
 

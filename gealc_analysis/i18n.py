@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
-from gealc_analysis import codes
+from gealc_analysis import vocabulary
 
 SUPPORTED_LANGS: tuple[str, ...] = ("en", "es")
 LABELS_FILE: Path = Path(__file__).resolve().parent / "labels.csv"
@@ -23,13 +23,13 @@ LABELS_FILE: Path = Path(__file__).resolve().parent / "labels.csv"
 
 # Key prefix → the codes it must label; ``code_label`` and the catalogue test use it.
 VOCABULARIES: dict[str, tuple[str, ...]] = {
-    "funding": codes.FUNDING_SOURCES,
-    "timing": codes.TIMINGS,
-    "venue": codes.VENUE_MODES,
-    "activity_type": codes.ACTIVITY_TYPES,
-    "idb_instrument": codes.IDB_INSTRUMENTS,
-    "theme_relation": codes.THEME_RELATIONS,
-    "measure": codes.FUNDING_MEASURES,
+    "funding": vocabulary.FUNDING_SOURCES,
+    "timing": vocabulary.TIMINGS,
+    "venue": vocabulary.VENUE_MODES,
+    "activity_type": vocabulary.ACTIVITY_TYPES,
+    "idb_instrument": vocabulary.IDB_INSTRUMENTS,
+    "theme_relation": vocabulary.THEME_RELATIONS,
+    "measure": vocabulary.FUNDING_MEASURES,
 }
 
 

@@ -78,7 +78,8 @@ def save_figure(fig: Figure, output_dir: Path | str, name: str) -> list[Path]:
     with style.style_context():  # fixes svg.hashsalt, so SVG ids are the same every run
         for fmt in FIGURE_FORMATS:
             data = _figure_bytes(fig, fmt)
-            written.append(_write_atomically(folder / f"{name}.{fmt}", lambda h, d=data: h.write(d)))
+            target = folder / f"{name}.{fmt}"
+            written.append(_write_atomically(target, lambda h, d=data: h.write(d)))
     return written
 
 
@@ -94,4 +95,5 @@ def table_csv_text(df: pd.DataFrame) -> str:
 def save_table(df: pd.DataFrame, output_dir: Path | str, name: str) -> Path:
     """Save ``df`` as ``<output_dir>/tables/<name>.csv`` (UTF-8) and return the path."""
     data = table_csv_text(df).encode("utf-8")
-    return _write_atomically(Path(output_dir) / paths.TABLES_DIR / f"{name}.csv", lambda h: h.write(data))
+    target = Path(output_dir) / paths.TABLES_DIR / f"{name}.csv"
+    return _write_atomically(target, lambda h: h.write(data))

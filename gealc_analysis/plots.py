@@ -22,8 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from gealc_analysis import codes, style
-from gealc_analysis.codes import FUNDING_MEASURES
+from gealc_analysis import style, vocabulary
 from gealc_analysis.i18n import (
     check_lang,
     code_label,
@@ -32,6 +31,7 @@ from gealc_analysis.i18n import (
     format_signed,
     label,
 )
+from gealc_analysis.vocabulary import FUNDING_MEASURES
 
 P = ParamSpec("P")
 
@@ -516,7 +516,7 @@ def plot_funding_dependence(
     if unknown:
         raise ValueError(f"Unknown funding measure(s) {sorted(unknown)}; use {FUNDING_MEASURES}.")
     years = _years(frame)
-    sources = _in_order(frame["source"], codes.FUNDING_SOURCES)
+    sources = _in_order(frame["source"], vocabulary.FUNDING_SOURCES)
     fig, axes = _new_figure(
         3.2 + 3.3 * len(measures),
         _height_for(len(sources), 0.22 * len(years) + 0.3),
@@ -562,7 +562,7 @@ def plot_idb_instruments(
     Bars wear their instrument's fixed colour; the hatch marks the year.
     """
     years = _years(frame)
-    instruments = _in_order(frame["instrument"], codes.IDB_INSTRUMENTS)
+    instruments = _in_order(frame["instrument"], vocabulary.IDB_INSTRUMENTS)
     fig, (ax,) = _new_figure(7.5, 4.8)
     _grouped_bars(
         ax,
@@ -596,12 +596,12 @@ class _Stacking:
     legend_key: str
 
 
-_BY_TIMING = _Stacking("timing", codes.TIMINGS, "timing", style.TIMING_COLOURS,
+_BY_TIMING = _Stacking("timing", vocabulary.TIMINGS, "timing", style.TIMING_COLOURS,
                        style.TIMING_HATCHES, "legend.timing")
-_BY_ACTIVITY_TYPE = _Stacking("activity_type", codes.ACTIVITY_TYPES, "activity_type",
+_BY_ACTIVITY_TYPE = _Stacking("activity_type", vocabulary.ACTIVITY_TYPES, "activity_type",
                               style.ACTIVITY_TYPE_COLOURS, style.ACTIVITY_TYPE_HATCHES,
                               "legend.activity_type")
-_BY_VENUE = _Stacking("venue_mode", codes.VENUE_MODES, "venue", style.VENUE_COLOURS,
+_BY_VENUE = _Stacking("venue_mode", vocabulary.VENUE_MODES, "venue", style.VENUE_COLOURS,
                       style.VENUE_HATCHES, "legend.venue_mode")
 
 

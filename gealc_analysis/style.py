@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-from gealc_analysis import codes
+from gealc_analysis import vocabulary
 from gealc_analysis.i18n import format_years, label
 
 # Okabe & Ito (2008), "Color Universal Design", the eight colours by name.
@@ -80,7 +80,7 @@ ACTIVITY_TYPE_COLOURS: dict[str, str] = {
     "other": GREY,
 }
 ACTIVITY_TYPE_HATCHES: dict[str, str] = {
-    **{code: "" for code in codes.ACTIVITY_TYPES},
+    **{code: "" for code in vocabulary.ACTIVITY_TYPES},
     "exchange": "//",
     "governance": "\\\\",
     "other": "xx",

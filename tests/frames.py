@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from gealc_analysis.codes import (
+from gealc_analysis.vocabulary import (
     ACTIVITY_TYPES,
     IDB_INSTRUMENTS,
     PLAN_COLUMNS,

@@ -10,7 +10,7 @@ import pytest
 from frames import make_plans, make_themes
 
 from gealc_analysis import analysis
-from gealc_analysis.codes import (
+from gealc_analysis.vocabulary import (
     ACTIVITY_TYPES,
     FUNDING_SOURCES,
     IDB_INSTRUMENTS,

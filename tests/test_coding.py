@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gealc_analysis import coding
+from gealc_analysis import coding_rules
 
 
 @pytest.mark.parametrize(
@@ -22,12 +22,12 @@ from gealc_analysis import coding
     ],
 )
 def test_timing_rule(printed: str, expected: str) -> None:
-    assert coding.code_timing(printed) == expected
+    assert coding_rules.code_timing(printed) == expected
 
 
 def test_unknown_timing_text_asks_for_a_codebook_rule() -> None:
     with pytest.raises(ValueError, match="no timing rule matches 'Next spring'"):
-        coding.code_timing("Next spring")
+        coding_rules.code_timing("Next spring")
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def test_unknown_timing_text_asks_for_a_codebook_rule() -> None:
     ],
 )
 def test_frequency_rule(title: str, timing: str, expected: int) -> None:
-    assert coding.code_frequency(title, timing) == expected
+    assert coding_rules.code_frequency(title, timing) == expected
 
 
 @pytest.mark.parametrize(
@@ -62,8 +62,8 @@ def test_frequency_rule(title: str, timing: str, expected: int) -> None:
     ],
 )
 def test_venue_rules(venue: str, title: str, mode: str, country: str) -> None:
-    assert coding.code_venue_mode(venue, title) == mode
-    assert coding.code_venue_country(venue) == country
+    assert coding_rules.code_venue_mode(venue, title) == mode
+    assert coding_rules.code_venue_country(venue) == country
 
 
 @pytest.mark.parametrize(
@@ -87,5 +87,5 @@ def test_venue_rules(venue: str, title: str, mode: str, country: str) -> None:
     ],
 )
 def test_funding_rules(resources: str, funding: str, instrument: str) -> None:
-    assert coding.code_funding(resources) == funding
-    assert coding.code_idb_instrument(resources) == instrument
+    assert coding_rules.code_funding(resources) == funding
+    assert coding_rules.code_idb_instrument(resources) == instrument

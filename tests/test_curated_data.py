@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gealc_analysis import coding, paths
+from gealc_analysis import coding_rules, paths
 from gealc_analysis.data import load_plans
 
 # An activity number as printed: "3.2.3)" or "3.9ii.4)", not the "(3.6.4)" a footnote cites.
@@ -130,13 +130,13 @@ def test_footnote_citing_the_wrong_activity_is_explained_in_notes() -> None:
 
 
 CODING_RULES = {
-    "timing": lambda r: coding.code_timing(r["timing_original"]),
-    "frequency_per_year": lambda r: coding.code_frequency(r["title_original"],
+    "timing": lambda r: coding_rules.code_timing(r["timing_original"]),
+    "frequency_per_year": lambda r: coding_rules.code_frequency(r["title_original"],
                                                           r["timing_original"]),
-    "venue_mode": lambda r: coding.code_venue_mode(r["venue_original"], r["title_original"]),
-    "venue_country": lambda r: coding.code_venue_country(r["venue_original"]),
-    "funding_sources": lambda r: coding.code_funding(r["resources_original"]),
-    "idb_instrument": lambda r: coding.code_idb_instrument(r["resources_original"]),
+    "venue_mode": lambda r: coding_rules.code_venue_mode(r["venue_original"], r["title_original"]),
+    "venue_country": lambda r: coding_rules.code_venue_country(r["venue_original"]),
+    "funding_sources": lambda r: coding_rules.code_funding(r["resources_original"]),
+    "idb_instrument": lambda r: coding_rules.code_idb_instrument(r["resources_original"]),
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import rewrite_cell
 from frictionless import Package
 
-from gealc_analysis import codes, paths
+from gealc_analysis import paths, vocabulary
 from gealc_analysis.datapackage import descriptor_text, sha256
 
 DESCRIPTOR = paths.DATA_DIR / "datapackage.json"
@@ -32,11 +32,11 @@ def test_enums_are_those_of_the_codebook_vocabularies() -> None:
     descriptor = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))
     plan = next(r for r in descriptor["resources"] if r["name"] == "plan_2024")
     fields = {field["name"]: field for field in plan["schema"]["fields"]}
-    assert [f["name"] for f in plan["schema"]["fields"]] == list(codes.PLAN_COLUMNS)
-    assert fields["activity_type"]["constraints"]["enum"] == list(codes.ACTIVITY_TYPES)
-    assert fields["timing"]["constraints"]["enum"] == list(codes.TIMINGS)
-    assert fields["venue_mode"]["constraints"]["enum"] == list(codes.VENUE_MODES)
-    assert fields["idb_instrument"]["constraints"]["enum"] == list(codes.IDB_INSTRUMENTS)
+    assert [f["name"] for f in plan["schema"]["fields"]] == list(vocabulary.PLAN_COLUMNS)
+    assert fields["activity_type"]["constraints"]["enum"] == list(vocabulary.ACTIVITY_TYPES)
+    assert fields["timing"]["constraints"]["enum"] == list(vocabulary.TIMINGS)
+    assert fields["venue_mode"]["constraints"]["enum"] == list(vocabulary.VENUE_MODES)
+    assert fields["idb_instrument"]["constraints"]["enum"] == list(vocabulary.IDB_INSTRUMENTS)
 
 
 def test_raw_source_checksums_match_the_files() -> None:

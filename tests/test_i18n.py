@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from gealc_analysis import codes, i18n
+from gealc_analysis import i18n, vocabulary
 from gealc_analysis.i18n import (
     LABELS_FILE,
     SUPPORTED_LANGS,
@@ -49,12 +49,12 @@ def test_keys_are_unique():
 @pytest.mark.parametrize(
     ("vocabulary", "codes_tuple"),
     [
-        ("funding", codes.FUNDING_SOURCES),
-        ("timing", codes.TIMINGS),
-        ("venue", codes.VENUE_MODES),
-        ("activity_type", codes.ACTIVITY_TYPES),
-        ("idb_instrument", codes.IDB_INSTRUMENTS),
-        ("theme_relation", codes.THEME_RELATIONS),
+        ("funding", vocabulary.FUNDING_SOURCES),
+        ("timing", vocabulary.TIMINGS),
+        ("venue", vocabulary.VENUE_MODES),
+        ("activity_type", vocabulary.ACTIVITY_TYPES),
+        ("idb_instrument", vocabulary.IDB_INSTRUMENTS),
+        ("theme_relation", vocabulary.THEME_RELATIONS),
     ],
 )
 def test_every_code_of_a_codes_py_vocabulary_has_a_label_in_both_languages(vocabulary, codes_tuple):
@@ -65,7 +65,7 @@ def test_every_code_of_a_codes_py_vocabulary_has_a_label_in_both_languages(vocab
 
 
 def test_every_funding_measure_has_a_label_in_both_languages():
-    for measure in codes.FUNDING_MEASURES:
+    for measure in vocabulary.FUNDING_MEASURES:
         assert {code_label("measure", measure, lang) for lang in SUPPORTED_LANGS}
 
 

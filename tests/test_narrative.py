@@ -126,20 +126,3 @@ def test_lists_of_labels_that_contain_the_conjunction_use_semicolons() -> None:
     assert narrative.join_words(["Software y medición", "Datos"], "es") == \
         "Software y medición; Datos"
     assert narrative.join_words([], "es") == "ninguno"
-
-
-def test_labelled_table_shows_headers_labels_and_percentages_for_readers() -> None:
-    frame = pd.DataFrame({
-        "plan_year": [2024],
-        "theme": ["cybersecurity"],
-        "theme_label_en": ["Cybersecurity"],
-        "theme_label_es": ["Ciberseguridad"],
-        "source": ["idb"],
-        "funding_sources": ["idb;oas"],
-        "share": [0.5],
-        "idb_only": [True],
-    })
-    view = narrative.labelled_table(frame, "es")
-    assert list(view.columns) == ["Año del plan", "Tema", "Fuente de financiamiento",
-                                  "Fuentes de financiamiento", "Proporción", "Solo BID"]
-    assert view.iloc[0].tolist() == [2024, "Ciberseguridad", "BID", "BID; OEA", "50,0 %", "sí"]

@@ -15,9 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from gealc_analysis import codes, plots, style
-from gealc_analysis.codes import FUNDING_MEASURES
+from gealc_analysis import plots, style, vocabulary
 from gealc_analysis.i18n import code_label
+from gealc_analysis.vocabulary import FUNDING_MEASURES
 
 # --- hand-made frames (CONTRACTS.md shapes) ---------------------------------------------------
 
@@ -104,7 +104,7 @@ def funding_dependence_frame(years: tuple[int, ...] = (2020, 2024)) -> pd.DataFr
     rows = []
     for year in years:
         for measure in FUNDING_MEASURES:
-            for i, source in enumerate(codes.FUNDING_SOURCES):
+            for i, source in enumerate(vocabulary.FUNDING_SOURCES):
                 value = float(i + 1)
                 rows.append((year, source, measure, value, value / 15))
     return pd.DataFrame(rows, columns=["plan_year", "source", "measure", "value", "share"])
@@ -114,7 +114,7 @@ def idb_by_instrument_frame(years: tuple[int, ...] = (2020, 2024)) -> pd.DataFra
     rows = []
     for year in years:
         counts = [2, 1, 0] if year == 2020 else [3, 0, 1]
-        for instrument, n in zip(codes.IDB_INSTRUMENTS, counts, strict=True):
+        for instrument, n in zip(vocabulary.IDB_INSTRUMENTS, counts, strict=True):
             rows.append((year, instrument, n, n / sum(counts)))
     return pd.DataFrame(rows, columns=["plan_year", "instrument", "n_activities", "share_of_idb"])
 
@@ -123,7 +123,7 @@ def semester_load_frame(years: tuple[int, ...] = (2020, 2024)) -> pd.DataFrame:
     rows = []
     for year in years:
         counts = [5, 3, 2, 0] if year == 2020 else [4, 6, 1, 1]
-        for timing, n in zip(codes.TIMINGS, counts, strict=True):
+        for timing, n in zip(vocabulary.TIMINGS, counts, strict=True):
             rows.append((year, timing, n, n / sum(counts)))
     return pd.DataFrame(rows, columns=["plan_year", "timing", "n_activities", "share"])
 
@@ -159,7 +159,7 @@ def agenda_diversity_frame(years: tuple[int, ...] = (2020, 2024)) -> pd.DataFram
 def activity_type_mix_frame(years: tuple[int, ...] = (2020, 2024)) -> pd.DataFrame:
     rows = []
     for year in years:
-        counts = dict.fromkeys(codes.ACTIVITY_TYPES, 0)
+        counts = dict.fromkeys(vocabulary.ACTIVITY_TYPES, 0)
         counts.update(
             {"workshop": 4, "webinar": 3, "meeting": 2, "award": 1}
             if year == 2020
@@ -175,7 +175,8 @@ def venue_mix_frame(years: tuple[int, ...] = (2020, 2024)) -> pd.DataFrame:
     for year in years:
         counts = [6, 3, 1] if year == 2020 else [9, 1, 0]
         rows += [
-            (year, v, n, n / sum(counts)) for v, n in zip(codes.VENUE_MODES, counts, strict=True)
+            (year, v, n, n / sum(counts))
+            for v, n in zip(vocabulary.VENUE_MODES, counts, strict=True)
         ]
     return pd.DataFrame(rows, columns=["plan_year", "venue_mode", "n_activities", "share"])
 
@@ -361,7 +362,7 @@ def test_funding_dependence_draws_three_measure_panels_of_sources_by_year():
         "Fractional",
         "Sole source",
     ]
-    assert len(bars(fig)) == 3 * len(codes.FUNDING_SOURCES) * 2
+    assert len(bars(fig)) == 3 * len(vocabulary.FUNDING_SOURCES) * 2
     assert {"IDB", "OAS", "Working-group time"} <= set(texts(fig))
     assert fig.axes[0].get_ylabel() == "Funding source"
     assert all(ax.get_xlabel() == "Share of the year's activities" for ax in fig.axes)
@@ -373,8 +374,8 @@ def test_funding_dependence_fills_every_bar_with_its_sources_fixed_colour_in_eve
     names = category_names(fig.axes[0], horizontal=True)
     for ax in fig.axes:
         grouped = bars_by_category(ax, names, horizontal=True)
-        assert [len(group) for group in grouped.values()] == [2] * len(codes.FUNDING_SOURCES)
-        for source in codes.FUNDING_SOURCES:
+        assert [len(group) for group in grouped.values()] == [2] * len(vocabulary.FUNDING_SOURCES)
+        for source in vocabulary.FUNDING_SOURCES:
             group = grouped[code_label("funding", source, "en")]
             colour = style.FUNDING_COLOURS[source]
             assert all(same_color(bar.get_facecolor(), colour) for bar in group), source
@@ -386,7 +387,7 @@ def test_funding_dependence_fills_every_bar_with_its_sources_fixed_colour_in_eve
 def test_funding_dependence_tells_years_apart_by_hatch_and_keys_them_with_grey_swatches():
     years = (2020, 2022, 2024)
     fig = plots.plot_funding_dependence(funding_dependence_frame(years))
-    assert len(bars(fig)) == 3 * len(codes.FUNDING_SOURCES) * 3  # one bar per source and year
+    assert len(bars(fig)) == 3 * len(vocabulary.FUNDING_SOURCES) * 3  # one bar per source and year
     names = category_names(fig.axes[0], horizontal=True)
     idb = bars_by_category(fig.axes[0], names, horizontal=True)["IDB"]
     hatches = [bar.get_hatch() or "" for bar in idb]
@@ -398,14 +399,14 @@ def test_funding_dependence_tells_years_apart_by_hatch_and_keys_them_with_grey_s
     assert [s.get_hatch() or "" for s in swatches] == hatches
     # every bar is named by its year at the axis, the middle year of an odd count included
     year_labels = [t.get_text() for t in fig.axes[0].get_yticklabels(minor=True)]
-    assert year_labels == ["2020", "2022", "2024"] * len(codes.FUNDING_SOURCES)
+    assert year_labels == ["2020", "2022", "2024"] * len(vocabulary.FUNDING_SOURCES)
 
 
 def test_funding_dependence_single_measure_in_spanish():
     fig = plots.plot_funding_dependence(funding_dependence_frame(), "sole_source", lang="es")
     assert title(fig) == "Dependencia del financiamiento por fuente: Fuente única"
     assert len(fig.axes) == 1
-    assert len(bars(fig)) == len(codes.FUNDING_SOURCES) * 2
+    assert len(bars(fig)) == len(vocabulary.FUNDING_SOURCES) * 2
     assert {"BID", "OEA", "Tiempo de los grupos de trabajo", "Países miembros"} <= set(texts(fig))
 
 
@@ -420,7 +421,7 @@ def test_idb_instruments_draws_instruments_by_year():
     assert title(fig) == "IDB-funded activities by instrument"
     assert ax.get_xlabel() == "IDB instrument"
     assert ax.get_ylabel() == "Activities"
-    assert len(bars(fig)) == len(codes.IDB_INSTRUMENTS) * 2
+    assert len(bars(fig)) == len(vocabulary.IDB_INSTRUMENTS) * 2
     assert "Regional Public Goods (RPG)" in texts(fig)
     assert [t.get_text() for t in ax.get_xticklabels(minor=True)] == ["2020", "2024"] * 3
     es = plots.plot_idb_instruments(idb_by_instrument_frame(), lang="es")
@@ -432,7 +433,7 @@ def test_idb_instruments_fill_by_instrument_colour_and_mark_years_by_hatch():
     fig = plots.plot_idb_instruments(idb_by_instrument_frame())
     (ax,) = fig.axes
     grouped = bars_by_category(ax, category_names(ax, horizontal=False), horizontal=False)
-    for instrument in codes.IDB_INSTRUMENTS:
+    for instrument in vocabulary.IDB_INSTRUMENTS:
         group = grouped[code_label("idb_instrument", instrument, "en")]
         colour = style.IDB_INSTRUMENT_COLOURS[instrument]
         assert len(group) == 2
@@ -464,7 +465,7 @@ def test_semester_load_stacks_every_timing_per_year_with_totals():
     assert title(fig) == "Activities per semester"
     assert ax.get_xlabel() == "Plan year"
     assert ax.get_ylabel() == "Activities"
-    assert len(bars(fig)) == len(codes.TIMINGS) * 2
+    assert len(bars(fig)) == len(vocabulary.TIMINGS) * 2
     assert {"10", "12"} <= set(texts(fig))  # stack totals
     assert {"First semester (S1)", "Year-round", "To be defined"} <= set(texts(fig))
     assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2024"
@@ -506,7 +507,7 @@ def test_activity_type_mix_stacks_shares_and_lists_only_types_in_use():
     (ax,) = fig.axes
     assert title(fig) == "Mix of activity types"
     assert ax.get_ylabel() == "Share of the year's activities"
-    assert len(bars(fig)) == len(codes.ACTIVITY_TYPES) * 2
+    assert len(bars(fig)) == len(vocabulary.ACTIVITY_TYPES) * 2
     legend_texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend_texts == ["Governance", "Exchange", "Award", "Meeting", "Webinar", "Workshop"]
     assert "40%" in texts(fig)
@@ -517,7 +518,7 @@ def test_activity_type_mix_stacks_shares_and_lists_only_types_in_use():
 def test_venue_mix_stacks_venue_modes_per_year():
     fig = plots.plot_venue_mix(venue_mix_frame())
     assert title(fig) == "Venue of activities"
-    assert len(bars(fig)) == len(codes.VENUE_MODES) * 2
+    assert len(bars(fig)) == len(vocabulary.VENUE_MODES) * 2
     assert {"Virtual", "On site", "To be defined"} <= set(texts(fig))
     es = plots.plot_venue_mix(venue_mix_frame(), lang="es")
     assert {"Modalidad de las actividades", "Presencial", "90 %"} <= set(texts(es))

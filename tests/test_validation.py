@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from conftest import rewrite_cell
 
-from gealc_analysis import codes, paths
+from gealc_analysis import paths, vocabulary
 from gealc_analysis.data import PlanDataError, load_plans, load_themes, write_plan
 
-TYPES = ", ".join(codes.ACTIVITY_TYPES)
-FUNDING = ", ".join(codes.FUNDING_SOURCES)
+TYPES = ", ".join(vocabulary.ACTIVITY_TYPES)
+FUNDING = ", ".join(vocabulary.FUNDING_SOURCES)
 
 
 def problems_of(data_dir: Path, years: list[int] | None = None) -> list[str]:
@@ -39,7 +39,8 @@ def problems_of(data_dir: Path, years: list[int] | None = None) -> list[str]:
          "expected a whole number of events per year, 1 or more, found 'three'"),
         ("2020-3.1.1", "frequency_per_year", "0",
          "expected a whole number of events per year, 1 or more, found '0'"),
-        ("2020-3.1.1", "title_en", "", "expected non-empty text without leading or trailing spaces, found an empty cell"),
+        ("2020-3.1.1", "title_en", "",
+         "expected non-empty text without leading or trailing spaces, found an empty cell"),
         ("2020-3.1.1", "title_original", " Regional Workshop",
          "expected non-empty text without leading or trailing spaces, found ' Regional Workshop'"),
         ("2020-3.1.1", "idb_instrument", "loan",
@@ -229,14 +230,14 @@ def test_load_write_load_is_lossless_and_byte_identical(tmp_path: Path) -> None:
 
 def test_loaded_columns_are_typed(curated_copy: Path) -> None:
     plans = load_plans(curated_copy)
-    assert list(plans.columns) == list(codes.PLAN_COLUMNS)
+    assert list(plans.columns) == list(vocabulary.PLAN_COLUMNS)
     assert plans["plan_year"].dtype == "int64"
     assert plans["frequency_per_year"].dtype == "int64"
-    assert list(plans["timing"].cat.categories) == list(codes.TIMINGS)
+    assert list(plans["timing"].cat.categories) == list(vocabulary.TIMINGS)
     assert plans["timing"].cat.ordered
-    assert list(plans["activity_type"].cat.categories) == list(codes.ACTIVITY_TYPES)
-    assert list(plans["venue_mode"].cat.categories) == list(codes.VENUE_MODES)
-    assert list(plans["idb_instrument"].cat.categories) == list(codes.IDB_INSTRUMENTS)
+    assert list(plans["activity_type"].cat.categories) == list(vocabulary.ACTIVITY_TYPES)
+    assert list(plans["venue_mode"].cat.categories) == list(vocabulary.VENUE_MODES)
+    assert list(plans["idb_instrument"].cat.categories) == list(vocabulary.IDB_INSTRUMENTS)
     assert plans["idb_instrument"].isna().sum() > 0
     assert list(plans["area_code"].cat.categories)[-3:] == ["3.9", "3.9i", "3.9ii"]
     assert plans["theme"].cat.categories[0] == "cross_border_services"

@@ -79,6 +79,16 @@ FUNDING_SOURCES: tuple[str, ...] = (
 )
 FUNDING_SEPARATOR = ";"
 
+# The plans name resources, never amounts, and mix money with people's time. The two kinds
+# are kept apart everywhere a dependence is measured: only cash can be withdrawn by a funder.
+CASH_SOURCES: tuple[str, ...] = ("idb", "oas")
+STAFF_TIME_SOURCES: tuple[str, ...] = ("executive_committee", "member_countries", "working_group")
+RESOURCE_KINDS: dict[str, str] = {
+    **{code: "cash" for code in CASH_SOURCES},
+    **{code: "staff_time" for code in STAFF_TIME_SOURCES},
+}
+assert set(RESOURCE_KINDS) == set(FUNDING_SOURCES), "every funding code is cash or staff time"
+
 IDB_INSTRUMENTS: tuple[str, ...] = ("rpg", "consultant", "general")
 
 # The three ways the report counts dependence on a funding source (analysis.funding_dependence):

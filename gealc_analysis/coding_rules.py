@@ -13,7 +13,7 @@ import unicodedata
 
 import pycountry
 
-from gealc_analysis import codes
+from gealc_analysis import vocabulary
 
 # Number words the plans use for counts of events (English and Spanish).
 NUMBER_WORDS: dict[str, int] = {
@@ -109,7 +109,7 @@ def code_funding(resources_original: str) -> str:
     """Every funding source the resources text names, as the canonical ';'-joined cell."""
     text = fold(resources_original)
     found = {code for pattern, code in FUNDING_PATTERNS if re.search(pattern, text)}
-    return codes.join_funding(found)
+    return vocabulary.join_funding(found)
 
 
 def code_idb_instrument(resources_original: str) -> str:

@@ -14,8 +14,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gealc_analysis import i18n, outputs, paths
-from gealc_analysis.data import comparison_years, load_plans, load_themes, parse_years
+from gealc_analysis import i18n, outputs, paths, tables
+from gealc_analysis.data import load_plans, load_themes
+from gealc_analysis.years import comparison_years, parse_years
 
 
 @dataclass
@@ -44,13 +45,14 @@ class Section:
         png = next(path for path in written if path.suffix == ".png")
         _display(Image(data=png.read_bytes(), format="png"))
 
-    def table(self, frame: pd.DataFrame, name: str, shown: pd.DataFrame | None = None) -> None:
-        """Save the tidy ``frame`` as CSV under ``output_dir/tables``; show ``shown`` (a
-        labelled, formatted view for readers) or the frame itself, without the index."""
+    def table(self, frame: pd.DataFrame, name: str) -> None:
+        """Save the tidy ``frame`` as CSV under ``output_dir/tables`` and show its reader's
+        view (labelled headers, codes as labels, shares as percentages in the page's
+        language), so no notebook repeats the labelling call."""
         from IPython.display import HTML
 
         outputs.save_table(frame, self.output_dir, name)
-        view = shown if shown is not None else frame
+        view = tables.reader_view(frame, self.lang)
         _display(HTML(view.to_html(index=False, border=0, classes="gealc-table", escape=True)))
 
     def headline(self, markdown: str) -> None:

@@ -276,7 +276,8 @@ THEME_CELL_RULES: tuple[CellRule, ...] = (
     CellRule("area_code", "an area code like 3.1 or 3.9ii", _matches(vocabulary.AREA_CODE_PATTERN)),
     CellRule("theme", "a theme key in snake_case", _matches(THEME_KEY_PATTERN)),
     *(CellRule(column, TEXT_EXPECTED, lambda s: _non_empty(s) & _trimmed(s))
-      for column in ("area_name", "theme_label_en", "theme_label_es")),
+      for column in ("area_name", "area_name_en", "area_name_es", "theme_label_en",
+                     "theme_label_es")),
     CellRule("relation", f"one of {', '.join(vocabulary.THEME_RELATIONS)}",
              _one_of(vocabulary.THEME_RELATIONS)),
     CellRule("related_areas", "an empty cell or ';'-joined year:area like 2024:3.7",

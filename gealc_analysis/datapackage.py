@@ -103,6 +103,8 @@ THEME_FIELDS: dict[str, dict[str, Any]] = {
     "area_code": {"type": "string", "description": "Area number as printed.",
                   "constraints": {"required": True, "pattern": vocabulary.AREA_CODE_PATTERN}},
     "area_name": _text("Area title as printed."),
+    "area_name_en": _text("Area title in English (the printed title for an English plan)."),
+    "area_name_es": _text("Area title in Spanish (the printed title for a Spanish plan)."),
     "theme": {"type": "string", "description": "Harmonised theme key.",
               "constraints": {"required": True, "pattern": THEME_KEY_PATTERN}},
     "theme_label_en": _text("Theme label in English."),

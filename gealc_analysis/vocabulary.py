@@ -40,6 +40,8 @@ THEME_COLUMNS: tuple[str, ...] = (
     "plan_year",
     "area_code",
     "area_name",
+    "area_name_en",
+    "area_name_es",
     "theme",
     "theme_label_en",
     "theme_label_es",

@@ -74,6 +74,8 @@ def make_themes(rows: list[dict[str, Any]], *, categorical: bool = True) -> pd.D
     for row in rows:
         record = {**THEME_DEFAULTS, **row}
         record.setdefault("area_name", f"Area {record['area_code']}")
+        record.setdefault("area_name_en", record["area_name"])
+        record.setdefault("area_name_es", f"Área {record['area_code']}")
         record.setdefault("theme_label_en", record["theme"].upper())
         record.setdefault("theme_label_es", record["theme"].title())
         records.append(record)

@@ -1,0 +1,422 @@
+"""The report's pages for people: index, section pages, executed notebooks and the landing page.
+
+Why it is shaped this way:
+
+- **One stylesheet** (``assets/report.css``) linked by every page instead of nbconvert's
+  ~256 KB of notebook CSS copied into each one; section bodies come from nbconvert's minimal
+  ``basic`` template (outputs only) and are wrapped in the report's own Jinja page.
+- **Escaping by construction.** Every page is rendered by one Jinja environment with
+  autoescape on, so any string from the data is escaped unless it went through
+  :func:`markdown_html`, which renders Markdown with raw HTML escaped and only http, https,
+  mailto and relative links.
+- **Figures as files.** A figure a notebook showed is the PNG it saved (``Section.figure``
+  shows the saved bytes), so the page links that file instead of carrying it base64-inlined:
+  pages shrink from hundreds of KB to tens, and the image a reader sees is the one they
+  download. Alt text on the image is kept as the notebook wrote it.
+- **Navigation from data.** Menus, previous/next links, the language switch and the footer
+  are computed from the list of sections and languages, so a new notebook or language
+  needs no template edit.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, urlsplit
+
+from gealc_analysis import i18n
+
+TEMPLATES_DIR: Path = Path(__file__).resolve().parent / "templates"
+STYLESHEET: Path = TEMPLATES_DIR / "report.css"
+# Where the stylesheet lands, relative to the report root.
+STYLESHEET_HREF = "assets/report.css"
+# Link schemes a Markdown link from the data may use; anything else becomes a dead link.
+SAFE_LINK_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+HARMFUL_LINK = "#harmful-link"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link as a page shows it: where it goes and the words on it (``lang`` if it differs)."""
+
+    href: str
+    label: str
+    lang: str | None = None
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """What surrounds every page's content: header, menu, pager and footer.
+
+    ``root`` is the relative path from the page to the report root (``../`` for a page in
+    ``reports/en/``), so links keep working when the folder is moved, zipped or mailed.
+    """
+
+    lang: str
+    root: str
+    site_title: str
+    index: Link
+    twin: Link | None = None
+    menu: tuple[Link, ...] = ()
+    previous: Link | None = None
+    next: Link | None = None
+    footer_links: tuple[Link, ...] = ()
+    provenance_line: str = ""
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One section on a language's index page."""
+
+    href: str
+    title: str
+    summary_html: str = ""  # the section's headline findings, rendered by markdown_html
+    parameters_line: str = ""  # only when the section ran with other parameters
+
+
+@dataclass(frozen=True)
+class TableLink:
+    """One exported table: its title in the page's language, the CSV and its spreadsheet."""
+
+    title: str
+    csv_href: str
+    xlsx_href: str | None = None
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    """A section page's own content (the chrome comes separately)."""
+
+    title: str
+    body_html: str  # nbconvert's outputs, already made safe by the notebook's own code
+    parameters_line: str = ""
+    tables: tuple[TableLink, ...] = ()
+    notebook_href: str | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- Jinja
+
+
+@functools.cache
+def environment():  # -> jinja2.Environment (imported lazily to keep the CLI light)
+    """The one Jinja environment of the report's pages: autoescape on for every template."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["label"] = i18n.label
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    """Render one of the report's templates with ``context`` (autoescaped)."""
+    return environment().get_template(template).render(**context)
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def safe_link(url: str) -> str:
+    """``url`` if it is relative or http(s)/mailto; otherwise a harmless in-page anchor.
+
+    Control characters and spaces are stripped before the scheme is read, as browsers do,
+    so ``java\\tscript:`` cannot slip through.
+    """
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)
+    try:
+        scheme = urlsplit(cleaned).scheme.lower()
+    except ValueError:
+        return HARMFUL_LINK
+    if scheme and scheme not in SAFE_LINK_SCHEMES:
+        return HARMFUL_LINK
+    if not scheme and ":" in cleaned.split("/", 1)[0]:  # "javascript&colon;…"-like leftovers
+        return HARMFUL_LINK
+    return url
+
+
+@functools.cache
+def _markdown():  # -> mistune.Markdown
+    import mistune
+
+    class SafeLinks(mistune.HTMLRenderer):
+        def __init__(self) -> None:
+            super().__init__(escape=True)
+
+        def safe_url(self, url: str) -> str:
+            return self.escape_attribute(safe_link(url))
+
+    return mistune.create_markdown(renderer=SafeLinks(), escape=True)
+
+
+def markdown_html(text: str):  # -> markupsafe.Markup
+    """Markdown from the data or a notebook as HTML a page may include as is.
+
+    Raw HTML in the text is escaped (shown, never run); links and images keep only safe
+    schemes (:func:`safe_link`). The result is marked safe for Jinja.
+    """
+    from markupsafe import Markup
+
+    return Markup(str(_markdown()(text)).strip())
+
+
+def markdown_inline_html(text: str):  # -> markupsafe.Markup
+    """:func:`markdown_html` without the wrapping paragraph, for one-line findings."""
+    from markupsafe import Markup
+
+    html = str(markdown_html(text))
+    match = re.fullmatch(r"<p>(.*)</p>", html, flags=re.DOTALL)
+    return Markup(match.group(1) if match else html)
+
+
+# --------------------------------------------------------------------------- links
+
+
+def href(*parts: str) -> str:
+    """A relative URL from path parts, percent-encoded (the template escapes it as well)."""
+    return quote(str(PurePosixPath(*parts)) if parts else "")
+
+
+def root_from(page: PurePosixPath) -> str:
+    """The relative prefix from ``page`` (relative to the report root) back to the root."""
+    depth = len(page.parent.parts)
+    return "../" * depth
+
+
+# --------------------------------------------------------------------------- section bodies
+
+
+_DATA_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
+
+
+def link_saved_figures(body_html: str, figures: Mapping[str, str]) -> str:
+    """Replace inlined PNGs by links to the saved files they are byte-identical to.
+
+    ``figures`` maps the SHA-256 of each saved PNG to its href from the page. An inlined image
+    that matches no saved file stays inlined (nothing is lost); every other attribute of the
+    ``<img>`` (alt text above all) is kept as it was.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        try:
+            content = base64.b64decode(re.sub(r"\s", "", match.group(1)), validate=True)
+        except ValueError:
+            return match.group(0)
+        target = figures.get(hashlib.sha256(content).hexdigest())
+        return f'src="{target}"' if target else match.group(0)
+
+    return _DATA_PNG.sub(replace, body_html)
+
+
+def figure_hashes(folder: Path, href_prefix: str) -> dict[str, str]:
+    """SHA-256 → href for every PNG saved in ``folder`` (for :func:`link_saved_figures`)."""
+    if not folder.is_dir():
+        return {}
+    return {
+        hashlib.sha256(path.read_bytes()).hexdigest(): href(href_prefix, path.name)
+        for path in sorted(folder.glob("*.png"))
+    }
+
+
+# A cell holding one number as a table shows it: 12, 46.4%, 46,4 %, −3, +2, 1,234.
+_NUMBER_CELL = re.compile(r"[+\-−]?[0-9][0-9.,\u00a0\u202f ]*\s?%?|[+\-−]?\.[0-9]+")
+_TD = re.compile(r"<td>([^<]*)</td>")
+
+
+def classify_table_cells(body_html: str) -> str:
+    """Mark table cells so the stylesheet can align them: numbers right, codes unbroken.
+
+    A cell holding one number gets ``class="num"`` (right-aligned, never wrapped); a cell
+    holding one word without spaces (activity ids such as ``2024-3.2.1``, source refs such as
+    ``3.2.1``, codes) gets ``class="code"`` (never wrapped). Only cells pandas wrote plainly
+    (``<td>text</td>``) are touched; text stays left-aligned.
+    """
+
+    def classify(match: re.Match[str]) -> str:
+        text = match.group(1).strip()
+        if text and _NUMBER_CELL.fullmatch(text):
+            return f'<td class="num">{match.group(1)}</td>'
+        if text and not re.search(r"\s", text) and len(text) <= 24:
+            return f'<td class="code">{match.group(1)}</td>'
+        return match.group(0)
+
+    return _TD.sub(classify, body_html)
+
+
+def table_title(name: str, lang: str) -> str:
+    """A table's title in ``lang`` from the label catalogue (``pages.table.<name>``).
+
+    A table without a label (a new notebook's) is shown under its file name rather than
+    failing the build; a test keeps every table of the report labelled.
+    """
+    try:
+        return i18n.label(f"pages.table.{name}", lang)
+    except i18n.MissingLabelError:
+        return name
+
+
+def table_links(folder: Path, href_prefix: str, lang: str) -> tuple[TableLink, ...]:
+    """Every CSV saved in ``folder`` with its title and the .xlsx beside it when there is one."""
+    if not folder.is_dir():
+        return ()
+    links = []
+    for csv_path in sorted(folder.glob("*.csv")):
+        xlsx = csv_path.with_suffix(".xlsx")
+        links.append(TableLink(
+            title=table_title(csv_path.stem, lang),
+            csv_href=href(href_prefix, csv_path.name),
+            xlsx_href=href(href_prefix, xlsx.name) if xlsx.is_file() else None,
+        ))
+    return tuple(links)
+
+
+# --------------------------------------------------------------------------- chrome
+
+
+def twin_link(page: PurePosixPath, lang: str, languages: Sequence[str]) -> Link | None:
+    """The link to the same page in the other language (the first other one built).
+
+    ``page`` is relative to the language folder (``03_funding.html``); the twin sits at the
+    same place under the other language's folder.
+    """
+    others = [other for other in languages if other != lang]
+    if not others:
+        return None
+    other = others[0]
+    back = "../" * (len(page.parent.parts) + 1)
+    return Link(href=back + href(other, str(page)),
+                label=i18n.label("pages.this_page_in", other), lang=other)
+
+
+def section_menu(sections: Sequence[tuple[str, str]], current: str | None,
+                 prefix: str = "") -> tuple[Link, ...]:
+    """The menu of a language's sections: (stem, title) pairs → links, current one marked."""
+    return tuple(Link(href=prefix + href(f"{stem}.html"), label=title, current=stem == current)
+                 for stem, title in sections)
+
+
+def pager(sections: Sequence[tuple[str, str]], current: str) -> tuple[Link | None, Link | None]:
+    """Previous and next section links around ``current`` (None at either end)."""
+    stems = [stem for stem, _ in sections]
+    position = stems.index(current)
+    previous = sections[position - 1] if position > 0 else None
+    following = sections[position + 1] if position + 1 < len(sections) else None
+    return (
+        Link(href=href(f"{previous[0]}.html"), label=previous[1]) if previous else None,
+        Link(href=href(f"{following[0]}.html"), label=following[1]) if following else None,
+    )
+
+
+def footer_links(data_files: Sequence[str], lang: str, root: str,
+                 provenance_href: str | None) -> tuple[Link, ...]:
+    """The footer's way to the data: every file copied under ``data/``, labelled in ``lang``.
+
+    ``data_files`` are paths relative to the report root (``data/curated/plan_2020.csv``);
+    curated CSVs are listed by file name, the other files by what they are.
+    """
+    named = {
+        "CODEBOOK.md": "pages.footer.codebook",
+        "CODEBOOK.html": "pages.footer.codebook",
+        "datapackage.json": "pages.footer.datapackage",
+    }
+    links: list[Link] = []
+    curated = [path for path in data_files if PurePosixPath(path).parent.name == "curated"]
+    for path in curated:
+        links.append(Link(href=root + href(path),
+                          label=f"{i18n.label('pages.footer.curated', lang)}: "
+                                f"{PurePosixPath(path).name}"))
+    for path in data_files:
+        key = named.get(PurePosixPath(path).name)
+        if key and not any(link.label == i18n.label(key, lang) for link in links):
+            links.append(Link(href=root + href(path), label=i18n.label(key, lang)))
+    raw = [path for path in data_files if PurePosixPath(path).parent.name == "raw"]
+    raw_index = next((path for path in raw if PurePosixPath(path).name == "SOURCES.md"),
+                     raw[0] if raw else None)
+    if raw_index:
+        links.append(Link(href=root + href(raw_index), label=i18n.label("pages.footer.raw", lang)))
+    if provenance_href:
+        links.append(Link(href=provenance_href, label=i18n.label("pages.footer.provenance", lang)))
+    return tuple(links)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def stylesheet_text() -> str:
+    """The report's stylesheet, as shipped in the package."""
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+def index_page(chrome: Chrome, *, title: str, parameters_line: str,
+               findings: Sequence[str], caveat: str | None,
+               sections: Sequence[IndexEntry]) -> str:
+    """A language's front page: key findings and caveat first, then one entry per section.
+
+    ``findings`` are Markdown sentences (only emphasis is expected); they are rendered by
+    :func:`markdown_inline_html`, so markup in them is shown, never run.
+    """
+    return render(
+        "page_index.html.j2", chrome=chrome, title=title, parameters_line=parameters_line,
+        findings=[markdown_inline_html(finding) for finding in findings],
+        caveat=markdown_inline_html(caveat) if caveat else None,
+        sections=sections,
+    )
+
+
+def section_page(chrome: Chrome, page: SectionPage) -> str:
+    """A section (or an executed notebook) inside the report's chrome."""
+    from markupsafe import Markup
+
+    return render("page_section.html.j2", chrome=chrome, page=page,
+                  body=Markup(page.body_html))
+
+
+def landing_page(*, languages: Sequence[str], index_hrefs: Mapping[str, str],
+                 years_line: str, footer: Sequence[Link], provenance_line: str) -> str:
+    """The bilingual entry page of ``reports/``: one box per language linking its index."""
+    return render("page_landing.html.j2", languages=languages, index_hrefs=index_hrefs,
+                  years_line=years_line, footer=footer, provenance_line=provenance_line)
+
+
+# --------------------------------------------------------------------------- nbconvert
+
+
+def notebook_body(executed: Path, *, remove_tags: set[str], with_code: bool,
+                  assets_dir: Path | None = None) -> str:
+    """The cells of an executed notebook as an HTML fragment (nbconvert's ``basic`` template).
+
+    ``with_code`` keeps the code cells (the executed-notebook pages); the section pages show
+    outputs only. Cells tagged with one of ``remove_tags`` (parameters, the other language's
+    prose) are dropped. No stylesheet, no scripts: the page frame brings the report's CSS.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(remove_tags)
+    exporter = HTMLExporter(
+        config=config,
+        template_name="basic",
+        exclude_input=not with_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    notebook = nbformat.read(executed, as_version=4)
+    resources = {"metadata": {"path": str(assets_dir or executed.parent)}}
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
+    return body.strip()

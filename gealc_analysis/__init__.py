@@ -9,7 +9,7 @@ Modules, in the order data flows through them:
 - ``analysis``  pure functions: tidy DataFrame in, tidy DataFrame out
 - ``i18n``      EN/ES labels from one catalogue
 - ``plots``     one function per chart, one style
-- ``build``     run the notebooks with papermill and render the static report
+- ``build``     package: run the notebooks with papermill and render the static report
 - ``cli``       the ``gealc-report`` command
 """
 

@@ -1,0 +1,83 @@
+"""The kernel every notebook runs on: *this* interpreter, through a private kernelspec.
+
+Notebooks run on an in-memory kernelspec whose command is ``sys.executable``, never on
+whatever ``python`` the PATH or an installed ``python3`` kernelspec points at, so the report
+is built with the packages of the environment that runs the command, activated or not.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any
+
+# Name of the private kernelspec; no installed kernelspec is ever looked up under it.
+KERNEL_NAME = "gealc-report-this-python"
+
+
+def this_interpreter_kernelspec() -> Any:
+    """A kernelspec (in memory, no kernel.json on disk) that starts ``sys.executable``.
+
+    Built from ipykernel's own description of this interpreter's kernel, so its metadata
+    (debugger, transport encryption) matches the installed ipykernel. The environment pins
+    the inline matplotlib backend (an inherited ``MPLBACKEND=Agg`` would silently drop every
+    figure from the pages) and the hash seed (set order, hence outputs, same every build).
+    """
+    from ipykernel.kernelspec import get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec
+
+    spec = get_kernel_dict()
+    spec.update(
+        name=KERNEL_NAME,
+        display_name=f"Python ({sys.executable})",
+        language="python",
+        argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        env={"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"},
+    )
+    return KernelSpec(**spec)
+
+
+@functools.cache
+def this_interpreter_kernel_manager() -> type:
+    """An nbclient kernel manager class whose spec manager knows :data:`KERNEL_NAME`.
+
+    Passed to papermill as ``kernel_manager_class`` with ``kernel_name=KERNEL_NAME``: it is
+    per call, so nothing global changes (no JUPYTER_PATH, no temp kernel.json, no installed
+    kernelspec), which also keeps concurrent notebooks (``jobs > 1``) independent. Where
+    jupyter_client and pyzmq can, the local connection is CurveZMQ-encrypted ("auto": only
+    if the kernel declares support), which also keeps ipykernel from warning on every run.
+    """
+    import zmq
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
+    from traitlets import default
+
+    encrypt = "transport_encryption" in AsyncKernelManager.class_trait_names() and zmq.has(
+        "curve"
+    )
+
+    class ThisInterpreterSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> Any:
+            if kernel_name == KERNEL_NAME:
+                return this_interpreter_kernelspec()
+            return super().get_kernel_spec(kernel_name)
+
+    class ThisInterpreterKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            if encrypt:
+                kwargs.setdefault("transport_encryption", "auto")
+            super().__init__(**kwargs)
+
+        @default("kernel_spec_manager")
+        def _kernel_spec_manager_default(self) -> KernelSpecManager:
+            return ThisInterpreterSpecs(data_dir=self.data_dir)
+
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client interrupts every kernel before shutting it down; after the last
+            # cell the kernel is idle, and the interrupt only makes ipykernel log a spurious
+            # "ERROR | KeyboardInterrupt caught in kernel" into the build output. Timeouts
+            # (which interrupt while the kernel runs) are unaffected.
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
+
+    return ThisInterpreterKernelManager

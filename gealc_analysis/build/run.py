@@ -1,0 +1,106 @@
+"""Running the selected notebooks into the staging folder, one after another or in parallel."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import CancelledError, ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from gealc_analysis.build import execute as execute_module
+from gealc_analysis.build.errors import NotebookFailed
+from gealc_analysis.build.layout import EXECUTED_DIR, FIGURES_DIR, TABLES_DIR
+from gealc_analysis.build.render import render_section
+
+
+def run_notebook(notebook: Path, staging: Path, parameters: Mapping[str, Any]) -> float:
+    """Execute and render one notebook into the staging folder; seconds it took."""
+    started = time.perf_counter()
+    stem = notebook.stem
+    output_dir = staging / stem
+    executed = staging / EXECUTED_DIR / f"{stem}.ipynb"
+    page = staging / f"{stem}.html"
+    # A section rebuilt over a copy of the old report must not keep stale figures.
+    shutil.rmtree(output_dir, ignore_errors=True)
+    page.unlink(missing_ok=True)
+    executed.unlink(missing_ok=True)
+    for sub in (FIGURES_DIR, TABLES_DIR):
+        (output_dir / sub).mkdir(parents=True, exist_ok=True)
+    executed.parent.mkdir(parents=True, exist_ok=True)
+
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        execute_module.execute_notebook(
+            notebook, executed, {**parameters, "output_dir": str(output_dir)}
+        )
+    except PapermillExecutionError as exc:
+        cell = f"In [{exc.exec_count}]" if exc.exec_count is not None else f"#{exc.cell_index}"
+        detail = f"failed in cell {cell}: {exc.ename}: {exc.evalue}"
+        raise NotebookFailed(stem, detail, time.perf_counter() - started) from exc
+    except Exception as exc:  # kernel died, timed out, could not start …
+        detail = f"failed: {type(exc).__name__}: {exc}"
+        raise NotebookFailed(stem, detail, time.perf_counter() - started) from exc
+    try:
+        render_section(executed, page, assets_dir=notebook.parent)
+    except Exception as exc:
+        detail = f"ran but could not be rendered: {type(exc).__name__}: {exc}"
+        raise NotebookFailed(stem, detail, time.perf_counter() - started) from exc
+    return time.perf_counter() - started
+
+
+def run_all(
+    notebooks: Sequence[Path],
+    staging: Path,
+    parameters: Mapping[str, Any],
+    jobs: int,
+    progress: Callable[[str], None],
+) -> dict[str, float]:
+    """Run every notebook (``jobs`` at a time); seconds per stem in notebook order.
+
+    Threads are enough: each notebook runs in its own kernel process. On the first failure
+    no further notebook starts; the one reported is the first failed in notebook order.
+    """
+    total = len(notebooks)
+    durations: dict[str, float] = {}
+    failures: dict[str, NotebookFailed] = {}
+
+    def report(done: int, stem: str, outcome: float | NotebookFailed) -> None:
+        if isinstance(outcome, NotebookFailed):
+            progress(f"[{done}/{total}] {stem} … FAILED after {outcome.seconds:.1f} s")
+        else:
+            progress(f"[{done}/{total}] {stem} … done in {outcome:.1f} s")
+
+    if jobs == 1:
+        for done, notebook in enumerate(notebooks, start=1):
+            try:
+                durations[notebook.stem] = run_notebook(notebook, staging, parameters)
+            except NotebookFailed as exc:
+                report(done, notebook.stem, exc)
+                raise
+            report(done, notebook.stem, durations[notebook.stem])
+        return durations
+
+    pool = ThreadPoolExecutor(max_workers=min(jobs, total), thread_name_prefix="notebook")
+    try:
+        futures = {pool.submit(run_notebook, nb, staging, parameters): nb for nb in notebooks}
+        done = 0
+        for future in as_completed(futures):
+            stem = futures[future].stem
+            try:
+                durations[stem] = future.result()
+            except CancelledError:
+                continue
+            except NotebookFailed as exc:
+                failures[stem] = exc
+                for other in futures:
+                    other.cancel()  # only those not started yet; running ones finish
+            done += 1
+            report(done, stem, failures.get(stem, durations.get(stem, 0.0)))
+    finally:  # also on Ctrl-C: start nothing new, let the running kernels finish
+        pool.shutdown(wait=True, cancel_futures=True)
+    if failures:
+        raise next(failures[nb.stem] for nb in notebooks if nb.stem in failures)
+    return {nb.stem: durations[nb.stem] for nb in notebooks}

@@ -104,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="year compared from (default: earliest)")
     build.add_argument("--compare-year", type=int, default=None,
                        help="year compared to (default: latest)")
-    build.add_argument("--lang", choices=("en", "es"), default="en", help="report language")
+    build.add_argument("--lang", choices=("en", "es"), default=None,
+                       help="build only this language's report (reports/<lang>/); "
+                            "default: every language")
     build.add_argument("--only", action="append", default=None, metavar="NAME",
                        help="build only this section (e.g. 03_funding_dependence, "
                             "funding_dependence or 03); repeatable")

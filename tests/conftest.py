@@ -57,3 +57,16 @@ def local_links(page: Path) -> list[str]:
     parser = _Links()
     parser.feed(page.read_text(encoding="utf-8"))
     return [unquote(link) for link in parser.links]
+
+
+# --------------------------------------------------------------------------- the real report
+# One build of the real report (both languages) shared by every test that reads it (the
+# end-to-end checks, the browser test): building it takes most of a minute.
+
+
+@pytest.fixture(scope="session")
+def built_report(tmp_path_factory: pytest.TempPathFactory):
+    """The report built from the curated data into a temporary folder, both languages."""
+    from gealc_analysis.build import build_report
+
+    return build_report(tmp_path_factory.mktemp("report") / "report", jobs=2, progress=print)

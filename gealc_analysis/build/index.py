@@ -1,26 +1,28 @@
-"""The report's front page, rendered from a Jinja2 template with autoescape.
+"""A language's front page (``<lang>/index.html``), rendered by the report's Jinja
+environment with autoescape (:mod:`gealc_analysis.build.pages`).
 
 Every string from the notebooks or the data reaches the page through the template, so it is
-escaped by construction; the only markup passed in as safe is a section's key findings,
-rendered by mistune with escaping on (raw HTML in the Markdown becomes text).
+escaped by construction; the only markup passed in as safe is Markdown (the key findings and
+each section's own), rendered by :func:`pages.markdown_html` with raw HTML escaped and only
+safe link schemes.
 """
 
 from __future__ import annotations
 
-import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from markupsafe import Markup
 
 from gealc_analysis import i18n
+from gealc_analysis.build import pages
 from gealc_analysis.build.layout import (
     EXECUTED_DIR,
     FIGURES_DIR,
-    INDEX_TEMPLATE,
+    INDEX_FILE,
     SUMMARY_FILE,
     TABLES_DIR,
 )
@@ -45,62 +47,32 @@ class IndexSection:
     summary_html: str = ""  # the section's key findings (<stem>/summary.md), rendered
 
 
-@functools.cache
-def _environment() -> Any:
-    """The Jinja2 environment of the report's own pages: autoescape on for every template."""
-    import jinja2
-
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(INDEX_TEMPLATE.parent),
-        autoescape=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    environment.filters["href"] = href
-    return environment
-
-
-def href(relative: str) -> str:
-    """A relative link as a URL path (spaces and other unsafe characters percent-encoded)."""
-    return quote(relative)
-
-
 def index_html(
-    years: Sequence[int], parameters: Mapping[str, Any], sections: Sequence[IndexSection]
+    years: Sequence[int], parameters: Mapping[str, Any], sections: Sequence[IndexSection], *,
+    chrome: pages.Chrome | None = None, findings: Sequence[str] = (), caveat: str | None = None,
 ) -> str:
-    """The report's front page: title, build parameters, one entry per section.
+    """A language's front page: key findings and caveat first, then one entry per section.
 
     A section built with other parameters than this build (a partial rebuild over an older
     report) shows its own parameters line, so a mixed report never passes for a uniform one.
+    ``findings`` are Markdown sentences (see :mod:`gealc_analysis.build.findings`).
     """
     build_line = parameters_line(parameters)
     lang = lang_of(parameters)
+    if chrome is None:
+        chrome = pages.Chrome(lang=lang, root="", site_title=report_title(years, lang),
+                              index=pages.Link(INDEX_FILE, i18n.label("pages.index", lang)))
     entries = [
-        {
-            "stem": section.stem,
-            "title": section.title,
-            "own_parameters": _own_parameters_line(section, build_line),
-            "summary_html": Markup(section.summary_html),  # rendered with escape=True
-            "figures": [
-                {"src": f"{section.stem}/{FIGURES_DIR}/{name}", "alt": Path(name).stem}
-                for name in section.figures
-            ],
-            "tables": [
-                {"href": f"{section.stem}/{TABLES_DIR}/{name}", "name": name}
-                for name in section.tables
-            ],
-            "executed": f"{EXECUTED_DIR}/{section.stem}.ipynb",
-        }
+        pages.IndexEntry(
+            href=pages.href(f"{section.stem}.html"),
+            title=section.title,
+            summary_html=Markup(section.summary_html),  # rendered by pages.markdown_html
+            parameters_line=_own_parameters_line(section, build_line),
+        )
         for section in sections
     ]
-    template = _environment().get_template(INDEX_TEMPLATE.name)
-    return template.render(
-        lang=lang,
-        title=report_title(years, lang),
-        parameters=build_line,
-        sections=entries,
-        executed_label=i18n.label("report.executed_notebook", lang),
-    )
+    return pages.index_page(chrome, title=report_title(years, lang), parameters_line=build_line,
+                            findings=findings, caveat=caveat, sections=entries)
 
 
 def _own_parameters_line(section: IndexSection, build_line: str) -> str:
@@ -137,9 +109,25 @@ def summary_html(path: Path) -> str:
     """A section's key findings for the index: the Markdown it saved, as escaped HTML."""
     if not path.is_file():
         return ""
-    import mistune
+    return str(pages.markdown_html(path.read_text(encoding="utf-8")))
 
-    return mistune.create_markdown(escape=True)(path.read_text(encoding="utf-8")).strip()
+
+def summary_markdown(path: Path) -> list[str]:
+    """A section's saved key findings as Markdown items (one per list item or paragraph)."""
+    if not path.is_file():
+        return []
+    items, current = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if re.match(r"^[-*+]\s+", stripped) or not stripped:
+            if current:
+                items.append(" ".join(current))
+            current = [re.sub(r"^[-*+]\s+", "", stripped)] if stripped else []
+        else:
+            current.append(stripped)
+    if current:
+        items.append(" ".join(current))
+    return [item for item in items if item]
 
 
 def _file_names(folder: Path, pattern: str) -> tuple[str, ...]:

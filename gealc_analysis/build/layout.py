@@ -19,7 +19,4 @@ SUMMARY_FILE = paths.SUMMARY_FILE  # key findings a notebook saved (section.Sect
 
 TEMPLATES_DIR: Path = Path(__file__).resolve().parent.parent / "templates"
 README_TEMPLATE: Path = TEMPLATES_DIR / "report_README.md"
-SECTION_TEMPLATE: Path = TEMPLATES_DIR / "section.html.j2"
-# Not "index.html.j2": nbconvert searches the section template's folder first, and the
-# section template extends nbconvert's own "index.html.j2".
-INDEX_TEMPLATE: Path = TEMPLATES_DIR / "report_index.html.j2"
+

@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gealc_analysis import data, i18n, paths
+from gealc_analysis import data, i18n, paths, provenance
 from gealc_analysis import years as plan_years
+from gealc_analysis.build import site
 from gealc_analysis.build.discover import discover_notebooks, select_notebooks
 from gealc_analysis.build.errors import BuildError, NotebookFailed
-from gealc_analysis.build.index import index_html, index_sections
 from gealc_analysis.build.layout import (
     EXECUTED_DIR,
     INDEX_FILE,
@@ -36,9 +36,10 @@ class BuildResult:
 
     out_dir: Path
     sections: list[str]  # stems run by this build, in notebook order
-    html: dict[str, Path]  # stem → rendered page
-    durations: dict[str, float]  # stem → seconds to execute and render
+    html: dict[str, Path]  # stem → rendered page (in the first language built)
+    durations: dict[str, float]  # stem → seconds to execute, summed over the languages
     total_seconds: float
+    languages: tuple[str, ...] = ("en",)  # languages this build wrote, each in <out>/<lang>/
 
     @property
     def index(self) -> Path:
@@ -73,7 +74,7 @@ def build_report(
     years: list[int] | None = None,
     baseline_year: int | None = None,
     compare_year: int | None = None,
-    lang: str = "en",
+    lang: str | None = None,
     only: list[str] | None = None,
     jobs: int = 1,
     validate: Callable[[Path, list[int] | None], object] | None = None,
@@ -85,8 +86,10 @@ def build_report(
     number; empty = all). ``jobs`` notebooks run at a time. ``validate(data_dir, years)``
     must raise on bad data (default :func:`gealc_analysis.data.load_plans`). Raises
     :class:`BuildError`; after a failure ``out_dir`` is exactly as before and
-    ``<out_dir>.failed`` holds the run. Defaults come from :mod:`gealc_analysis.paths`;
-    years default to every ``plan_<year>.csv``, baseline/compare to the first/last year.
+    ``<out_dir>.failed`` holds the run. Every language is built into ``<out_dir>/<lang>/``;
+    ``lang`` builds (and touches) only that language's folder. Defaults come from
+    :mod:`gealc_analysis.paths`; years default to every ``plan_<year>.csv``,
+    baseline/compare to the first/last year.
     """
     started = time.perf_counter()
     out_dir = Path(paths.REPORTS_DIR if out_dir is None else out_dir).resolve()
@@ -96,7 +99,7 @@ def build_report(
     if jobs < 1:
         raise BuildError(f"jobs must be at least 1, got {jobs}")
     try:
-        i18n.check_lang(lang)
+        languages = site.languages_to_build(lang)
     except ValueError as exc:
         raise BuildError(str(exc)) from exc
     if isinstance(only, str):
@@ -114,21 +117,40 @@ def build_report(
         raise BuildError(f"the data did not validate, nothing was built:\n{exc}") from exc
     build_years, baseline, compare = resolve_years(Path(data_dir), years, baseline_year,
                                                    compare_year)
-    shown = {"years": build_years, "baseline_year": baseline, "compare_year": compare,
-             "lang": lang}
-    parameters = {"data_dir": str(Path(data_dir).resolve()), **shown}
+    common = {"years": build_years, "baseline_year": baseline, "compare_year": compare}
+    data_path = Path(data_dir).resolve()
 
-    progress(f"Building {len(notebooks)} notebook(s) into {out_dir} ({parameters_line(shown)})")
-    staging = staging_dir(out_dir, seed_from_report=only is not None)
+    staging = staging_dir(out_dir, seed_from_report=only is not None or lang is not None)
+    durations: dict[str, float] = {}
+    language = languages[0]  # the language being built, for the failure message
     try:
-        durations = run_all(notebooks, staging, parameters, jobs, progress)
-        index = index_html(build_years, shown, index_sections(staging, all_notebooks))
-        (staging / INDEX_FILE).write_text(index, encoding="utf-8")
+        site.drop_single_language_layout(staging, all_notebooks)
+        for language in languages:
+            shown = {**common, "lang": language}
+            progress(i18n.label("pages.build.start", language, n=len(notebooks),
+                                out=out_dir / language, parameters=parameters_line(shown)))
+            ran = run_all(notebooks, staging / language, {"data_dir": str(data_path), **shown},
+                          jobs, site.language_progress(progress, language))
+            for stem, seconds in ran.items():
+                durations[stem] = durations.get(stem, 0.0) + seconds
+        data_files = site.copy_data(data_path, staging)
+        for language in languages:
+            shown = {**common, "lang": language}
+            site.write_language(
+                staging / language, notebooks=all_notebooks,
+                languages=sorted({*languages, *site.languages_present(staging)},
+                                 key=i18n.SUPPORTED_LANGS.index),
+                years=build_years, shown=shown, data_dir=data_path, data_files=data_files,
+                prov=provenance.build_provenance(data_path, shown))
+        site.write_root(staging, years=build_years, data_files=data_files,
+                        prov=provenance.build_provenance(
+                            data_path, {**common, "languages": list(
+                                site.languages_present(staging))}))
         shutil.copyfile(README_TEMPLATE, staging / README_FILE)
     except BaseException as exc:
         failed = keep_failed(staging, out_dir)
         if isinstance(exc, NotebookFailed):
-            executed = failed / EXECUTED_DIR / f"{exc.stem}.ipynb"
+            executed = failed / language / EXECUTED_DIR / f"{exc.stem}.ipynb"
             raise BuildError(f"{exc} — executed copy kept at {executed}") from exc
         if isinstance(exc, Exception):
             raise BuildError(
@@ -140,11 +162,15 @@ def build_report(
 
     total = time.perf_counter() - started
     stems = [nb.stem for nb in notebooks]
+    for language in languages:
+        progress(i18n.label("pages.build.done", language,
+                            path=out_dir / language / INDEX_FILE))
     progress(f"Report written to {out_dir / INDEX_FILE} in {total:.1f} s")
     return BuildResult(
         out_dir=out_dir,
         sections=stems,
-        html={stem: out_dir / f"{stem}.html" for stem in stems},
+        html={stem: out_dir / languages[0] / f"{stem}.html" for stem in stems},
         durations=durations,
         total_seconds=total,
+        languages=languages,
     )

@@ -1,14 +1,19 @@
-"""An executed notebook as one self-contained HTML page: outputs only, no code."""
+"""An executed notebook as a report page: its outputs (or, for readers of the code, its code
+and outputs) inside the report's frame (menu, previous/next, language switch, data footer).
+
+Rendering happens once every notebook of a language has run, because each page's menu and
+previous/next links name the other sections.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
 
-from gealc_analysis import i18n
-from gealc_analysis.build.layout import SECTION_TEMPLATE
+from gealc_analysis.build import pages
+from gealc_analysis.build.layout import EXECUTED_DIR, FIGURES_DIR, TABLES_DIR
 from gealc_analysis.build.parameters import (
     lang_of,
-    notebook_title,
     other_language_tags,
     papermill_parameters,
     parameters_line,
@@ -19,42 +24,83 @@ from gealc_analysis.build.parameters import (
 HIDDEN_CELL_TAGS: tuple[str, ...] = ("parameters", "injected-parameters")
 
 
-def render_section(executed: Path, page: Path, *, assets_dir: Path | None = None) -> None:
-    """Write ``page``: the outputs of the executed notebook as one self-contained HTML file.
+def render_section(executed: Path, page: Path, *, chrome: pages.Chrome,
+                   assets_dir: Path | None = None) -> None:
+    """Write ``page`` (``<lang>/<stem>.html``): the notebook's outputs, no code, no prompts.
 
-    No code, no prompts, no parameter cells; a parameters line and a link to the index on
-    top; images embedded. ``assets_dir`` is where relative image links of markdown cells
-    point (the source notebook's folder).
+    Figures the notebook saved are linked from ``<stem>/figures/`` instead of inlined; the
+    section's tables are listed under their titles with CSV and spreadsheet links; the
+    executed notebook is linked as an HTML page with its code.
     """
     import nbformat
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
 
+    lang_dir = page.parent
+    stem = page.stem
     nb = nbformat.read(executed, as_version=4)
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
     parameters = papermill_parameters(nb)
     lang = lang_of(parameters)
-    config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_CELL_TAGS) | other_language_tags(
-        lang
+    body = pages.notebook_body(executed, remove_tags=_removed_tags(lang), with_code=False,
+                               assets_dir=assets_dir)
+    figures = pages.figure_hashes(lang_dir / stem / FIGURES_DIR, f"{stem}/{FIGURES_DIR}")
+    body = pages.classify_table_cells(pages.link_saved_figures(body, figures))
+    notebook_page = lang_dir / EXECUTED_DIR / f"{stem}.html"
+    content = pages.SectionPage(
+        title=_title(chrome, stem),
+        body_html=body,
+        parameters_line=parameters_line(parameters),
+        tables=pages.table_links(lang_dir / stem / TABLES_DIR, f"{stem}/{TABLES_DIR}", lang),
+        notebook_href=pages.href(EXECUTED_DIR, notebook_page.name),
     )
-    exporter = HTMLExporter(
-        config=config,
-        template_name="lab",
-        template_file=str(SECTION_TEMPLATE),
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-        language_code=lang,
+    page.write_text(pages.section_page(chrome, content), encoding="utf-8")
+
+
+def render_executed_notebook(executed: Path, page: Path, *, chrome: pages.Chrome,
+                             assets_dir: Path | None = None) -> None:
+    """Write ``page`` (``<lang>/notebooks/<stem>.html``): the run with its code, for readers
+    who want to see how each number was computed (the ``.ipynb`` stays beside it)."""
+    import nbformat
+
+    stem = page.stem
+    lang_dir = page.parent.parent
+    nb = nbformat.read(executed, as_version=4)
+    lang = lang_of(papermill_parameters(nb))
+    body = pages.notebook_body(executed, remove_tags=other_language_tags(lang), with_code=True,
+                               assets_dir=assets_dir)
+    figures = pages.figure_hashes(lang_dir / stem / FIGURES_DIR, f"../{stem}/{FIGURES_DIR}")
+    body = pages.classify_table_cells(pages.link_saved_figures(body, figures))
+    content = pages.SectionPage(title=_title(chrome, stem), body_html=body,
+                                notebook_href=pages.href(executed.name))
+    page.write_text(pages.section_page(chrome, content), encoding="utf-8")
+
+
+def _removed_tags(lang: str) -> set[str]:
+    return set(HIDDEN_CELL_TAGS) | other_language_tags(lang)
+
+
+def _title(chrome: pages.Chrome, stem: str) -> str:
+    current = next((item for item in chrome.menu if item.current), None)
+    return current.label if current else stem
+
+
+def section_chrome(base: pages.Chrome, sections: Sequence[tuple[str, str]], stem: str,
+                   languages: Sequence[str], *, in_notebooks: bool = False) -> pages.Chrome:
+    """The frame of one section page (or its executed notebook) from the language's frame."""
+    from dataclasses import replace
+
+    page = PurePosixPath(EXECUTED_DIR, f"{stem}.html") if in_notebooks else \
+        PurePosixPath(f"{stem}.html")
+    prefix = "../" if in_notebooks else ""
+    previous, following = pages.pager(sections, stem)
+    if in_notebooks:
+        previous = following = None
+    return replace(
+        base,
+        root=base.root + prefix,
+        index=pages.Link(prefix + base.index.href, base.index.label),
+        twin=pages.twin_link(page, base.lang, languages),
+        menu=pages.section_menu(sections, stem, prefix),
+        previous=previous,
+        next=following,
+        footer_links=tuple(pages.Link(prefix + link.href, link.label)
+                           for link in base.footer_links),
     )
-    resources = {
-        "metadata": {
-            "name": notebook_title(nb, lang) or executed.stem,
-            "path": str(assets_dir or executed.parent),
-        },
-        "gealc_parameters": parameters_line(parameters),
-        "gealc_back_to_index": i18n.label("report.back_to_index", lang),
-    }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    page.write_text(body, encoding="utf-8")

@@ -12,11 +12,10 @@ from typing import Any
 from gealc_analysis.build import execute as execute_module
 from gealc_analysis.build.errors import NotebookFailed
 from gealc_analysis.build.layout import EXECUTED_DIR, FIGURES_DIR, TABLES_DIR
-from gealc_analysis.build.render import render_section
 
 
 def run_notebook(notebook: Path, staging: Path, parameters: Mapping[str, Any]) -> float:
-    """Execute and render one notebook into the staging folder; seconds it took."""
+    """Execute one notebook into the staging folder (a language's folder); seconds it took."""
     started = time.perf_counter()
     stem = notebook.stem
     output_dir = staging / stem
@@ -43,11 +42,8 @@ def run_notebook(notebook: Path, staging: Path, parameters: Mapping[str, Any]) -
     except Exception as exc:  # kernel died, timed out, could not start …
         detail = f"failed: {type(exc).__name__}: {exc}"
         raise NotebookFailed(stem, detail, time.perf_counter() - started) from exc
-    try:
-        render_section(executed, page, assets_dir=notebook.parent)
-    except Exception as exc:
-        detail = f"ran but could not be rendered: {type(exc).__name__}: {exc}"
-        raise NotebookFailed(stem, detail, time.perf_counter() - started) from exc
+    # The page is rendered once every notebook of the language ran (build.site), because its
+    # menu and previous/next links name the other sections.
     return time.perf_counter() - started
 
 

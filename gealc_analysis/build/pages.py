@@ -31,7 +31,7 @@ from urllib.parse import quote, urlsplit
 
 from gealc_analysis import i18n
 
-TEMPLATES_DIR: Path = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR: Path = Path(__file__).resolve().parent.parent / "templates"
 STYLESHEET: Path = TEMPLATES_DIR / "report.css"
 # Where the stylesheet lands, relative to the report root.
 STYLESHEET_HREF = "assets/report.css"
@@ -230,8 +230,11 @@ def figure_hashes(folder: Path, href_prefix: str) -> dict[str, str]:
     }
 
 
-# A cell holding one number as a table shows it: 12, 46.4%, 46,4 %, −3, +2, 1,234.
-_NUMBER_CELL = re.compile(r"[+\-−]?[0-9][0-9.,\u00a0\u202f ]*\s?%?|[+\-−]?\.[0-9]+")
+# A cell holding one number as a table shows it: 12, 46.4%, 46,4 %, −3, +2, 1,234 (not a
+# source ref such as 3.1.4, which has two separators).
+_NUMBER_CELL = re.compile(
+    r"[+\-−]?[0-9]{1,3}(?:[,\u00a0\u202f][0-9]{3})*(?:[.,][0-9]+)?(?:[\s\u00a0\u202f]?%)?"
+    r"|[+\-−]?[0-9]+(?:[.,][0-9]+)?(?:[\s\u00a0\u202f]?%)?")
 _TD = re.compile(r"<td>([^<]*)</td>")
 
 

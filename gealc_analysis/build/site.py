@@ -1,0 +1,169 @@
+"""The report as a site: one folder per language, a bilingual landing page, one stylesheet and
+a copy of the data, so the folder works offline and when zipped and mailed.
+
+Layout (``reports/`` = the build's output folder)::
+
+    index.html               bilingual landing page (links each language's index)
+    assets/report.css        the one stylesheet every page links
+    data/                    curated CSVs, codebook, Data Package, raw sources (copies)
+    provenance.json          version, commit, data fingerprint, parameters, date
+    en/ es/                  one full report per language:
+      index.html             key findings first, then each section
+      NN_name.html           section pages (outputs only)
+      NN_name/figures|tables the section's files (CSV with .xlsx beside)
+      notebooks/NN_name.html executed notebook with its code (.ipynb beside)
+      provenance.json        the language's record (its parameters)
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from gealc_analysis import i18n, paths, provenance
+from gealc_analysis.build import findings, pages
+from gealc_analysis.build.errors import NotebookFailed
+from gealc_analysis.build.index import index_html, index_sections, summary_markdown
+from gealc_analysis.build.layout import EXECUTED_DIR, INDEX_FILE, SUMMARY_FILE
+from gealc_analysis.build.parameters import notebook_title, report_title
+from gealc_analysis.build.render import (
+    render_executed_notebook,
+    render_section,
+    section_chrome,
+)
+
+ASSETS_DIR = "assets"
+DATA_DIR = "data"
+# What of the project's data folder a report carries besides the curated files, by name under
+# the data root (the curated folder's parent), falling back to the project's own copy.
+MAX_FALLBACK_FINDINGS = 6
+DATA_EXTRAS: tuple[str, ...] = ("CODEBOOK.md", "datapackage.json", "raw", "schemas")
+
+
+def languages_to_build(lang: str | None) -> tuple[str, ...]:
+    """Every supported language by default; only ``lang`` when one is named."""
+    return (i18n.check_lang(lang),) if lang else i18n.SUPPORTED_LANGS
+
+
+def languages_present(report: Path) -> tuple[str, ...]:
+    """The languages a report folder holds (a folder with an index), in catalogue order."""
+    return tuple(lang for lang in i18n.SUPPORTED_LANGS if (report / lang / INDEX_FILE).is_file())
+
+
+def copy_data(data_dir: Path, report: Path) -> list[str]:
+    """Copy the curated files and the codebook, Data Package and raw sources into
+    ``report/data`` (same layout as the project's ``data/``, so the Data Package's relative
+    paths resolve); return the copied files' paths relative to ``report``, sorted."""
+    target = report / DATA_DIR
+    shutil.rmtree(target, ignore_errors=True)
+    (target / "curated").mkdir(parents=True)
+    for path in provenance.curated_files(data_dir):
+        shutil.copyfile(path, target / "curated" / path.name)
+    data_root = Path(data_dir).resolve().parent
+    for name in DATA_EXTRAS:
+        source = data_root / name if (data_root / name).exists() else paths.DATA_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, target / name,
+                            ignore=shutil.ignore_patterns(".*", "__pycache__"))
+        elif source.is_file():
+            shutil.copyfile(source, target / name)
+    return sorted(str(PurePosixPath(path.relative_to(report).as_posix()))
+                  for path in target.rglob("*") if path.is_file())
+
+
+def write_language(
+    lang_dir: Path,
+    *,
+    notebooks: Sequence[Path],
+    languages: Sequence[str],
+    years: Sequence[int],
+    shown: Mapping[str, Any],
+    data_dir: Path,
+    data_files: Sequence[str],
+    prov: Mapping[str, Any],
+) -> None:
+    """Render every section present in ``lang_dir`` (pages and executed notebooks as HTML),
+    then the language's index and ``provenance.json``.
+
+    Every page is rendered after all notebooks ran, so menus and previous/next links list
+    the sections as they are now, also after an ``--only`` rebuild.
+    """
+    import nbformat
+
+    lang = str(shown["lang"])
+    present = [nb for nb in notebooks if (lang_dir / EXECUTED_DIR / f"{nb.stem}.ipynb").is_file()]
+    sections = []
+    for notebook in present:
+        executed = nbformat.read(lang_dir / EXECUTED_DIR / f"{notebook.stem}.ipynb", 4)
+        sections.append((notebook.stem, notebook_title(executed, lang) or notebook.stem))
+    base = pages.Chrome(
+        lang=lang,
+        root="../",
+        site_title=report_title(years, lang),
+        index=pages.Link(INDEX_FILE, i18n.label("pages.index", lang)),
+        footer_links=pages.footer_links(data_files, lang, "../", provenance.PROVENANCE_FILE),
+        provenance_line=provenance.provenance_line(prov, lang),
+    )
+    for notebook in present:
+        stem = notebook.stem
+        executed = lang_dir / EXECUTED_DIR / f"{stem}.ipynb"
+        try:
+            render_section(executed, lang_dir / f"{stem}.html",
+                           chrome=section_chrome(base, sections, stem, languages),
+                           assets_dir=notebook.parent)
+            render_executed_notebook(
+                executed, lang_dir / EXECUTED_DIR / f"{stem}.html",
+                chrome=section_chrome(base, sections, stem, languages, in_notebooks=True),
+                assets_dir=notebook.parent)
+        except Exception as exc:
+            detail = f"ran but could not be rendered: {type(exc).__name__}: {exc}"
+            raise NotebookFailed(stem, detail, 0.0) from exc
+
+    # Fallback until gealc_analysis.findings lands: each section's first headline (≤ 6).
+    headlines = [items[0] for notebook in present
+                 if (items := summary_markdown(lang_dir / notebook.stem / SUMMARY_FILE))]
+    headlines = headlines[:MAX_FALLBACK_FINDINGS]
+    key_findings, caveat = findings.key_findings(
+        data_dir, years, int(shown["baseline_year"]), int(shown["compare_year"]), lang,
+        headlines)
+    index_chrome = replace(base, index=pages.Link(INDEX_FILE, base.index.label),
+                           twin=pages.twin_link(PurePosixPath(INDEX_FILE), lang, languages))
+    page = index_html(years, shown, index_sections(lang_dir, present), chrome=index_chrome,
+                      findings=key_findings, caveat=caveat)
+    (lang_dir / INDEX_FILE).write_text(page, encoding="utf-8")
+    provenance.write_provenance(prov, lang_dir)
+
+
+def write_root(report: Path, *, years: Sequence[int], data_files: Sequence[str],
+               prov: Mapping[str, Any]) -> None:
+    """The landing page, the stylesheet and the report-wide ``provenance.json``."""
+    (report / ASSETS_DIR).mkdir(exist_ok=True)
+    (report / ASSETS_DIR / "report.css").write_text(pages.stylesheet_text(), encoding="utf-8")
+    languages = languages_present(report) or i18n.SUPPORTED_LANGS
+    first = languages[0]
+    landing = pages.landing_page(
+        languages=languages,
+        index_hrefs={lang: pages.href(lang, INDEX_FILE) for lang in languages},
+        years_line=" → ".join(str(year) for year in years),
+        footer=pages.footer_links(data_files, first, "", provenance.PROVENANCE_FILE),
+        provenance_line=provenance.provenance_line(prov, first),
+    )
+    (report / INDEX_FILE).write_text(landing, encoding="utf-8")
+    provenance.write_provenance(prov, report)
+
+
+def language_progress(progress: Callable[[str], None], lang: str) -> Callable[[str], None]:
+    """``progress`` with each message marked by the language it is about ("[es] …")."""
+    return lambda message: progress(f"[{lang}] {message}")
+
+
+def drop_single_language_layout(report: Path, notebooks: Sequence[Path]) -> None:
+    """Remove what a report of the older one-language layout kept at its top level (section
+    pages, their folders, ``notebooks/``), so a rebuild over it leaves no stale pages."""
+    for notebook in notebooks:
+        (report / f"{notebook.stem}.html").unlink(missing_ok=True)
+        shutil.rmtree(report / notebook.stem, ignore_errors=True)
+    shutil.rmtree(report / EXECUTED_DIR, ignore_errors=True)

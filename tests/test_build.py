@@ -181,8 +181,8 @@ def test_index_html_escapes_text_and_flags_sections_built_with_other_parameters(
     assert '<html lang="es">' in page
     assert "Parámetros: años 2020, 2024 · año base 2020 · comparación 2024 · idioma es" in page
     assert "Areas &lt;&amp;&gt; themes" in page
-    assert '<img src="01_a/figures/f%201.png"' in page
-    assert '<a href="02_b/tables/t.csv">t.csv</a>' in page
+    assert '<a href="01_a.html">Areas &lt;&amp;&gt; themes</a>' in page
+    assert "<img" not in page  # no thumbnails: the sections' pages show their figures
     assert page.count("language en") == 1  # only the section built with other parameters
 
 
@@ -204,29 +204,32 @@ def test_build_result_lists_sections_pages_and_durations_in_notebook_order(good:
 
 
 def test_build_reports_progress_per_notebook(good: Build) -> None:
-    assert re.fullmatch(r"\[1/2\] 01_simple … done in \d+\.\d s", good.messages[1])
-    assert re.fullmatch(r"\[2/2\] 02_second … done in \d+\.\d s", good.messages[2])
+    assert re.fullmatch(r"\[en\] \[1/2\] 01_simple … done in \d+\.\d s", good.messages[1])
+    assert re.fullmatch(r"\[en\] \[2/2\] 02_second … done in \d+\.\d s", good.messages[2])
+    assert good.messages[3].startswith("Construyendo el informe en español: 2 sección(es)")
 
 
 def test_notebooks_run_on_this_interpreter_in_the_notebooks_folder(good: Build) -> None:
-    text = stream_text(good.out / "notebooks" / "01_simple.ipynb")
+    text = stream_text(good.out / "en" / "notebooks" / "01_simple.ipynb")
     assert f"EXECUTABLE={sys.executable}\n" in text
     assert f"CWD={good.notebooks_dir.resolve()}\n" in text
 
 
 def test_notebooks_receive_the_build_parameters(good: Build) -> None:
-    text = stream_text(good.out / "notebooks" / "01_simple.ipynb")
+    text = stream_text(good.out / "en" / "notebooks" / "01_simple.ipynb")
     assert "YEARS=[2020, 2024] BASELINE=2020 COMPARE=2024 LANG=en" in text
-    parameters = nbformat.read(good.out / "notebooks" / "01_simple.ipynb", 4).metadata.papermill
+    executed = good.out / "en" / "notebooks" / "01_simple.ipynb"
+    parameters = nbformat.read(executed, 4).metadata.papermill
     assert parameters.parameters["data_dir"] == str(good.data_dir.resolve())
     # Notebooks write into the staging folder, which then becomes the report.
     output_dir = Path(parameters.parameters["output_dir"])
     assert output_dir.name == "01_simple"
-    assert output_dir.parent.name.startswith("report.partial-")
+    assert output_dir.parent.name == "en"
+    assert output_dir.parent.parent.name.startswith("report.partial-")
 
 
 def test_pages_show_outputs_and_a_parameters_line_but_no_code(good: Build) -> None:
-    page = (good.out / "01_simple.html").read_text(encoding="utf-8")
+    page = (good.out / "en" / "01_simple.html").read_text(encoding="utf-8")
     assert "ANSWER=42" in page
     assert "data:image/png;base64," in page  # the inline figure, embedded
     assert "Parameters: years 2020, 2024 · baseline 2020 · compare 2024 · language en" in page
@@ -236,7 +239,7 @@ def test_pages_show_outputs_and_a_parameters_line_but_no_code(good: Build) -> No
 
 
 def test_pages_and_index_load_nothing_from_the_network(good: Build) -> None:
-    for page in sorted(good.out.glob("*.html")):
+    for page in sorted(good.out.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         assert "https://cdn" not in text, page.name
         remote = r"<(script|link|img)\b[^>]*\b(src|href)=\"(https?:)?//"
@@ -244,19 +247,19 @@ def test_pages_and_index_load_nothing_from_the_network(good: Build) -> None:
 
 
 def test_index_links_every_section_and_every_linked_file_exists(good: Build) -> None:
-    index = good.out / "index.html"
+    index = good.out / "en" / "index.html"
     text = index.read_text(encoding="utf-8")
     assert "<h1>Red GEALC work plans: 2020 → 2024</h1>" in text
     assert "Simple section &amp; &lt;figure&gt;" in text  # title from the notebook, escaped
     links = local_links(index)
-    for expected in ("01_simple.html", "02_second.html", "01_simple/figures/x.png",
-                     "01_simple/tables/t.csv"):
+    for expected in ("01_simple.html", "02_second.html"):
         assert expected in links
-    assert all((good.out / link).is_file() for link in links)
+    assert all((good.out / "en" / link).is_file() for link in links)
+    assert "01_simple/tables/t.csv" in local_links(good.out / "en" / "01_simple.html")
 
 
 def test_index_shows_a_sections_saved_summary_as_escaped_html(good: Build) -> None:
-    page = (good.out / "index.html").read_text(encoding="utf-8")
+    page = (good.out / "en" / "index.html").read_text(encoding="utf-8")
     assert ('<div class="summary"><ul>\n<li><strong>42</strong> answers '
             "&lt;script&gt;x&lt;/script&gt;</li>\n</ul></div>") in page
     assert page.count('<div class="summary">') == 1  # 02_second saved none
@@ -273,7 +276,7 @@ def test_a_failing_notebook_raises_naming_the_notebook_cell_and_error(failed: Bu
     message = str(failed.error)
     assert message.startswith("notebook 01_broken failed in cell In [")
     assert "ZeroDivisionError: division by zero" in message
-    executed = failed_dir(failed.out) / "notebooks" / "01_broken.ipynb"
+    executed = failed_dir(failed.out) / "en" / "notebooks" / "01_broken.ipynb"
     assert message.endswith(f"executed copy kept at {executed}")
 
 
@@ -283,7 +286,7 @@ def test_a_failed_build_leaves_the_last_good_report_byte_for_byte(failed: Build)
 
 def test_a_failed_build_keeps_the_executed_copy_with_its_error(failed: Build) -> None:
     kept = failed_dir(failed.out)
-    nb = nbformat.read(kept / "notebooks" / "01_broken.ipynb", as_version=4)
+    nb = nbformat.read(kept / "en" / "notebooks" / "01_broken.ipynb", as_version=4)
     errors = [out for cell in nb.cells for out in cell.get("outputs", [])
               if out.output_type == "error"]
     assert [error.ename for error in errors] == ["ZeroDivisionError"]
@@ -291,8 +294,8 @@ def test_a_failed_build_keeps_the_executed_copy_with_its_error(failed: Build) ->
 
 
 def test_a_failed_build_stops_before_the_next_notebook(failed: Build) -> None:
-    assert not (failed_dir(failed.out) / "notebooks" / "02_second.ipynb").exists()
-    assert failed.messages[-1].startswith("[1/2] 01_broken … FAILED after")
+    assert not (failed_dir(failed.out) / "en" / "notebooks" / "02_second.ipynb").exists()
+    assert failed.messages[-1].startswith("[en] [1/2] 01_broken … FAILED after")
     assert not list(failed.root.glob("report.partial-*"))
 
 
@@ -302,7 +305,7 @@ def test_concurrent_build_reports_the_failing_notebook(tmp_path: Path, good: Bui
         build_report(tmp_path / "report", data_dir=good.data_dir, notebooks_dir=notebooks,
                      jobs=2, validate=no_validation, progress=lambda message: None)
     assert not (tmp_path / "report").exists()
-    assert (tmp_path / "report.failed" / "02_second.html").is_file()  # ran alongside
+    assert (tmp_path / "report.failed" / "en" / "notebooks" / "02_second.ipynb").is_file()
 
 
 def test_invalid_data_stops_the_build_before_anything_is_written(tmp_path: Path,
@@ -343,21 +346,32 @@ def test_unknown_only_name_fails_before_validation(tmp_path: Path, good: Build) 
 # --------------------------------------------------------------------------- partial and parallel
 
 
-def test_only_rebuilds_the_named_section_and_keeps_the_others(tmp_path: Path,
-                                                              good: Build) -> None:
+def test_only_with_lang_rebuilds_that_section_in_that_language_only(tmp_path: Path,
+                                                                    good: Build) -> None:
     out = tmp_path / "report"
     shutil.copytree(good.out, out)
     result = build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
                           only=["second"], lang="es", validate=no_validation,
                           progress=lambda message: None)
     assert result.sections == ["02_second"]
-    assert (out / "01_simple.html").read_bytes() == (good.out / "01_simple.html").read_bytes()
-    assert (out / "01_simple" / "figures" / "x.png").is_file()
-    assert "SECOND_OUTPUT lang=es" in (out / "02_second.html").read_text(encoding="utf-8")
-    index = (out / "index.html").read_text(encoding="utf-8")
-    assert {"01_simple.html", "02_second.html"} <= set(local_links(out / "index.html"))
-    # The kept section ran in English: the (Spanish) index says so under its title.
-    assert "language en" in index and "idioma es" in index
+    assert result.languages == ("es",)
+    # The English report is not touched at all: no mixed-language folder is possible.
+    assert snapshot(out / "en") == snapshot(good.out / "en")
+    spanish = out / "es"
+    assert (spanish / "notebooks" / "01_simple.ipynb").read_bytes() == (
+        good.out / "es" / "notebooks" / "01_simple.ipynb").read_bytes()
+    assert (spanish / "01_simple" / "figures" / "x.png").is_file()
+    assert "SECOND_OUTPUT lang=es" in (spanish / "02_second.html").read_text(encoding="utf-8")
+    assert {"01_simple.html", "02_second.html"} <= set(local_links(spanish / "index.html"))
+
+
+def test_default_build_writes_both_languages_and_a_landing_page(good: Build) -> None:
+    assert good.result.languages == ("en", "es")
+    for lang in ("en", "es"):
+        page = (good.out / lang / "02_second.html").read_text(encoding="utf-8")
+        assert f"SECOND_OUTPUT lang={lang}" in page
+        assert f'<html lang="{lang}">' in page
+    assert {"en/index.html", "es/index.html"} <= set(local_links(good.out / "index.html"))
 
 
 def test_parallel_build_gives_the_same_report_as_sequential(tmp_path: Path, good: Build) -> None:

@@ -25,7 +25,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
@@ -98,7 +98,7 @@ class SectionPage:
     parameters_line: str = ""
     tables: tuple[TableLink, ...] = ()
     notebook_href: str | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
+    notebook_label: str = "pages.executed_notebook"  # label key of the notebook link
 
 
 # --------------------------------------------------------------------------- Jinja

@@ -21,7 +21,8 @@ from gealc_analysis.build.parameters import (
 
 # Cells removed from the pages: the defaults and the values papermill injected are shown as
 # one readable parameters line instead.
-HIDDEN_CELL_TAGS: tuple[str, ...] = ("parameters", "injected-parameters")
+INJECTED_TAG = "injected-parameters"
+HIDDEN_CELL_TAGS: tuple[str, ...] = ("parameters", INJECTED_TAG)
 
 
 def render_section(executed: Path, page: Path, *, chrome: pages.Chrome,
@@ -63,13 +64,17 @@ def render_executed_notebook(executed: Path, page: Path, *, chrome: pages.Chrome
     stem = page.stem
     lang_dir = page.parent.parent
     nb = nbformat.read(executed, as_version=4)
-    lang = lang_of(papermill_parameters(nb))
-    body = pages.notebook_body(executed, remove_tags=other_language_tags(lang), with_code=True,
-                               assets_dir=assets_dir)
+    parameters = papermill_parameters(nb)
+    lang = lang_of(parameters)
+    # The injected cell holds this machine's paths; the parameters line says the rest.
+    body = pages.notebook_body(executed, remove_tags={INJECTED_TAG} | other_language_tags(lang),
+                               with_code=True, assets_dir=assets_dir)
     figures = pages.figure_hashes(lang_dir / stem / FIGURES_DIR, f"../{stem}/{FIGURES_DIR}")
     body = pages.classify_table_cells(pages.link_saved_figures(body, figures))
     content = pages.SectionPage(title=_title(chrome, stem), body_html=body,
-                                notebook_href=pages.href(executed.name))
+                                parameters_line=parameters_line(parameters),
+                                notebook_href=pages.href(executed.name),
+                                notebook_label="pages.download_notebook")
     page.write_text(pages.section_page(chrome, content), encoding="utf-8")
 
 

@@ -255,7 +255,31 @@ def classify_table_cells(body_html: str) -> str:
             return f'<td class="code">{match.group(1)}</td>'
         return match.group(0)
 
-    return _TD.sub(classify, body_html)
+    classified = _TD.sub(classify, body_html)
+    return _TABLE.sub(lambda match: _align_numeric_headers(match.group(0)), classified)
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
+
+
+def _align_numeric_headers(table: str) -> str:
+    """Right-align the header of every column whose body cells are all numbers."""
+    head, _, body = table.partition("</thead>")
+    if not body:
+        return table
+    rows = [re.findall(r"<t[dh](?: class=\"(\w+)\")?>", row)
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.DOTALL)]
+    if not rows or len({len(row) for row in rows}) != 1:
+        return table
+    numeric = {i for i in range(len(rows[0])) if all(row[i] == "num" for row in rows)}
+    header_rows = re.findall(r"<tr[^>]*>.*?</tr>", head, flags=re.DOTALL)
+    if not header_rows or not numeric:
+        return table
+    last = header_rows[-1]
+    position = iter(range(10_000))
+    aligned = re.sub(r"<th>", lambda m: '<th class="num">' if next(position) in numeric
+                     else m.group(0), last)
+    return head.replace(last, aligned) + "</thead>" + body
 
 
 def table_title(name: str, lang: str) -> str:
@@ -423,3 +447,83 @@ def notebook_body(executed: Path, *, remove_tags: set[str], with_code: bool,
     resources = {"metadata": {"path": str(assets_dir or executed.parent)}}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return body.strip()
+
+
+# --------------------------------------------------------------------------- sanitising
+
+
+# Elements whose content never belongs on a report page (they run code or load things).
+_DROPPED_ELEMENTS: frozenset[str] = frozenset(
+    {"script", "style", "iframe", "object", "embed", "applet", "frame", "frameset",
+     "template", "noscript", "base", "meta", "link", "form", "input", "button", "textarea",
+     "select"})
+# Attributes holding a URL: only safe schemes (and inlined PNG/JPEG/SVG-free images) pass.
+_URL_ATTRIBUTES: frozenset[str] = frozenset(
+    {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite",
+     "longdesc", "data"})
+_DROPPED_ATTRIBUTES: frozenset[str] = frozenset({"srcdoc", "srcset", "style"})
+_INLINE_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*",
+                           re.IGNORECASE)
+
+
+def sanitize_fragment(fragment: str) -> str:
+    """The notebook outputs of a page with nothing in them that could run in the browser.
+
+    Notebook outputs are HTML the notebooks produced (tables, narrative Markdown rendered by
+    nbconvert). Escaping belongs where text enters (tables, narrative); this pass is the
+    page's own guarantee that whatever slipped through stays inert: no script-like element,
+    no ``on…`` event attribute, no inline style, no URL other than relative, http(s), mailto
+    or an inlined raster image. Text and allowed markup are kept as they were.
+    """
+    from html import escape
+    from html.parser import HTMLParser
+
+    out: list[str] = []
+    skipping: list[str] = []
+
+    def attributes(tag: str, attrs: list[tuple[str, str | None]]) -> str:
+        kept = []
+        for name, value in attrs:
+            name = name.lower()
+            if name.startswith("on") or name in _DROPPED_ATTRIBUTES:
+                continue
+            if name in _URL_ATTRIBUTES and value is not None:
+                inline = tag == "img" and name == "src" and _INLINE_IMAGE.fullmatch(value)
+                value = value if inline else safe_link(value)
+            kept.append(f' {name}' if value is None else f' {name}="{escape(value, quote=True)}"')
+        return "".join(kept)
+
+    class Sanitizer(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in _DROPPED_ELEMENTS:
+                if tag not in _VOID_ELEMENTS:
+                    skipping.append(tag)
+                return
+            if not skipping:
+                out.append(f"<{tag}{attributes(tag, attrs)}>")
+
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag not in _DROPPED_ELEMENTS and not skipping:
+                out.append(f"<{tag}{attributes(tag, attrs)}/>")
+
+        def handle_endtag(self, tag: str) -> None:
+            if skipping:
+                if tag == skipping[-1]:
+                    skipping.pop()
+                return
+            if tag not in _DROPPED_ELEMENTS:
+                out.append(f"</{tag}>")
+
+        def handle_data(self, data: str) -> None:
+            if not skipping:
+                out.append(escape(data, quote=False))
+
+    parser = Sanitizer(convert_charrefs=True)
+    parser.feed(fragment)
+    parser.close()
+    return "".join(out)
+
+
+_VOID_ELEMENTS: frozenset[str] = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+     "track", "wbr"})

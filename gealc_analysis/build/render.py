@@ -43,7 +43,8 @@ def render_section(executed: Path, page: Path, *, chrome: pages.Chrome,
     body = pages.notebook_body(executed, remove_tags=_removed_tags(lang), with_code=False,
                                assets_dir=assets_dir)
     figures = pages.figure_hashes(lang_dir / stem / FIGURES_DIR, f"{stem}/{FIGURES_DIR}")
-    body = pages.classify_table_cells(pages.link_saved_figures(body, figures))
+    body = pages.classify_table_cells(pages.link_saved_figures(pages.sanitize_fragment(body),
+                                                               figures))
     notebook_page = lang_dir / EXECUTED_DIR / f"{stem}.html"
     content = pages.SectionPage(
         title=_title(chrome, stem),
@@ -70,7 +71,8 @@ def render_executed_notebook(executed: Path, page: Path, *, chrome: pages.Chrome
     body = pages.notebook_body(executed, remove_tags={INJECTED_TAG} | other_language_tags(lang),
                                with_code=True, assets_dir=assets_dir)
     figures = pages.figure_hashes(lang_dir / stem / FIGURES_DIR, f"../{stem}/{FIGURES_DIR}")
-    body = pages.classify_table_cells(pages.link_saved_figures(body, figures))
+    body = pages.classify_table_cells(pages.link_saved_figures(pages.sanitize_fragment(body),
+                                                               figures))
     content = pages.SectionPage(title=_title(chrome, stem), body_html=body,
                                 parameters_line=parameters_line(parameters),
                                 notebook_href=pages.href(executed.name),

@@ -1,20 +1,23 @@
 """The real report, built end to end from the curated data into a temporary folder.
 
-The whole build runs twice (in parallel, then sequentially): every section's page must exist,
-show no code, reference images that exist, and state the numbers the package computes; the
-two builds must give byte-identical figures and tables.
+The whole build runs twice (in parallel, then sequentially): every section's page must exist
+in both languages, show no code, reference images that exist, and state the numbers the
+package computes; the two builds must give byte-identical figures and tables. The first
+build is the session's shared one (``built_report`` in conftest.py), which the browser test
+also opens.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import nbformat
 import pytest
 from conftest import local_links, snapshot
 
-from gealc_analysis import analysis, narrative, outputs, paths
+from gealc_analysis import analysis, i18n, narrative, outputs, paths, provenance
 from gealc_analysis.build import BuildResult, build_report
 from gealc_analysis.data import load_plans, load_themes
 
@@ -27,8 +30,8 @@ CODE_MARKERS = ("open_section(", "section.figure(", "analysis.", "import ", "dat
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    return build_report(tmp_path_factory.mktemp("e2e") / "report", jobs=2, progress=print)
+def built(built_report: BuildResult) -> BuildResult:
+    return built_report
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +40,8 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
                         progress=print)
 
 
-def page(result: BuildResult, stem: str) -> str:
-    return (result.out_dir / f"{stem}.html").read_text(encoding="utf-8")
+def page(result: BuildResult, stem: str, lang: str = "en") -> str:
+    return (result.out_dir / lang / f"{stem}.html").read_text(encoding="utf-8")
 
 
 def visible_text(html: str) -> str:
@@ -52,11 +55,13 @@ def test_there_are_five_sections() -> None:
                         "04_theme_shifts", "05_semester_load"]
 
 
-def test_every_section_has_a_page_linked_from_the_index(built: BuildResult) -> None:
+@pytest.mark.parametrize("lang", i18n.SUPPORTED_LANGS)
+def test_every_section_has_a_page_linked_from_the_index(built: BuildResult, lang: str) -> None:
     assert built.sections == SECTIONS
-    index_links = local_links(built.out_dir / "index.html")
+    index_links = local_links(built.out_dir / lang / "index.html")
     for stem in SECTIONS:
-        assert (built.out_dir / f"{stem}.html").is_file()
+        assert (built.out_dir / lang / f"{stem}.html").is_file()
+        assert (built.out_dir / lang / "notebooks" / f"{stem}.html").is_file()
         assert f"{stem}.html" in index_links
 
 
@@ -92,19 +97,13 @@ def test_every_image_of_a_page_exists(built: BuildResult, stem: str) -> None:
         if source.startswith("data:image/png;base64,"):
             assert base64.b64decode(source.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
         else:
-            assert (built.out_dir / source).is_file(), source
-
-
-def test_every_index_image_exists(built: BuildResult) -> None:
-    images = [link for link in local_links(built.out_dir / "index.html") if link.endswith(".png")]
-    assert len(images) >= len(SECTIONS)
-    for image in images:
-        assert (built.out_dir / image).is_file(), image
+            assert (built.out_dir / "en" / source).is_file(), source
 
 
 def test_pages_load_nothing_from_the_network(built: BuildResult) -> None:
-    for stem in SECTIONS:
-        assert not re.search(r'(src|href)="https?://', page(built, stem)), stem
+    for html_page in sorted(built.out_dir.rglob("*.html")):
+        assert not re.search(r'(src|href)="https?://', html_page.read_text(encoding="utf-8")), \
+            html_page
 
 
 def test_idb_shares_in_the_funding_page_equal_the_package_results(built: BuildResult) -> None:
@@ -148,7 +147,7 @@ def test_tables_are_the_package_results(built: BuildResult) -> None:
         "05_semester_load/tables/semester_load.csv": analysis.semester_load(PLANS),
     }
     for relative, frame in expected.items():
-        written = (built.out_dir / relative).read_text(encoding="utf-8")
+        written = (built.out_dir / "en" / relative).read_text(encoding="utf-8")
         assert written == outputs.table_csv_text(frame), relative
 
 
@@ -167,7 +166,7 @@ def test_two_builds_give_byte_identical_figures_and_tables(
 
 
 def test_index_states_every_sections_key_findings(built: BuildResult) -> None:
-    html = (built.out_dir / "index.html").read_text(encoding="utf-8")
+    html = (built.out_dir / "en" / "index.html").read_text(encoding="utf-8")
     assert html.count('<div class="summary">') == len(SECTIONS)
     text = visible_text(html)
     funding = analysis.funding_dependence(PLANS)
@@ -198,7 +197,8 @@ def three_plans(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
             extra.append(",".join(["2025", *cells[1:], "continued", "", ""]))
     (data_dir / "themes.csv").write_text("\n".join(themes + extra) + "\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("three-report") / "report"
-    return build_report(out, data_dir=data_dir, only=["01", "04"], jobs=2, progress=print)
+    return build_report(out, data_dir=data_dir, only=["01", "04"], lang="en", jobs=2,
+                        progress=print)
 
 
 def test_a_third_plan_file_flows_into_the_report(three_plans: BuildResult) -> None:
@@ -216,3 +216,128 @@ def test_theme_shifts_across_a_plan_in_between_keep_merges_and_renames(
     assert "Merged: Annual and ministerial meetings and ExcelGOB awards" in text
     assert "Renamed: Communication and cross-cutting work" in text
     assert "Shannon H" in text and "2025" in text
+
+
+# --------------------------------------------------------------------------- pages for people
+
+
+def test_the_landing_page_links_both_languages(built: BuildResult) -> None:
+    links = local_links(built.out_dir / "index.html")
+    assert {"en/index.html", "es/index.html"} <= set(links)
+    text = visible_text((built.out_dir / "index.html").read_text(encoding="utf-8"))
+    assert i18n.label("pages.landing.open", "en") in text
+    assert i18n.label("pages.landing.open", "es") in text
+
+
+@pytest.mark.parametrize("stem", SECTIONS)
+def test_spanish_pages_are_in_spanish(built: BuildResult, stem: str) -> None:
+    html = page(built, stem, "es")
+    text = visible_text(html)
+    assert '<html lang="es">' in html
+    assert "Parámetros: años 2020, 2024 · año base 2020 · comparación 2024 · idioma es" in text
+    english, spanish = headings_by_language(stem)
+    assert all(heading in text for heading in spanish)
+    assert not any(heading in text for heading in english if heading not in spanish)
+    assert i18n.label("pages.footer.data", "es") in text
+
+
+def test_every_page_links_its_twin_in_the_other_language(built: BuildResult) -> None:
+    for lang, other in (("en", "es"), ("es", "en")):
+        for html_page in sorted((built.out_dir / lang).rglob("*.html")):
+            relative = html_page.relative_to(built.out_dir / lang)
+            depth = len(relative.parent.parts) + 1
+            twin = "../" * depth + f"{other}/{relative.as_posix()}"
+            assert twin in local_links(html_page), f"{lang}/{relative} does not link {twin}"
+            assert (built.out_dir / other / relative).is_file()
+
+
+def test_every_page_links_one_shared_stylesheet_and_carries_no_notebook_css(
+    built: BuildResult,
+) -> None:
+    sizes = {}
+    for html_page in sorted(built.out_dir.rglob("*.html")):
+        html = html_page.read_text(encoding="utf-8")
+        assert "<style" not in html, f"{html_page} carries its own CSS"
+        assert "data:image/png;base64," not in html or "notebooks" in html_page.parts, \
+            f"{html_page} inlines a figure instead of linking the saved file"
+        stylesheet = [link for link in local_links(html_page) if link.endswith("report.css")]
+        assert stylesheet, f"{html_page} links no stylesheet"
+        assert (html_page.parent / stylesheet[0]).resolve() == (
+            built.out_dir / "assets" / "report.css").resolve()
+        sizes[html_page.relative_to(built.out_dir).as_posix()] = len(html.encode())
+    largest = max(sizes, key=sizes.get)
+    print(f"largest page: {largest}, {sizes[largest]} bytes")
+    assert sizes[largest] < 120_000, (largest, sizes[largest])
+
+
+@pytest.mark.parametrize("lang", i18n.SUPPORTED_LANGS)
+def test_every_section_page_has_menu_previous_next_and_data_footer(
+    built: BuildResult, lang: str
+) -> None:
+    for position, stem in enumerate(SECTIONS):
+        html_page = built.out_dir / lang / f"{stem}.html"
+        links = local_links(html_page)
+        assert all(f"{other}.html" in links for other in SECTIONS), f"{stem}: incomplete menu"
+        html = html_page.read_text(encoding="utf-8")
+        assert ('rel="prev"' in html) == (position > 0), stem
+        assert ('rel="next"' in html) == (position < len(SECTIONS) - 1), stem
+        for name in ("plan_2020.csv", "plan_2024.csv", "themes.csv"):
+            assert f"../data/curated/{name}" in links
+        assert "../data/CODEBOOK.md" in links and "../data/datapackage.json" in links
+        assert any(link.startswith("../data/raw/") for link in links)
+        for link in links:
+            if link.startswith("#"):
+                continue  # an anchor within the page
+            target = (html_page.parent / link.split("#")[0]).resolve()
+            assert target.is_file(), f"{lang}/{stem}.html links a missing {link}"
+
+
+def test_the_data_copied_into_the_report_is_the_curated_data(built: BuildResult) -> None:
+    for path in paths.CURATED_DIR.glob("*.csv"):
+        assert (built.out_dir / "data" / "curated" / path.name).read_bytes() == path.read_bytes()
+    assert (built.out_dir / "data" / "CODEBOOK.md").is_file()
+    package = json.loads((built.out_dir / "data" / "datapackage.json").read_text("utf-8"))
+    for resource in package["resources"]:
+        if isinstance(resource.get("path"), str):
+            assert (built.out_dir / "data" / resource["path"]).is_file(), resource["path"]
+
+
+def test_section_pages_list_their_tables_by_title_with_the_spreadsheet_beside(
+    built: BuildResult,
+) -> None:
+    for lang in i18n.SUPPORTED_LANGS:
+        for stem in SECTIONS:
+            html = page(built, stem, lang)
+            for csv_path in sorted((built.out_dir / lang / stem / "tables").glob("*.csv")):
+                title = i18n.label(f"pages.table.{csv_path.stem}", lang)
+                assert title in visible_text(html), (lang, stem, csv_path.name)
+                assert f'href="{stem}/tables/{csv_path.name}"' in html
+                xlsx = csv_path.with_suffix(".xlsx")
+                if xlsx.is_file():
+                    assert f'href="{stem}/tables/{xlsx.name}"' in html
+
+
+@pytest.mark.parametrize("lang", i18n.SUPPORTED_LANGS)
+def test_the_index_opens_with_key_findings_and_a_caveat(built: BuildResult, lang: str) -> None:
+    html = (built.out_dir / lang / "index.html").read_text(encoding="utf-8")
+    findings_at = html.index('class="key-findings"')
+    assert findings_at < html.index('class="section-entry"')
+    block = html[findings_at:html.index("</section>", findings_at)]
+    assert 3 <= block.count("<li>") <= 6, block
+    assert 'class="caveat"' in block
+
+
+def test_provenance_is_written_beside_the_exports_and_shown_in_every_footer(
+    built: BuildResult,
+) -> None:
+    fingerprint = provenance.data_fingerprint(paths.CURATED_DIR)
+    for folder, lang in ((built.out_dir, None), (built.out_dir / "en", "en"),
+                         (built.out_dir / "es", "es")):
+        record = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+        assert record["data_sha256"] == fingerprint
+        assert record["parameters"]["years"] == YEARS
+        if lang:
+            assert record["parameters"]["lang"] == lang
+            line = provenance.provenance_line(record, lang)
+            for html_page in sorted(folder.rglob("*.html")):
+                assert line in html_page.read_text(encoding="utf-8"), html_page

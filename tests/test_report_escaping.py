@@ -1,0 +1,139 @@
+"""Hostile text in the data never runs in a reader's browser.
+
+Markup is written into every free-text field of the plans and of the themes crosswalk (a
+scratch copy of data/curated: the fields validation would reject keep their codes), the whole
+report is built in both languages, and every generated page is parsed: no injected element,
+no event-handler attribute, no script, no ``javascript:`` link may be live. The payload must
+still reach the pages as visible text, so the test proves escaping, not omission.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from gealc_analysis import data, paths
+from gealc_analysis.build import BuildResult, build_report
+from gealc_analysis.build.pages import HARMFUL_LINK
+
+MARKER = "PWN"
+PAYLOAD = (f' <img src=x onerror=alert("{MARKER}")> [{MARKER}](javascript:alert(1)) '
+           f'"><script>alert("{MARKER}")</script> <a href="javascript:alert(1)">{MARKER}</a>')
+
+
+def poison(path: Path, skip: set[str]) -> list[str]:
+    """Append the payload to every cell of a curated CSV except the ``skip`` columns;
+    return the columns touched."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    touched = [name for name in header if name not in skip]
+    for row in rows[1:]:
+        for index, name in enumerate(header):
+            if name in touched:
+                row[index] = (row[index] + PAYLOAD).strip()
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return touched
+
+
+def rejected_columns(data_dir: Path) -> set[str]:
+    """The columns validation rejects in a poisoned copy (codes, numbers, ids)."""
+    rejected: set[str] = set()
+    for load in (data.load_plans, data.load_themes):
+        try:
+            load(data_dir)
+        except data.PlanDataError as error:
+            rejected |= {problem.column for problem in error.problems}
+    return rejected
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, list[str]]:
+    """Every field validation accepts markup in is poisoned; those it rejects (codes,
+    numbers) keep their values, found by validating until nothing more is rejected."""
+    root = tmp_path_factory.mktemp("hostile")
+    data_dir = root / "curated"
+    skip: set[str] = set()
+    while True:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        data_dir.mkdir()
+        touched: list[str] = []
+        for source in sorted(paths.CURATED_DIR.glob("*.csv")):
+            target = data_dir / source.name
+            target.write_bytes(source.read_bytes())
+            touched += [f"{source.name}:{column}" for column in poison(target, skip)]
+        rejected = rejected_columns(data_dir)
+        if not rejected:
+            break
+        assert not rejected <= skip, f"validation keeps rejecting {rejected - skip}"
+        skip |= rejected
+    print(f"poisoned {len(touched)} fields: {', '.join(touched)}; "
+          f"left as codes (validation rejects markup): {', '.join(sorted(skip))}")
+    return build_report(root / "report", data_dir=data_dir, jobs=2, progress=print), touched
+
+
+class LiveMarkup(HTMLParser):
+    """Collects what would run or load: scripts, event handlers, javascript: URLs, and the
+    payload's own elements (an <img src=x> or a link whose text is the marker)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.live: list[str] = []
+        self._href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.live.append("<script>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.live.append(f"<{tag} {name}=…>")
+            if name in ("href", "src", "action") and value and re.match(
+                    r"^\s*(javascript|vbscript|data:text)", value, re.IGNORECASE):
+                self.live.append(f"<{tag} {name}={value!r}>")
+        if tag == "img" and dict(attrs).get("src") == "x":
+            self.live.append("<img src=x>")
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._href = None
+
+    def handle_data(self, text: str) -> None:
+        # Markdown link syntax in the data ([PWN](javascript:…)) may become a link, but one
+        # that goes nowhere: the Markdown renderers keep only safe schemes.
+        if self._href is not None and text.strip() == MARKER and self._href != HARMFUL_LINK:
+            self.live.append(f"<a href={self._href!r}>{MARKER}</a>")
+
+
+def test_the_payload_reaches_every_free_text_field(hostile_report) -> None:
+    _, touched = hostile_report
+    for field in ("plan_2020.csv:title_en", "plan_2024.csv:title_es", "plan_2024.csv:area_name",
+                  "plan_2020.csv:title_original", "plan_2024.csv:notes",
+                  "themes.csv:area_name_es", "themes.csv:theme_label_en",
+                  "themes.csv:theme_label_es"):
+        assert field in touched, f"{field} was not poisoned"
+
+
+def test_no_generated_page_has_live_injected_markup(hostile_report) -> None:
+    result, _ = hostile_report
+    pages = sorted(result.out_dir.rglob("*.html"))
+    assert len(pages) >= 2 * 11 + 1  # landing + per language: index, 5 sections, 5 notebooks
+    live = {}
+    shown = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        parser = LiveMarkup()
+        parser.feed(html)
+        if parser.live:
+            live[str(page.relative_to(result.out_dir))] = sorted(set(parser.live))
+        shown += "onerror=alert" in html.replace("&#34;", '"').replace("&quot;", '"')
+    assert not live, "live injected markup:\n" + "\n".join(f"{k}: {v}" for k, v in live.items())
+    # The payload is on the pages as text (escaped), on most section pages.
+    assert shown >= 10, f"the payload reached only {shown} pages as text"

@@ -412,3 +412,31 @@ def test_other_kernel_errors_are_not_retried(tmp_path: Path,
     monkeypatch.setattr(papermill, "execute_notebook", broken)
     with pytest.raises(RuntimeError, match="didn't respond"):
         build.execute_notebook(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {})
+
+
+def test_shutting_a_kernel_down_sends_no_interrupt_and_stops_it() -> None:
+    """jupyter_client's stock shutdown sends SIGINT first, which can make ipykernel log a
+    spurious "KeyboardInterrupt caught in kernel"; ours asks the kernel to stop instead."""
+    import asyncio
+    import signal
+
+    from gealc_analysis.build.kernel import KERNEL_NAME, this_interpreter_kernel_manager
+
+    async def start_and_stop() -> tuple[list[int], bool, bool]:
+        manager = this_interpreter_kernel_manager()(kernel_name=KERNEL_NAME)
+        await manager.start_kernel()
+        sent: list[int] = []
+        send_signal = manager.provisioner.send_signal
+
+        async def recording(signum: int) -> None:
+            sent.append(signum)
+            await send_signal(signum)
+
+        manager.provisioner.send_signal = recording
+        alive_before = await manager.is_alive()
+        await manager.shutdown_kernel()
+        return sent, alive_before, await manager.is_alive()
+
+    sent, alive_before, alive_after = asyncio.run(start_and_stop())
+    assert alive_before and not alive_after, "the kernel should run, then be stopped"
+    assert signal.SIGINT not in sent, f"signals sent at shutdown: {sent}"

@@ -30,6 +30,7 @@ from gealc_analysis.build import (
     resolve_years,
     select_notebooks,
 )
+from gealc_analysis.build.folders import mark
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 YEARS = [2020, 2024]
@@ -105,6 +106,7 @@ def failed(tmp_path_factory: pytest.TempPathFactory, good: Build) -> Build:
     out = root / "report"
     shutil.copytree(good.out, out)
     (root / "report.failed").mkdir()
+    mark(root / "report.failed")  # an older failed build (builds mark their folders)
     (root / "report.failed" / "stale.txt").write_text("from an older failure", encoding="utf-8")
     notebooks = notebooks_folder(root, "03_broken:01_broken", "02_second")
     messages: list[str] = []
@@ -263,7 +265,8 @@ def test_index_shows_a_sections_saved_summary_as_escaped_html(good: Build) -> No
 
 
 def test_a_successful_build_leaves_no_staging_folder(good: Build) -> None:
-    assert sorted(path.name for path in good.root.iterdir()) == ["curated", "notebooks", "report"]
+    names = sorted(path.name for path in good.root.iterdir())
+    assert names == [".report.lock", "curated", "notebooks", "report"]
 
 
 # --------------------------------------------------------------------------- a failed build

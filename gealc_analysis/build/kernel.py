@@ -8,11 +8,35 @@ is built with the packages of the environment that runs the command, activated o
 from __future__ import annotations
 
 import functools
+import os
+import signal
 import sys
+import weakref
 from typing import Any
 
 # Name of the private kernelspec; no installed kernelspec is ever looked up under it.
 KERNEL_NAME = "gealc-report-this-python"
+# Kernels started by this process and not yet shut down, so an interrupted build can stop
+# them at once (they run in their own session: a Ctrl-C in the terminal does not reach them).
+_RUNNING: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def stop_running_kernels() -> int:
+    """Send SIGTERM to every kernel this process started and has not shut down; how many.
+
+    Used when a build is interrupted: the notebooks running in other threads then fail at
+    once instead of running to their end.
+    """
+    stopped = 0
+    for manager in list(_RUNNING):
+        pid = getattr(manager.provisioner, "pid", None)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGTERM)
+                stopped += 1
+            except ProcessLookupError:
+                pass
+    return stopped
 
 
 def this_interpreter_kernelspec() -> Any:
@@ -73,6 +97,10 @@ def this_interpreter_kernel_manager() -> type:
         def _kernel_spec_manager_default(self) -> KernelSpecManager:
             return ThisInterpreterSpecs(data_dir=self.data_dir)
 
+        async def start_kernel(self, **kwargs: Any) -> None:
+            await super().start_kernel(**kwargs)
+            _RUNNING.add(self)
+
         async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
             """Stop the kernel without interrupting it first, from public steps only.
 
@@ -91,5 +119,6 @@ def this_interpreter_kernel_manager() -> type:
             await self.request_shutdown(restart=restart)
             await self.finish_shutdown(waittime=0 if now else None, restart=restart)
             await self.cleanup_resources(restart=restart)
+            _RUNNING.discard(self)
 
     return ThisInterpreterKernelManager

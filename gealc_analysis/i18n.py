@@ -12,13 +12,21 @@ import functools
 import io
 import math
 from collections.abc import Iterable
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+
+from babel import Locale
+from babel import numbers as babel_numbers
 
 from gealc_analysis import vocabulary
 
 SUPPORTED_LANGS: tuple[str, ...] = ("en", "es")
 LABELS_FILE: Path = Path(__file__).resolve().parent / "labels.csv"
+# Numbers: the CLDR decimal pattern (grouping every three digits) with the decimals asked
+# for; Babel supplies each language's separators and percent sign spacing.
+DECIMAL_PATTERN = "#,##0"
+MINUS_SIGN = "\u2212"  # a true minus, as wide as the plus sign (not the hyphen-minus)
 
 
 # Key prefix → the codes it must label; ``code_label`` and the catalogue test use it.
@@ -92,28 +100,58 @@ def format_years(years: Iterable[int]) -> str:
     return ", ".join(str(year) for year in sorted({int(year) for year in years}))
 
 
-def format_number(value: float, lang: str = "en", decimals: int = 0) -> str:
-    """A number with the decimal mark of ``lang`` (Spanish uses a comma); NaN → empty."""
-    check_lang(lang)
+def _rounded(value: float | None, decimals: int) -> Decimal | None:
+    """``value`` rounded as Python's ``f"{value:.{decimals}f}"`` rounds it; None for NaN/None.
+
+    Rounding here (not in Babel, which rounds half-even on the decimal text) keeps every
+    number the report printed before Babel did the formatting; -0 becomes 0.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    number = Decimal(f"{value:.{decimals}f}")
+    return abs(number) if number == 0 else number
+
+
+def _with_decimals(pattern: str, decimals: int) -> str:
+    """A CLDR number pattern with exactly ``decimals`` fraction digits ("#,##0" → "#,##0.0")."""
+    if decimals <= 0:
+        return pattern
+    head, zero, tail = pattern.rpartition("0")
+    return f"{head}{zero}.{'0' * decimals}{tail}"
+
+
+def format_number(value: float, lang: str = "en", decimals: int = 0) -> str:
+    """A number in ``lang``'s convention (Babel/CLDR): "1,234.5" in English, "1.234,5" in
+    Spanish; exactly ``decimals`` decimals; a true minus sign; NaN → empty; never "-0"."""
+    check_lang(lang)
+    number = _rounded(value, decimals)
+    if number is None:
         return ""
-    text = f"{value:.{decimals}f}"
-    if text.startswith("-") and float(text) == 0:
-        text = text[1:]  # never print "-0"
-    return text.replace(".", ",") if lang == "es" else text
+    text = babel_numbers.format_decimal(
+        abs(number), format=_with_decimals(DECIMAL_PATTERN, decimals), locale=lang
+    )
+    return f"{MINUS_SIGN}{text}" if number < 0 else text
 
 
 def format_percent(share: float, lang: str = "en", decimals: int = 0) -> str:
-    """A share in [0, 1] as a percentage; Spanish separates the sign with a space (RAE)."""
-    number = format_number(share * 100, lang, decimals)
-    if not number:
+    """A share in [0, 1] as a percentage in ``lang``'s convention (Babel/CLDR): "46%" in
+    English, "46 %" in Spanish with a non-breaking space, so the sign never wraps alone."""
+    check_lang(lang)
+    percent = _rounded(None if share is None else share * 100, decimals)
+    if percent is None:
         return ""
-    return f"{number} %" if lang == "es" else f"{number}%"
+    pattern = Locale.parse(lang).percent_formats[None].pattern
+    return babel_numbers.format_percent(
+        percent / 100, format=_with_decimals(pattern, decimals), locale=lang
+    )
 
 
 def format_signed(value: float, lang: str = "en", decimals: int = 0) -> str:
-    """A change with an explicit sign (+3, −2, 0), using the true minus sign."""
-    number = format_number(abs(value), lang, decimals)
-    if not number or float(number.replace(",", ".")) == 0:
-        return number
-    return f"+{number}" if value > 0 else f"−{number}"
+    """A change with an explicit sign (+3, −2, 0), using the true minus sign (U+2212)."""
+    number = _rounded(value, decimals)
+    if number is None:
+        return ""
+    magnitude = format_number(abs(number), lang, decimals)  # abs: the sign is added here
+    if number == 0:
+        return magnitude
+    return f"+{magnitude}" if number > 0 else f"{MINUS_SIGN}{magnitude}"

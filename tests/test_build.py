@@ -30,6 +30,7 @@ from gealc_analysis.build import (
     resolve_years,
     select_notebooks,
 )
+from gealc_analysis.build.folders import mark
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 YEARS = [2020, 2024]
@@ -105,6 +106,7 @@ def failed(tmp_path_factory: pytest.TempPathFactory, good: Build) -> Build:
     out = root / "report"
     shutil.copytree(good.out, out)
     (root / "report.failed").mkdir()
+    mark(root / "report.failed")  # an older failed build (builds mark their folders)
     (root / "report.failed" / "stale.txt").write_text("from an older failure", encoding="utf-8")
     notebooks = notebooks_folder(root, "03_broken:01_broken", "02_second")
     messages: list[str] = []
@@ -266,7 +268,8 @@ def test_index_shows_a_sections_saved_summary_as_escaped_html(good: Build) -> No
 
 
 def test_a_successful_build_leaves_no_staging_folder(good: Build) -> None:
-    assert sorted(path.name for path in good.root.iterdir()) == ["curated", "notebooks", "report"]
+    names = sorted(path.name for path in good.root.iterdir())
+    assert names == [".report.lock", "curated", "notebooks", "report"]
 
 
 # --------------------------------------------------------------------------- a failed build
@@ -426,3 +429,31 @@ def test_other_kernel_errors_are_not_retried(tmp_path: Path,
     monkeypatch.setattr(papermill, "execute_notebook", broken)
     with pytest.raises(RuntimeError, match="didn't respond"):
         build.execute_notebook(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {})
+
+
+def test_shutting_a_kernel_down_sends_no_interrupt_and_stops_it() -> None:
+    """jupyter_client's stock shutdown sends SIGINT first, which can make ipykernel log a
+    spurious "KeyboardInterrupt caught in kernel"; ours asks the kernel to stop instead."""
+    import asyncio
+    import signal
+
+    from gealc_analysis.build.kernel import KERNEL_NAME, this_interpreter_kernel_manager
+
+    async def start_and_stop() -> tuple[list[int], bool, bool]:
+        manager = this_interpreter_kernel_manager()(kernel_name=KERNEL_NAME)
+        await manager.start_kernel()
+        sent: list[int] = []
+        send_signal = manager.provisioner.send_signal
+
+        async def recording(signum: int) -> None:
+            sent.append(signum)
+            await send_signal(signum)
+
+        manager.provisioner.send_signal = recording
+        alive_before = await manager.is_alive()
+        await manager.shutdown_kernel()
+        return sent, alive_before, await manager.is_alive()
+
+    sent, alive_before, alive_after = asyncio.run(start_and_stop())
+    assert alive_before and not alive_after, "the kernel should run, then be stopped"
+    assert signal.SIGINT not in sent, f"signals sent at shutdown: {sent}"

@@ -59,14 +59,21 @@ def test_keys_are_unique():
 )
 def test_every_code_of_a_codes_py_vocabulary_has_a_label_in_both_languages(vocabulary, codes_tuple):
     assert i18n.VOCABULARIES[vocabulary] == codes_tuple  # labels follow codes.py, not a copy
+    rows = {row["key"]: row for row in catalogue_rows()}
     for code in codes_tuple:
+        key = f"{vocabulary}.{code}"
+        assert key in rows, f"{key} is missing from {LABELS_FILE}"
         for lang in SUPPORTED_LANGS:
-            assert code_label(vocabulary, code, lang)
+            text = code_label(vocabulary, code, lang)
+            assert text == rows[key][lang], f"{key} ({lang}) is not the catalogue's text"
+            assert text != code and "_" not in text, f"{key} ({lang}) shows the raw code: {text}"
 
 
-def test_every_funding_measure_has_a_label_in_both_languages():
+def test_every_funding_measure_has_a_readable_label_in_both_languages():
     for measure in vocabulary.FUNDING_MEASURES:
-        assert {code_label("measure", measure, lang) for lang in SUPPORTED_LANGS}
+        english, spanish = (code_label("measure", measure, lang) for lang in ("en", "es"))
+        assert english != measure and "_" not in english, f"measure {measure}: {english!r}"
+        assert spanish != english, f"measure {measure} has no Spanish translation: {spanish!r}"
 
 
 def test_funding_sources_use_the_agencies_own_acronyms_in_each_language():
@@ -128,6 +135,10 @@ def test_years_are_listed_once_in_ascending_order():
     assert format_years([2024, 2020, 2022]) == "2020, 2022, 2024"
 
 
+NBSP = "\u00a0"
+MINUS = "\u2212"
+
+
 def test_numbers_use_the_decimal_mark_of_the_language():
     assert format_number(0.8249, "en", 2) == "0.82"
     assert format_number(6.5, "es", 1) == "6,5"
@@ -135,12 +146,39 @@ def test_numbers_use_the_decimal_mark_of_the_language():
     assert format_number(float("nan"), "en") == ""
 
 
+def test_numbers_group_thousands_in_each_language():
+    assert format_number(1234567.891, "en", 1) == "1,234,567.9"
+    assert format_number(1234567.891, "es", 1) == "1.234.567,9"
+    assert format_number(999, "es") == "999"
+
+
+def test_negative_numbers_use_a_true_minus_sign():
+    assert format_number(-3.5, "en", 1) == f"{MINUS}3.5"
+    assert format_number(-1234, "es") == f"{MINUS}1.234"
+
+
+def test_numbers_round_as_the_report_always_did():
+    # Python's rounding of the binary value, not Babel's half-even on the decimal text:
+    # 0.165 is stored as 0.16500000000000000777…, so it rounds up.
+    assert format_number(0.165, "en", 2) == "0.17"
+    assert format_number(2.5, "en") == "2"  # an exact tie rounds to even, as f"{2.5:.0f}"
+
+
 def test_percentages_follow_each_language_convention():
     assert format_percent(0.5, "en") == "50%"
-    assert format_percent(0.5, "es") == "50 %"
-    assert format_percent(0.125, "es", 1) == "12,5 %"
+    assert format_percent(0.5, "es") == f"50{NBSP}%"  # RAE: a space that never breaks
+    assert format_percent(0.125, "es", 1) == f"12,5{NBSP}%"
+    assert format_percent(0.46428, "en") == "46%"
+    assert format_percent(float("nan"), "es") == ""
+
+
+def test_spanish_percent_sign_never_starts_a_line():
+    text = format_percent(0.464, "es")
+    assert " " not in text and NBSP in text, repr(text)
 
 
 def test_signed_changes_use_plus_and_a_true_minus_sign():
-    assert [format_signed(v) for v in (3, -2, 0)] == ["+3", "−2", "0"]
+    assert [format_signed(v) for v in (3, -2, 0)] == ["+3", f"{MINUS}2", "0"]
     assert format_signed(1.5, "es", 1) == "+1,5"
+    assert format_signed(-0.04, "en", 1) == "0.0"  # rounds to zero: no sign
+    assert format_signed(-1234.5, "es", 1) == f"{MINUS}1.234,5"

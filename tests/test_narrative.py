@@ -117,8 +117,8 @@ def test_funding_sentence_gives_the_three_shares_and_the_sole_source_count() -> 
 
 
 def test_spanish_percentages_use_a_decimal_comma_and_a_space() -> None:
-    assert narrative.percent(0.4643, "es") == "46,4 %"
-    assert "**50,0 %**" in narrative.funding(funding_frame(), "idb", lang="es")
+    assert narrative.percent(0.4643, "es") == "46,4\u00a0%"
+    assert "**50,0\u00a0%**" in narrative.funding(funding_frame(), "idb", lang="es")
 
 
 def test_lists_of_labels_that_contain_the_conjunction_use_semicolons() -> None:

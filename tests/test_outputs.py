@@ -87,7 +87,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
     with pytest.raises(OSError, match="disk full"):
         outputs.save_table(small_table().assign(n=[9, 9]), tmp_path, "t")
     assert path.read_bytes() == before
-    assert [p.name for p in (tmp_path / "tables").iterdir()] == ["t.csv"]
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == ["t.csv", "t.xlsx"]
 
 
 def test_a_figure_that_fails_to_render_leaves_no_file(tmp_path, monkeypatch):
@@ -130,3 +130,62 @@ def test_stable_svg_ids_renames_definitions_and_references_alike():
         b'<clipPath id="p0000000001"/><use xlink:href="#h0000000002"/>'
         b'<g clip-path="url(#p0000000001)"/><pattern id="h0000000002"/>'
     )
+
+
+def hostile_table() -> pd.DataFrame:
+    """Text a spreadsheet would run (OWASP's triggers), beside numbers that must stay numbers."""
+    return pd.DataFrame(
+        {
+            "title": ["=HYPERLINK(\"http://x\")", "+1", "-cmd|' /C calc'!A0", "@SUM(A1)",
+                      "\tTAB", "\rCR", "plain - text"],
+            "change": [-3, -1, 0, 1, 2, 3, 4],
+            "share": [-0.25, 0.5, 0.0, 1.0, 0.1, 0.2, 0.3],
+        }
+    )
+
+
+def test_csv_cells_that_would_run_as_formulas_start_with_an_apostrophe(tmp_path):
+    import csv
+
+    path = outputs.save_table(hostile_table(), tmp_path, "t")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    titles = [row[0] for row in rows[1:]]
+    assert titles == ["'=HYPERLINK(\"http://x\")", "'+1", "'-cmd|' /C calc'!A0", "'@SUM(A1)",
+                      "'\tTAB", "'\rCR", "plain - text"]
+
+
+def test_negative_numbers_stay_numbers_in_the_csv(tmp_path):
+    text = outputs.save_table(hostile_table(), tmp_path, "t").read_text(encoding="utf-8")
+    assert text.splitlines()[1].endswith(",-3,-0.250000")
+
+
+def test_a_header_that_would_run_as_a_formula_is_neutralised_too():
+    text = outputs.table_csv_text(pd.DataFrame({"=1+2": ["a"], "n": [1]}))
+    assert text.splitlines()[0] == "'=1+2,n"
+
+
+def test_xlsx_beside_each_csv_holds_the_same_cells_as_text_and_numbers(tmp_path):
+    from openpyxl import load_workbook
+
+    outputs.save_table(hostile_table(), tmp_path, "t")
+    sheet = load_workbook(tmp_path / "tables" / "t.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("title", "change", "share")
+    assert rows[1] == ("'=HYPERLINK(\"http://x\")", -3, -0.25)
+    assert [row[0] for row in rows[1:]][-1] == "plain - text"
+    kinds = {(cell.column_letter, cell.data_type) for row in sheet.iter_rows(min_row=2)
+             for cell in row}
+    assert kinds == {("A", "s"), ("B", "n"), ("C", "n")}, "no cell may be stored as a formula"
+
+
+def test_xlsx_is_byte_identical_across_runs(tmp_path):
+    import time
+
+    first = outputs.table_xlsx_bytes(hostile_table())
+    time.sleep(1.1)  # a zip entry's time has a two-second grain; a stamp of "now" would move
+    second = outputs.table_xlsx_bytes(hostile_table())
+    assert first == second
+    assert outputs.save_table(small_table(), tmp_path / "a", "t").with_suffix(".xlsx") \
+        .read_bytes() == outputs.save_table(small_table(), tmp_path / "b", "t") \
+        .with_suffix(".xlsx").read_bytes()

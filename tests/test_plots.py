@@ -279,7 +279,7 @@ def test_theme_attention_in_spanish_uses_spanish_theme_labels_and_number_format(
     fig = plots.plot_theme_attention(count_by_theme_frame(), lang="es")
     assert title(fig) == "Proporción de actividades por tema"
     assert "Software público y medición" in texts(fig)
-    assert "50 %" in texts(fig)
+    assert "50\u00a0%" in texts(fig)
     assert "Año del plan" in texts(fig)  # legend title
     assert source_line(fig) == "Fuente: Plan de Trabajo de la Red GEALC 2020, 2024"
 
@@ -308,7 +308,7 @@ def test_theme_heatmap_in_spanish():
     fig = plots.plot_theme_heatmap(count_by_theme_frame(), lang="es")
     assert title(fig) == "Atención por tema (proporción de actividades)"
     assert "Software público y medición" in texts(fig)
-    assert "50 %" in texts(fig)
+    assert "50\u00a0%" in texts(fig)
 
 
 def test_theme_change_sorts_by_change_and_signs_the_labels():
@@ -521,7 +521,7 @@ def test_venue_mix_stacks_venue_modes_per_year():
     assert len(bars(fig)) == len(vocabulary.VENUE_MODES) * 2
     assert {"Virtual", "On site", "To be defined"} <= set(texts(fig))
     es = plots.plot_venue_mix(venue_mix_frame(), lang="es")
-    assert {"Modalidad de las actividades", "Presencial", "90 %"} <= set(texts(es))
+    assert {"Modalidad de las actividades", "Presencial", "90\u00a0%"} <= set(texts(es))
 
 
 @pytest.mark.parametrize(

@@ -19,4 +19,4 @@ def test_reader_view_shows_headers_labels_and_percentages_for_readers() -> None:
     view = tables.reader_view(frame, "es")
     assert list(view.columns) == ["Año del plan", "Tema", "Fuente de financiamiento",
                                   "Fuentes de financiamiento", "Proporción", "Solo BID"]
-    assert view.iloc[0].tolist() == [2024, "Ciberseguridad", "BID", "BID; OEA", "50,0 %", "sí"]
+    assert view.iloc[0].tolist() == [2024, "Ciberseguridad", "BID", "BID; OEA", "50,0\u00a0%", "sí"]

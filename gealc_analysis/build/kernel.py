@@ -8,11 +8,35 @@ is built with the packages of the environment that runs the command, activated o
 from __future__ import annotations
 
 import functools
+import os
+import signal
 import sys
+import weakref
 from typing import Any
 
 # Name of the private kernelspec; no installed kernelspec is ever looked up under it.
 KERNEL_NAME = "gealc-report-this-python"
+# Kernels started by this process and not yet shut down, so an interrupted build can stop
+# them at once (they run in their own session: a Ctrl-C in the terminal does not reach them).
+_RUNNING: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def stop_running_kernels() -> int:
+    """Send SIGTERM to every kernel this process started and has not shut down; how many.
+
+    Used when a build is interrupted: the notebooks running in other threads then fail at
+    once instead of running to their end.
+    """
+    stopped = 0
+    for manager in list(_RUNNING):
+        pid = getattr(manager.provisioner, "pid", None)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGTERM)
+                stopped += 1
+            except ProcessLookupError:
+                pass
+    return stopped
 
 
 def this_interpreter_kernelspec() -> Any:
@@ -43,7 +67,8 @@ def this_interpreter_kernel_manager() -> type:
 
     Passed to papermill as ``kernel_manager_class`` with ``kernel_name=KERNEL_NAME``: it is
     per call, so nothing global changes (no JUPYTER_PATH, no temp kernel.json, no installed
-    kernelspec), which also keeps concurrent notebooks (``jobs > 1``) independent. Where
+    kernelspec), which also keeps concurrent notebooks (``jobs > 1``) independent. It
+    overrides no private method of jupyter_client: only the public ``shutdown_kernel``. Where
     jupyter_client and pyzmq can, the local connection is CurveZMQ-encrypted ("auto": only
     if the kernel declares support), which also keeps ipykernel from warning on every run.
     """
@@ -72,12 +97,28 @@ def this_interpreter_kernel_manager() -> type:
         def _kernel_spec_manager_default(self) -> KernelSpecManager:
             return ThisInterpreterSpecs(data_dir=self.data_dir)
 
-        async def _async_interrupt_kernel(self) -> None:
-            # jupyter_client interrupts every kernel before shutting it down; after the last
-            # cell the kernel is idle, and the interrupt only makes ipykernel log a spurious
-            # "ERROR | KeyboardInterrupt caught in kernel" into the build output. Timeouts
-            # (which interrupt while the kernel runs) are unaffected.
-            if not self.shutting_down:
-                await super()._async_interrupt_kernel()
+        async def start_kernel(self, **kwargs: Any) -> None:
+            await super().start_kernel(**kwargs)
+            _RUNNING.add(self)
+
+        async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+            """Stop the kernel without interrupting it first, from public steps only.
+
+            jupyter_client's own ``shutdown_kernel`` sends SIGINT before the shutdown
+            request. After the last cell the kernel is idle, so the interrupt does nothing
+            useful; but if it lands while ipykernel is still answering the last request,
+            ipykernel logs a spurious "ERROR | KeyboardInterrupt caught in kernel" into the
+            build output. The documented steps (request, wait-then-kill, clean up) do the
+            rest of the job. A timed-out cell is interrupted by nbclient before this, so
+            timeouts are unaffected. ``now`` kills without waiting.
+            """
+            if not self.owns_kernel:
+                return
+            self.shutting_down = True  # the restarter must not revive a kernel we stop
+            self.stop_restarter()
+            await self.request_shutdown(restart=restart)
+            await self.finish_shutdown(waittime=0 if now else None, restart=restart)
+            await self.cleanup_resources(restart=restart)
+            _RUNNING.discard(self)
 
     return ThisInterpreterKernelManager

@@ -8,11 +8,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gealc_analysis import data, i18n, paths, provenance
+from gealc_analysis import data, i18n, paths
 from gealc_analysis import years as plan_years
 from gealc_analysis.build import site
 from gealc_analysis.build.discover import discover_notebooks, select_notebooks
-from gealc_analysis.build.errors import BuildError, NotebookFailed
+from gealc_analysis.build.errors import EXIT_INTERNAL, BuildError, NotebookFailed
+from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
+from gealc_analysis.build.folders import (
+    DEFAULT_LOCK_TIMEOUT,
+    build_lock,
+    check_outside_sources,
+    clean_leftovers,
+)
+from gealc_analysis.build.kernel import stop_running_kernels
 from gealc_analysis.build.layout import (
     EXECUTED_DIR,
     INDEX_FILE,
@@ -20,9 +28,9 @@ from gealc_analysis.build.layout import (
     README_FILE,
     README_TEMPLATE,
 )
-from gealc_analysis.build.parameters import parameters_line
 from gealc_analysis.build.publish import (
     check_replaceable,
+    discard,
     keep_failed,
     staging_dir,
     swap_into_place,
@@ -79,6 +87,8 @@ def build_report(
     jobs: int = 1,
     validate: Callable[[Path, list[int] | None], object] | None = None,
     progress: Callable[[str], None] = print,
+    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> BuildResult:
     """Validate the data, run the notebooks and publish the static report into ``out_dir``.
 
@@ -86,10 +96,16 @@ def build_report(
     number; empty = all). ``jobs`` notebooks run at a time. ``validate(data_dir, years)``
     must raise on bad data (default :func:`gealc_analysis.data.load_plans`). Raises
     :class:`BuildError`; after a failure ``out_dir`` is exactly as before and
-    ``<out_dir>.failed`` holds the run. Every language is built into ``<out_dir>/<lang>/``;
-    ``lang`` builds (and touches) only that language's folder. Defaults come from
-    :mod:`gealc_analysis.paths`; years default to every ``plan_<year>.csv``,
-    baseline/compare to the first/last year.
+    ``<out_dir>.failed`` holds the run. Defaults come from :mod:`gealc_analysis.paths`;
+    years default to every ``plan_<year>.csv``, baseline/compare to the first/last year.
+    Every language is built into ``<out_dir>/<lang>/`` (see :mod:`.site`); ``lang`` builds,
+    and touches, only that language's folder.
+
+    Only folders the build made are replaced (see :mod:`.folders`); a build into the same
+    folder as a running one waits up to ``lock_timeout`` seconds. A cell running longer than
+    ``cell_timeout`` seconds fails the build. On Ctrl-C or SIGTERM (raised here as
+    ``KeyboardInterrupt``) the kernels are stopped, the staging folder is deleted and the
+    report is left as it was.
     """
     started = time.perf_counter()
     out_dir = Path(paths.REPORTS_DIR if out_dir is None else out_dir).resolve()
@@ -109,7 +125,11 @@ def build_report(
     if not all_notebooks:
         raise BuildError(f"no notebooks named {NOTEBOOK_GLOB} in {notebooks_dir}")
     notebooks = select_notebooks(all_notebooks, only)
-    check_replaceable(out_dir)
+    if cell_timeout is not None and cell_timeout <= 0:
+        raise BuildError(f"the cell timeout must be a positive number of seconds, "
+                         f"got {cell_timeout:g}")
+    check_outside_sources(out_dir, Path(data_dir), notebooks_dir)
+    check_replaceable(out_dir)  # before validating: a wrong --out is found at once
 
     try:
         (validate or _default_validate)(data_dir, years)
@@ -117,54 +137,22 @@ def build_report(
         raise BuildError(f"the data did not validate, nothing was built:\n{exc}") from exc
     build_years, baseline, compare = resolve_years(Path(data_dir), years, baseline_year,
                                                    compare_year)
-    common = {"years": build_years, "baseline_year": baseline, "compare_year": compare}
-    data_path = Path(data_dir).resolve()
+    plan = site.LanguageBuild(
+        languages=languages, notebooks=notebooks, all_notebooks=all_notebooks,
+        data_dir=Path(data_dir).resolve(), years=build_years,
+        common={"years": build_years, "baseline_year": baseline, "compare_year": compare},
+        out_dir=out_dir)
 
-    staging = staging_dir(out_dir, seed_from_report=only is not None or lang is not None)
-    durations: dict[str, float] = {}
-    language = languages[0]  # the language being built, for the failure message
-    try:
-        site.drop_single_language_layout(staging, all_notebooks)
-        for language in languages:
-            shown = {**common, "lang": language}
-            progress(i18n.label("pages.build.start", language, n=len(notebooks),
-                                out=out_dir / language, parameters=parameters_line(shown)))
-            ran = run_all(notebooks, staging / language, {"data_dir": str(data_path), **shown},
-                          jobs, site.language_progress(progress, language))
-            for stem, seconds in ran.items():
-                durations[stem] = durations.get(stem, 0.0) + seconds
-        data_files = site.copy_data(data_path, staging)
-        for language in languages:
-            shown = {**common, "lang": language}
-            site.write_language(
-                staging / language, notebooks=all_notebooks,
-                languages=sorted({*languages, *site.languages_present(staging)},
-                                 key=i18n.SUPPORTED_LANGS.index),
-                years=build_years, shown=shown, data_dir=data_path, data_files=data_files,
-                prov=provenance.build_provenance(data_path, shown))
-        site.write_root(staging, years=build_years, data_files=data_files,
-                        prov=provenance.build_provenance(
-                            data_path, {**common, "languages": list(
-                                site.languages_present(staging))}))
-        shutil.copyfile(README_TEMPLATE, staging / README_FILE)
-    except BaseException as exc:
-        failed = keep_failed(staging, out_dir)
-        if isinstance(exc, NotebookFailed):
-            executed = failed / language / EXECUTED_DIR / f"{exc.stem}.ipynb"
-            raise BuildError(f"{exc} — executed copy kept at {executed}") from exc
-        if isinstance(exc, Exception):
-            raise BuildError(
-                f"report build failed: {type(exc).__name__}: {exc} — partial build kept at "
-                f"{failed}"
-            ) from exc
-        raise
-    swap_into_place(staging, out_dir)
+    with build_lock(out_dir, lock_timeout, progress):
+        clean_leftovers(out_dir, progress)
+        check_replaceable(out_dir)  # again: another build may have run while we waited
+        durations = _build_into(out_dir, plan, only is not None or lang is not None, jobs,
+                                progress, cell_timeout)
 
     total = time.perf_counter() - started
     stems = [nb.stem for nb in notebooks]
     for language in languages:
-        progress(i18n.label("pages.build.done", language,
-                            path=out_dir / language / INDEX_FILE))
+        progress(i18n.label("pages.build.done", language, path=out_dir / language / INDEX_FILE))
     progress(f"Report written to {out_dir / INDEX_FILE} in {total:.1f} s")
     return BuildResult(
         out_dir=out_dir,
@@ -174,3 +162,41 @@ def build_report(
         total_seconds=total,
         languages=languages,
     )
+
+
+def _build_into(
+    out_dir: Path, plan: site.LanguageBuild, partial: bool, jobs: int,
+    progress: Callable[[str], None], cell_timeout: float | None,
+) -> dict[str, float]:
+    """Run the notebooks in a staging folder and swap it in; the caller holds the lock.
+
+    ``partial`` (``--only`` or ``--lang``) seeds the staging folder with the current report,
+    so what this build does not rebuild is kept byte for byte.
+    """
+    staging = staging_dir(out_dir, seed_from_report=partial)
+    try:
+        durations = site.build_languages(
+            staging, plan, run=lambda folder, parameters, report: run_all(
+                plan.notebooks, folder, parameters, jobs, report, cell_timeout),
+            progress=progress)
+        shutil.copyfile(README_TEMPLATE, staging / README_FILE)
+    except KeyboardInterrupt:
+        stop_running_kernels()
+        discard(staging)
+        raise
+    except NotebookFailed as exc:
+        failed = keep_failed(staging, out_dir)
+        executed = failed / getattr(exc, "lang", "") / EXECUTED_DIR / f"{exc.stem}.ipynb"
+        raise BuildError(f"{exc} — executed copy kept at {executed}",
+                         exit_code=EXIT_INTERNAL) from exc
+    except BuildError:
+        discard(staging)
+        raise
+    except Exception as exc:
+        failed = keep_failed(staging, out_dir)
+        raise BuildError(
+            f"report build failed: {type(exc).__name__}: {exc} — partial build kept at "
+            f"{failed}", exit_code=EXIT_INTERNAL,
+        ) from exc
+    swap_into_place(staging, out_dir)
+    return durations

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,7 +28,7 @@ from gealc_analysis.build import findings, pages
 from gealc_analysis.build.errors import NotebookFailed
 from gealc_analysis.build.index import index_html, index_sections, summary_markdown
 from gealc_analysis.build.layout import EXECUTED_DIR, INDEX_FILE, SUMMARY_FILE
-from gealc_analysis.build.parameters import notebook_title, report_title
+from gealc_analysis.build.parameters import notebook_title, parameters_line, report_title
 from gealc_analysis.build.render import (
     render_executed_notebook,
     render_section,
@@ -167,3 +167,62 @@ def drop_single_language_layout(report: Path, notebooks: Sequence[Path]) -> None
         (report / f"{notebook.stem}.html").unlink(missing_ok=True)
         shutil.rmtree(report / notebook.stem, ignore_errors=True)
     shutil.rmtree(report / EXECUTED_DIR, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class LanguageBuild:
+    """What one build makes: which notebooks, in which languages, from which data."""
+
+    languages: tuple[str, ...]
+    notebooks: Sequence[Path]  # the ones this build runs
+    all_notebooks: Sequence[Path]  # every notebook of the report (for menus and the index)
+    data_dir: Path
+    years: Sequence[int]
+    common: Mapping[str, Any]  # parameters every language shares (years, baseline, compare)
+    out_dir: Path  # where the report lands (for messages; the build writes a staging copy)
+
+
+# run(folder, parameters, progress) executes the build's notebooks into a language's folder
+# and returns seconds per stem (the runner's own function, passed in by the pipeline).
+Runner = Callable[[Path, Mapping[str, Any], Callable[[str], None]], Mapping[str, float]]
+
+
+def build_languages(staging: Path, plan: LanguageBuild, *, run: Runner,
+                    progress: Callable[[str], None]) -> dict[str, float]:
+    """Run the notebooks once per language into ``staging/<lang>/``, then write every page,
+    the data copies, the landing page and the provenance records; seconds per stem.
+
+    A language not in ``plan.languages`` is left exactly as it was in the staging folder
+    (seeded from the current report), so ``--lang es`` never touches ``en/``.
+    """
+    drop_single_language_layout(staging, plan.all_notebooks)
+    durations: dict[str, float] = {}
+    for language in plan.languages:
+        shown = {**plan.common, "lang": language}
+        progress(i18n.label("pages.build.start", language, n=len(plan.notebooks),
+                            out=plan.out_dir / language, parameters=parameters_line(shown)))
+        try:
+            ran = run(staging / language, {"data_dir": str(plan.data_dir), **shown},
+                      language_progress(progress, language))
+        except NotebookFailed as failure:
+            failure.lang = language  # where the executed copy is kept
+            raise
+        for stem, seconds in ran.items():
+            durations[stem] = durations.get(stem, 0.0) + seconds
+    data_files = copy_data(plan.data_dir, staging)
+    present = sorted({*plan.languages, *languages_present(staging)},
+                     key=i18n.SUPPORTED_LANGS.index)
+    for language in plan.languages:
+        shown = {**plan.common, "lang": language}
+        try:
+            write_language(staging / language, notebooks=plan.all_notebooks, languages=present,
+                           years=plan.years, shown=shown, data_dir=plan.data_dir,
+                           data_files=data_files,
+                           prov=provenance.build_provenance(plan.data_dir, shown))
+        except NotebookFailed as failure:
+            failure.lang = language
+            raise
+    write_root(staging, years=plan.years, data_files=data_files,
+               prov=provenance.build_provenance(
+                   plan.data_dir, {**plan.common, "languages": list(present)}))
+    return durations

@@ -71,7 +71,9 @@ def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
     result = run("build", "--only", "03", "--lang", "es", "--out", "report", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "[1/1] 03_funding_dependence" in result.stdout
-    html = (tmp_path / "report" / "03_funding_dependence.html").read_text(encoding="utf-8")
+    html = (tmp_path / "report" / "es" / "03_funding_dependence.html").read_text(
+        encoding="utf-8")
+    assert not (tmp_path / "report" / "en").exists()  # --lang es touches es/ only
     funding = funding_dependence(load_plans())
     idb_2024 = funding[(funding["source"] == "idb") & (funding["plan_year"] == 2024)
                        & (funding["measure"] == "any_touch")].iloc[0]
@@ -81,8 +83,8 @@ def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
     assert "Dependence on funding sources" not in html
     assert "Parámetros: años 2020, 2024 · año base 2020 · comparación 2024 · idioma es" in html
     assert "Planes de trabajo de la Red GEALC: 2020 → 2024" in (
-        tmp_path / "report" / "index.html").read_text(encoding="utf-8")
-    assert (tmp_path / "report" / "03_funding_dependence" / "figures"
+        tmp_path / "report" / "es" / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "report" / "es" / "03_funding_dependence" / "figures"
             / "funding_dependence.svg").is_file()
 
 

@@ -283,7 +283,8 @@ def test_every_section_page_has_menu_previous_next_and_data_footer(
         assert ('rel="next"' in html) == (position < len(SECTIONS) - 1), stem
         for name in ("plan_2020.csv", "plan_2024.csv", "themes.csv"):
             assert f"../data/curated/{name}" in links
-        assert "../data/CODEBOOK.md" in links and "../data/datapackage.json" in links
+        assert "../data/CODEBOOK.html" in links and "../data/datapackage.json" in links
+        assert "../data/raw/SOURCES.html" in links
         assert any(link.startswith("../data/raw/") for link in links)
         for link in links:
             if link.startswith("#"):

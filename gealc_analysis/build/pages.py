@@ -161,6 +161,34 @@ def _markdown():  # -> mistune.Markdown
     return mistune.create_markdown(renderer=SafeLinks(), escape=True)
 
 
+@functools.cache
+def _document_markdown():  # -> mistune.Markdown
+    import mistune
+
+    class SafeLinks(mistune.HTMLRenderer):
+        def __init__(self) -> None:
+            super().__init__(escape=True)
+
+        def safe_url(self, url: str) -> str:
+            return self.escape_attribute(safe_link(url))
+
+    return mistune.create_markdown(renderer=SafeLinks(), escape=True,
+                                   plugins=["table", "strikethrough"])
+
+
+def document_page(markdown: str, *, title: str, root: str, lang: str,
+                  source_href: str) -> str:
+    """A Markdown document shipped with the report (codebook, sources) as a readable page.
+
+    Browsers download ``.md`` files instead of showing them; this page shows the same text
+    with the report's stylesheet (raw HTML escaped, tables kept) and links the ``.md`` beside.
+    """
+    from markupsafe import Markup
+
+    return render("page_document.html.j2", title=title, root=root, lang=lang,
+                  body=Markup(str(_document_markdown()(markdown))), source_href=source_href)
+
+
 def markdown_html(text: str):  # -> markupsafe.Markup
     """Markdown from the data or a notebook as HTML a page may include as is.
 
@@ -346,6 +374,15 @@ def pager(sections: Sequence[tuple[str, str]], current: str) -> tuple[Link | Non
     )
 
 
+def readable(path: str, data_files: Sequence[str]) -> str:
+    """The HTML rendering of a shipped Markdown file when there is one, else the file."""
+    if path.endswith(".md"):
+        html = path[:-3] + ".html"
+        if html in data_files:
+            return html
+    return path
+
+
 def footer_links(data_files: Sequence[str], lang: str, root: str,
                  provenance_href: str | None) -> tuple[Link, ...]:
     """The footer's way to the data: every file copied under ``data/``, labelled in ``lang``.
@@ -367,12 +404,14 @@ def footer_links(data_files: Sequence[str], lang: str, root: str,
     for path in data_files:
         key = named.get(PurePosixPath(path).name)
         if key and not any(link.label == i18n.label(key, lang) for link in links):
-            links.append(Link(href=root + href(path), label=i18n.label(key, lang)))
+            links.append(Link(href=root + href(readable(path, data_files)),
+                              label=i18n.label(key, lang)))
     raw = [path for path in data_files if PurePosixPath(path).parent.name == "raw"]
     raw_index = next((path for path in raw if PurePosixPath(path).name == "SOURCES.md"),
                      raw[0] if raw else None)
     if raw_index:
-        links.append(Link(href=root + href(raw_index), label=i18n.label("pages.footer.raw", lang)))
+        links.append(Link(href=root + href(readable(raw_index, data_files)),
+                          label=i18n.label("pages.footer.raw", lang)))
     if provenance_href:
         links.append(Link(href=provenance_href, label=i18n.label("pages.footer.provenance", lang)))
     return tuple(links)

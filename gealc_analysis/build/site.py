@@ -56,7 +56,8 @@ def languages_present(report: Path) -> tuple[str, ...]:
 def copy_data(data_dir: Path, report: Path) -> list[str]:
     """Copy the curated files and the codebook, Data Package and raw sources into
     ``report/data`` (same layout as the project's ``data/``, so the Data Package's relative
-    paths resolve); return the copied files' paths relative to ``report``, sorted."""
+    paths resolve), each Markdown file with a readable HTML page beside it; return the
+    written files' paths relative to ``report``, sorted."""
     target = report / DATA_DIR
     shutil.rmtree(target, ignore_errors=True)
     (target / "curated").mkdir(parents=True)
@@ -70,6 +71,11 @@ def copy_data(data_dir: Path, report: Path) -> list[str]:
                             ignore=shutil.ignore_patterns(".*", "__pycache__"))
         elif source.is_file():
             shutil.copyfile(source, target / name)
+    for document in sorted(target.rglob("*.md")):
+        root = "../" * len(document.relative_to(report).parent.parts)
+        document.with_suffix(".html").write_text(pages.document_page(
+            document.read_text(encoding="utf-8"), title=document.stem, root=root,
+            lang="en", source_href=document.name), encoding="utf-8")
     return sorted(str(PurePosixPath(path.relative_to(report).as_posix()))
                   for path in target.rglob("*") if path.is_file())
 

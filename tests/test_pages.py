@@ -170,6 +170,19 @@ def test_footer_links_every_curated_file_the_codebook_package_raw_and_provenance
         "../data/curated/plan_2020.csv", "../data/curated/themes.csv", "../data/CODEBOOK.md",
         "../data/datapackage.json", "../data/raw/SOURCES.md", "provenance.json"]
     assert links[2].label == i18n.label("pages.footer.codebook", "es")
+    assert [link.label for link in links[:2]] == ["plan_2020.csv", "themes.csv"]
+    assert {link.group for link in links[:2]} == {i18n.label("pages.footer.curated", "es")}
+
+
+def test_the_footer_shows_grouped_links_on_one_line() -> None:
+    files = ["data/curated/plan_2020.csv", "data/curated/themes.csv", "data/CODEBOOK.md"]
+    frame = pages.Chrome(lang="en", root="../", site_title="t",
+                         index=pages.Link("index.html", "i"),
+                         footer_links=pages.footer_links(files, "en", "../", None))
+    html = pages.section_page(frame, pages.SectionPage(title="t", body_html=""))
+    assert ('<li>Curated data (CSV): <a href="../data/curated/plan_2020.csv">plan_2020.csv</a>'
+            ' · <a href="../data/curated/themes.csv">themes.csv</a></li>') in html
+    assert '<li><a href="../data/CODEBOOK.md">Codebook</a></li>' in html
 
 
 # ------------------------------------------------------------------ pages

@@ -48,6 +48,7 @@ class Link:
     label: str
     lang: str | None = None
     current: bool = False
+    group: str | None = None  # links sharing a group are shown on one line after its name
 
 
 @dataclass(frozen=True)
@@ -398,9 +399,8 @@ def footer_links(data_files: Sequence[str], lang: str, root: str,
     links: list[Link] = []
     curated = [path for path in data_files if PurePosixPath(path).parent.name == "curated"]
     for path in curated:
-        links.append(Link(href=root + href(path),
-                          label=f"{i18n.label('pages.footer.curated', lang)}: "
-                                f"{PurePosixPath(path).name}"))
+        links.append(Link(href=root + href(path), label=PurePosixPath(path).name,
+                          group=i18n.label("pages.footer.curated", lang)))
     for path in data_files:
         key = named.get(PurePosixPath(path).name)
         if key and not any(link.label == i18n.label(key, lang) for link in links):

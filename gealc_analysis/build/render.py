@@ -108,6 +108,5 @@ def section_chrome(base: pages.Chrome, sections: Sequence[tuple[str, str]], stem
         menu=pages.section_menu(sections, stem, prefix),
         previous=previous,
         next=following,
-        footer_links=tuple(pages.Link(prefix + link.href, link.label)
-                           for link in base.footer_links),
+        footer_links=tuple(replace(link, href=prefix + link.href) for link in base.footer_links),
     )

@@ -286,3 +286,53 @@ def test_copy_data_keeps_the_data_folders_layout(tmp_path: Path) -> None:
     assert "data/raw/SOURCES.md" in copied and "data/CODEBOOK.md" in copied
     assert "data/curated/.~lock" not in copied
     assert "data/datapackage.json" in copied  # the project's own, when the data has none
+
+
+def test_brief_and_explorer_are_written_and_linked_when_their_modules_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+    import sys
+    import types
+
+    from gealc_analysis import paths
+    from gealc_analysis.build import products
+
+    calls: dict[str, dict] = {}
+
+    def write_brief(plans, themes, **kwargs):
+        calls["brief"] = kwargs
+        kwargs["out_path"].write_bytes(b"%PDF")
+        return kwargs["out_path"]
+
+    def write_explorer(plans, themes, **kwargs):
+        calls["explorer"] = kwargs
+        kwargs["out_path"].write_text("<html></html>", encoding="utf-8")
+        return kwargs["out_path"]
+
+    monkeypatch.setitem(sys.modules, "gealc_analysis.brief",
+                        types.SimpleNamespace(write_brief=write_brief))
+    monkeypatch.setitem(sys.modules, "gealc_analysis.explorer",
+                        types.SimpleNamespace(write_explorer=write_explorer))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object())
+    links = products.write_products(tmp_path, data_dir=paths.CURATED_DIR, years=[2020, 2024],
+                                    baseline_year=2020, compare_year=2024, lang="es",
+                                    languages=["en", "es"], prov={"data_sha256": "x"})
+    assert [link.href for link in links] == ["brief.pdf", "explorer.html"]
+    assert links[0].label == i18n.label("pages.product.brief", "es")
+    assert calls["brief"]["lang"] == "es" and calls["brief"]["provenance"] == {"data_sha256": "x"}
+    assert calls["explorer"]["twin_href"] == "../en/explorer.html"
+
+
+def test_without_brief_or_explorer_modules_nothing_is_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    from gealc_analysis.build import products
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert products.write_products(tmp_path, data_dir=tmp_path, years=[2020], baseline_year=2020,
+                                   compare_year=2020, lang="en", languages=["en"],
+                                   prov={}) == ()
+    assert list(tmp_path.iterdir()) == []

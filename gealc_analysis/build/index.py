@@ -50,6 +50,7 @@ class IndexSection:
 def index_html(
     years: Sequence[int], parameters: Mapping[str, Any], sections: Sequence[IndexSection], *,
     chrome: pages.Chrome | None = None, findings: Sequence[str] = (), caveat: str | None = None,
+    products: Sequence[pages.Link] = (),
 ) -> str:
     """A language's front page: key findings and caveat first, then one entry per section.
 
@@ -72,7 +73,8 @@ def index_html(
         for section in sections
     ]
     return pages.index_page(chrome, title=report_title(years, lang), parameters_line=build_line,
-                            findings=findings, caveat=caveat, sections=entries)
+                            findings=findings, caveat=caveat, sections=entries,
+                            products=products)
 
 
 def _own_parameters_line(section: IndexSection, build_line: str) -> str:

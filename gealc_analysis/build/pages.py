@@ -427,7 +427,7 @@ def stylesheet_text() -> str:
 
 def index_page(chrome: Chrome, *, title: str, parameters_line: str,
                findings: Sequence[str], caveat: str | None,
-               sections: Sequence[IndexEntry]) -> str:
+               sections: Sequence[IndexEntry], products: Sequence[Link] = ()) -> str:
     """A language's front page: key findings and caveat first, then one entry per section.
 
     ``findings`` are Markdown sentences (only emphasis is expected); they are rendered by
@@ -437,7 +437,7 @@ def index_page(chrome: Chrome, *, title: str, parameters_line: str,
         "page_index.html.j2", chrome=chrome, title=title, parameters_line=parameters_line,
         findings=[markdown_inline_html(finding) for finding in findings],
         caveat=markdown_inline_html(caveat) if caveat else None,
-        sections=sections,
+        sections=sections, products=products,
     )
 
 

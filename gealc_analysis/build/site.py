@@ -29,6 +29,7 @@ from gealc_analysis.build.errors import NotebookFailed
 from gealc_analysis.build.index import index_html, index_sections, summary_markdown
 from gealc_analysis.build.layout import EXECUTED_DIR, INDEX_FILE, SUMMARY_FILE
 from gealc_analysis.build.parameters import notebook_title, parameters_line, report_title
+from gealc_analysis.build.products import write_products
 from gealc_analysis.build.render import (
     render_executed_notebook,
     render_section,
@@ -135,10 +136,13 @@ def write_language(
     key_findings, caveat = findings.key_findings(
         data_dir, years, int(shown["baseline_year"]), int(shown["compare_year"]), lang,
         headlines)
+    products = write_products(
+        lang_dir, data_dir=data_dir, years=years, baseline_year=int(shown["baseline_year"]),
+        compare_year=int(shown["compare_year"]), lang=lang, languages=languages, prov=prov)
     index_chrome = replace(base, index=pages.Link(INDEX_FILE, base.index.label),
                            twin=pages.twin_link(PurePosixPath(INDEX_FILE), lang, languages))
     page = index_html(years, shown, index_sections(lang_dir, present), chrome=index_chrome,
-                      findings=key_findings, caveat=caveat)
+                      findings=key_findings, caveat=caveat, products=products)
     (lang_dir / INDEX_FILE).write_text(page, encoding="utf-8")
     provenance.write_provenance(prov, lang_dir)
 

@@ -1,0 +1,52 @@
+"""The other products of a language's report: the Committee's two-page brief and the
+researchers' activities explorer (h5's ``gealc_analysis.brief`` and ``gealc_analysis.explorer``).
+
+The build calls them once per language after the notebooks, with the same provenance record
+as the pages, and the index links what they wrote. MERGE NOTE: until those modules are on
+main, nothing is written and nothing is linked; once they are, this is the only place that
+calls them (drop the ``find_spec`` guards if they become required).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from gealc_analysis import i18n
+from gealc_analysis.build import pages
+
+BRIEF_FILE = "brief.pdf"
+EXPLORER_FILE = "explorer.html"
+
+
+def _module(name: str) -> Any | None:
+    return importlib.import_module(name) if importlib.util.find_spec(name) else None
+
+
+def write_products(lang_dir: Path, *, data_dir: Path, years: Sequence[int],
+                   baseline_year: int, compare_year: int, lang: str,
+                   languages: Sequence[str], prov: Mapping[str, Any]) -> tuple[pages.Link, ...]:
+    """Write the brief and the explorer into ``lang_dir`` when their modules exist; return the
+    links the language's index shows for what was written."""
+    brief = _module("gealc_analysis.brief")
+    explorer = _module("gealc_analysis.explorer")
+    if brief is None and explorer is None:
+        return ()
+    from gealc_analysis.data import load_plans, load_themes
+
+    plans = load_plans(data_dir, list(years))
+    themes = load_themes(data_dir)
+    links: list[pages.Link] = []
+    if brief is not None:
+        brief.write_brief(plans, themes, baseline_year=baseline_year, compare_year=compare_year,
+                          lang=lang, out_path=lang_dir / BRIEF_FILE, provenance=dict(prov))
+        links.append(pages.Link(BRIEF_FILE, i18n.label("pages.product.brief", lang)))
+    if explorer is not None:
+        twin = pages.twin_link(pages.PurePosixPath(EXPLORER_FILE), lang, languages)
+        explorer.write_explorer(plans, themes, lang=lang, out_path=lang_dir / EXPLORER_FILE,
+                                provenance=dict(prov), twin_href=twin.href if twin else None)
+        links.append(pages.Link(EXPLORER_FILE, i18n.label("pages.product.explorer", lang)))
+    return tuple(links)

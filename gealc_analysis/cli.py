@@ -1,20 +1,52 @@
 """The ``gealc-report`` command: ``validate`` the data, ``build`` the report, refresh the
 ``datapackage`` descriptor.
 
-Every failure ends with a message a person can act on and a non-zero exit code, never
-a traceback: exit 1 for bad data or a failed build, 2 for a wrong command line.
+Every failure ends with a message a person can act on and a non-zero exit code, never a
+traceback on the screen (see :data:`EXIT_CODES`): 2 for anything the user can fix (data,
+arguments, paths), 1 for a failed notebook or an internal error (the traceback goes to a log
+file and the message asks to report it), 130/143 when stopped by Ctrl-C/SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from gealc_analysis import paths
+from gealc_analysis.build.errors import (
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_SIGINT,
+    EXIT_SIGTERM,
+    EXIT_USER,
+)
+from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
+from gealc_analysis.build.folders import DEFAULT_LOCK_TIMEOUT
 from gealc_analysis.data import PlanDataError, load_plans, load_themes
 from gealc_analysis.years import parse_years
+
+# The exit codes of every command (also printed by --help and listed in the README).
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (EXIT_OK, "success"),
+    (EXIT_INTERNAL, "a notebook failed, or an internal error: the message says where the "
+                    "details are; please report it"),
+    (EXIT_USER, "something to fix: bad data, a bad argument, an unknown notebook, a baseline or "
+        "comparison year without a plan, an output folder that is not the build's own or "
+        "cannot be written; the message names it"),
+    (EXIT_SIGINT, "stopped by Ctrl-C (SIGINT); the last report is unchanged"),
+    (EXIT_SIGTERM, "stopped by SIGTERM; the last report is unchanged"),
+)
+REPORT_REQUEST = ("This is a bug in gealc-report, not in your data: please report it to the "
+                  "project's maintainers with the log file named above.")
 
 
 def _years(text: str) -> list[int]:
@@ -61,14 +93,43 @@ def cmd_build(args: argparse.Namespace) -> int:
     only = [name for part in args.only for name in part.split(",") if name] if args.only else None
     try:
         build_report(
-            args.out, data_dir=args.data_dir, years=args.years,
-            baseline_year=args.baseline_year, compare_year=args.compare_year,
-            lang=args.lang, only=only, jobs=args.jobs,
+            args.out, data_dir=args.data_dir, notebooks_dir=args.notebooks_dir,
+            years=args.years, baseline_year=args.baseline_year, compare_year=args.compare_year,
+            lang=args.lang, only=only, jobs=args.jobs, cell_timeout=args.cell_timeout,
+            lock_timeout=args.wait,
         )
     except BuildError as error:
         print(f"build failed: {error}", file=sys.stderr)
-        return 1
+        if error.exit_code == EXIT_INTERNAL:
+            print("If the notebooks and the data are unchanged, this is a bug in gealc-report: "
+                  "please report it with the executed notebook named above.", file=sys.stderr)
+        return error.exit_code
     return 0
+
+
+def _positive_seconds(text: str) -> float:
+    """Parse a positive number of seconds (argparse type)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, found {text!r}")
+    return seconds
+
+
+def _seconds_or_zero(text: str) -> float:
+    return 0.0 if text.strip() in ("0", "0.0") else _positive_seconds(text)
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
+    return jobs
 
 
 def cmd_datapackage(args: argparse.Namespace) -> int:
@@ -81,7 +142,8 @@ def cmd_datapackage(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gealc-report",
-        description="Validate the curated Red GEALC work-plan data and build the report.")
+        description="Validate the curated Red GEALC work-plan data and build the report.",
+        epilog=exit_codes_text(), formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser(
@@ -93,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="only these years, e.g. 2020,2024")
     validate.set_defaults(handler=cmd_validate)
 
-    build = commands.add_parser("build", help="run the notebooks and render the report")
+    build = commands.add_parser("build", help="run the notebooks and render the report",
+                                epilog=exit_codes_text(),
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     build.add_argument("--out", type=Path, default=None,
                        help=f"output folder (default: {paths.REPORTS_DIR})")
     build.add_argument("--data-dir", type=Path, default=None,
@@ -108,7 +172,17 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--only", action="append", default=None, metavar="NAME",
                        help="build only this section (e.g. 03_funding_dependence, "
                             "funding_dependence or 03); repeatable")
-    build.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel")
+    build.add_argument("--jobs", type=_jobs, default=1, help="notebooks run in parallel")
+    build.add_argument("--notebooks-dir", type=Path, default=None,
+                       help=f"folder of NN_name.ipynb notebooks (default: {paths.NOTEBOOKS_DIR})")
+    build.add_argument("--cell-timeout", type=_positive_seconds, default=DEFAULT_CELL_TIMEOUT,
+                       metavar="SECONDS",
+                       help="fail the build when one notebook cell runs longer than this "
+                            f"(default: {DEFAULT_CELL_TIMEOUT:g})")
+    build.add_argument("--wait", type=_seconds_or_zero, default=DEFAULT_LOCK_TIMEOUT,
+                       metavar="SECONDS",
+                       help="how long to wait for another build into the same folder; 0 fails "
+                            f"at once (default: {DEFAULT_LOCK_TIMEOUT:g})")
     build.set_defaults(handler=cmd_build)
 
     package = commands.add_parser(
@@ -119,9 +193,83 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def exit_codes_text() -> str:
+    """The exit-code table, as --help prints it (wrapped to 79 columns)."""
+    import textwrap
+
+    rows = [textwrap.fill(meaning, 79, initial_indent=f"  {code:>3}  ",
+                          subsequent_indent=" " * 7) for code, meaning in EXIT_CODES]
+    return "exit codes:\n" + "\n".join(rows)
+
+
+class _Stopped(KeyboardInterrupt):
+    """Raised by the signal handlers: Ctrl-C or SIGTERM, with the exit code to use."""
+
+    def __init__(self, name: str, exit_code: int) -> None:
+        super().__init__(name)
+        self.name, self.exit_code = name, exit_code
+
+
+@contextmanager
+def _signals_stop_cleanly() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`_Stopped` in the main thread, once.
+
+    So a build's ``except``/``finally`` blocks run (kernels stopped, staging folder removed)
+    instead of the process dying mid-swap; a second signal during that clean-up is ignored.
+    """
+    codes = {signal.SIGINT: EXIT_SIGINT, signal.SIGTERM: EXIT_SIGTERM}
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        for other in codes:
+            signal.signal(other, signal.SIG_IGN)
+        raise _Stopped(signal.Signals(signum).name, codes[signal.Signals(signum)])
+
+    try:
+        previous = {signum: signal.signal(signum, stop) for signum in codes}
+    except ValueError:  # not the main thread (e.g. called from a worker): leave them alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _write_log(error: BaseException) -> Path:
+    """Write ``error``'s traceback to a log file in the temp folder; return its path."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    log = Path(tempfile.gettempdir()) / f"gealc-report-error-{stamp}-{os.getpid()}.log"
+    log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    return log
+
+
+def _guarded(command: str, handler: Callable[[], int]) -> int:
+    """Run one command: exit codes per :data:`EXIT_CODES`, never a traceback on screen."""
+    try:
+        with _signals_stop_cleanly():
+            return handler()
+    except KeyboardInterrupt as stop:
+        name = getattr(stop, "name", "SIGINT")
+        code = getattr(stop, "exit_code", EXIT_SIGINT)
+        after = "; the last report is unchanged" if command == "build" else ""
+        print(f"gealc-report {command}: stopped by {name}{after}", file=sys.stderr)
+        return code
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        print(f"gealc-report {command}: cannot use{where}: {error.strerror or error}; check "
+              "the path, its permissions and the free disk space", file=sys.stderr)
+        return EXIT_USER
+    except Exception as error:  # a bug: the traceback goes to a file, the screen gets a line
+        log = _write_log(error)
+        print(f"gealc-report {command}: internal error: {type(error).__name__}: {error}\n"
+              f"The details are in {log}.\n{REPORT_REQUEST}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    return _guarded(args.command, lambda: args.handler(args))
 
 
 if __name__ == "__main__":

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+# Exit codes of ``gealc-report`` (documented in its --help and the README).
+EXIT_OK = 0
+EXIT_INTERNAL = 1  # a notebook failed or a bug: the message asks to report it
+EXIT_USER = 2  # something the user can fix: data, arguments, paths
+EXIT_SIGINT = 130  # 128 + SIGINT, the shell's convention
+EXIT_SIGTERM = 143  # 128 + SIGTERM
+
 
 class BuildError(RuntimeError):
-    """The report could not be built; the message says what failed and where to look."""
+    """The report could not be built; the message says what failed and where to look.
+
+    ``exit_code`` is :data:`EXIT_USER` (the default: bad data, arguments or paths, with what
+    to fix in the message) or :data:`EXIT_INTERNAL` (a notebook failed or something broke).
+    """
+
+    def __init__(self, message: str, exit_code: int = EXIT_USER) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 class NotebookFailed(Exception):

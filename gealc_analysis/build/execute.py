@@ -12,14 +12,20 @@ from gealc_analysis.build.kernel import KERNEL_NAME, this_interpreter_kernel_man
 # port (seen with two builds at once); no cell has run yet, so starting it again is safe.
 KERNEL_START_FAILURE = "Kernel died before replying to kernel_info"
 KERNEL_START_ATTEMPTS = 2
+# Seconds one cell may run before the build gives up on it (``--cell-timeout``).
+DEFAULT_CELL_TIMEOUT = 600.0
 
 
-def execute_notebook(notebook: Path, executed: Path, parameters: Mapping[str, Any]) -> None:
+def execute_notebook(
+    notebook: Path, executed: Path, parameters: Mapping[str, Any],
+    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
+) -> None:
     """Run ``notebook`` with papermill on this interpreter, saving the run to ``executed``.
 
     The kernel starts in the notebook's folder. That is passed to nbclient (``resources``),
     not as papermill's ``cwd=``, which would ``chdir`` this whole process and race between
-    notebooks running in threads.
+    notebooks running in threads. A cell running longer than ``cell_timeout`` seconds raises
+    nbclient's ``CellTimeoutError`` (None: no limit); see :func:`running_cell`.
     """
     import papermill
 
@@ -32,6 +38,7 @@ def execute_notebook(notebook: Path, executed: Path, parameters: Mapping[str, An
                 kernel_name=KERNEL_NAME,
                 language="python",
                 progress_bar=False,
+                execution_timeout=cell_timeout,
                 kernel_manager_class=this_interpreter_kernel_manager(),
                 resources={"metadata": {"path": str(notebook.parent)}},
             )
@@ -39,3 +46,26 @@ def execute_notebook(notebook: Path, executed: Path, parameters: Mapping[str, An
         except RuntimeError as error:
             if attempt == KERNEL_START_ATTEMPTS or KERNEL_START_FAILURE not in str(error):
                 raise
+
+
+def running_cell(executed: Path) -> str | None:
+    """Where a run stopped: the last cell papermill started in the executed notebook, as
+    'cell #<index> ("<its first line>")', or None if it started none.
+
+    Indexes count the executed copy's cells (papermill inserts one after ``parameters``).
+    """
+    import nbformat
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except (OSError, ValueError):
+        return None
+    started = [
+        index for index, cell in enumerate(nb.cells)
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
+    if not started:
+        return None
+    lines = [line.strip() for line in nb.cells[started[-1]].source.splitlines() if line.strip()]
+    first = f' ("{lines[0][:60]}")' if lines else ""
+    return f"cell #{started[-1]}{first}"

@@ -11,8 +11,16 @@ from pathlib import Path
 from gealc_analysis import data, i18n, paths
 from gealc_analysis import years as plan_years
 from gealc_analysis.build.discover import discover_notebooks, select_notebooks
-from gealc_analysis.build.errors import BuildError, NotebookFailed
+from gealc_analysis.build.errors import EXIT_INTERNAL, BuildError, NotebookFailed
+from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
+from gealc_analysis.build.folders import (
+    DEFAULT_LOCK_TIMEOUT,
+    build_lock,
+    check_outside_sources,
+    clean_leftovers,
+)
 from gealc_analysis.build.index import index_html, index_sections
+from gealc_analysis.build.kernel import allow_kernels, stop_running_kernels
 from gealc_analysis.build.layout import (
     EXECUTED_DIR,
     INDEX_FILE,
@@ -23,6 +31,7 @@ from gealc_analysis.build.layout import (
 from gealc_analysis.build.parameters import parameters_line
 from gealc_analysis.build.publish import (
     check_replaceable,
+    discard,
     keep_failed,
     staging_dir,
     swap_into_place,
@@ -78,6 +87,8 @@ def build_report(
     jobs: int = 1,
     validate: Callable[[Path, list[int] | None], object] | None = None,
     progress: Callable[[str], None] = print,
+    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> BuildResult:
     """Validate the data, run the notebooks and publish the static report into ``out_dir``.
 
@@ -87,6 +98,12 @@ def build_report(
     :class:`BuildError`; after a failure ``out_dir`` is exactly as before and
     ``<out_dir>.failed`` holds the run. Defaults come from :mod:`gealc_analysis.paths`;
     years default to every ``plan_<year>.csv``, baseline/compare to the first/last year.
+
+    Only folders the build made are replaced (see :mod:`.folders`); a build into the same
+    folder as a running one waits up to ``lock_timeout`` seconds. A cell running longer than
+    ``cell_timeout`` seconds fails the build. On Ctrl-C or SIGTERM (raised here as
+    ``KeyboardInterrupt``) the kernels are stopped, the staging folder is deleted and the
+    report is left as it was.
     """
     started = time.perf_counter()
     out_dir = Path(paths.REPORTS_DIR if out_dir is None else out_dir).resolve()
@@ -106,7 +123,11 @@ def build_report(
     if not all_notebooks:
         raise BuildError(f"no notebooks named {NOTEBOOK_GLOB} in {notebooks_dir}")
     notebooks = select_notebooks(all_notebooks, only)
-    check_replaceable(out_dir)
+    if cell_timeout is not None and cell_timeout <= 0:
+        raise BuildError(f"the cell timeout must be a positive number of seconds, "
+                         f"got {cell_timeout:g}")
+    check_outside_sources(out_dir, Path(data_dir), notebooks_dir)
+    check_replaceable(out_dir)  # before validating: a wrong --out is found at once
 
     try:
         (validate or _default_validate)(data_dir, years)
@@ -119,24 +140,12 @@ def build_report(
     parameters = {"data_dir": str(Path(data_dir).resolve()), **shown}
 
     progress(f"Building {len(notebooks)} notebook(s) into {out_dir} ({parameters_line(shown)})")
-    staging = staging_dir(out_dir, seed_from_report=only is not None)
-    try:
-        durations = run_all(notebooks, staging, parameters, jobs, progress)
-        index = index_html(build_years, shown, index_sections(staging, all_notebooks))
-        (staging / INDEX_FILE).write_text(index, encoding="utf-8")
-        shutil.copyfile(README_TEMPLATE, staging / README_FILE)
-    except BaseException as exc:
-        failed = keep_failed(staging, out_dir)
-        if isinstance(exc, NotebookFailed):
-            executed = failed / EXECUTED_DIR / f"{exc.stem}.ipynb"
-            raise BuildError(f"{exc} — executed copy kept at {executed}") from exc
-        if isinstance(exc, Exception):
-            raise BuildError(
-                f"report build failed: {type(exc).__name__}: {exc} — partial build kept at "
-                f"{failed}"
-            ) from exc
-        raise
-    swap_into_place(staging, out_dir)
+    allow_kernels()
+    with build_lock(out_dir, lock_timeout, progress):
+        clean_leftovers(out_dir, progress)
+        check_replaceable(out_dir)  # again: another build may have run while we waited
+        durations = _build_into(out_dir, notebooks, all_notebooks, parameters, shown,
+                                build_years, only is not None, jobs, progress, cell_timeout)
 
     total = time.perf_counter() - started
     stems = [nb.stem for nb in notebooks]
@@ -148,3 +157,37 @@ def build_report(
         durations=durations,
         total_seconds=total,
     )
+
+
+def _build_into(
+    out_dir: Path, notebooks: Sequence[Path], all_notebooks: Sequence[Path],
+    parameters: dict[str, object], shown: dict[str, object], build_years: list[int],
+    partial: bool, jobs: int, progress: Callable[[str], None], cell_timeout: float | None,
+) -> dict[str, float]:
+    """Run the notebooks in a staging folder and swap it in; the caller holds the lock."""
+    staging = staging_dir(out_dir, seed_from_report=partial)
+    try:
+        durations = run_all(notebooks, staging, parameters, jobs, progress, cell_timeout)
+        index = index_html(build_years, shown, index_sections(staging, all_notebooks))
+        (staging / INDEX_FILE).write_text(index, encoding="utf-8")
+        shutil.copyfile(README_TEMPLATE, staging / README_FILE)
+    except KeyboardInterrupt:
+        stop_running_kernels()
+        discard(staging)
+        raise
+    except NotebookFailed as exc:
+        failed = keep_failed(staging, out_dir)
+        executed = failed / EXECUTED_DIR / f"{exc.stem}.ipynb"
+        raise BuildError(f"{exc} — executed copy kept at {executed}",
+                         exit_code=EXIT_INTERNAL) from exc
+    except BuildError:
+        discard(staging)
+        raise
+    except Exception as exc:
+        failed = keep_failed(staging, out_dir)
+        raise BuildError(
+            f"report build failed: {type(exc).__name__}: {exc} — partial build kept at "
+            f"{failed}", exit_code=EXIT_INTERNAL,
+        ) from exc
+    swap_into_place(staging, out_dir)
+    return durations

@@ -3,6 +3,7 @@
 The report is built in a staging folder beside the output and swapped in only when every
 notebook ran, so a failed build never damages the last good report; the failed staging
 folder is kept as ``<out>.failed`` so the executed notebook and its traceback can be read.
+Every folder made here carries the build's marker (see :mod:`.folders`).
 """
 
 from __future__ import annotations
@@ -12,30 +13,38 @@ import shutil
 from pathlib import Path
 
 from gealc_analysis.build.errors import BuildError
-from gealc_analysis.build.layout import INDEX_FILE, README_FILE
+from gealc_analysis.build.folders import MARKER_FILE, check_replaceable, is_ours, mark
+
+__all__ = ["check_replaceable", "failed_dir", "keep_failed", "staging_dir", "swap_into_place"]
+
+
+def staging_name(out_dir: Path) -> Path:
+    """This process's staging folder for ``out_dir``."""
+    return out_dir.with_name(f"{out_dir.name}.partial-{os.getpid()}")
 
 
 def staging_dir(out_dir: Path, seed_from_report: bool) -> Path:
-    """A fresh staging folder beside ``out_dir`` (same filesystem, so renames are atomic)."""
-    staging = out_dir.with_name(f"{out_dir.name}.partial-{os.getpid()}")
+    """A fresh, marked staging folder beside ``out_dir`` (same filesystem: atomic renames)."""
+    staging = staging_name(out_dir)
     shutil.rmtree(staging, ignore_errors=True)
-    if seed_from_report and out_dir.is_dir():
-        shutil.copytree(out_dir, staging, symlinks=True)
-    else:
-        staging.mkdir(parents=True)
+    try:
+        if seed_from_report and out_dir.is_dir():
+            shutil.copytree(out_dir, staging, symlinks=True)
+        else:
+            staging.mkdir(parents=True)
+        mark(staging)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(
+            f"cannot create the build folder {staging}: {error.strerror or error}; "
+            "choose an --out in a folder you can write to"
+        ) from error
     return staging
 
 
-def check_replaceable(out_dir: Path) -> None:
-    """Refuse to replace a folder that is not a report: the swap deletes what was there."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise BuildError(f"{out_dir} exists and is not a folder")
-    contents = {path.name for path in out_dir.iterdir()} if out_dir.is_dir() else set()
-    if contents - {README_FILE} and not (out_dir / INDEX_FILE).is_file():
-        raise BuildError(
-            f"refusing to replace {out_dir}: it is not empty and has no {INDEX_FILE}, "
-            "so it does not look like a report built here; choose another output folder"
-        )
+def discard(staging: Path) -> None:
+    """Delete a staging folder (an interrupted build leaves nothing behind)."""
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def failed_dir(out_dir: Path) -> Path:
@@ -44,8 +53,14 @@ def failed_dir(out_dir: Path) -> Path:
 
 
 def keep_failed(staging: Path, out_dir: Path) -> Path:
-    """Move a failed build's staging folder to :func:`failed_dir`, replacing an older one."""
+    """Move a failed build's staging folder to :func:`failed_dir`, replacing an older one.
+
+    An older ``.failed`` folder is replaced only if a build made it (it has the marker);
+    otherwise the failed build is kept under its staging name and the message says so.
+    """
     failed = failed_dir(out_dir)
+    if failed.exists() and not is_ours(failed):
+        return staging
     shutil.rmtree(failed, ignore_errors=True)
     staging.rename(failed)
     return failed
@@ -53,6 +68,8 @@ def keep_failed(staging: Path, out_dir: Path) -> Path:
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:
     """Replace ``out_dir`` by ``staging`` with two renames; restore the old one on error."""
+    if not (staging / MARKER_FILE).is_file():  # never publish a folder without the marker
+        mark(staging)
     if not out_dir.exists():
         staging.rename(out_dir)
         return

@@ -11,11 +11,15 @@ from typing import Any
 
 from gealc_analysis.build import execute as execute_module
 from gealc_analysis.build.errors import NotebookFailed
+from gealc_analysis.build.kernel import stop_running_kernels
 from gealc_analysis.build.layout import EXECUTED_DIR, FIGURES_DIR, TABLES_DIR
 from gealc_analysis.build.render import render_section
 
 
-def run_notebook(notebook: Path, staging: Path, parameters: Mapping[str, Any]) -> float:
+def run_notebook(
+    notebook: Path, staging: Path, parameters: Mapping[str, Any],
+    cell_timeout: float | None = execute_module.DEFAULT_CELL_TIMEOUT,
+) -> float:
     """Execute and render one notebook into the staging folder; seconds it took."""
     started = time.perf_counter()
     stem = notebook.stem
@@ -30,12 +34,18 @@ def run_notebook(notebook: Path, staging: Path, parameters: Mapping[str, Any]) -
         (output_dir / sub).mkdir(parents=True, exist_ok=True)
     executed.parent.mkdir(parents=True, exist_ok=True)
 
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
     try:
         execute_module.execute_notebook(
-            notebook, executed, {**parameters, "output_dir": str(output_dir)}
+            notebook, executed, {**parameters, "output_dir": str(output_dir)}, cell_timeout
         )
+    except CellTimeoutError as exc:
+        where = execute_module.running_cell(executed) or "a cell"
+        detail = (f"timed out: {where} ran longer than {cell_timeout:g} s (raise "
+                  "--cell-timeout if the machine is only slow)")
+        raise NotebookFailed(stem, detail, time.perf_counter() - started) from exc
     except PapermillExecutionError as exc:
         cell = f"In [{exc.exec_count}]" if exc.exec_count is not None else f"#{exc.cell_index}"
         detail = f"failed in cell {cell}: {exc.ename}: {exc.evalue}"
@@ -57,6 +67,7 @@ def run_all(
     parameters: Mapping[str, Any],
     jobs: int,
     progress: Callable[[str], None],
+    cell_timeout: float | None = execute_module.DEFAULT_CELL_TIMEOUT,
 ) -> dict[str, float]:
     """Run every notebook (``jobs`` at a time); seconds per stem in notebook order.
 
@@ -76,7 +87,8 @@ def run_all(
     if jobs == 1:
         for done, notebook in enumerate(notebooks, start=1):
             try:
-                durations[notebook.stem] = run_notebook(notebook, staging, parameters)
+                durations[notebook.stem] = run_notebook(notebook, staging, parameters,
+                                                        cell_timeout)
             except NotebookFailed as exc:
                 report(done, notebook.stem, exc)
                 raise
@@ -85,7 +97,8 @@ def run_all(
 
     pool = ThreadPoolExecutor(max_workers=min(jobs, total), thread_name_prefix="notebook")
     try:
-        futures = {pool.submit(run_notebook, nb, staging, parameters): nb for nb in notebooks}
+        futures = {pool.submit(run_notebook, nb, staging, parameters, cell_timeout): nb
+                   for nb in notebooks}
         done = 0
         for future in as_completed(futures):
             stem = futures[future].stem
@@ -99,8 +112,12 @@ def run_all(
                     other.cancel()  # only those not started yet; running ones finish
             done += 1
             report(done, stem, failures.get(stem, durations.get(stem, 0.0)))
-    finally:  # also on Ctrl-C: start nothing new, let the running kernels finish
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # Ctrl-C or SIGTERM: start nothing new, stop the running kernels
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_running_kernels()
+        pool.shutdown(wait=True)
+        raise
+    pool.shutdown(wait=True)
     if failures:
         raise next(failures[nb.stem] for nb in notebooks if nb.stem in failures)
     return {nb.stem: durations[nb.stem] for nb in notebooks}

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from gealc_analysis import i18n, outputs, paths, tables
-from gealc_analysis.data import load_plans, load_themes
+from gealc_analysis.handoff import load_validated
 from gealc_analysis.years import comparison_years, parse_years
 
 
@@ -101,8 +101,7 @@ def open_section(
     that names the years available.
     """
     i18n.check_lang(lang)
-    plans = load_plans(data_dir, parse_years(years))
-    themes = load_themes(data_dir)
+    plans, themes = load_validated(data_dir, parse_years(years))  # the build's, or validated
     present = sorted(int(year) for year in plans["plan_year"].unique())
     baseline, compare = comparison_years(present, baseline_year, compare_year,
                                          among="loaded plan years")

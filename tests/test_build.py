@@ -11,6 +11,8 @@ import json
 import re
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import nbformat
 import pytest
 from conftest import local_links, snapshot
 
+from gealc_analysis import paths
 from gealc_analysis.build import (
     BuildError,
     BuildResult,
@@ -30,7 +33,7 @@ from gealc_analysis.build import (
     resolve_years,
     select_notebooks,
 )
-from gealc_analysis.build.folders import mark
+from gealc_analysis.build.folders import MARKER_FILE, mark
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 YEARS = [2020, 2024]
@@ -457,3 +460,182 @@ def test_shutting_a_kernel_down_sends_no_interrupt_and_stops_it() -> None:
     sent, alive_before, alive_after = asyncio.run(start_and_stop())
     assert alive_before and not alive_after, "the kernel should run, then be stopped"
     assert signal.SIGINT not in sent, f"signals sent at shutdown: {sent}"
+
+
+# --------------------------------------------------------------------------- only our own folders
+
+
+def test_a_built_report_carries_the_marker_of_the_build(good: Build) -> None:
+    assert (good.out / MARKER_FILE).is_file()
+
+
+def test_a_report_like_folder_without_the_marker_is_never_replaced(tmp_path: Path,
+                                                                   good: Build) -> None:
+    out = tmp_path / "site"
+    shutil.copytree(good.out, out)
+    (out / MARKER_FILE).unlink()  # an index.html alone does not make a folder ours
+    before = snapshot(out)
+    with pytest.raises(BuildError, match="has no .gealc-report marker") as caught:
+        build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
+                     validate=no_validation, progress=lambda message: None)
+    assert caught.value.exit_code == 2
+    assert snapshot(out) == before
+
+
+def test_a_folder_holding_only_the_committed_readme_counts_as_ours(tmp_path: Path,
+                                                                   good: Build) -> None:
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "README.md").write_text("the committed README", encoding="utf-8")
+    build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir, only=["01"],
+                 validate=no_validation, progress=lambda message: None)
+    assert (out / "en" / "01_simple.html").is_file() and (out / MARKER_FILE).is_file()
+
+
+@pytest.mark.parametrize("inside", ["data", "gealc_analysis", "notebooks", "tests"])
+def test_an_output_folder_inside_the_data_or_source_tree_is_refused(
+    inside: str, good: Build
+) -> None:
+    out = paths.PROJECT_ROOT / inside / "report-here"
+    with pytest.raises(BuildError, match="holds the project's data or code") as caught:
+        build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
+                     validate=no_validation, progress=lambda message: None)
+    assert caught.value.exit_code == 2
+    assert not out.exists()
+
+
+def test_an_output_folder_that_would_swallow_the_data_is_refused(tmp_path: Path,
+                                                                 good: Build) -> None:
+    data_dir = tmp_path / "project" / "curated"
+    shutil.copytree(good.data_dir, data_dir)
+    with pytest.raises(BuildError, match="replacing it would delete"):
+        build_report(tmp_path / "project", data_dir=data_dir,
+                     notebooks_dir=good.notebooks_dir, validate=no_validation,
+                     progress=lambda message: None)
+    assert sorted(path.name for path in data_dir.iterdir()) == ["plan_2020.csv", "plan_2024.csv"]
+
+
+def test_an_older_failed_folder_without_the_marker_is_not_deleted(tmp_path: Path,
+                                                                  good: Build) -> None:
+    notebooks = notebooks_folder(tmp_path, "03_broken")
+    foreign = tmp_path / "report.failed"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"executed copy kept at .*report\.partial-"):
+        build_report(tmp_path / "report", data_dir=good.data_dir, notebooks_dir=notebooks,
+                     validate=no_validation, progress=lambda message: None)
+    assert snapshot(foreign) == {"notes.txt": b"mine"}
+
+
+# ------------------------------------------------------------------- leftovers of dead builds
+
+
+def dead_pid() -> int:
+    """A process id that no running process has (a child that has exited and been reaped)."""
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_leftovers_of_a_dead_build_are_removed_and_reported(tmp_path: Path,
+                                                            good: Build) -> None:
+    pid = dead_pid()
+    out = tmp_path / "report"
+    shutil.copytree(good.out, out)
+    partial = tmp_path / f"report.partial-{pid}"
+    partial.mkdir()
+    mark(partial)
+    foreign = tmp_path / f"report.old-{pid + 1}"  # not marked: someone else's
+    foreign.mkdir()
+    messages: list[str] = []
+    build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir, only=["01"],
+                 validate=no_validation, progress=messages.append)
+    assert not partial.exists()
+    assert f"Removed report.partial-{pid}, left by a build that died (pid {pid})" in messages
+    assert foreign.is_dir()
+    assert any(message.startswith(f"Leaving {foreign}") for message in messages)
+
+
+def test_a_report_moved_aside_by_a_build_that_died_mid_swap_is_put_back(
+    tmp_path: Path, good: Build
+) -> None:
+    pid = dead_pid()
+    moved = tmp_path / f"report.old-{pid}"
+    shutil.copytree(good.out, moved)
+    messages: list[str] = []
+    build_report(tmp_path / "report", data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
+                 only=["02"], validate=no_validation, progress=messages.append)
+    assert any(message.startswith("Restored") for message in messages)
+    assert not moved.exists()
+    # the restored report kept its other section; the build then rebuilt section 02 over it
+    assert (tmp_path / "report" / "en" / "01_simple.html").read_bytes() == \
+        (good.out / "en" / "01_simple.html").read_bytes()
+
+
+@contextmanager
+def lock_held_by_another_process(out: Path, seconds: float) -> Iterator[None]:
+    """Another process holds ``out``'s build lock for ``seconds`` (as a running build would)."""
+    import subprocess
+
+    from gealc_analysis.build.folders import lock_path
+
+    code = ("import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
+            "lock.acquire(); print('held', flush=True); time.sleep(float(sys.argv[2]))")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(lock_path(out)), str(seconds)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_build_waits_for_another_build_into_the_same_folder(tmp_path: Path,
+                                                              good: Build) -> None:
+    out = tmp_path / "report"
+    messages: list[str] = []
+    with lock_held_by_another_process(out, 1.5):
+        build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
+                     only=["01"], validate=no_validation, progress=messages.append)
+    assert any(message.startswith(f"Another build is writing {out.resolve()}; waiting")
+               for message in messages), messages
+    assert (out / "en" / "01_simple.html").is_file()
+
+
+def test_a_build_that_must_not_wait_fails_clearly_when_the_folder_is_busy(
+    tmp_path: Path, good: Build
+) -> None:
+    out = tmp_path / "report"
+    with lock_held_by_another_process(out, 60), \
+            pytest.raises(BuildError, match="another build is writing"):
+        build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
+                     lock_timeout=0, validate=no_validation, progress=lambda message: None)
+    assert not out.exists() and not list(tmp_path.glob("report.partial-*"))
+
+
+# --------------------------------------------------------------------------- timeouts and paths
+
+
+def test_a_hanging_cell_fails_the_build_naming_the_notebook_and_cell(tmp_path: Path,
+                                                                     good: Build) -> None:
+    notebooks = notebooks_folder(tmp_path, "04_slow")
+    with pytest.raises(BuildError) as caught:
+        build_report(tmp_path / "report", data_dir=good.data_dir, notebooks_dir=notebooks,
+                     cell_timeout=2, validate=no_validation, progress=lambda message: None)
+    message = str(caught.value)
+    # cell #4 of the executed copy: papermill inserted the injected parameters before it
+    assert message.startswith('notebook 04_slow timed out: cell #4 ("import time") ran longer '
+                              "than 2 s"), message
+    assert "--cell-timeout" in message
+    assert caught.value.exit_code == 1
+
+
+def test_an_output_folder_that_cannot_be_created_is_a_path_error(good: Build) -> None:
+    with pytest.raises(BuildError, match="choose an --out in a folder you can write to") as caught:
+        build_report(Path("/dev/null/report"), data_dir=good.data_dir,
+                     notebooks_dir=good.notebooks_dir, validate=no_validation,
+                     progress=lambda message: None)
+    assert caught.value.exit_code == 2

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -61,7 +65,7 @@ def test_console_script_validates_from_another_folder(tmp_path: Path) -> None:
 def test_build_rejects_a_baseline_year_without_a_plan(tmp_path: Path) -> None:
     result = run("build", "--out", str(tmp_path / "report"), "--baseline-year", "1999",
                  cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "build failed: baseline year 1999 is not among the build years [2020, 2024]" \
         in result.stderr
     assert not (tmp_path / "report").exists()
@@ -93,3 +97,151 @@ def test_frictionless_command_validates_the_package() -> None:
                             cwd=paths.DATA_DIR, capture_output=True, text=True, timeout=600,
                             check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------- exit codes and faults
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def fixture_notebooks(root: Path, *names: str) -> Path:
+    folder = root / "notebooks"
+    folder.mkdir()
+    for name in names:
+        shutil.copy(FIXTURES / f"{name}.ipynb", folder / f"{name}.ipynb")
+    return folder
+
+
+def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["build", "--help"])
+    text = capsys.readouterr().out
+    for code, _meaning in cli.EXIT_CODES:
+        assert re.search(rf"^\s+{code}\s+\S", text, flags=re.MULTILINE), f"exit code {code}"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--only", "nope"], "unknown notebook 'nope'; available: 01_overview"),
+        (["--compare-year", "1999"], "compare year 1999 is not among the build years"),
+        (["--years", "2020,2031"], "2031"),
+        (["--data-dir", "no/such/folder"], "no/such/folder"),
+    ],
+)
+def test_user_fixable_build_problems_exit_2_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    code = cli.main(["build", "--out", str(tmp_path / "report"), *arguments])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert message in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "report").exists()
+
+
+@pytest.mark.parametrize("option", [["--jobs", "0"], ["--cell-timeout", "-1"],
+                                    ["--cell-timeout", "soon"], ["--wait", "x"]])
+def test_bad_option_values_are_usage_errors(option: list[str],
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["build", *option])
+    assert caught.value.code == 2
+    assert "expected a" in capsys.readouterr().err
+
+
+def test_bad_data_stops_the_build_with_exit_2(curated_copy: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    line = rewrite_cell(curated_copy / "plan_2024.csv", "2024-3.1.1", "timing", "soon")
+    code = cli.main(["build", "--data-dir", str(curated_copy), "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"plan_2024.csv:{line}: timing: expected one of" in err
+
+
+def test_an_internal_error_exits_1_with_a_log_file_and_no_traceback_on_screen(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import gealc_analysis.build as build
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(build, "build_report", broken)
+    monkeypatch.setattr(cli.tempfile, "gettempdir", lambda: str(tmp_path))
+    assert cli.main(["build", "--out", str(tmp_path / "r")]) == 1
+    err = capsys.readouterr().err
+    assert "internal error: ZeroDivisionError: a bug" in err
+    assert "please report it" in err
+    assert "Traceback" not in err
+    (log,) = tmp_path.glob("gealc-report-error-*.log")
+    assert "Traceback" in log.read_text(encoding="utf-8") and f"The details are in {log}" in err
+
+
+def start_build(tmp_path: Path, *arguments: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([str(BIN / "gealc-report"), "build", *arguments], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_running_notebook(tmp_path: Path, stem: str) -> None:
+    """Until the build has started the hanging cell of ``stem`` (its kernel printed)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        for executed in tmp_path.glob(f"report.partial-*/notebooks/{stem}.ipynb"):
+            if '"SLOW_STARTED\\n"' in executed.read_text(encoding="utf-8"):  # an output
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"{stem} never started")
+
+
+def test_a_signal_while_a_kernel_starts_still_stops_the_build(tmp_path: Path) -> None:
+    notebooks = fixture_notebooks(tmp_path, "04_slow")
+    build = start_build(tmp_path, "--notebooks-dir", str(notebooks), "--out", "report")
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("report.partial-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    build.send_signal(signal.SIGTERM)
+    _out, err = build.communicate(timeout=60)
+    assert build.returncode == 143, err
+    assert "Traceback" not in err
+    assert not list(tmp_path.glob("report.partial-*"))
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_stops_the_build_with_one_line_and_leaves_no_partial_folder(
+    tmp_path: Path, signum: int, code: int
+) -> None:
+    notebooks = fixture_notebooks(tmp_path, "01_simple", "04_slow")
+    build = start_build(tmp_path, "--notebooks-dir", str(notebooks), "--out", "report",
+                        "--jobs", "2")
+    wait_for_running_notebook(tmp_path, "04_slow")
+    started = time.monotonic()
+    build.send_signal(signum)
+    _out, err = build.communicate(timeout=120)
+    assert build.returncode == code, err
+    name = signal.Signals(signum).name
+    assert err.strip().splitlines()[-1] == \
+        f"gealc-report build: stopped by {name}; the last report is unchanged"
+    assert "Traceback" not in err
+    assert time.monotonic() - started < 60, "the hanging notebook's kernel was not stopped"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".report.lock", "notebooks"]
+
+
+def test_two_concurrent_partial_builds_into_one_folder_keep_both_updates(tmp_path: Path) -> None:
+    import nbformat
+
+    notebooks = fixture_notebooks(tmp_path, "01_simple", "02_second")
+    first = run("build", "--notebooks-dir", str(notebooks), "--out", "report", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+
+    def started_at(stem: str) -> str:
+        executed = nbformat.read(tmp_path / "report" / "notebooks" / f"{stem}.ipynb", 4)
+        return executed.metadata.papermill.start_time
+
+    before = {stem: started_at(stem) for stem in ("01_simple", "02_second")}
+    builds = [start_build(tmp_path, "--notebooks-dir", str(notebooks), "--out", "report",
+                          "--only", only) for only in ("01", "02")]
+    results = [build.communicate(timeout=300) for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], results
+    after = {stem: started_at(stem) for stem in ("01_simple", "02_second")}
+    assert all(after[stem] > before[stem] for stem in before), (before, after)

@@ -48,9 +48,12 @@ def execute_notebook(
                 raise
 
 
-def running_cell(executed: Path) -> int | None:
-    """Index of the last cell papermill started in an executed notebook (the one that was
-    running when a run stopped), or None if it started none."""
+def running_cell(executed: Path) -> str | None:
+    """Where a run stopped: the last cell papermill started in the executed notebook, as
+    'cell #<index> ("<its first line>")', or None if it started none.
+
+    Indexes count the executed copy's cells (papermill inserts one after ``parameters``).
+    """
     import nbformat
 
     try:
@@ -61,4 +64,8 @@ def running_cell(executed: Path) -> int | None:
         index for index, cell in enumerate(nb.cells)
         if cell.get("metadata", {}).get("papermill", {}).get("start_time")
     ]
-    return started[-1] if started else None
+    if not started:
+        return None
+    lines = [line.strip() for line in nb.cells[started[-1]].source.splitlines() if line.strip()]
+    first = f' ("{lines[0][:60]}")' if lines else ""
+    return f"cell #{started[-1]}{first}"

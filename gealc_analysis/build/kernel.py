@@ -11,6 +11,7 @@ import functools
 import os
 import signal
 import sys
+import threading
 import weakref
 from typing import Any
 
@@ -19,24 +20,35 @@ KERNEL_NAME = "gealc-report-this-python"
 # Kernels started by this process and not yet shut down, so an interrupted build can stop
 # them at once (they run in their own session: a Ctrl-C in the terminal does not reach them).
 _RUNNING: weakref.WeakSet[Any] = weakref.WeakSet()
+# Set once a build is stopping: a kernel still starting is stopped as soon as it is up.
+_STOPPING = threading.Event()
+
+
+def allow_kernels() -> None:
+    """A new build starts: kernels may run again (after an interrupted build in-process)."""
+    _STOPPING.clear()
 
 
 def stop_running_kernels() -> int:
     """Send SIGTERM to every kernel this process started and has not shut down; how many.
 
     Used when a build is interrupted: the notebooks running in other threads then fail at
-    once instead of running to their end.
+    once instead of running to their end. Kernels that are still starting are stopped as
+    soon as they are up (see ``start_kernel``).
     """
-    stopped = 0
-    for manager in list(_RUNNING):
-        pid = getattr(manager.provisioner, "pid", None)
-        if pid:
-            try:
-                os.kill(pid, signal.SIGTERM)
-                stopped += 1
-            except ProcessLookupError:
-                pass
-    return stopped
+    _STOPPING.set()
+    return sum(_terminate(manager) for manager in list(_RUNNING))
+
+
+def _terminate(manager: Any) -> bool:
+    pid = getattr(manager.provisioner, "pid", None)
+    if not pid:
+        return False
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def this_interpreter_kernelspec() -> Any:
@@ -100,6 +112,8 @@ def this_interpreter_kernel_manager() -> type:
         async def start_kernel(self, **kwargs: Any) -> None:
             await super().start_kernel(**kwargs)
             _RUNNING.add(self)
+            if _STOPPING.is_set():  # the build was interrupted while this kernel started
+                _terminate(self)
 
         async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
             """Stop the kernel without interrupting it first, from public steps only.

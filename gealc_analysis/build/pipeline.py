@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from gealc_analysis import data, i18n, paths
+from gealc_analysis import data, handoff, i18n, paths
 from gealc_analysis import years as plan_years
 from gealc_analysis.build import site
 from gealc_analysis.build.discover import discover_notebooks, select_notebooks
@@ -20,7 +22,7 @@ from gealc_analysis.build.folders import (
     check_outside_sources,
     clean_leftovers,
 )
-from gealc_analysis.build.kernel import stop_running_kernels
+from gealc_analysis.build.kernel import allow_kernels, stop_running_kernels
 from gealc_analysis.build.layout import (
     EXECUTED_DIR,
     INDEX_FILE,
@@ -54,8 +56,19 @@ class BuildResult:
         return self.out_dir / INDEX_FILE
 
 
-def _default_validate(data_dir: Path, years: list[int] | None) -> object:
-    return data.load_plans(data_dir, years)
+@contextmanager
+def _handed_over(data_dir: Path, years: list[int],
+                 frames: tuple[object, object] | None) -> Iterator[None]:
+    """Hand the validated frames to every kernel of this build (see :mod:`handoff`), so
+    no notebook validates the data again."""
+    if frames is None:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="gealc-report-data-") as scratch:
+        target = handoff.write_validated(Path(scratch) / "validated.pickle", data_dir, years,
+                                         *frames)
+        with handoff.handed_to_kernels(target):
+            yield
 
 
 def resolve_years(
@@ -94,7 +107,8 @@ def build_report(
 
     ``only`` rebuilds some sections over a copy of the current report (by stem, name or
     number; empty = all). ``jobs`` notebooks run at a time. ``validate(data_dir, years)``
-    must raise on bad data (default :func:`gealc_analysis.data.load_plans`). Raises
+    must raise on bad data; by default the build loads and validates the plans and themes
+    itself, once, and hands the frames to the notebooks (:mod:`gealc_analysis.handoff`). Raises
     :class:`BuildError`; after a failure ``out_dir`` is exactly as before and
     ``<out_dir>.failed`` holds the run. Defaults come from :mod:`gealc_analysis.paths`;
     years default to every ``plan_<year>.csv``, baseline/compare to the first/last year.
@@ -131,8 +145,12 @@ def build_report(
     check_outside_sources(out_dir, Path(data_dir), notebooks_dir)
     check_replaceable(out_dir)  # before validating: a wrong --out is found at once
 
+    frames = None  # the validated (plans, themes) when this build validates them itself
     try:
-        (validate or _default_validate)(data_dir, years)
+        if validate is None:
+            frames = (data.load_plans(data_dir, years), data.load_themes(data_dir))
+        else:
+            validate(data_dir, years)
     except Exception as exc:
         raise BuildError(f"the data did not validate, nothing was built:\n{exc}") from exc
     build_years, baseline, compare = resolve_years(Path(data_dir), years, baseline_year,
@@ -143,7 +161,9 @@ def build_report(
         common={"years": build_years, "baseline_year": baseline, "compare_year": compare},
         out_dir=out_dir)
 
-    with build_lock(out_dir, lock_timeout, progress):
+    allow_kernels()
+    with _handed_over(Path(data_dir).resolve(), build_years, frames), \
+            build_lock(out_dir, lock_timeout, progress):
         clean_leftovers(out_dir, progress)
         check_replaceable(out_dir)  # again: another build may have run while we waited
         durations = _build_into(out_dir, plan, only is not None or lang is not None, jobs,

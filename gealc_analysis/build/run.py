@@ -41,8 +41,7 @@ def run_notebook(
             notebook, executed, {**parameters, "output_dir": str(output_dir)}, cell_timeout
         )
     except CellTimeoutError as exc:
-        index = execute_module.running_cell(executed)
-        where = f"cell #{index}" if index is not None else "a cell"
+        where = execute_module.running_cell(executed) or "a cell"
         detail = (f"timed out: {where} ran longer than {cell_timeout:g} s (raise "
                   "--cell-timeout if the machine is only slow)")
         raise NotebookFailed(stem, detail, time.perf_counter() - started) from exc

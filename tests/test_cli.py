@@ -187,7 +187,7 @@ def wait_for_running_notebook(tmp_path: Path, stem: str) -> None:
     """Until the build has started the hanging cell of ``stem`` (its kernel printed)."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        for executed in tmp_path.glob(f"report.partial-*/notebooks/{stem}.ipynb"):
+        for executed in tmp_path.glob(f"report.partial-*/*/notebooks/{stem}.ipynb"):
             if '"SLOW_STARTED\\n"' in executed.read_text(encoding="utf-8"):  # an output
                 return
         time.sleep(0.2)
@@ -235,7 +235,7 @@ def test_two_concurrent_partial_builds_into_one_folder_keep_both_updates(tmp_pat
     assert first.returncode == 0, first.stderr
 
     def started_at(stem: str) -> str:
-        executed = nbformat.read(tmp_path / "report" / "notebooks" / f"{stem}.ipynb", 4)
+        executed = nbformat.read(tmp_path / "report" / "en" / "notebooks" / f"{stem}.ipynb", 4)
         return executed.metadata.papermill.start_time
 
     before = {stem: started_at(stem) for stem in ("01_simple", "02_second")}

@@ -151,12 +151,12 @@ def test_tables_are_the_package_results(built: BuildResult) -> None:
         assert written == outputs.table_csv_text(frame), relative
 
 
-def test_two_builds_give_byte_identical_figures_and_tables(
+def test_two_builds_give_byte_identical_pages_figures_tables_and_provenance(
     built: BuildResult, rebuilt: BuildResult
 ) -> None:
     def outputs_of(result: BuildResult) -> dict[str, bytes]:
         return {name: data for name, data in snapshot(result.out_dir).items()
-                if name.endswith((".png", ".svg", ".csv"))}
+                if name.endswith((".png", ".svg", ".csv", ".xlsx", ".html", ".json"))}
 
     first, second = outputs_of(built), outputs_of(rebuilt)
     assert len(first) >= 20

@@ -420,6 +420,7 @@ def test_other_kernel_errors_are_not_retried(tmp_path: Path,
         build.execute_notebook(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {})
 
 
+@pytest.mark.slow
 def test_shutting_a_kernel_down_sends_no_interrupt_and_stops_it() -> None:
     """jupyter_client's stock shutdown sends SIGINT first, which can make ipykernel log a
     spurious "KeyboardInterrupt caught in kernel"; ours asks the kernel to stop instead."""

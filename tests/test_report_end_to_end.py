@@ -27,8 +27,8 @@ CODE_MARKERS = ("open_section(", "section.figure(", "analysis.", "import ", "dat
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    return build_report(tmp_path_factory.mktemp("e2e") / "report", jobs=2, progress=print)
+def built(report_build: BuildResult) -> BuildResult:
+    return report_build  # the session's build (conftest), shared with other modules
 
 
 @pytest.fixture(scope="module")

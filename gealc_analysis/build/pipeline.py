@@ -31,6 +31,7 @@ from gealc_analysis.build.layout import (
     README_TEMPLATE,
 )
 from gealc_analysis.build.parameters import parameters_line
+from gealc_analysis.build.pool import KernelPool
 from gealc_analysis.build.publish import (
     check_replaceable,
     discard,
@@ -102,6 +103,7 @@ def build_report(
     progress: Callable[[str], None] = print,
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    warm_kernels: bool = True,
 ) -> BuildResult:
     """Validate the data, run the notebooks and publish the static report into ``out_dir``.
 
@@ -117,7 +119,8 @@ def build_report(
     folder as a running one waits up to ``lock_timeout`` seconds. A cell running longer than
     ``cell_timeout`` seconds fails the build. On Ctrl-C or SIGTERM (raised here as
     ``KeyboardInterrupt``) the kernels are stopped, the staging folder is deleted and the
-    report is left as it was.
+    report is left as it was. ``warm_kernels`` runs the notebooks on one reused kernel per
+    job (:mod:`.pool`); False starts a fresh kernel for each notebook.
     """
     started = time.perf_counter()
     out_dir = Path(paths.REPORTS_DIR if out_dir is None else out_dir).resolve()
@@ -163,8 +166,15 @@ def build_report(
             build_lock(out_dir, lock_timeout, progress):
         clean_leftovers(out_dir, progress)
         check_replaceable(out_dir)  # again: another build may have run while we waited
-        durations = _build_into(out_dir, notebooks, all_notebooks, parameters, shown,
-                                build_years, only is not None, jobs, progress, cell_timeout)
+        pool = KernelPool(min(jobs, len(notebooks)), notebooks_dir) if warm_kernels else None
+        try:
+            durations = _build_into(out_dir, notebooks, all_notebooks, parameters, shown,
+                                    build_years, only is not None, jobs, progress,
+                                    cell_timeout, pool)
+        finally:
+            if pool is not None:
+                pool.close()  # the kernels shut down while the rest of the build goes on
+                pool.join()
 
     total = time.perf_counter() - started
     stems = [nb.stem for nb in notebooks]
@@ -182,11 +192,14 @@ def _build_into(
     out_dir: Path, notebooks: Sequence[Path], all_notebooks: Sequence[Path],
     parameters: dict[str, object], shown: dict[str, object], build_years: list[int],
     partial: bool, jobs: int, progress: Callable[[str], None], cell_timeout: float | None,
+    pool: KernelPool | None,
 ) -> dict[str, float]:
     """Run the notebooks in a staging folder and swap it in; the caller holds the lock."""
     staging = staging_dir(out_dir, seed_from_report=partial)
     try:
-        durations = run_all(notebooks, staging, parameters, jobs, progress, cell_timeout)
+        durations = run_all(notebooks, staging, parameters, jobs, progress, cell_timeout, pool)
+        if pool is not None:
+            pool.close()  # kernels shut down while the index is written and swapped in
         index = index_html(build_years, shown, index_sections(staging, all_notebooks))
         (staging / INDEX_FILE).write_text(index, encoding="utf-8")
         shutil.copyfile(README_TEMPLATE, staging / README_FILE)

@@ -115,7 +115,7 @@ def failed(tmp_path_factory: pytest.TempPathFactory, good: Build) -> Build:
     messages: list[str] = []
     before = snapshot(out)
     with pytest.raises(BuildError) as caught:
-        build_report(out, data_dir=good.data_dir, notebooks_dir=notebooks,
+        build_report(out, data_dir=good.data_dir, notebooks_dir=notebooks, force=True,
                      validate=no_validation, progress=messages.append)
     build = Build(root, notebooks, good.data_dir, out, None, messages, [], caught.value)
     build.report_untouched = snapshot(out) == before

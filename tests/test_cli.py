@@ -243,7 +243,7 @@ def test_two_concurrent_partial_builds_into_one_folder_keep_both_updates(tmp_pat
 
     before = {stem: started_at(stem) for stem in ("01_simple", "02_second")}
     builds = [start_build(tmp_path, "--notebooks-dir", str(notebooks), "--out", "report",
-                          "--only", only) for only in ("01", "02")]
+                          "--only", only, "--force") for only in ("01", "02")]
     results = [build.communicate(timeout=300) for build in builds]
     assert [build.returncode for build in builds] == [0, 0], results
     after = {stem: started_at(stem) for stem in ("01_simple", "02_second")}

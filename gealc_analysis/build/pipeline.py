@@ -7,11 +7,12 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gealc_analysis import data, handoff, i18n, paths
 from gealc_analysis import years as plan_years
+from gealc_analysis.build import cache
 from gealc_analysis.build.discover import discover_notebooks, select_notebooks
 from gealc_analysis.build.errors import EXIT_INTERNAL, BuildError, NotebookFailed
 from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
@@ -49,8 +50,9 @@ class BuildResult:
     out_dir: Path
     sections: list[str]  # stems run by this build, in notebook order
     html: dict[str, Path]  # stem → rendered page
-    durations: dict[str, float]  # stem → seconds to execute and render
+    durations: dict[str, float]  # stem → seconds to execute and render (0.0 when kept)
     total_seconds: float
+    kept: list[str] = field(default_factory=list)  # stems kept unchanged (content cache)
 
     @property
     def index(self) -> Path:
@@ -104,6 +106,7 @@ def build_report(
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     warm_kernels: bool = True,
+    force: bool = False,
 ) -> BuildResult:
     """Validate the data, run the notebooks and publish the static report into ``out_dir``.
 
@@ -120,7 +123,9 @@ def build_report(
     ``cell_timeout`` seconds fails the build. On Ctrl-C or SIGTERM (raised here as
     ``KeyboardInterrupt``) the kernels are stopped, the staging folder is deleted and the
     report is left as it was. ``warm_kernels`` runs the notebooks on one reused kernel per
-    job (:mod:`.pool`); False starts a fresh kernel for each notebook.
+    job (:mod:`.pool`); False starts a fresh kernel for each notebook. A section whose
+    inputs are unchanged since the report in ``out_dir`` was built is kept, not run again
+    (:mod:`.cache`); ``force`` runs every selected section.
     """
     started = time.perf_counter()
     out_dir = Path(paths.REPORTS_DIR if out_dir is None else out_dir).resolve()
@@ -166,40 +171,78 @@ def build_report(
             build_lock(out_dir, lock_timeout, progress):
         clean_leftovers(out_dir, progress)
         check_replaceable(out_dir)  # again: another build may have run while we waited
-        pool = KernelPool(min(jobs, len(notebooks)), notebooks_dir) if warm_kernels else None
-        try:
-            durations = _build_into(out_dir, notebooks, all_notebooks, parameters, shown,
-                                    build_years, only is not None, jobs, progress,
-                                    cell_timeout, pool)
-        finally:
-            if pool is not None:
-                pool.close()  # the kernels shut down while the rest of the build goes on
-                pool.join()
+        data_key = handoff.fingerprint(data_dir, build_years)
+        source, versions = cache.source_fingerprint(), cache.library_versions()
+        keys = {nb.stem: cache.section_key(nb, parameters, data_key, source, versions)
+                for nb in all_notebooks}
+        kept = set() if force else cache.reusable(out_dir, keys)
+        to_run = [nb for nb in notebooks if nb.stem not in kept]
+        for notebook in notebooks:
+            if notebook.stem in kept:
+                progress(f"{notebook.stem} … unchanged since the last build, kept")
+        if not to_run and {nb.stem for nb in all_notebooks} <= kept:
+            durations: dict[str, float] = {}  # nothing changed anywhere: leave the report be
+        else:
+            durations = _build_with_pool(
+                out_dir, to_run, all_notebooks, parameters, shown, build_years, keys,
+                seed=only is not None or bool(kept), jobs=jobs, progress=progress,
+                cell_timeout=cell_timeout, warm_kernels=warm_kernels,
+                notebooks_dir=notebooks_dir,
+            )
 
     total = time.perf_counter() - started
     stems = [nb.stem for nb in notebooks]
-    progress(f"Report written to {out_dir / INDEX_FILE} in {total:.1f} s")
+    if durations:
+        progress(f"Report written to {out_dir / INDEX_FILE} in {total:.1f} s")
+    else:
+        progress(f"Report up to date: {out_dir / INDEX_FILE} ({total:.1f} s)")
     return BuildResult(
         out_dir=out_dir,
         sections=stems,
         html={stem: out_dir / f"{stem}.html" for stem in stems},
-        durations=durations,
+        durations={stem: durations.get(stem, 0.0) for stem in stems},
         total_seconds=total,
+        kept=[stem for stem in stems if stem in kept],
     )
+
+
+def _build_with_pool(
+    out_dir: Path, to_run: Sequence[Path], all_notebooks: Sequence[Path],
+    parameters: dict[str, object], shown: dict[str, object], build_years: list[int],
+    keys: dict[str, str], *, seed: bool, jobs: int, progress: Callable[[str], None],
+    cell_timeout: float | None, warm_kernels: bool, notebooks_dir: Path,
+) -> dict[str, float]:
+    """:func:`_build_into` on warm kernels (one per job) when asked; kernels stopped after."""
+    workers = min(jobs, len(to_run))
+    pool = KernelPool(workers, notebooks_dir) if warm_kernels and workers else None
+    try:
+        return _build_into(out_dir, to_run, all_notebooks, parameters, shown, build_years,
+                           keys, seed, jobs, progress, cell_timeout, pool)
+    finally:
+        if pool is not None:
+            pool.close()  # the kernels shut down while the rest of the build goes on
+            pool.join()
 
 
 def _build_into(
     out_dir: Path, notebooks: Sequence[Path], all_notebooks: Sequence[Path],
     parameters: dict[str, object], shown: dict[str, object], build_years: list[int],
-    partial: bool, jobs: int, progress: Callable[[str], None], cell_timeout: float | None,
-    pool: KernelPool | None,
+    keys: dict[str, str], seed: bool, jobs: int, progress: Callable[[str], None],
+    cell_timeout: float | None, pool: KernelPool | None,
 ) -> dict[str, float]:
-    """Run the notebooks in a staging folder and swap it in; the caller holds the lock."""
-    staging = staging_dir(out_dir, seed_from_report=partial)
+    """Run the notebooks in a staging folder and swap it in; the caller holds the lock.
+
+    ``seed``: start from a copy of the current report (a partial build, or sections kept
+    by the cache); sections of notebooks that no longer exist are dropped from it.
+    """
+    staging = staging_dir(out_dir, seed_from_report=seed)
     try:
+        manifest = cache.read_manifest(staging) if seed else {}
+        _drop_removed_sections(staging, all_notebooks, manifest)
         durations = run_all(notebooks, staging, parameters, jobs, progress, cell_timeout, pool)
         if pool is not None:
             pool.close()  # kernels shut down while the index is written and swapped in
+        cache.write_manifest(staging, {**manifest, **{nb.stem: keys[nb.stem] for nb in notebooks}})
         index = index_html(build_years, shown, index_sections(staging, all_notebooks))
         (staging / INDEX_FILE).write_text(index, encoding="utf-8")
         shutil.copyfile(README_TEMPLATE, staging / README_FILE)
@@ -223,3 +266,14 @@ def _build_into(
         ) from exc
     swap_into_place(staging, out_dir)
     return durations
+
+
+def _drop_removed_sections(staging: Path, all_notebooks: Sequence[Path],
+                           manifest: dict[str, str]) -> None:
+    """Remove from a seeded staging folder the sections whose notebook is gone."""
+    present = {nb.stem for nb in all_notebooks}
+    for stem in [stem for stem in manifest if stem not in present]:
+        shutil.rmtree(staging / stem, ignore_errors=True)
+        (staging / f"{stem}.html").unlink(missing_ok=True)
+        (staging / EXECUTED_DIR / f"{stem}.ipynb").unlink(missing_ok=True)
+        del manifest[stem]

@@ -96,7 +96,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             args.out, data_dir=args.data_dir, notebooks_dir=args.notebooks_dir,
             years=args.years, baseline_year=args.baseline_year, compare_year=args.compare_year,
             lang=args.lang, only=only, jobs=args.jobs, cell_timeout=args.cell_timeout,
-            lock_timeout=args.wait,
+            lock_timeout=args.wait, force=args.force,
         )
     except BuildError as error:
         print(f"build failed: {error}", file=sys.stderr)
@@ -181,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
                        metavar="SECONDS",
                        help="fail the build when one notebook cell runs longer than this "
                             f"(default: {DEFAULT_CELL_TIMEOUT:g})")
+    build.add_argument("--force", action="store_true",
+                       help="run every section, even those whose inputs did not change since "
+                            "the last build (by default those are kept)")
     build.add_argument("--wait", type=_seconds_or_zero, default=DEFAULT_LOCK_TIMEOUT,
                        metavar="SECONDS",
                        help="how long to wait for another build into the same folder; 0 fails "

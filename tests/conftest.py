@@ -1,4 +1,10 @@
-"""Shared fixtures: a scratch copy of the curated data that a test may break on purpose."""
+"""Shared fixtures: a scratch copy of the curated data that a test may break on purpose, and
+the real report built once per session for every test that only reads it.
+
+Tests that run notebooks or builds are marked ``slow`` (explicitly, or here when they use a
+build fixture), so ``pytest -m "not slow"`` gives a quick local loop; the README's test
+command runs everything.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,24 @@ from urllib.parse import unquote
 import pytest
 
 from gealc_analysis import paths
+
+# Fixtures that run notebooks: a test using one (directly or through another fixture) is slow.
+BUILD_FIXTURES = frozenset({"report_build", "good", "failed", "built", "rebuilt", "three_plans"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def report_build(tmp_path_factory: pytest.TempPathFactory):  # -> BuildResult
+    """The real report from the curated data (jobs=2), built once per test session."""
+    from gealc_analysis.build import build_report
+
+    return build_report(tmp_path_factory.mktemp("report-build") / "report", jobs=2,
+                        progress=print)
 
 
 @pytest.fixture
@@ -58,15 +82,3 @@ def local_links(page: Path) -> list[str]:
     parser.feed(page.read_text(encoding="utf-8"))
     return [unquote(link) for link in parser.links]
 
-
-# --------------------------------------------------------------------------- the real report
-# One build of the real report (both languages) shared by every test that reads it (the
-# end-to-end checks, the browser test): building it takes most of a minute.
-
-
-@pytest.fixture(scope="session")
-def built_report(tmp_path_factory: pytest.TempPathFactory):
-    """The report built from the curated data into a temporary folder, both languages."""
-    from gealc_analysis.build import build_report
-
-    return build_report(tmp_path_factory.mktemp("report") / "report", jobs=2, progress=print)

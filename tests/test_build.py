@@ -115,7 +115,7 @@ def failed(tmp_path_factory: pytest.TempPathFactory, good: Build) -> Build:
     messages: list[str] = []
     before = snapshot(out)
     with pytest.raises(BuildError) as caught:
-        build_report(out, data_dir=good.data_dir, notebooks_dir=notebooks,
+        build_report(out, data_dir=good.data_dir, notebooks_dir=notebooks, force=True,
                      validate=no_validation, progress=messages.append)
     build = Build(root, notebooks, good.data_dir, out, None, messages, [], caught.value)
     build.report_untouched = snapshot(out) == before
@@ -434,6 +434,7 @@ def test_other_kernel_errors_are_not_retried(tmp_path: Path,
         build.execute_notebook(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {})
 
 
+@pytest.mark.slow
 def test_shutting_a_kernel_down_sends_no_interrupt_and_stops_it() -> None:
     """jupyter_client's stock shutdown sends SIGINT first, which can make ipykernel log a
     spurious "KeyboardInterrupt caught in kernel"; ours asks the kernel to stop instead."""
@@ -639,3 +640,34 @@ def test_an_output_folder_that_cannot_be_created_is_a_path_error(good: Build) ->
                      notebooks_dir=good.notebooks_dir, validate=no_validation,
                      progress=lambda message: None)
     assert caught.value.exit_code == 2
+
+
+def test_a_warm_kernel_starts_each_notebook_as_a_fresh_one_would(tmp_path: Path,
+                                                                 good: Build) -> None:
+    """Two notebooks on one reused kernel: the second sees no name, figure, rcParams change
+    or working folder left by the first, and counts its cells from 1."""
+    import nbformat as nbf
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    parameters = nbf.v4.new_code_cell('lang = "en"', metadata={"tags": ["parameters"]})
+    dirty = nbf.v4.new_notebook(cells=[parameters, nbf.v4.new_code_cell(
+        "import os, matplotlib, matplotlib.pyplot as plt\n"
+        "LEFT_OVER = 1\nplt.figure()\nmatplotlib.rcParams['lines.linewidth'] = 9\n"
+        "os.chdir('/')")])
+    probe = nbf.v4.new_notebook(cells=[parameters, nbf.v4.new_code_cell(
+        "import os, matplotlib, matplotlib.pyplot as plt\n"
+        "print('LEFT_OVER' in dir(), plt.get_fignums(), matplotlib.rcParams['lines.linewidth'],"
+        " os.getcwd())")])
+    nbf.write(dirty, folder / "01_dirty.ipynb")
+    nbf.write(probe, folder / "02_probe.ipynb")
+    result = build_report(tmp_path / "report", data_dir=good.data_dir, notebooks_dir=folder,
+                          validate=no_validation, progress=lambda message: None)
+    executed = nbformat.read(result.out_dir / "notebooks" / "02_probe.ipynb", as_version=4)
+    code = [cell for cell in executed.cells if cell.cell_type == "code"]
+    printed = stream_text(result.out_dir / "notebooks" / "02_probe.ipynb")
+    import matplotlib
+
+    fresh_width = matplotlib.rcParamsDefault["lines.linewidth"]
+    assert printed == f"False [] {fresh_width} {folder.resolve()}\n", printed
+    assert [cell.execution_count for cell in code] == [1, 2, 3]

@@ -62,6 +62,7 @@ def test_console_script_validates_from_another_folder(tmp_path: Path) -> None:
     assert "plan 2024: 41 activities" in result.stdout
 
 
+@pytest.mark.slow
 def test_build_rejects_a_baseline_year_without_a_plan(tmp_path: Path) -> None:
     result = run("build", "--out", str(tmp_path / "report"), "--baseline-year", "1999",
                  cwd=tmp_path)
@@ -71,6 +72,7 @@ def test_build_rejects_a_baseline_year_without_a_plan(tmp_path: Path) -> None:
     assert not (tmp_path / "report").exists()
 
 
+@pytest.mark.slow
 def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
     result = run("build", "--only", "03", "--lang", "es", "--out", "report", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -194,6 +196,7 @@ def wait_for_running_notebook(tmp_path: Path, stem: str) -> None:
     raise AssertionError(f"{stem} never started")
 
 
+@pytest.mark.slow
 def test_a_signal_while_a_kernel_starts_still_stops_the_build(tmp_path: Path) -> None:
     notebooks = fixture_notebooks(tmp_path, "04_slow")
     build = start_build(tmp_path, "--notebooks-dir", str(notebooks), "--out", "report")
@@ -207,6 +210,7 @@ def test_a_signal_while_a_kernel_starts_still_stops_the_build(tmp_path: Path) ->
     assert not list(tmp_path.glob("report.partial-*"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_stops_the_build_with_one_line_and_leaves_no_partial_folder(
     tmp_path: Path, signum: int, code: int
@@ -227,6 +231,7 @@ def test_a_signal_stops_the_build_with_one_line_and_leaves_no_partial_folder(
     assert sorted(path.name for path in tmp_path.iterdir()) == [".report.lock", "notebooks"]
 
 
+@pytest.mark.slow
 def test_two_concurrent_partial_builds_into_one_folder_keep_both_updates(tmp_path: Path) -> None:
     import nbformat
 
@@ -240,7 +245,7 @@ def test_two_concurrent_partial_builds_into_one_folder_keep_both_updates(tmp_pat
 
     before = {stem: started_at(stem) for stem in ("01_simple", "02_second")}
     builds = [start_build(tmp_path, "--notebooks-dir", str(notebooks), "--out", "report",
-                          "--only", only) for only in ("01", "02")]
+                          "--only", only, "--force") for only in ("01", "02")]
     results = [build.communicate(timeout=300) for build in builds]
     assert [build.returncode for build in builds] == [0, 0], results
     after = {stem: started_at(stem) for stem in ("01_simple", "02_second")}

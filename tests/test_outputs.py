@@ -189,3 +189,33 @@ def test_xlsx_is_byte_identical_across_runs(tmp_path):
     assert outputs.save_table(small_table(), tmp_path / "a", "t").with_suffix(".xlsx") \
         .read_bytes() == outputs.save_table(small_table(), tmp_path / "b", "t") \
         .with_suffix(".xlsx").read_bytes()
+
+
+def test_every_export_of_a_real_build_is_safe_and_has_an_xlsx_twin(report_build) -> None:
+    """All tables of the real report: CSV and .xlsx hold the same cells, none can run."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    exports = sorted(report_build.out_dir.glob("*/*/tables/*.csv"))  # <lang>/<section>/
+    assert len(exports) >= 5, "the report should export its tables"
+    for path in exports:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        sheet = load_workbook(path.with_suffix(".xlsx")).active
+        cells = list(sheet.iter_rows())
+        assert len(cells) == len(rows), f"{path.name}: the .xlsx has other rows than the CSV"
+        for row in rows:
+            for value in row:
+                dangerous = value.startswith(outputs.FORMULA_TRIGGERS)
+                assert not dangerous or _is_number(value), f"{path.name}: {value!r} could run"
+        formulas = [cell.coordinate for row in cells for cell in row if cell.data_type == "f"]
+        assert not formulas, f"{path.with_suffix('.xlsx').name}: formula cells {formulas}"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

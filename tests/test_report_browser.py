@@ -85,9 +85,9 @@ def check_page(browser, out: Path, page_path: Path, width: int, shots: Path) -> 
 
 
 def test_every_page_reads_well_at_desktop_and_phone_widths(
-    browser, built_report, tmp_path: Path
+    browser, report_build, tmp_path: Path
 ) -> None:
-    out = built_report.out_dir
+    out = report_build.out_dir
     pages = report_pages(out)
     assert any(path.parent.name == "es" for path in pages), "no Spanish pages were built"
     problems: list[str] = []
@@ -98,8 +98,8 @@ def test_every_page_reads_well_at_desktop_and_phone_widths(
     assert not problems, "\n".join(problems)
 
 
-def test_every_local_link_resolves_to_a_file_of_the_report(browser, built_report) -> None:
-    out = built_report.out_dir
+def test_every_local_link_resolves_to_a_file_of_the_report(browser, report_build) -> None:
+    out = report_build.out_dir
     context = browser.new_context()
     page = context.new_page()
     problems = []
@@ -121,8 +121,8 @@ def test_every_local_link_resolves_to_a_file_of_the_report(browser, built_report
     assert not problems, "links to missing files:\n" + "\n".join(problems)
 
 
-def test_the_language_switch_lands_on_the_twin_page(browser, built_report) -> None:
-    out = built_report.out_dir
+def test_the_language_switch_lands_on_the_twin_page(browser, report_build) -> None:
+    out = report_build.out_dir
     context = browser.new_context()
     page = context.new_page()
     twins = {"en": "es", "es": "en"}
@@ -143,8 +143,8 @@ def test_the_language_switch_lands_on_the_twin_page(browser, built_report) -> No
 
 @pytest.mark.xfail(reason="alt text is written by the charts branch (h3-content); "
                           "MERGE NOTE: remove this marker once it is merged", strict=False)
-def test_every_chart_has_alt_text(browser, built_report) -> None:
-    out = built_report.out_dir
+def test_every_chart_has_alt_text(browser, report_build) -> None:
+    out = report_build.out_dir
     context = browser.new_context()
     page = context.new_page()
     missing = []

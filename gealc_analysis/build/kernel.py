@@ -104,6 +104,19 @@ def this_interpreter_kernel_manager() -> type:
             if encrypt:
                 kwargs.setdefault("transport_encryption", "auto")
             super().__init__(**kwargs)
+            self._clients: list[Any] = []
+
+        def client(self, **kwargs: Any) -> Any:
+            """A new client, remembered so a pooled kernel's owner can close it (nbclient
+            leaves the client of a kernel it did not start open)."""
+            made = super().client(**kwargs)
+            self._clients.append(made)
+            return made
+
+        def take_clients(self) -> list[Any]:
+            """The clients made since the last call (the caller closes them)."""
+            taken, self._clients = self._clients, []
+            return taken
 
         @default("kernel_spec_manager")
         def _kernel_spec_manager_default(self) -> KernelSpecManager:

@@ -7,12 +7,12 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gealc_analysis import data, handoff, i18n, paths
 from gealc_analysis import years as plan_years
-from gealc_analysis.build import site
+from gealc_analysis.build import cache, site
 from gealc_analysis.build.discover import discover_notebooks, select_notebooks
 from gealc_analysis.build.errors import EXIT_INTERNAL, BuildError, NotebookFailed
 from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
@@ -30,6 +30,7 @@ from gealc_analysis.build.layout import (
     README_FILE,
     README_TEMPLATE,
 )
+from gealc_analysis.build.pool import KernelPool
 from gealc_analysis.build.publish import (
     check_replaceable,
     discard,
@@ -49,6 +50,7 @@ class BuildResult:
     html: dict[str, Path]  # stem → rendered page (in the first language built)
     durations: dict[str, float]  # stem → seconds to execute, summed over the languages
     total_seconds: float
+    kept: list[str] = field(default_factory=list)  # stems kept unchanged in every language
     languages: tuple[str, ...] = ("en",)  # languages this build wrote, each in <out>/<lang>/
 
     @property
@@ -102,6 +104,8 @@ def build_report(
     progress: Callable[[str], None] = print,
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    warm_kernels: bool = True,
+    force: bool = False,
 ) -> BuildResult:
     """Validate the data, run the notebooks and publish the static report into ``out_dir``.
 
@@ -112,14 +116,18 @@ def build_report(
     :class:`BuildError`; after a failure ``out_dir`` is exactly as before and
     ``<out_dir>.failed`` holds the run. Defaults come from :mod:`gealc_analysis.paths`;
     years default to every ``plan_<year>.csv``, baseline/compare to the first/last year.
-    Every language is built into ``<out_dir>/<lang>/`` (see :mod:`.site`); ``lang`` builds,
-    and touches, only that language's folder.
 
     Only folders the build made are replaced (see :mod:`.folders`); a build into the same
     folder as a running one waits up to ``lock_timeout`` seconds. A cell running longer than
     ``cell_timeout`` seconds fails the build. On Ctrl-C or SIGTERM (raised here as
     ``KeyboardInterrupt``) the kernels are stopped, the staging folder is deleted and the
-    report is left as it was.
+    report is left as it was. ``warm_kernels`` runs the notebooks on one reused kernel per
+    job (:mod:`.pool`); False starts a fresh kernel for each notebook. A section whose
+    inputs are unchanged since the report in ``out_dir`` was built is kept, not run again
+    (:mod:`.cache`, per language folder); ``force`` runs every selected section.
+
+    Every language is built into ``<out_dir>/<lang>/`` (see :mod:`.site`); ``lang`` builds,
+    and touches, only that language's folder.
     """
     started = time.perf_counter()
     out_dir = Path(paths.REPORTS_DIR if out_dir is None else out_dir).resolve()
@@ -155,50 +163,109 @@ def build_report(
         raise BuildError(f"the data did not validate, nothing was built:\n{exc}") from exc
     build_years, baseline, compare = resolve_years(Path(data_dir), years, baseline_year,
                                                    compare_year)
-    plan = site.LanguageBuild(
-        languages=languages, notebooks=notebooks, all_notebooks=all_notebooks,
-        data_dir=Path(data_dir).resolve(), years=build_years,
-        common={"years": build_years, "baseline_year": baseline, "compare_year": compare},
-        out_dir=out_dir)
+    common = {"years": build_years, "baseline_year": baseline, "compare_year": compare}
+    resolved_data = Path(data_dir).resolve()
 
     allow_kernels()
-    with _handed_over(Path(data_dir).resolve(), build_years, frames), \
+    with _handed_over(resolved_data, build_years, frames), \
             build_lock(out_dir, lock_timeout, progress):
         clean_leftovers(out_dir, progress)
         check_replaceable(out_dir)  # again: another build may have run while we waited
-        durations = _build_into(out_dir, plan, only is not None or lang is not None, jobs,
-                                progress, cell_timeout)
+        data_key = handoff.fingerprint(data_dir, build_years)
+        source, versions = cache.source_fingerprint(), cache.library_versions()
+        keys: dict[str, dict[str, str]] = {}
+        to_run: dict[str, list[Path]] = {}
+        kept: dict[str, set[str]] = {}
+        for language in languages:
+            parameters = {"data_dir": str(resolved_data), **common, "lang": language}
+            keys[language] = {nb.stem: cache.section_key(nb, parameters, data_key, source,
+                                                         versions) for nb in all_notebooks}
+            kept[language] = set() if force else cache.reusable(out_dir / language,
+                                                                 keys[language])
+            to_run[language] = [nb for nb in notebooks if nb.stem not in kept[language]]
+            for notebook in notebooks:
+                if notebook.stem in kept[language]:
+                    progress(f"[{language}] {notebook.stem} … unchanged since the last build, "
+                             "kept")
+        plan = site.LanguageBuild(
+            languages=languages, notebooks=notebooks, all_notebooks=all_notebooks,
+            data_dir=resolved_data, years=build_years, common=common, out_dir=out_dir,
+            to_run=to_run, keys=keys)
+        everything_kept = all(not to_run[language] and
+                              {nb.stem for nb in all_notebooks} <= kept[language]
+                              for language in languages)
+        if everything_kept:
+            durations: dict[str, float] = {}  # nothing changed anywhere: leave the report be
+        else:
+            durations = _build_with_pool(
+                out_dir, plan,
+                seed=only is not None or lang is not None or any(kept.values()), jobs=jobs,
+                progress=progress, cell_timeout=cell_timeout, warm_kernels=warm_kernels,
+                notebooks_dir=notebooks_dir,
+            )
 
     total = time.perf_counter() - started
     stems = [nb.stem for nb in notebooks]
-    for language in languages:
-        progress(i18n.label("pages.build.done", language, path=out_dir / language / INDEX_FILE))
-    progress(f"Report written to {out_dir / INDEX_FILE} in {total:.1f} s")
+    if durations:
+        for language in languages:
+            progress(i18n.label("pages.build.done", language,
+                                path=out_dir / language / INDEX_FILE))
+        progress(f"Report written to {out_dir / INDEX_FILE} in {total:.1f} s")
+    else:
+        progress(f"Report up to date: {out_dir / INDEX_FILE} ({total:.1f} s)")
     return BuildResult(
         out_dir=out_dir,
         sections=stems,
         html={stem: out_dir / languages[0] / f"{stem}.html" for stem in stems},
-        durations=durations,
+        durations={stem: durations.get(stem, 0.0) for stem in stems},
         total_seconds=total,
+        kept=[stem for stem in stems if all(stem in kept[language] for language in languages)],
         languages=languages,
     )
 
 
+def _build_with_pool(
+    out_dir: Path, plan: site.LanguageBuild, *, seed: bool, jobs: int,
+    progress: Callable[[str], None], cell_timeout: float | None, warm_kernels: bool,
+    notebooks_dir: Path,
+) -> dict[str, float]:
+    """:func:`_build_into` on warm kernels (one per job) when asked; kernels stopped after."""
+    workers = min(jobs, max(len(stems) for stems in plan.to_run.values()))
+    pool = KernelPool(workers, notebooks_dir) if warm_kernels and workers else None
+    try:
+        return _build_into(out_dir, plan, seed, jobs, progress, cell_timeout, pool)
+    finally:
+        if pool is not None:
+            pool.close()  # the kernels shut down while the rest of the build goes on
+            pool.join()
+
+
 def _build_into(
-    out_dir: Path, plan: site.LanguageBuild, partial: bool, jobs: int,
-    progress: Callable[[str], None], cell_timeout: float | None,
+    out_dir: Path, plan: site.LanguageBuild, seed: bool, jobs: int,
+    progress: Callable[[str], None], cell_timeout: float | None, pool: KernelPool | None,
 ) -> dict[str, float]:
     """Run the notebooks in a staging folder and swap it in; the caller holds the lock.
 
-    ``partial`` (``--only`` or ``--lang``) seeds the staging folder with the current report,
-    so what this build does not rebuild is kept byte for byte.
+    ``seed``: start from a copy of the current report (a partial build, one language, or
+    sections kept by the cache); what this build does not rebuild is kept byte for byte, and
+    sections of notebooks that no longer exist are dropped from it.
     """
-    staging = staging_dir(out_dir, seed_from_report=partial)
+    staging = staging_dir(out_dir, seed_from_report=seed)
     try:
-        durations = site.build_languages(
-            staging, plan, run=lambda folder, parameters, report: run_all(
-                plan.notebooks, folder, parameters, jobs, report, cell_timeout),
-            progress=progress)
+        def run(language: str, folder: Path, parameters: dict[str, object],
+                report: Callable[[str], None]) -> dict[str, float]:
+            manifest = cache.read_manifest(folder) if seed else {}
+            _drop_removed_sections(folder, plan.all_notebooks, manifest)
+            durations = run_all(plan.to_run[language], folder, parameters, jobs, report,
+                                cell_timeout, pool) if plan.to_run[language] else {}
+            folder.mkdir(parents=True, exist_ok=True)
+            cache.write_manifest(folder, {**manifest, **{
+                nb.stem: plan.keys[language][nb.stem] for nb in plan.to_run[language]}})
+            return durations
+
+        durations = site.build_languages(staging, plan, run=run, progress=progress)
+        if pool is not None:
+            pool.close()  # kernels shut down while the pages are written and swapped in
         shutil.copyfile(README_TEMPLATE, staging / README_FILE)
     except KeyboardInterrupt:
         stop_running_kernels()
@@ -220,3 +287,14 @@ def _build_into(
         ) from exc
     swap_into_place(staging, out_dir)
     return durations
+
+
+def _drop_removed_sections(staging: Path, all_notebooks: Sequence[Path],
+                           manifest: dict[str, str]) -> None:
+    """Remove from a seeded staging folder the sections whose notebook is gone."""
+    present = {nb.stem for nb in all_notebooks}
+    for stem in [stem for stem in manifest if stem not in present]:
+        shutil.rmtree(staging / stem, ignore_errors=True)
+        (staging / f"{stem}.html").unlink(missing_ok=True)
+        (staging / EXECUTED_DIR / f"{stem}.ipynb").unlink(missing_ok=True)
+        del manifest[stem]

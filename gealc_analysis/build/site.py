@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -190,11 +190,15 @@ class LanguageBuild:
     years: Sequence[int]
     common: Mapping[str, Any]  # parameters every language shares (years, baseline, compare)
     out_dir: Path  # where the report lands (for messages; the build writes a staging copy)
+    # per language: the notebooks to run (the others are kept by the cache) and their keys
+    to_run: Mapping[str, Sequence[Path]] = field(default_factory=dict)
+    keys: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
-# run(folder, parameters, progress) executes the build's notebooks into a language's folder
-# and returns seconds per stem (the runner's own function, passed in by the pipeline).
-Runner = Callable[[Path, Mapping[str, Any], Callable[[str], None]], Mapping[str, float]]
+# run(lang, folder, parameters, progress) executes the build's notebooks of one language into
+# its folder and returns seconds per stem (the runner's own function, passed in by the
+# pipeline, which knows the kernels, the cache and the timeouts).
+Runner = Callable[[str, Path, dict[str, Any], Callable[[str], None]], Mapping[str, float]]
 
 
 def build_languages(staging: Path, plan: LanguageBuild, *, run: Runner,
@@ -209,10 +213,11 @@ def build_languages(staging: Path, plan: LanguageBuild, *, run: Runner,
     durations: dict[str, float] = {}
     for language in plan.languages:
         shown = {**plan.common, "lang": language}
-        progress(i18n.label("pages.build.start", language, n=len(plan.notebooks),
+        to_run = plan.to_run.get(language, plan.notebooks)
+        progress(i18n.label("pages.build.start", language, n=len(to_run),
                             out=plan.out_dir / language, parameters=parameters_line(shown)))
         try:
-            ran = run(staging / language, {"data_dir": str(plan.data_dir), **shown},
+            ran = run(language, staging / language, {"data_dir": str(plan.data_dir), **shown},
                       language_progress(progress, language))
         except NotebookFailed as failure:
             failure.lang = language  # where the executed copy is kept

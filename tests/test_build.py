@@ -663,9 +663,9 @@ def test_a_warm_kernel_starts_each_notebook_as_a_fresh_one_would(tmp_path: Path,
     nbf.write(probe, folder / "02_probe.ipynb")
     result = build_report(tmp_path / "report", data_dir=good.data_dir, notebooks_dir=folder,
                           validate=no_validation, progress=lambda message: None)
-    executed = nbformat.read(result.out_dir / "notebooks" / "02_probe.ipynb", as_version=4)
+    executed = nbformat.read(result.out_dir / "en" / "notebooks" / "02_probe.ipynb", as_version=4)
     code = [cell for cell in executed.cells if cell.cell_type == "code"]
-    printed = stream_text(result.out_dir / "notebooks" / "02_probe.ipynb")
+    printed = stream_text(result.out_dir / "en" / "notebooks" / "02_probe.ipynb")
     import matplotlib
 
     fresh_width = matplotlib.rcParamsDefault["lines.linewidth"]

@@ -419,7 +419,8 @@ def reader_table(table: pd.DataFrame, labels: Mapping[str, str], lang: str) -> p
         rows.append({
             "headline": i18n.label(f"robustness.headline.{row.headline}", lang),
             "plan": row.plan,
-            "primary": _shown(row.kind, row.primary_value, row.primary_text, labels, lang),
+            "primary": _shown(row.kind, row.primary_value, row.primary_text, labels, lang,
+                              row.headline),
             "range": _range(row, labels, lang),
             "holds": i18n.label("column.yes" if row.holds_everywhere else "column.no", lang),
             "depends_on": "; ".join(decision_label(d, lang) for d in row.depends_on.split(";")
@@ -444,10 +445,19 @@ def theme_labels(themes: pd.DataFrame, alternatives: pd.DataFrame, lang: str) ->
     return labels
 
 
-def _number(value: float, lang: str) -> str:
+def _number(value: float, lang: str, headline: str = "", kind: str = KIND_COUNT) -> str:
+    """A headline value as a reader reads it: shares as %, share changes in points, changes
+    signed, counts whole, indices with two decimals."""
     if math.isnan(value):
         return "—"
-    decimals = 0 if float(value).is_integer() else (2 if abs(value) < 20 else 1)
+    if headline.endswith("_share_change"):
+        points = i18n.format_signed(value * 100, lang, 1)
+        return f"{points} {i18n.label('unit.percentage_points', lang)}"
+    if headline.startswith("s1_share"):
+        return i18n.format_percent(value, lang, 1)
+    decimals = 0 if float(value).is_integer() else 2
+    if kind == KIND_CHANGE:
+        return i18n.format_signed(value, lang, decimals)
     return i18n.format_number(value, lang, decimals)
 
 
@@ -458,20 +468,70 @@ def _names(text: str, labels: Mapping[str, str], lang: str) -> str:
     return "; ".join(labels.get(t, t) for t in keys)
 
 
-def _shown(kind: str, value: float, text: str, labels: Mapping[str, str], lang: str) -> str:
+def _shown(kind: str, value: float, text: str, labels: Mapping[str, str], lang: str,
+           headline: str = "") -> str:
     if kind == KIND_LABEL:
         return _names(text, labels, lang)
-    return _number(value, lang)
+    return _number(value, lang, headline, kind)
 
 
 def _range(row: object, labels: Mapping[str, str], lang: str) -> str:
+    """"from low to high" of a number, or every set of names met, primary first."""
     if row.kind == KIND_LABEL:  # type: ignore[attr-defined]
-        others = [t.strip("[]") for t in row.other_texts.split("];[") if t]  # type: ignore
-        if not others:
-            return _names(row.primary_text, labels, lang)  # type: ignore[attr-defined]
+        others = _other_texts(row)
         return " | ".join([_names(row.primary_text, labels, lang),  # type: ignore
                            *(_names(t, labels, lang) for t in others)])
     low, high = row.min_value, row.max_value  # type: ignore[attr-defined]
+    shown = [_number(v, lang, row.headline, row.kind) for v in (low, high)]  # type: ignore
     if low == high:
-        return _number(low, lang)
-    return f"{_number(low, lang)} – {_number(high, lang)}"
+        return shown[0]
+    return i18n.label("robustness.range", lang, low=shown[0], high=shown[1])
+
+
+def _other_texts(row: object) -> list[str]:
+    """The sets of names other codings give (``other_texts`` is "[a;b];[c]")."""
+    cell = str(row.other_texts)  # type: ignore[attr-defined]
+    return cell[1:-1].split("];[") if cell else []
+
+
+def robustness_statements(table: pd.DataFrame, labels: Mapping[str, str], lang: str) -> str:
+    """One Markdown bullet per headline and plan: its main value and whether it holds under
+    every coding, or its range and the decisions it depends on."""
+    lines = []
+    for row in table.itertuples(index=False):
+        fmt = {
+            "headline": i18n.label(f"robustness.headline.{row.headline}", lang),
+            "plan": row.plan,
+            "value": _shown(row.kind, row.primary_value, row.primary_text, labels, lang,
+                            row.headline),
+            "range": _range(row, labels, lang),
+            "n": row.n_codings,
+            "decisions": "; ".join(decision_label(d, lang) for d in row.depends_on.split(";")
+                                   if d),
+        }
+        if not row.holds_everywhere and row.kind == KIND_LABEL:
+            key = "robustness.depends_label"
+            fmt["range"] = " | ".join(_names(t, labels, lang) for t in _other_texts(row))
+        elif not row.holds_everywhere:
+            key = "robustness.depends"
+        elif row.min_value != row.max_value and row.kind != KIND_LABEL:
+            key = "robustness.holds_direction"
+        else:
+            key = "robustness.holds"
+        lines.append("- " + i18n.label(key, lang, **fmt))
+    return "\n".join(lines)
+
+
+def decision_table(alternatives: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The contested decisions for a reader: the decision, its alternatives (main coding
+    first) and the rows it touches (activity ids or crosswalk areas)."""
+    rows = []
+    for decision, alts in decisions(alternatives).items():
+        touched = alternatives.loc[alternatives["decision"] == decision, "row_id"]
+        rows.append({
+            "decision": decision_label(decision, lang),
+            "alternatives": " | ".join(alternative_label(decision, a, lang) for a in alts),
+            "rows": ", ".join(dict.fromkeys(str(r) for r in touched)),
+        })
+    out = pd.DataFrame(rows, columns=["decision", "alternatives", "rows"])
+    return out.rename(columns={c: i18n.label(f"robustness.column.{c}", lang) for c in out})

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from gealc_analysis.data import crosswalk_in_order
+from gealc_analysis.i18n import SUPPORTED_LANGS, label
 from gealc_analysis.vocabulary import (
     ACTIVITY_TYPES,
     CASH_SOURCES,
@@ -603,13 +604,17 @@ def cash_dependence(plans: pd.DataFrame) -> pd.DataFrame:
 
 def resource_mix(plans: pd.DataFrame) -> pd.DataFrame:
     """Activities by the kinds of resource they name: cash only, cash and staff time, staff
-    time only (vocabulary.RESOURCE_KINDS), per year, with shares."""
+    time only (vocabulary.RESOURCE_KINDS), per year, with shares and EN/ES labels."""
     kinds = _funding_lists(plans).map(lambda codes: {RESOURCE_KINDS[c] for c in codes})
     mix = kinds.map(lambda k: RESOURCE_MIXES[0] if k == {"cash"} else
                     RESOURCE_MIXES[1] if k == {"cash", "staff_time"} else RESOURCE_MIXES[2])
     frame = pd.DataFrame({"plan_year": plans["plan_year"].astype("int64").to_numpy(),
                           "resources": mix.to_numpy()})
-    return _tally(frame, "resources", RESOURCE_MIXES, _years(plans))
+    out = _tally(frame, "resources", RESOURCE_MIXES, _years(plans))
+    for lang in SUPPORTED_LANGS:
+        out[f"resources_label_{lang}"] = [label(f"resources.{code}", lang)
+                                          for code in out["resources"]]
+    return out
 
 
 def semester_split_dated(plans: pd.DataFrame) -> pd.DataFrame:

@@ -255,3 +255,13 @@ def _events(ctx: _Context) -> str:
                       e0=f"**{_count(e0, ctx.lang)}**", r0=ctx.readings_after("n_events", y0),
                       e1=f"**{_count(e1, ctx.lang)}**", r1=ctx.readings_after("n_events", y1),
                       verdict=verdict)
+
+
+def key_findings_markdown(plans: pd.DataFrame, themes: pd.DataFrame, baseline_year: int,
+                          compare_year: int, lang: str = "en", *,
+                          alternatives: pd.DataFrame | None = None,
+                          data_dir: Path | str | None = None) -> str:
+    """The key findings as a Markdown list followed by the caveat in italics."""
+    sentences = key_findings(plans, themes, baseline_year, compare_year, lang,
+                             alternatives=alternatives, data_dir=data_dir)
+    return "\n".join(f"- {s}" for s in sentences) + f"\n\n*{caveat(lang)}*"

@@ -289,3 +289,28 @@ def theme_totals(plans: pd.DataFrame) -> dict[tuple[int, str], int]:
     sizes = plans.groupby([plans["plan_year"].astype(int), plans["theme"].astype(str)],
                           observed=True).size()
     return {(int(year), str(theme)): int(n) for (year, theme), n in sizes.items()}
+
+
+def carry_over_summary(lineage: pd.DataFrame, plans: pd.DataFrame, lang: str) -> str:
+    """One sentence per pair of consecutive plans (what continued, changed, merged, split,
+    was dropped or is new), and a line for each pair not linked yet."""
+    counts = lineage_counts(lineage, plans)
+    lines = []
+    for (earlier, later), group in counts.groupby(["from_year", "to_year"], sort=True):
+        by = group.set_index("relation")
+        lines.append(i18n.label(
+            "lineage.summary", lang, from_year=earlier, to_year=later,
+            n_earlier=int(by["n_earlier"].sum()), n_later=int(by["n_later"].sum()),
+            **{r: int(by.at[r, "n_later" if r == NEW else "n_earlier"]) for r in RELATIONS}))
+    lines += [i18n.label("lineage.not_linked", lang, from_year=a, to_year=b)
+              for a, b in unlinked_pairs(lineage, plans)]
+    return "\n\n".join(lines)
+
+
+def pair_ending_at(plans: pd.DataFrame, year: int) -> tuple[int, int]:
+    """The consecutive pair of plans that ends at ``year`` (the first pair for the first
+    plan), so a section can chart the step into the comparison plan."""
+    pairs = consecutive_pairs(plans)
+    if not pairs:
+        raise ValueError("lineage needs at least two plans")
+    return next((pair for pair in pairs if pair[1] == int(year)), pairs[0])

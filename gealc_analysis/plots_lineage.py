@@ -77,6 +77,8 @@ def plot_theme_flow(flows: pd.DataFrame, counts: pd.DataFrame, theme_names: Mapp
     """
     check_lang(lang)
     pair = flows[(flows["from_year"] == from_year) & (flows["to_year"] == to_year)]
+    if pair.empty:
+        return _not_linked(from_year, to_year, lang)
     left = _nodes(theme_names, pair["from_theme"])
     right = _nodes(theme_names, pair["to_theme"])
     left_size = pair.groupby("from_theme")["n_links"].sum().to_dict()
@@ -161,3 +163,16 @@ def _node(ax: object, x: float, bottom: float, size: float, side: str, name: str
 
 def _wrapped(title: str) -> str:
     return textwrap.fill(title, TITLE_WRAP)
+
+
+def _not_linked(from_year: int, to_year: int, lang: str) -> Figure:
+    """A placeholder chart saying the two plans have no lineage yet."""
+    with style.style_context():
+        fig = Figure(figsize=(7.5, 2.0), layout="constrained")
+        ax = fig.subplots()
+        ax.set_axis_off()
+        text = label("lineage.not_linked", lang, from_year=from_year, to_year=to_year)
+        fig.suptitle(_wrapped(text.replace("`", "")), x=0.01, ha="left")
+        style.add_source_line(fig, [from_year, to_year], lang)
+        fig.draw_without_rendering()
+    return fig

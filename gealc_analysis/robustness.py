@@ -431,12 +431,15 @@ def reader_table(table: pd.DataFrame, labels: Mapping[str, str], lang: str) -> p
     return out.rename(columns={c: i18n.label(f"robustness.column.{c}", lang) for c in out})
 
 
-def theme_labels(themes: pd.DataFrame, alternatives: pd.DataFrame, lang: str) -> dict[str, str]:
+def theme_labels(themes: pd.DataFrame, alternatives: pd.DataFrame | None,
+                 lang: str) -> dict[str, str]:
     """Theme key → name in ``lang``, for the crosswalk's themes and for the themes only an
     alternative coding creates (their labels are in the alternatives file)."""
     column = f"theme_label_{i18n.check_lang(lang)}"
     rows = crosswalk_in_order(themes)
     labels = {str(t): str(label) for t, label in zip(rows["theme"], rows[column], strict=True)}
+    if alternatives is None or alternatives.empty:
+        return labels
     edits = alternatives[alternatives["table"] == "themes"]
     for _, group in edits.groupby(["decision", "alternative", "row_id"], sort=False):
         cells = dict(zip(group["column"], group["value"], strict=True))
@@ -535,3 +538,13 @@ def decision_table(alternatives: pd.DataFrame, lang: str) -> pd.DataFrame:
         })
     out = pd.DataFrame(rows, columns=["decision", "alternatives", "rows"])
     return out.rename(columns={c: i18n.label(f"robustness.column.{c}", lang) for c in out})
+
+
+def summary(table: pd.DataFrame, lang: str) -> str:
+    """The section's headline: how many figures hold everywhere, and on what the rest hang."""
+    depends = [d for cell in table["depends_on"] for d in str(cell).split(";") if d]
+    return i18n.label(
+        "robustness.summary", lang, n_hold=int(table["holds_everywhere"].sum()),
+        n_total=len(table), n_codings=int(table["n_codings"].max()) if len(table) else 1,
+        decisions="; ".join(decision_label(d, lang) for d in dict.fromkeys(depends))
+        or i18n.label("narrative.none", lang))

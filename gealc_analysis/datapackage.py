@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from gealc_analysis import paths, vocabulary
 from gealc_analysis.data import RELATED_AREAS_PATTERN, THEME_KEY_PATTERN, THEMES_FILE, plan_files
 
@@ -166,6 +168,7 @@ def build_descriptor(data_dir: Path | None = None) -> dict[str, Any]:
             }]
             resource["languages"] = [source["language"]]
         resources.append(resource)
+    resources += _schema_described_tables(root)
     return {
         "name": "red-gealc-work-plans",
         "title": "Red GEALC work plans, curated one row per activity",
@@ -177,6 +180,25 @@ def build_descriptor(data_dir: Path | None = None) -> dict[str, Any]:
                       "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": resources,
     }
+
+
+def _schema_described_tables(root: Path) -> list[dict[str, Any]]:
+    """A resource for every curated table with a Table Schema in ``data/schemas`` (lineage,
+    alternative codings, theme kinds): the schema file is the one description of its columns.
+    """
+    resources = []
+    for schema_path in sorted((root / "schemas").glob("*.schema.yaml")):
+        name = schema_path.name.removesuffix(".schema.yaml")
+        if not (root / "curated" / f"{name}.csv").is_file():
+            continue
+        schema = yaml.safe_load(schema_path.read_text(encoding="utf-8"))
+        resources.append({
+            "name": name, "path": f"curated/{name}.csv", "title": schema.get("title", name),
+            "description": schema.get("description", ""),
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "schema": {key: schema[key] for key in ("fields", "primaryKey") if key in schema},
+        })
+    return resources
 
 
 def descriptor_text(data_dir: Path | None = None) -> str:

@@ -75,8 +75,9 @@ def load_lineage(plans: pd.DataFrame, data_dir: Path | str | None = None) -> pd.
         years = {int(y) for y in plans["plan_year"].unique()}
         frame = frame[frame["from_year"].isin(years) & frame["to_year"].isin(years)]
         pairs = set(consecutive_pairs(plans))
-        frame = frame[[pair in pairs for pair in zip(frame["from_year"], frame["to_year"],
-                                                     strict=True)]]
+        consecutive = pd.Series([pair in pairs for pair in zip(
+            frame["from_year"], frame["to_year"], strict=True)], index=frame.index, dtype=bool)
+        frame = frame[consecutive]
         frame = frame.reset_index(drop=True)
     else:
         frame = empty_lineage()
@@ -304,13 +305,17 @@ def carry_over_summary(lineage: pd.DataFrame, plans: pd.DataFrame, lang: str) ->
             **{r: int(by.at[r, "n_later" if r == NEW else "n_earlier"]) for r in RELATIONS}))
     lines += [i18n.label("lineage.not_linked", lang, from_year=a, to_year=b)
               for a, b in unlinked_pairs(lineage, plans)]
+    if not consecutive_pairs(plans):
+        lines.append(i18n.label("lineage.single_plan", lang,
+                                year=int(plans["plan_year"].astype(int).min())))
     return "\n\n".join(lines)
 
 
 def pair_ending_at(plans: pd.DataFrame, year: int) -> tuple[int, int]:
     """The consecutive pair of plans that ends at ``year`` (the first pair for the first
-    plan), so a section can chart the step into the comparison plan."""
+    plan; ``(year, year)`` when only one plan is loaded, which charts as nothing to link), so
+    a section can chart the step into the comparison plan."""
     pairs = consecutive_pairs(plans)
     if not pairs:
-        raise ValueError("lineage needs at least two plans")
+        return int(year), int(year)
     return next((pair for pair in pairs if pair[1] == int(year)), pairs[0])

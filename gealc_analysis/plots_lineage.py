@@ -171,7 +171,8 @@ def _not_linked(from_year: int, to_year: int, lang: str) -> Figure:
         fig = Figure(figsize=(7.5, 2.0), layout="constrained")
         ax = fig.subplots()
         ax.set_axis_off()
-        text = label("lineage.not_linked", lang, from_year=from_year, to_year=to_year)
+        text = label("lineage.single_plan", lang, year=from_year) if from_year == to_year \
+            else label("lineage.not_linked", lang, from_year=from_year, to_year=to_year)
         fig.suptitle(_wrapped(text.replace("`", "")), x=0.01, ha="left")
         style.add_source_line(fig, [from_year, to_year], lang)
         fig.draw_without_rendering()

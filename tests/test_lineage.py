@@ -176,3 +176,11 @@ def test_real_themes_feed_the_flow_chart_without_error():
                                         lineage.theme_totals(REAL_PLANS), from_year=2020,
                                         to_year=2024, lang="es")
     assert fig._suptitle.get_text().startswith("18 de 28 actividades de 2020 continúan")
+
+
+def test_a_single_plan_says_there_is_nothing_to_link(tmp_path, plans):
+    only = plans[plans["plan_year"] == 2024]
+    links = lineage.load_lineage(only, write(tmp_path, GOOD))
+    assert links.empty and lineage.pair_ending_at(only, 2024) == (2024, 2024)
+    assert lineage.carry_over_summary(links, only, "en") == (
+        "Only one plan (2024) is loaded: there is nothing to link.")

@@ -147,3 +147,15 @@ def test_statements_say_holds_or_name_the_decision_in_both_languages(plans, them
     assert "ranges from 9 to 27, depending on: 2020 “semimonthly” meetings" in english
     spanish = robustness.robustness_statements(table, labels, "es")
     assert "varía entre 9 y 27" in spanish
+
+
+def test_the_ranges_chart_title_counts_the_headlines_that_hold(plans, themes):
+    from gealc_analysis import plots_robustness
+
+    table = robustness.robustness(plans, themes, CADENCE, 2020, 2024)
+    fig = plots_robustness.plot_headline_ranges(table, lang="en")
+    counts = table[table["headline"].isin(plots_robustness.COUNT_HEADLINES)]
+    held = int(counts["holds_everywhere"].sum())
+    assert fig._suptitle.get_text() == (
+        f"{held} of {len(counts)} headline counts are the same under all 2 codings")
+    assert held == len(counts) - 1, "only the 2020 events total moves with the cadence"

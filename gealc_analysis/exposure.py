@@ -52,7 +52,7 @@ INSTRUMENT_COLUMNS: dict[str, str] = {"idb": "idb_instrument"}
 
 GROUPINGS: tuple[str, ...] = ("year", "theme", "area")
 
-TITLE_WRAP = 70  # characters per line of the chart title (it states the finding in full)
+TITLE_WRAP = 55  # characters per line of the chart title (it states the finding in full)
 
 
 # --------------------------------------------------------------------------- per activity

@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 
 from gealc_analysis import i18n, style, vocabulary
 from gealc_analysis.data import crosswalk_in_order
-from gealc_analysis.narrative import join_words, percent
+from gealc_analysis.narrative import join_words, no_comparison, percent
 from gealc_analysis.vocabulary import (
     CASH_SOURCES,
     FUNDING_SOURCES,
@@ -253,11 +253,12 @@ def at_risk_activities(
     """The activities for which ``funder`` is the only cash resource the plan names.
 
     These are the activities that would lose all their named money if the funder withdrew
-    (staff time may remain). Columns: plan_year, activity_id, source_ref, title_en,
-    title_es, area_code, area_name (in ``lang``, from themes.csv), instrument (only for a
-    funder with one, e.g. the IDB; code ``general`` = no instrument stated),
-    other_resources (the other resources named, as labels in ``lang``; all staff time by
-    construction), sole_source (True when the funder is the only resource of any kind).
+    (staff time may remain). Columns: plan_year, source_ref, title_en, title_es, area_name
+    (in ``lang``, from themes.csv), instrument (only for a funder with one, e.g. the IDB;
+    code ``general`` = no instrument stated), other_resources (the other resources named,
+    as labels in ``lang``, all staff time by construction; the catalogue's "none" when
+    there are none), sole_source (True when the funder is the only resource of any kind),
+    area_code, activity_id.
     Sorted by year and printed number.
     """
     check_funder(funder)
@@ -291,15 +292,21 @@ def at_risk_activities(
     if funder in INSTRUMENT_COLUMNS:
         instrument = chosen[INSTRUMENT_COLUMNS[funder]]
         out["instrument"] = instrument.astype(str).where(instrument.notna(), "").to_numpy()
+    none = i18n.label("narrative.none", lang)
     out["other_resources"] = [
         "; ".join(i18n.code_label("funding", code, lang)
-                  for code in split_funding(cell) if code != funder)
+                  for code in split_funding(cell) if code != funder) or none
         for cell in chosen_profile["resources"]
     ]
     out["sole_source"] = (chosen_profile["resources"] == funder).to_numpy()
     rank = out["source_ref"].map(area_sort_key)
     out = out.assign(_rank=rank).sort_values(["plan_year", "_rank", "activity_id"], kind="stable")
-    return out.drop(columns="_rank").astype({"plan_year": "int64"}).reset_index(drop=True)
+    # What a reader scans first leads; the keys that join back to the plans close the row.
+    leading = ["plan_year", "source_ref", "title_en", "title_es", "area_name"]
+    trailing = ["area_code", "activity_id"]
+    middle = [c for c in out.columns if c not in {*leading, *trailing, "_rank"}]
+    out = out[[*leading, *middle, *trailing]]
+    return out.astype({"plan_year": "int64"}).reset_index(drop=True)
 
 
 def instrument_mix(plans: pd.DataFrame, funder: str = "idb") -> pd.DataFrame:
@@ -388,6 +395,8 @@ def change_summary(change: pd.DataFrame, lang: str = "en") -> str:
     rows = change.set_index("measure")
     only_cash = rows.loc["only_cash"]
     any_touch = rows.loc["any_touch"]
+    if int(only_cash["baseline_year"]) == int(only_cash["compare_year"]):
+        return no_comparison(int(only_cash["baseline_year"]), lang)
     return i18n.label(
         "exposure.change", lang,
         **funder_words(str(only_cash["source"]), lang),

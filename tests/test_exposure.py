@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
-from gealc_analysis import exposure, i18n
+from gealc_analysis import exposure, i18n, narrative
 from gealc_analysis.data import load_plans, load_themes
 
 
@@ -100,8 +100,11 @@ def test_at_risk_list_has_the_activities_whose_only_cash_is_the_funder():
     assert out["title_es"].tolist()[:2] == ["Solo", "Con tiempo"]
     assert out["area_name"].tolist() == ["Área 3.1"] * 3
     assert out["instrument"].tolist() == ["rpg", "general", "general"]
+    none = i18n.label("narrative.none", "es")
     assert out["other_resources"].tolist() == [
-        "", i18n.code_label("funding", "working_group", "es"), ""]
+        none, i18n.code_label("funding", "working_group", "es"), none]
+    assert out.columns[:5].tolist() == [
+        "plan_year", "source_ref", "title_en", "title_es", "area_name"]
     assert out["sole_source"].tolist() == [True, False, True]
 
 
@@ -163,3 +166,9 @@ def test_exposure_chart_title_states_the_finding_from_the_data():
     fig = exposure.plot_exposure(by_year, lang="en")
     title = fig._suptitle.get_text().replace("\n", " ")
     assert "2 of 4 activities in 2020 and 1 of 2 activities in 2021" in title
+
+
+def test_comparing_a_plan_with_itself_reports_no_change():
+    by_year = exposure.exposure_by(small_plans(), small_themes(), "idb")
+    text = exposure.change_summary(exposure.exposure_change(by_year, 2020, 2020), "en")
+    assert text == narrative.no_comparison(2020, "en")

@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from gealc_analysis import i18n, style, vocabulary
+from gealc_analysis import analysis, i18n, style, vocabulary
 from gealc_analysis.data import crosswalk_in_order
 from gealc_analysis.narrative import join_words, no_comparison, percent
 from gealc_analysis.vocabulary import (
@@ -128,20 +128,6 @@ def _flags(profile: pd.DataFrame, funder: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- by group
 
 
-def _theme_labels(themes: pd.DataFrame) -> pd.DataFrame:
-    """One row per theme in the crosswalk's canonical order, labels from its latest year."""
-    rows = crosswalk_in_order(themes).astype({"theme": str})
-    labels = rows.drop_duplicates("theme", keep="last").set_index("theme")
-    order = list(dict.fromkeys(rows["theme"]))
-    return pd.DataFrame(
-        {
-            "theme": order,
-            "theme_label_en": [str(labels.at[t, "theme_label_en"]) for t in order],
-            "theme_label_es": [str(labels.at[t, "theme_label_es"]) for t in order],
-        }
-    )
-
-
 def _area_rows(themes: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     """The areas each plan prints (from the crosswalk), with their names in both languages."""
     rows = crosswalk_in_order(themes)
@@ -185,7 +171,7 @@ def exposure_by(
         skeleton = pd.DataFrame({"plan_year": pd.Series(years, dtype="int64")})
     elif by == "theme":
         keys = ["plan_year", "theme"]
-        labels = _theme_labels(themes)
+        labels = analysis._theme_table(themes)  # one theme order for the whole report
         skeleton = pd.DataFrame(
             [(year, theme) for year in years for theme in labels["theme"]], columns=keys
         ).astype({"plan_year": "int64"})

@@ -114,6 +114,12 @@ def test_the_real_plans_are_all_listed(tmp_path):
     assert page.count("<tr data-year=") == len(plans)
 
 
+def test_same_inputs_give_byte_identical_pages(tmp_path):
+    first = write(tmp_path / "a").read_bytes()
+    second = write(tmp_path / "b").read_bytes()
+    assert first == second
+
+
 # --------------------------------------------------------------------------- browser
 
 

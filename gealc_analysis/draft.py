@@ -127,7 +127,7 @@ class Draft:
         return Counter(name for cell in self.frame[REVIEW_COLUMN] for name in cell.split(";")
                        if name)
 
-    def summary(self, source: str, out: str) -> str:
+    def summary(self, source: str, out: str | None = None) -> str:
         """The one line the command prints: what was found and what needs a person."""
         flags = self.flag_counts()
         flagged_rows = int(self.frame[REVIEW_COLUMN].ne("").sum())
@@ -137,7 +137,8 @@ class Draft:
         return (f"draft {self.year} ({self.lang}) from {source}: "
                 f"{len(self.frame)} activities in {self.frame['area_code'].nunique()} areas; "
                 f"{sum(flags.values())} fields flagged in {flagged_rows} rows ({detail}); "
-                f"{len(self.warnings)} warnings; unparsed lines: {unparsed}; wrote {out}")
+                f"{len(self.warnings)} warnings; unparsed lines: {unparsed}"
+                + (f"; wrote {out}" if out else ""))
 
 
 # --------------------------------------------------------------------------- reading lines
@@ -551,8 +552,8 @@ def write_draft(frame: pd.DataFrame, path: Path | str) -> Path:
 
 
 def run(plan: Path, year: int, lang: str | None = None, out: Path | None = None,
-        data_dir: Path | None = None, stdout: TextIO = sys.stdout,
-        stderr: TextIO = sys.stderr) -> Draft:
+        data_dir: Path | None = None, stdout: TextIO | None = None,
+        stderr: TextIO | None = None) -> Draft:
     """What ``gealc-report draft`` does: draft, warn on stderr, write, print one summary line.
 
     With no ``out`` the CSV goes to stdout and the summary to stderr, so it can be piped.
@@ -560,6 +561,7 @@ def run(plan: Path, year: int, lang: str | None = None, out: Path | None = None,
     """
     from gealc_analysis.data import PlanDataError, load_themes
 
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     if out is not None and not out.parent.is_dir():
         raise DraftInputError(f"{out.parent}: no such folder for --out")
     try:
@@ -704,7 +706,7 @@ def score_draft(draft: pd.DataFrame, curated: pd.DataFrame,
 def fill_flagged_from(draft: pd.DataFrame, curated: pd.DataFrame) -> pd.DataFrame:
     """The draft with every flagged field taken from the curated rows: what a curator's
     review produces when the curated file is the truth. Returns PLAN_COLUMNS only."""
-    truth = _as_text(curated).set_index("activity_id")
+    truth = _as_text(curated).set_index("activity_id", drop=False)
     filled = _as_text(draft)
     for index, row in filled.iterrows():
         for column in filter(None, row[REVIEW_COLUMN].split(";")):

@@ -89,6 +89,9 @@ TIMING_HEADING = re.compile(
 # A venue that says it is not decided yet; anything else coded tbd is worth a second look.
 UNDECIDED_VENUE = re.compile(r"^(to be (defined|determined)|a definir|por definir|"
                              r"a determinar|tbd)\b")
+# The plan's title: "2020 WORK PLAN", "PLAN DE TRABAJO 2024", "Work Plan 2021".
+PLAN_TITLE_YEAR = re.compile(r"(?i)^(?:(?P<before>\d{4})\s+work\s+plan|"
+                             r"(?:work\s+plan|plan\s+de\s+trabajo)\s+(?P<after>\d{4}))$")
 # Where a resources text lists several sources: "X y Y", "X and Y", "X, Y".
 RESOURCE_PARTS = re.compile(r",|;|\s+(?:and|y|e)\s+")
 
@@ -245,7 +248,7 @@ class _Activity:
 
     ref: str
     line: int
-    area: _Area | None
+    area: _Area
     title: str
     timing_heading: tuple[str, int] | None
     fields: dict[str, str] = field(default_factory=dict)
@@ -305,7 +308,7 @@ class _Parser:
             return
         starts = list(ACTIVITY_START.finditer(line))
         if not starts or starts[0].start() > 0:
-            malformed = MALFORMED_ACTIVITY.match(line)
+            malformed = MALFORMED_ACTIVITY.match(line) if self.area else None
             if malformed:
                 self.close()
                 self.orphan = True
@@ -323,8 +326,10 @@ class _Parser:
         self.orphan = False
         title, fields = split_fields(rest)
         title, cited = strip_footnote_marks(title)
-        activity = _Activity(ref, number, self.area_for(ref, number), title,
-                             self.timing_heading, footnotes=cited)
+        area, area_in_doubt = self.area_for(ref, number)
+        activity = _Activity(ref, number, area, title, self.timing_heading, footnotes=cited)
+        if area_in_doubt:
+            activity.flags.update({"area_code", "area_name"})
         if same_line_as:
             activity.notes.append(f"Printed on the same line as {same_line_as}.")
         if not title:
@@ -334,17 +339,18 @@ class _Parser:
         self.activities.append(activity)
         self.add_fields(number, fields)
 
-    def area_for(self, ref: str, number: int) -> _Area | None:
-        """The area an activity belongs to: its number's prefix, named by its heading."""
+    def area_for(self, ref: str, number: int) -> tuple[_Area, bool]:
+        """The area an activity belongs to (its number's prefix, named by its heading), and
+        whether that is in doubt: the number does not belong to the heading above it."""
         code = ref.rsplit(".", 1)[0]
         if self.area is not None and self.area.code == code:
-            return self.area
+            return self.area, False
         if self.area is None:
             self.warn(number, f"activity {ref} is printed before any area heading")
         else:
             self.warn(number, f"activity {ref} is printed under area {self.area.code}; "
                               f"drafted in area {code}, as its number says")
-        return self.areas.get(code, _Area(code, "", 0))
+        return self.areas.get(code, _Area(code, "", 0)), True
 
     def continue_activity(self, number: int, text: str) -> None:
         if self.orphan:
@@ -398,13 +404,12 @@ def _code_row(activity: _Activity, year: int, lang: str, themes: dict[tuple[int,
         flags.add("activity_id")
         notes.append(f"The plan prints the number {activity.ref} more than once; this is "
                      f"occurrence {seen[activity.ref]} (activity_id suffix {suffix}).")
-    area = activity.area
-    area_code = area.code if area else activity.ref.rsplit(".", 1)[0]
+    area_code = activity.area.code
     row.update(plan_year=str(year), activity_id=f"{year}-{activity.ref}{suffix}",
-               source_ref=activity.ref, area_code=area_code,
-               area_name=area.name if area else "", title_original=activity.title)
-    if not (area and area.line):
-        flags.update({"area_code", "area_name"})
+               source_ref=activity.ref, area_code=area_code, area_name=activity.area.name,
+               title_original=activity.title)
+    if not row["area_name"]:
+        flags.add("area_name")
     crosswalk = themes.get((year, area_code))
     if crosswalk is None:
         flags.add("theme")
@@ -492,6 +497,15 @@ def unrecognised_resource_parts(resources: str) -> list[str]:
 # --------------------------------------------------------------------------- public API
 
 
+def printed_plan_year(lines: list[str]) -> tuple[int, int] | None:
+    """(line, year) of the title's "2020 WORK PLAN" / "PLAN DE TRABAJO 2024", if printed."""
+    for number, raw in enumerate(lines, start=1):
+        match = PLAN_TITLE_YEAR.search(clean_line(raw))
+        if match:
+            return number, int(match.group("before") or match.group("after"))
+    return None
+
+
 def themes_by_area(themes: pd.DataFrame | None) -> dict[tuple[int, str], dict]:
     """(plan_year, area_code) → crosswalk row, from a loaded ``themes.csv``."""
     if themes is None:
@@ -503,12 +517,18 @@ def themes_by_area(themes: pd.DataFrame | None) -> dict[tuple[int, str], dict]:
 def draft_plan(text: str, year: int, lang: str | None = None,
                themes: pd.DataFrame | None = None) -> Draft:
     """Draft the rows of a plan from its text. ``lang`` None: guessed from the field labels."""
+    if not 1000 <= year <= 9999:
+        raise DraftInputError(f"--year: expected the plan's four-digit year, found {year}")
     language = lang or guess_language(text)
     if language not in LANGUAGES:
         raise DraftInputError("cannot tell the plan's language from its field labels "
                               "(Venue/Resources or Lugar/Recursos); give --lang en or --lang es")
     parser = _Parser(text)
     activities = parser.parse()
+    printed = printed_plan_year(parser.lines)
+    if printed and printed[1] != year:
+        parser.warn(printed[0], f"the plan's title names the year {printed[1]}, "
+                                f"the draft is for {year}: check --year")
     crosswalk = themes_by_area(themes)
     seen: Counter[str] = Counter()
     rows = [_code_row(activity, year, language, crosswalk, parser.footnotes, seen)
@@ -564,6 +584,10 @@ def run(plan: Path, year: int, lang: str | None = None, out: Path | None = None,
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     if out is not None and not out.parent.is_dir():
         raise DraftInputError(f"{out.parent}: no such folder for --out")
+    curated_dir = (data_dir or paths.CURATED_DIR).resolve()
+    if out is not None and out.exists() and out.resolve().parent == curated_dir:
+        raise DraftInputError(f"{out}: will not overwrite a file of the curated folder with a "
+                              "draft; write it elsewhere and review it first")
     try:
         themes = load_themes(data_dir)
     except PlanDataError as error:

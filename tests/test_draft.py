@@ -474,3 +474,35 @@ def test_command_exits_2_with_a_message_for_what_the_user_can_fix(
     assert cli.main(["draft", str(plan), "--year", "2025"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("draft: ") and message in err, err
+
+
+def test_the_plans_title_year_is_found_and_a_different_year_warned_about() -> None:
+    assert draft.printed_plan_year(seed_text(2020).split("\n"))[1] == 2020
+    assert draft.printed_plan_year(seed_text(2024).split("\n"))[1] == 2024
+    result = draft_text(seed_text(2024), 2025)
+    assert [(w.line, w.message) for w in result.warnings] == [
+        (5, "the plan's title names the year 2024, the draft is for 2025: check --year")]
+    assert set(result.frame["plan_year"]) == {"2025"}
+
+
+def test_a_date_field_that_contradicts_the_semester_heading_is_flagged() -> None:
+    text = "3.1) A\n1st. Semester Activities\n3.1.1) Taller. Venue: Virtual. Date: Anual.\n"
+    record = row(draft_text(text, 2030, "en"), "2030-3.1.1")
+    assert (record["timing_original"], record["timing"]) == ("Anual.", "year_round")
+    assert "timing" in flags(record) and "1st. Semester Activities" in record["notes"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--year", "24"], "--year: expected the plan's four-digit year, found 24"),
+        (["--year", "2024", "--out", str(paths.CURATED_DIR / "plan_2024.csv")],
+         "will not overwrite a file of the curated folder"),
+    ],
+)
+def test_command_refuses_a_wrong_year_or_overwriting_curated_data(
+        capsys: pytest.CaptureFixture[str], extra: list[str], message: str) -> None:
+    before = (paths.CURATED_DIR / "plan_2024.csv").read_bytes()
+    assert cli.main(["draft", str(SEEDS[2024]), *extra]) == 2
+    assert message in capsys.readouterr().err
+    assert (paths.CURATED_DIR / "plan_2024.csv").read_bytes() == before

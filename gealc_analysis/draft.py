@@ -45,22 +45,18 @@ TARGET_PRECISION = 1.0  # "no spurious rows"
 TARGET_AGREEMENT = 0.90
 SCORED_FIELDS: tuple[str, ...] = ("area_code", "timing", "venue_mode", "funding_sources")
 
-# Printed field labels, English and Spanish, and the column each one fills.
-FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "product": ("Product", "Producto"),
-    "participants": ("Participants", "Participantes"),
-    "venue_original": ("Venue", "Lugar", "Sede"),
-    "resources_original": ("Resources", "Recursos"),
-    "timing_original": ("Date", "Fecha"),
+# Printed field labels by column and language (the language also tells which title is own).
+FIELD_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
+    "product": {"en": ("Product",), "es": ("Producto",)},
+    "participants": {"en": ("Participants",), "es": ("Participantes",)},
+    "venue_original": {"en": ("Venue",), "es": ("Lugar", "Sede")},
+    "resources_original": {"en": ("Resources",), "es": ("Recursos",)},
+    "timing_original": {"en": ("Date",), "es": ("Fecha",)},
 }
-LABEL_COLUMN = {coding_rules.fold(label): column
-                for column, labels in FIELD_LABELS.items() for label in labels}
-LABEL_LANGUAGE = {
-    **{coding_rules.fold(label): "en" for label in ("Product", "Participants", "Venue",
-                                                    "Resources", "Date")},
-    **{coding_rules.fold(label): "es" for label in ("Producto", "Participantes", "Lugar",
-                                                    "Recursos", "Fecha", "Sede")},
-}
+LABEL_COLUMN = {coding_rules.fold(label): column for column, by_lang in FIELD_LABELS.items()
+                for labels in by_lang.values() for label in labels}
+LABEL_LANGUAGE = {coding_rules.fold(label): lang for by_lang in FIELD_LABELS.values()
+                  for lang, labels in by_lang.items() for label in labels}
 # A label as printed: "Venue:", "*Venue*:", "*Venue:*", "**Lugar:**" — not inside a word.
 _LABEL_WORDS = "|".join(sorted(LABEL_COLUMN, key=len, reverse=True))
 LABEL = re.compile(
@@ -76,7 +72,7 @@ ACTIVITY_START = re.compile(rf"(?:^|(?<=\s))(?P<ref>{_AREA}\.\d+)\)(?=\s|$)")
 # "3.1.9 Taller", "3.1.9. Taller", "3.1.9- Taller": an activity number without its ")".
 MALFORMED_ACTIVITY = re.compile(rf"^(?P<ref>{_AREA}\.\d+)(?!\d|\))")
 OBJECTIVE_LINE = re.compile(r"^(objective|objetivo)s?\s*:", re.IGNORECASE)
-SEPARATOR_LINE = re.compile(r"^(-{3,}|\*{3,}|_{3,}|\f)$")
+SEPARATOR_LINE = re.compile(r"^(-{3,}|\*{3,}|_{3,})$")
 # Footnote text ("<sup>2</sup> Las reuniones …", "[^2]: …") and markers in running text.
 FOOTNOTE_TEXT = re.compile(r"^(?:<sup>(?P<n1>\d+)</sup>|\[\^(?P<n2>\d+)\]:)\s*(?P<text>.*)$")
 FOOTNOTE_MARK = re.compile(r"<sup>(?P<n1>\d+)</sup>|\[\^(?P<n2>\d+)\]")
@@ -89,6 +85,10 @@ TIMING_HEADING = re.compile(
 # A venue that says it is not decided yet; anything else coded tbd is worth a second look.
 UNDECIDED_VENUE = re.compile(r"^(to be (defined|determined)|a definir|por definir|"
                              r"a determinar|tbd)\b")
+# A count the frequency rule may have missed: a small number (not a year) or a number word.
+COUNT_MENTION = re.compile(
+    r"(?<![\d.])\b([2-9]|[1-9]\d)\b(?![\d.])|\b(two|three|four|five|six|seven|eight|nine|"
+    r"ten|twelve|twice|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|doce)\b")
 # The plan's title: "2020 WORK PLAN", "PLAN DE TRABAJO 2024", "Work Plan 2021".
 PLAN_TITLE_YEAR = re.compile(r"(?i)^(?:(?P<before>\d{4})\s+work\s+plan|"
                              r"(?:work\s+plan|plan\s+de\s+trabajo)\s+(?P<after>\d{4}))$")
@@ -440,7 +440,12 @@ def _code_timing(row: dict[str, str], activity: _Activity, flags: set[str],
     heading = activity.timing_heading[0] if activity.timing_heading else ""
     printed = activity.fields.get("timing_original") or heading
     row["timing_original"] = printed
-    row["frequency_per_year"] = str(coding_rules.code_frequency(activity.title, printed))
+    frequency = coding_rules.code_frequency(activity.title, printed)
+    row["frequency_per_year"] = str(frequency)
+    count = COUNT_MENTION.search(coding_rules.fold(f"{activity.title} {printed}"))
+    if frequency == 1 and count:
+        flags.add("frequency_per_year")
+        notes.append(f"'{count.group(0)}' may be a count the frequency rule does not read.")
     if not printed:
         flags.update({"timing", "timing_original"})
         return

@@ -506,3 +506,19 @@ def test_command_refuses_a_wrong_year_or_overwriting_curated_data(
     assert cli.main(["draft", str(SEEDS[2024]), *extra]) == 2
     assert message in capsys.readouterr().err
     assert (paths.CURATED_DIR / "plan_2024.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("title", "frequency", "flagged"),
+    [
+        ("Three horizontal cooperation exchanges.", "3", False),  # the rule reads it
+        ("Seis talleres regionales.", "1", True),  # a count the rule does not know
+        ("Support to the ExcelGov 2020 Awards.", "1", False),  # a year is not a count
+    ],
+)
+def test_a_count_the_frequency_rule_does_not_read_is_flagged(
+        title: str, frequency: str, flagged: bool) -> None:
+    text = f"3.1) A\nAnnual Activities\n3.1.1) {title} Venue: Virtual. Resources: IDB.\n"
+    record = row(draft_text(text, 2030, "en"), "2030-3.1.1")
+    assert record["frequency_per_year"] == frequency
+    assert ("frequency_per_year" in flags(record)) is flagged

@@ -360,8 +360,13 @@ class _Parser:
             if fields:
                 self.warn(number, f"field '{fields[0].label}' outside any activity; not used")
             return  # area preambles and prose between areas
-        if lead:
-            last = next(reversed(self.current.fields), "title_original")
+        last = next(reversed(self.current.fields), "title_original")
+        if lead and last != "title_original" and not self.current.fields[last]:
+            value, cited = strip_footnote_marks(lead)  # "Lugar:" here, its value below
+            self.current.fields[last] = value
+            self.current.footnotes.extend(cited)
+            self.current.flags.add(last)
+        elif lead:
             self.current.flags.add(last)
             self.warn(number, f"text '{_shorten(lead)}' inside activity {self.current.ref} "
                               f"belongs to no field; not used ({last} flagged)")
@@ -377,11 +382,13 @@ class _Parser:
                 activity.flags.add(printed.column)
                 activity.notes.append(f"The plan prints the label '{printed.label}' twice; "
                                       f"{printed.column} keeps the second as printed.")
-            if printed.column in activity.fields:
+            if activity.fields.get(printed.column):
                 activity.flags.add(printed.column)
                 self.warn(number, f"activity {activity.ref} prints '{printed.label}' twice; "
                                   f"kept the first, '{_shorten(value)}' not used")
                 continue
+            if printed.column in activity.fields or not value:
+                activity.flags.add(printed.column)  # an empty label, maybe filled below
             activity.fields[printed.column] = value
 
 

@@ -522,3 +522,19 @@ def test_a_count_the_frequency_rule_does_not_read_is_flagged(
     record = row(draft_text(text, 2030, "en"), "2030-3.1.1")
     assert record["frequency_per_year"] == frequency
     assert ("frequency_per_year" in flags(record)) is flagged
+
+
+def test_an_empty_label_is_flagged_and_a_repeated_label_below_fills_it() -> None:
+    text = "3.1) A\nAnnual Activities\n3.1.1) Taller\nVenue:\nVenue: Virtual.\nResources: IDB.\n"
+    result = draft_text(text, 2030, "en")
+    record = row(result, "2030-3.1.1")
+    assert (record["venue_original"], record["venue_mode"]) == ("Virtual.", "virtual")
+    assert "venue_original" in flags(record) and not result.warnings
+
+
+def test_a_value_printed_on_the_line_below_its_label_is_taken_and_flagged() -> None:
+    text = "3.1) A\n3.1.1) Taller\nLugar:\nPresencial.\nFecha: Anual.\nRecursos: BID.\n"
+    result = draft_text(text, 2030, "es")
+    record = row(result, "2030-3.1.1")
+    assert (record["venue_original"], record["venue_mode"]) == ("Presencial.", "on_site")
+    assert "venue_original" in flags(record) and not result.warnings

@@ -745,6 +745,8 @@ def fill_flagged_from(draft: pd.DataFrame, curated: pd.DataFrame) -> pd.DataFram
     truth = _as_text(curated).set_index("activity_id", drop=False)
     filled = _as_text(draft)
     for index, row in filled.iterrows():
+        if row["activity_id"] not in truth.index:
+            continue  # a row the curated file lacks stays as drafted; validation will tell
         for column in filter(None, row[REVIEW_COLUMN].split(";")):
             filled.at[index, column] = truth.at[row["activity_id"], column]
     return filled[list(vocabulary.PLAN_COLUMNS)]

@@ -31,6 +31,7 @@ from typing import TextIO
 import pandas as pd
 
 from gealc_analysis import coding_rules, paths, vocabulary
+from gealc_analysis.data import PlanDataError, load_themes
 
 REVIEW_COLUMN = "needs_review"
 DRAFT_COLUMNS: tuple[str, ...] = (*vocabulary.PLAN_COLUMNS, REVIEW_COLUMN)
@@ -591,8 +592,6 @@ def run(plan: Path, year: int, lang: str | None = None, out: Path | None = None,
     With no ``out`` the CSV goes to stdout and the summary to stderr, so it can be piped.
     Raises DraftInputError for what the person can fix.
     """
-    from gealc_analysis.data import PlanDataError, load_themes
-
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     if out is not None and not out.parent.is_dir():
         raise DraftInputError(f"{out.parent}: no such folder for --out")
@@ -603,8 +602,8 @@ def run(plan: Path, year: int, lang: str | None = None, out: Path | None = None,
     try:
         themes = load_themes(data_dir)
     except PlanDataError as error:
-        raise DraftInputError(f"the themes crosswalk is needed for the theme column:\n{error}")\
-            from None
+        message = f"the themes crosswalk is needed for the theme column:\n{error}"
+        raise DraftInputError(message) from None
     result = draft_file(plan, year, lang, themes)
     if result.frame.empty:
         raise DraftInputError(f"{plan}: no activity numbers like '3.1.1)' found; is this a "

@@ -538,3 +538,12 @@ def test_a_value_printed_on_the_line_below_its_label_is_taken_and_flagged() -> N
     record = row(result, "2030-3.1.1")
     assert (record["venue_original"], record["venue_mode"]) == ("Presencial.", "on_site")
     assert "venue_original" in flags(record) and not result.warnings
+
+
+def test_command_without_a_themes_crosswalk_exits_2_and_says_why(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["draft", str(SEEDS[2020]), "--year", "2020",
+                     "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "the themes crosswalk is needed for the theme column" in err
+    assert "themes.csv" in err

@@ -178,8 +178,12 @@ def _activities(ctx: _Context) -> str:
 
 def _theme_list(ctx: _Context, keys: Sequence[str], year: int, counts: dict[str, int],
                 total: int) -> str:
-    return join_words([f"{ctx.labels.get(k, k)} ({ctx.n_of(counts.get(k, 0), total)})"
-                       for k in keys], ctx.lang)
+    def counted(key: str) -> str:
+        n = counts.get(key, 0)
+        share = ctx.share(n, total)
+        return f"{ctx.n_of(n, total)}, {share}" if share else ctx.n_of(n, total)
+
+    return join_words([f"{ctx.labels.get(k, k)} ({counted(k)})" for k in keys], ctx.lang)
 
 
 def _themes(ctx: _Context) -> str:
@@ -204,13 +208,14 @@ def _themes(ctx: _Context) -> str:
     dropped = [t for t in str(ctx.row("themes_dropped", ctx.pair)["primary_text"]).split(";")
                if t]
     if not dropped:
-        parts.append(i18n.label("findings.themes_dropped_none", ctx.lang, y0=y0, y1=y1))
-        for decision, alternative, _, text in ctx.readings("themes_dropped", ctx.pair):
-            names = [t for t in text.split(";") if t]
-            parts.append(i18n.label("findings.themes_dropped_if", ctx.lang,
-                                    themes=join_words([ctx.labels.get(t, t) for t in names],
-                                                      ctx.lang),
-                                    condition=ctx.condition(decision, alternative)))
+        readings = [
+            i18n.label("findings.themes_dropped_if", ctx.lang,
+                       themes=join_words([ctx.labels.get(t, t) for t in text.split(";") if t],
+                                         ctx.lang),
+                       condition=ctx.condition(decision, alternative))
+            for decision, alternative, _, text in ctx.readings("themes_dropped", ctx.pair)]
+        parts.append(i18n.label("findings.themes_dropped_none", ctx.lang, y0=y0, y1=y1,
+                                readings=f" ({'; '.join(readings)})" if readings else ""))
     else:
         parts.append(i18n.label("findings.themes_dropped", ctx.lang, y0=y0, y1=y1,
                                 themes=join_words([ctx.labels.get(t, t) for t in dropped],

@@ -10,6 +10,7 @@ direction of a change, a named theme) is the same under every combination; other
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -318,6 +319,9 @@ def multiverse(plans: pd.DataFrame, themes: pd.DataFrame, alternatives: pd.DataF
     Columns: combination (0 = all primary), one column per decision (the alternative
     chosen), then headline, plan, kind, value, text, base.
     """
+    key = _fingerprint(plans, themes, alternatives, baseline_year, compare_year)
+    if key in _MULTIVERSE_CACHE:
+        return _MULTIVERSE_CACHE[key].copy()
     combos = combinations(alternatives) or [{}]
     work_plans, work_themes = _working_copy(plans, themes)
     parts = []
@@ -328,7 +332,27 @@ def multiverse(plans: pd.DataFrame, themes: pd.DataFrame, alternatives: pd.DataF
         parts.append(values.assign(combination=number, **combo))
     out = pd.concat(parts, ignore_index=True)
     names = list(decisions(alternatives))
-    return out[["combination", *names, "headline", "plan", "kind", "value", "text", "base"]]
+    out = out[["combination", *names, "headline", "plan", "kind", "value", "text", "base"]]
+    _MULTIVERSE_CACHE[key] = out
+    return out.copy()
+
+
+# The multiverse of the same inputs is asked for by several sections and by the brief within
+# one process; it is computed once. Keyed by the content of the inputs, never their identity.
+_MULTIVERSE_CACHE: dict[str, pd.DataFrame] = {}
+
+
+def _fingerprint(*parts: object) -> str:
+    """A content hash of frames and scalars (same data, same key; any edit, a new key)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            text = part.astype(str)
+            digest.update(",".join(map(str, text.columns)).encode())
+            digest.update(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes())
+        else:
+            digest.update(repr(part).encode())
+    return digest.hexdigest()
 
 
 def _stated(kind: str, values: pd.Series, texts: pd.Series) -> pd.Series:

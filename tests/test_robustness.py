@@ -159,3 +159,14 @@ def test_the_ranges_chart_title_counts_the_headlines_that_hold(plans, themes):
     assert fig._suptitle.get_text() == (
         f"{held} of {len(counts)} headline counts are the same under all 2 codings")
     assert held == len(counts) - 1, "only the 2020 events total moves with the cadence"
+
+
+def test_the_multiverse_of_edited_data_is_recomputed_not_served_from_cache(plans, themes):
+    before = robustness.multiverse(plans, themes, CADENCE, 2020, 2024)
+    edited = plans.copy()
+    edited.loc[edited["activity_id"] == "2020-3.1.1", "frequency_per_year"] = 3
+    after = robustness.multiverse(edited, themes, CADENCE, 2020, 2024)
+    events = {frame: f.loc[(f["headline"] == "n_events") & (f["plan"] == "2020")
+                           & (f["combination"] == 0), "value"].iloc[0]
+              for frame, f in (("before", before), ("after", after))}
+    assert events == {"before": 27, "after": 29}, "the edited row now announces 3 events"

@@ -65,7 +65,7 @@ def plot_headline_ranges(table: pd.DataFrame, *, lang: str = "en") -> Figure:
         held = int(rows["holds_everywhere"].sum())
         fig.suptitle(textwrap.fill(label("robustness.chart_title", lang, held=held,
                                          total=len(rows), n=n_codings), 70), x=0.01, ha="left")
-        ax.set_title(textwrap.fill(label("robustness.chart_subtitle", lang), 95), loc="left",
+        ax.set_title(textwrap.fill(label("robustness.chart_subtitle", lang), 70), loc="left",
                      fontsize=9,
                      color=style.TEXT_GREY, fontweight="normal")
         years = sorted({int(p) for p in rows["plan"] if str(p).isdigit()})

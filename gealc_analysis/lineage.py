@@ -53,11 +53,13 @@ def empty_lineage() -> pd.DataFrame:
                          "relation": pd.Series(dtype=object), "note": pd.Series(dtype=object)})
 
 
-def load_lineage(plans: pd.DataFrame, data_dir: Path | str | None = None) -> pd.DataFrame:
+def load_lineage(plans: pd.DataFrame, data_dir: Path | str | None = None, *,
+                 warn: bool = True) -> pd.DataFrame:
     """The lineage links between the loaded plans, checked; raises ``PlanDataError``.
 
     Links about plan years that are not loaded are left out. A pair of consecutive loaded
-    plans without any link gives an ``UnlinkedPlanWarning`` (see ``unlinked_pairs``).
+    plans without any link gives an ``UnlinkedPlanWarning`` (see ``unlinked_pairs``) unless
+    ``warn`` is False (a report section says it in words instead).
     """
     path = lineage_path(data_dir)
     if path.is_file():
@@ -81,7 +83,7 @@ def load_lineage(plans: pd.DataFrame, data_dir: Path | str | None = None) -> pd.
         frame = frame.reset_index(drop=True)
     else:
         frame = empty_lineage()
-    for earlier, later in unlinked_pairs(frame, plans):
+    for earlier, later in unlinked_pairs(frame, plans) if warn else []:
         warnings.warn(f"plans {earlier} and {later} are not linked yet: add their rows to "
                       f"{display_path(path)}", UnlinkedPlanWarning, stacklevel=2)
     return frame

@@ -184,3 +184,16 @@ def test_a_single_plan_says_there_is_nothing_to_link(tmp_path, plans):
     assert links.empty and lineage.pair_ending_at(only, 2024) == (2024, 2024)
     assert lineage.carry_over_summary(links, only, "en") == (
         "Only one plan (2024) is loaded: there is nothing to link.")
+
+
+def test_a_section_can_say_unlinked_in_words_instead_of_a_warning(tmp_path, plans):
+    third = make_plans([{"plan_year": 2028, "activity_id": "2028-3.1.1", "source_ref": "3.1.1"}])
+    all_plans = pd.concat([plans, third], ignore_index=True)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        links = lineage.load_lineage(all_plans, write(tmp_path, GOOD), warn=False)
+    assert lineage.carry_over_summary(links, all_plans, "en").endswith(
+        "Plans 2024 and 2028 are not linked yet: their activities have no lineage in "
+        "`lineage.csv`.")

@@ -32,7 +32,6 @@ _TBD = vocabulary.TIMINGS[-1]
 KIND_COUNT = "count"  # holds when the value is the same under every coding
 KIND_CHANGE = "change"  # holds when the direction (rise / fall / none) is the same
 KIND_LABEL = "label"  # holds when the named themes are the same
-KINDS: tuple[str, ...] = (KIND_COUNT, KIND_CHANGE, KIND_LABEL)
 
 # Every headline of the report, in the order a reader meets them; (key, kind, per plan?).
 HEADLINES: tuple[tuple[str, str, bool], ...] = (

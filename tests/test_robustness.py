@@ -170,3 +170,8 @@ def test_the_multiverse_of_edited_data_is_recomputed_not_served_from_cache(plans
                            & (f["combination"] == 0), "value"].iloc[0]
               for frame, f in (("before", before), ("after", after))}
     assert events == {"before": 27, "after": 29}, "the edited row now announces 3 events"
+
+
+def test_theme_appearances_name_new_and_dropped_themes_by_activities(plans, themes):
+    assert robustness.theme_appearances(plans, themes, 2020, 2024) == (["t3"], ["t2"])
+    assert robustness.theme_appearances(plans, themes, 2024, 2020) == (["t2"], ["t3"])

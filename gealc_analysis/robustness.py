@@ -501,8 +501,9 @@ def _shown(kind: str, value: float, text: str, labels: Mapping[str, str], lang: 
     return _number(value, lang, headline, kind)
 
 
-def _range(row: object, labels: Mapping[str, str], lang: str) -> str:
-    """"from low to high" of a number, or every set of names met, primary first."""
+def _range(row: object, labels: Mapping[str, str], lang: str, sentence: bool = False) -> str:
+    """"low – high" of a number ("ranges from low to high" in a ``sentence``), or every set
+    of names met, primary first."""
     if row.kind == KIND_LABEL:  # type: ignore[attr-defined]
         others = _other_texts(row)
         return " | ".join([_names(row.primary_text, labels, lang),  # type: ignore
@@ -511,6 +512,8 @@ def _range(row: object, labels: Mapping[str, str], lang: str) -> str:
     shown = [_number(v, lang, row.headline, row.kind) for v in (low, high)]  # type: ignore
     if low == high:
         return shown[0]
+    if not sentence:
+        return f"{shown[0]} – {shown[1]}"
     return i18n.label("robustness.range", lang, low=shown[0], high=shown[1])
 
 
@@ -530,7 +533,7 @@ def robustness_statements(table: pd.DataFrame, labels: Mapping[str, str], lang: 
             "plan": row.plan,
             "value": _shown(row.kind, row.primary_value, row.primary_text, labels, lang,
                             row.headline),
-            "range": _range(row, labels, lang),
+            "range": _range(row, labels, lang, sentence=True),
             "n": row.n_codings,
             "decisions": "; ".join(decision_label(d, lang) for d in row.depends_on.split(";")
                                    if d),

@@ -111,7 +111,7 @@ def key_findings(plans: pd.DataFrame, themes: pd.DataFrame, baseline_year: int,
                  data_dir: Path | str | None = None) -> list[str]:
     """3–6 Markdown sentences (only ``**bold**``), each a change from the baseline plan to the
     comparison plan with its counts and shares, most needed first: the IDB as the only cash,
-    the IDB instrument, the size of the plan, new and dropped themes, the OAS, events.
+    the IDB instrument, new and dropped themes, the size of the plan, the OAS, events.
 
     ``alternatives`` defaults to ``alternative_codings.csv`` of ``data_dir`` (the curated
     folder when None); figures that change under an alternative are given with it.
@@ -125,7 +125,7 @@ def key_findings(plans: pd.DataFrame, themes: pd.DataFrame, baseline_year: int,
     table = robustness.robustness_table(universe, list(decisions(alts)))
     ctx = _Context(plans, universe, table, alts, robustness.theme_labels(themes, alts, lang),
                    baseline_year, compare_year, lang)
-    sentences = [_idb_cash(ctx), _idb_instrument(ctx, plans), _activities(ctx), _themes(ctx),
+    sentences = [_idb_cash(ctx), _idb_instrument(ctx, plans), _themes(ctx), _activities(ctx),
                  _oas(ctx), _events(ctx)]
     return [sentence for sentence in sentences if sentence]
 

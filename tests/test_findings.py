@@ -63,7 +63,7 @@ def test_without_contested_decisions_every_figure_is_stated_as_fact(plans, theme
         "2020 to **1 of 6** (16.7%) in 2024"), sentences[0]
     assert "The 2024 plan names no IDB instrument for its 1 activities" in sentences[1]
     assert "in 2020, 2 of 2 named one (Regional Public Goods (RPG): 2)" in sentences[1]
-    assert "Theme three (1 of 6, 16.7%)" in sentences[3]
+    assert "Theme three (1 of 6, 16.7%)" in sentences[2]
     assert "the number falls under every reading" in sentences[-1]
 
 

@@ -25,6 +25,7 @@ from gealc_analysis.data import crosswalk_in_order
 
 IDB = "idb"
 OAS = "oas"
+WORKING_GROUP = "working_group"
 _S1, _S2 = vocabulary.SEMESTERS
 _TBD = vocabulary.TIMINGS[-1]
 
@@ -46,6 +47,7 @@ HEADLINES: tuple[tuple[str, str, bool], ...] = (
     ("idb_only_resource_share_change", KIND_CHANGE, False),
     ("idb_instrument_named", KIND_COUNT, True),
     ("oas_named", KIND_COUNT, True),
+    ("working_group_time_named", KIND_COUNT, True),
     ("largest_theme_rise", KIND_LABEL, False),
     ("largest_theme_fall", KIND_LABEL, False),
     ("themes_new", KIND_LABEL, False),
@@ -271,6 +273,7 @@ def headline_values(plans: pd.DataFrame, themes: pd.DataFrame, baseline_year: in
             "idb_only_resource": sum(s == [IDB] for s in f.sources),
             "idb_instrument_named": sum(i != "general" for i in f.instruments),
             "oas_named": sum(OAS in s for s in f.sources),
+            "working_group_time_named": sum(WORKING_GROUP in s for s in f.sources),
             "s1_share_of_dated": dated.count(_S1) / len(dated) if dated else math.nan,
             "undated_events": sum(q for t, q in zip(f.timing, f.frequency, strict=True)
                                   if t == _TBD),

@@ -45,12 +45,10 @@ def _canonical_funding(cells: pd.Series) -> pd.Series:
 
 
 def _id_made_of_year_and_ref(frame: pd.DataFrame) -> pd.Series:
-    made_of = [
-        str(aid).split("-")[0] == str(year) and str(aid).split("-")[1:2] == [str(ref)]
-        for aid, year, ref in zip(frame["activity_id"], frame["plan_year"], frame["source_ref"],
-                                  strict=True)
-    ]
-    return pd.Series(made_of, index=frame.index) | _missing(
+    made_of = frame["plan_year"].astype("str") + "-" + frame["source_ref"]
+    ids = frame["activity_id"]
+    repeat = ids.str.slice(stop=-2).eq(made_of) & ids.str.slice(start=-2).str.fullmatch("-[b-z]")
+    return (ids.eq(made_of) | repeat).fillna(False).astype(bool) | _missing(
         frame, "activity_id", "plan_year", "source_ref")
 
 

@@ -84,24 +84,30 @@ def _file_set_problems(data_dir: Path, years: Sequence[int] | None) -> list[Prob
 # --------------------------------------------------------------------------- checking
 
 
-def _located(raw: RawTable) -> pd.DataFrame:
-    return pd.DataFrame({PATH: display_path(raw.path), LINE: raw.lines},
-                        index=range(len(raw.lines)))
-
-
-def _checkable(raw: RawTable, columns: Sequence[str]) -> bool:
+def _checkable(raw: RawTable) -> bool:
     """Cells are checked unless the header repeats a column (which cell is which?)."""
-    return bool(raw.header) and len(set(raw.header)) == len(raw.header)
+    return bool(raw.header) and bool(raw.rows) and len(set(raw.header)) == len(raw.header)
 
 
 def _combined(raws: Sequence[RawTable], columns: Sequence[str]) -> tuple[pd.DataFrame,
                                                                          pd.DataFrame]:
-    """One frame of text cells from several files, and where each row came from."""
-    present = [c for c in columns if all(c in raw.frame.columns for raw in raws)]
-    text = pd.concat([raw.frame[present] for raw in raws], ignore_index=True) if raws else \
-        pd.DataFrame(columns=present, dtype="str")
-    located = pd.concat([_located(raw) for raw in raws], ignore_index=True) if raws else \
-        pd.DataFrame({PATH: pd.Series(dtype="str"), LINE: pd.Series(dtype="int64")})
+    """One frame of text cells from several files (the columns all of them have, in the
+    schema's order), and where each row came from: built once, not a frame per file."""
+    present = [c for c in columns if all(c in raw.header for raw in raws)]
+    rows: list[list[str]] = []
+    for raw in raws:
+        if raw.header == present:
+            rows.extend(raw.rows)
+        else:
+            picked = [raw.header.index(c) for c in present]
+            rows.extend([row[i] for i in picked] for row in raw.rows)
+    text = pd.DataFrame(rows, columns=present, dtype="str") if rows else \
+        pd.DataFrame({c: pd.Series(dtype="str") for c in present})
+    located = pd.DataFrame({
+        PATH: pd.Series([shown for raw in raws for shown in [display_path(raw.path)] * len(raw.lines)],
+                        dtype="str"),
+        LINE: pd.Series([line for raw in raws for line in raw.lines], dtype="int64"),
+    })
     return text, located
 
 
@@ -109,10 +115,8 @@ def _problems_of(raws: Sequence[RawTable], schema: frictionless.Schema,
                  checker: pa.DataFrameSchema, context: Context | None = None) -> list[Problem]:
     """Check many files in one pass; a file lacking columns is checked on its own."""
     columns = field_names(schema)
-    complete = [raw for raw in raws if _checkable(raw, columns)
-                and set(columns) <= set(raw.header) and not raw.frame.empty]
-    partial = [raw for raw in raws if _checkable(raw, columns)
-               and not set(columns) <= set(raw.header) and not raw.frame.empty]
+    complete = [raw for raw in raws if _checkable(raw) and set(columns) <= set(raw.header)]
+    partial = [raw for raw in raws if _checkable(raw) and not set(columns) <= set(raw.header)]
     problems: list[Problem] = []
     for group in ([complete] if complete else []) + [[raw] for raw in partial]:
         text, located = _combined(group, columns)
@@ -223,7 +227,7 @@ def _type_plans(text: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
 def _read(path: Path, schema: frictionless.Schema, row: str = "row",
           ) -> tuple[RawTable, list[Problem]]:
     raw, problems = read_raw_table(path, field_names(schema))
-    if raw.header and raw.frame.empty and not problems:
+    if raw.header and not raw.rows and not problems:
         problems.append(Problem(display_path(path), 2, "row", f"at least one {row}", "no rows"))
     return raw, problems
 

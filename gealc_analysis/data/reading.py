@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -21,14 +22,25 @@ from gealc_analysis.data.errors import Problem
 HEADER_LINE = 1
 
 
-@dataclass(frozen=True)
+@dataclass
 class RawTable:
-    """A CSV read as text, with the source line where each record starts."""
+    """A CSV read as text, with the source line where each record starts.
+
+    ``rows`` holds the records with as many fields as the header (the others are reported
+    and left out); many tables' rows are joined into one frame without a frame per file.
+    """
 
     path: Path
     header: list[str]
-    frame: pd.DataFrame  # str cells; index = 0..n-1
-    lines: list[int]  # lines[i] = line number of record i in the file
+    rows: list[list[str]]
+    lines: list[int]  # lines[i] = line number of rows[i] in the file
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The rows as a frame of str cells, index 0..n-1 (empty if there is no header)."""
+        if not self.header:
+            return pd.DataFrame()
+        return pd.DataFrame(self.rows, columns=self.header, dtype="str")
 
 
 def display_path(path: Path) -> str:
@@ -77,12 +89,11 @@ def read_raw_table(path: Path, expected_columns: Sequence[str]) -> tuple[RawTabl
             continue
         rows.append(record)
         kept_lines.append(line)
-    frame = pd.DataFrame(rows, columns=header, dtype="str") if header else pd.DataFrame()
-    return RawTable(path, header, frame, kept_lines), problems
+    return RawTable(path, header, rows, kept_lines), problems
 
 
 def _empty(path: Path) -> RawTable:
-    return RawTable(path, [], pd.DataFrame(), [])
+    return RawTable(path, [], [], [])
 
 
 def _decode(shown: str, data: bytes) -> tuple[str, list[Problem]]:

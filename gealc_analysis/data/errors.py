@@ -49,8 +49,10 @@ class PlanDataError(ValueError):
         super().__init__("\n".join([header, *shown]))
 
 
-_COLUMN_ORDER = {name: i for i, name in
-                 enumerate(dict.fromkeys(vocabulary.PLAN_COLUMNS + vocabulary.THEME_COLUMNS))}
+# Within a line: what is wrong with the file or the row first, then cells in column order.
+_WHOLE = ("folder", "file name", "years", "file", "header", "row")
+_COLUMN_ORDER = {name: i for i, name in enumerate(dict.fromkeys(
+    _WHOLE + vocabulary.PLAN_COLUMNS + vocabulary.THEME_COLUMNS))}
 
 
 def _problem_sort_key(problem: Problem) -> tuple[str, int, int, str, str]:

@@ -104,8 +104,8 @@ def _combined(raws: Sequence[RawTable], columns: Sequence[str]) -> tuple[pd.Data
     text = pd.DataFrame(rows, columns=present, dtype="str") if rows else \
         pd.DataFrame({c: pd.Series(dtype="str") for c in present})
     located = pd.DataFrame({
-        PATH: pd.Series([shown for raw in raws for shown in [display_path(raw.path)] * len(raw.lines)],
-                        dtype="str"),
+        PATH: pd.Series([shown for raw in raws
+                         for shown in [display_path(raw.path)] * len(raw.lines)], dtype="str"),
         LINE: pd.Series([line for raw in raws for line in raw.lines], dtype="int64"),
     })
     return text, located

@@ -120,6 +120,7 @@ def _records(shown: str, text: str) -> tuple[list[list[str]], list[tuple[int, in
     quote was opened), not on the line where the reader gave up.
     """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    text_lines = text.splitlines(keepends=True) if '"' in text else []
     records: list[list[str]] = []
     lines: list[tuple[int, int]] = []
     header: list[str] = []
@@ -134,6 +135,9 @@ def _records(shown: str, text: str) -> tuple[list[list[str]], list[tuple[int, in
                 continue
             if not any(cell.strip() for cell in record):
                 continue  # blank line: ignored, like csv readers everywhere
+            if any('"' in cell for cell in record):
+                problems += _bare_quotes(shown, header, record, text_lines[start - 1:
+                                                                           reader.line_num], start)
             records.append(record)
             lines.append((start, reader.line_num))
     except csv.Error as error:
@@ -141,6 +145,20 @@ def _records(shown: str, text: str) -> tuple[list[list[str]], list[tuple[int, in
         problems.append(Problem(shown, start, "file", "well-formed CSV",
                                 _quote_trouble(str(error), start, reader.line_num)))
     return records, lines, header, problems
+
+
+def _bare_quotes(shown: str, header: list[str], record: list[str], source: list[str],
+                 line: int) -> list[Problem]:
+    """A quote inside a cell that is not itself quoted: csv readers keep it as text, but it
+    is almost always a typing slip (a quote opened and never closed), so it is reported."""
+    written = "".join(source)
+    problems = []
+    for number, cell in enumerate(record):
+        if '"' in cell and f'"{cell.replace(chr(34), chr(34) * 2)}"' not in written:
+            column = header[number] if number < len(header) else f"field {number + 1}"
+            problems.append(Problem(shown, line, column, 'a quote only around a whole cell '
+                                    '(a quote inside a cell is written "")', cell))
+    return problems
 
 
 def _quote_trouble(error: str, start: int, end: int) -> str:

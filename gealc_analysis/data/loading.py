@@ -179,7 +179,8 @@ def _typed(text: pd.DataFrame, schema: frictionless.Schema) -> pd.DataFrame:
         constraints = field.constraints or {}
         column = typed[field.name]
         if field.type == "integer":
-            dtype = "int64" if constraints.get("required") else "Int64"
+            required = constraints.get("required") or field.name in schema.primary_key
+            dtype = "int64" if required else "Int64"
             typed[field.name] = column.replace("", None).astype(dtype)
         elif field.type == "number":
             typed[field.name] = pd.to_numeric(column.replace("", None)).astype("float64")

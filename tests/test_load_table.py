@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from gealc_analysis.data import PlanDataError, load_table
+from gealc_analysis.data.schema import reported_on
 
 SCHEMA = {
     "fields": [
@@ -79,3 +80,16 @@ def test_a_missing_table_file_is_a_located_problem(tmp_path: Path, schema_file: 
         load_table(tmp_path / "nowhere.csv", schema_file)
     assert str(caught.value.problems[0]) == (
         f"{tmp_path / 'nowhere.csv'}: file: expected a curated CSV file, found 'no such file'")
+
+
+def test_a_rule_the_schema_cannot_state_joins_as_a_named_check(tmp_path: Path,
+                                                               schema_file: Path) -> None:
+    path = write(tmp_path, "link_id,weight,kind,share,rank,note\nL1,3,same,0.5,1,\n"
+                           "L2,4,split,0.5,,\n")
+    split_needs_a_note = reported_on(
+        "note", "a note saying how a {kind} link was read", name="split_has_a_note",
+        test=lambda frame: frame["kind"].ne("split") | frame["note"].notna())
+    with pytest.raises(PlanDataError) as caught:
+        load_table(path, schema_file, checks=[split_needs_a_note])
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:3: note: expected a note saying how a split link was read, found an empty cell"]

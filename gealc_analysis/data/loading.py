@@ -10,7 +10,7 @@ does the same for any curated table that has a schema.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -233,13 +233,19 @@ def _read(path: Path, schema: frictionless.Schema, row: str = "row",
     return raw, problems
 
 
-def load_table(path: Path | str, schema: str | Path | frictionless.Schema) -> pd.DataFrame:
+def load_table(path: Path | str, schema: str | Path | frictionless.Schema, *,
+               checks: Sequence[pa.Check] = (),
+               column_checks: Mapping[str, Sequence[pa.Check]] | None = None,
+               context: Context | None = None) -> pd.DataFrame:
     """Any curated table with a Table Schema, checked and typed; raises PlanDataError.
 
     ``schema`` is a schema's name (``"lineage"`` → ``data/schemas/lineage.schema.yaml``),
     a path to its YAML file, or a loaded :class:`frictionless.Schema`. Every problem is
     reported at once as ``file:line: column: expected …, found …``, with the words of the
-    field's ``expected`` property.
+    field's ``expected`` property. Rules the schema cannot state join as named checks
+    (:func:`gealc_analysis.data.schema.reported_on`), per row (``checks``) or per column
+    (``column_checks``); ``context(text, located)`` may add columns they read (e.g. the
+    plans' activity ids, joined once).
     """
     source = Path(path)
     contract = schema if isinstance(schema, frictionless.Schema) else table_schema(schema)
@@ -247,7 +253,8 @@ def load_table(path: Path | str, schema: str | Path | frictionless.Schema) -> pd
         raise PlanDataError([Problem(display_path(source), 0, "file",
                                      "a curated CSV file", "no such file")])
     raw, problems = _read(source, contract)
-    problems += _problems_of([raw], contract, pandera_schema(contract))
+    checker = pandera_schema(contract, checks, column_checks)
+    problems += _problems_of([raw], contract, checker, context)
     if problems:
         raise PlanDataError(problems)
     return _typed(raw.frame, contract)

@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -45,10 +45,15 @@ class RawTable:
 
 def display_path(path: Path) -> str:
     """Show project files relative to the project root (what a person types to open them)."""
+    return _display_path(str(path))
+
+
+@lru_cache(maxsize=8192)
+def _display_path(path: str) -> str:
     try:
-        return str(path.resolve().relative_to(paths.PROJECT_ROOT))
+        return str(Path(path).resolve().relative_to(paths.PROJECT_ROOT))
     except ValueError:
-        return str(path)
+        return path
 
 
 def read_raw_table(path: Path, expected_columns: Sequence[str]) -> tuple[RawTable, list[Problem]]:
@@ -133,7 +138,7 @@ def _records(shown: str, text: str) -> tuple[list[list[str]], list[tuple[int, in
             if not header:
                 header = record
                 continue
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():
                 continue  # blank line: ignored, like csv readers everywhere
             if any('"' in cell for cell in record):
                 problems += _bare_quotes(shown, header, record, text_lines[start - 1:

@@ -184,7 +184,7 @@ def _integers(column: pd.Series, maximum: int | None) -> pd.Series:
     field's maximum (so the bound reports it) or, with no maximum, left unread."""
     readable = column.str.fullmatch(_INTEGER_TEXT).fillna(False).astype(bool)
     values = column.where(readable).astype("Int64")
-    if maximum is not None:
+    if maximum is not None and (values.isna() & column.notna()).any():
         too_long = column.str.fullmatch(_LONG_INTEGER_TEXT).fillna(False).astype(bool)
         values = values.mask(too_long, int(maximum) + 1)
     return values

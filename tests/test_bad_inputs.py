@@ -184,10 +184,11 @@ def a_column_twice(folder: Path) -> list[str]:
 
 
 def cell_case(activity_id: str, column: str, value: str, expected: str,
-              reported: str | None = None, file: str = P2024) -> Callable[[Path], list[str]]:
+              reported: str | None = None, file: str = P2024,
+              shown: str | None = None) -> Callable[[Path], list[str]]:
     def case(folder: Path) -> list[str]:
         path, line = set_cell(folder, activity_id, column, value, file)
-        found = f"'{value}'" if value else "an empty cell"
+        found = f"'{shown or value}'" if value else "an empty cell"
         return [f"{path}:{line}: {reported or column}: expected {expected}, found {found}"]
     return case
 
@@ -209,6 +210,8 @@ CELL_CASES = {
         "web_content, event, award, exchange, governance, other"),
     "empty_title": cell_case("2024-3.1.1", "title_en", "", TEXT),
     "title_with_a_trailing_space": cell_case("2024-3.1.1", "title_es", "Taller ", TEXT),
+    "title_with_a_trailing_newline": cell_case("2024-3.1.1", "title_en", "Workshop\n", TEXT,
+                                               shown="Workshop\\n"),
     "not_a_country_code": cell_case("2024-3.9ii.4", "venue_country", "XX",
                                     "an ISO 3166-1 alpha-2 country code (CR, PE, BR) or an "
                                     "empty cell"),

@@ -16,6 +16,9 @@ from gealc_analysis import vocabulary
 SHOWN_PROBLEMS = 50
 
 
+_VISIBLE = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One violation of the data contract, located precisely enough to fix by hand."""
@@ -27,7 +30,8 @@ class Problem:
     found: str
 
     def __str__(self) -> str:
-        found = f"'{self.found}'" if self.found != "" else "an empty cell"
+        shown = self.found.translate(_VISIBLE)  # one problem, one line: show line breaks
+        found = f"'{shown}'" if self.found != "" else "an empty cell"
         where = f"{self.path}:{self.line}" if self.line else self.path  # 0: the file or folder
         return f"{where}: {self.column}: expected {self.expected}, found {found}"
 

@@ -17,6 +17,7 @@ traceback or a silently wrapped int64.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -119,9 +120,19 @@ def pandera_schema(schema: frictionless.Schema, checks: Sequence[pa.Check] = (),
 
 
 def _split_range(check: pa.Check) -> list[pa.Check]:
+    """One check per bound; a pattern matched against the whole cell.
+
+    pandera anchors a Table Schema pattern as ``^…$``, and ``$`` also matches before a final
+    newline, so "Taller\n" would pass a no-trailing-space pattern: full matching is what the
+    Table Schema means by an (implicitly anchored) pattern.
+    """
     stats = check.statistics or {}
     if check.name == "in_range":
         return [pa.Check.ge(stats["min_value"]), pa.Check.le(stats["max_value"])]
+    if check.name == "str_matches":
+        pattern = re.compile(stats["pattern"].removeprefix("^").removesuffix("$"))
+        return [pa.Check(lambda cells: cells.str.fullmatch(pattern).fillna(False).astype(bool),
+                         ignore_na=True, name="str_matches", error=check.error)]
     return [check]
 
 

@@ -97,10 +97,11 @@ def build_package(data_root: Path | None = None) -> frictionless.Package:
     The curated data is loaded first, so a package is never described for bad data.
     """
     root = data_root or paths.DATA_DIR
-    if not root.is_dir():
-        raise PlanDataError([Problem(display_path(root), 0, "folder",
-                                     "a data folder holding curated/ and raw/", "no such folder")])
     curated = root / "curated"
+    if not curated.is_dir():
+        found = "no curated/ folder" if root.is_dir() else "no such folder"
+        raise PlanDataError([Problem(display_path(root), 0, "folder",
+                                     "a data folder holding curated/ and raw/", found)])
     load_plans(curated)
     sources = raw_sources(root)
     schemas_dir = root / "schemas"

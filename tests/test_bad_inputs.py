@@ -383,8 +383,8 @@ def test_datapackage_on_an_empty_folder_writes_nothing_and_exits_2(
     assert cli.main(["datapackage", str(data_root)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[1:3] == [
-        f"{data_root / 'curated'}: folder: expected a folder of curated plan_<year>.csv files "
-        "(give its path: DATA_DIR or --data-dir), found 'no such folder'",
+        f"{data_root}: folder: expected a data folder holding curated/ and raw/, "
+        "found 'no curated/ folder'",
         "nothing written: fix the data, then run `gealc-report datapackage` again"]
     assert list(data_root.iterdir()) == []
 

@@ -251,10 +251,8 @@ def _failure_problems(errors: pa.errors.SchemaErrors, checker: pa.DataFrameSchem
         if index is None or pd.isna(index):
             if skip_unlocated:
                 continue  # a check that needs a column the header lacks
-            first = located.iloc[0] if len(located) else None
-            path = str(first[PATH]) if first is not None else ""
-            problems.append(Problem(path, 1, str(column), message, str(failure)))
-            continue
+            # Not a cell: a check that broke. That is a fault here, not in the data.
+            raise RuntimeError(f"check {check!r} on {column!r} failed to run: {failure}")
         row = frame.loc[int(index)]
         words = message.format(**{k: _shown(v) for k, v in row.items()})
         problems.append(_problem(located, text, fields.get(column), int(index), str(column),

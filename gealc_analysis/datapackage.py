@@ -25,6 +25,7 @@ from gealc_analysis.data import (
     Problem,
     display_path,
     load_plans,
+    load_table,
     plan_files,
     schema_names,
     table_schema,
@@ -108,9 +109,16 @@ def build_package(data_root: Path | None = None) -> frictionless.Package:
     metadata = yaml.safe_load((schemas_dir / PACKAGE_METADATA).read_text(encoding="utf-8"))
     resources = []
     for name in schema_names(schemas_dir):
+        if name == PLAN_SCHEMA:
+            continue
         schema = table_schema(schema_path(name, schemas_dir))
-        if name != PLAN_SCHEMA and (curated / f"{name}.csv").is_file():
-            resources.append(_resource(name, f"curated/{name}.csv", schema, schema.title or name))
+        table = curated / f"{name}.csv"
+        if not table.exists():
+            raise PlanDataError([Problem(display_path(table), 0, "file",
+                                         f"the table schemas/{name}.schema.yaml describes",
+                                         "no such file")])
+        load_table(table, schema)  # its own rules, in located words, before frictionless
+        resources.append(_resource(name, f"curated/{name}.csv", schema, schema.title or name))
     for year, path in sorted(plan_files(curated).items()):
         schema = table_schema(schema_path(PLAN_SCHEMA, schemas_dir))
         resource = _resource(f"plan_{year}", f"curated/{path.name}", schema,

@@ -185,6 +185,31 @@ def add_plan_2025(data: Path) -> None:
         if line.startswith("2024,")), encoding="utf-8")
 
 
+def test_a_schema_without_its_table_is_refused(package_copy: Path) -> None:
+    (package_copy / "schemas" / "lineage.schema.yaml").write_text(yaml.safe_dump({
+        "fields": [{"name": "from_id", "type": "string"}]}), encoding="utf-8")
+    with pytest.raises(PlanDataError) as caught:
+        write_descriptor(package_copy)
+    assert str(caught.value).splitlines()[1] == (
+        f"{package_copy / 'curated' / 'lineage.csv'}: file: expected the table "
+        "schemas/lineage.schema.yaml describes, found 'no such file'")
+
+
+def test_a_schemad_table_breaking_its_schema_is_refused_in_located_words(
+        package_copy: Path) -> None:
+    (package_copy / "schemas" / "lineage.schema.yaml").write_text(yaml.safe_dump({
+        "fields": [{"name": "from_id", "type": "string", "expected": "an activity id",
+                    "constraints": {"required": True}},
+                   {"name": "to_id", "type": "string"}]}), encoding="utf-8")
+    (package_copy / "curated" / "lineage.csv").write_text("from_id,to_id\n,2024-3.1.1\n",
+                                                           encoding="utf-8")
+    with pytest.raises(PlanDataError) as caught:
+        write_descriptor(package_copy)
+    assert str(caught.value).splitlines()[1] == (
+        f"{package_copy / 'curated' / 'lineage.csv'}:2: from_id: expected an activity id, "
+        "found an empty cell")
+
+
 def test_a_third_plan_is_described_from_its_csv_and_source_entry(package_copy: Path) -> None:
     add_plan_2025(package_copy)
     sources = yaml.safe_load((package_copy / "raw/sources.yaml").read_text(encoding="utf-8"))

@@ -16,13 +16,7 @@ import pandas as pd
 
 from gealc_analysis import paths, vocabulary
 from gealc_analysis.curated_tables import SCHEMAS_DIR_NAME, load_curated_table
-from gealc_analysis.data import (
-    RELATED_AREAS_PATTERN,
-    THEME_KEY_PATTERN,
-    PlanDataError,
-    Problem,
-    display_path,
-)
+from gealc_analysis.data import PlanDataError, Problem, display_path, table_schema
 
 ALTERNATIVES_FILE = "alternative_codings.csv"
 SCHEMA_FILE = paths.DATA_DIR / SCHEMAS_DIR_NAME / "alternative_codings.schema.yaml"
@@ -36,6 +30,16 @@ EDITABLE: dict[str, tuple[str, ...]] = {
     "themes": ("theme", "theme_label_en", "theme_label_es", "relation", "related_areas"),
 }
 _THEME_ROW_ID = re.compile(r"^(\d{4}):(.+)$")
+
+
+def _themes_pattern(column: str) -> str:
+    """A pattern the crosswalk's own schema states for ``column`` (one source of truth)."""
+    field = next(f for f in table_schema("themes").fields if f.name == column)
+    return str(field.constraints["pattern"])
+
+
+THEME_KEY_PATTERN = _themes_pattern("theme")
+RELATED_AREAS_PATTERN = _themes_pattern("related_areas")
 
 
 def _value_rule(column: str) -> tuple[str, object]:

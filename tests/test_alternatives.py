@@ -101,9 +101,11 @@ def test_schema_errors_are_located_and_all_reported_at_once(tmp_path, plans, the
     assert any(":2: primary: expected true or false, found 'maybe'" in p for p in found), found
     write(tmp_path, "Bad Key,x,true,sheet,2020-3.1.1,frequency_per_year,24,\n")
     found = problems_of(tmp_path, plans, themes)
-    assert any(":2: decision: expected text matching" in p for p in found), found
+    assert any(":2: decision: expected a decision key in snake_case, found 'Bad Key'" in p
+               for p in found), found
     assert any(":2: table: expected one of plan, themes, found 'sheet'" in p for p in found)
-    assert any(":2: note: expected a value (the column is required)" in p for p in found)
+    assert any(":2: note: expected a note saying why the alternative is defensible, "
+               "found an empty cell" in p for p in found), found
 
 
 def test_rows_about_a_plan_year_not_loaded_are_left_out(tmp_path, plans, themes):

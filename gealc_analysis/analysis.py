@@ -689,11 +689,17 @@ def _entropy_of(counts: np.ndarray) -> tuple[float, int]:
     return float(-(shares * np.log(shares)).sum()) + 0.0, int(len(shares))
 
 
-def with_small_bases_flagged(comparison: pd.DataFrame,
-                             min_base: int = MIN_BASE_FOR_PERCENT) -> pd.DataFrame:
-    """``compare_years`` output with the percent change blanked (NaN) where the baseline is
-    below ``min_base``, and a ``pct_suppressed`` flag; counts and changes are kept."""
-    out = comparison.copy()
+def compare_years_with_small_bases(
+    counts: pd.DataFrame,
+    baseline_year: int,
+    compare_year: int,
+    by: str = "theme",
+    value: str = "n_activities",
+    min_base: int = MIN_BASE_FOR_PERCENT,
+) -> pd.DataFrame:
+    """``compare_years`` with the percent change blanked (NaN) where the baseline is below
+    ``min_base`` and a ``pct_suppressed`` flag; counts and changes are always kept."""
+    out = compare_years(counts, baseline_year, compare_year, by=by, value=value)
     small = out["baseline_value"].astype(float) < min_base
     out["pct_suppressed"] = small.astype(bool)
     out["pct_change"] = out["pct_change"].where(~small)

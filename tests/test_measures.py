@@ -73,10 +73,9 @@ def test_evenness_over_present_themes_does_not_penalise_themes_not_yet_created()
 
 
 def test_percent_changes_are_blanked_below_the_base_and_counts_kept():
-    comparison = pd.DataFrame({"theme": ["big", "small"], "baseline_value": [10, 2],
-                               "compare_value": [15, 5], "change": [5, 3],
-                               "pct_change": [0.5, 1.5]})
-    out = analysis.with_small_bases_flagged(comparison)
+    counts = pd.DataFrame({"plan_year": [2020, 2020, 2024, 2024], "theme": ["big", "small"] * 2,
+                           "n_activities": [10, 2, 15, 5]})
+    out = analysis.compare_years_with_small_bases(counts, 2020, 2024)
     assert out["pct_change"].iloc[0] == 0.5 and math.isnan(out["pct_change"].iloc[1])
     assert out["pct_suppressed"].tolist() == [False, True]
     assert out["change"].tolist() == [5, 3]

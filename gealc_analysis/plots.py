@@ -215,8 +215,7 @@ def _year_bars(
     ax.tick_params(axis="y", length=0, labelcolor=style.TEXT_GREY)
     ax.set_ylim(rows.height - 0.5, -0.6)  # first category on top
     ax.grid(axis="y", visible=False)
-    ax.margins(x=0.16)
-    ax.set_xlim(left=0)
+    ax.margins(x=0.16)  # room for the value printed past the longest bar; bars stick to 0
     ax.xaxis.set_major_formatter(_axis_formatter(value, lang))
     ax.spines["left"].set_visible(True)
 
@@ -680,8 +679,10 @@ def _timing_chart(
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(label("axis.plan_year", lang))
     ax.set_ylabel(label(y_label_key, lang))
-    fig.legend([handle for handle, _ in entries], [text for _, text in entries],
-               title=label("legend.timing", lang), loc="outside right upper")
+    # An axes legend beside the plot: the layout makes room for it below the title block.
+    ax.legend([handle for handle, _ in entries], [text for _, text in entries],
+              title=label("legend.timing", lang), loc="upper left", bbox_to_anchor=(1.02, 1.0),
+              borderaxespad=0)
     names = {code: code_label("timing", code, lang) for code in categories}
     title = leader_title(frame, category="timing", value=count, names=names,
                          what=label(what_key, lang), lang=lang, share="share")

@@ -270,6 +270,14 @@ def _leaders(
     return leaders
 
 
+def _join_parts(parts: Sequence[str], lang: str) -> str:
+    """Year clauses as "a, b and c": each clause names its year, so commas or "and" inside a
+    label never make the list ambiguous (``join_words`` is for bare labels)."""
+    if len(parts) < 2:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {label('narrative.and', lang)} {parts[-1]}"
+
+
 def _count_phrase(n: float, total: float, year: int, lang: str) -> str:
     return label("finding.count", lang, n=_count_text(n, lang), total=_count_text(total, lang),
                  year=year)
@@ -297,7 +305,7 @@ def leader_title(
         (who,) = firsts
         counts = [_count_phrase(leaders[y][1], totals[y], y, lang) for y in leaders]
         return label("finding.leader.same", lang, what=what, label=join_words(list(who), lang),
-                     counts=join_words(counts, lang))
+                     counts=_join_parts(counts, lang))
     parts = []
     for year, (who, top) in leaders.items():
         if not who:
@@ -306,14 +314,14 @@ def leader_title(
         key = "finding.part_tied" if len(who) > 1 else "finding.part"
         parts.append(label(key, lang, label=join_words(who, lang), year=year,
                            n=_count_text(top, lang), total=_count_text(totals[year], lang)))
-    return label("finding.leader.each", lang, what=what, parts=join_words(parts, lang))
+    return label("finding.leader.each", lang, what=what, parts=_join_parts(parts, lang))
 
 
 def values_title(values: Mapping[int, str], what: str, lang: str) -> str:
     """"<what>: <value> in 2020 and <value> in 2024" for values already formatted."""
     parts = [label("finding.value_in_year", lang, value=text, year=year)
              for year, text in sorted(values.items())]
-    return label("finding.values", lang, what=what, values=join_words(parts, lang))
+    return label("finding.values", lang, what=what, values=_join_parts(parts, lang))
 
 
 # --- charts ---------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ GRID_GREY = "#DDDDDD"
 
 # Plan years: greys by position among the known plans; further plans get a stable grey.
 YEAR_COLOURS: dict[int, str] = {2020: "#ABABAB", 2024: "#3D3D3D"}
-OTHER_YEAR_COLOURS: tuple[str, ...] = ("#6E6E6E", "#C9C9C9", "#262626", "#8C8C8C", "#555A5A")
+OTHER_YEAR_COLOURS: tuple[str, ...] = ("#6E6E6E", "#C9C9C9", "#262626", "#8C8C8C", "#595959")
 YEAR_EDGE = "#1A1A1A"  # a thin dark edge keeps the lightest grey visible on white
 
 FUNDING_COLOURS: dict[str, str] = {
@@ -90,7 +90,7 @@ IDB_INSTRUMENT_COLOURS: dict[str, str] = {
 CHANGE_COLOURS: dict[str, str] = {
     "increase": "#01665E",
     "decrease": "#8C510A",
-    "no_change": "#F5F5F5",
+    "no_change": "#F6E8C3",  # never visible (a zero bar); not a year grey
 }
 
 SEQUENTIAL_CMAP = "Purples"

@@ -13,13 +13,12 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import same_color, to_rgb
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation, Text
 
 from gealc_analysis import plots, style, vocabulary
-from gealc_analysis.i18n import code_label
 from gealc_analysis.vocabulary import FUNDING_MEASURES
 
 # --- hand-made frames (CONTRACTS.md shapes) ---------------------------------------------------
@@ -231,7 +230,8 @@ def bars(fig: Figure) -> list[Rectangle]:
 def headers(ax) -> list[str]:
     """Category names printed above their bars, top to bottom (plain texts of the axes)."""
     found = [t for t in ax.texts if type(t) is Text and t.get_text()]
-    return [" ".join(t.get_text().split()) for t in sorted(found, key=lambda t: t.get_position()[1])]
+    top_down = sorted(found, key=lambda t: t.get_position()[1])
+    return [" ".join(t.get_text().split()) for t in top_down]
 
 
 def year_ticks(ax) -> list[str]:

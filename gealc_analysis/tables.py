@@ -197,8 +197,17 @@ def _formatted(values: pd.Series, column: str, lang: str) -> list[str] | pd.Seri
     if pd.api.types.is_bool_dtype(values):
         return [i18n.label("column.yes" if value else "column.no", lang) for value in values]
     if pd.api.types.is_float_dtype(values):
-        return [number(value, lang, 0 if float(value).is_integer() else 2) for value in values]
+        return [_decimal(value, lang) for value in values]
     return values
+
+
+def _decimal(value: float, lang: str) -> str:
+    """Whole numbers print whole; others with up to two decimals (12.5, not 12.50)."""
+    if pd.isna(value):
+        return ""
+    if float(value).is_integer():
+        return number(value, lang, 0)
+    return number(value, lang, 1 if round(value, 2) == round(value, 1) else 2)
 
 
 def _header(column: str, lang: str) -> str:

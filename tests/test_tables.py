@@ -154,3 +154,9 @@ def test_every_analysis_table_has_a_catalogue_header_for_every_shown_column() ->
         view, columns = tables._view(frame, "es", themes())
         unlabelled = [c for c, shown in zip(columns, view.columns, strict=True) if c == shown]
         assert unlabelled == [], f"{name}: add column.<name> keys to labels.csv for {unlabelled}"
+
+
+def test_fractional_counts_print_without_trailing_zeros() -> None:
+    frame = pd.DataFrame({"value": [12.5, 1.04, 3.0]})
+    assert tables.reader_view(frame, "es")["Actividades (número o peso)"].tolist() == [
+        "12,5", "1,04", "3"]

@@ -161,6 +161,18 @@ def year_colour(year: int) -> str:
     return YEAR_COLOURS.get(year, OTHER_YEAR_COLOURS[year % len(OTHER_YEAR_COLOURS)])
 
 
+def year_hatch(year: int) -> str:
+    """The hatch of a plan year's bars: none. Years are told apart by grey and label; the one
+    hatch of the report means "not specified by the plan" (``UNSPECIFIED_HATCH``)."""
+    del year  # the same for every year, by design
+    return ""
+
+
+def hatch_colour(fill: str) -> str:
+    """An edge or hatch colour that contrasts with ``fill`` (dark on light fills, else white)."""
+    return UNSPECIFIED_EDGE if _luminance(fill) > 0.4 else "#FFFFFF"
+
+
 def text_colour_on(fill: str) -> str:
     """Black or white, whichever has the higher WCAG contrast ratio on ``fill``."""
     luminance = _luminance(fill)
@@ -181,6 +193,19 @@ def _luminance(colour: str) -> float:
 def source_line_text(years: Iterable[int], lang: str = "en") -> str:
     """The source line in ``lang`` ("Source: Red GEALC Work Plan 2020, 2024"), every year named."""
     return label("source_line", lang, years=format_years(years))
+
+
+def add_source_line(fig: Figure, years: Iterable[int], lang: str = "en") -> None:
+    """Write only the source line, bottom left, and keep the layout clear of it — for a chart
+    that lays out its own title; charts of ``plots`` call ``frame_figure`` instead."""
+    text = wrap_to_width(source_line_text(years, lang), FONT_PT["source"], fig.get_figwidth())
+    pad = 0.08
+    fig.text(0.1 / fig.get_figwidth(), pad / fig.get_figheight(), text, ha="left", va="bottom",
+             fontsize=FONT_PT["source"], color=TEXT_GREY, gid=SOURCE_GID)
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        reserved = (2 * pad + _height_in(text, FONT_PT["source"])) / fig.get_figheight()
+        engine.set(rect=(0, reserved, 1, 1 - reserved))
 
 
 def wrap_to_width(text: str, fontsize: float, width_in: float, *, bold: bool = False) -> str:

@@ -591,3 +591,16 @@ def test_building_a_chart_leaves_global_matplotlib_settings_alone():
     before = dict(matplotlib.rcParams)
     plots.plot_semester_load(semester_load_frame())
     assert dict(matplotlib.rcParams) == before
+
+
+def test_years_carry_no_hatch_and_edges_contrast_with_their_fill():
+    assert style.year_hatch(2020) == style.year_hatch(2031) == ""
+    assert style.hatch_colour(style.UNSPECIFIED_FILL) == style.UNSPECIFIED_EDGE
+    assert style.hatch_colour(style.year_colour(2024)) == "#FFFFFF"
+
+
+def test_a_chart_with_its_own_title_can_take_only_the_source_line():
+    fig = Figure(figsize=(style.FIGURE_WIDTH, 3), layout="constrained")
+    fig.subplots()
+    style.add_source_line(fig, [2024, 2020], "es")
+    assert source_line(fig) == "Fuente: Plan de Trabajo de la Red GEALC 2020, 2024"

@@ -604,3 +604,14 @@ def test_a_chart_with_its_own_title_can_take_only_the_source_line():
     fig.subplots()
     style.add_source_line(fig, [2024, 2020], "es")
     assert source_line(fig) == "Fuente: Plan de Trabajo de la Red GEALC 2020, 2024"
+
+
+def test_a_year_with_nothing_counted_says_none_instead_of_naming_a_leader():
+    instruments = idb_by_instrument_frame().assign(
+        n_activities=[2, 1, 0, 0, 0, 0], share_of_idb=[2 / 3, 1 / 3, 0, 0, 0, 0])
+    assert title(plots.plot_idb_instruments(instruments)) == (
+        "Most frequent IDB instrument: Regional Public Goods (RPG) in 2020 (2 of 3) and none in "
+        "2024")
+    empty = instruments.assign(n_activities=0, share_of_idb=0.0)
+    assert title(plots.plot_idb_instruments(empty, lang="es")) == (
+        "Instrumento del BID más frecuente: ninguno en ningún plan")

@@ -212,7 +212,17 @@ def wrap_to_width(text: str, fontsize: float, width_in: float, *, bold: bool = F
     """``text`` wrapped so each line fits ``width_in`` inches at ``fontsize`` points."""
     char = BOLD_CHAR_WIDTH if bold else AVERAGE_CHAR_WIDTH
     chars = max(20, int(width_in * 72 / (fontsize * char)))
-    return textwrap.fill(text, chars, break_long_words=False, break_on_hyphens=False)
+    lines = _wrap(text, chars)
+    # Balance the lines: the narrowest width that needs no more lines (no one-word last line).
+    for narrower in range(max(1, len(text) // len(lines)), chars):
+        balanced = _wrap(text, narrower)
+        if len(balanced) <= len(lines):
+            return "\n".join(balanced)
+    return "\n".join(lines)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _height_in(text: str, fontsize: float) -> float:

@@ -615,3 +615,10 @@ def test_a_year_with_nothing_counted_says_none_instead_of_naming_a_leader():
     empty = instruments.assign(n_activities=0, share_of_idb=0.0)
     assert title(plots.plot_idb_instruments(empty, lang="es")) == (
         "Instrumento del BID más frecuente: ninguno en ningún plan")
+
+
+def test_long_titles_wrap_into_balanced_lines_without_a_lone_last_word():
+    text = "Effective number of themes exp(H) and normalised entropy H / ln n"
+    lines = style.wrap_to_width(text, 12, 6.2).split("\n")
+    assert lines == ["Effective number of themes exp(H)", "and normalised entropy H / ln n"]
+    assert style.wrap_to_width("Short title", 14, 6.2, bold=True) == "Short title"

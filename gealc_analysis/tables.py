@@ -35,6 +35,9 @@ KEY_COLUMNS: tuple[str, ...] = (
     "plan_year", "activity_id", "source_ref", "area_code", "area_name", "theme", "source",
     "measure", "instrument", "idb_only", "title_en", "title_es",
 )
+# Columns holding ";"-joined area codes (theme_shifts): shown as "3.3, 3.9".
+AREA_LIST_COLUMNS: tuple[str, ...] = ("baseline_areas", "compare_areas")
+AREA_SEPARATOR = ";"  # as analysis.theme_shifts joins them
 ID_CLASS = "gealc-id"
 TABLE_CLASS = "gealc-table"
 
@@ -194,6 +197,9 @@ def _formatted(values: pd.Series, column: str, lang: str) -> list[str] | pd.Seri
     if column == "change" and pd.api.types.is_numeric_dtype(values):
         return [i18n.format_signed(value, lang, 0 if float(value).is_integer() else 2)
                 for value in values]
+    if column in AREA_LIST_COLUMNS:
+        return [", ".join(str(value).split(AREA_SEPARATOR)) if pd.notna(value)
+                else "" for value in values]
     if pd.api.types.is_bool_dtype(values):
         return [i18n.label("column.yes" if value else "column.no", lang) for value in values]
     if pd.api.types.is_float_dtype(values):

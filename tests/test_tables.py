@@ -160,3 +160,10 @@ def test_fractional_counts_print_without_trailing_zeros() -> None:
     frame = pd.DataFrame({"value": [12.5, 1.04, 3.0]})
     assert tables.reader_view(frame, "es")["Actividades (número o peso)"].tolist() == [
         "12,5", "1,04", "3"]
+
+
+def test_lists_of_area_codes_read_as_lists() -> None:
+    frame = pd.DataFrame({"baseline_areas": ["3.3;3.9", ""], "compare_areas": ["3.9ii", "3.3"]})
+    view = tables.reader_view(frame, "es")
+    assert view["Áreas (año base)"].tolist() == ["3.3, 3.9", ""]
+    assert view["Áreas (comparación)"].tolist() == ["3.9ii", "3.3"]

@@ -20,7 +20,6 @@ ENGLISH_LEFTOVERS = (
 # Words that would break "one term per concept" in Spanish (the chosen term in brackets).
 SPANISH_SYNONYMS_TO_AVOID = {
     "a definir": "por definir",
-    "consultoría": "consultor",
     "exposición": "dependencia",
     "período": "calendario",
 }

@@ -410,11 +410,10 @@ def test_idb_instruments_title_names_the_most_frequent_instrument():
     # 2020: RPG 2 of 3 IDB-funded activities; 2024: RPG 3 of 4
     assert title(fig) == ("Most frequent IDB instrument: Regional Public Goods (RPG) in every "
                           "plan (2 of 3 in 2020 and 3 of 4 in 2024)")
-    assert headers(ax) == ["Regional Public Goods (RPG)", "IDB consultant",
-                           "General support (no instrument named)"]
+    assert headers(ax) == ["Regional Public Goods (RPG)", "Consultant", "Instrument not stated"]
     assert ax.get_xlabel() == "Activities"
     es = plots.plot_idb_instruments(idb_by_instrument_frame(), lang="es")
-    assert "Consultor del BID" in headers(es.axes[0])
+    assert "Consultoría" in headers(es.axes[0])
 
 
 def test_semester_load_title_names_the_timing_of_most_activities():

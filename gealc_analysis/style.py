@@ -269,7 +269,15 @@ def figure_text(fig: Figure, gid: str) -> str:
 
 
 def alt_text(fig: Figure) -> str:
-    """A chart's alt text: its title (the finding) and its subtitle (the measure)."""
-    parts = [figure_text(fig, TITLE_GID), figure_text(fig, SUBTITLE_GID)]
+    """A chart's alt text: its title (the finding) and its subtitle (the measure).
+
+    A chart laid out without ``frame_figure`` gives its ``suptitle`` and its first panel's
+    left title instead, so every chart shown by a section has an alt text.
+    """
+    title = figure_text(fig, TITLE_GID) or " ".join(fig.get_suptitle().split())
+    subtitle = figure_text(fig, SUBTITLE_GID)
+    if not subtitle and fig.axes:
+        subtitle = " ".join(fig.axes[0].get_title(loc="left").split())
+    parts = [title, subtitle]
     sentences = [p if p.endswith((".", "!", "?")) else f"{p}." for p in parts if p]
     return " ".join(sentences)

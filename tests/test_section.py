@@ -99,3 +99,15 @@ def test_table_saves_labels_beside_codes_and_shows_the_labelled_view(tmp_path, s
 def test_labelled_gives_charts_area_names_in_the_sections_language(tmp_path: Path):
     labelled = make_section(tmp_path, "es").labelled(areas_frame())
     assert labelled["area_label"].tolist()[0] == "Servicios transfronterizos"  # 2020 printed EN
+
+
+def test_a_chart_laid_out_elsewhere_gets_its_suptitle_and_panel_title_as_alt_text():
+    from matplotlib.figure import Figure
+
+    from gealc_analysis import style
+
+    fig = Figure()
+    ax = fig.subplots()
+    fig.suptitle("13 of 28 activities\nin 2020")
+    ax.set_title("Activities per plan", loc="left")
+    assert style.alt_text(fig) == "13 of 28 activities in 2020. Activities per plan."

@@ -38,7 +38,10 @@ KEY_COLUMNS: tuple[str, ...] = (
 # Columns holding ";"-joined area codes (theme_shifts): shown as "3.3, 3.9".
 AREA_LIST_COLUMNS: tuple[str, ...] = ("baseline_areas", "compare_areas")
 AREA_SEPARATOR = ";"  # as analysis.theme_shifts joins them
-ID_CLASS = "gealc-id"
+# Cell classes of the report stylesheet: ids never wrap ("code"), numbers align right ("num");
+# text cells carry no class and stay left-aligned.
+ID_CLASS = "code"
+NUMBER_CLASS = "num"
 TABLE_CLASS = "gealc-table"
 
 
@@ -154,18 +157,15 @@ def _view(
 
 
 def reader_html(frame: pd.DataFrame, lang: str = "en", themes: pd.DataFrame | None = None) -> str:
-    """The reader's view as an HTML table; every cell escaped, id columns marked ``ID_CLASS``.
-
-    Text columns are marked ``gealc-text`` (left-aligned by the stylesheet), numbers
-    ``gealc-number``.
-    """
+    """The reader's view as an HTML table; every cell escaped, id columns marked ``ID_CLASS``
+    and number columns ``NUMBER_CLASS``; text cells carry no class."""
     view, columns = _view(frame, lang, themes)
-    classes = [_cell_class(frame, column) for column in columns]
-    head = "".join(f'<th class="{cls}" scope="col">{html.escape(str(text))}</th>'
+    classes = [_class_attribute(_cell_class(frame, column)) for column in columns]
+    head = "".join(f"<th{cls}>{html.escape(str(text))}</th>"
                    for cls, text in zip(classes, view.columns, strict=True))
     body = []
     for row in view.itertuples(index=False):
-        cells = "".join(f'<td class="{cls}">{html.escape(_cell_text(value))}</td>'
+        cells = "".join(f"<td{cls}>{html.escape(_cell_text(value))}</td>"
                         for cls, value in zip(classes, row, strict=True))
         body.append(f"<tr>{cells}</tr>")
     return (f'<table class="{TABLE_CLASS}"><thead><tr>{head}</tr></thead>'
@@ -177,8 +177,12 @@ def _cell_class(frame: pd.DataFrame, column: str) -> str:
         return ID_CLASS
     if column in frame and pd.api.types.is_numeric_dtype(frame[column]) and not \
             pd.api.types.is_bool_dtype(frame[column]) and column != "plan_year":
-        return "gealc-number"
-    return "gealc-text"
+        return NUMBER_CLASS
+    return ""
+
+
+def _class_attribute(name: str) -> str:
+    return f' class="{name}"' if name else ""
 
 
 def _cell_text(value: object) -> str:

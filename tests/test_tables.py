@@ -117,9 +117,10 @@ def test_reader_html_escapes_every_cell_and_marks_id_columns() -> None:
     markup = tables.reader_html(frame, "en")
     assert "<img" not in markup
     assert "&lt;img src=x onerror=alert(1)&gt;" in markup
-    assert '<td class="gealc-id">2024-3.1.1</td>' in markup
-    assert '<th class="gealc-id" scope="col">Activity id</th>' in markup
-    assert '<td class="gealc-number">1</td>' in markup
+    assert '<td class="code">2024-3.1.1</td>' in markup  # the stylesheet keeps ids unwrapped
+    assert '<th class="code">Activity id</th>' in markup
+    assert '<td class="num">1</td>' in markup  # numbers align right
+    assert "<td>&lt;img" in markup  # text stays left-aligned
 
 
 def test_signed_changes_use_the_true_minus_sign() -> None:

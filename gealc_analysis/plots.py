@@ -14,6 +14,7 @@ the colour scheme).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec
@@ -225,9 +226,19 @@ def _bar_height(n_rows: float, extra: float = 1.9) -> float:
     return max(3.2, extra + ROW_IN * n_rows)
 
 
+# "13 of 28", "13 de 28" and "in 2024", "en 2024": a line break never splits these.
+_UNBREAKABLE = re.compile(r"(?<![\w.,])(\d[\d.,]*) (of|de) (\d[\d.,]*)|\b(in|en) (\d{4})\b")
+
+
+def keep_numbers_together(text: str) -> str:
+    """``text`` with no-break spaces inside "n of N" and "in <year>" (a wrapped title never
+    leaves "13 of" on one line and "28" on the next)."""
+    return _UNBREAKABLE.sub(lambda match: match.group(0).replace(" ", "\u00a0"), text)
+
+
 def _finish(fig: Figure, title: str, subtitle: str, years: Iterable[int], lang: str) -> Figure:
     """Title (the finding), subtitle (the measure) and source line: what every chart carries."""
-    style.frame_figure(fig, title, subtitle, years, lang)
+    style.frame_figure(fig, keep_numbers_together(title), subtitle, years, lang)
     return fig
 
 

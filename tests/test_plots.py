@@ -621,3 +621,14 @@ def test_long_titles_wrap_into_balanced_lines_without_a_lone_last_word():
     lines = style.wrap_to_width(text, 12, 6.2).split("\n")
     assert lines == ["Effective number of themes exp(H)", "and normalised entropy H / ln n"]
     assert style.wrap_to_width("Short title", 14, 6.2, bold=True) == "Short title"
+
+
+def test_wrapped_titles_never_split_a_count_or_a_year_from_its_words():
+    assert plots.keep_numbers_together("6,4 de 10 en 2020 y 13 of 28 in 2024") == (
+        "6,4\u00a0de\u00a010 en\u00a02020 y 13\u00a0of\u00a028 in\u00a02024")
+    fig = plots.plot_agenda_diversity(agenda_diversity_frame(), lang="es")
+    lines = style.figure_text(fig, style.TITLE_GID)  # read back with plain spaces
+    assert lines == "Número efectivo de temas: 2,7 de 4 en 2020 y 3,0 de 4 en 2024"
+    (title_text,) = [t for t in fig.texts if t.get_gid() == style.TITLE_GID]
+    for line in title_text.get_text().split("\n"):
+        assert not line.rstrip().endswith((" de", " en", " of", " in")), line

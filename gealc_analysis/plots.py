@@ -171,7 +171,8 @@ class _Rows:
 
 
 def _rows_height(categories: Sequence[str], headers: Sequence[str], years: Sequence[int]) -> float:
-    return _Rows.layout(categories, headers, years).height
+    """Rows a ``_year_bars`` chart needs for these category names (wrapped as it wraps them)."""
+    return _Rows.layout(categories, [_header_lines(h) for h in headers], years).height
 
 
 def _year_bars(
@@ -362,8 +363,7 @@ def plot_activities_by_area(
         names = dict(zip(sub["area_code"].astype(str), sub[name_column].astype(str),
                          strict=True))
         headers[year] = [f"{code}  {names[code]}" for code in areas[year]]
-    heights = [max(_rows_height(areas[y], [_header_lines(h) for h in headers[y]], [y]), 1.0)
-               for y in years]
+    heights = [max(_rows_height(areas[y], headers[y], [y]), 1.0) for y in years]
     fig, axes = _new_figure(
         _bar_height(sum(heights) + 1.5 * len(years)),
         nrows=len(years),
@@ -377,13 +377,10 @@ def plot_activities_by_area(
         ax.set_title(label("panel.plan_year", lang, year=year), loc="left")
     axes[-1].set_xlabel(label(f"axis.{value}", lang))
     axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
-    labels_by_code = {
-        (int(r.plan_year), str(r.area_code)): str(getattr(r, name_column))
-        for r in named.itertuples(index=False)
-    }
-    keyed = named.assign(_key=[f"{int(y)}|{c}" for y, c in
-                               zip(named["plan_year"], named["area_code"], strict=True)])
-    names = {f"{y}|{c}": text for (y, c), text in labels_by_code.items()}
+    # Area codes repeat across plans, so the leader is found per (year, code) key.
+    keys = [f"{int(y)}|{c}" for y, c in zip(named["plan_year"], named["area_code"], strict=True)]
+    keyed = named.assign(_key=keys)
+    names = dict(zip(keys, named[name_column].astype(str), strict=True))
     title = leader_title(keyed, category="_key", value=value, names=names,
                          what=label(f"finding.what.by_area.{value}", lang), lang=lang)
     return _finish(fig, title, label(f"subtitle.by_area.{value}", lang), years, lang)
@@ -400,7 +397,7 @@ def plot_theme_attention(frame: pd.DataFrame, *, lang: str = "en") -> Figure:
     themes = _ranked_themes(frame)
     names = _theme_or_area_labels(frame, "theme", lang)
     headers = [names[t] for t in themes]
-    rows = _rows_height(themes, [_header_lines(h) for h in headers], years)
+    rows = _rows_height(themes, headers, years)
     fig, (ax,) = _new_figure(_bar_height(rows))
     _year_bars(ax, frame, category="theme", categories=themes, headers=headers, value="share",
                years=years, lang=lang)

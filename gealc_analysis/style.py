@@ -1,9 +1,10 @@
 """The one look of every chart: sizes, colours, the title block and the source line.
 
-Sizes. Every chart is ``FIGURE_WIDTH`` inches wide (6.4 in) and every text is at least
-``MIN_FONT_PT`` (11 pt). A page shows a chart at the column's width, so on a 390 px phone
-screen an inch becomes about 390 / 6.4 ≈ 61 px and 11 pt ≈ 9.3 px: the smallest text stays
-legible. One set of sizes (``FONT_PT``) serves every chart, so text never jumps from page to page.
+Sizes. Every chart is ``FIGURE_WIDTH`` inches wide (6.0 in) and every text is at least
+``MIN_FONT_PT`` (11 pt). A page shows a chart at the column's width: on a 390 px phone the
+column is about 358 px (``PHONE_COLUMN_PX``, the screen less the page's padding), so an inch
+becomes 358 / 6.0 ≈ 60 px and 11 pt ≈ 9.1 px: the smallest text stays legible. One set of sizes
+(``FONT_PT``) serves every chart, so text never jumps from page to page.
 
 Colour scheme — one meaning per colour across the whole report (``PALETTES``; a test checks
 that no colour serves two dimensions):
@@ -37,7 +38,9 @@ from gealc_analysis.i18n import format_years, label
 
 # --- sizes ---------------------------------------------------------------------------------
 
-FIGURE_WIDTH = 6.4  # inches; every chart, so every chart scales the same way on a page
+FIGURE_WIDTH = 6.0  # inches; every chart, so every chart scales the same way on a page
+PHONE_COLUMN_PX = 358  # a 390 px screen less 2 × 16 px of page padding
+MIN_TEXT_PX = 9  # the smallest text on a phone, in CSS pixels
 MIN_FONT_PT = 11
 FONT_PT: dict[str, float] = {
     "title": 14,  # the finding, bold

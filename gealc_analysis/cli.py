@@ -46,11 +46,12 @@ def plan_summary_lines(data_dir: Path | None = None, years: list[int] | None = N
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Exit 0 with one summary line per plan; exit 2 (fix the data) listing every problem."""
     try:
         lines = plan_summary_lines(args.data_dir, args.years)
     except PlanDataError as error:
         print(error, file=sys.stderr)
-        return 1
+        return 2
     print("\n".join(lines))
     return 0
 
@@ -72,9 +73,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_datapackage(args: argparse.Namespace) -> int:
+    """Rewrite the descriptor; on a missing, empty or bad data folder write nothing, exit 2."""
     from gealc_analysis.datapackage import write_descriptor
 
-    print(f"wrote {write_descriptor(args.data_root)}")
+    try:
+        written = write_descriptor(args.data_root)
+    except PlanDataError as error:
+        print(f"{error}\nnothing written: fix the data, then run `gealc-report datapackage` "
+              "again", file=sys.stderr)
+        return 2
+    print(f"wrote {written}")
     return 0
 
 

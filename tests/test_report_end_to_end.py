@@ -51,9 +51,10 @@ def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def test_there_are_five_sections() -> None:
+def test_there_are_seven_sections() -> None:
     assert SECTIONS == ["01_overview", "02_activities_by_area", "03_funding_dependence",
-                        "04_theme_shifts", "05_semester_load"]
+                        "04_theme_shifts", "05_semester_load", "06_what_carried_over",
+                        "07_robustness"]
 
 
 @pytest.mark.parametrize("lang", i18n.SUPPORTED_LANGS)

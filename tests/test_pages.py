@@ -120,20 +120,6 @@ def test_table_links_use_titles_from_the_catalogue_and_offer_the_spreadsheet(
     assert links[1].title == "unlabelled_table" and links[1].xlsx_href is None
 
 
-def test_every_table_the_notebooks_save_has_a_title_in_both_languages() -> None:
-    import re
-
-    from gealc_analysis import paths
-
-    names = set()
-    for notebook in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"):
-        names |= set(re.findall(r'section\.table\([^)]*?\\"(\w+)\\"\)', notebook.read_text()))
-    assert names, "no section.table(...) call found in the notebooks"
-    for name in sorted(names):
-        for lang in i18n.SUPPORTED_LANGS:
-            assert i18n.label(f"pages.table.{name}", lang), (name, lang)
-
-
 # ------------------------------------------------------------------ navigation
 
 

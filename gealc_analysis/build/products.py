@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +28,14 @@ def _module(name: str) -> Any | None:
 
 def write_products(lang_dir: Path, *, data_dir: Path, years: Sequence[int],
                    baseline_year: int, compare_year: int, lang: str,
-                   languages: Sequence[str], prov: Mapping[str, Any]) -> tuple[pages.Link, ...]:
+                   languages: Sequence[str], prov: Mapping[str, Any],
+                   progress: Callable[[str], None] = print) -> tuple[pages.Link, ...]:
     """Write the brief and the explorer into ``lang_dir`` when their modules exist; return the
-    links the language's index shows for what was written."""
+    links the language's index shows for what was written.
+
+    A product that cannot be written (e.g. a brief that does not fit on two pages) is named in
+    a progress line and left out of the index; the report's pages are still published.
+    """
     brief = _module("gealc_analysis.brief")
     explorer = _module("gealc_analysis.explorer")
     if brief is None and explorer is None:
@@ -41,12 +46,23 @@ def write_products(lang_dir: Path, *, data_dir: Path, years: Sequence[int],
     themes = load_themes(data_dir)
     links: list[pages.Link] = []
     if brief is not None:
-        brief.write_brief(plans, themes, baseline_year=baseline_year, compare_year=compare_year,
-                          lang=lang, out_path=lang_dir / BRIEF_FILE, provenance=dict(prov))
-        links.append(pages.Link(BRIEF_FILE, i18n.label("pages.product.brief", lang)))
+        try:
+            brief.write_brief(plans, themes, baseline_year=baseline_year,
+                              compare_year=compare_year, lang=lang,
+                              out_path=lang_dir / BRIEF_FILE, provenance=dict(prov))
+        except Exception as error:  # the brief's own located message, e.g. does not fit
+            (lang_dir / BRIEF_FILE).unlink(missing_ok=True)
+            progress(f"[{lang}] {BRIEF_FILE} not written: {type(error).__name__}: {error}")
+        else:
+            links.append(pages.Link(BRIEF_FILE, i18n.label("pages.product.brief", lang)))
     if explorer is not None:
         twin = pages.twin_link(pages.PurePosixPath(EXPLORER_FILE), lang, languages)
-        explorer.write_explorer(plans, themes, lang=lang, out_path=lang_dir / EXPLORER_FILE,
-                                provenance=dict(prov), twin_href=twin.href if twin else None)
-        links.append(pages.Link(EXPLORER_FILE, i18n.label("pages.product.explorer", lang)))
+        try:
+            explorer.write_explorer(plans, themes, lang=lang, out_path=lang_dir / EXPLORER_FILE,
+                                    provenance=dict(prov), twin_href=twin.href if twin else None)
+        except Exception as error:
+            (lang_dir / EXPLORER_FILE).unlink(missing_ok=True)
+            progress(f"[{lang}] {EXPLORER_FILE} not written: {type(error).__name__}: {error}")
+        else:
+            links.append(pages.Link(EXPLORER_FILE, i18n.label("pages.product.explorer", lang)))
     return tuple(links)

@@ -91,6 +91,7 @@ def write_language(
     data_dir: Path,
     data_files: Sequence[str],
     prov: Mapping[str, Any],
+    progress: Callable[[str], None] = print,
 ) -> None:
     """Render every section present in ``lang_dir`` (pages and executed notebooks as HTML),
     then the language's index and ``provenance.json``.
@@ -138,7 +139,8 @@ def write_language(
         headlines)
     products = write_products(
         lang_dir, data_dir=data_dir, years=years, baseline_year=int(shown["baseline_year"]),
-        compare_year=int(shown["compare_year"]), lang=lang, languages=languages, prov=prov)
+        compare_year=int(shown["compare_year"]), lang=lang, languages=languages, prov=prov,
+        progress=progress)
     index_chrome = replace(base, index=pages.Link(INDEX_FILE, base.index.label),
                            twin=pages.twin_link(PurePosixPath(INDEX_FILE), lang, languages))
     page = index_html(years, shown, index_sections(lang_dir, present), chrome=index_chrome,
@@ -233,7 +235,8 @@ def build_languages(staging: Path, plan: LanguageBuild, *, run: Runner,
             write_language(staging / language, notebooks=plan.all_notebooks, languages=present,
                            years=plan.years, shown=shown, data_dir=plan.data_dir,
                            data_files=data_files,
-                           prov=provenance.build_provenance(plan.data_dir, shown))
+                           prov=provenance.build_provenance(plan.data_dir, shown),
+                           progress=progress)
         except NotebookFailed as failure:
             failure.lang = language
             raise

@@ -27,9 +27,10 @@ PAYLOAD = (f' <img src=x onerror=alert("{MARKER}")> [{MARKER}](javascript:alert(
            f'"><script>alert("{MARKER}")</script> <a href="javascript:alert(1)">{MARKER}</a>')
 
 
-def poison(path: Path, skip: set[str]) -> list[str]:
+def poison(path: Path, skip: set[str], poisoned: dict[str, str]) -> list[str]:
     """Append the payload to every cell of a curated CSV except the ``skip`` columns;
-    return the columns touched."""
+    return the columns touched. ``poisoned`` collects original → poisoned text, so the other
+    curated tables that repeat a label (alternative codings) can repeat it poisoned too."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     header = rows[0]
@@ -37,10 +38,23 @@ def poison(path: Path, skip: set[str]) -> list[str]:
     for row in rows[1:]:
         for index, name in enumerate(header):
             if name in touched:
-                row[index] = (row[index] + PAYLOAD).strip()
+                new = (row[index] + PAYLOAD).strip()
+                if " " in row[index].strip():  # a label, not a code
+                    poisoned[row[index]] = new
+                row[index] = new
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
     return touched
+
+
+def repeat_poisoned(path: Path, poisoned: dict[str, str]) -> None:
+    """In a curated table that repeats labels of the plans or the crosswalk, use the
+    poisoned labels (the tables must keep agreeing with each other)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[1:] = [[poisoned.get(cell, cell) for cell in row] for row in rows[1:]]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
 def rejected_columns(data_dir: Path) -> set[str]:
@@ -65,11 +79,18 @@ def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResul
         shutil.rmtree(data_dir, ignore_errors=True)
         data_dir.mkdir()
         touched: list[str] = []
+        poisoned: dict[str, str] = {}
+        others = []
         for source in sorted(paths.CURATED_DIR.glob("*.csv")):
             target = data_dir / source.name
             target.write_bytes(source.read_bytes())
             if source.name.startswith("plan_") or source.name == "themes.csv":
-                touched += [f"{source.name}:{column}" for column in poison(target, skip)]
+                touched += [f"{source.name}:{column}"
+                            for column in poison(target, skip, poisoned)]
+            else:
+                others.append(target)
+        for target in others:
+            repeat_poisoned(target, poisoned)
         rejected = rejected_columns(data_dir)
         if not rejected:
             break

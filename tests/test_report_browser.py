@@ -141,8 +141,6 @@ def test_the_language_switch_lands_on_the_twin_page(browser, report_build) -> No
     assert checked >= 2 * 6  # index + five sections per language, at least
 
 
-@pytest.mark.xfail(reason="alt text is written by the charts branch (h3-content); "
-                          "MERGE NOTE: remove this marker once it is merged", strict=False)
 def test_every_chart_has_alt_text(browser, report_build) -> None:
     out = report_build.out_dir
     context = browser.new_context()

@@ -32,6 +32,8 @@ def key_findings(data_dir: Path, years: Sequence[int], baseline_year: int, compa
         module = importlib.import_module(FINDINGS_MODULE)
         plans = load_plans(data_dir, list(years))
         themes = load_themes(data_dir)
-        return (list(module.key_findings(plans, themes, baseline_year, compare_year, lang)),
+        # data_dir: the alternative codings beside this build's data, not the project's
+        return (list(module.key_findings(plans, themes, baseline_year, compare_year, lang,
+                                         data_dir=data_dir)),
                 str(module.caveat(lang)))
     return list(section_headlines), i18n.label("pages.caveat", lang)

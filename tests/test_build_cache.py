@@ -67,7 +67,7 @@ def test_a_changed_notebook_rebuilds_only_its_section(project: Path) -> None:
     nb.cells.append(nbformat.v4.new_markdown_cell("One more sentence."))
     nbformat.write(nb, path)
     assert rebuilt(build(project)) == ["02_second"]
-    assert "One more sentence." in (project / "report" / "02_second.html").read_text("utf-8")
+    assert "One more sentence." in (project / "report" / "en" / "02_second.html").read_text("utf-8")
 
 
 def test_changed_data_rebuilds_every_section(project: Path) -> None:
@@ -94,9 +94,9 @@ def test_changed_library_versions_rebuild_every_section(project: Path,
 
 
 def test_a_deleted_output_rebuilds_its_section(project: Path) -> None:
-    shutil.rmtree(project / "report" / "01_simple")
+    shutil.rmtree(project / "report" / "en" / "01_simple")
     assert rebuilt(build(project)) == ["01_simple"]
-    assert (project / "report" / "01_simple" / "figures" / "x.png").is_file()
+    assert (project / "report" / "en" / "01_simple" / "figures" / "x.png").is_file()
 
 
 def test_force_rebuilds_every_section(project: Path) -> None:

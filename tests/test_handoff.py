@@ -69,7 +69,7 @@ def test_a_build_hands_its_validated_frames_to_the_notebooks(curated_copy: Path,
     shutil.copy(FIXTURES / "05_handoff.ipynb", notebooks / "05_handoff.ipynb")
     result = build_report(tmp_path / "report", data_dir=curated_copy, notebooks_dir=notebooks,
                           progress=lambda message: None)
-    executed = nbformat.read(result.out_dir / "notebooks" / "05_handoff.ipynb", as_version=4)
+    executed = nbformat.read(result.out_dir / "en" / "notebooks" / "05_handoff.ipynb", as_version=4)
     printed = "".join(output.get("text", "") for cell in executed.cells
                       if cell.cell_type == "code" for output in cell.outputs)
     assert "HANDED=True" in printed and "SAME_PLANS=True" in printed, printed

@@ -78,11 +78,12 @@ def plan_summary_lines(data_dir: Path | None = None, years: list[int] | None = N
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Exit 0 with one summary line per plan; exit 2 (fix the data) listing every problem."""
     try:
         lines = plan_summary_lines(args.data_dir, args.years)
     except PlanDataError as error:
         print(error, file=sys.stderr)
-        return 1
+        return 2
     print("\n".join(lines))
     return 0
 
@@ -133,9 +134,28 @@ def _jobs(text: str) -> int:
 
 
 def cmd_datapackage(args: argparse.Namespace) -> int:
+    """Rewrite the descriptor; on a missing, empty or bad data folder write nothing, exit 2."""
     from gealc_analysis.datapackage import write_descriptor
 
-    print(f"wrote {write_descriptor(args.data_root)}")
+    try:
+        written = write_descriptor(args.data_root)
+    except PlanDataError as error:
+        print(f"{error}\nnothing written: fix the data, then run `gealc-report datapackage` "
+              "again", file=sys.stderr)
+        return 2
+    print(f"wrote {written}")
+    return 0
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    """Draft a year's CSV from a plan's text; exit 2 with a message for what the user can fix."""
+    from gealc_analysis.draft import DraftInputError, run
+
+    try:
+        run(args.plan, args.year, lang=args.lang, out=args.out, data_dir=args.data_dir)
+    except DraftInputError as error:
+        print(f"draft: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -193,6 +213,19 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("data_root", nargs="?", type=Path, default=None,
                          help=f"data folder holding curated/ and raw/ (default: {paths.DATA_DIR})")
     package.set_defaults(handler=cmd_datapackage)
+
+    draft = commands.add_parser(
+        "draft", help="draft a year's plan CSV from the plan's text, for a curator to review")
+    draft.add_argument("plan", type=Path, help="the plan as plain text or a Markdown export")
+    draft.add_argument("--year", type=int, required=True, help="the year the plan covers")
+    draft.add_argument("--lang", choices=("en", "es"), default=None,
+                       help="the plan's language (default: guessed from its field labels)")
+    draft.add_argument("--out", type=Path, default=None,
+                       help="CSV to write, with a needs_review column (default: stdout)")
+    draft.add_argument("--data-dir", type=Path, default=None,
+                       help=f"folder of themes.csv, for the theme column "
+                            f"(default: {paths.CURATED_DIR})")
+    draft.set_defaults(handler=cmd_draft)
     return parser
 
 

@@ -122,3 +122,44 @@ def code_idb_instrument(resources_original: str) -> str:
     if "consultant" in text or "consultor" in text:
         return "consultant"
     return "general"
+
+
+# Keywords that suggest an activity type, tried in this order on the folded title (the first
+# match wins; the product text is tried only when the title matches nothing). The order puts
+# the specific before the general: "Three on-site workshops … (safe information exchange)" is
+# a workshop, "Meeting documents" governance, "Election of authorities …" the meeting itself.
+# This is a *guess* for drafts (``gealc-report draft`` flags every guessed type for review);
+# the curated type is the codebook's table, decided by a person.
+ACTIVITY_TYPE_KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("meeting", r"\b(election of authorities|realizacion de la reunion|holding of the meeting|"
+                r"regional meetings|reuniones regionales)\b"),
+    ("working_group_meeting", r"\b(meetings?|reunion(es)?)\b.*\b(work ?group|working group|"
+                              r"grupos? de trabajo)\b"),
+    ("webinar", r"\bwebinars?\b"),
+    ("workshop", r"\b(workshops?|talleres|taller)\b"),
+    ("event", r"\b(gobcamp|hackathon|hackaton|\w*ckathon|seminars?|seminarios?)\b"),
+    ("award", r"\b(awards?|premios?|excelgov|excelgob)\b"),
+    ("governance", r"\b(action plan|plan de accion|meeting documents|documentos de la reunion|"
+                   r"position\w*|posicionamiento|articulat\w*|articular|strengthen\w*|"
+                   r"fortalec\w*|new working group|nuevo grupo de trabajo|strategy|estrategia)\b"),
+    ("web_content", r"\b(website|web|sitio web|platform|plataforma|social networks|"
+                    r"redes sociales)\b"),
+    ("study_or_document", r"\b(stud(y|ies)|estudios?|guides?|guias?|indicators?|indicadores?|"
+                          r"methodolog\w*|metodolog\w*|documents?|documentos?|reports?|informes?|"
+                          r"publications?|publicacion(es)?|research|investigacion|"
+                          r"trust(ed)? lists?|listas? de confianza)\b"),
+    ("exchange", r"\b(exchanges?|intercambios?|dialog(ue)?|dialogo|cooperation|cooperacion)\b"),
+    ("meeting", r"\b(meetings?|reunion(es)?)\b"),
+)
+
+
+def guess_activity_type(title: str, product: str = "") -> str:
+    """The activity type the title's keywords suggest (codebook table), else 'other'.
+
+    A guess, not a rule: several types can share a word, so drafts flag it for review.
+    """
+    for text in (fold(title), fold(product)):
+        for activity_type, pattern in ACTIVITY_TYPE_KEYWORDS:
+            if re.search(pattern, text):
+                return activity_type
+    return "other"

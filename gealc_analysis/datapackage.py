@@ -1,9 +1,12 @@
-"""Write ``data/datapackage.json``, the Frictionless description of every curated file.
+"""Write ``data/datapackage.json``, the Frictionless description of every curated table.
 
-The descriptor is generated from ``codes`` (vocabularies) and the field descriptions
-below, so the enums a Frictionless validator checks are the very ones pandera checks.
-Adding a year's plan is adding its CSV and running ``gealc-report datapackage``; a test
-fails while the committed descriptor is out of date.
+Nothing in it is written here: the tables' contracts come from ``data/schemas/`` (the same
+Table Schemas the validator enforces), the raw sources from ``data/raw/sources.yaml``, the
+package's own metadata from ``data/schemas/datapackage.yaml``. The descriptor is assembled
+with frictionless's API (:class:`frictionless.Package`, :class:`frictionless.Resource`),
+validated — data included — before it is written, and serialised byte-stably, so a test
+can fail while the committed copy is stale. Adding a year's plan is adding its CSV, its
+themes rows and its raw source entry, then ``gealc-report datapackage``.
 """
 
 from __future__ import annotations
@@ -13,118 +16,27 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gealc_analysis import paths, vocabulary
-from gealc_analysis.data import RELATED_AREAS_PATTERN, THEME_KEY_PATTERN, THEMES_FILE, plan_files
+import frictionless
+import yaml
+
+from gealc_analysis import paths
+from gealc_analysis.data import (
+    PlanDataError,
+    Problem,
+    display_path,
+    load_plans,
+    load_table,
+    plan_files,
+    schema_names,
+    table_schema,
+)
+from gealc_analysis.data.schema import schema_path
 
 DESCRIPTOR_NAME = "datapackage.json"
-
-# Where each year's curated rows were read from (paths relative to data/).
-RAW_SOURCES: dict[int, dict[str, str]] = {
-    2020: {
-        "title": "Red GEALC 2020 Work Plan (English translation of the Spanish original), "
-                 "approved at the XIII Annual Assembly, Buenos Aires, 30 September 2019",
-        "path": "raw/red-gealc-work-plan-2020.en.txt",
-        "language": "en",
-    },
-    2024: {
-        "title": "Red GEALC Plan de Trabajo 2024, aprobado en la XVII Asamblea Anual, "
-                 "22 de noviembre de 2023",
-        "path": "raw/red-gealc-plan-de-trabajo-2024.es.txt",
-        "language": "es",
-    },
-}
-
-
-def _enum(values: tuple[str, ...]) -> dict[str, Any]:
-    return {"enum": list(values)}
-
-
-def _text(description: str, required: bool = True) -> dict[str, Any]:
-    field: dict[str, Any] = {"type": "string", "description": description}
-    if required:
-        field["constraints"] = {"required": True}
-    return field
-
-
-_FUNDING_ALTERNATIVES = "|".join(vocabulary.FUNDING_SOURCES)
-FUNDING_CELL_PATTERN = f"^({_FUNDING_ALTERNATIVES})(;({_FUNDING_ALTERNATIVES}))*$"
-
-PLAN_FIELDS: dict[str, dict[str, Any]] = {
-    "plan_year": {"type": "integer", "description": "Year the work plan covers.",
-                  "constraints": {"required": True, "minimum": 2000}},
-    "activity_id": {"type": "string",
-                    "description": "Stable id <year>-<source_ref>, with -b, -c … when the plan "
-                                   "prints a number twice.",
-                    "constraints": {"required": True, "unique": True,
-                                    "pattern": vocabulary.ACTIVITY_ID_PATTERN}},
-    "source_ref": {"type": "string",
-                   "description": "Activity number exactly as printed (duplicates kept).",
-                   "constraints": {"required": True, "pattern": vocabulary.SOURCE_REF_PATTERN}},
-    "area_code": {"type": "string", "description": "Area number as printed (3.1 … 3.9ii).",
-                  "constraints": {"required": True, "pattern": vocabulary.AREA_CODE_PATTERN}},
-    "area_name": _text("Area title in the plan's language, as printed."),
-    "theme": {"type": "string",
-              "description": "Harmonised theme key shared across years (themes.csv).",
-              "constraints": {"required": True, "pattern": THEME_KEY_PATTERN}},
-    "activity_type": {"type": "string", "description": "Kind of activity (CODEBOOK.md).",
-                      "constraints": {"required": True, **_enum(vocabulary.ACTIVITY_TYPES)}},
-    "title_original": _text("Activity text in the plan's language, verbatim."),
-    "title_en": _text("Activity title in English (the plan's own text for 2020)."),
-    "title_es": _text("Activity title in Spanish (the plan's own text for 2024)."),
-    "timing": {"type": "string",
-               "description": "S1, S2, year_round (annual or fixed cadence) or tbd.",
-               "constraints": {"required": True, **_enum(vocabulary.TIMINGS)}},
-    "timing_original": _text("Printed semester heading (2020) or Fecha text (2024), verbatim."),
-    "frequency_per_year": {"type": "integer", "description": "Events per year the item announces.",
-                           "constraints": {"required": True, "minimum": 1}},
-    "venue_mode": {"type": "string", "description": "virtual, on_site or tbd.",
-                   "constraints": {"required": True, **_enum(vocabulary.VENUE_MODES)}},
-    "venue_country": {"type": "string",
-                      "description": "ISO 3166-1 alpha-2 code of a named venue country.",
-                      "constraints": {"pattern": "^[A-Z]{2}$"}},
-    "venue_original": _text("Printed venue (Venue / Lugar) text, verbatim."),
-    "funding_sources": {"type": "string",
-                        "description": "';'-separated sorted funding codes: "
-                                       + ", ".join(vocabulary.FUNDING_SOURCES) + ".",
-                        "constraints": {"required": True, "pattern": FUNDING_CELL_PATTERN}},
-    "idb_instrument": {"type": "string",
-                       "description": "How IDB funds it (rpg, consultant, general); empty "
-                                      "when IDB does not.",
-                       "constraints": _enum(vocabulary.IDB_INSTRUMENTS)},
-    "resources_original": _text("Printed resources (Resources / Recursos) text, verbatim."),
-    "product": _text("Printed product, empty when absent.", required=False),
-    "participants": _text("Printed participants, empty when absent.", required=False),
-    "notes": _text("Curator's notes: ambiguities, footnotes, source errors.", required=False),
-}
-
-THEME_FIELDS: dict[str, dict[str, Any]] = {
-    "plan_year": {"type": "integer", "description": "Year of the plan.",
-                  "constraints": {"required": True}},
-    "area_code": {"type": "string", "description": "Area number as printed.",
-                  "constraints": {"required": True, "pattern": vocabulary.AREA_CODE_PATTERN}},
-    "area_name": _text("Area title as printed."),
-    "area_name_en": _text("Area title in English (the printed title for an English plan)."),
-    "area_name_es": _text("Area title in Spanish (the printed title for a Spanish plan)."),
-    "theme": {"type": "string", "description": "Harmonised theme key.",
-              "constraints": {"required": True, "pattern": THEME_KEY_PATTERN}},
-    "theme_label_en": _text("Theme label in English."),
-    "theme_label_es": _text("Theme label in Spanish."),
-    "relation": {"type": "string",
-                 "description": "Relation of this area to the other years' areas.",
-                 "constraints": {"required": True, **_enum(vocabulary.THEME_RELATIONS)}},
-    "related_areas": {"type": "string",
-                      "description": "Areas of other years it relates to, e.g. 2020:3.4;2020:3.7.",
-                      "constraints": {"pattern": RELATED_AREAS_PATTERN}},
-    "notes": _text("Curator's notes on the mapping.", required=False),
-}
-
-for _fields, _columns in ((PLAN_FIELDS, vocabulary.PLAN_COLUMNS),
-                         (THEME_FIELDS, vocabulary.THEME_COLUMNS)):
-    assert tuple(_fields) == _columns, "field descriptions must follow the column order"
-
-
-def _schema(fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    return {"fields": [{"name": name, **spec} for name, spec in fields.items()]}
+PACKAGE_METADATA = "datapackage.yaml"  # in the schemas folder
+SOURCES_FILE = "sources.yaml"  # in the raw folder
+PLAN_SCHEMA = "plan"
+SOURCE_KEYS = ("year", "path", "title", "assembly", "date", "language", "sha256")
 
 
 def sha256(path: Path) -> str:
@@ -132,61 +44,125 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build_descriptor(data_dir: Path | None = None) -> dict[str, Any]:
-    """The Data Package descriptor for the curated files found in ``data_dir/curated``."""
-    root = data_dir or paths.DATA_DIR
+def raw_sources(data_root: Path | None = None) -> dict[int, dict[str, Any]]:
+    """Each plan year's raw source as ``data/raw/sources.yaml`` records it.
+
+    Raises PlanDataError when an entry lacks a key, or when a file is missing or no longer
+    has the SHA-256 recorded for it (a raw source is never edited in place).
+    """
+    root = data_root or paths.DATA_DIR
+    path = root / "raw" / SOURCES_FILE
+    shown = display_path(path)
+    if not path.is_file():
+        raise PlanDataError([Problem(shown, 0, "file", "the list of raw sources", "none")])
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise PlanDataError([Problem(shown, 0, "file", "YAML text", str(error))]) from None
+    if not isinstance(entries, list):
+        raise PlanDataError([Problem(shown, 0, "file", "a list of sources",
+                                     type(entries).__name__)])
+    problems, sources = [], {}
+    for number, entry in enumerate(entries, start=1):
+        where = f"source {number}"
+        if not isinstance(entry, dict) or not set(SOURCE_KEYS) <= set(entry):
+            have = ", ".join(entry) if isinstance(entry, dict) else str(entry)
+            problems.append(Problem(shown, 0, where, f"the keys {', '.join(SOURCE_KEYS)}", have))
+            continue
+        file = root / "raw" / str(entry["path"])
+        if not file.is_file():
+            problems.append(Problem(shown, 0, where, f"a file raw/{entry['path']}", "none"))
+        elif sha256(file) != entry["sha256"]:
+            problems.append(Problem(shown, 0, f"{where} sha256",
+                                    f"{sha256(file)}, the SHA-256 of raw/{entry['path']} (a raw "
+                                    "source is never edited: add a new copy under a new name)",
+                                    str(entry["sha256"])))
+        sources[int(entry["year"])] = entry
+    if problems:
+        raise PlanDataError(problems)
+    return sources
+
+
+def _resource(name: str, path: str, schema: frictionless.Schema, title: str,
+              ) -> frictionless.Resource:
+    return frictionless.Resource(
+        name=name, path=path, title=title, description=schema.description,
+        format="csv", mediatype="text/csv", encoding="utf-8", schema=schema)
+
+
+def build_package(data_root: Path | None = None) -> frictionless.Package:
+    """The Data Package: one resource per curated table that has a schema.
+
+    ``plan.schema.yaml`` describes every ``curated/plan_<year>.csv`` (with its raw source
+    and language); any other ``<name>.schema.yaml`` describes ``curated/<name>.csv``.
+    The curated data is loaded first, so a package is never described for bad data.
+    """
+    root = data_root or paths.DATA_DIR
     curated = root / "curated"
-    resources: list[dict[str, Any]] = [{
-        "name": "themes",
-        "path": f"curated/{THEMES_FILE}",
-        "title": "Themes crosswalk between plan years",
-        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-        "schema": {**_schema(THEME_FIELDS), "primaryKey": ["plan_year", "area_code"]},
-    }]
+    if not curated.is_dir():
+        found = "no curated/ folder" if root.is_dir() else "no such folder"
+        raise PlanDataError([Problem(display_path(root), 0, "folder",
+                                     "a data folder holding curated/ and raw/", found)])
+    load_plans(curated)
+    sources = raw_sources(root)
+    schemas_dir = root / "schemas"
+    metadata = yaml.safe_load((schemas_dir / PACKAGE_METADATA).read_text(encoding="utf-8"))
+    resources = []
+    for name in schema_names(schemas_dir):
+        if name == PLAN_SCHEMA:
+            continue
+        schema = table_schema(schema_path(name, schemas_dir))
+        table = curated / f"{name}.csv"
+        if not table.exists():
+            raise PlanDataError([Problem(display_path(table), 0, "file",
+                                         f"the table schemas/{name}.schema.yaml describes",
+                                         "no such file")])
+        load_table(table, schema)  # its own rules, in located words, before frictionless
+        resources.append(_resource(name, f"curated/{name}.csv", schema, schema.title or name))
     for year, path in sorted(plan_files(curated).items()):
-        resource: dict[str, Any] = {
-            "name": f"plan_{year}",
-            "path": f"curated/{path.name}",
-            "title": f"Red GEALC work plan {year}: one row per activity",
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": {
-                **_schema(PLAN_FIELDS),
-                "primaryKey": ["activity_id"],
-                "foreignKeys": [{
-                    "fields": ["plan_year", "area_code"],
-                    "reference": {"resource": "themes", "fields": ["plan_year", "area_code"]},
-                }],
-            },
-        }
-        if year in RAW_SOURCES:
-            source = RAW_SOURCES[year]
-            resource["sources"] = [{
-                "title": source["title"], "path": source["path"],
-                "sha256": sha256(root / source["path"]),
-            }]
-            resource["languages"] = [source["language"]]
+        schema = table_schema(schema_path(PLAN_SCHEMA, schemas_dir))
+        resource = _resource(f"plan_{year}", f"curated/{path.name}", schema,
+                             f"{schema.title} ({year})")
+        if year not in sources:
+            raise PlanDataError([Problem(display_path(root / "raw" / SOURCES_FILE), 0, "year",
+                                         f"an entry for {year} (the source of {path.name})",
+                                         "none")])
+        source = sources[year]
+        resource.sources = [{"title": source["title"], "path": f"raw/{source['path']}",
+                             "sha256": source["sha256"]}]
+        resource.custom["languages"] = [source["language"]]
         resources.append(resource)
-    return {
-        "name": "red-gealc-work-plans",
-        "title": "Red GEALC work plans, curated one row per activity",
-        "description": "Activities of the Red GEALC annual work plans coded under "
-                       "data/CODEBOOK.md: area, theme, type, timing, venue and funding, with "
-                       "the printed wording beside every code.",
-        "version": "1.0.0",
-        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
-                      "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "resources": resources,
-    }
+    return frictionless.Package(**metadata, resources=resources, basepath=str(root))
 
 
-def descriptor_text(data_dir: Path | None = None) -> str:
-    """The descriptor as the exact text committed (sorted-free, 2-space JSON, final newline)."""
-    return json.dumps(build_descriptor(data_dir), indent=2, ensure_ascii=False) + "\n"
+def _validated(package: frictionless.Package, root: Path) -> frictionless.Package:
+    report = package.validate()
+    if not report.valid:
+        problems = [
+            Problem(display_path(root / (task.place or "")), int(error.row_number or 0)
+                    if hasattr(error, "row_number") else 0,
+                    str(getattr(error, "field_name", "") or error.type),
+                    "what the data package's schema says", error.note)
+            for task in report.tasks for error in task.errors
+        ] + [Problem(display_path(root), 0, "datapackage", "a valid descriptor", error.message)
+             for error in report.errors]
+        raise PlanDataError(problems)
+    return package
 
 
-def write_descriptor(data_dir: Path | None = None) -> Path:
-    """(Re)write ``data/datapackage.json``."""
-    root = data_dir or paths.DATA_DIR
+def descriptor_text(data_root: Path | None = None) -> str:
+    """The descriptor as the exact text committed (2-space JSON, final newline)."""
+    root = data_root or paths.DATA_DIR
+    package = _validated(build_package(root), root)
+    return json.dumps(package.to_descriptor(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_descriptor(data_root: Path | None = None) -> Path:
+    """(Re)write ``data/datapackage.json``; nothing is written unless the package is valid."""
+    root = data_root or paths.DATA_DIR
+    text = descriptor_text(root)
     target = root / DESCRIPTOR_NAME
-    target.write_text(descriptor_text(root), encoding="utf-8")
+    temporary = target.with_name(f".{DESCRIPTOR_NAME}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(target)
     return target

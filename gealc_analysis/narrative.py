@@ -129,7 +129,12 @@ def _activities(dependence: pd.DataFrame, year: int) -> int:
 
 
 def funding(dependence: pd.DataFrame, source: str = "idb", lang: str = "en") -> str:
-    """A source's any-touch, fractional and sole-source shares, year by year."""
+    """A source's any-touch, fractional and sole-source shares, year by year.
+
+    The source's label opens the sentence after a dash, so no template assumes an article
+    or a gender ("el BID" but "la OEA"), and the verb is "named": the plans name resources,
+    never amounts, and mix money with staff time.
+    """
     name = i18n.code_label("funding", source, lang)
     lines = []
     for year in sorted(dependence["plan_year"].unique()):
@@ -174,7 +179,11 @@ def idb_instruments(instruments: pd.DataFrame, lang: str = "en") -> str:
 
 def theme_shifts(shifts: pd.DataFrame, baseline_year: int, compare_year: int,
                  lang: str = "en") -> str:
-    """The themes grouped by how they changed (new, retired, merged, renamed, continued)."""
+    """The themes grouped by how they changed (new, retired, merged, renamed, continued).
+
+    Each group is headed by a plural noun phrase ("New themes" / "Temas nuevos"), so the
+    Spanish adjective agrees with "temas" whatever the theme labels are.
+    """
     if baseline_year == compare_year:
         return no_comparison(baseline_year, lang)
     labels = _theme_label_column(lang)
@@ -182,7 +191,7 @@ def theme_shifts(shifts: pd.DataFrame, baseline_year: int, compare_year: int,
     for relation in vocabulary.THEME_RELATIONS:
         themes = shifts.loc[shifts["relation"] == relation, labels].tolist()
         if themes:
-            lines.append(f"**{i18n.code_label('theme_relation', relation, lang)}**: "
+            lines.append(f"**{i18n.label(f'narrative.theme_relation.{relation}', lang)}**: "
                          f"{join_words(themes, lang)}")
     return _bullets(lines)
 

@@ -1,144 +1,136 @@
-"""The one look of every chart: Okabe–Ito colours, grey-scale-safe hatches, fonts, source line.
+"""The one look of every chart: sizes, colours, the title block and the source line.
 
-Colours are fixed per code (a funding source or a plan year is the same colour in every chart
-of the report) and come from the Okabe–Ito palette, which stays distinguishable for the common
-forms of colour blindness. Hatches make bars distinguishable when the report is printed in grey.
-A chart whose bars are filled by a category (funding source, IDB instrument) tells the plan
-years apart by the year's hatch alone, and keys the years with grey swatches of those hatches.
+Sizes. Every chart is ``FIGURE_WIDTH`` inches wide (6.0 in) and every text is at least
+``MIN_FONT_PT`` (11 pt). A page shows a chart at the column's width: on a 390 px phone the
+column is about 358 px (``PHONE_COLUMN_PX``, the screen less the page's padding), so an inch
+becomes 358 / 6.0 ≈ 60 px and 11 pt ≈ 9.1 px: the smallest text stays legible. One set of sizes
+(``FONT_PT``) serves every chart, so text never jumps from page to page.
+
+Colour scheme — one meaning per colour across the whole report (``PALETTES``; a test checks
+that no colour serves two dimensions):
+
+* **Plan years**: neutral greys, light for the earlier plan and near-black for the later one
+  (``YEAR_COLOURS``), always with the year written beside the bar. A chart that compares years
+  across categories (funding sources, instruments, activity types, venues, themes) draws the
+  categories on an axis, names them there, and colours the bars by year only.
+* **Funding sources** (``FUNDING_COLOURS``): the cool family (blues and blue-greens), for charts
+  that show the sources as parts of a whole.
+* **Timing classes** (``TIMING_COLOURS``): the warm family (yellow, orange, vermillion).
+* **IDB instruments** (``IDB_INSTRUMENT_COLOURS``): the pinks.
+* **Change** (``CHANGE_COLOURS``): teal for an increase, brown for a decrease.
+* **Heat maps**: one purple ramp (``SEQUENTIAL_CMAP``), light to dark, every cell printed.
+
+Hatching has one meaning everywhere: *not specified by the plan* (to be defined, undated).
+It is drawn on a white fill (``UNSPECIFIED_FILL``), so it also reads in grey-scale. No other
+bar is hatched; years and categories are told apart by their printed labels and lightness.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-from gealc_analysis import vocabulary
 from gealc_analysis.i18n import format_years, label
 
-# Okabe & Ito (2008), "Color Universal Design", the eight colours by name.
-OKABE_ITO: dict[str, str] = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
-GREY = "#999999"  # the neutral grey usually paired with Okabe–Ito for "unknown / to be defined"
-LIGHT_GREY = "#DDDDDD"
-TEXT_GREY = "#555555"
+# --- sizes ---------------------------------------------------------------------------------
 
-# Funding sources and IDB instruments have a colour but no hatch of their own: their charts
-# name each on the axis and keep the hatch for the plan year (``year_hatch``).
-FUNDING_COLOURS: dict[str, str] = {
-    "executive_committee": OKABE_ITO["reddish_purple"],
-    "idb": OKABE_ITO["blue"],
-    "member_countries": OKABE_ITO["orange"],
-    "oas": OKABE_ITO["vermillion"],
-    "working_group": OKABE_ITO["bluish_green"],
+FIGURE_WIDTH = 6.0  # inches; every chart, so every chart scales the same way on a page
+PHONE_COLUMN_PX = 358  # a 390 px screen less 2 × 16 px of page padding
+MIN_TEXT_PX = 9  # the smallest text on a phone, in CSS pixels
+MIN_FONT_PT = 11
+FONT_PT: dict[str, float] = {
+    "title": 14,  # the finding, bold
+    "subtitle": 12,  # the measure
+    "text": 11,  # axis labels, ticks, legends, values printed on bars
+    "source": 11,  # the source line
 }
+# Points of a text line (font size × line spacing), to reserve room for the title block.
+LINE_SPACING = 1.25
+AVERAGE_CHAR_WIDTH = 0.58  # of the font size, DejaVu Sans mixed-case text (a safe upper bound)
+BOLD_CHAR_WIDTH = 0.65
+
+# --- colours -------------------------------------------------------------------------------
+
+TEXT_GREY = "#555555"
+GRID_GREY = "#DDDDDD"
+
+# Plan years: greys by position among the known plans; further plans get a stable grey.
+YEAR_COLOURS: dict[int, str] = {2020: "#ABABAB", 2024: "#3D3D3D"}
+OTHER_YEAR_COLOURS: tuple[str, ...] = ("#6E6E6E", "#C9C9C9", "#262626", "#8C8C8C", "#595959")
+YEAR_EDGE = "#1A1A1A"  # a thin dark edge keeps the lightest grey visible on white
+
+FUNDING_COLOURS: dict[str, str] = {
+    "executive_committee": "#1F4E79",
+    "idb": "#0072B2",
+    "member_countries": "#7FC8E8",
+    "oas": "#56B4E9",
+    "working_group": "#009E73",
+}
+
+UNSPECIFIED_FILL = "#FFFFFF"
+UNSPECIFIED_HATCH = "///"
+UNSPECIFIED_EDGE = "#3D3D3D"
 
 TIMING_COLOURS: dict[str, str] = {
-    "S1": OKABE_ITO["blue"],
-    "S2": OKABE_ITO["orange"],
-    "year_round": OKABE_ITO["bluish_green"],
-    "tbd": GREY,
+    "S1": "#E69F00",
+    "S2": "#D55E00",
+    "year_round": "#F0E442",
+    "tbd": UNSPECIFIED_FILL,
 }
-TIMING_HATCHES: dict[str, str] = {"S1": "", "S2": "//", "year_round": "..", "tbd": "xx"}
-
-VENUE_COLOURS: dict[str, str] = {
-    "virtual": OKABE_ITO["sky_blue"],
-    "on_site": OKABE_ITO["vermillion"],
-    "tbd": GREY,
-}
-VENUE_HATCHES: dict[str, str] = {"virtual": "", "on_site": "//", "tbd": "xx"}
+# Codes of each dimension that mean "the plan does not say": white with the one hatch.
+UNSPECIFIED_CODES: frozenset[str] = frozenset({"tbd"})
 
 IDB_INSTRUMENT_COLOURS: dict[str, str] = {
-    "rpg": OKABE_ITO["blue"],
-    "consultant": OKABE_ITO["sky_blue"],
-    "general": OKABE_ITO["reddish_purple"],
+    "rpg": "#CC79A7",
+    "consultant": "#8E3B73",
+    "general": "#EBC3DA",
 }
 
-# Eleven types but eight Okabe–Ito colours: the last three reuse a hue and differ by hatch,
-# so every type stays unique in colour *and* in grey-scale.
-ACTIVITY_TYPE_COLOURS: dict[str, str] = {
-    "workshop": OKABE_ITO["orange"],
-    "webinar": OKABE_ITO["sky_blue"],
-    "meeting": OKABE_ITO["bluish_green"],
-    "working_group_meeting": OKABE_ITO["yellow"],
-    "study_or_document": OKABE_ITO["blue"],
-    "web_content": OKABE_ITO["vermillion"],
-    "event": OKABE_ITO["reddish_purple"],
-    "award": OKABE_ITO["black"],
-    "exchange": OKABE_ITO["sky_blue"],
-    "governance": OKABE_ITO["bluish_green"],
-    "other": GREY,
-}
-ACTIVITY_TYPE_HATCHES: dict[str, str] = {
-    **{code: "" for code in vocabulary.ACTIVITY_TYPES},
-    "exchange": "//",
-    "governance": "\\\\",
-    "other": "xx",
-}
-
-# Increase / decrease of a diverging change chart: a pair that is not a colour of the two
-# known plans (so it never reads as a year key), with a hatch unused by the known plans on
-# "decrease" (bluish green and reddish purple have almost the same grey value).
 CHANGE_COLOURS: dict[str, str] = {
-    "increase": OKABE_ITO["bluish_green"],
-    "decrease": OKABE_ITO["reddish_purple"],
-    "no_change": GREY,
+    "increase": "#01665E",
+    "decrease": "#8C510A",
+    "no_change": "#F6E8C3",  # never visible (a zero bar); not a year grey
 }
-CHANGE_HATCHES: dict[str, str] = {"increase": "", "decrease": "..", "no_change": ""}
 
-# Plan years: the two known plans are pinned; any other year gets a stable colour from the
-# rest of the palette by ``year mod 6`` — six consecutive years never share a colour.
-KNOWN_YEAR_COLOURS: dict[int, str] = {2020: OKABE_ITO["blue"], 2024: OKABE_ITO["orange"]}
-OTHER_YEAR_COLOURS: tuple[str, ...] = (
-    OKABE_ITO["bluish_green"],
-    OKABE_ITO["vermillion"],
-    OKABE_ITO["reddish_purple"],
-    OKABE_ITO["sky_blue"],
-    OKABE_ITO["yellow"],
-    OKABE_ITO["black"],
-)
-KNOWN_YEAR_HATCHES: dict[int, str] = {2020: "", 2024: "//"}
-OTHER_YEAR_HATCHES: tuple[str, ...] = ("..", "\\\\", "xx", "--", "++", "oo")
+SEQUENTIAL_CMAP = "Purples"
 
-# Fill of the year key (legend swatches) in charts whose bars are filled by category colour:
-# neutral, so the key says "the hatch is the year" and never suggests a category colour.
-YEAR_KEY_FILL = GREY
-
-HATCH_COLOUR = "#FFFFFF"  # white hatch lines read on every Okabe–Ito fill except yellow
-HATCH_COLOUR_ON_LIGHT = "#333333"
+# Every categorical palette of the report, by dimension (the disjointness test reads this).
+PALETTES: dict[str, dict[str, str]] = {
+    "plan_year": {str(year): colour for year, colour in YEAR_COLOURS.items()}
+    | {f"other_{i}": colour for i, colour in enumerate(OTHER_YEAR_COLOURS)},
+    "funding": FUNDING_COLOURS,
+    "timing": {code: c for code, c in TIMING_COLOURS.items() if code not in UNSPECIFIED_CODES},
+    "idb_instrument": IDB_INSTRUMENT_COLOURS,
+    "change": CHANGE_COLOURS,
+    "unspecified": {"tbd": UNSPECIFIED_FILL},
+}
 
 # rcParams of every chart; fonts ship with matplotlib (DejaVu Sans covers Spanish accents),
 # the SVG hash salt and fixed dpi make saved files byte-identical across runs.
 STYLE_RC: dict[str, object] = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 10,
-    "axes.titlesize": 11,
+    "font.size": FONT_PT["text"],
+    "axes.titlesize": FONT_PT["text"],
     "axes.titleweight": "bold",
-    "axes.labelsize": 10,
+    "axes.labelsize": FONT_PT["text"],
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
     "axes.axisbelow": True,
-    "axes.prop_cycle": mpl.cycler(color=list(OKABE_ITO.values())),
-    "grid.color": LIGHT_GREY,
+    "axes.prop_cycle": mpl.cycler(color=[YEAR_EDGE]),
+    "grid.color": GRID_GREY,
     "grid.linewidth": 0.6,
     "legend.frameon": False,
-    "legend.fontsize": 9,
-    "legend.title_fontsize": 9,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-    "figure.titlesize": 13,
+    "legend.fontsize": FONT_PT["text"],
+    "legend.title_fontsize": FONT_PT["text"],
+    "xtick.labelsize": FONT_PT["text"],
+    "ytick.labelsize": FONT_PT["text"],
+    "figure.titlesize": FONT_PT["title"],
     "figure.titleweight": "bold",
     "figure.dpi": 100,
     "savefig.dpi": 150,
@@ -148,11 +140,10 @@ STYLE_RC: dict[str, object] = {
     "pdf.fonttype": 42,
 }
 
-SOURCE_LINE_FONTSIZE = 8
-
-
-# Sequential ramp for heatmaps: one hue, lightness rising with the value (grey-scale safe).
-SEQUENTIAL_CMAP = "Blues"
+# gid of the title and subtitle texts, so the alt text can be read back from a figure.
+TITLE_GID = "chart-title"
+SUBTITLE_GID = "chart-subtitle"
+SOURCE_GID = "chart-source"
 
 
 def apply_style() -> None:
@@ -168,28 +159,25 @@ def style_context() -> Iterator[None]:
 
 
 def year_colour(year: int) -> str:
-    """The fixed colour of a plan year: known plans pinned, others by a stable rule."""
+    """The fixed grey of a plan year: known plans pinned, others by a stable rule."""
     year = int(year)
-    return KNOWN_YEAR_COLOURS.get(year, OTHER_YEAR_COLOURS[year % len(OTHER_YEAR_COLOURS)])
+    return YEAR_COLOURS.get(year, OTHER_YEAR_COLOURS[year % len(OTHER_YEAR_COLOURS)])
 
 
 def year_hatch(year: int) -> str:
-    """The fixed hatch of a plan year, so year bars differ in grey-scale too."""
-    year = int(year)
-    return KNOWN_YEAR_HATCHES.get(year, OTHER_YEAR_HATCHES[year % len(OTHER_YEAR_HATCHES)])
+    """The hatch of a plan year's bars: none. Years are told apart by grey and label; the one
+    hatch of the report means "not specified by the plan" (``UNSPECIFIED_HATCH``)."""
+    del year  # the same for every year, by design
+    return ""
 
 
 def hatch_colour(fill: str) -> str:
-    """A hatch colour that contrasts with ``fill`` (dark on light fills, white otherwise)."""
-    return HATCH_COLOUR_ON_LIGHT if _luminance(fill) > 0.6 else HATCH_COLOUR
+    """An edge or hatch colour that contrasts with ``fill`` (dark on light fills, else white)."""
+    return UNSPECIFIED_EDGE if _luminance(fill) > 0.4 else "#FFFFFF"
 
 
 def text_colour_on(fill: str) -> str:
-    """Black or white, whichever has the higher WCAG contrast ratio on ``fill``.
-
-    The two ratios are equal at a luminance of about 0.18; above it black reads better
-    (so orange, sky blue and green get black text, blue and black get white).
-    """
+    """Black or white, whichever has the higher WCAG contrast ratio on ``fill``."""
     luminance = _luminance(fill)
     on_white = 1.05 / (luminance + 0.05)
     on_black = (luminance + 0.05) / 0.05
@@ -211,13 +199,88 @@ def source_line_text(years: Iterable[int], lang: str = "en") -> str:
 
 
 def add_source_line(fig: Figure, years: Iterable[int], lang: str = "en") -> None:
-    """Write the source line in the bottom-left corner and keep the layout clear of it."""
-    text = source_line_text(years, lang)
-    fig.text(
-        0.01, 0.01, text, ha="left", va="bottom", fontsize=SOURCE_LINE_FONTSIZE, color=TEXT_GREY
-    )
+    """Write only the source line, bottom left, and keep the layout clear of it — for a chart
+    that lays out its own title; charts of ``plots`` call ``frame_figure`` instead."""
+    text = wrap_to_width(source_line_text(years, lang), FONT_PT["source"], fig.get_figwidth())
+    pad = 0.08
+    fig.text(0.1 / fig.get_figwidth(), pad / fig.get_figheight(), text, ha="left", va="bottom",
+             fontsize=FONT_PT["source"], color=TEXT_GREY, gid=SOURCE_GID)
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
-        height_in = fig.get_figheight()
-        reserved = min(0.2, (SOURCE_LINE_FONTSIZE * 2.2 / 72) / height_in)
+        reserved = (2 * pad + _height_in(text, FONT_PT["source"])) / fig.get_figheight()
         engine.set(rect=(0, reserved, 1, 1 - reserved))
+
+
+def wrap_to_width(text: str, fontsize: float, width_in: float, *, bold: bool = False) -> str:
+    """``text`` wrapped so each line fits ``width_in`` inches at ``fontsize`` points."""
+    char = BOLD_CHAR_WIDTH if bold else AVERAGE_CHAR_WIDTH
+    chars = max(20, int(width_in * 72 / (fontsize * char)))
+    lines = _wrap(text, chars)
+    # Balance the lines: the narrowest width that needs no more lines (no one-word last line).
+    for narrower in range(max(1, len(text) // len(lines)), chars):
+        balanced = _wrap(text, narrower)
+        if len(balanced) <= len(lines):
+            return "\n".join(balanced)
+    return "\n".join(lines)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _height_in(text: str, fontsize: float) -> float:
+    return (text.count("\n") + 1) * fontsize * LINE_SPACING / 72
+
+
+def frame_figure(
+    fig: Figure, title: str, subtitle: str, years: Iterable[int], lang: str = "en"
+) -> None:
+    """Write the title (the finding), the subtitle (the measure) and the source line.
+
+    The three texts sit outside the plotting area, which constrained layout then fills:
+    nothing overlaps and nothing is clipped, however many lines a long Spanish title takes.
+    """
+    width = fig.get_figwidth() - 0.2
+    title = wrap_to_width(title, FONT_PT["title"], width, bold=True)
+    subtitle = wrap_to_width(subtitle, FONT_PT["subtitle"], width)
+    source = wrap_to_width(source_line_text(years, lang), FONT_PT["source"], width)
+    height = fig.get_figheight()
+    pad = 0.08
+    top_in = pad + _height_in(title, FONT_PT["title"]) + 0.04 + _height_in(
+        subtitle, FONT_PT["subtitle"]) + pad
+    bottom_in = pad + _height_in(source, FONT_PT["source"]) + pad
+    x = 0.1 / fig.get_figwidth()
+    fig.text(x, 1 - pad / height, title, ha="left", va="top", fontsize=FONT_PT["title"],
+             fontweight="bold", gid=TITLE_GID, linespacing=LINE_SPACING - 0.05)
+    subtitle_top = 1 - (pad + _height_in(title, FONT_PT["title"]) + 0.04) / height
+    fig.text(x, subtitle_top, subtitle, ha="left", va="top", fontsize=FONT_PT["subtitle"],
+             color=TEXT_GREY, gid=SUBTITLE_GID, linespacing=LINE_SPACING - 0.05)
+    fig.text(x, pad / height, source, ha="left", va="bottom", fontsize=FONT_PT["source"],
+             color=TEXT_GREY, gid=SOURCE_GID)
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        bottom, top = bottom_in / height, top_in / height
+        engine.set(rect=(0, bottom, 1, 1 - top - bottom))
+
+
+def figure_text(fig: Figure, gid: str) -> str:
+    """The text with ``gid`` (title, subtitle, source line), unwrapped; "" when absent."""
+    for text in fig.texts:
+        if text.get_gid() == gid:
+            return " ".join(text.get_text().split())
+    return ""
+
+
+def alt_text(fig: Figure) -> str:
+    """A chart's alt text: its title (the finding) and its subtitle (the measure).
+
+    A chart laid out without ``frame_figure`` gives its ``suptitle`` and its first panel's
+    left title instead, so every chart shown by a section has an alt text.
+    """
+    title = figure_text(fig, TITLE_GID) or " ".join(fig.get_suptitle().split())
+    subtitle = figure_text(fig, SUBTITLE_GID)
+    if not subtitle and fig.axes:
+        subtitle = " ".join(fig.axes[0].get_title(loc="left").split())
+    parts = [title, subtitle]
+    sentences = [p if p.endswith((".", "!", "?")) else f"{p}." for p in parts if p]
+    return " ".join(sentences)

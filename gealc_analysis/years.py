@@ -7,7 +7,12 @@ resolve them here and a report never disagrees with its own command line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+
+# ASCII digits only: ``int()`` and ``\d`` also accept Arabic-Indic or full-width digits, which
+# would let "٢٠٢٤" pass for 2024 on the command line while no file name can match it.
+YEAR_PATTERN = re.compile(r"[0-9]{4}")
 
 
 def parse_years(years: object) -> list[int] | None:
@@ -20,8 +25,16 @@ def parse_years(years: object) -> list[int] | None:
     if isinstance(years, int):
         return [years]
     if isinstance(years, str):
-        return [int(part) for part in years.replace(" ", "").strip("[]").split(",") if part]
-    return [int(year) for year in years]  # type: ignore[union-attr]
+        parts = years.replace(" ", "").strip("[]").split(",")
+        return [_year(part) for part in parts if part]
+    return [_year(str(year)) for year in years]  # type: ignore[union-attr]
+
+
+def _year(text: str) -> int:
+    """A four-digit year written in ASCII digits, else ValueError naming what was found."""
+    if not YEAR_PATTERN.fullmatch(text):
+        raise ValueError(f"expected a four-digit year like 2024, found {text!r}")
+    return int(text)
 
 
 def comparison_years(years: Sequence[int], baseline_year: int | None,

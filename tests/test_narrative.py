@@ -90,9 +90,12 @@ def test_theme_shifts_groups_themes_by_relation_in_spanish() -> None:
         "compare_areas": ["3.3", "3.2", "3.9ii"],
     })
     lines = narrative.theme_shifts(shifts, 2020, 2024, lang="es").splitlines()
-    assert len(lines) == 3
-    assert lines[0].endswith(": Datos abiertos")
-    assert lines[2].endswith(": Ciberseguridad")
+    # plural headings agree with "temas" whatever the labels are
+    assert lines == [
+        "- **Temas que continúan**: Datos abiertos",
+        "- **Temas fusionados**: Reuniones y premios",
+        "- **Temas nuevos**: Ciberseguridad",
+    ]
 
 
 def funding_frame() -> pd.DataFrame:
@@ -111,9 +114,22 @@ def funding_frame() -> pd.DataFrame:
 
 def test_funding_sentence_gives_the_three_shares_and_the_sole_source_count() -> None:
     assert narrative.funding(funding_frame(), "idb") == (
-        "- **2024**: IDB funds **50.0%** of the activities (any touch), a fractional share of "
-        "**37.5%**; **25.0%** depend on IDB alone (1 of 4 activities)."
+        "- **2024** — IDB: named by **50.0%** of the activities (any touch), a fractional share "
+        "of **37.5%**; **25.0%** depend on IDB alone (1 of 4 activities)."
     )
+
+
+def test_spanish_funding_sentences_assume_no_article_or_gender_for_the_source() -> None:
+    # "el {source}" would give "el OEA"; the label opens the clause instead
+    assert narrative.funding(funding_frame(), "oas", lang="es") == (
+        "- **2024** — OEA: presente en **50,0\u00a0%** de las actividades "
+        "(cualquier participación), cuota fraccional de **37,5\u00a0%**; **25,0\u00a0%** no "
+        "citan otra fuente (1 de 4 actividades)."
+    )
+    top = narrative.main_sources(funding_frame(), lang="es")
+    # idb and oas tie at 2 of 4: the first in vocabulary order is named
+    assert top == ("- **2024**: la fuente citada por más actividades: BID "
+                   "(50,0\u00a0% de las actividades).")
 
 
 def test_spanish_percentages_use_a_decimal_comma_and_a_space() -> None:

@@ -1,6 +1,8 @@
-"""Charts: every chart carries its title, axis labels, source line, one bar per value, and
-switches to Spanish with ``lang="es"``. Frames are small hand-made ones shaped like
-CONTRACTS.md, so these tests pin the chart layer independently of the analysis code."""
+"""Charts: every chart states its finding in a title computed from the frame it draws, names
+its measure in a subtitle and its years in a source line, keeps one colour meaning per
+dimension, stays legible at phone width, and switches to Spanish with ``lang="es"``. Frames are
+small hand-made ones shaped like CONTRACTS.md with hand-computed findings, so these tests pin
+the chart layer independently of the analysis code."""
 
 from __future__ import annotations
 
@@ -10,13 +12,13 @@ matplotlib.use("Agg")
 
 import pandas as pd
 import pytest
-from matplotlib.colors import same_color
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 
 from gealc_analysis import plots, style, vocabulary
-from gealc_analysis.i18n import code_label
 from gealc_analysis.vocabulary import FUNDING_MEASURES
 
 # --- hand-made frames (CONTRACTS.md shapes) ---------------------------------------------------
@@ -181,7 +183,26 @@ def venue_mix_frame(years: tuple[int, ...] = (2020, 2024)) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["plan_year", "venue_mode", "n_activities", "share"])
 
 
-# --- inspection helpers -----------------------------------------------------------------------
+def funding_leaders_frame() -> pd.DataFrame:
+    """2020: 4 activities, IDB named by 3 (alone in 2), working-group time by 1.
+    2024: 5 activities, working-group time named by 3, IDB by 2, OAS and member countries by 1."""
+    any_touch = {2020: {"idb": 3, "working_group": 1}, 2024: {"working_group": 3, "idb": 2,
+                                                                "oas": 1, "member_countries": 1}}
+    sole = {2020: {"idb": 2, "working_group": 1}, 2024: {"working_group": 2}}
+    totals = {2020: 4, 2024: 5}
+    rows = []
+    for year, total in totals.items():
+        for source in vocabulary.FUNDING_SOURCES:
+            touch = any_touch[year].get(source, 0)
+            alone = sole[year].get(source, 0)
+            fractional = touch * 0.75  # any weights: the leader test reads any-touch only
+            for measure, value in (("any_touch", touch), ("fractional", fractional),
+                                   ("sole_source", alone)):
+                rows.append((year, source, measure, float(value), value / total))
+    return pd.DataFrame(rows, columns=["plan_year", "source", "measure", "value", "share"])
+
+
+# --- inspection helpers --------------------------------------------------------------------------
 
 
 def texts(fig: Figure) -> list[str]:
@@ -190,7 +211,15 @@ def texts(fig: Figure) -> list[str]:
 
 
 def title(fig: Figure) -> str:
-    return fig.get_suptitle()
+    return plots.chart_title(fig)
+
+
+def subtitle(fig: Figure) -> str:
+    return plots.chart_subtitle(fig)
+
+
+def source_line(fig: Figure) -> str:
+    return style.figure_text(fig, style.SOURCE_GID)
 
 
 def bars(fig: Figure) -> list[Rectangle]:
@@ -198,63 +227,62 @@ def bars(fig: Figure) -> list[Rectangle]:
     return [p for ax in fig.axes for p in ax.patches if isinstance(p, Rectangle)]
 
 
-def category_names(ax, horizontal: bool) -> list[str]:
-    """The category (major tick) labels of a grouped-bar axes, in slot order."""
-    labels = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
-    return [t.get_text() for t in labels]
+def headers(ax) -> list[str]:
+    """Category names printed above their bars, top to bottom (plain texts of the axes)."""
+    found = [t for t in ax.texts if type(t) is Text and t.get_text()]
+    top_down = sorted(found, key=lambda t: t.get_position()[1])
+    return [" ".join(t.get_text().split()) for t in top_down]
 
 
-def bars_by_category(ax, names: list[str], horizontal: bool) -> dict[str, list[Rectangle]]:
-    """The axes' bars grouped by the category slot they sit in, in drawing order (years
-    ascending), so a test can ask for "the bars of IDB". ``names`` are the slot labels (panels
-    sharing an axis print them once, on the first panel)."""
-    ticks = ax.get_yticks() if horizontal else ax.get_xticks()
-    grouped: dict[str, list[Rectangle]] = {name: [] for name in names}
-    for bar in (p for p in ax.patches if isinstance(p, Rectangle)):
-        if horizontal:
-            centre = bar.get_y() + bar.get_height() / 2
-        else:
-            centre = bar.get_x() + bar.get_width() / 2
-        slot = min(range(len(ticks)), key=lambda i: abs(ticks[i] - centre))
-        grouped[names[slot]].append(bar)
-    return grouped
+def year_ticks(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_yticklabels()]
 
 
-def year_legend(fig: Figure):
-    """The legend whose title is the plan year (text, swatch) pairs, in legend order."""
-    (legend,) = [
-        lg for lg in fig.legends if lg.get_title().get_text() in ("Plan year", "Año del plan")
-    ]
-    return [t.get_text() for t in legend.get_texts()], legend.legend_handles
+def _ticks_outside_the_view(fig: Figure) -> list[Text]:
+    """Tick labels matplotlib keeps but does not draw (their tick lies beyond the axis)."""
+    hidden = []
+    for ax in fig.axes:
+        for axis, (low, high) in ((ax.xaxis, sorted(ax.get_xlim())),
+                                  (ax.yaxis, sorted(ax.get_ylim()))):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - 1e-9 <= tick.get_loc() <= high + 1e-9:
+                    hidden += [tick.label1, tick.label2]
+    return hidden
 
 
-def source_line(fig: Figure) -> str:
-    lines = [t.get_text() for t in fig.texts if t.get_text().startswith(("Source:", "Fuente:"))]
-    assert len(lines) == 1, lines
-    return lines[0]
+def is_grey(colour) -> bool:
+    red, green, blue = to_rgb(colour)
+    return red == pytest.approx(green) == pytest.approx(blue)
 
 
 # --- one test group per chart ------------------------------------------------------------------
 
 
-def test_activities_by_area_draws_one_panel_per_plan_with_its_own_areas():
+def test_activities_by_area_names_the_largest_area_of_each_plan_in_its_title():
     fig = plots.plot_activities_by_area(count_by_area_frame())
-    assert title(fig) == "Activities per work area"
+    # 2020: 3 + 2 + 1 = 6 activities, 3.1 largest; 2024: 4 + 2 = 6, 3.1 largest
+    assert title(fig) == ("Work area with the most activities: Cybersecurity in 2020 (3 of 6) "
+                          "and Ciberseguridad in 2024 (4 of 6)")
+    assert subtitle(fig) == "Activities per work area, as each plan prints its areas"
     assert len(fig.axes) == 2
     assert len(bars(fig)) == 3 + 2
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["Plan 2020", "Plan 2024"]
+    assert headers(fig.axes[0]) == ["3.1 Cybersecurity", "3.4 Digital Government Measurement",
+                                    "3.9i Open Government"]
     assert fig.axes[-1].get_xlabel() == "Activities"
-    assert fig.axes[0].get_ylabel() == "Work area"
-    assert "3.9i  Open Government" in texts(fig)
     assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2024"
 
 
-def test_activities_by_area_can_count_events_and_speaks_spanish():
-    fig = plots.plot_activities_by_area(count_by_area_frame(), value="n_events", lang="es")
-    assert title(fig) == "Eventos por área de trabajo"
-    assert fig.axes[0].get_ylabel() == "Área de trabajo"
+def test_activities_by_area_uses_the_area_label_of_the_page_language_when_given():
+    frame = count_by_area_frame().assign(
+        area_label=["Ciberseguridad", "Medición del gobierno digital", "Gobierno abierto",
+                    "Ciberseguridad", "Software público y medición"])
+    fig = plots.plot_activities_by_area(frame, value="n_events", lang="es")
+    # events: 2020 5 + 2 + 1 = 8 (3.1 has 5); 2024 4 + 24 = 28 (3.7 has 24)
+    assert title(fig) == ("Área de trabajo con más eventos al año: Ciberseguridad en 2020 "
+                          "(5 de 8) y Software público y medición en 2024 (24 de 28)")
+    assert "3.4 Medición del gobierno digital" in headers(fig.axes[0])
     assert fig.axes[-1].get_xlabel() == "Eventos por año"
-    assert "24" in texts(fig)  # value label of the 24-event area
 
 
 def test_activities_by_area_leaves_out_rows_without_an_area_name():
@@ -263,151 +291,112 @@ def test_activities_by_area_leaves_out_rows_without_an_area_name():
     assert len(bars(plots.plot_activities_by_area(frame))) == 5
 
 
-def test_theme_attention_has_a_bar_per_theme_and_year_and_percent_labels():
+def test_theme_attention_title_states_the_leading_theme_and_bars_rank_by_the_latest_plan():
     fig = plots.plot_theme_attention(count_by_theme_frame())
     (ax,) = fig.axes
-    assert title(fig) == "Share of activities per theme"
+    # 2020: 3 of 6 in cybersecurity; 2024: 4 of 7
+    assert title(fig) == ("Theme with the most activities: Cybersecurity in every plan "
+                          "(3 of 6 in 2020 and 4 of 7 in 2024)")
+    # 2024 counts: cyber 4, software 2, identity 1, open government 0
+    assert headers(ax) == ["Cybersecurity", "Public software and measurement",
+                           "Digital identity", "Open government"]
+    assert year_ticks(ax) == ["2020", "2024"] * 4
     assert ax.get_xlabel() == "Share of the year's activities"
-    assert ax.get_ylabel() == "Theme"
     assert len(bars(fig)) == len(THEMES) * 2
-    assert "Cybersecurity" in texts(fig)
     assert "50%" in texts(fig)  # 3 of 6 activities in 2020
-    assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2024"
 
 
-def test_theme_attention_in_spanish_uses_spanish_theme_labels_and_number_format():
+def test_theme_attention_in_spanish_uses_spanish_labels_and_number_format():
     fig = plots.plot_theme_attention(count_by_theme_frame(), lang="es")
-    assert title(fig) == "Proporción de actividades por tema"
-    assert "Software público y medición" in texts(fig)
+    assert title(fig) == ("Tema con más actividades: Ciberseguridad en cada plan "
+                          "(3 de 6 en 2020 y 4 de 7 en 2024)")
+    assert "Software público y medición" in headers(fig.axes[0])
     assert "50\u00a0%" in texts(fig)
-    assert "Año del plan" in texts(fig)  # legend title
     assert source_line(fig) == "Fuente: Plan de Trabajo de la Red GEALC 2020, 2024"
 
 
-def test_theme_attention_with_three_plans_names_all_three_years():
-    fig = plots.plot_theme_attention(count_by_theme_frame((2020, 2022, 2024)))
-    assert len(bars(fig)) == len(THEMES) * 3
-    assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2022, 2024"
-    assert {"2020", "2022", "2024"} <= set(texts(fig))  # legend entries
-
-
-def test_theme_heatmap_has_one_labelled_cell_per_theme_and_year():
+def test_theme_heatmap_counts_themes_with_activities_and_prints_every_cell():
     fig = plots.plot_theme_heatmap(count_by_theme_frame((2020, 2022, 2024)))
     ax = fig.axes[0]
-    assert title(fig) == "Attention per theme (share of activities)"
-    assert ax.get_xlabel() == "Plan year"
-    assert ax.get_ylabel() == "Theme"
+    assert title(fig) == "Themes with activities: 3 of 4 in 2020, 4 of 4 in 2022 and 3 of 4 in 2024"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2022", "2024"]
     cells = [t.get_text() for t in ax.texts]
     assert len(cells) == len(THEMES) * 3
-    assert cells[:3] == ["50%", "25%", "57%"]  # cybersecurity: 3/6, 1/4, 4/7
-    assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2022, 2024"
+    assert cells[:3] == ["50%", "25%", "57%"]  # cybersecurity first (4 of 7 in 2024): 3/6, 1/4, 4/7
+    es = plots.plot_theme_heatmap(count_by_theme_frame(), lang="es")
+    assert title(es) == "Temas con actividades: 3 de 4 en 2020 y 3 de 4 en 2024"
 
 
-def test_theme_heatmap_in_spanish():
-    fig = plots.plot_theme_heatmap(count_by_theme_frame(), lang="es")
-    assert title(fig) == "Atención por tema (proporción de actividades)"
-    assert "Software público y medición" in texts(fig)
-    assert "50\u00a0%" in texts(fig)
-
-
-def test_theme_change_sorts_by_change_and_signs_the_labels():
+def test_theme_change_title_names_the_largest_rise_and_fall_with_ties():
     fig = plots.plot_theme_change(compare_years_frame())
     (ax,) = fig.axes
-    assert title(fig) == "Change in activities per theme, 2020 → 2024"
+    # changes: cyber +1, identity +1, software 0, open government −1
+    assert title(fig) == ("From 2020 to 2024, largest rise: Cybersecurity and Digital identity "
+                          "(+1); largest fall: Open government (−1)")
+    assert subtitle(fig) == "Change in activities per theme, 2020 → 2024"
+    assert headers(ax) == ["Cybersecurity", "Digital identity", "Public software and measurement",
+                           "Open government"]
     assert ax.get_xlabel() == "Change in activities (2024 − 2020)"
-    assert len(bars(fig)) == len(THEMES)
-    ticks = [t.get_text() for t in ax.get_yticklabels()]
-    # changes: cyber +1, identity +1, software 0, open government −1 (stable order on ties)
-    assert ticks == [
-        "Cybersecurity",
-        "Digital identity",
-        "Public software and measurement",
-        "Open government",
-    ]
     assert {"+1", "0", "−1"} <= set(texts(fig))
-    assert {"Increase", "Decrease", "No change"} <= set(texts(fig))
-    assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2024"
 
 
-def test_theme_change_colours_increase_and_decrease_with_no_year_colour():
+def test_theme_change_says_so_when_nothing_changed():
+    frame = compare_years_frame().assign(change=0, compare_value=lambda f: f["baseline_value"])
+    assert title(plots.plot_theme_change(frame)) == "No theme changed from 2020 to 2024"
+
+
+def test_theme_change_colours_increase_and_decrease_apart_from_every_year_grey():
     fig = plots.plot_theme_change(compare_years_frame())
-    faces = [bar.get_facecolor() for bar in bars(fig)]
-    year_colours = [style.year_colour(year) for year in (2020, 2024, *style.KNOWN_YEAR_COLOURS)]
-    assert not any(same_color(face, colour) for face in faces for colour in year_colours)
-    # sorted changes +1, +1, 0, −1: two increases, one no-change, one decrease
-    expected = ["increase", "increase", "no_change", "decrease"]
     by_row = sorted(bars(fig), key=lambda bar: bar.get_y())
+    expected = ["increase", "increase", "no_change", "decrease"]
     assert [bar.get_facecolor() for bar in by_row] == [
         pytest.approx(matplotlib.colors.to_rgba(style.CHANGE_COLOURS[kind])) for kind in expected
     ]
-    assert [bar.get_hatch() or "" for bar in by_row] == [style.CHANGE_HATCHES[k] for k in expected]
+    assert not any(is_grey(bar.get_facecolor()) for bar in by_row if bar.get_width())
 
 
 def test_theme_change_in_spanish_and_in_percentage_points_for_shares():
     frame = compare_years_frame().assign(change=[0.125, 0.0, 0.0, -0.125])
     fig = plots.plot_theme_change(frame, value="share", lang="es")
-    assert title(fig) == "Cambio en proporción de actividades por tema, 2020 → 2024"
+    assert title(fig) == ("De 2020 a 2024, mayor aumento: Ciberseguridad (+12,5 p. p.); "
+                          "mayor descenso: Gobierno abierto (−12,5 p. p.)")
+    assert subtitle(fig) == "Cambio en proporción de actividades por tema, 2020 → 2024"
     assert "+12,5 p. p." in texts(fig)
-    assert "Identidad digital" in texts(fig)
-    assert "Disminución" in texts(fig)
 
 
-def test_funding_dependence_draws_three_measure_panels_of_sources_by_year():
-    fig = plots.plot_funding_dependence(funding_dependence_frame())
-    assert title(fig) == "Funding dependence by source"
-    assert len(fig.axes) == 3
-    assert [ax.get_title(loc="left") for ax in fig.axes] == [
-        "Any touch",
-        "Fractional",
-        "Sole source",
-    ]
+def test_funding_dependence_title_names_the_most_named_source_of_each_year():
+    fig = plots.plot_funding_dependence(funding_leaders_frame())
+    assert title(fig) == ("Source named by the most activities: IDB in 2020 (3 of 4) and "
+                          "Working-group time in 2024 (3 of 5)")
+    assert subtitle(fig) == ("Share of each plan's activities per funding source, under three "
+                             "measures")
+    es = plots.plot_funding_dependence(funding_leaders_frame(), lang="es")
+    assert title(es) == ("Fuente citada por más actividades: BID en 2020 (3 de 4) y Tiempo de "
+                         "los grupos de trabajo en 2024 (3 de 5)")
+
+
+def test_funding_dependence_stacks_the_three_measures_vertically_with_one_source_order():
+    fig = plots.plot_funding_dependence(funding_leaders_frame())
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["Any touch", "Fractional",
+                                                             "Sole source"]
+    lefts = {round(ax.get_position().x0, 3) for ax in fig.axes}
+    assert len(lefts) == 1, "panels sit one under the other, not side by side"
+    # ranked by 2024 any touch: working group 3, IDB 2, member countries 1, OAS 1 (ties in
+    # vocabulary order), executive committee 0
+    order = ["Working-group time", "IDB", "Member countries", "OAS", "Executive Committee"]
+    assert all(headers(ax) == order for ax in fig.axes)
     assert len(bars(fig)) == 3 * len(vocabulary.FUNDING_SOURCES) * 2
-    assert {"IDB", "OAS", "Working-group time"} <= set(texts(fig))
-    assert fig.axes[0].get_ylabel() == "Funding source"
-    assert all(ax.get_xlabel() == "Share of the year's activities" for ax in fig.axes)
-    assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2024"
+    assert fig.axes[-1].get_xlabel() == "Share of the year's activities"
 
 
-def test_funding_dependence_fills_every_bar_with_its_sources_fixed_colour_in_every_year():
-    fig = plots.plot_funding_dependence(funding_dependence_frame())
-    names = category_names(fig.axes[0], horizontal=True)
-    for ax in fig.axes:
-        grouped = bars_by_category(ax, names, horizontal=True)
-        assert [len(group) for group in grouped.values()] == [2] * len(vocabulary.FUNDING_SOURCES)
-        for source in vocabulary.FUNDING_SOURCES:
-            group = grouped[code_label("funding", source, "en")]
-            colour = style.FUNDING_COLOURS[source]
-            assert all(same_color(bar.get_facecolor(), colour) for bar in group), source
-    idb_2020, idb_2024 = bars_by_category(fig.axes[0], names, horizontal=True)["IDB"]
-    assert same_color(idb_2020.get_facecolor(), style.FUNDING_COLOURS["idb"])
-    assert same_color(idb_2024.get_facecolor(), style.FUNDING_COLOURS["idb"])
-
-
-def test_funding_dependence_tells_years_apart_by_hatch_and_keys_them_with_grey_swatches():
-    years = (2020, 2022, 2024)
-    fig = plots.plot_funding_dependence(funding_dependence_frame(years))
-    assert len(bars(fig)) == 3 * len(vocabulary.FUNDING_SOURCES) * 3  # one bar per source and year
-    names = category_names(fig.axes[0], horizontal=True)
-    idb = bars_by_category(fig.axes[0], names, horizontal=True)["IDB"]
-    hatches = [bar.get_hatch() or "" for bar in idb]
-    assert hatches == [style.year_hatch(year) for year in years]
-    assert len(set(hatches)) == len(years)
-    entries, swatches = year_legend(fig)
-    assert entries == ["2020", "2022", "2024"]
-    assert all(same_color(s.get_facecolor(), style.YEAR_KEY_FILL) for s in swatches)
-    assert [s.get_hatch() or "" for s in swatches] == hatches
-    # every bar is named by its year at the axis, the middle year of an odd count included
-    year_labels = [t.get_text() for t in fig.axes[0].get_yticklabels(minor=True)]
-    assert year_labels == ["2020", "2022", "2024"] * len(vocabulary.FUNDING_SOURCES)
-
-
-def test_funding_dependence_single_measure_in_spanish():
-    fig = plots.plot_funding_dependence(funding_dependence_frame(), "sole_source", lang="es")
-    assert title(fig) == "Dependencia del financiamiento por fuente: Fuente única"
+def test_funding_dependence_single_measure_states_its_own_leader():
+    fig = plots.plot_funding_dependence(funding_leaders_frame(), "sole_source", lang="es")
     assert len(fig.axes) == 1
-    assert len(bars(fig)) == len(vocabulary.FUNDING_SOURCES) * 2
-    assert {"BID", "OEA", "Tiempo de los grupos de trabajo", "Países miembros"} <= set(texts(fig))
+    # sole source: 2020 IDB alone in 2 of 4; 2024 working-group time alone in 2 of 5
+    assert title(fig) == ("Fuente citada como única por más actividades: BID en 2020 (2 de 4) y "
+                          "Tiempo de los grupos de trabajo en 2024 (2 de 5)")
+    assert subtitle(fig) == ("Proporción de las actividades de cada plan que no citan otra "
+                             "fuente (fuente única)")
 
 
 def test_funding_dependence_rejects_an_unknown_measure():
@@ -415,133 +404,182 @@ def test_funding_dependence_rejects_an_unknown_measure():
         plots.plot_funding_dependence(funding_dependence_frame(), "half_touch")
 
 
-def test_idb_instruments_draws_instruments_by_year():
+def test_idb_instruments_title_names_the_most_frequent_instrument():
     fig = plots.plot_idb_instruments(idb_by_instrument_frame())
     (ax,) = fig.axes
-    assert title(fig) == "IDB-funded activities by instrument"
-    assert ax.get_xlabel() == "IDB instrument"
-    assert ax.get_ylabel() == "Activities"
-    assert len(bars(fig)) == len(vocabulary.IDB_INSTRUMENTS) * 2
-    assert "Regional Public Goods (RPG)" in texts(fig)
-    assert [t.get_text() for t in ax.get_xticklabels(minor=True)] == ["2020", "2024"] * 3
+    # 2020: RPG 2 of 3 IDB-funded activities; 2024: RPG 3 of 4
+    assert title(fig) == ("Most frequent IDB instrument: Regional Public Goods (RPG) in every "
+                          "plan (2 of 3 in 2020 and 3 of 4 in 2024)")
+    assert headers(ax) == ["Regional Public Goods (RPG)", "Consultant", "Instrument not stated"]
+    assert ax.get_xlabel() == "Activities"
     es = plots.plot_idb_instruments(idb_by_instrument_frame(), lang="es")
-    assert title(es) == "Actividades financiadas por el BID según instrumento"
-    assert "Consultoría" in texts(es)
+    assert "Consultoría" in headers(es.axes[0])
 
 
-def test_idb_instruments_fill_by_instrument_colour_and_mark_years_by_hatch():
-    fig = plots.plot_idb_instruments(idb_by_instrument_frame())
-    (ax,) = fig.axes
-    grouped = bars_by_category(ax, category_names(ax, horizontal=False), horizontal=False)
-    for instrument in vocabulary.IDB_INSTRUMENTS:
-        group = grouped[code_label("idb_instrument", instrument, "en")]
-        colour = style.IDB_INSTRUMENT_COLOURS[instrument]
-        assert len(group) == 2
-        assert all(same_color(bar.get_facecolor(), colour) for bar in group), instrument
-        assert [bar.get_hatch() or "" for bar in group] == [
-            style.year_hatch(2020),
-            style.year_hatch(2024),
-        ]
-    entries, swatches = year_legend(fig)
-    assert entries == ["2020", "2024"]
-    assert all(same_color(s.get_facecolor(), style.YEAR_KEY_FILL) for s in swatches)
-
-
-def test_charts_coloured_by_year_keep_year_colours_in_bars_and_legend():
-    fig = plots.plot_theme_attention(count_by_theme_frame())
-    (ax,) = fig.axes
-    grouped = bars_by_category(ax, category_names(ax, horizontal=True), horizontal=True)
-    first, second = grouped["Cybersecurity"]
-    assert same_color(first.get_facecolor(), style.year_colour(2020))
-    assert same_color(second.get_facecolor(), style.year_colour(2024))
-    _, swatches = year_legend(fig)
-    assert same_color(swatches[1].get_facecolor(), style.year_colour(2024))
-    assert ax.get_yticklabels(minor=True) == []  # years are told by colour, not named per bar
-
-
-def test_semester_load_stacks_every_timing_per_year_with_totals():
+def test_semester_load_title_names_the_timing_of_most_activities():
     fig = plots.plot_semester_load(semester_load_frame())
     (ax,) = fig.axes
-    assert title(fig) == "Activities per semester"
-    assert ax.get_xlabel() == "Plan year"
+    assert title(fig) == ("Timing of the most activities: First semester (S1) in 2020 (5 of 10) "
+                          "and Second semester (S2) in 2024 (6 of 12)")
     assert ax.get_ylabel() == "Activities"
     assert len(bars(fig)) == len(vocabulary.TIMINGS) * 2
     assert {"10", "12"} <= set(texts(fig))  # stack totals
-    assert {"First semester (S1)", "Year-round", "To be defined"} <= set(texts(fig))
-    assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2024"
+    es = plots.plot_semester_load(semester_load_frame(), lang="es")
+    assert {"Primer semestre (S1)", "Todo el año", "Por definir", "Calendario"} <= set(texts(es))
 
 
-def test_semester_load_in_spanish():
-    fig = plots.plot_semester_load(semester_load_frame(), lang="es")
-    assert title(fig) == "Actividades por semestre"
-    assert {"Primer semestre (S1)", "Todo el año", "Por definir", "Año del plan"} <= set(texts(fig))
-
-
-def test_semester_event_load_prints_half_events_with_one_decimal():
+def test_semester_event_load_prints_half_events_and_names_ties():
     fig = plots.plot_semester_event_load(semester_event_load_frame())
-    (ax,) = fig.axes
-    assert title(fig) == "Events per semester"
-    assert ax.get_ylabel() == "Events per year"
-    assert len(bars(fig)) == 3 * 2
+    assert title(fig) == ("Timing of the most events: First semester (S1) in every plan "
+                          "(6.5 of 12 in 2020 and 14 of 26 in 2024)")
     assert {"6.5", "4.5", "26"} <= set(texts(fig))
-    es = plots.plot_semester_event_load(semester_event_load_frame(), lang="es")
-    assert {"6,5", "Eventos por semestre"} <= set(texts(es))
+    tied = semester_event_load_frame().assign(
+        n_events=[6.5, 4.5, 1.0, 13.0, 13.0, 0.0], share=[0, 0, 0, 0.5, 0.5, 0])
+    tied.loc[:2, "share"] = [6.5 / 12, 4.5 / 12, 1 / 12]
+    es = plots.plot_semester_event_load(tied, lang="es")
+    assert title(es).endswith("Primer semestre (S1) y Segundo semestre (S2) en 2024 "
+                              "(empate, 13 de 26)")
 
 
-def test_agenda_diversity_shows_both_measures_per_year():
+def test_agenda_diversity_title_states_the_effective_number_of_themes():
     fig = plots.plot_agenda_diversity(agenda_diversity_frame((2020, 2022, 2024)))
     left, right = fig.axes
-    assert title(fig) == "Diversity of the agenda across themes"
+    assert title(fig) == ("Effective number of themes: 2.7 of 4 in 2020, 3.0 of 4 in 2022 and "
+                          "3.3 of 4 in 2024")
     assert left.get_ylabel() == "Effective number of themes"
     assert right.get_ylabel() == "Normalised entropy (0–1)"
-    assert left.get_xlabel() == right.get_xlabel() == "Plan year"
-    assert len(bars(fig)) == 2 * 3
     assert {"2.7", "3.3", "0.82", "Maximum: 4 themes"} <= set(texts(fig))
-    assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2022, 2024"
     es = plots.plot_agenda_diversity(agenda_diversity_frame(), lang="es")
     assert {"Número efectivo de temas", "Entropía normalizada (0–1)", "0,77"} <= set(texts(es))
 
 
-def test_activity_type_mix_stacks_shares_and_lists_only_types_in_use():
+def test_activity_type_mix_ranks_types_by_the_latest_plan_and_leaves_unused_types_out():
     fig = plots.plot_activity_type_mix(activity_type_mix_frame())
     (ax,) = fig.axes
-    assert title(fig) == "Mix of activity types"
-    assert ax.get_ylabel() == "Share of the year's activities"
-    assert len(bars(fig)) == len(vocabulary.ACTIVITY_TYPES) * 2
-    legend_texts = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend_texts == ["Governance", "Exchange", "Award", "Meeting", "Webinar", "Workshop"]
+    assert title(fig) == ("Most frequent activity type: Workshop in 2020 (4 of 10) and Webinar "
+                          "in 2024 (6 of 10)")
+    # 2024: webinar 6, exchange 2 and governance 2 (vocabulary order), then the zeros of 2024
+    assert headers(ax) == ["Webinar", "Exchange", "Governance", "Workshop", "Meeting", "Award"]
     assert "40%" in texts(fig)
     es = plots.plot_activity_type_mix(activity_type_mix_frame(), lang="es")
-    assert {"Composición por tipo de actividad", "Reunión", "Tipo de actividad"} <= set(texts(es))
+    assert title(es) == ("Tipo de actividad más frecuente: Taller en 2020 (4 de 10) y Seminario "
+                         "web en 2024 (6 de 10)")
 
 
-def test_venue_mix_stacks_venue_modes_per_year():
+def test_venue_mix_keeps_the_vocabulary_order():
     fig = plots.plot_venue_mix(venue_mix_frame())
-    assert title(fig) == "Venue of activities"
-    assert len(bars(fig)) == len(vocabulary.VENUE_MODES) * 2
-    assert {"Virtual", "On site", "To be defined"} <= set(texts(fig))
+    assert title(fig) == ("Most frequent venue: Virtual in every plan (6 of 10 in 2020 and "
+                          "9 of 10 in 2024)")
+    assert headers(fig.axes[0]) == ["Virtual", "On site", "To be defined"]
     es = plots.plot_venue_mix(venue_mix_frame(), lang="es")
-    assert {"Modalidad de las actividades", "Presencial", "90\u00a0%"} <= set(texts(es))
+    assert {"Presencial", "90\u00a0%"} <= set(texts(es))
 
 
-@pytest.mark.parametrize(
-    ("plot", "frame"),
-    [
-        (plots.plot_activities_by_area, count_by_area_frame),
-        (plots.plot_theme_attention, count_by_theme_frame),
-        (plots.plot_funding_dependence, funding_dependence_frame),
-        (plots.plot_idb_instruments, idb_by_instrument_frame),
-        (plots.plot_semester_load, semester_load_frame),
-        (plots.plot_semester_event_load, semester_event_load_frame),
-        (plots.plot_agenda_diversity, agenda_diversity_frame),
-        (plots.plot_activity_type_mix, activity_type_mix_frame),
-        (plots.plot_venue_mix, venue_mix_frame),
-    ],
-)
+# --- what every chart shares ------------------------------------------------------------------
+
+ALL_CHARTS = [
+    (plots.plot_activities_by_area, count_by_area_frame),
+    (plots.plot_theme_attention, count_by_theme_frame),
+    (plots.plot_theme_heatmap, count_by_theme_frame),
+    (plots.plot_funding_dependence, funding_dependence_frame),
+    (plots.plot_idb_instruments, idb_by_instrument_frame),
+    (plots.plot_semester_load, semester_load_frame),
+    (plots.plot_semester_event_load, semester_event_load_frame),
+    (plots.plot_agenda_diversity, agenda_diversity_frame),
+    (plots.plot_activity_type_mix, activity_type_mix_frame),
+    (plots.plot_venue_mix, venue_mix_frame),
+]
+YEAR_CHARTS = [(plot, frame) for plot, frame in ALL_CHARTS if plot is not plots.plot_theme_heatmap]
+
+
+@pytest.mark.parametrize(("plot", "frame"), YEAR_CHARTS)
 def test_every_year_chart_handles_three_plans_and_names_them_in_the_source_line(plot, frame):
     fig = plot(frame((2020, 2022, 2024)))
     assert isinstance(fig, Figure)
     assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2022, 2024"
+    assert "2022" in title(fig), "the finding covers the third plan too"
+
+
+@pytest.mark.parametrize(("plot", "frame"), ALL_CHARTS + [(plots.plot_theme_change,
+                                                           lambda *_: compare_years_frame())])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_chart_is_legible_at_phone_width_with_nothing_clipped(plot, frame, lang):
+    fig = plot(frame(), lang=lang)
+    assert fig.get_figwidth() == style.FIGURE_WIDTH
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    figure_box = fig.bbox
+    undrawn = {id(label) for label in _ticks_outside_the_view(fig)}
+    for text in fig.findobj(Text):
+        if not text.get_text() or not text.get_visible() or id(text) in undrawn:
+            continue
+        assert text.get_fontsize() >= style.MIN_FONT_PT, (text.get_text(), text.get_fontsize())
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= figure_box.x0 - 1 and box.x1 <= figure_box.x1 + 1, (
+            f"text {text.get_text()!r} runs past the figure's side")
+        assert box.y0 >= figure_box.y0 - 1 and box.y1 <= figure_box.y1 + 1, (
+            f"text {text.get_text()!r} runs past the figure's top or bottom")
+    for ax in fig.axes:
+        for value in (t for t in ax.texts if isinstance(t, Annotation) and t.get_text()):
+            box = value.get_window_extent(renderer)
+            assert box.x1 <= ax.bbox.x1 + 1, f"value {value.get_text()!r} is cut by the axes"
+    # on a 390 px phone the column is ~358 px: the smallest text stays ≥ 9 px there
+    px_per_inch = style.PHONE_COLUMN_PX / style.FIGURE_WIDTH
+    assert style.MIN_FONT_PT / 72 * px_per_inch >= style.MIN_TEXT_PX
+
+
+@pytest.mark.parametrize(("plot", "frame"), ALL_CHARTS)
+def test_alt_text_is_the_title_and_the_subtitle(plot, frame):
+    fig = plot(frame(), lang="es")
+    assert style.alt_text(fig) == f"{title(fig)}. {subtitle(fig)}."
+    assert title(fig) and subtitle(fig)
+
+
+@pytest.mark.parametrize(("plot", "frame"), [
+    (plots.plot_activities_by_area, count_by_area_frame),
+    (plots.plot_theme_attention, count_by_theme_frame),
+    (plots.plot_funding_dependence, funding_dependence_frame),
+    (plots.plot_idb_instruments, idb_by_instrument_frame),
+    (plots.plot_activity_type_mix, activity_type_mix_frame),
+    (plots.plot_venue_mix, venue_mix_frame),
+    (plots.plot_agenda_diversity, agenda_diversity_frame),
+])
+def test_bars_compared_across_years_wear_the_years_grey_and_no_hatch(plot, frame):
+    fig = plot(frame((2020, 2022, 2024)))
+    for bar in bars(fig):
+        assert is_grey(bar.get_facecolor()), "a year bar is coloured: colours belong to categories"
+        assert not bar.get_hatch(), "hatching means 'not specified by the plan' only"
+    greys = {matplotlib.colors.to_hex(bar.get_facecolor()) for bar in bars(fig)}
+    assert greys == {style.year_colour(year).lower() for year in (2020, 2022, 2024)}
+
+
+def test_only_the_not_specified_timing_is_hatched():
+    fig = plots.plot_semester_load(semester_load_frame())
+    hatched = {matplotlib.colors.to_hex(bar.get_facecolor()) for bar in bars(fig)
+               if bar.get_hatch()}
+    plain = {matplotlib.colors.to_hex(bar.get_facecolor()) for bar in bars(fig)
+             if not bar.get_hatch()}
+    assert hatched == {style.UNSPECIFIED_FILL.lower()}
+    assert plain == {style.TIMING_COLOURS[t].lower() for t in ("S1", "S2", "year_round")}
+
+
+def test_no_colour_means_two_things_across_the_report():
+    seen: dict[str, str] = {}
+    for dimension, palette in style.PALETTES.items():
+        for colour in palette.values():
+            hex_colour = matplotlib.colors.to_hex(colour)
+            assert seen.setdefault(hex_colour, dimension) == dimension, (
+                f"{hex_colour} is used for both {seen[hex_colour]} and {dimension}")
+    assert all(is_grey(c) for c in style.PALETTES["plan_year"].values()), "years are greys"
+    assert not any(is_grey(c) for d, p in style.PALETTES.items()
+                   if d not in ("plan_year", "unspecified") for c in p.values())
+    assert len(set(style.PALETTES["plan_year"].values())) == len(style.PALETTES["plan_year"])
+
+
+def test_year_greys_are_fixed_per_year_and_differ_between_the_known_plans():
+    assert style.year_colour(2020) != style.year_colour(2024)
+    assert style.year_colour(2031) == style.year_colour(2031)
+    assert is_grey(style.year_colour(2031))
 
 
 def test_charts_reject_an_unsupported_language():
@@ -553,3 +591,45 @@ def test_building_a_chart_leaves_global_matplotlib_settings_alone():
     before = dict(matplotlib.rcParams)
     plots.plot_semester_load(semester_load_frame())
     assert dict(matplotlib.rcParams) == before
+
+
+def test_years_carry_no_hatch_and_edges_contrast_with_their_fill():
+    assert style.year_hatch(2020) == style.year_hatch(2031) == ""
+    assert style.hatch_colour(style.UNSPECIFIED_FILL) == style.UNSPECIFIED_EDGE
+    assert style.hatch_colour(style.year_colour(2024)) == "#FFFFFF"
+
+
+def test_a_chart_with_its_own_title_can_take_only_the_source_line():
+    fig = Figure(figsize=(style.FIGURE_WIDTH, 3), layout="constrained")
+    fig.subplots()
+    style.add_source_line(fig, [2024, 2020], "es")
+    assert source_line(fig) == "Fuente: Plan de Trabajo de la Red GEALC 2020, 2024"
+
+
+def test_a_year_with_nothing_counted_says_none_instead_of_naming_a_leader():
+    instruments = idb_by_instrument_frame().assign(
+        n_activities=[2, 1, 0, 0, 0, 0], share_of_idb=[2 / 3, 1 / 3, 0, 0, 0, 0])
+    assert title(plots.plot_idb_instruments(instruments)) == (
+        "Most frequent IDB instrument: Regional Public Goods (RPG) in 2020 (2 of 3) and none in "
+        "2024")
+    empty = instruments.assign(n_activities=0, share_of_idb=0.0)
+    assert title(plots.plot_idb_instruments(empty, lang="es")) == (
+        "Instrumento del BID más frecuente: ninguno en ningún plan")
+
+
+def test_long_titles_wrap_into_balanced_lines_without_a_lone_last_word():
+    text = "Effective number of themes exp(H) and normalised entropy H / ln n"
+    lines = style.wrap_to_width(text, 12, 6.2).split("\n")
+    assert lines == ["Effective number of themes exp(H)", "and normalised entropy H / ln n"]
+    assert style.wrap_to_width("Short title", 14, 6.2, bold=True) == "Short title"
+
+
+def test_wrapped_titles_never_split_a_count_or_a_year_from_its_words():
+    assert plots.keep_numbers_together("6,4 de 10 en 2020 y 13 of 28 in 2024") == (
+        "6,4\u00a0de\u00a010 en\u00a02020 y 13\u00a0of\u00a028 in\u00a02024")
+    fig = plots.plot_agenda_diversity(agenda_diversity_frame(), lang="es")
+    lines = style.figure_text(fig, style.TITLE_GID)  # read back with plain spaces
+    assert lines == "Número efectivo de temas: 2,7 de 4 en 2020 y 3,0 de 4 en 2024"
+    (title_text,) = [t for t in fig.texts if t.get_gid() == style.TITLE_GID]
+    for line in title_text.get_text().split("\n"):
+        assert not line.rstrip().endswith((" de", " en", " of", " in")), line

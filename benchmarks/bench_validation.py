@@ -1,0 +1,83 @@
+"""Time validation (``load_plans``) over 10, 100 and 1000 synthetic plans; print the scaling.
+
+Each synthetic plan is a copy of ``plan_2024.csv`` under a new year (3000, 3001 …) with
+the 2024 crosswalk rows copied for that year, so every plan is valid and the work is the
+real work. The exponent is the slope of log(time) against log(plans), fitted by least
+squares: 1.0 is linear. Not a test; run it by hand:
+
+    .venv/bin/python benchmarks/bench_validation.py [--sizes 10 100 1000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+import time
+from pathlib import Path
+
+from gealc_analysis import paths
+from gealc_analysis.data import load_plans
+
+FIRST_YEAR = 3000
+
+
+def synthetic_folder(folder: Path, plans: int) -> Path:
+    """``plans`` copies of the 2024 plan under years 3000, 3001 …, with their crosswalk."""
+    folder.mkdir(parents=True)
+    plan = (paths.CURATED_DIR / "plan_2024.csv").read_text(encoding="utf-8")
+    header, *rows = plan.splitlines(keepends=True)
+    themes = (paths.CURATED_DIR / "themes.csv").read_text(encoding="utf-8")
+    themes_header, *theme_rows = themes.splitlines(keepends=True)
+    theme_2024 = [row for row in theme_rows if row.startswith("2024,")]
+    crosswalk = [themes_header]
+    for year in range(FIRST_YEAR, FIRST_YEAR + plans):
+        copied = [row.replace("2024,2024-", f"{year},{year}-", 1) for row in rows]
+        (folder / f"plan_{year}.csv").write_text(header + "".join(copied), encoding="utf-8")
+        crosswalk += [row.replace("2024,", f"{year},", 1) for row in theme_2024]
+    (folder / "themes.csv").write_text("".join(crosswalk), encoding="utf-8")
+    return folder
+
+
+def best_time(folder: Path, repeat: int) -> tuple[float, float]:
+    """The fastest of ``repeat`` loads, wall-clock and CPU seconds (CPU time is what the
+    validator costs; wall time also counts waiting for the shared machine's cores)."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        load_plans(folder)
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - started_cpu)
+    return min(walls), min(cpus)
+
+
+def slope(sizes: list[int], seconds: list[float]) -> float:
+    """Least-squares slope of log(seconds) on log(sizes): the scaling exponent."""
+    xs, ys = [math.log(n) for n in sizes], [math.log(s) for s in seconds]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    return (sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+            / sum((x - mean_x) ** 2 for x in xs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--repeat", type=int, default=3, help="loads per size (best kept)")
+    args = parser.parse_args()
+    load_plans()  # warm imports and caches: time the validation, not the first import
+    walls, cpus = [], []
+    with tempfile.TemporaryDirectory() as scratch:
+        for size in args.sizes:
+            folder = synthetic_folder(Path(scratch) / f"plans-{size}", size)
+            wall, cpu = best_time(folder, args.repeat)
+            walls.append(wall)
+            cpus.append(cpu)
+            print(f"validation, {size:>5} plans: {wall:7.3f} s wall, {cpu:7.3f} s CPU "
+                  f"({1000 * cpu / size:6.2f} ms CPU a plan)")
+    if len(args.sizes) > 1:
+        print(f"scaling exponent (log-log slope): {slope(args.sizes, walls):.2f} wall, "
+              f"{slope(args.sizes, cpus):.2f} CPU (1.0 = linear; target <= 1.1, "
+              "1000 plans <= 3 s)")
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""What a broken data contract looks like to the person who must fix it.
+
+A :class:`Problem` is one violation located as ``file:line: column``; a
+:class:`PlanDataError` carries every problem found at once, so one run of
+``gealc-report validate`` lists all there is to fix, not the first thing that broke.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gealc_analysis import vocabulary
+
+# A message listing 100 000 duplicated ids helps nobody: the first ones show the pattern.
+SHOWN_PROBLEMS = 50
+
+
+_VISIBLE = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One violation of the data contract, located precisely enough to fix by hand."""
+
+    path: str
+    line: int
+    column: str
+    expected: str
+    found: str
+
+    def __str__(self) -> str:
+        shown = self.found.translate(_VISIBLE)  # one problem, one line: show line breaks
+        found = f"'{shown}'" if self.found != "" else "an empty cell"
+        where = f"{self.path}:{self.line}" if self.line else self.path  # 0: the file or folder
+        return f"{where}: {self.column}: expected {self.expected}, found {found}"
+
+
+class PlanDataError(ValueError):
+    """Raised when curated data breaks the contract; ``problems`` lists every violation.
+
+    The message shows the first :data:`SHOWN_PROBLEMS` and counts the rest; ``problems``
+    always holds them all, in file, line and column order.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: list[Problem] = sorted(set(problems), key=_problem_sort_key)
+        count = len(self.problems)
+        header = f"{count} problem{'s' if count != 1 else ''} in the curated data:"
+        shown = [str(problem) for problem in self.problems[:SHOWN_PROBLEMS]]
+        if count > SHOWN_PROBLEMS:
+            shown.append(f"… and {count - SHOWN_PROBLEMS} more")
+        super().__init__("\n".join([header, *shown]))
+
+
+# Within a line: what is wrong with the file or the row first, then cells in column order.
+_WHOLE = ("folder", "file name", "years", "file", "header", "row")
+_COLUMN_ORDER = {name: i for i, name in enumerate(dict.fromkeys(
+    _WHOLE + vocabulary.PLAN_COLUMNS + vocabulary.THEME_COLUMNS))}
+
+
+def _problem_sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
+    return (problem.path, problem.line, _COLUMN_ORDER.get(problem.column, 99), problem.column,
+            problem.expected)

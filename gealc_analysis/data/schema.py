@@ -1,0 +1,284 @@
+"""Table Schema → pandera: the data contract stated once, in ``data/schemas/``, and enforced.
+
+Each curated table has a Frictionless Table Schema (``data/schemas/<name>.schema.yaml``):
+types, required cells, patterns, enums, bounds, keys, and — in each field's ``expected``
+property — the words a person sees when a cell breaks them. pandera builds the validating
+schema from that file (:func:`pandera.io.pandas_io.from_frictionless_schema`); rules that
+span columns or files join it as named :class:`pandera.Check` objects whose ``error`` is
+their message (``gealc_analysis.data.checks``). One lazy pass over the cells then yields
+every failure, and :func:`check_cells` turns each into a :class:`Problem` located
+``file:line: column``.
+
+Cells reach pandera as they were typed: an empty cell is missing (so ``required`` catches
+it and a pattern or enum never sees ""), and a number is parsed here from text matching
+``[0-9]`` only, so "three", "٣" or a 30-digit number is a located problem, never a
+traceback or a silently wrapped int64.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+
+import frictionless
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+from pandera.io.pandas_io import from_frictionless_schema
+
+from gealc_analysis import paths
+from gealc_analysis.data.errors import Problem
+
+SCHEMAS_DIR: Path = paths.DATA_DIR / "schemas"
+SCHEMA_SUFFIX = ".schema.yaml"
+UNIQUE_EXPECTED = "a value unique within the file"
+# Columns that locate a row (added to the frame pandera sees, never part of a table).
+PATH, LINE, FIRST_LINE = "_path", "_line", "_first_line"
+# Integers are parsed from canonical decimal text (no sign, no leading zero) of at most 18
+# digits, which int64 always holds; a longer one is beyond any bound a schema sets.
+_INTEGER_TEXT = r"0|[1-9][0-9]{0,17}"
+_LONG_INTEGER_TEXT = r"[1-9][0-9]{18,}"
+_TRUE, _FALSE = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")
+
+
+def schema_path(name: str, schemas_dir: Path | None = None) -> Path:
+    """``data/schemas/<name>.schema.yaml``: where the contract of table ``name`` lives."""
+    return (schemas_dir or SCHEMAS_DIR) / f"{name}{SCHEMA_SUFFIX}"
+
+
+def schema_names(schemas_dir: Path | None = None) -> list[str]:
+    """Every table that has a schema, by name (``plan``, ``themes`` …), sorted."""
+    folder = schemas_dir or SCHEMAS_DIR
+    return sorted(p.name.removesuffix(SCHEMA_SUFFIX) for p in folder.glob(f"*{SCHEMA_SUFFIX}"))
+
+
+def table_schema(name_or_path: str | Path) -> frictionless.Schema:
+    """The Frictionless Table Schema of a table, by name or by path to its YAML file."""
+    path = Path(name_or_path) if isinstance(name_or_path, Path) else schema_path(name_or_path)
+    return _read_schema(path.resolve())
+
+
+@cache
+def _read_schema(path: Path) -> frictionless.Schema:
+    descriptor = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return frictionless.Schema.from_descriptor(descriptor)
+
+
+def field_names(schema: frictionless.Schema) -> list[str]:
+    """The table's columns in file order."""
+    return [field.name for field in schema.fields]
+
+
+def expected(field: frictionless.Field, constraint: str | None = None) -> str:
+    """What a person should put in this field, as the validator says it.
+
+    The field's ``expected`` property; for a broken maximum its ``expectedMaximum`` when
+    given; for an enum without words of its own, "one of a, b, c" (", or an empty cell" when
+    the cell is optional), so the list shown is always the schema's.
+    """
+    custom = field.custom
+    if constraint == "maximum" and "expectedMaximum" in custom:
+        return str(custom["expectedMaximum"])
+    if "expected" in custom:
+        return str(custom["expected"])
+    constraints = field.constraints or {}
+    if "enum" in constraints:
+        optional = "" if constraints.get("required") else " or an empty cell"
+        return f"one of {', '.join(map(str, constraints['enum']))}{optional}"
+    return f"a value of type {field.type}"
+
+
+def pandera_schema(schema: frictionless.Schema, checks: Sequence[pa.Check] = (),
+                   column_checks: Mapping[str, Sequence[pa.Check]] | None = None,
+                   ) -> pa.DataFrameSchema:
+    """The pandera schema of a table: its Table Schema, plus the checks code has to state.
+
+    From the Table Schema via pandera's own reader, with three adjustments: a minimum and a
+    maximum become two checks (each broken bound gets its own words); integers are the
+    nullable ``Int64`` (an empty cell is missing, and reported as such if required); a
+    primary key of several fields becomes a named check that points at the first row with
+    the same key. Extra columns (``_path``, ``_line``, context for the checks) are allowed.
+    """
+    built = from_frictionless_schema(schema)
+    updates: dict[str, dict] = {}
+    for field in schema.fields:
+        column = built.columns[field.name]
+        own = [check for part in column.checks for check in _split_range(part)]
+        own += list((column_checks or {}).get(field.name, ()))
+        update: dict = {"checks": own}
+        if field.type == "integer":
+            update["dtype"] = "Int64"
+        elif field.type == "boolean":
+            update["dtype"] = "boolean"
+        updates[field.name] = update
+    key_checks = [primary_key_check(schema.primary_key)] if len(schema.primary_key) > 1 else []
+    return pa.DataFrameSchema(
+        columns=built.update_columns(updates).columns, checks=[*key_checks, *checks],
+        coerce=True, strict=False, unique=None, report_duplicates="all")
+
+
+def _split_range(check: pa.Check) -> list[pa.Check]:
+    """One check per bound; a pattern matched against the whole cell.
+
+    pandera anchors a Table Schema pattern as ``^…$``, and ``$`` also matches before a final
+    newline, so "Taller\n" would pass a no-trailing-space pattern: full matching is what the
+    Table Schema means by an (implicitly anchored) pattern.
+    """
+    stats = check.statistics or {}
+    if check.name == "in_range":
+        return [pa.Check.ge(stats["min_value"]), pa.Check.le(stats["max_value"])]
+    if check.name == "str_matches":
+        pattern = re.compile(stats["pattern"].removeprefix("^").removesuffix("$"))
+        return [pa.Check(lambda cells: cells.str.fullmatch(pattern).fillna(False).astype(bool),
+                         ignore_na=True, name="str_matches", error=check.error)]
+    return [check]
+
+
+def reported_on(column: str, message: str, test, name: str) -> pa.Check:
+    """A check across columns (or files), reported on the cell a person should fix.
+
+    ``message`` is what that person should see after "expected"; it may name other cells
+    of the row (``{plan_year}``) or context columns the loader adds (``{_file_year}``).
+    The column reported is kept as the check's title.
+    """
+    return pa.Check(test, name=name, error=message, title=column)
+
+
+def primary_key_check(key: Sequence[str]) -> pa.Check:
+    """Each row's key unique; a repeat is reported on its last field, pointing at the first."""
+    fields = list(key)
+
+    def first_of_its_key(frame: pd.DataFrame) -> pd.Series:
+        return ~frame.duplicated(fields, keep="first") | frame[fields].isna().any(axis=1)
+
+    return reported_on(fields[-1], f"one row per ({', '.join(fields)}); first at line "
+                       "{%s}" % FIRST_LINE, first_of_its_key, name="primary_key")
+
+
+def first_lines(frame: pd.DataFrame, key: Sequence[str]) -> pd.Series:
+    """Line of the first row sharing each row's key (context for :func:`primary_key_check`)."""
+    return frame.groupby(list(key), dropna=False, sort=False)[LINE].transform("first")
+
+
+def cells_for_checking(text: pd.DataFrame, schema: frictionless.Schema,
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Text cells → the values pandera checks, and where a typed cell could not be read.
+
+    Empty cells become missing; integer, number and boolean cells are parsed from their
+    canonical text. Returns the frame and a same-shaped mask of non-empty cells that are
+    not of their field's type (each becomes a problem with the field's words).
+    """
+    cells = text.mask(text.eq(""))
+    unreadable = pd.DataFrame(False, index=text.index, columns=text.columns)
+    for field in schema.fields:
+        if field.name not in text.columns:
+            continue
+        column = cells[field.name]
+        if field.type == "integer":
+            parsed = _integers(column, (field.constraints or {}).get("maximum"))
+        elif field.type == "number":
+            parsed = pd.to_numeric(column, errors="coerce").astype("float64")
+        elif field.type == "boolean":
+            parsed = column.map(lambda c: True if c in _TRUE else False if c in _FALSE else None,
+                                na_action="ignore").astype("boolean")
+        else:
+            continue
+        cells[field.name] = parsed
+        unreadable[field.name] = column.notna() & parsed.isna()
+    return cells, unreadable
+
+
+def _integers(column: pd.Series, maximum: int | None) -> pd.Series:
+    """Int64 from canonical digits; a number too long for int64 is kept just above the
+    field's maximum (so the bound reports it) or, with no maximum, left unread."""
+    readable = column.str.fullmatch(_INTEGER_TEXT).fillna(False).astype(bool)
+    values = column.where(readable).astype("Int64")
+    if maximum is not None and (values.isna() & column.notna()).any():
+        too_long = column.str.fullmatch(_LONG_INTEGER_TEXT).fillna(False).astype(bool)
+        values = values.mask(too_long, int(maximum) + 1)
+    return values
+
+
+def check_cells(text: pd.DataFrame, located: pd.DataFrame, schema: frictionless.Schema,
+                checker: pa.DataFrameSchema, context: pd.DataFrame | None = None,
+                ) -> list[Problem]:
+    """Every way the cells break the contract, each located ``file:line: column``.
+
+    ``text`` holds the cells as typed (index 0..n-1, any subset of the schema's columns);
+    ``located`` its ``_path`` and ``_line``; ``context`` extra columns the named checks read.
+    One lazy pandera pass over the whole frame, however many files it came from.
+    """
+    cells, unreadable = cells_for_checking(text, schema)
+    extra = [context] if context is not None else []
+    if len(schema.primary_key) > 1 and set(schema.primary_key) <= set(cells.columns):
+        keyed = pd.concat([cells[list(schema.primary_key)], located[LINE]], axis=1)
+        extra.append(first_lines(keyed, schema.primary_key).rename(FIRST_LINE))
+    frame = pd.concat([cells, located, *extra], axis=1)
+    fields = {field.name: field for field in schema.fields}
+    problems = [
+        _problem(located, text, fields[column], index, column, expected(fields[column]))
+        for column in unreadable.columns for index in unreadable.index[unreadable[column]]
+    ]
+    missing = [name for name in fields if name not in text.columns]
+    if missing:  # a header without some columns: check the rest (the header is reported)
+        checker = checker.remove_columns(missing)
+    try:
+        checker.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        problems += _failure_problems(errors, checker, fields, frame, located, text,
+                                      skip_unlocated=bool(missing))
+    return problems
+
+
+def _failure_problems(errors: pa.errors.SchemaErrors, checker: pa.DataFrameSchema,
+                      fields: Mapping[str, frictionless.Field], frame: pd.DataFrame,
+                      located: pd.DataFrame, text: pd.DataFrame, skip_unlocated: bool,
+                      ) -> list[Problem]:
+    problems = []
+    cases = errors.failure_cases
+    for context, column, check, number, failure, index in cases[
+            ["schema_context", "column", "check", "check_number", "failure_case", "index"]
+    ].itertuples(index=False, name=None):
+        if context == "DataFrameSchema" and number is not None and not pd.isna(number):
+            named = checker.checks[int(number)]
+            column, message = named.title, named.error
+        elif column in fields:
+            message = _column_message(checker, fields[column], column, check, number)
+        else:
+            continue  # a context column: never checked
+        if index is None or pd.isna(index):
+            if skip_unlocated:
+                continue  # a check that needs a column the header lacks
+            # Not a cell: a check that broke. That is a fault here, not in the data.
+            raise RuntimeError(f"check {check!r} on {column!r} failed to run: {failure}")
+        row = frame.loc[int(index)]
+        words = message.format(**{k: _shown(v) for k, v in row.items()})
+        problems.append(_problem(located, text, fields.get(column), int(index), str(column),
+                                 words))
+    return problems
+
+
+def _column_message(checker: pa.DataFrameSchema, field: frictionless.Field, column: str,
+                    check: str, number: object) -> str:
+    if check in ("field_uniqueness",):
+        return UNIQUE_EXPECTED
+    if number is not None and not pd.isna(number):
+        own = checker.columns[column].checks[int(number)]
+        if own.title:  # one of ours (reported_on); pandera's built-ins have no title
+            return own.error
+        if own.name == "less_than_or_equal_to":
+            return expected(field, "maximum")
+    return expected(field)
+
+
+def _shown(value: object) -> str:
+    return "" if value is None or (not isinstance(value, list) and pd.isna(value)) else str(value)
+
+
+def _problem(located: pd.DataFrame, text: pd.DataFrame, field: frictionless.Field | None,
+             index: int, column: str, message: str) -> Problem:
+    found = text.at[index, column] if column in text.columns else ""
+    return Problem(str(located.at[index, PATH]), int(located.at[index, LINE]), column, message,
+                   str(found))

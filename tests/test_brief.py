@@ -1,0 +1,168 @@
+"""The Executive Committee's brief: two A4 pages at most, real text in the reader's locale,
+fonts embedded, metadata set, and data strings printed verbatim (never read as Typst markup)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+import typst
+from frames import make_plans, make_themes
+from pypdf import PdfReader
+
+from gealc_analysis import brief, i18n
+
+MARKUP = 'A #title *with* _markup_ $x$ @ref <tag> back\\slash "quoted" [x]'
+
+
+def pdf_text(path: Path) -> str:
+    """All text of a PDF, whitespace (incl. non-breaking spaces) collapsed to one space."""
+    text = " ".join(page.extract_text() for page in PdfReader(path).pages)
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+
+
+def squeezed(text: str) -> str:
+    """Text without any whitespace, to compare across line breaks."""
+    return re.sub(r"\s+", "", text)
+
+
+def small_plans(title: str = "Workshop") -> pd.DataFrame:
+    return make_plans(
+        [
+            {"plan_year": 2020, "area_code": "3.1", "theme": "t1", "funding_sources": "idb",
+             "idb_instrument": "rpg", "title_en": title, "title_es": title},
+            {"plan_year": 2020, "area_code": "3.2", "theme": "t2",
+             "funding_sources": "working_group"},
+            {"plan_year": 2024, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.1",
+             "funding_sources": "idb;member_countries", "idb_instrument": "general"},
+            {"plan_year": 2024, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.2",
+             "funding_sources": "oas"},
+        ],
+        categorical=False,
+    )
+
+
+def small_themes(label: str = "First theme") -> pd.DataFrame:
+    return make_themes(
+        [
+            {"plan_year": 2020, "area_code": "3.1", "theme": "t1", "theme_label_en": label,
+             "theme_label_es": label},
+            {"plan_year": 2020, "area_code": "3.2", "theme": "t2"},
+            {"plan_year": 2024, "area_code": "3.1", "theme": "t1", "theme_label_en": label,
+             "theme_label_es": label},
+        ],
+        categorical=False,
+    )
+
+
+def fake_findings(sentences: list[str], caveat: str = "Counts, not money.") -> SimpleNamespace:
+    """Stands in for gealc_analysis.findings (h4) with fixed sentences."""
+    return SimpleNamespace(key_findings=lambda plans, themes, b, c, lang: sentences,
+                           caveat=lambda lang: caveat)
+
+
+def write(tmp_path: Path, lang: str, sentences: list[str], *, plans=None, themes=None,
+          name: str = "brief.pdf") -> Path:
+    return brief.write_brief(
+        small_plans() if plans is None else plans,
+        small_themes() if themes is None else themes,
+        baseline_year=2020, compare_year=2024, lang=lang, out_path=tmp_path / lang / name,
+        provenance={"build_date": "2024-05-01"}, findings=fake_findings(sentences),
+        provenance_line=lambda prov, lang: f"provenance line {prov['build_date']}",
+    )
+
+
+def test_typst_string_prints_markup_characters_verbatim(tmp_path: Path):
+    source = tmp_path / "t.typ"
+    source.write_text(f"#{brief.typst_string(MARKUP)}\n\n"
+                      f"{brief.typst_inline('plain **' + MARKUP + '** end')}\n",
+                      encoding="utf-8")
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(typst.compile(str(source), **brief._compile_options()))
+    text = pdf_text(pdf)
+    assert text.count(MARKUP) == 2, text
+    assert "plain" in text and "end" in text
+
+
+def test_bold_markdown_becomes_strong_and_nothing_else_is_markup():
+    assert brief.typst_inline("a **b** c") == '[#"a "#strong("b")#" c"]'
+    assert brief.typst_inline("5 * 3 _x_") == '[#"5 * 3 _x_"]'
+
+
+def test_spanish_brief_has_two_pages_at_most_spanish_numbers_as_text_and_metadata(tmp_path):
+    sentences = ["El número de actividades pasó de **28** a **41** (+46,4 %)."]
+    path = write(tmp_path, "es", sentences)
+    reader = PdfReader(path)
+    assert 1 <= len(reader.pages) <= 2
+    text = pdf_text(path)
+    assert "+46,4 %" in text
+    # the exposure lines are computed: 1 of 2 activities (50,0 %) name the IDB in 2020
+    assert "1 de 2 actividades (50,0 %) indican al BID como recurso" in text
+    assert reader.metadata.title == i18n.label("brief.title", "es", baseline=2020, compare=2024)
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert "provenance line 2024-05-01" in text
+
+
+def test_english_brief_uses_english_number_format(tmp_path):
+    path = write(tmp_path, "en", ["Activities went from **28** to **41** (+46.4%)."])
+    text = pdf_text(path)
+    assert "+46.4%" in text
+    assert "1 of 2 activities (50.0%) name the IDB as a resource" in text
+    assert PdfReader(path).trailer["/Root"]["/Lang"] == "en"
+
+
+def test_every_font_is_embedded(tmp_path):
+    reader = PdfReader(write(tmp_path, "es", ["Año **1**."]))
+    names = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            names.append(str(font["/BaseFont"]))
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), \
+                f"font {font['/BaseFont']} is not embedded"
+    assert any("DejaVuSans" in name for name in names), names
+
+
+def test_markup_in_data_strings_is_printed_as_written(tmp_path):
+    path = write(tmp_path, "en", [f"Finding about **{MARKUP}**."],
+                 themes=small_themes(label=MARKUP))
+    text = squeezed(pdf_text(path))
+    assert text.count(squeezed(MARKUP)) >= 2  # the finding and the theme table
+
+
+def test_longest_findings_stay_on_two_pages_and_no_text_is_cut(tmp_path):
+    long = [("From 2020 to 2024 the activities of a long-named theme went from **28** to "
+             "**41** (+46.4%), a sentence long enough to wrap over several lines. ") * 3
+            for _ in range(6)]
+    long_label = "A very long theme label that wraps over more than one line " * 2
+    path = write(tmp_path, "en", long, themes=small_themes(label=long_label))
+    assert len(PdfReader(path).pages) <= 2
+    text = squeezed(pdf_text(path))
+    for sentence in long:
+        assert squeezed(sentence.replace("**", "")) in text
+
+
+def test_a_brief_that_cannot_fit_two_pages_fails_instead_of_cutting(tmp_path):
+    too_many = ["A finding that repeats itself to fill the page. " * 12] * 12
+    with pytest.raises(brief.BriefDoesNotFitError, match="more than 2 pages"):
+        write(tmp_path, "en", too_many)
+    assert not (tmp_path / "en" / "brief.pdf").exists()
+
+
+def test_same_inputs_give_byte_identical_pdfs(tmp_path):
+    first = write(tmp_path, "es", ["Uno **1**."], name="a.pdf").read_bytes()
+    second = write(tmp_path, "es", ["Uno **1**."], name="b.pdf").read_bytes()
+    assert first == second
+
+
+def test_theme_table_lists_areas_and_counts_in_both_plans():
+    table = brief.theme_counts(small_plans(), small_themes(), 2020, 2024)
+    assert table["theme"].tolist() == ["t1", "t2"]
+    assert table["baseline_value"].tolist() == [1, 1]
+    assert table["compare_value"].tolist() == [2, 0]
+    assert table["baseline_areas"].tolist() == ["3.1", "3.2"]
+    assert table["compare_areas"].tolist() == ["3.1", ""]

@@ -1,0 +1,192 @@
+"""The activities explorer: every activity, escaped, offline, filterable and exportable
+(the filtering and CSV download exercised in headless Chromium at 390 and 1280 px)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from frames import make_plans, make_themes
+
+from gealc_analysis import explorer, i18n
+from gealc_analysis.data import load_plans, load_themes
+
+CHROMIUM = Path("/usr/bin/chromium")
+HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
+FORMULA = '=HYPERLINK("http://example.com","click")'
+
+
+def small_plans() -> pd.DataFrame:
+    """2020: three activities (one hostile title, one formula-like title, IDB in two);
+    2024: two activities, one naming the IDB."""
+    return make_plans(
+        [
+            {"plan_year": 2020, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.1",
+             "title_en": HOSTILE, "title_es": "Gestión del conocimiento",
+             "funding_sources": "idb", "idb_instrument": "rpg"},
+            {"plan_year": 2020, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.2",
+             "title_en": FORMULA, "title_es": "Fórmula", "funding_sources": "working_group"},
+            {"plan_year": 2020, "area_code": "3.2", "theme": "t2", "source_ref": "3.2.1",
+             "title_en": "Webinar", "title_es": "Seminario web",
+             "funding_sources": "idb;member_countries", "idb_instrument": "general"},
+            {"plan_year": 2024, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.10",
+             "title_en": "Tenth", "title_es": "Décimo", "funding_sources": "oas"},
+            {"plan_year": 2024, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.2",
+             "title_en": "Second", "title_es": "Segundo", "funding_sources": "idb",
+             "idb_instrument": "general", "venue_mode": "on_site", "venue_country": "CR"},
+        ],
+        categorical=False,
+    )
+
+
+def small_themes() -> pd.DataFrame:
+    return make_themes(
+        [
+            {"plan_year": 2020, "area_code": "3.1", "theme": "t1", "area_name_en": "Borders",
+             "area_name_es": "Fronteras", "theme_label_en": "Borders <theme>"},
+            {"plan_year": 2020, "area_code": "3.2", "theme": "t2"},
+            {"plan_year": 2024, "area_code": "3.1", "theme": "t1", "area_name_en": "Borders",
+             "area_name_es": "Fronteras", "theme_label_en": "Borders <theme>"},
+        ],
+        categorical=False,
+    )
+
+
+def write(folder: Path, lang: str = "en", plans=None, themes=None) -> Path:
+    return explorer.write_explorer(
+        small_plans() if plans is None else plans, small_themes() if themes is None else themes,
+        lang=lang, out_path=folder / lang / "explorer.html",
+        provenance={"build_date": "2024-05-01"}, twin_href="../other/explorer.html",
+        provenance_line=lambda prov, lang: f"built {prov['build_date']} <commit>",
+    )
+
+
+def test_rows_are_in_plan_order_with_labels_in_the_page_language():
+    rows = explorer.activity_rows(small_plans(), small_themes(), "es")
+    assert [(r.year, r.cells["source_ref"]) for r in rows] == [
+        ("2020", "3.1.1"), ("2020", "3.1.2"), ("2020", "3.2.1"), ("2024", "3.1.2"),
+        ("2024", "3.1.10")]
+    assert rows[0].cells["area"] == "3.1 Fronteras"
+    assert rows[2].cells["resources"] == "BID; Países miembros"
+    assert rows[3].cells["venue"] == f"{i18n.code_label('venue', 'on_site', 'es')} (CR)"
+    assert rows[2].resources == ("idb", "member_countries")
+
+
+def test_every_data_string_is_escaped(tmp_path):
+    page = write(tmp_path).read_text(encoding="utf-8")
+    assert HOSTILE not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "Borders &lt;theme&gt;" in page
+    assert "built 2024-05-01 &lt;commit&gt;" in page
+    assert page.count("<script") == 2  # the words (JSON) and the explorer's own script
+
+
+def test_page_loads_nothing_from_the_network(tmp_path):
+    page = write(tmp_path).read_text(encoding="utf-8")
+    assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', page)
+    assert "@import" not in page
+
+
+def test_page_words_come_from_the_catalogue_in_each_language(tmp_path):
+    for lang in ("en", "es"):
+        page = write(tmp_path, lang).read_text(encoding="utf-8")
+        assert f'<html lang="{lang}">' in page
+        for key in ("explorer.title", "explorer.download", "explorer.filter.resource",
+                    "explorer.column.resources"):
+            assert i18n.label(key, lang) in page, (lang, key)
+
+
+def test_filter_menus_offer_what_occurs_in_the_data(tmp_path):
+    page = write(tmp_path).read_text(encoding="utf-8")
+    assert '<option value="2020|3.2">' in page and '<option value="2024|3.1">' in page
+    assert '<option value="oas">OAS</option>' in page
+    assert 'value="executive_committee"' not in page  # named by no activity here
+    assert '<optgroup label="Cash">' in page and '<optgroup label="Staff time">' in page
+
+
+def test_the_real_plans_are_all_listed(tmp_path):
+    plans = load_plans()
+    page = write(tmp_path, "es", plans=plans, themes=load_themes()).read_text(encoding="utf-8")
+    assert page.count("<tr data-year=") == len(plans)
+
+
+def test_same_inputs_give_byte_identical_pages(tmp_path):
+    first = write(tmp_path / "a").read_bytes()
+    second = write(tmp_path / "b").read_bytes()
+    assert first == second
+
+
+# --------------------------------------------------------------------------- browser
+
+
+def _browser():
+    """A headless Chromium, or a skip that says why there is none."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (install Debian's chromium package)")
+    return sync_api
+
+
+def _download_rows(page) -> list[list[str]]:
+    with page.expect_download() as info:
+        page.click("#download")
+    data = Path(info.value.path()).read_bytes()
+    assert data.startswith("\ufeff".encode()), "the CSV starts with a UTF-8 BOM for Excel"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_browser_filters_sorts_and_downloads_the_filtered_rows(tmp_path, width):
+    sync_api = _browser()
+    path = write(tmp_path)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                             args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900},
+                                    accept_downloads=True)
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(path.as_uri())
+            visible = "#activities tbody tr:not([hidden])"
+            assert page.locator(visible).count() == 5
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
+
+            page.select_option('select[data-filter="year"]', "2020")
+            assert page.locator(visible).count() == 3
+            page.select_option('select[data-filter="resource"]', "idb")
+            assert page.locator(visible).count() == 2
+            assert page.text_content("#count") == "2 of 5 activities shown"
+
+            rows = _download_rows(page)
+            assert rows[0][:3] == ["Year", "No.", "Title (English)"]
+            assert [row[1] for row in rows[1:]] == ["3.1.1", "3.2.1"]
+            assert rows[1][2] == HOSTILE  # text, exactly as the plan has it
+            assert rows[1][3] == "Gestión del conocimiento"
+
+            page.fill("#search", "gestion")  # accents and case do not matter
+            assert page.locator(visible).count() == 1
+            page.click("#reset")
+            page.wait_for_function(
+                "document.querySelectorAll('#activities tbody tr:not([hidden])').length == 5")
+
+            page.fill("#search", "hyperlink")
+            rows = _download_rows(page)
+            assert rows[1][2] == "'" + FORMULA, "a formula-like cell is defused"
+
+            page.click("#reset")
+            page.click('th button[data-column="source_ref"]')
+            order = page.locator("#activities tbody tr td:nth-child(2)").all_text_contents()
+            assert order == ["3.1.1", "3.1.2", "3.1.2", "3.1.10", "3.2.1"]
+            page.click('th button[data-column="source_ref"]')
+            assert page.get_attribute('th:has(button[data-column="source_ref"])',
+                                      "aria-sort") == "descending"
+            assert errors == []
+        finally:
+            browser.close()

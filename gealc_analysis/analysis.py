@@ -15,11 +15,14 @@ import numpy as np
 import pandas as pd
 
 from gealc_analysis.data import crosswalk_in_order
+from gealc_analysis.i18n import SUPPORTED_LANGS, label
 from gealc_analysis.vocabulary import (
     ACTIVITY_TYPES,
+    CASH_SOURCES,
     FUNDING_MEASURES,
     FUNDING_SOURCES,
     IDB_INSTRUMENTS,
+    RESOURCE_KINDS,
     SEMESTERS,
     THEME_RELATIONS,
     TIMINGS,
@@ -556,3 +559,172 @@ def plan_overview(plans: pd.DataFrame) -> pd.DataFrame:
             "n_funding_sources_mean": float,
         }
     )
+
+
+# --------------------------------------------------------------------------- measures a
+# researcher accepts (issue 10, deliver 3): cash apart from staff time, semesters over dated
+# activities, evenness over the themes a plan has, policy themes apart, small bases flagged.
+
+# Below this many activities in the baseline, a percent change is not shown: "+150 %" on a
+# base of 2 says less than "2 → 5". Counts are always shown.
+MIN_BASE_FOR_PERCENT = 5
+
+RESOURCE_MIXES: tuple[str, ...] = ("cash_only", "cash_and_staff_time", "staff_time_only")
+POLICY, ORGANISATIONAL = "policy", "organisational"
+
+
+def cash_dependence(plans: pd.DataFrame) -> pd.DataFrame:
+    """Per year and cash source: activities naming it, naming it as the only cash, and naming
+    it as the only resource of any kind.
+
+    The plans name resources, never amounts, and mix money with people's time; "only cash"
+    ignores staff time (a 2024 item "BID y tiempo de trabajo de las agencias" still has the IDB
+    as its only money). Columns: plan_year, source (vocabulary.CASH_SOURCES), n_activities,
+    named, only_cash, only_resource and their shares of the year's activities.
+    """
+    lists = _funding_lists(plans)
+    years = plans["plan_year"].astype("int64").to_numpy()
+    rows = []
+    for year in _years(plans):
+        mine = [codes for codes, y in zip(lists, years, strict=True) if y == year]
+        for source in CASH_SOURCES:
+            named = [codes for codes in mine if source in codes]
+            only_cash = [c for c in named if not (set(c) & set(CASH_SOURCES)) - {source}]
+            only = [c for c in named if c == [source]]
+            rows.append({"plan_year": year, "source": source, "n_activities": len(mine),
+                         "named": len(named), "only_cash": len(only_cash),
+                         "only_resource": len(only)})
+    out = pd.DataFrame(rows, columns=["plan_year", "source", "n_activities", "named",
+                                      "only_cash", "only_resource"])
+    for column in ("named", "only_cash", "only_resource"):
+        out[f"{column}_share"] = _share(out[column], out["n_activities"])
+    return out.astype({"plan_year": "int64", "n_activities": "int64", "named": "int64",
+                       "only_cash": "int64", "only_resource": "int64"})
+
+
+def resource_mix(plans: pd.DataFrame) -> pd.DataFrame:
+    """Activities by the kinds of resource they name: cash only, cash and staff time, staff
+    time only (vocabulary.RESOURCE_KINDS), per year, with shares and EN/ES labels."""
+    kinds = _funding_lists(plans).map(lambda codes: {RESOURCE_KINDS[c] for c in codes})
+    mix = kinds.map(lambda k: RESOURCE_MIXES[0] if k == {"cash"} else
+                    RESOURCE_MIXES[1] if k == {"cash", "staff_time"} else RESOURCE_MIXES[2])
+    frame = pd.DataFrame({"plan_year": plans["plan_year"].astype("int64").to_numpy(),
+                          "resources": mix.to_numpy()})
+    out = _tally(frame, "resources", RESOURCE_MIXES, _years(plans))
+    for lang in SUPPORTED_LANGS:
+        out[f"resources_label_{lang}"] = [label(f"resources.{code}", lang)
+                                          for code in out["resources"]]
+    return out
+
+
+def semester_split_dated(plans: pd.DataFrame) -> pd.DataFrame:
+    """Timing per year with the semester split taken over dated activities only.
+
+    Year-round and undated (tbd) activities are shown apart, never split in halves (halving
+    makes any plan look balanced by construction). Columns: plan_year, timing
+    (vocabulary.TIMINGS), n_activities, n_events, share_of_dated (S1/S2 over S1+S2; NaN for
+    year_round and tbd), n_dated.
+    """
+    counts = _tally(plans, "timing", TIMINGS, _years(plans))
+    events = _tally(plans, "timing", TIMINGS, _years(plans), weight="frequency_per_year",
+                    value_name="n_events")
+    out = counts.drop(columns="share").merge(events[["plan_year", "timing", "n_events"]],
+                                             on=["plan_year", "timing"])
+    dated = out[out["timing"].isin(SEMESTERS)].groupby("plan_year")["n_activities"].sum()
+    out["n_dated"] = out["plan_year"].map(dated).fillna(0).astype("int64")
+    share = _share(out["n_activities"], out["n_dated"])
+    out["share_of_dated"] = share.where(out["timing"].isin(SEMESTERS) & (out["n_dated"] > 0))
+    return out.astype({"n_events": "int64"})[["plan_year", "timing", "n_activities", "n_events",
+                                              "n_dated", "share_of_dated"]]
+
+
+def agenda_evenness(plans: pd.DataFrame, themes: pd.DataFrame,
+                    theme_kinds: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Evenness of each plan over the themes it has, beside the crosswalk-wide normalisation,
+    and diversity over policy themes only.
+
+    H / ln n_crosswalk penalises an early plan for themes that did not exist yet; H / ln k
+    (k = themes with activities that year) does not. Organisational themes (running the
+    network: ``theme_kinds`` kind "organisational") are left out of the policy measures;
+    without ``theme_kinds`` every theme counts as policy. Columns: plan_year, n_activities,
+    n_themes_present, n_themes_crosswalk, evenness_present, evenness_crosswalk,
+    effective_n_themes, n_policy_activities, n_policy_themes_present,
+    effective_n_policy_themes, evenness_policy.
+    """
+    counts = count_by_theme(plans, themes)
+    organisational = set() if theme_kinds is None else set(
+        theme_kinds.loc[theme_kinds["kind"].astype(str) == ORGANISATIONAL, "theme"].astype(str))
+    n_crosswalk = int(counts["theme"].nunique())
+    rows = []
+    for year, group in counts.groupby("plan_year", sort=True):
+        all_counts = group["n_activities"].to_numpy(dtype=float)
+        policy = group[~group["theme"].isin(organisational)]["n_activities"].to_numpy(float)
+        entropy, present = _entropy_of(all_counts)
+        policy_entropy, policy_present = _entropy_of(policy)
+        rows.append({
+            "plan_year": int(year), "n_activities": int(all_counts.sum()),
+            "n_themes_present": present, "n_themes_crosswalk": n_crosswalk,
+            "evenness_present": entropy / math.log(present) if present > 1 else float("nan"),
+            "evenness_crosswalk": entropy / math.log(n_crosswalk) if n_crosswalk > 1
+            else float("nan"),
+            "effective_n_themes": math.exp(entropy),
+            "n_policy_activities": int(policy.sum()),
+            "n_policy_themes_present": policy_present,
+            "effective_n_policy_themes": math.exp(policy_entropy),
+            "evenness_policy": policy_entropy / math.log(policy_present)
+            if policy_present > 1 else float("nan"),
+        })
+    return pd.DataFrame(rows).astype({"plan_year": "int64", "n_activities": "int64",
+                                      "n_themes_present": "int64", "n_themes_crosswalk": "int64",
+                                      "n_policy_activities": "int64",
+                                      "n_policy_themes_present": "int64"})
+
+
+def _entropy_of(counts: np.ndarray) -> tuple[float, int]:
+    """Shannon entropy of a count vector and the number of non-zero categories."""
+    total = counts.sum()
+    if total <= 0:
+        return 0.0, 0
+    shares = counts[counts > 0] / total
+    return float(-(shares * np.log(shares)).sum()) + 0.0, int(len(shares))
+
+
+def compare_years_with_small_bases(
+    counts: pd.DataFrame,
+    baseline_year: int,
+    compare_year: int,
+    by: str = "theme",
+    value: str = "n_activities",
+    min_base: int = MIN_BASE_FOR_PERCENT,
+) -> pd.DataFrame:
+    """``compare_years`` with the percent change blanked (NaN) where the baseline is below
+    ``min_base`` and a ``pct_suppressed`` flag; counts and changes are always kept."""
+    out = compare_years(counts, baseline_year, compare_year, by=by, value=value)
+    small = out["baseline_value"].astype(float) < min_base
+    out["pct_suppressed"] = small.astype(bool)
+    out["pct_change"] = out["pct_change"].where(~small)
+    return out
+
+
+def event_totals(plans: pd.DataFrame) -> pd.DataFrame:
+    """Events a year per plan and how many come from working groups' regular meetings.
+
+    An events total is only as good as the cadence words behind it ("Semimonthly", "4 al
+    año"): most events are meeting rows, so the total is shown with that share as its caveat.
+    Columns: plan_year, n_activities, n_events, n_meeting_rows, events_from_meetings,
+    share_from_meetings.
+    """
+    meetings = _as_str(plans["activity_type"]) == "working_group_meeting"
+    frame = pd.DataFrame({
+        "plan_year": plans["plan_year"].astype("int64"),
+        "events": plans["frequency_per_year"].astype("int64"),
+        "meeting": meetings.astype(bool),
+    })
+    frame["meeting_events"] = frame["events"].where(frame["meeting"], 0)
+    out = frame.groupby("plan_year", sort=True).agg(
+        n_activities=("events", "size"), n_events=("events", "sum"),
+        n_meeting_rows=("meeting", "sum"), events_from_meetings=("meeting_events", "sum"),
+    ).reset_index()
+    out["share_from_meetings"] = _share(out["events_from_meetings"], out["n_events"])
+    return out.astype({"n_activities": "int64", "n_events": "int64", "n_meeting_rows": "int64",
+                       "events_from_meetings": "int64"})

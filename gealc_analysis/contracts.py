@@ -29,6 +29,7 @@ from pandera.typing import Series
 
 from gealc_analysis.vocabulary import (
     ACTIVITY_TYPES,
+    CASH_SOURCES,
     FUNDING_MEASURES,
     FUNDING_SOURCES,
     IDB_INSTRUMENTS,
@@ -242,3 +243,90 @@ class PlanOverview(YearTable):
     n_areas: Series[int] = count()
     n_themes: Series[int] = count()
     n_funding_sources_mean: Series[float] = count()
+
+
+# --- measures a researcher accepts (issue 10; CONTRACTS.md, "Measures a researcher accepts")
+
+
+@output_of("cash_dependence")
+class CashDependence(YearTable):
+    source: Series[str] = vocab(CASH_SOURCES)
+    n_activities: Series[int] = count()
+    named: Series[int] = count()
+    only_cash: Series[int] = count()
+    only_resource: Series[int] = count()
+    named_share: Series[float] = share()
+    only_cash_share: Series[float] = share()
+    only_resource_share: Series[float] = share()
+
+    class Config:
+        unique = ["plan_year", "source"]
+
+    @pa.dataframe_check(error="only_resource <= only_cash <= named <= n_activities")
+    @classmethod
+    def nested_counts(cls, frame: pd.DataFrame) -> pd.Series:
+        return ((frame["only_resource"] <= frame["only_cash"])
+                & (frame["only_cash"] <= frame["named"])
+                & (frame["named"] <= frame["n_activities"]))
+
+
+@output_of("resource_mix")
+class ResourceMix(YearTable):
+    resources: Series[str] = vocab(("cash_only", "cash_and_staff_time", "staff_time_only"))
+    n_activities: Series[int] = count()
+    share: Series[float] = share()
+    resources_label_en: Series[str]
+    resources_label_es: Series[str]
+
+    class Config:
+        unique = ["plan_year", "resources"]
+
+
+@output_of("semester_split_dated")
+class SemesterSplitDated(YearTable):
+    timing: Series[str] = vocab(TIMINGS)
+    n_activities: Series[int] = count()
+    n_events: Series[int] = count()
+    n_dated: Series[int] = count()
+    share_of_dated: Series[float] = pa.Field(ge=0.0, le=1.0, nullable=True)
+
+    class Config:
+        unique = ["plan_year", "timing"]
+
+
+@output_of("agenda_evenness")
+class AgendaEvenness(YearTable):
+    plan_year: Series[int] = pa.Field(ge=1000, le=9999, unique=True)
+    n_activities: Series[int] = count()
+    n_themes_present: Series[int] = count()
+    n_themes_crosswalk: Series[int] = pa.Field(ge=1)
+    evenness_present: Series[float] = pa.Field(ge=0.0, le=1.0 + 1e-9, nullable=True)
+    evenness_crosswalk: Series[float] = pa.Field(ge=0.0, le=1.0 + 1e-9, nullable=True)
+    effective_n_themes: Series[float] = pa.Field(ge=1.0)
+    n_policy_activities: Series[int] = count()
+    n_policy_themes_present: Series[int] = count()
+    effective_n_policy_themes: Series[float] = pa.Field(ge=1.0)
+    evenness_policy: Series[float] = pa.Field(ge=0.0, le=1.0 + 1e-9, nullable=True)
+
+
+@output_of("compare_years_with_small_bases")
+class CompareYearsWithSmallBases(CompareYears):
+    pct_suppressed: Series[bool]
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check(error="pct_change is blank wherever pct_suppressed")
+    @classmethod
+    def suppressed_is_blank(cls, frame: pd.DataFrame) -> pd.Series:
+        return ~frame["pct_suppressed"] | frame["pct_change"].isna()
+
+
+@output_of("event_totals")
+class EventTotals(YearTable):
+    plan_year: Series[int] = pa.Field(ge=1000, le=9999, unique=True)
+    n_activities: Series[int] = count()
+    n_events: Series[int] = count()
+    n_meeting_rows: Series[int] = count()
+    events_from_meetings: Series[int] = count()
+    share_from_meetings: Series[float] = share()

@@ -162,3 +162,17 @@ def test_the_plans_own_language_title_is_verbatim_unless_notes_explain_a_correct
         if getattr(row, column) != row.title_original:
             assert column in row.notes, (
                 f"{row.activity_id}: {column} differs from title_original; say why in notes")
+
+
+def test_review_corrections_are_applied_and_explained_in_notes() -> None:
+    """Issue 10 item 7: each applied correction is in the data and its row says why."""
+    rows = PLANS.set_index("activity_id")
+    for ref in ("3.1.8", "3.3.4", "3.5.3", "3.6.4", "3.7.3"):
+        row = rows.loc[f"2024-{ref}"]
+        assert "focal point" not in row["title_en"] and "work area" in row["title_en"], ref
+        assert "Review correction" in row["notes"], ref
+    assert rows.loc["2024-3.9ii.1", "title_en"].startswith("Action Plan of the VIII Ministerial")
+    for ref in ("3.3.1", "3.3.2", "3.3.3", "3.3.4"):
+        assert "Premios excelGOB 2020" in rows.loc[f"2020-{ref}", "title_es"], ref
+    titles_2024 = " ".join(rows.loc[rows["plan_year"] == 2024, "title_en"])
+    assert not re.search(r"isation|organis", titles_2024), "2024 English uses US spelling"

@@ -152,7 +152,8 @@ def test_frictionless_rejects_a_value_outside_an_enum(package_copy: Path) -> Non
     rewrite_cell(package_copy / "curated/plan_2020.csv", "2020-3.1.1", "timing", "S3")
     report = Package(str(package_copy / "datapackage.json")).validate()
     assert not report.valid
-    assert ["constraint-error"] == sorted({e.type for e in report.tasks[1].errors})
+    plan_2020 = next(task for task in report.tasks if task.name == "plan_2020")
+    assert ["constraint-error"] == sorted({e.type for e in plan_2020.errors})
 
 
 def test_frictionless_rejects_an_area_missing_from_the_crosswalk(package_copy: Path) -> None:
@@ -163,14 +164,14 @@ def test_frictionless_rejects_an_area_missing_from_the_crosswalk(package_copy: P
 
 def test_a_table_with_a_schema_becomes_a_resource_without_code_changes(
         package_copy: Path) -> None:
-    (package_copy / "schemas" / "lineage.schema.yaml").write_text(yaml.safe_dump({
+    (package_copy / "schemas" / "example_links.schema.yaml").write_text(yaml.safe_dump({
         "title": "Lineage", "fields": [{"name": "from_id", "type": "string",
                                         "constraints": {"required": True}}]}), encoding="utf-8")
-    (package_copy / "curated" / "lineage.csv").write_text("from_id\n2020-3.1.1\n",
+    (package_copy / "curated" / "example_links.csv").write_text("from_id\n2020-3.1.1\n",
                                                            encoding="utf-8")
     write_descriptor(package_copy)
     written = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
-    assert "curated/lineage.csv" in {r["path"] for r in written["resources"]}
+    assert "curated/example_links.csv" in {r["path"] for r in written["resources"]}
 
 
 def add_plan_2025(data: Path) -> None:
@@ -186,27 +187,27 @@ def add_plan_2025(data: Path) -> None:
 
 
 def test_a_schema_without_its_table_is_refused(package_copy: Path) -> None:
-    (package_copy / "schemas" / "lineage.schema.yaml").write_text(yaml.safe_dump({
+    (package_copy / "schemas" / "example_links.schema.yaml").write_text(yaml.safe_dump({
         "fields": [{"name": "from_id", "type": "string"}]}), encoding="utf-8")
     with pytest.raises(PlanDataError) as caught:
         write_descriptor(package_copy)
     assert str(caught.value).splitlines()[1] == (
-        f"{package_copy / 'curated' / 'lineage.csv'}: file: expected the table "
-        "schemas/lineage.schema.yaml describes, found 'no such file'")
+        f"{package_copy / 'curated' / 'example_links.csv'}: file: expected the table "
+        "schemas/example_links.schema.yaml describes, found 'no such file'")
 
 
 def test_a_schemad_table_breaking_its_schema_is_refused_in_located_words(
         package_copy: Path) -> None:
-    (package_copy / "schemas" / "lineage.schema.yaml").write_text(yaml.safe_dump({
+    (package_copy / "schemas" / "example_links.schema.yaml").write_text(yaml.safe_dump({
         "fields": [{"name": "from_id", "type": "string", "expected": "an activity id",
                     "constraints": {"required": True}},
                    {"name": "to_id", "type": "string"}]}), encoding="utf-8")
-    (package_copy / "curated" / "lineage.csv").write_text("from_id,to_id\n,2024-3.1.1\n",
+    (package_copy / "curated" / "example_links.csv").write_text("from_id,to_id\n,2024-3.1.1\n",
                                                            encoding="utf-8")
     with pytest.raises(PlanDataError) as caught:
         write_descriptor(package_copy)
     assert str(caught.value).splitlines()[1] == (
-        f"{package_copy / 'curated' / 'lineage.csv'}:2: from_id: expected an activity id, "
+        f"{package_copy / 'curated' / 'example_links.csv'}:2: from_id: expected an activity id, "
         "found an empty cell")
 
 

@@ -48,9 +48,10 @@ def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def test_there_are_five_sections() -> None:
+def test_there_are_seven_sections() -> None:
     assert SECTIONS == ["01_overview", "02_activities_by_area", "03_funding_dependence",
-                        "04_theme_shifts", "05_semester_load"]
+                        "04_theme_shifts", "05_semester_load", "06_what_carried_over",
+                        "07_robustness"]
 
 
 def test_every_section_has_a_page_linked_from_the_index(built: BuildResult) -> None:

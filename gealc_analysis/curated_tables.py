@@ -1,0 +1,44 @@
+"""Read a curated table described by a Frictionless Table Schema, keeping each row's line.
+
+The schema-level checks (types, required cells, patterns, enums, keys, each field's
+``expected`` words) are the data package's generic loader, ``gealc_analysis.data.load_table``;
+this adds the line of each record as the frame's index, so rules checked later against other
+tables (ids that must exist in a plan) can still say ``file:line``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from gealc_analysis.data import (
+    SCHEMAS_DIR,
+    PlanDataError,
+    Problem,
+    load_table,
+    read_raw_table,
+    table_schema,
+)
+
+SCHEMAS_DIR_NAME = SCHEMAS_DIR.name
+
+
+def read_schema(schema_path: Path) -> dict[str, Any]:
+    """The Table Schema as a plain dict (for reading an enum or a pattern it states)."""
+    return yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
+
+
+def load_curated_table(path: Path, schema_path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The table typed by its schema with each record's line as the index, or None and every
+    problem found, located by line."""
+    try:
+        typed = load_table(path, schema_path)
+    except PlanDataError as error:
+        return None, list(error.problems)
+    names = [field.name for field in table_schema(Path(schema_path)).fields]
+    raw, _ = read_raw_table(Path(path), names)
+    typed.index = pd.Index(raw.lines, name="line")
+    return typed, []

@@ -1,0 +1,43 @@
+"""The tables beside the plans are checked together: problems fail, warnings do not."""
+
+from __future__ import annotations
+
+import shutil
+
+from gealc_analysis import paths
+from gealc_analysis.curated_extras import check_curated_extras
+from gealc_analysis.data import load_plans, load_themes
+
+
+def test_the_curated_folder_has_no_problem_and_no_warning():
+    problems, warnings = check_curated_extras(load_plans(), load_themes())
+    assert problems == [] and warnings == []
+
+
+def test_problems_of_every_table_are_reported_together(tmp_path):
+    for path in paths.CURATED_DIR.glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    lineage = (tmp_path / "lineage.csv").read_text(encoding="utf-8")
+    (tmp_path / "lineage.csv").write_text(lineage.replace(",dropped,", ",vanished,", 1),
+                                          encoding="utf-8")
+    kinds = (tmp_path / "theme_kinds.csv").read_text(encoding="utf-8")
+    (tmp_path / "theme_kinds.csv").write_text(kinds + "ghost,policy,x\n", encoding="utf-8")
+    problems, _ = check_curated_extras(load_plans(tmp_path), load_themes(tmp_path), tmp_path)
+    shown = [str(p) for p in problems]
+    assert any("lineage.csv" in p and "relation" in p and "vanished" in p for p in shown), shown
+    assert any("theme_kinds.csv" in p and "ghost" in p for p in shown), shown
+
+
+def test_an_unlinked_new_plan_is_a_warning_not_a_problem(tmp_path):
+    for path in paths.CURATED_DIR.glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    text = (tmp_path / "plan_2024.csv").read_text(encoding="utf-8")
+    (tmp_path / "plan_2028.csv").write_text(text.replace("2024", "2028"), encoding="utf-8")
+    themes = (tmp_path / "themes.csv").read_text(encoding="utf-8")
+    extra = [line.replace("2024,", "2028,", 1) for line in themes.splitlines()
+             if line.startswith("2024,")]
+    (tmp_path / "themes.csv").write_text(themes + "\n".join(extra) + "\n", encoding="utf-8")
+    problems, warnings = check_curated_extras(load_plans(tmp_path), load_themes(tmp_path),
+                                              tmp_path)
+    assert problems == []
+    assert any("2024 and 2028 are not linked yet" in w for w in warnings), warnings

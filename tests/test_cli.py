@@ -81,10 +81,10 @@ def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
     funding = funding_dependence(load_plans())
     idb_2024 = funding[(funding["source"] == "idb") & (funding["plan_year"] == 2024)
                        & (funding["measure"] == "any_touch")].iloc[0]
-    assert f"el BID financia <strong>{narrative.percent(idb_2024.share, 'es')}</strong>" in html
+    assert narrative.percent(idb_2024.share, "es") in html  # "26,8 %", Spanish format
     # the page's prose is the Spanish cells only, and its header is Spanish too
-    assert '<h1 id="Dependencia-de-las-fuentes-de-financiamiento">' in html
-    assert "Dependence on funding sources" not in html
+    assert '<h1 id="Exposici%C3%B3n-del-financiamiento">' in html
+    assert "Funding exposure" not in html
     assert "Parámetros: años 2020, 2024 · año base 2020 · comparación 2024 · idioma es" in html
     assert "Planes de trabajo de la Red GEALC: 2020 → 2024" in (
         tmp_path / "report" / "index.html").read_text(encoding="utf-8")

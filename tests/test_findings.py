@@ -79,7 +79,7 @@ def test_findings_are_spanish_in_spanish(plans, themes):
     sentences = findings.key_findings(plans, themes, 2020, 2024, "es", alternatives=CADENCE)
     assert sentences[0].startswith("Las actividades cuyo único recurso monetario mencionado "
                                    "es el BID pasan de **2 de 5**")
-    assert "Tema tres (1 de 6, 16,7 %)" in " ".join(sentences)
+    assert "Tema tres (1 de 6, 16,7\u00a0%)" in " ".join(sentences)
     assert " of " not in " ".join(sentences)
 
 
@@ -114,7 +114,7 @@ def test_real_findings_state_the_reviews_cash_figures_as_fact():
         "2020 to **11 of 41** (26.8%) in 2024")
     assert REAL["es"][0].startswith(
         "Las actividades cuyo único recurso monetario mencionado es el BID pasan de "
-        "**13 de 28** (46,4 %) en 2020 a **11 de 41** (26,8 %) en 2024")
+        "**13 de 28** (46,4\u00a0%) en 2020 a **11 de 41** (26,8\u00a0%) en 2024")
     assert "The 2024 plan names no IDB instrument" in REAL["en"][1]
 
 

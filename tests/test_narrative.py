@@ -122,13 +122,14 @@ def test_funding_sentence_gives_the_three_shares_and_the_sole_source_count() -> 
 def test_spanish_funding_sentences_assume_no_article_or_gender_for_the_source() -> None:
     # "el {source}" would give "el OEA"; the label opens the clause instead
     assert narrative.funding(funding_frame(), "oas", lang="es") == (
-        "- **2024** — OEA: presente en **50,0 %** de las actividades (cualquier participación), "
-        "cuota fraccional de **37,5 %**; **25,0 %** no citan otra fuente (1 de 4 actividades)."
+        "- **2024** — OEA: presente en **50,0\u00a0%** de las actividades "
+        "(cualquier participación), cuota fraccional de **37,5\u00a0%**; **25,0\u00a0%** no "
+        "citan otra fuente (1 de 4 actividades)."
     )
     top = narrative.main_sources(funding_frame(), lang="es")
     # idb and oas tie at 2 of 4: the first in vocabulary order is named
     assert top == ("- **2024**: la fuente citada por más actividades: BID "
-                   "(50,0 % de las actividades).")
+                   "(50,0\u00a0% de las actividades).")
 
 
 def test_spanish_percentages_use_a_decimal_comma_and_a_space() -> None:

@@ -8,6 +8,7 @@ is built with the packages of the environment that runs the command, activated o
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import signal
 import sys
@@ -24,9 +25,16 @@ _RUNNING: weakref.WeakSet[Any] = weakref.WeakSet()
 _STOPPING = threading.Event()
 
 
+# Loggers that report a kernel's death on stderr: after an interrupt that death is ours,
+# and the one line the command prints says so.
+_KERNEL_LOGGERS: tuple[str, ...] = ("papermill", "nbclient", "traitlets")
+
+
 def allow_kernels() -> None:
     """A new build starts: kernels may run again (after an interrupted build in-process)."""
     _STOPPING.clear()
+    for name in _KERNEL_LOGGERS:
+        logging.getLogger(name).disabled = False
 
 
 def stop_running_kernels() -> int:
@@ -37,6 +45,8 @@ def stop_running_kernels() -> int:
     soon as they are up (see ``start_kernel``).
     """
     _STOPPING.set()
+    for name in _KERNEL_LOGGERS:
+        logging.getLogger(name).disabled = True
     return sum(_terminate(manager) for manager in list(_RUNNING))
 
 

@@ -33,8 +33,9 @@ from gealc_analysis import analysis, exposure, i18n, outputs, plots
 FONT_DIR = Path(matplotlib.__file__).resolve().parent / "mpl-data" / "fonts" / "ttf"
 FONT = "DejaVu Sans"
 MAX_PAGES = 2
-# Chart widths tried in turn (share of the text width) until the brief fits on MAX_PAGES.
-CHART_WIDTHS: tuple[int, ...] = (100, 90, 80, 70, 60)
+# Chart heights (cm) tried in turn until the brief fits on MAX_PAGES: a height, not a width,
+# bounds a tall chart (one bar per theme) as well as a wide one; the width follows.
+CHART_HEIGHTS_CM: tuple[float, ...] = (9.0, 8.0, 7.0, 6.0, 5.0)
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 NON_BREAKING_SPACE = "\u00a0"
 FUNDER = "idb"  # the brief reports the promoting organization's exposure
@@ -187,14 +188,14 @@ def typst_source(
     provenance_text: str,
     charts: Sequence[tuple[str, str]],
     table: str,
-    chart_width: int,
+    chart_height_cm: float,
     headings: Mapping[str, str],
 ) -> str:
     """The whole brief as Typst source: page setup, text, charts (file, alt text), table."""
     findings_list = ",\n  ".join(typst_inline(f) for f in findings)
     exposure_list = ",\n  ".join(typst_inline(f) for f in exposure_lines)
     chart_blocks = [
-        f'#figure(image({typst_string(path)}, width: {chart_width}%, '
+        f'#figure(image({typst_string(path)}, height: {chart_height_cm}cm, '
         f"alt: {typst_string(alt)}))"
         for path, alt in charts
     ]
@@ -218,12 +219,11 @@ month: {date.month}, day: {date.day}))
 #list(
   {findings_list}
 )
-{first_chart}
 
 = #{typst_string(headings["table"])}
 {table}
+{first_chart}
 
-#pagebreak(weak: true)
 = #{typst_string(headings["exposure"])}
 #list(
   {exposure_list}
@@ -262,7 +262,7 @@ def write_brief(
     Key findings and caveat from ``findings`` (default: ``gealc_analysis.findings``), the
     IDB exposure in the funding section's own terms, a theme-change chart and the exposure
     chart, a table of themes with their areas and counts in both plans, and a footer with
-    the provenance line. Charts shrink until the brief fits on two pages; if it cannot,
+    the provenance line. Charts shrink (in height) until the brief fits on two pages; if not,
     ``BriefDoesNotFitError`` says so rather than cutting text. ``source_dir`` keeps the
     Typst source and chart files there (to inspect or re-typeset them); by default they live
     in a temporary folder.
@@ -307,15 +307,15 @@ def write_brief(
                          for key in ("findings", "exposure", "table", "caveat")},
         }
         source_path = folder / "brief.typ"
-        for width in CHART_WIDTHS:
-            source_path.write_text(typst_source(**common, chart_width=width),
+        for height in CHART_HEIGHTS_CM:
+            source_path.write_text(typst_source(**common, chart_height_cm=height),
                                    encoding="utf-8")
             if page_count(source_path) <= MAX_PAGES:
                 break
         else:
             raise BriefDoesNotFitError(
-                f"the brief needs more than {MAX_PAGES} pages even with charts at "
-                f"{CHART_WIDTHS[-1]} % of the width; shorten the findings or the table"
+                f"the brief needs more than {MAX_PAGES} pages even with charts "
+                f"{CHART_HEIGHTS_CM[-1]} cm high; shorten the findings or the table"
             )
         pdf = typst.compile(str(source_path), root=str(folder), **_compile_options())
     return outputs_write(out_path, pdf)

@@ -147,7 +147,7 @@ def test_longest_findings_stay_on_two_pages_and_no_text_is_cut(tmp_path):
 
 
 def test_a_brief_that_cannot_fit_two_pages_fails_instead_of_cutting(tmp_path):
-    too_many = ["A finding that repeats itself to fill the page. " * 12] * 12
+    too_many = ["A finding that repeats itself to fill the page. " * 12] * 40
     with pytest.raises(brief.BriefDoesNotFitError, match="more than 2 pages"):
         write(tmp_path, "en", too_many)
     assert not (tmp_path / "en" / "brief.pdf").exists()

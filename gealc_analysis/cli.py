@@ -31,7 +31,8 @@ from gealc_analysis.build.errors import (
 )
 from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
 from gealc_analysis.build.folders import DEFAULT_LOCK_TIMEOUT
-from gealc_analysis.data import PlanDataError, load_plans, load_themes
+from gealc_analysis.curated_extras import load_checked
+from gealc_analysis.data import PlanDataError
 from gealc_analysis.years import parse_years
 
 # The exit codes of every command (also printed by --help and listed in the README).
@@ -63,9 +64,8 @@ def _years(text: str) -> list[int]:
 
 def plan_summary_lines(data_dir: Path | None = None, years: list[int] | None = None) -> list[str]:
     """One line per plan: counts a reader can check against the printed plan."""
-    plans = load_plans(data_dir, years)
-    themes = load_themes(data_dir)
-    lines = []
+    plans, themes, notes = load_checked(data_dir, years)
+    lines = [f"warning: {note}" for note in notes]
     for year, plan in plans.groupby("plan_year", sort=True):
         lines.append(
             f"plan {year}: {len(plan)} activities in {plan['area_code'].nunique()} areas, "

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from gealc_analysis import alternatives, lineage, theme_kinds
-from gealc_analysis.data import PlanDataError, Problem
+from gealc_analysis.data import PlanDataError, Problem, load_plans, load_themes
 
 
 def check_curated_extras(plans: pd.DataFrame, themes: pd.DataFrame,
@@ -31,3 +31,22 @@ def check_curated_extras(plans: pd.DataFrame, themes: pd.DataFrame,
             except PlanDataError as error:
                 problems += error.problems
     return problems, [str(w.message) for w in caught]
+
+
+def load_checked(data_dir: Path | str | None = None, years: list[int] | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Plans and crosswalk validated together with the tables beside them: what
+    ``gealc-report validate`` and the build accept, so neither lets a broken lineage or
+    alternative-codings row through. Raises PlanDataError with every problem; returns
+    (plans, themes, warnings).
+
+    The side tables link activities of every plan, so they are checked when every plan is
+    loaded; a run restricted to some years (``--years``) checks those plans only.
+    """
+    plans, themes = load_plans(data_dir, years), load_themes(data_dir)
+    if years is not None:
+        return plans, themes, []
+    problems, notes = check_curated_extras(plans, themes, data_dir)
+    if problems:
+        raise PlanDataError(problems)
+    return plans, themes, notes

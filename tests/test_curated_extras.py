@@ -41,3 +41,28 @@ def test_an_unlinked_new_plan_is_a_warning_not_a_problem(tmp_path):
                                               tmp_path)
     assert problems == []
     assert any("2024 and 2028 are not linked yet" in w for w in warnings), warnings
+
+
+def test_validate_fails_on_a_broken_side_table_and_prints_warnings(tmp_path, capsys):
+    from gealc_analysis import cli
+
+    for path in paths.CURATED_DIR.glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    lineage = (tmp_path / "lineage.csv").read_text(encoding="utf-8")
+    (tmp_path / "lineage.csv").write_text(lineage.replace(",dropped,", ",vanished,", 1),
+                                          encoding="utf-8")
+    assert cli.main(["validate", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "lineage.csv" in err and "vanished" in err, err
+
+    shutil.copy(paths.CURATED_DIR / "lineage.csv", tmp_path / "lineage.csv")
+    text = (tmp_path / "plan_2024.csv").read_text(encoding="utf-8")
+    (tmp_path / "plan_2028.csv").write_text(text.replace("2024", "2028"), encoding="utf-8")
+    themes = (tmp_path / "themes.csv").read_text(encoding="utf-8")
+    extra = [line.replace("2024,", "2028,", 1) for line in themes.splitlines()
+             if line.startswith("2024,")]
+    (tmp_path / "themes.csv").write_text(themes + "\n".join(extra) + "\n", encoding="utf-8")
+    assert cli.main(["validate", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "warning:" in out and "not linked yet" in out, out
+    assert "plan 2028: 41 activities" in out, out

@@ -39,6 +39,7 @@ from gealc_analysis.build.publish import (
     swap_into_place,
 )
 from gealc_analysis.build.run import run_all
+from gealc_analysis.curated_extras import load_checked
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,10 @@ def build_report(
     frames = None  # the validated (plans, themes) when this build validates them itself
     try:
         if validate is None:
-            frames = (data.load_plans(data_dir, years), data.load_themes(data_dir))
+            plans, themes, notes = load_checked(data_dir, years)
+            frames = (plans, themes)
+            for note in notes:
+                progress(f"warning: {note}")
         else:
             validate(data_dir, years)
     except Exception as exc:

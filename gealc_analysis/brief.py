@@ -29,6 +29,8 @@ import typst
 from matplotlib.figure import Figure
 
 from gealc_analysis import analysis, exposure, i18n, outputs, plots
+from gealc_analysis import findings as key_findings_module
+from gealc_analysis.provenance import provenance_line as default_provenance_line
 
 FONT_DIR = Path(matplotlib.__file__).resolve().parent / "mpl-data" / "fonts" / "ttf"
 FONT = "DejaVu Sans"
@@ -82,26 +84,6 @@ def _bullet_lines(markdown: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-def _default_findings() -> ModuleType:
-    try:
-        from gealc_analysis import findings
-    except ImportError as err:  # pragma: no cover - until h4's module is merged
-        raise ImportError(
-            "gealc_analysis.findings (key_findings, caveat) is needed to write the brief"
-        ) from err
-    return findings
-
-
-def _default_provenance_line() -> Callable[[Mapping[str, Any], str], str]:
-    try:
-        from gealc_analysis.provenance import provenance_line
-    except ImportError as err:  # pragma: no cover - until h2b's module is merged
-        raise ImportError(
-            "gealc_analysis.provenance.provenance_line is needed to write the brief"
-        ) from err
-    return provenance_line
 
 
 def build_date(provenance: Mapping[str, Any]) -> dt.date:
@@ -268,8 +250,8 @@ def write_brief(
     in a temporary folder.
     """
     i18n.check_lang(lang)
-    findings = findings if findings is not None else _default_findings()
-    provenance_line = provenance_line or _default_provenance_line()
+    findings = findings if findings is not None else key_findings_module
+    provenance_line = provenance_line or default_provenance_line
     out_path = Path(out_path)
 
     key_findings = list(findings.key_findings(plans, themes, baseline_year, compare_year, lang))

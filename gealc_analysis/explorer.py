@@ -24,6 +24,7 @@ import pandas as pd
 
 from gealc_analysis import i18n, outputs, vocabulary
 from gealc_analysis.data import crosswalk_in_order
+from gealc_analysis.provenance import provenance_line as default_provenance_line
 from gealc_analysis.vocabulary import RESOURCE_KINDS, area_sort_key, split_funding
 
 ASSETS = "explorer_assets"
@@ -236,16 +237,6 @@ def explorer_html(
 """
 
 
-def _default_provenance_line() -> Callable[[Mapping[str, Any], str], str]:
-    try:
-        from gealc_analysis.provenance import provenance_line
-    except ImportError as err:  # pragma: no cover - until h2b's module is merged
-        raise ImportError(
-            "gealc_analysis.provenance.provenance_line is needed to write the explorer"
-        ) from err
-    return provenance_line
-
-
 def write_explorer(
     plans: pd.DataFrame,
     themes: pd.DataFrame,
@@ -262,7 +253,7 @@ def write_explorer(
     ``gealc_analysis.provenance.build_provenance``) is stated in the footer through
     ``provenance_line`` (default: the provenance module's own).
     """
-    line = (provenance_line or _default_provenance_line())(provenance, lang)
+    line = (provenance_line or default_provenance_line)(provenance, lang)
     page = explorer_html(plans, themes, lang=lang, provenance_text=line, twin_href=twin_href)
     data = page.encode("utf-8")
     return outputs._write_atomically(Path(out_path), lambda handle: handle.write(data))

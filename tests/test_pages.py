@@ -248,13 +248,10 @@ def test_summary_markdown_splits_list_items_and_joins_wrapped_lines(tmp_path: Pa
     assert summary_markdown(tmp_path / "missing.md") == []
 
 
-def test_without_the_findings_module_the_index_uses_the_section_headlines(
-    monkeypatch: pytest.MonkeyPatch,
+def test_where_the_data_is_not_plans_the_index_uses_the_section_headlines(
+    tmp_path: Path,
 ) -> None:
-    import importlib.util
-
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
-    found, caveat = key_findings(Path("unused"), [2020, 2024], 2020, 2024, "es", ["a", "b"])
+    found, caveat = key_findings(tmp_path, [2020, 2024], 2020, 2024, "es", ["a", "b"])
     assert found == ["a", "b"]
     assert caveat == i18n.label("pages.caveat", "es")
 
@@ -274,11 +271,9 @@ def test_copy_data_keeps_the_data_folders_layout(tmp_path: Path) -> None:
     assert "data/datapackage.json" in copied  # the project's own, when the data has none
 
 
-def test_brief_and_explorer_are_written_and_linked_when_their_modules_exist(
+def test_brief_and_explorer_are_written_and_linked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import importlib.util
-    import sys
     import types
 
     from gealc_analysis import paths
@@ -296,11 +291,9 @@ def test_brief_and_explorer_are_written_and_linked_when_their_modules_exist(
         kwargs["out_path"].write_text("<html></html>", encoding="utf-8")
         return kwargs["out_path"]
 
-    monkeypatch.setitem(sys.modules, "gealc_analysis.brief",
-                        types.SimpleNamespace(write_brief=write_brief))
-    monkeypatch.setitem(sys.modules, "gealc_analysis.explorer",
+    monkeypatch.setattr(products, "brief", types.SimpleNamespace(write_brief=write_brief))
+    monkeypatch.setattr(products, "explorer",
                         types.SimpleNamespace(write_explorer=write_explorer))
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object())
     links = products.write_products(tmp_path, data_dir=paths.CURATED_DIR, years=[2020, 2024],
                                     baseline_year=2020, compare_year=2024, lang="es",
                                     languages=["en", "es"], prov={"data_sha256": "x"})
@@ -310,14 +303,9 @@ def test_brief_and_explorer_are_written_and_linked_when_their_modules_exist(
     assert calls["explorer"]["twin_href"] == "../en/explorer.html"
 
 
-def test_without_brief_or_explorer_modules_nothing_is_linked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import importlib.util
-
+def test_where_the_data_is_not_plans_no_brief_or_explorer_is_linked(tmp_path: Path) -> None:
     from gealc_analysis.build import products
 
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     assert products.write_products(tmp_path, data_dir=tmp_path, years=[2020], baseline_year=2020,
                                    compare_year=2020, lang="en", languages=["en"],
                                    prov={}) == ()

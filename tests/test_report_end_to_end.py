@@ -353,3 +353,20 @@ def test_provenance_is_written_beside_the_exports_and_shown_in_every_footer(
             line = provenance.provenance_line(record, lang)
             for html_page in sorted(folder.rglob("*.html")):
                 assert line in html_page.read_text(encoding="utf-8"), html_page
+
+
+@pytest.mark.parametrize("lang", i18n.SUPPORTED_LANGS)
+def test_the_build_writes_and_links_the_brief_and_the_explorer(built: BuildResult,
+                                                                lang: str) -> None:
+    from pypdf import PdfReader
+
+    folder = built.out_dir / lang
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="brief.pdf"' in index and 'href="explorer.html"' in index
+    reader = PdfReader(folder / "brief.pdf")
+    assert 1 <= len(reader.pages) <= 2
+    text = " ".join(page.extract_text() for page in reader.pages)
+    idb_only_cash = "13 de 28" if lang == "es" else "13 of 28"
+    assert idb_only_cash in text, text[:400]
+    explorer_html = (folder / "explorer.html").read_text(encoding="utf-8")
+    assert explorer_html.count("2024-3.1.1") >= 1

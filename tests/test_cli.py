@@ -85,7 +85,7 @@ def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
                        & (funding["measure"] == "any_touch")].iloc[0]
     assert f"({narrative.percent(idb_2024.share, 'es')}) indican al BID como recurso" in html
     # the page's prose is the Spanish cells only, and its header is Spanish too
-    assert '<h1 id="Exposici%C3%B3n-del-financiamiento">' in html
+    assert '<h1 id="Dependencia-del-financiamiento">' in html
     assert "Funding exposure" not in html
     assert "Parámetros: años 2020, 2024 · año base 2020 · comparación 2024 · idioma es" in html
     assert "Planes de trabajo de la Red GEALC: 2020 → 2024" in (

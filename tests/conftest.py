@@ -1,5 +1,6 @@
-"""Shared fixtures: a scratch copy of the curated data that a test may break on purpose, and
-the real report built once per session for every test that only reads it.
+"""Shared fixtures: the curated data loaded once per session, a scratch copy of it that a test
+may break on purpose, and the real report built once per session for every test that only
+reads it.
 
 Tests that run notebooks or builds are marked ``slow`` (explicitly, or here when they use a
 build fixture), so ``pytest -m "not slow"`` gives a quick local loop; the README's test
@@ -14,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
+import pandas as pd
 import pytest
 
 from gealc_analysis import paths
@@ -35,6 +37,34 @@ def report_build(tmp_path_factory: pytest.TempPathFactory):  # -> BuildResult
 
     return build_report(tmp_path_factory.mktemp("report-build") / "report", jobs=2,
                         progress=print)
+
+
+@pytest.fixture(scope="session")
+def session_plans() -> pd.DataFrame:
+    """The curated plans, loaded once per session; read-only (tests take ``real_plans``)."""
+    from gealc_analysis.data import load_plans
+
+    return load_plans()
+
+
+@pytest.fixture(scope="session")
+def session_themes() -> pd.DataFrame:
+    """The curated themes crosswalk, loaded once per session; read-only (see ``real_themes``)."""
+    from gealc_analysis.data import load_themes
+
+    return load_themes()
+
+
+@pytest.fixture
+def real_plans(session_plans: pd.DataFrame) -> pd.DataFrame:
+    """The curated plans: a private copy of the session's load, so no test sees another's edits."""
+    return session_plans.copy(deep=True)
+
+
+@pytest.fixture
+def real_themes(session_themes: pd.DataFrame) -> pd.DataFrame:
+    """The curated themes crosswalk: a private copy of the session's load."""
+    return session_themes.copy(deep=True)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from frames import make_plans, make_themes
 
 from gealc_analysis import alternatives, robustness
-from gealc_analysis.data import PlanDataError, load_plans, load_themes, plans_to_text
+from gealc_analysis.data import PlanDataError, plans_to_text
 
 HEADER = "decision,alternative,primary,table,row_id,column,value,note\n"
 
@@ -116,13 +116,13 @@ def test_rows_about_a_plan_year_not_loaded_are_left_out(tmp_path, plans, themes)
 
 # --------------------------------------------------------------------------- the real file
 
-REAL_PLANS = load_plans()
-REAL_THEMES = load_themes()
-REAL = alternatives.load_alternatives(REAL_PLANS, REAL_THEMES)
+@pytest.fixture
+def real_alternatives(real_plans, real_themes) -> pd.DataFrame:
+    return alternatives.load_alternatives(real_plans, real_themes)
 
 
-def test_the_real_file_lists_every_decision_the_review_asked_for():
-    assert alternatives.decisions(REAL) == {
+def test_the_real_file_lists_every_decision_the_review_asked_for(real_alternatives):
+    assert alternatives.decisions(real_alternatives) == {
         "semimonthly_meetings": ["twice_a_month", "monthly", "every_two_months"],
         "tbd_with_count": ["tbd", "year_round"],
         "knowledge_management": ["merged", "retired", "split"],
@@ -133,16 +133,19 @@ def test_the_real_file_lists_every_decision_the_review_asked_for():
     }
 
 
-def test_applying_the_primary_coding_reproduces_the_curated_data_exactly():
-    coded_plans, coded_themes = robustness.apply_alternatives(REAL_PLANS, REAL_THEMES, REAL)
-    assert plans_to_text(coded_plans).equals(plans_to_text(REAL_PLANS))
-    original = REAL_THEMES.astype(str)
+def test_applying_the_primary_coding_reproduces_the_curated_data_exactly(
+        real_plans, real_themes, real_alternatives):
+    coded_plans, coded_themes = robustness.apply_alternatives(real_plans, real_themes,
+                                                              real_alternatives)
+    assert plans_to_text(coded_plans).equals(plans_to_text(real_plans))
+    original = real_themes.astype(str)
     assert coded_themes.astype(str).equals(original)
 
 
-def test_every_two_months_gives_the_reviews_52_events_for_2020():
-    coded, _ = robustness.apply_alternatives(REAL_PLANS, REAL_THEMES, REAL,
+def test_every_two_months_gives_the_reviews_52_events_for_2020(
+        real_plans, real_themes, real_alternatives):
+    coded, _ = robustness.apply_alternatives(real_plans, real_themes, real_alternatives,
                                              {"semimonthly_meetings": "every_two_months"})
     assert coded.loc[coded["plan_year"] == 2020, "frequency_per_year"].sum() == 52
-    assert REAL_PLANS.loc[REAL_PLANS["plan_year"] == 2020, "frequency_per_year"].sum() == 124, \
+    assert real_plans.loc[real_plans["plan_year"] == 2020, "frequency_per_year"].sum() == 124, \
         "applying an alternative must not change the frame it was given"

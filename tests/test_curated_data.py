@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from gealc_analysis import coding_rules, paths
-from gealc_analysis.data import load_plans
 
 # An activity number as printed: "3.2.3)" or "3.9ii.4)", not the "(3.6.4)" a footnote cites.
 ACTIVITY_NUMBER = re.compile(r"(?<![\d.(])(3\.\d+(?:i{1,3})?\.\d+)\)")
@@ -40,7 +39,6 @@ def raw_sources() -> dict[int, Path]:
     }
 
 
-PLANS = load_plans()
 SOURCES = raw_sources()
 YEARS = sorted(SOURCES)
 
@@ -57,39 +55,43 @@ def activity_blocks(year: int) -> list[tuple[str, str]]:
     return [(m.group(1), text[m.start():end]) for m, end in zip(matches, ends, strict=True)]
 
 
-def rows_with_blocks(year: int) -> list[tuple[pd.Series, str]]:
+def rows_with_blocks(plans: pd.DataFrame, year: int) -> list[tuple[pd.Series, str]]:
     """Pair each curated row with its printed block, in printed order (duplicates included)."""
-    plan = PLANS[PLANS["plan_year"] == year].reset_index(drop=True)
+    plan = plans[plans["plan_year"] == year].reset_index(drop=True)
     blocks = activity_blocks(year)
     assert list(plan["source_ref"]) == [number for number, _ in blocks], (
         f"rows of plan_{year}.csv must follow the printed order of activity numbers")
     return [(row, block) for (_, row), (_, block) in zip(plan.iterrows(), blocks, strict=True)]
 
 
-def test_every_plan_file_has_its_raw_source() -> None:
-    assert YEARS == sorted(PLANS["plan_year"].unique())
+def test_every_plan_file_has_its_raw_source(real_plans: pd.DataFrame) -> None:
+    assert YEARS == sorted(real_plans["plan_year"].unique())
 
 
 @pytest.mark.parametrize("year", YEARS)
-def test_every_printed_activity_number_has_exactly_one_row(year: int) -> None:
+def test_every_printed_activity_number_has_exactly_one_row(
+    real_plans: pd.DataFrame, year: int,
+) -> None:
     printed = Counter(number for number, _ in activity_blocks(year))
-    curated = Counter(PLANS.loc[PLANS["plan_year"] == year, "source_ref"])
+    curated = Counter(real_plans.loc[real_plans["plan_year"] == year, "source_ref"])
     assert curated == printed, (
         f"plan_{year}.csv: missing {sorted((printed - curated).elements())}, "
         f"invented {sorted((curated - printed).elements())}")
 
 
 @pytest.mark.parametrize("year", YEARS)
-def test_title_is_printed_right_after_its_number(year: int) -> None:
-    for row, block in rows_with_blocks(year):
+def test_title_is_printed_right_after_its_number(real_plans: pd.DataFrame, year: int) -> None:
+    for row, block in rows_with_blocks(real_plans, year):
         assert block.startswith(f"{row['source_ref']}) {row['title_original']}"), (
             f"{row['activity_id']}: title_original {row['title_original']!r} is not the text "
             f"printed after {row['source_ref']}) in {SOURCES[year].name}")
 
 
 @pytest.mark.parametrize("year", YEARS)
-def test_verbatim_fields_are_found_in_their_own_activity_block(year: int) -> None:
-    for row, block in rows_with_blocks(year):
+def test_verbatim_fields_are_found_in_their_own_activity_block(
+    real_plans: pd.DataFrame, year: int,
+) -> None:
+    for row, block in rows_with_blocks(real_plans, year):
         for column in VERBATIM_COLUMNS:
             value = row[column]
             if column in ("timing_original",) and year == 2020:
@@ -100,32 +102,34 @@ def test_verbatim_fields_are_found_in_their_own_activity_block(year: int) -> Non
                 f"its block of {SOURCES[year].name}")
 
 
-def test_2020_timing_is_the_heading_above_the_activity() -> None:
+def test_2020_timing_is_the_heading_above_the_activity(real_plans: pd.DataFrame) -> None:
     text = raw_text(2020)
     heading = re.compile(r"^(1st\. Semester Activities|2nd\. Semester Activities|"
                          r"Annual Activities)$", re.MULTILINE)
-    for row in PLANS[PLANS["plan_year"] == 2020].itertuples():
+    for row in real_plans[real_plans["plan_year"] == 2020].itertuples():
         position = text.index(f"{row.source_ref}) {row.title_original}")
         above = [m.group(1) for m in heading.finditer(text, 0, position)]
         assert above and above[-1] == row.timing_original, row.activity_id
 
 
-def test_2024_fecha_lugar_recursos_labels_precede_the_verbatim_text() -> None:
-    for row, block in rows_with_blocks(2024):
+def test_2024_fecha_lugar_recursos_labels_precede_the_verbatim_text(
+    real_plans: pd.DataFrame,
+) -> None:
+    for row, block in rows_with_blocks(real_plans, 2024):
         assert f"Fecha: {row['timing_original']}" in block, row["activity_id"]
         assert f"Lugar: {row['venue_original']}" in block, row["activity_id"]
         assert f"Recursos: {row['resources_original']}" in block, row["activity_id"]
 
 
-def test_number_printed_twice_keeps_both_rows_with_distinct_ids() -> None:
-    twice = PLANS[(PLANS["plan_year"] == 2020) & (PLANS["source_ref"] == "3.2.3")]
+def test_number_printed_twice_keeps_both_rows_with_distinct_ids(real_plans: pd.DataFrame) -> None:
+    twice = real_plans[(real_plans["plan_year"] == 2020) & (real_plans["source_ref"] == "3.2.3")]
     assert list(twice["activity_id"]) == ["2020-3.2.3", "2020-3.2.3-b"]
     for notes in twice["notes"]:
         assert "3.2.3" in notes and "twice" in notes, notes
 
 
-def test_footnote_citing_the_wrong_activity_is_explained_in_notes() -> None:
-    meeting = PLANS.set_index("activity_id").loc["2024-3.6.3"]
+def test_footnote_citing_the_wrong_activity_is_explained_in_notes(real_plans: pd.DataFrame) -> None:
+    meeting = real_plans.set_index("activity_id").loc["2024-3.6.3"]
     assert "(3.6.4)" in meeting["notes"] and meeting["activity_type"] == "working_group_meeting"
 
 
@@ -141,10 +145,12 @@ CODING_RULES = {
 
 
 @pytest.mark.parametrize("column", sorted(CODING_RULES))
-def test_coded_fields_follow_the_codebook_rules_from_the_printed_text(column: str) -> None:
+def test_coded_fields_follow_the_codebook_rules_from_the_printed_text(
+    real_plans: pd.DataFrame, column: str,
+) -> None:
     rule = CODING_RULES[column]
     mismatches = []
-    for _, row in PLANS.iterrows():
+    for _, row in real_plans.iterrows():
         curated = "" if pd.isna(row[column]) else row[column]
         derived = rule(row)
         if str(derived) != str(curated):
@@ -152,21 +158,23 @@ def test_coded_fields_follow_the_codebook_rules_from_the_printed_text(column: st
     assert not mismatches, "\n".join(mismatches)
 
 
-def test_the_plans_own_language_title_is_verbatim_unless_notes_explain_a_correction() -> None:
+def test_the_plans_own_language_title_is_verbatim_unless_notes_explain_a_correction(
+    real_plans: pd.DataFrame,
+) -> None:
     own_language = {"en": "title_en", "es": "title_es"}
     descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     languages = {int(r["name"].removeprefix("plan_")): r["languages"][0]
                  for r in descriptor["resources"] if r["name"].startswith("plan_")}
-    for row in PLANS.itertuples():
+    for row in real_plans.itertuples():
         column = own_language[languages[row.plan_year]]
         if getattr(row, column) != row.title_original:
             assert column in row.notes, (
                 f"{row.activity_id}: {column} differs from title_original; say why in notes")
 
 
-def test_review_corrections_are_applied_and_explained_in_notes() -> None:
+def test_review_corrections_are_applied_and_explained_in_notes(real_plans: pd.DataFrame) -> None:
     """Issue 10 item 7: each applied correction is in the data and its row says why."""
-    rows = PLANS.set_index("activity_id")
+    rows = real_plans.set_index("activity_id")
     for ref in ("3.1.8", "3.3.4", "3.5.3", "3.6.4", "3.7.3"):
         row = rows.loc[f"2024-{ref}"]
         assert "focal point" not in row["title_en"] and "work area" in row["title_en"], ref

@@ -9,15 +9,15 @@ from __future__ import annotations
 import io
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from gealc_analysis import cli, coding_rules, draft, paths, vocabulary
-from gealc_analysis.data import load_plans, load_themes, write_plan
+from gealc_analysis.data import load_plans, write_plan
 
-THEMES = load_themes()
 SEEDS = draft.seed_plans()
 
 
@@ -25,8 +25,13 @@ def seed_text(year: int) -> str:
     return SEEDS[year].read_text(encoding="utf-8")
 
 
-def draft_text(text: str, year: int, lang: str | None = None) -> draft.Draft:
-    return draft.draft_plan(text, year, lang, THEMES)
+@pytest.fixture
+def draft_text(real_themes: pd.DataFrame) -> Callable[..., draft.Draft]:
+    """Draft a plan's text against the curated themes crosswalk."""
+    def run(text: str, year: int, lang: str | None = None) -> draft.Draft:
+        return draft.draft_plan(text, year, lang, real_themes)
+
+    return run
 
 
 def curated(year: int) -> pd.DataFrame:
@@ -54,7 +59,7 @@ def test_both_seed_plans_are_found_with_their_language() -> None:
 
 
 @pytest.mark.parametrize("year", sorted(SEEDS))
-def test_seed_plan_draft_meets_the_issue_targets(year: int) -> None:
+def test_seed_plan_draft_meets_the_issue_targets(draft_text, year: int) -> None:
     result = draft_text(seed_text(year), year)
     score = draft.score_draft(result.frame, curated(year))
     assert not score.target_failures(), "\n".join(score.lines(str(year)))
@@ -62,7 +67,7 @@ def test_seed_plan_draft_meets_the_issue_targets(year: int) -> None:
 
 
 @pytest.mark.parametrize("year", sorted(SEEDS))
-def test_seed_plan_draft_keeps_the_printed_texts_the_curators_kept(year: int) -> None:
+def test_seed_plan_draft_keeps_the_printed_texts_the_curators_kept(draft_text, year: int) -> None:
     """Verbatim columns equal the curated ones: the extractor reads what people read."""
     verbatim = ("source_ref", "area_name", "title_original", "timing_original",
                 "venue_original", "resources_original", "product", "participants")
@@ -133,7 +138,7 @@ def perturb(text: str) -> str:
 
 
 @pytest.mark.parametrize("year", sorted(SEEDS))
-def test_perturbed_plan_drafts_exactly_like_the_original(year: int) -> None:
+def test_perturbed_plan_drafts_exactly_like_the_original(draft_text, year: int) -> None:
     original = draft_text(seed_text(year), year)
     perturbed = draft_text(perturb(seed_text(year)), year)
     score = draft.score_draft(perturbed.frame, curated(year))
@@ -225,7 +230,7 @@ ENGLISH_PLAN = "\n".join([
 ])
 
 
-def test_english_layout_two_activities_on_a_line_and_a_number_printed_twice() -> None:
+def test_english_layout_two_activities_on_a_line_and_a_number_printed_twice(draft_text) -> None:
     result = draft_text(ENGLISH_PLAN, 2020, "en")
     assert list(result.frame["activity_id"]) == [
         "2020-3.2.1", "2020-3.2.2", "2020-3.2.3", "2020-3.2.3-b", "2020-3.2.5", "2020-3.5.1"]
@@ -237,7 +242,7 @@ def test_english_layout_two_activities_on_a_line_and_a_number_printed_twice() ->
     assert "activity_id" not in flags(gobcamp)
 
 
-def test_english_layout_timing_comes_from_the_heading_above_until_the_next_area() -> None:
+def test_english_layout_timing_comes_from_the_heading_above_until_the_next_area(draft_text) -> None:
     result = draft_text(ENGLISH_PLAN, 2020, "en")
     assert (row(result, "2020-3.2.3-b")["timing_original"], row(result, "2020-3.2.3-b")[
         "timing"]) == ("Annual Activities", "year_round")
@@ -247,7 +252,7 @@ def test_english_layout_timing_comes_from_the_heading_above_until_the_next_area(
     assert {"timing", "timing_original"} <= flags(no_heading)
 
 
-def test_codes_the_extractor_cannot_vouch_for_are_flagged() -> None:
+def test_codes_the_extractor_cannot_vouch_for_are_flagged(draft_text) -> None:
     result = draft_text(ENGLISH_PLAN, 2020, "en")
     hybrid = row(result, "2020-3.2.5")
     assert (hybrid["venue_mode"], hybrid["funding_sources"]) == ("tbd", "working_group")
@@ -257,7 +262,7 @@ def test_codes_the_extractor_cannot_vouch_for_are_flagged() -> None:
     assert (on_site["funding_sources"], on_site["idb_instrument"]) == ("idb", "rpg")
 
 
-def test_translations_are_left_empty_and_types_guessed_both_flagged() -> None:
+def test_translations_are_left_empty_and_types_guessed_both_flagged(draft_text) -> None:
     english = row(draft_text(ENGLISH_PLAN, 2020, "en"), "2020-3.2.1")
     assert (english["title_en"], english["title_es"]) == ("Guide on privacy", "")
     assert {"title_es", "activity_type"} <= flags(english)
@@ -267,7 +272,7 @@ def test_translations_are_left_empty_and_types_guessed_both_flagged() -> None:
     assert {"title_en", "activity_type"} <= flags(spanish)
 
 
-def test_area_and_theme_come_from_the_heading_and_the_crosswalk() -> None:
+def test_area_and_theme_come_from_the_heading_and_the_crosswalk(draft_text) -> None:
     result = draft_text(ENGLISH_PLAN, 2020, "en")
     known = row(result, "2020-3.2.1")
     assert (known["area_code"], known["area_name"], known["theme"]) == (
@@ -312,7 +317,7 @@ SPANISH_PLAN = "\n".join([
 ])
 
 
-def test_spanish_layout_fields_in_any_order_around_footnotes_and_page_breaks() -> None:
+def test_spanish_layout_fields_in_any_order_around_footnotes_and_page_breaks(draft_text) -> None:
     result = draft_text(SPANISH_PLAN, 2024, "es")
     meetings = row(result, "2024-3.5.2")
     assert meetings["title_original"] == "Reuniones del grupo de trabajo"
@@ -327,7 +332,9 @@ def test_spanish_layout_fields_in_any_order_around_footnotes_and_page_breaks() -
     assert (webinar["area_code"], webinar["area_name"]) == ("3.7", "Software público y Medición")
 
 
-def test_a_line_that_looks_like_an_activity_but_cannot_be_read_is_reported_by_line() -> None:
+def test_a_line_that_looks_like_an_activity_but_cannot_be_read_is_reported_by_line(
+    draft_text,
+) -> None:
     result = draft_text(SPANISH_PLAN, 2024, "es")
     assert list(result.frame["source_ref"]) == ["3.5.2", "3.7.1", "3.7.3"]
     assert result.unparsed_lines == [23]
@@ -336,7 +343,7 @@ def test_a_line_that_looks_like_an_activity_but_cannot_be_read_is_reported_by_li
     assert row(result, "2024-3.7.1")["venue_original"] == "Virtual"
 
 
-def test_a_missing_field_is_left_empty_and_flagged_never_guessed() -> None:
+def test_a_missing_field_is_left_empty_and_flagged_never_guessed(draft_text) -> None:
     website = row(draft_text(SPANISH_PLAN, 2024, "es"), "2024-3.7.3")
     assert (website["venue_original"], website["timing_original"]) == ("", "")
     assert {"venue_original", "venue_mode", "timing", "timing_original"} <= flags(website)
@@ -344,14 +351,16 @@ def test_a_missing_field_is_left_empty_and_flagged_never_guessed() -> None:
         "idb;working_group", "general")
 
 
-def test_stray_text_inside_an_activity_is_reported_and_flags_the_field_before_it() -> None:
+def test_stray_text_inside_an_activity_is_reported_and_flags_the_field_before_it(
+    draft_text,
+) -> None:
     text = "3.1) Área\n3.1.1) Taller\nLugar: Virtual.\ntexto suelto\nFecha: Anual.\n"
     result = draft_text(text, 2024, "es")
     assert [(w.line, w.unparsed) for w in result.warnings] == [(4, False)]
     assert "venue_original" in flags(row(result, "2024-3.1.1"))
 
 
-def test_an_activity_outside_its_area_takes_the_area_its_number_says() -> None:
+def test_an_activity_outside_its_area_takes_the_area_its_number_says(draft_text) -> None:
     text = "3.1) Área uno\n3.2.1) Taller\nLugar: Virtual.\n"
     result = draft_text(text, 2024, "es")
     record = row(result, "2024-3.2.1")
@@ -413,7 +422,7 @@ def test_score_counts_found_spurious_and_flagged_disagreements() -> None:
 
 @pytest.mark.parametrize("year", sorted(SEEDS))
 def test_a_draft_with_its_flagged_fields_filled_passes_validate(
-        year: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        draft_text, year: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data_dir = tmp_path / "curated"
     shutil.copytree(paths.CURATED_DIR, data_dir)
     result = draft_text(seed_text(year), year)
@@ -476,7 +485,7 @@ def test_command_exits_2_with_a_message_for_what_the_user_can_fix(
     assert err.startswith("draft: ") and message in err, err
 
 
-def test_the_plans_title_year_is_found_and_a_different_year_warned_about() -> None:
+def test_the_plans_title_year_is_found_and_a_different_year_warned_about(draft_text) -> None:
     assert draft.printed_plan_year(seed_text(2020).split("\n"))[1] == 2020
     assert draft.printed_plan_year(seed_text(2024).split("\n"))[1] == 2024
     result = draft_text(seed_text(2024), 2025)
@@ -485,7 +494,7 @@ def test_the_plans_title_year_is_found_and_a_different_year_warned_about() -> No
     assert set(result.frame["plan_year"]) == {"2025"}
 
 
-def test_a_date_field_that_contradicts_the_semester_heading_is_flagged() -> None:
+def test_a_date_field_that_contradicts_the_semester_heading_is_flagged(draft_text) -> None:
     text = "3.1) A\n1st. Semester Activities\n3.1.1) Taller. Venue: Virtual. Date: Anual.\n"
     record = row(draft_text(text, 2030, "en"), "2030-3.1.1")
     assert (record["timing_original"], record["timing"]) == ("Anual.", "year_round")
@@ -517,14 +526,14 @@ def test_command_refuses_a_wrong_year_or_overwriting_curated_data(
     ],
 )
 def test_a_count_the_frequency_rule_does_not_read_is_flagged(
-        title: str, frequency: str, flagged: bool) -> None:
+        draft_text, title: str, frequency: str, flagged: bool) -> None:
     text = f"3.1) A\nAnnual Activities\n3.1.1) {title} Venue: Virtual. Resources: IDB.\n"
     record = row(draft_text(text, 2030, "en"), "2030-3.1.1")
     assert record["frequency_per_year"] == frequency
     assert ("frequency_per_year" in flags(record)) is flagged
 
 
-def test_an_empty_label_is_flagged_and_a_repeated_label_below_fills_it() -> None:
+def test_an_empty_label_is_flagged_and_a_repeated_label_below_fills_it(draft_text) -> None:
     text = "3.1) A\nAnnual Activities\n3.1.1) Taller\nVenue:\nVenue: Virtual.\nResources: IDB.\n"
     result = draft_text(text, 2030, "en")
     record = row(result, "2030-3.1.1")
@@ -532,7 +541,7 @@ def test_an_empty_label_is_flagged_and_a_repeated_label_below_fills_it() -> None
     assert "venue_original" in flags(record) and not result.warnings
 
 
-def test_a_value_printed_on_the_line_below_its_label_is_taken_and_flagged() -> None:
+def test_a_value_printed_on_the_line_below_its_label_is_taken_and_flagged(draft_text) -> None:
     text = "3.1) A\n3.1.1) Taller\nLugar:\nPresencial.\nFecha: Anual.\nRecursos: BID.\n"
     result = draft_text(text, 2030, "es")
     record = row(result, "2030-3.1.1")

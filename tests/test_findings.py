@@ -10,7 +10,6 @@ import pytest
 from frames import make_plans, make_themes
 
 from gealc_analysis import alternatives, findings
-from gealc_analysis.data import load_plans, load_themes
 
 JARGON = ("any touch", "fractional", "entropy", "entropía", "cualquier participación",
           "fraccional", "sole source", "fuente única")
@@ -95,30 +94,34 @@ def test_caveat_says_intentions_and_comparison_not_trend():
     assert "no una tendencia" in findings.caveat("es")
 
 
-REAL = {lang: findings.key_findings(load_plans(), load_themes(), 2020, 2024, lang)
-        for lang in ("en", "es")}
+@pytest.fixture(scope="module")
+def real_findings(session_plans, session_themes) -> dict[str, list[str]]:
+    """The key findings of the curated data in both languages, drafted once for this module."""
+    return {lang: findings.key_findings(session_plans.copy(deep=True),
+                                        session_themes.copy(deep=True), 2020, 2024, lang)
+            for lang in ("en", "es")}
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_real_findings_are_three_to_six_sentences_without_jargon(lang):
-    sentences = REAL[lang]
+def test_real_findings_are_three_to_six_sentences_without_jargon(real_findings, lang):
+    sentences = real_findings[lang]
     assert 3 <= len(sentences) <= 6
     text = " ".join(sentences).casefold()
     assert not [word for word in JARGON if word in text]
     assert not re.search(r"[*_`#\[]", text.replace("**", "")), "only **bold** markup"
 
 
-def test_real_findings_state_the_reviews_cash_figures_as_fact():
-    assert REAL["en"][0].startswith(
+def test_real_findings_state_the_reviews_cash_figures_as_fact(real_findings):
+    assert real_findings["en"][0].startswith(
         "Activities whose only cash resource named is the IDB go from **13 of 28** (46.4%) in "
         "2020 to **11 of 41** (26.8%) in 2024")
-    assert REAL["es"][0].startswith(
+    assert real_findings["es"][0].startswith(
         "Las actividades cuyo único recurso monetario mencionado es el BID pasan de "
         "**13 de 28** (46,4\u00a0%) en 2020 a **11 de 41** (26,8\u00a0%) en 2024")
-    assert "The 2024 plan names no IDB instrument" in REAL["en"][1]
+    assert "The 2024 plan names no IDB instrument" in real_findings["en"][1]
 
 
-def test_real_events_are_not_stated_as_a_fall():
-    events = REAL["en"][-1]
+def test_real_events_are_not_stated_as_a_fall(real_findings):
+    events = real_findings["en"][-1]
     assert "52 if the 2020 “semimonthly” meetings were every two months" in events
     assert "whether the number fell or rose depends" in events

@@ -11,7 +11,7 @@ import pytest
 from frames import make_plans, make_themes
 
 from gealc_analysis import lineage, paths
-from gealc_analysis.data import PlanDataError, load_plans, load_themes
+from gealc_analysis.data import PlanDataError, load_plans
 
 HEADER = "from_year,from_activity_id,to_year,to_activity_id,relation,note\n"
 
@@ -138,42 +138,39 @@ def test_a_data_folder_with_a_third_plan_still_loads(tmp_path):
 
 # --------------------------------------------------------------------------- the real file
 
-REAL_PLANS = load_plans()
-
-
-def test_the_curated_lineage_covers_both_plans_with_the_counts_of_the_report():
-    links = lineage.load_lineage(REAL_PLANS)
-    counts = lineage.lineage_counts(links, REAL_PLANS).set_index("relation")
+def test_the_curated_lineage_covers_both_plans_with_the_counts_of_the_report(real_plans):
+    links = lineage.load_lineage(real_plans)
+    counts = lineage.lineage_counts(links, real_plans).set_index("relation")
     assert counts["n_earlier"].to_dict() == {"continued": 7, "modified": 7, "split": 0,
                                              "merged": 4, "dropped": 10, "new": 0}
     assert counts["n_later"].to_dict() == {"continued": 7, "modified": 7, "split": 0,
                                            "merged": 1, "dropped": 0, "new": 26}
 
 
-def test_every_awards_step_of_2020_merges_into_the_2024_call():
-    links = lineage.load_lineage(REAL_PLANS)
+def test_every_awards_step_of_2020_merges_into_the_2024_call(real_plans):
+    links = lineage.load_lineage(real_plans)
     merged = links[links["relation"] == "merged"]
     assert sorted(merged["from_activity_id"]) == [f"2020-3.3.{i}" for i in range(1, 5)]
     assert set(merged["to_activity_id"]) == {"2024-3.9ii.3"}
 
 
-def test_lineage_lists_carry_titles_in_the_page_language():
-    links = lineage.load_lineage(REAL_PLANS)
-    listed = lineage.lineage_list(links, REAL_PLANS, "es")
+def test_lineage_lists_carry_titles_in_the_page_language(real_plans):
+    links = lineage.load_lineage(real_plans)
+    listed = lineage.lineage_list(links, real_plans, "es")
     row = listed[listed["from_activity_id"] == "2020-3.8.1"].iloc[0]
     assert row["to_title"] == "Actualización de contenidos en web y redes sociales de Red Gealc."
     assert listed["relation"].iloc[0] == "continued" and listed["relation"].iloc[-1] == "new"
 
 
-def test_real_themes_feed_the_flow_chart_without_error():
+def test_real_themes_feed_the_flow_chart_without_error(real_plans, real_themes):
     from gealc_analysis import plots_lineage, robustness
     from gealc_analysis.alternatives import empty_alternatives
 
-    links = lineage.load_lineage(REAL_PLANS)
-    names = robustness.theme_labels(load_themes(), empty_alternatives(), "es")
-    fig = plots_lineage.plot_theme_flow(lineage.theme_flows(links, REAL_PLANS),
-                                        lineage.lineage_counts(links, REAL_PLANS), names,
-                                        lineage.theme_totals(REAL_PLANS), from_year=2020,
+    links = lineage.load_lineage(real_plans)
+    names = robustness.theme_labels(real_themes, empty_alternatives(), "es")
+    fig = plots_lineage.plot_theme_flow(lineage.theme_flows(links, real_plans),
+                                        lineage.lineage_counts(links, real_plans), names,
+                                        lineage.theme_totals(real_plans), from_year=2020,
                                         to_year=2024, lang="es")
     assert fig._suptitle.get_text().startswith("18 de 28 actividades de 2020 continúan")
 

@@ -15,6 +15,7 @@ import re
 from html import unescape
 
 import nbformat
+import pandas as pd
 import pytest
 from conftest import local_links, snapshot
 
@@ -29,12 +30,8 @@ from gealc_analysis import (
     tables,
 )
 from gealc_analysis.build import BuildResult, build_report
-from gealc_analysis.data import load_plans, load_themes
 
 SECTIONS = sorted(path.stem for path in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-PLANS = load_plans()
-THEMES = load_themes()
-YEARS = sorted(int(year) for year in PLANS["plan_year"].unique())
 # Source lines of the notebooks that must never reach a page.
 CODE_MARKERS = ("open_section(", "section.figure(", "analysis.", "import ", "data_dir = ")
 
@@ -49,6 +46,12 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The same report on a fresh kernel per notebook (the session build reuses warm ones)."""
     return build_report(tmp_path_factory.mktemp("e2e-again") / "report", jobs=1,
                         warm_kernels=False, progress=print)
+
+
+@pytest.fixture
+def real_years(real_plans: pd.DataFrame) -> list[int]:
+    """The plan years of the curated data, in order."""
+    return sorted(int(year) for year in real_plans["plan_year"].unique())
 
 
 def page(result: BuildResult, stem: str, lang: str = "en") -> str:
@@ -118,45 +121,57 @@ def test_pages_load_nothing_from_the_network(built: BuildResult) -> None:
             html_page
 
 
-def test_idb_shares_in_the_funding_page_equal_the_package_results(built: BuildResult) -> None:
+def test_idb_shares_in_the_funding_page_equal_the_package_results(
+    built: BuildResult, real_plans: pd.DataFrame, real_years: list[int],
+) -> None:
     text = visible_text(page(built, "03_funding_dependence"))
-    funding = analysis.funding_dependence(PLANS)
+    funding = analysis.funding_dependence(real_plans)
     idb = funding[funding["source"] == "idb"]
-    assert len(idb) == 3 * len(YEARS)
+    assert len(idb) == 3 * len(real_years)
     for row in idb.itertuples():
         assert narrative.percent(row.share, "en") in text, (row.plan_year, row.measure)
 
 
-def test_overview_page_states_the_activity_counts(built: BuildResult) -> None:
+def test_overview_page_states_the_activity_counts(
+    built: BuildResult, real_plans: pd.DataFrame,
+) -> None:
     text = visible_text(page(built, "01_overview"))
-    for row in analysis.plan_overview(PLANS).itertuples():
+    for row in analysis.plan_overview(real_plans).itertuples():
         assert f"The {row.plan_year} plan lists {row.n_activities} activities" in text
 
 
-def test_theme_page_states_the_agenda_diversity(built: BuildResult) -> None:
+def test_theme_page_states_the_agenda_diversity(
+    built: BuildResult, real_plans: pd.DataFrame, real_themes: pd.DataFrame,
+) -> None:
     text = visible_text(page(built, "04_theme_shifts"))
-    for row in analysis.agenda_diversity(PLANS, THEMES).itertuples():
+    for row in analysis.agenda_diversity(real_plans, real_themes).itertuples():
         assert f"Shannon H = {narrative.number(row.entropy, 'en', 2)}" in text
         assert narrative.number(row.effective_n_themes, "en", 1) in text
 
 
-def test_semester_page_states_the_event_weighted_split(built: BuildResult) -> None:
+def test_semester_page_states_the_event_weighted_split(
+    built: BuildResult, real_plans: pd.DataFrame,
+) -> None:
     text = visible_text(page(built, "05_semester_load"))
-    events = analysis.semester_event_load(PLANS)
+    events = analysis.semester_event_load(real_plans)
     for row in events.itertuples():
         assert narrative.percent(row.share, "en") in text
 
 
-def test_tables_are_the_package_results(built: BuildResult) -> None:
+def test_tables_are_the_package_results(
+    built: BuildResult, real_plans: pd.DataFrame, real_themes: pd.DataFrame,
+) -> None:
     expected = {
-        "03_funding_dependence/tables/funding_dependence.csv": analysis.funding_dependence(PLANS),
-        "04_theme_shifts/tables/agenda_diversity.csv": analysis.agenda_diversity(PLANS, THEMES),
-        "05_semester_load/tables/semester_load.csv": analysis.semester_load(PLANS),
+        "03_funding_dependence/tables/funding_dependence.csv":
+            analysis.funding_dependence(real_plans),
+        "04_theme_shifts/tables/agenda_diversity.csv":
+            analysis.agenda_diversity(real_plans, real_themes),
+        "05_semester_load/tables/semester_load.csv": analysis.semester_load(real_plans),
     }
     for relative, frame in expected.items():
         written = (built.out_dir / "en" / relative).read_text(encoding="utf-8")
         # the export carries a label in the page's language beside each code
-        labelled = tables.with_labels(frame, THEMES, "en")
+        labelled = tables.with_labels(frame, real_themes, "en")
         assert written == outputs.table_csv_text(labelled), relative
 
 
@@ -174,14 +189,17 @@ def test_warm_and_fresh_kernel_builds_give_byte_identical_pages_exports_and_prov
     assert not differing, differing
 
 
-def test_index_states_the_key_findings_and_every_sections_own(built: BuildResult) -> None:
+def test_index_states_the_key_findings_and_every_sections_own(
+    built: BuildResult, real_plans: pd.DataFrame, real_themes: pd.DataFrame, real_years: list[int],
+) -> None:
     for lang in i18n.SUPPORTED_LANGS:
         html = (built.out_dir / lang / "index.html").read_text(encoding="utf-8")
         sections_with_headline = [stem for stem in SECTIONS
                                   if (built.out_dir / lang / stem / "summary.md").is_file()]
         assert html.count('<div class="summary">') == len(sections_with_headline)
         text = unescape(visible_text(html))
-        for finding in findings.key_findings(PLANS, THEMES, YEARS[0], YEARS[-1], lang):
+        for finding in findings.key_findings(real_plans, real_themes, real_years[0],
+                                             real_years[-1], lang):
             assert visible_text(finding.replace("**", "")) in text, (lang, finding)
         assert findings.caveat(lang) in text
 
@@ -340,14 +358,14 @@ def test_the_index_opens_with_key_findings_and_a_caveat(built: BuildResult, lang
 
 
 def test_provenance_is_written_beside_the_exports_and_shown_in_every_footer(
-    built: BuildResult,
+    built: BuildResult, real_years: list[int],
 ) -> None:
     fingerprint = provenance.data_fingerprint(paths.CURATED_DIR)
     for folder, lang in ((built.out_dir, None), (built.out_dir / "en", "en"),
                          (built.out_dir / "es", "es")):
         record = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
         assert record["data_sha256"] == fingerprint
-        assert record["parameters"]["years"] == YEARS
+        assert record["parameters"]["years"] == real_years
         if lang:
             assert record["parameters"]["lang"] == lang
             line = provenance.provenance_line(record, lang)

@@ -9,6 +9,16 @@ from gealc_analysis.curated_extras import check_curated_extras
 from gealc_analysis.data import load_plans, load_themes
 
 
+def add_unlinked_plan_2028(folder):
+    """A copy of the 2024 plan as 2028, with its crosswalk rows, and no lineage for it."""
+    text = (folder / "plan_2024.csv").read_text(encoding="utf-8")
+    (folder / "plan_2028.csv").write_text(text.replace("2024", "2028"), encoding="utf-8")
+    themes = (folder / "themes.csv").read_text(encoding="utf-8")
+    extra = [line.replace("2024,", "2028,", 1) for line in themes.splitlines()
+             if line.startswith("2024,")]
+    (folder / "themes.csv").write_text(themes + "\n".join(extra) + "\n", encoding="utf-8")
+
+
 def test_the_curated_folder_has_no_problem_and_no_warning():
     problems, warnings = check_curated_extras(load_plans(), load_themes())
     assert problems == [] and warnings == []
@@ -31,12 +41,7 @@ def test_problems_of_every_table_are_reported_together(tmp_path):
 def test_an_unlinked_new_plan_is_a_warning_not_a_problem(tmp_path):
     for path in paths.CURATED_DIR.glob("*.csv"):
         shutil.copy(path, tmp_path / path.name)
-    text = (tmp_path / "plan_2024.csv").read_text(encoding="utf-8")
-    (tmp_path / "plan_2028.csv").write_text(text.replace("2024", "2028"), encoding="utf-8")
-    themes = (tmp_path / "themes.csv").read_text(encoding="utf-8")
-    extra = [line.replace("2024,", "2028,", 1) for line in themes.splitlines()
-             if line.startswith("2024,")]
-    (tmp_path / "themes.csv").write_text(themes + "\n".join(extra) + "\n", encoding="utf-8")
+    add_unlinked_plan_2028(tmp_path)
     problems, warnings = check_curated_extras(load_plans(tmp_path), load_themes(tmp_path),
                                               tmp_path)
     assert problems == []
@@ -56,12 +61,7 @@ def test_validate_fails_on_a_broken_side_table_and_prints_warnings(tmp_path, cap
     assert "lineage.csv" in err and "vanished" in err, err
 
     shutil.copy(paths.CURATED_DIR / "lineage.csv", tmp_path / "lineage.csv")
-    text = (tmp_path / "plan_2024.csv").read_text(encoding="utf-8")
-    (tmp_path / "plan_2028.csv").write_text(text.replace("2024", "2028"), encoding="utf-8")
-    themes = (tmp_path / "themes.csv").read_text(encoding="utf-8")
-    extra = [line.replace("2024,", "2028,", 1) for line in themes.splitlines()
-             if line.startswith("2024,")]
-    (tmp_path / "themes.csv").write_text(themes + "\n".join(extra) + "\n", encoding="utf-8")
+    add_unlinked_plan_2028(tmp_path)
     assert cli.main(["validate", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "warning:" in out and "not linked yet" in out, out

@@ -15,6 +15,10 @@ import pandas as pd
 from gealc_analysis import alternatives, lineage, theme_kinds
 from gealc_analysis.data import PlanDataError, Problem, load_plans, load_themes
 
+# The warnings the side tables' loaders give about the data (not errors: validation passes).
+DATA_WARNINGS: tuple[type[Warning], ...] = (lineage.UnlinkedPlanWarning,
+                                            theme_kinds.UnclassifiedThemeWarning)
+
 
 def check_curated_extras(plans: pd.DataFrame, themes: pd.DataFrame,
                          data_dir: Path | str | None = None) -> tuple[list[Problem], list[str]]:
@@ -22,7 +26,11 @@ def check_curated_extras(plans: pd.DataFrame, themes: pd.DataFrame,
     warnings (a plan not linked yet, a theme without a kind) do not."""
     problems: list[Problem] = []
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+        # Only the side tables' own warnings: a ResourceWarning that garbage collection
+        # happens to raise meanwhile (an unclosed event loop elsewhere) is not about the data.
+        warnings.simplefilter("ignore")
+        for category in DATA_WARNINGS:
+            warnings.simplefilter("always", category)
         for load in (lambda: alternatives.load_alternatives(plans, themes, data_dir),
                      lambda: lineage.load_lineage(plans, data_dir),
                      lambda: theme_kinds.load_theme_kinds(themes, data_dir)):

@@ -66,3 +66,19 @@ def test_validate_fails_on_a_broken_side_table_and_prints_warnings(tmp_path, cap
     out = capsys.readouterr().out
     assert "warning:" in out and "not linked yet" in out, out
     assert "plan 2028: 41 activities" in out, out
+
+
+def test_a_warning_about_something_else_is_not_reported_as_one_about_the_data(monkeypatch):
+    import warnings
+
+    from gealc_analysis import lineage
+
+    real_load = lineage.load_lineage
+
+    def load_with_noise(*args, **kwargs):
+        warnings.warn("unclosed event loop", ResourceWarning, stacklevel=1)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(lineage, "load_lineage", load_with_noise)
+    problems, notes = check_curated_extras(load_plans(), load_themes())
+    assert problems == [] and notes == []

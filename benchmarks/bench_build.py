@@ -28,8 +28,9 @@ from pathlib import Path
 
 import nbformat
 
-from gealc_analysis import i18n, paths
 from gealc_analysis.build import build_report, discover_notebooks, execute_notebook, render_section
+from gealc_analysis.core import paths
+from gealc_analysis.words import i18n
 
 LANGS: tuple[str, ...] = i18n.SUPPORTED_LANGS  # a full build covers every language
 
@@ -47,32 +48,43 @@ def timed(action: Callable[[], object]) -> float:
 def floor_seconds(scratch: Path, runs: int) -> float:
     """Median seconds of papermill + nbconvert on a trivial notebook (fresh kernel)."""
     notebook = scratch / "trivial.ipynb"
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell('lang = "en"', metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("print(1 + 1)"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell('lang = "en"', metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("print(1 + 1)"),
+        ]
+    )
     nbformat.write(nb, notebook)
     times = []
     for run in range(runs):
         executed, page = scratch / f"trivial-{run}.ipynb", scratch / f"trivial-{run}.html"
-        times.append(timed(lambda e=executed, p=page: (execute_notebook(notebook, e, {}),
-                                                       render_section(e, p))))
+        times.append(
+            timed(
+                lambda e=executed, p=page: (execute_notebook(notebook, e, {}), render_section(e, p))
+            )
+        )
     return statistics.median(times)
 
 
 def full_build(root: Path, jobs: int, langs: Sequence[str], **options: object) -> float:
     """Seconds to build every language of the report into ``root/<lang>``."""
-    return sum(timed(lambda lang=lang: build_report(root / lang, jobs=jobs, lang=lang,
-                                                    progress=_quiet, **options))
-               for lang in langs)
+    return sum(
+        timed(
+            lambda lang=lang: build_report(
+                root / lang, jobs=jobs, lang=lang, progress=_quiet, **options
+            )
+        )
+        for lang in langs
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="parallel notebooks to compare")
     parser.add_argument("--floor-runs", type=int, default=3, help="trivial runs (median kept)")
-    parser.add_argument("--no-scaling", action="store_true",
-                        help="skip validation/analysis over synthetic plans")
+    parser.add_argument(
+        "--no-scaling", action="store_true", help="skip validation/analysis over synthetic plans"
+    )
     args = parser.parse_args()
     sections = len(discover_notebooks(paths.NOTEBOOKS_DIR))
     runs = sections * len(LANGS)
@@ -82,20 +94,29 @@ def main() -> None:
         one = full_build(scratch / "jobs1", 1, LANGS)
         many = full_build(scratch / f"jobs{args.jobs}", args.jobs, LANGS)
         noop = full_build(scratch / "jobs1", 1, LANGS)  # same folders, nothing changed
-        only = timed(lambda: build_report(scratch / "jobs1" / "en", only=["03"], force=True,
-                                          progress=_quiet))
+        only = timed(
+            lambda: build_report(scratch / "jobs1" / "en", only=["03"], force=True, progress=_quiet)
+        )
     print(f"floor (papermill + nbconvert, trivial notebook) {floor:7.2f} s")
-    print(f"notebook runs in a full build                  {runs:7d} "
-          f"({sections} sections × {len(LANGS)} languages)")
+    print(
+        f"notebook runs in a full build                  {runs:7d} "
+        f"({sections} sections × {len(LANGS)} languages)"
+    )
     for label, seconds, jobs in (("jobs=1", one, 1), (f"jobs={args.jobs}", many, args.jobs)):
-        print(f"full build, {label:<7}                       {seconds:7.2f} s   "
-              f"{seconds / (runs * floor):5.2f} × (runs × floor)   "
-              f"{seconds / (runs / jobs * floor):5.2f} × (runs ÷ jobs × floor)")
+        print(
+            f"full build, {label:<7}                       {seconds:7.2f} s   "
+            f"{seconds / (runs * floor):5.2f} × (runs × floor)   "
+            f"{seconds / (runs / jobs * floor):5.2f} × (runs ÷ jobs × floor)"
+        )
     print(f"speed-up jobs={args.jobs} over jobs=1                  {one / many:7.2f}")
-    print(f"no-op rebuild, jobs=1                           {noop:7.2f} s   "
-          f"{noop / one:5.2f} × full build (target ≤ 0.05)")
-    print(f"--only one section (03, en, --force)            {only:7.2f} s   "
-          f"{only / floor:5.2f} × floor")
+    print(
+        f"no-op rebuild, jobs=1                           {noop:7.2f} s   "
+        f"{noop / one:5.2f} × full build (target ≤ 0.05)"
+    )
+    print(
+        f"--only one section (03, en, --force)            {only:7.2f} s   "
+        f"{only / floor:5.2f} × floor"
+    )
     if not args.no_scaling:
         _scaling()
 

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from gealc_analysis import paths
+from gealc_analysis.core import paths
 from gealc_analysis.data import load_plans
 
 FIRST_YEAR = 3000
@@ -55,8 +55,9 @@ def slope(sizes: list[int], seconds: list[float]) -> float:
     """Least-squares slope of log(seconds) on log(sizes): the scaling exponent."""
     xs, ys = [math.log(n) for n in sizes], [math.log(s) for s in seconds]
     mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-    return (sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
-            / sum((x - mean_x) ** 2 for x in xs))
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mean_x) ** 2 for x in xs
+    )
 
 
 def main() -> None:
@@ -72,12 +73,17 @@ def main() -> None:
             wall, cpu = best_time(folder, args.repeat)
             walls.append(wall)
             cpus.append(cpu)
-            print(f"validation, {size:>5} plans: {wall:7.3f} s wall, {cpu:7.3f} s CPU "
-                  f"({1000 * cpu / size:6.2f} ms CPU a plan)")
+            print(
+                f"validation, {size:>5} plans: {wall:7.3f} s wall, {cpu:7.3f} s CPU "
+                f"({1000 * cpu / size:6.2f} ms CPU a plan)"
+            )
     if len(args.sizes) > 1:
-        print(f"scaling exponent (log-log slope): {slope(args.sizes, walls):.2f} wall, "
-              f"{slope(args.sizes, cpus):.2f} CPU (1.0 = linear; target <= 1.1, "
-              "1000 plans <= 3 s)")
+        print(
+            f"scaling exponent (log-log slope): {slope(args.sizes, walls):.2f} wall, "
+            f"{slope(args.sizes, cpus):.2f} CPU (1.0 = linear; target <= 1.1, "
+            "1000 plans <= 3 s)"
+        )
+
 
 if __name__ == "__main__":
     main()

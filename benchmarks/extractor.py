@@ -18,7 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from gealc_analysis import draft, paths
+from gealc_analysis.core import paths
+from gealc_analysis.curation import draft
 from gealc_analysis.data import PlanDataError, load_plans, load_themes, write_plan
 
 
@@ -37,21 +38,31 @@ def completed_draft_validates(result: draft.Draft, curated, year: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("pairs", nargs="*", metavar="PLAN.txt YEAR",
-                        help="plan texts and their years (default: every plan in data/raw)")
+    parser.add_argument(
+        "pairs",
+        nargs="*",
+        metavar="PLAN.txt YEAR",
+        help="plan texts and their years (default: every plan in data/raw)",
+    )
     args = parser.parse_args()
     if len(args.pairs) % 2:
         parser.error("give PLAN.txt YEAR pairs")
-    plans = ({int(year): Path(path) for path, year in zip(args.pairs[::2], args.pairs[1::2],
-                                                         strict=True)}
-             if args.pairs else draft.seed_plans())
+    plans = (
+        {
+            int(year): Path(path)
+            for path, year in zip(args.pairs[::2], args.pairs[1::2], strict=True)
+        }
+        if args.pairs
+        else draft.seed_plans()
+    )
     themes = load_themes()
     failed = False
     for year, path in sorted(plans.items()):
         result = draft.draft_file(path, year, draft.language_of(path), themes)
         curated = load_plans(years=[year])
-        score = draft.score_draft(result.frame, curated,
-                                  fields=(*draft.SCORED_FIELDS, "activity_type"))
+        score = draft.score_draft(
+            result.frame, curated, fields=(*draft.SCORED_FIELDS, "activity_type")
+        )
         print(result.summary(path.name))
         print("\n".join(score.lines(f"plan {year}")))
         print(f"  completed draft validates: {completed_draft_validates(result, curated, year)}")

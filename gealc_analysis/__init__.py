@@ -1,19 +1,18 @@
-"""gealc_analysis: load, validate, analyse and chart the Red GEALC work plans.
+"""gealc_analysis: load, validate, analyse, chart and publish the Red GEALC work plans.
 
-Modules, in the order data flows through them:
+Sub-packages, bottom to top; each imports only from those below it (the layer contract in
+``pyproject.toml``, checked by ``lint-imports`` in CI):
 
-- ``vocabulary`` controlled vocabularies (the one definition of every code)
-- ``coding_rules`` the codebook's coding rules (printed text → codes)
-- ``years``     which plan years a run covers and compares
-- ``data``      load + validate the curated CSVs (``load_plans``, ``PlanDataError``)
-- ``analysis``  pure functions: tidy DataFrame in, tidy DataFrame out
-- ``i18n``      EN/ES labels from one catalogue
-- ``plots``     one function per chart, one style
-- ``build``     package: run the notebooks with papermill and render the static report
+- ``core``      paths, plan years, atomic writers, provenance: used by every layer
+- ``data``      the data contract: read, check and type every curated table into one bundle
+- ``measures``  codes and numbers from the bundle's frames (no words, no drawing)
+- ``words``     the EN/ES label catalogue, sentences, key findings, tables for people
+- ``charts``    one look and one function per chart
+- ``notebook``  what a report notebook imports (the section object)
+- ``products``  the Committee's brief and the researchers' explorer
+- ``build``     run the notebooks and publish the static report
+- ``curation``  the curator's tools (coding rules, ``gealc-report draft``)
 - ``cli``       the ``gealc-report`` command
 """
 
-from gealc_analysis.data import PlanDataError, load_plans, load_themes
-
-__all__ = ["PlanDataError", "load_plans", "load_themes"]
 __version__ = "0.1.0"

@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from gealc_analysis import paths
 from gealc_analysis.build.errors import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -31,23 +30,32 @@ from gealc_analysis.build.errors import (
 )
 from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
 from gealc_analysis.build.folders import DEFAULT_LOCK_TIMEOUT
-from gealc_analysis.curated_extras import load_checked
+from gealc_analysis.core import paths
+from gealc_analysis.core.years import parse_years
 from gealc_analysis.data import PlanDataError
-from gealc_analysis.years import parse_years
+from gealc_analysis.data.bundle import load_checked
 
 # The exit codes of every command (also printed by --help and listed in the README).
 EXIT_CODES: tuple[tuple[int, str], ...] = (
     (EXIT_OK, "success"),
-    (EXIT_INTERNAL, "a notebook failed, or an internal error: the message says where the "
-                    "details are; please report it"),
-    (EXIT_USER, "something to fix: bad data, a bad argument, an unknown notebook, a baseline or "
+    (
+        EXIT_INTERNAL,
+        "a notebook failed, or an internal error: the message says where the "
+        "details are; please report it",
+    ),
+    (
+        EXIT_USER,
+        "something to fix: bad data, a bad argument, an unknown notebook, a baseline or "
         "comparison year without a plan, an output folder that is not the build's own or "
-        "cannot be written; the message names it"),
+        "cannot be written; the message names it",
+    ),
     (EXIT_SIGINT, "stopped by Ctrl-C (SIGINT); the last report is unchanged"),
     (EXIT_SIGTERM, "stopped by SIGTERM; the last report is unchanged"),
 )
-REPORT_REQUEST = ("This is a bug in gealc-report, not in your data: please report it to the "
-                  "project's maintainers with the log file named above.")
+REPORT_REQUEST = (
+    "This is a bug in gealc-report, not in your data: please report it to the "
+    "project's maintainers with the log file named above."
+)
 
 
 def _years(text: str) -> list[int]:
@@ -56,7 +64,8 @@ def _years(text: str) -> list[int]:
         years = parse_years(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected comma-separated years like 2020,2024, found {text!r}") from None
+            f"expected comma-separated years like 2020,2024, found {text!r}"
+        ) from None
     if not years:
         raise argparse.ArgumentTypeError("expected at least one year")
     return years
@@ -72,8 +81,9 @@ def plan_summary_lines(data_dir: Path | None = None, years: list[int] | None = N
             f"{plan['theme'].nunique()} themes, {int(plan['frequency_per_year'].sum())} events "
             f"a year; valid"
         )
-    lines.append(f"themes crosswalk: {len(themes)} areas, {themes['theme'].nunique()} themes; "
-                 "valid")
+    lines.append(
+        f"themes crosswalk: {len(themes)} areas, {themes['theme'].nunique()} themes; valid"
+    )
     return lines
 
 
@@ -94,16 +104,27 @@ def cmd_build(args: argparse.Namespace) -> int:
     only = [name for part in args.only for name in part.split(",") if name] if args.only else None
     try:
         build_report(
-            args.out, data_dir=args.data_dir, notebooks_dir=args.notebooks_dir,
-            years=args.years, baseline_year=args.baseline_year, compare_year=args.compare_year,
-            lang=args.lang, only=only, jobs=args.jobs, cell_timeout=args.cell_timeout,
-            lock_timeout=args.wait, force=args.force,
+            args.out,
+            data_dir=args.data_dir,
+            notebooks_dir=args.notebooks_dir,
+            years=args.years,
+            baseline_year=args.baseline_year,
+            compare_year=args.compare_year,
+            lang=args.lang,
+            only=only,
+            jobs=args.jobs,
+            cell_timeout=args.cell_timeout,
+            lock_timeout=args.wait,
+            force=args.force,
         )
     except BuildError as error:
         print(f"build failed: {error}", file=sys.stderr)
         if error.exit_code == EXIT_INTERNAL:
-            print("If the notebooks and the data are unchanged, this is a bug in gealc-report: "
-                  "please report it with the executed notebook named above.", file=sys.stderr)
+            print(
+                "If the notebooks and the data are unchanged, this is a bug in gealc-report: "
+                "please report it with the executed notebook named above.",
+                file=sys.stderr,
+            )
         return error.exit_code
     return 0
 
@@ -135,13 +156,15 @@ def _jobs(text: str) -> int:
 
 def cmd_datapackage(args: argparse.Namespace) -> int:
     """Rewrite the descriptor; on a missing, empty or bad data folder write nothing, exit 2."""
-    from gealc_analysis.datapackage import write_descriptor
+    from gealc_analysis.data.datapackage import write_descriptor
 
     try:
         written = write_descriptor(args.data_root)
     except PlanDataError as error:
-        print(f"{error}\nnothing written: fix the data, then run `gealc-report datapackage` "
-              "again", file=sys.stderr)
+        print(
+            f"{error}\nnothing written: fix the data, then run `gealc-report datapackage` again",
+            file=sys.stderr,
+        )
         return 2
     print(f"wrote {written}")
     return 0
@@ -149,7 +172,7 @@ def cmd_datapackage(args: argparse.Namespace) -> int:
 
 def cmd_draft(args: argparse.Namespace) -> int:
     """Draft a year's CSV from a plan's text; exit 2 with a message for what the user can fix."""
-    from gealc_analysis.draft import DraftInputError, run
+    from gealc_analysis.curation.draft import DraftInputError, run
 
     try:
         run(args.plan, args.year, lang=args.lang, out=args.out, data_dir=args.data_dir)
@@ -163,70 +186,131 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gealc-report",
         description="Validate the curated Red GEALC work-plan data and build the report.",
-        epilog=exit_codes_text(), formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=exit_codes_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    validate = commands.add_parser(
-        "validate", help="check every curated plan against the codebook")
-    validate.add_argument("data_dir", nargs="?", type=Path, default=None,
-                          help=f"folder of plan_<year>.csv and themes.csv "
-                               f"(default: {paths.CURATED_DIR})")
-    validate.add_argument("--years", type=_years, default=None,
-                          help="only these years, e.g. 2020,2024")
+    validate = commands.add_parser("validate", help="check every curated plan against the codebook")
+    validate.add_argument(
+        "data_dir",
+        nargs="?",
+        type=Path,
+        default=None,
+        help=f"folder of plan_<year>.csv and themes.csv (default: {paths.CURATED_DIR})",
+    )
+    validate.add_argument(
+        "--years", type=_years, default=None, help="only these years, e.g. 2020,2024"
+    )
     validate.set_defaults(handler=cmd_validate)
 
-    build = commands.add_parser("build", help="run the notebooks and render the report",
-                                epilog=exit_codes_text(),
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    build.add_argument("--out", type=Path, default=None,
-                       help=f"output folder (default: {paths.REPORTS_DIR})")
-    build.add_argument("--data-dir", type=Path, default=None,
-                       help=f"curated data folder (default: {paths.CURATED_DIR})")
-    build.add_argument("--years", type=_years, default=None,
-                       help="plan years to include, e.g. 2020,2024 (default: all)")
-    build.add_argument("--baseline-year", type=int, default=None,
-                       help="year compared from (default: earliest)")
-    build.add_argument("--compare-year", type=int, default=None,
-                       help="year compared to (default: latest)")
-    build.add_argument("--lang", choices=("en", "es"), default=None,
-                       help="build only this language's report (reports/<lang>/); "
-                            "default: every language")
-    build.add_argument("--only", action="append", default=None, metavar="NAME",
-                       help="build only this section (e.g. 03_funding_dependence, "
-                            "funding_dependence or 03); repeatable")
+    build = commands.add_parser(
+        "build",
+        help="run the notebooks and render the report",
+        epilog=exit_codes_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    build.add_argument(
+        "--out", type=Path, default=None, help=f"output folder (default: {paths.REPORTS_DIR})"
+    )
+    build.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=f"curated data folder (default: {paths.CURATED_DIR})",
+    )
+    build.add_argument(
+        "--years",
+        type=_years,
+        default=None,
+        help="plan years to include, e.g. 2020,2024 (default: all)",
+    )
+    build.add_argument(
+        "--baseline-year", type=int, default=None, help="year compared from (default: earliest)"
+    )
+    build.add_argument(
+        "--compare-year", type=int, default=None, help="year compared to (default: latest)"
+    )
+    build.add_argument(
+        "--lang",
+        choices=("en", "es"),
+        default=None,
+        help="build only this language's report (reports/<lang>/); default: every language",
+    )
+    build.add_argument(
+        "--only",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="build only this section (e.g. 03_funding_dependence, "
+        "funding_dependence or 03); repeatable",
+    )
     build.add_argument("--jobs", type=_jobs, default=1, help="notebooks run in parallel")
-    build.add_argument("--notebooks-dir", type=Path, default=None,
-                       help=f"folder of NN_name.ipynb notebooks (default: {paths.NOTEBOOKS_DIR})")
-    build.add_argument("--cell-timeout", type=_positive_seconds, default=DEFAULT_CELL_TIMEOUT,
-                       metavar="SECONDS",
-                       help="fail the build when one notebook cell runs longer than this "
-                            f"(default: {DEFAULT_CELL_TIMEOUT:g})")
-    build.add_argument("--force", action="store_true",
-                       help="run every section, even those whose inputs did not change since "
-                            "the last build (by default those are kept)")
-    build.add_argument("--wait", type=_seconds_or_zero, default=DEFAULT_LOCK_TIMEOUT,
-                       metavar="SECONDS",
-                       help="how long to wait for another build into the same folder; 0 fails "
-                            f"at once (default: {DEFAULT_LOCK_TIMEOUT:g})")
+    build.add_argument(
+        "--notebooks-dir",
+        type=Path,
+        default=None,
+        help=f"folder of NN_name.ipynb notebooks (default: {paths.NOTEBOOKS_DIR})",
+    )
+    build.add_argument(
+        "--cell-timeout",
+        type=_positive_seconds,
+        default=DEFAULT_CELL_TIMEOUT,
+        metavar="SECONDS",
+        help="fail the build when one notebook cell runs longer than this "
+        f"(default: {DEFAULT_CELL_TIMEOUT:g})",
+    )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="run every section, even those whose inputs did not change since "
+        "the last build (by default those are kept)",
+    )
+    build.add_argument(
+        "--wait",
+        type=_seconds_or_zero,
+        default=DEFAULT_LOCK_TIMEOUT,
+        metavar="SECONDS",
+        help="how long to wait for another build into the same folder; 0 fails "
+        f"at once (default: {DEFAULT_LOCK_TIMEOUT:g})",
+    )
     build.set_defaults(handler=cmd_build)
 
     package = commands.add_parser(
-        "datapackage", help="rewrite data/datapackage.json from the curated files")
-    package.add_argument("data_root", nargs="?", type=Path, default=None,
-                         help=f"data folder holding curated/ and raw/ (default: {paths.DATA_DIR})")
+        "datapackage", help="rewrite data/datapackage.json from the curated files"
+    )
+    package.add_argument(
+        "data_root",
+        nargs="?",
+        type=Path,
+        default=None,
+        help=f"data folder holding curated/ and raw/ (default: {paths.DATA_DIR})",
+    )
     package.set_defaults(handler=cmd_datapackage)
 
     draft = commands.add_parser(
-        "draft", help="draft a year's plan CSV from the plan's text, for a curator to review")
+        "draft", help="draft a year's plan CSV from the plan's text, for a curator to review"
+    )
     draft.add_argument("plan", type=Path, help="the plan as plain text or a Markdown export")
     draft.add_argument("--year", type=int, required=True, help="the year the plan covers")
-    draft.add_argument("--lang", choices=("en", "es"), default=None,
-                       help="the plan's language (default: guessed from its field labels)")
-    draft.add_argument("--out", type=Path, default=None,
-                       help="CSV to write, with a needs_review column (default: stdout)")
-    draft.add_argument("--data-dir", type=Path, default=None,
-                       help=f"folder of themes.csv, for the theme column "
-                            f"(default: {paths.CURATED_DIR})")
+    draft.add_argument(
+        "--lang",
+        choices=("en", "es"),
+        default=None,
+        help="the plan's language (default: guessed from its field labels)",
+    )
+    draft.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="CSV to write, with a needs_review column (default: stdout)",
+    )
+    draft.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=f"folder of themes.csv, for the theme column (default: {paths.CURATED_DIR})",
+    )
     draft.set_defaults(handler=cmd_draft)
     return parser
 
@@ -235,8 +319,10 @@ def exit_codes_text() -> str:
     """The exit-code table, as --help prints it (wrapped to 79 columns)."""
     import textwrap
 
-    rows = [textwrap.fill(meaning, 79, initial_indent=f"  {code:>3}  ",
-                          subsequent_indent=" " * 7) for code, meaning in EXIT_CODES]
+    rows = [
+        textwrap.fill(meaning, 79, initial_indent=f"  {code:>3}  ", subsequent_indent=" " * 7)
+        for code, meaning in EXIT_CODES
+    ]
     return "exit codes:\n" + "\n".join(rows)
 
 
@@ -295,13 +381,19 @@ def _guarded(command: str, handler: Callable[[], int]) -> int:
         return code
     except OSError as error:
         where = f" {error.filename}" if error.filename else ""
-        print(f"gealc-report {command}: cannot use{where}: {error.strerror or error}; check "
-              "the path, its permissions and the free disk space", file=sys.stderr)
+        print(
+            f"gealc-report {command}: cannot use{where}: {error.strerror or error}; check "
+            "the path, its permissions and the free disk space",
+            file=sys.stderr,
+        )
         return EXIT_USER
     except Exception as error:  # a bug: the traceback goes to a file, the screen gets a line
         log = _write_log(error)
-        print(f"gealc-report {command}: internal error: {type(error).__name__}: {error}\n"
-              f"The details are in {log}.\n{REPORT_REQUEST}", file=sys.stderr)
+        print(
+            f"gealc-report {command}: internal error: {type(error).__name__}: {error}\n"
+            f"The details are in {log}.\n{REPORT_REQUEST}",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 import pandas as pd
 import pytest
 
-from gealc_analysis import paths
+from gealc_analysis.core import paths
 
 # Fixtures that run notebooks: a test using one (directly or through another fixture) is slow.
 BUILD_FIXTURES = frozenset({"report_build", "good", "failed", "built", "rebuilt", "three_plans"})
@@ -35,8 +35,7 @@ def report_build(tmp_path_factory: pytest.TempPathFactory):  # -> BuildResult
     """The real report from the curated data (jobs=2), built once per test session."""
     from gealc_analysis.build import build_report
 
-    return build_report(tmp_path_factory.mktemp("report-build") / "report", jobs=2,
-                        progress=print)
+    return build_report(tmp_path_factory.mktemp("report-build") / "report", jobs=2, progress=print)
 
 
 @pytest.fixture(scope="session")
@@ -111,4 +110,3 @@ def local_links(page: Path) -> list[str]:
     parser = _Links()
     parser.feed(page.read_text(encoding="utf-8"))
     return [unquote(link) for link in parser.links]
-

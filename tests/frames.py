@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from gealc_analysis.vocabulary import (
+from gealc_analysis.data.vocabulary import (
     ACTIVITY_TYPES,
     IDB_INSTRUMENTS,
     PLAN_COLUMNS,

@@ -9,26 +9,42 @@ import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
-from gealc_analysis import alternatives, robustness
-from gealc_analysis.data import PlanDataError, plans_to_text
+from gealc_analysis.data import PlanDataError, alternatives, plans_to_text
+from gealc_analysis.measures import robustness
 
 HEADER = "decision,alternative,primary,table,row_id,column,value,note\n"
 
 
 @pytest.fixture
 def plans() -> pd.DataFrame:
-    return make_plans([
-        {"plan_year": 2020, "activity_id": "2020-3.1.1", "source_ref": "3.1.1",
-         "frequency_per_year": 24, "timing": "year_round"},
-        {"plan_year": 2024, "activity_id": "2024-3.1.1", "source_ref": "3.1.1",
-         "timing": "tbd", "frequency_per_year": 4},
-    ])
+    return make_plans(
+        [
+            {
+                "plan_year": 2020,
+                "activity_id": "2020-3.1.1",
+                "source_ref": "3.1.1",
+                "frequency_per_year": 24,
+                "timing": "year_round",
+            },
+            {
+                "plan_year": 2024,
+                "activity_id": "2024-3.1.1",
+                "source_ref": "3.1.1",
+                "timing": "tbd",
+                "frequency_per_year": 4,
+            },
+        ]
+    )
 
 
 @pytest.fixture
 def themes() -> pd.DataFrame:
-    return make_themes([{"plan_year": 2020, "area_code": "3.1", "theme": "t1"},
-                        {"plan_year": 2024, "area_code": "3.1", "theme": "t1"}])
+    return make_themes(
+        [
+            {"plan_year": 2020, "area_code": "3.1", "theme": "t1"},
+            {"plan_year": 2024, "area_code": "3.1", "theme": "t1"},
+        ]
+    )
 
 
 def write(folder: Path, body: str) -> Path:
@@ -60,26 +76,36 @@ def test_a_missing_file_means_no_contested_decisions(tmp_path, plans, themes):
 
 
 def test_an_activity_id_not_in_the_plan_is_reported_at_its_line(tmp_path, plans, themes):
-    body = GOOD + ("cadence,twice,true,plan,2020-3.1.9,frequency_per_year,24,x\n"
-                   "cadence,every_two,false,plan,2020-3.1.9,frequency_per_year,6,x\n")
+    body = GOOD + (
+        "cadence,twice,true,plan,2020-3.1.9,frequency_per_year,24,x\n"
+        "cadence,every_two,false,plan,2020-3.1.9,frequency_per_year,6,x\n"
+    )
     found = problems_of(write(tmp_path, body), plans, themes)
-    assert any(":4: row_id: expected a row of plan_2020.csv, found '2020-3.1.9'" in p
-               for p in found), found
+    assert any(
+        ":4: row_id: expected a row of plan_2020.csv, found '2020-3.1.9'" in p for p in found
+    ), found
 
 
 def test_a_value_outside_the_columns_vocabulary_is_an_error(tmp_path, plans, themes):
-    body = ("when,tbd,true,plan,2024-3.1.1,timing,tbd,x\n"
-            "when,spread,false,plan,2024-3.1.1,timing,all_year,x\n")
+    body = (
+        "when,tbd,true,plan,2024-3.1.1,timing,tbd,x\n"
+        "when,spread,false,plan,2024-3.1.1,timing,all_year,x\n"
+    )
     found = problems_of(write(tmp_path, body), plans, themes)
-    assert any(":3: value: expected one of S1, S2, year_round, tbd (column timing), "
-               "found 'all_year'" in p for p in found), found
+    assert any(
+        ":3: value: expected one of S1, S2, year_round, tbd (column timing), found 'all_year'" in p
+        for p in found
+    ), found
 
 
 def test_a_decision_needs_exactly_one_primary_alternative(tmp_path, plans, themes):
     body = GOOD.replace("every_two,false", "every_two,true")
     found = problems_of(write(tmp_path, body), plans, themes)
-    assert any("expected exactly one primary alternative for decision cadence, "
-               "found 'every_two, twice'" in p for p in found), found
+    assert any(
+        "expected exactly one primary alternative for decision cadence, "
+        "found 'every_two, twice'" in p
+        for p in found
+    ), found
 
 
 def test_the_primary_alternative_must_hold_todays_value(tmp_path, plans, themes):
@@ -95,17 +121,23 @@ def test_every_alternative_must_set_the_same_cells(tmp_path, plans, themes):
 
 
 def test_schema_errors_are_located_and_all_reported_at_once(tmp_path, plans, themes):
-    body = ("Bad Key,x,maybe,plan,2020-3.1.1,frequency_per_year,24,x\n"
-            "ok,x,true,sheet,2020-3.1.1,frequency_per_year,24,x\n")
+    body = (
+        "Bad Key,x,maybe,plan,2020-3.1.1,frequency_per_year,24,x\n"
+        "ok,x,true,sheet,2020-3.1.1,frequency_per_year,24,x\n"
+    )
     found = problems_of(write(tmp_path, body), plans, themes)
     assert any(":2: primary: expected true or false, found 'maybe'" in p for p in found), found
     write(tmp_path, "Bad Key,x,true,sheet,2020-3.1.1,frequency_per_year,24,\n")
     found = problems_of(tmp_path, plans, themes)
-    assert any(":2: decision: expected a decision key in snake_case, found 'Bad Key'" in p
-               for p in found), found
+    assert any(
+        ":2: decision: expected a decision key in snake_case, found 'Bad Key'" in p for p in found
+    ), found
     assert any(":2: table: expected one of plan, themes, found 'sheet'" in p for p in found)
-    assert any(":2: note: expected a note saying why the alternative is defensible, "
-               "found an empty cell" in p for p in found), found
+    assert any(
+        ":2: note: expected a note saying why the alternative is defensible, "
+        "found an empty cell" in p
+        for p in found
+    ), found
 
 
 def test_rows_about_a_plan_year_not_loaded_are_left_out(tmp_path, plans, themes):
@@ -115,6 +147,7 @@ def test_rows_about_a_plan_year_not_loaded_are_left_out(tmp_path, plans, themes)
 
 
 # --------------------------------------------------------------------------- the real file
+
 
 @pytest.fixture
 def real_alternatives(real_plans, real_themes) -> pd.DataFrame:
@@ -134,18 +167,23 @@ def test_the_real_file_lists_every_decision_the_review_asked_for(real_alternativ
 
 
 def test_applying_the_primary_coding_reproduces_the_curated_data_exactly(
-        real_plans, real_themes, real_alternatives):
-    coded_plans, coded_themes = robustness.apply_alternatives(real_plans, real_themes,
-                                                              real_alternatives)
+    real_plans, real_themes, real_alternatives
+):
+    coded_plans, coded_themes = robustness.apply_alternatives(
+        real_plans, real_themes, real_alternatives
+    )
     assert plans_to_text(coded_plans).equals(plans_to_text(real_plans))
     original = real_themes.astype(str)
     assert coded_themes.astype(str).equals(original)
 
 
 def test_every_two_months_gives_the_reviews_52_events_for_2020(
-        real_plans, real_themes, real_alternatives):
-    coded, _ = robustness.apply_alternatives(real_plans, real_themes, real_alternatives,
-                                             {"semimonthly_meetings": "every_two_months"})
+    real_plans, real_themes, real_alternatives
+):
+    coded, _ = robustness.apply_alternatives(
+        real_plans, real_themes, real_alternatives, {"semimonthly_meetings": "every_two_months"}
+    )
     assert coded.loc[coded["plan_year"] == 2020, "frequency_per_year"].sum() == 52
-    assert real_plans.loc[real_plans["plan_year"] == 2020, "frequency_per_year"].sum() == 124, \
+    assert real_plans.loc[real_plans["plan_year"] == 2020, "frequency_per_year"].sum() == 124, (
         "applying an alternative must not change the frame it was given"
+    )

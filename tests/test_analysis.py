@@ -1,4 +1,5 @@
-"""Behaviour of gealc_analysis.analysis on small hand-made frames with hand-computed answers."""
+"""Behaviour of gealc_analysis.measures.analysis on small hand-made frames with hand-computed
+answers."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
-from gealc_analysis import analysis
-from gealc_analysis.vocabulary import (
+from gealc_analysis.data.vocabulary import (
     ACTIVITY_TYPES,
     FUNDING_SOURCES,
     IDB_INSTRUMENTS,
     TIMINGS,
     area_sort_key,
 )
+from gealc_analysis.measures import analysis
 
 
 def frame(columns: dict[str, list]) -> pd.DataFrame:

@@ -28,8 +28,9 @@ FREQUENCY = "a whole number of events per year, 1 or more"
 AT_MOST_366 = "at most 366 events per year (one a day)"
 
 
-def set_cell(folder: Path, activity_id: str, column: str, value: str,
-             file: str = P2024) -> tuple[Path, int]:
+def set_cell(
+    folder: Path, activity_id: str, column: str, value: str, file: str = P2024
+) -> tuple[Path, int]:
     path = folder / file
     return path, rewrite_cell(path, activity_id, column, value)
 
@@ -45,15 +46,19 @@ def edit_line(path: Path, number: int, edit: Callable[[str], str]) -> None:
 
 def missing_folder(folder: Path) -> list[str]:
     os.rename(folder, folder.with_name("elsewhere"))
-    return [f"{folder}: folder: expected a folder of curated plan_<year>.csv files (give its "
-            "path: DATA_DIR or --data-dir), found 'no such folder'"]
+    return [
+        f"{folder}: folder: expected a folder of curated plan_<year>.csv files (give its "
+        "path: DATA_DIR or --data-dir), found 'no such folder'"
+    ]
 
 
 def empty_folder(folder: Path) -> list[str]:
     for path in folder.iterdir():
         path.unlink()
-    return [f"{folder}: folder: expected at least one plan_<year>.csv, found 'none'",
-            f"{folder}: folder: expected the crosswalk themes.csv, found 'none'"]
+    return [
+        f"{folder}: folder: expected at least one plan_<year>.csv, found 'none'",
+        f"{folder}: folder: expected the crosswalk themes.csv, found 'none'",
+    ]
 
 
 def missing_crosswalk(folder: Path) -> list[str]:
@@ -63,8 +68,10 @@ def missing_crosswalk(folder: Path) -> list[str]:
 
 def badly_named_plan(folder: Path) -> list[str]:
     (folder / "plan_24.csv").write_bytes((folder / P2024).read_bytes())
-    return [f"{folder / 'plan_24.csv'}: file name: expected plan_<four-digit year>.csv, "
-            "found 'plan_24.csv'"]
+    return [
+        f"{folder / 'plan_24.csv'}: file name: expected plan_<four-digit year>.csv, "
+        "found 'plan_24.csv'"
+    ]
 
 
 def arabic_indic_digits_in_a_file_name(folder: Path) -> list[str]:
@@ -80,8 +87,10 @@ def a_folder_where_a_plan_should_be(folder: Path) -> list[str]:
 
 def a_dangling_link_for_a_plan(folder: Path) -> list[str]:
     (folder / "plan_2030.csv").symlink_to(folder / "gone.csv")
-    return [f"{folder / 'plan_2030.csv'}: file: expected a readable CSV file, "
-            "found 'No such file or directory'"]
+    return [
+        f"{folder / 'plan_2030.csv'}: file: expected a readable CSV file, "
+        "found 'No such file or directory'"
+    ]
 
 
 def an_empty_plan_file(folder: Path) -> list[str]:
@@ -91,8 +100,7 @@ def an_empty_plan_file(folder: Path) -> list[str]:
 
 def a_plan_with_a_header_and_no_rows(folder: Path) -> list[str]:
     path = folder / P2024
-    path.write_text(path.read_text(encoding="utf-8").splitlines(keepends=True)[0],
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").splitlines(keepends=True)[0], encoding="utf-8")
     return [f"{path}:2: row: expected at least one activity, found 'no rows'"]
 
 
@@ -101,45 +109,62 @@ def a_plan_with_a_header_and_no_rows(folder: Path) -> list[str]:
 
 def latin1_bytes(folder: Path) -> list[str]:
     path = folder / P2024
-    path.write_bytes(path.read_bytes().replace(b"Servicios transfronterizos,cross",
-                                               "Servicios transfronterizós,cross".encode(
-                                                   "latin-1"), 1))
-    return [f"{path}:2: file: expected UTF-8 text, found 'byte 0xf3'",
-            f"{path}:2: area_name: expected 'Servicios transfronterizos' as themes.csv gives "
-            "for 2024 3.1 (fix the row or the crosswalk), found 'Servicios transfronteriz\ufffds'"]
+    path.write_bytes(
+        path.read_bytes().replace(
+            b"Servicios transfronterizos,cross",
+            "Servicios transfronterizós,cross".encode("latin-1"),
+            1,
+        )
+    )
+    return [
+        f"{path}:2: file: expected UTF-8 text, found 'byte 0xf3'",
+        f"{path}:2: area_name: expected 'Servicios transfronterizos' as themes.csv gives "
+        "for 2024 3.1 (fix the row or the crosswalk), found 'Servicios transfronteriz\ufffds'",
+    ]
 
 
 def a_utf16_file(folder: Path) -> list[str]:
     path = folder / P2024
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
-    return [f"{path}:1: file: expected UTF-8 text, found 'byte 0xff'",
-            f"{path}:1: file: expected text without NUL characters, found 'byte 0x00'",
-            f"{path}:1: header: expected column(s) plan_year, found 'none such'",
-            f"{path}:1: header: expected only the columns of the codebook, found "
-            "'\ufffd\ufffdplan_year'"]
+    return [
+        f"{path}:1: file: expected UTF-8 text, found 'byte 0xff'",
+        f"{path}:1: file: expected text without NUL characters, found 'byte 0x00'",
+        f"{path}:1: header: expected column(s) plan_year, found 'none such'",
+        f"{path}:1: header: expected only the columns of the codebook, found "
+        "'\ufffd\ufffdplan_year'",
+    ]
 
 
 def an_unclosed_quote(folder: Path) -> list[str]:
     path = folder / P2024
     edit_line(path, 42, lambda line: line.rstrip("\n") + ',"unclosed\n')
-    return [f"{path}:42: file: expected well-formed CSV, found 'a quote opened on this line "
-            "and never closed (read to line 42)'"]
+    return [
+        f"{path}:42: file: expected well-formed CSV, found 'a quote opened on this line "
+        "and never closed (read to line 42)'"
+    ]
 
 
 def a_quote_that_closes_lines_later(folder: Path) -> list[str]:
     path = folder / P2024
-    edit_line(path, 4, lambda line: line.replace(",Actualización de la lista",
-                                                 ',"Actualización de la lista', 1))
-    return [f"{path}:4: file: expected well-formed CSV, found '',' expected after '\"' "
-            "(in a quoted cell opened on this line, at line 5)'"]
+    edit_line(
+        path,
+        4,
+        lambda line: line.replace(",Actualización de la lista", ',"Actualización de la lista', 1),
+    )
+    return [
+        f"{path}:4: file: expected well-formed CSV, found '',' expected after '\"' "
+        "(in a quoted cell opened on this line, at line 5)'"
+    ]
 
 
 def a_bare_quote_inside_a_cell(folder: Path) -> list[str]:
     path = folder / P2024
     edit_line(path, 3, lambda line: line.replace("Taller regional", 'Taller "regional', 1))
-    return [f"{path}:3: title_original: expected a quote only around a whole cell (a quote "
-            'inside a cell is written ""), found \'Taller "regional autenticación '
-            "transfronteriza.'"]
+    return [
+        f"{path}:3: title_original: expected a quote only around a whole cell (a quote "
+        'inside a cell is written ""), found \'Taller "regional autenticación '
+        "transfronteriza.'"
+    ]
 
 
 def a_row_missing_its_last_field(folder: Path) -> list[str]:
@@ -167,80 +192,116 @@ def a_missing_column(folder: Path) -> list[str]:
 def an_unknown_column(folder: Path) -> list[str]:
     path = folder / P2024
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join([lines[0].rstrip("\n") + ",budget\n"]
-                            + [line.rstrip("\n") + ",\n" for line in lines[1:]]),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(
+            [lines[0].rstrip("\n") + ",budget\n"]
+            + [line.rstrip("\n") + ",\n" for line in lines[1:]]
+        ),
+        encoding="utf-8",
+    )
     return [f"{path}:1: header: expected only the columns of the codebook, found 'budget'"]
 
 
 def a_column_twice(folder: Path) -> list[str]:
     path = folder / P2024
     edit_line(path, 1, lambda line: line.replace(",notes", ",title_en"))
-    return [f"{path}:1: header: expected column(s) notes, found 'none such'",
-            f"{path}:1: header: expected each column once, found 'title_en'"]
+    return [
+        f"{path}:1: header: expected column(s) notes, found 'none such'",
+        f"{path}:1: header: expected each column once, found 'title_en'",
+    ]
 
 
 # ------------------------------------------------------------------ cells
 
 
-def cell_case(activity_id: str, column: str, value: str, expected: str,
-              reported: str | None = None, file: str = P2024,
-              shown: str | None = None) -> Callable[[Path], list[str]]:
+def cell_case(
+    activity_id: str,
+    column: str,
+    value: str,
+    expected: str,
+    reported: str | None = None,
+    file: str = P2024,
+    shown: str | None = None,
+) -> Callable[[Path], list[str]]:
     def case(folder: Path) -> list[str]:
         path, line = set_cell(folder, activity_id, column, value, file)
         found = f"'{shown or value}'" if value else "an empty cell"
         return [f"{path}:{line}: {reported or column}: expected {expected}, found {found}"]
+
     return case
 
 
 CELL_CASES = {
     "frequency_zero": cell_case("2024-3.1.1", "frequency_per_year", "0", FREQUENCY),
     "frequency_above_366": cell_case("2024-3.1.1", "frequency_per_year", "367", AT_MOST_366),
-    "frequency_beyond_int64": cell_case("2024-3.1.1", "frequency_per_year", "9" * 30,
-                                        AT_MOST_366),
+    "frequency_beyond_int64": cell_case("2024-3.1.1", "frequency_per_year", "9" * 30, AT_MOST_366),
     "frequency_negative": cell_case("2024-3.1.1", "frequency_per_year", "-3", FREQUENCY),
     "frequency_in_words": cell_case("2024-3.1.1", "frequency_per_year", "three", FREQUENCY),
-    "frequency_in_arabic_indic_digits": cell_case("2024-3.1.1", "frequency_per_year", "\u0663",
-                                                  FREQUENCY),
+    "frequency_in_arabic_indic_digits": cell_case(
+        "2024-3.1.1", "frequency_per_year", "\u0663", FREQUENCY
+    ),
     "frequency_with_decimals": cell_case("2024-3.1.1", "frequency_per_year", "3.0", FREQUENCY),
     "frequency_empty": cell_case("2024-3.1.1", "frequency_per_year", "", FREQUENCY),
     "unknown_activity_type": cell_case(
-        "2024-3.1.1", "activity_type", "seminar",
+        "2024-3.1.1",
+        "activity_type",
+        "seminar",
         "one of workshop, webinar, meeting, working_group_meeting, study_or_document, "
-        "web_content, event, award, exchange, governance, other"),
+        "web_content, event, award, exchange, governance, other",
+    ),
     "empty_title": cell_case("2024-3.1.1", "title_en", "", TEXT),
     "title_with_a_trailing_space": cell_case("2024-3.1.1", "title_es", "Taller ", TEXT),
-    "title_with_a_trailing_newline": cell_case("2024-3.1.1", "title_en", "Workshop\n", TEXT,
-                                               shown="Workshop\\n"),
-    "not_a_country_code": cell_case("2024-3.9ii.4", "venue_country", "XX",
-                                    "an ISO 3166-1 alpha-2 country code (CR, PE, BR) or an "
-                                    "empty cell"),
-    "country_on_a_virtual_activity": cell_case("2024-3.3.1", "venue_country", "PE",
-                                               "an empty cell unless venue_mode is on_site"),
+    "title_with_a_trailing_newline": cell_case(
+        "2024-3.1.1", "title_en", "Workshop\n", TEXT, shown="Workshop\\n"
+    ),
+    "not_a_country_code": cell_case(
+        "2024-3.9ii.4",
+        "venue_country",
+        "XX",
+        "an ISO 3166-1 alpha-2 country code (CR, PE, BR) or an empty cell",
+    ),
+    "country_on_a_virtual_activity": cell_case(
+        "2024-3.3.1", "venue_country", "PE", "an empty cell unless venue_mode is on_site"
+    ),
     "unknown_funding_code": cell_case(
-        "2024-3.2.1", "funding_sources", "bid", "';'-separated codes from executive_committee, "
-        "idb, member_countries, oas, working_group"),
-    "unsorted_funding_codes": cell_case("2024-3.2.1", "funding_sources",
-                                        "member_countries;executive_committee",
-                                        "the codes sorted alphabetically, each once"),
-    "idb_instrument_without_idb": cell_case("2024-3.2.1", "idb_instrument", "rpg",
-                                            "a value exactly when funding_sources includes idb"),
+        "2024-3.2.1",
+        "funding_sources",
+        "bid",
+        "';'-separated codes from executive_committee, idb, member_countries, oas, working_group",
+    ),
+    "unsorted_funding_codes": cell_case(
+        "2024-3.2.1",
+        "funding_sources",
+        "member_countries;executive_committee",
+        "the codes sorted alphabetically, each once",
+    ),
+    "idb_instrument_without_idb": cell_case(
+        "2024-3.2.1", "idb_instrument", "rpg", "a value exactly when funding_sources includes idb"
+    ),
     "activity_id_not_made_of_year_and_ref": cell_case(
-        "2024-3.2.1", "activity_id", "2024-3.2.9",
-        "the plan year and source_ref it is made of (<year>-<source_ref>)"),
+        "2024-3.2.1",
+        "activity_id",
+        "2024-3.2.9",
+        "the plan year and source_ref it is made of (<year>-<source_ref>)",
+    ),
     "theme_not_the_crosswalks": cell_case(
-        "2024-3.3.1", "theme", "ciber",
-        "'cybersecurity' as themes.csv gives for 2024 3.3 (fix the row or the crosswalk)"),
+        "2024-3.3.1",
+        "theme",
+        "ciber",
+        "'cybersecurity' as themes.csv gives for 2024 3.3 (fix the row or the crosswalk)",
+    ),
 }
 
 
 def plan_year_not_the_file_name(folder: Path) -> list[str]:
     path, line = set_cell(folder, "2024-3.1.1", "plan_year", "2023")
-    return [f"{path}:{line}: plan_year: expected 2024, the year in the file name, found '2023'",
-            f"{path}:{line}: activity_id: expected the plan year and source_ref it is made of "
-            "(<year>-<source_ref>), found '2024-3.1.1'",
-            f"{path}:{line}: area_code: expected an area listed for 2023 in themes.csv (add it "
-            "there or fix the row), found '3.1'"]
+    return [
+        f"{path}:{line}: plan_year: expected 2024, the year in the file name, found '2023'",
+        f"{path}:{line}: activity_id: expected the plan year and source_ref it is made of "
+        "(<year>-<source_ref>), found '2024-3.1.1'",
+        f"{path}:{line}: area_code: expected an area listed for 2023 in themes.csv (add it "
+        "there or fix the row), found '3.1'",
+    ]
 
 
 def plan_year_in_fullwidth_digits(folder: Path) -> list[str]:
@@ -250,20 +311,22 @@ def plan_year_in_fullwidth_digits(folder: Path) -> list[str]:
 
 def a_duplicated_activity_id(folder: Path) -> list[str]:
     path, line = set_cell(folder, "2024-3.1.2", "activity_id", "2024-3.1.1")
-    return [f"{path}:2: activity_id: expected a value unique within the file, "
-            "found '2024-3.1.1'",
-            f"{path}:{line}: activity_id: expected a value unique within the file, "
-            "found '2024-3.1.1'",
-            f"{path}:{line}: activity_id: expected the plan year and source_ref it is made of "
-            "(<year>-<source_ref>), found '2024-3.1.1'"]
+    return [
+        f"{path}:2: activity_id: expected a value unique within the file, found '2024-3.1.1'",
+        f"{path}:{line}: activity_id: expected a value unique within the file, found '2024-3.1.1'",
+        f"{path}:{line}: activity_id: expected the plan year and source_ref it is made of "
+        "(<year>-<source_ref>), found '2024-3.1.1'",
+    ]
 
 
 def an_area_missing_from_the_crosswalk(folder: Path) -> list[str]:
     path, line = set_cell(folder, "2024-3.3.1", "area_code", "3.10")
     set_cell(folder, "2024-3.3.1", "source_ref", "3.10.1")
     set_cell(folder, "2024-3.3.1", "activity_id", "2024-3.10.1")
-    return [f"{path}:{line}: area_code: expected an area listed for 2024 in themes.csv (add it "
-            "there or fix the row), found '3.10'"]
+    return [
+        f"{path}:{line}: area_code: expected an area listed for 2024 in themes.csv (add it "
+        "there or fix the row), found '3.10'"
+    ]
 
 
 # ------------------------------------------------------------------ the crosswalk
@@ -272,26 +335,36 @@ def an_area_missing_from_the_crosswalk(folder: Path) -> list[str]:
 def an_unknown_relation(folder: Path) -> list[str]:
     path = folder / THEMES
     edit_line(path, 13, lambda line: line.replace(",new,", ",novel,"))
-    return [f"{path}:13: relation: expected one of continued, renamed, merged, split, new, "
-            "retired, found 'novel'"]
+    return [
+        f"{path}:13: relation: expected one of continued, renamed, merged, split, new, "
+        "retired, found 'novel'"
+    ]
 
 
 def an_area_listed_twice(folder: Path) -> list[str]:
     path = folder / THEMES
     text = path.read_text(encoding="utf-8")
     path.write_text(text + text.splitlines(keepends=True)[12], encoding="utf-8")
-    return [f"{path}:21: area_code: expected one row per (plan_year, area_code); first at "
-            "line 13, found '3.3'"]
+    return [
+        f"{path}:21: area_code: expected one row per (plan_year, area_code); first at "
+        "line 13, found '3.3'"
+    ]
 
 
 def a_theme_labelled_two_ways(folder: Path) -> list[str]:
     path = folder / THEMES
-    edit_line(path, 11, lambda line: line.replace(",Cross-border services,Servicios "
-                                                  "transfronterizos,continued",
-                                                  ",Cross border,Servicios transfronterizos,"
-                                                  "continued"))
-    return [f"{path}:11: theme_label_en: expected the label theme cross_border_services has at "
-            "line 2 ('Cross-border services'), found 'Cross border'"]
+    edit_line(
+        path,
+        11,
+        lambda line: line.replace(
+            ",Cross-border services,Servicios transfronterizos,continued",
+            ",Cross border,Servicios transfronterizos,continued",
+        ),
+    )
+    return [
+        f"{path}:11: theme_label_en: expected the label theme cross_border_services has at "
+        "line 2 ('Cross-border services'), found 'Cross border'"
+    ]
 
 
 def a_crosswalk_year_that_is_not_a_year(folder: Path) -> list[str]:
@@ -334,7 +407,8 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_each_bad_input_gets_its_exact_message_and_exit_code_2(
-        name: str, curated_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name: str, curated_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     expected = CASES[name](curated_copy)
     assert cli.main(["validate", str(curated_copy)]) == 2
     err = capsys.readouterr().err.splitlines()
@@ -369,28 +443,34 @@ def data_root(tmp_path: Path) -> Path:
 
 
 def test_datapackage_on_a_missing_folder_says_so_and_exits_2(
-        data_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["datapackage", str(data_root)]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err[1] == (f"{data_root}: folder: expected a data folder holding curated/ and raw/, "
-                      "found 'no such folder'")
+    assert err[1] == (
+        f"{data_root}: folder: expected a data folder holding curated/ and raw/, "
+        "found 'no such folder'"
+    )
     assert not data_root.exists()
 
 
 def test_datapackage_on_an_empty_folder_writes_nothing_and_exits_2(
-        data_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data_root.mkdir()
     assert cli.main(["datapackage", str(data_root)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[1:3] == [
         f"{data_root}: folder: expected a data folder holding curated/ and raw/, "
         "found 'no curated/ folder'",
-        "nothing written: fix the data, then run `gealc-report datapackage` again"]
+        "nothing written: fix the data, then run `gealc-report datapackage` again",
+    ]
     assert list(data_root.iterdir()) == []
 
 
 def test_datapackage_on_a_garbage_folder_writes_nothing_and_exits_2(
-        data_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (data_root / "curated").mkdir(parents=True)
     (data_root / "curated" / "plan_2024.csv").write_bytes(b"\x00\xff garbage, not a plan")
     assert cli.main(["datapackage", str(data_root)]) == 2

@@ -13,7 +13,8 @@ import typst
 from frames import make_plans, make_themes
 from pypdf import PdfReader
 
-from gealc_analysis import brief, i18n
+from gealc_analysis.products import brief
+from gealc_analysis.words import i18n
 
 MARKUP = 'A #title *with* _markup_ $x$ @ref <tag> back\\slash "quoted" [x]'
 
@@ -32,14 +33,36 @@ def squeezed(text: str) -> str:
 def small_plans(title: str = "Workshop") -> pd.DataFrame:
     return make_plans(
         [
-            {"plan_year": 2020, "area_code": "3.1", "theme": "t1", "funding_sources": "idb",
-             "idb_instrument": "rpg", "title_en": title, "title_es": title},
-            {"plan_year": 2020, "area_code": "3.2", "theme": "t2",
-             "funding_sources": "working_group"},
-            {"plan_year": 2024, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.1",
-             "funding_sources": "idb;member_countries", "idb_instrument": "general"},
-            {"plan_year": 2024, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.2",
-             "funding_sources": "oas"},
+            {
+                "plan_year": 2020,
+                "area_code": "3.1",
+                "theme": "t1",
+                "funding_sources": "idb",
+                "idb_instrument": "rpg",
+                "title_en": title,
+                "title_es": title,
+            },
+            {
+                "plan_year": 2020,
+                "area_code": "3.2",
+                "theme": "t2",
+                "funding_sources": "working_group",
+            },
+            {
+                "plan_year": 2024,
+                "area_code": "3.1",
+                "theme": "t1",
+                "source_ref": "3.1.1",
+                "funding_sources": "idb;member_countries",
+                "idb_instrument": "general",
+            },
+            {
+                "plan_year": 2024,
+                "area_code": "3.1",
+                "theme": "t1",
+                "source_ref": "3.1.2",
+                "funding_sources": "oas",
+            },
         ],
         categorical=False,
     )
@@ -48,38 +71,61 @@ def small_plans(title: str = "Workshop") -> pd.DataFrame:
 def small_themes(label: str = "First theme") -> pd.DataFrame:
     return make_themes(
         [
-            {"plan_year": 2020, "area_code": "3.1", "theme": "t1", "theme_label_en": label,
-             "theme_label_es": label},
+            {
+                "plan_year": 2020,
+                "area_code": "3.1",
+                "theme": "t1",
+                "theme_label_en": label,
+                "theme_label_es": label,
+            },
             {"plan_year": 2020, "area_code": "3.2", "theme": "t2"},
-            {"plan_year": 2024, "area_code": "3.1", "theme": "t1", "theme_label_en": label,
-             "theme_label_es": label},
+            {
+                "plan_year": 2024,
+                "area_code": "3.1",
+                "theme": "t1",
+                "theme_label_en": label,
+                "theme_label_es": label,
+            },
         ],
         categorical=False,
     )
 
 
 def fake_findings(sentences: list[str], caveat: str = "Counts, not money.") -> SimpleNamespace:
-    """Stands in for gealc_analysis.findings (h4) with fixed sentences."""
-    return SimpleNamespace(key_findings=lambda plans, themes, b, c, lang: sentences,
-                           caveat=lambda lang: caveat)
+    """Stands in for gealc_analysis.words.findings (h4) with fixed sentences."""
+    return SimpleNamespace(
+        key_findings=lambda plans, themes, b, c, lang: sentences, caveat=lambda lang: caveat
+    )
 
 
-def write(tmp_path: Path, lang: str, sentences: list[str], *, plans=None, themes=None,
-          name: str = "brief.pdf") -> Path:
+def write(
+    tmp_path: Path,
+    lang: str,
+    sentences: list[str],
+    *,
+    plans=None,
+    themes=None,
+    name: str = "brief.pdf",
+) -> Path:
     return brief.write_brief(
         small_plans() if plans is None else plans,
         small_themes() if themes is None else themes,
-        baseline_year=2020, compare_year=2024, lang=lang, out_path=tmp_path / lang / name,
-        provenance={"build_date": "2024-05-01"}, findings=fake_findings(sentences),
+        baseline_year=2020,
+        compare_year=2024,
+        lang=lang,
+        out_path=tmp_path / lang / name,
+        provenance={"build_date": "2024-05-01"},
+        findings=fake_findings(sentences),
         provenance_line=lambda prov, lang: f"provenance line {prov['build_date']}",
     )
 
 
 def test_typst_string_prints_markup_characters_verbatim(tmp_path: Path):
     source = tmp_path / "t.typ"
-    source.write_text(f"#{brief.typst_string(MARKUP)}\n\n"
-                      f"{brief.typst_inline('plain **' + MARKUP + '** end')}\n",
-                      encoding="utf-8")
+    source.write_text(
+        f"#{brief.typst_string(MARKUP)}\n\n{brief.typst_inline('plain **' + MARKUP + '** end')}\n",
+        encoding="utf-8",
+    )
     pdf = tmp_path / "t.pdf"
     pdf.write_bytes(typst.compile(str(source), **brief._compile_options()))
     text = pdf_text(pdf)
@@ -122,22 +168,29 @@ def test_every_font_is_embedded(tmp_path):
             font = font.get_object()
             descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
             names.append(str(font["/BaseFont"]))
-            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), \
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), (
                 f"font {font['/BaseFont']} is not embedded"
+            )
     assert any("DejaVuSans" in name for name in names), names
 
 
 def test_markup_in_data_strings_is_printed_as_written(tmp_path):
-    path = write(tmp_path, "en", [f"Finding about **{MARKUP}**."],
-                 themes=small_themes(label=MARKUP))
+    path = write(
+        tmp_path, "en", [f"Finding about **{MARKUP}**."], themes=small_themes(label=MARKUP)
+    )
     text = squeezed(pdf_text(path))
     assert text.count(squeezed(MARKUP)) >= 2  # the finding and the theme table
 
 
 def test_longest_findings_stay_on_two_pages_and_no_text_is_cut(tmp_path):
-    long = [("From 2020 to 2024 the activities of a long-named theme went from **28** to "
-             "**41** (+46.4%), a sentence long enough to wrap over several lines. ") * 3
-            for _ in range(6)]
+    long = [
+        (
+            "From 2020 to 2024 the activities of a long-named theme went from **28** to "
+            "**41** (+46.4%), a sentence long enough to wrap over several lines. "
+        )
+        * 3
+        for _ in range(6)
+    ]
     long_label = "A very long theme label that wraps over more than one line " * 2
     path = write(tmp_path, "en", long, themes=small_themes(label=long_label))
     assert len(PdfReader(path).pages) <= 2

@@ -20,7 +20,6 @@ import nbformat
 import pytest
 from conftest import local_links, snapshot
 
-from gealc_analysis import paths
 from gealc_analysis.build import (
     BuildError,
     BuildResult,
@@ -34,6 +33,7 @@ from gealc_analysis.build import (
     select_notebooks,
 )
 from gealc_analysis.build.folders import MARKER_FILE, mark
+from gealc_analysis.core import paths
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 YEARS = [2020, 2024]
@@ -115,8 +115,14 @@ def failed(tmp_path_factory: pytest.TempPathFactory, good: Build) -> Build:
     messages: list[str] = []
     before = snapshot(out)
     with pytest.raises(BuildError) as caught:
-        build_report(out, data_dir=good.data_dir, notebooks_dir=notebooks, force=True,
-                     validate=no_validation, progress=messages.append)
+        build_report(
+            out,
+            data_dir=good.data_dir,
+            notebooks_dir=notebooks,
+            force=True,
+            validate=no_validation,
+            progress=messages.append,
+        )
     build = Build(root, notebooks, good.data_dir, out, None, messages, [], caught.value)
     build.report_untouched = snapshot(out) == before
     return build
@@ -139,8 +145,16 @@ def test_select_notebooks_rejects_unknown_names_listing_the_available_ones() -> 
 
 
 def test_parameters_line_shows_readable_values_and_hides_paths() -> None:
-    line = parameters_line({"data_dir": "/x/curated", "output_dir": "/x/out", "years": [2020, 2024],
-                            "baseline_year": 2020, "compare_year": 2024, "lang": "en"})
+    line = parameters_line(
+        {
+            "data_dir": "/x/curated",
+            "output_dir": "/x/out",
+            "years": [2020, 2024],
+            "baseline_year": 2020,
+            "compare_year": 2024,
+            "lang": "en",
+        }
+    )
     assert line == "Parameters: years 2020, 2024 · baseline 2020 · compare 2024 · language en"
 
 
@@ -158,19 +172,23 @@ def test_resolve_years_rejects_a_baseline_outside_the_build_years(tmp_path: Path
 
 
 def test_notebook_title_is_the_first_level_one_heading() -> None:
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("# a comment, not a heading"),
-        nbformat.v4.new_markdown_cell("Intro\n\n## Not level one\n# Funding dependence"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("# a comment, not a heading"),
+            nbformat.v4.new_markdown_cell("Intro\n\n## Not level one\n# Funding dependence"),
+        ]
+    )
     assert notebook_title(nb) == "Funding dependence"
     assert notebook_title(nbformat.v4.new_notebook()) is None
 
 
 def test_notebook_title_takes_the_heading_of_the_pages_language() -> None:
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Funding", metadata={"tags": ["lang-en"]}),
-        nbformat.v4.new_markdown_cell("# Financiamiento", metadata={"tags": ["lang-es"]}),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Funding", metadata={"tags": ["lang-en"]}),
+            nbformat.v4.new_markdown_cell("# Financiamiento", metadata={"tags": ["lang-es"]}),
+        ]
+    )
     assert notebook_title(nb, "en") == "Funding"
     assert notebook_title(nb, "es") == "Financiamiento"
 
@@ -265,8 +283,10 @@ def test_index_links_every_section_and_every_linked_file_exists(good: Build) -> 
 
 def test_index_shows_a_sections_saved_summary_as_escaped_html(good: Build) -> None:
     page = (good.out / "en" / "index.html").read_text(encoding="utf-8")
-    assert ('<div class="summary"><ul>\n<li><strong>42</strong> answers '
-            "&lt;script&gt;x&lt;/script&gt;</li>\n</ul></div>") in page
+    assert (
+        '<div class="summary"><ul>\n<li><strong>42</strong> answers '
+        "&lt;script&gt;x&lt;/script&gt;</li>\n</ul></div>"
+    ) in page
     assert page.count('<div class="summary">') == 1  # 02_second saved none
 
 
@@ -293,8 +313,9 @@ def test_a_failed_build_leaves_the_last_good_report_byte_for_byte(failed: Build)
 def test_a_failed_build_keeps_the_executed_copy_with_its_error(failed: Build) -> None:
     kept = failed_dir(failed.out)
     nb = nbformat.read(kept / "en" / "notebooks" / "01_broken.ipynb", as_version=4)
-    errors = [out for cell in nb.cells for out in cell.get("outputs", [])
-              if out.output_type == "error"]
+    errors = [
+        out for cell in nb.cells for out in cell.get("outputs", []) if out.output_type == "error"
+    ]
     assert [error.ename for error in errors] == ["ZeroDivisionError"]
     assert not (kept / "stale.txt").exists()  # the previous failure was replaced
 
@@ -308,14 +329,21 @@ def test_a_failed_build_stops_before_the_next_notebook(failed: Build) -> None:
 def test_concurrent_build_reports_the_failing_notebook(tmp_path: Path, good: Build) -> None:
     notebooks = notebooks_folder(tmp_path, "02_second", "03_broken")
     with pytest.raises(BuildError, match=r"^notebook 03_broken failed .*ZeroDivisionError"):
-        build_report(tmp_path / "report", data_dir=good.data_dir, notebooks_dir=notebooks,
-                     jobs=2, validate=no_validation, progress=lambda message: None)
+        build_report(
+            tmp_path / "report",
+            data_dir=good.data_dir,
+            notebooks_dir=notebooks,
+            jobs=2,
+            validate=no_validation,
+            progress=lambda message: None,
+        )
     assert not (tmp_path / "report").exists()
     assert (tmp_path / "report.failed" / "en" / "notebooks" / "02_second.ipynb").is_file()
 
 
-def test_invalid_data_stops_the_build_before_anything_is_written(tmp_path: Path,
-                                                                 good: Build) -> None:
+def test_invalid_data_stops_the_build_before_anything_is_written(
+    tmp_path: Path, good: Build
+) -> None:
     out = tmp_path / "report"
     shutil.copytree(good.out, out)
     before = snapshot(out)
@@ -324,8 +352,13 @@ def test_invalid_data_stops_the_build_before_anything_is_written(tmp_path: Path,
         raise ValueError("2 problems in the curated data:\nplan_2020.csv line 3: bad timing")
 
     with pytest.raises(BuildError, match="line 3: bad timing"):
-        build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
-                     validate=reject, progress=lambda message: None)
+        build_report(
+            out,
+            data_dir=good.data_dir,
+            notebooks_dir=good.notebooks_dir,
+            validate=reject,
+            progress=lambda message: None,
+        )
     assert snapshot(out) == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["report"]
 
@@ -335,37 +368,55 @@ def test_a_folder_that_is_not_a_report_is_never_replaced(tmp_path: Path, good: B
     out.mkdir()
     (out / "thesis.txt").write_text("precious", encoding="utf-8")
     with pytest.raises(BuildError, match="refusing to replace"):
-        build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
-                     validate=no_validation, progress=lambda message: None)
+        build_report(
+            out,
+            data_dir=good.data_dir,
+            notebooks_dir=good.notebooks_dir,
+            validate=no_validation,
+            progress=lambda message: None,
+        )
     assert snapshot(out) == {"thesis.txt": b"precious"}
 
 
 def test_unknown_only_name_fails_before_validation(tmp_path: Path, good: Build) -> None:
     calls: list[object] = []
     with pytest.raises(BuildError, match="available: 01_simple, 02_second"):
-        build_report(tmp_path / "report", data_dir=good.data_dir,
-                     notebooks_dir=good.notebooks_dir, only=["nope"],
-                     validate=lambda d, y: calls.append(d), progress=lambda message: None)
+        build_report(
+            tmp_path / "report",
+            data_dir=good.data_dir,
+            notebooks_dir=good.notebooks_dir,
+            only=["nope"],
+            validate=lambda d, y: calls.append(d),
+            progress=lambda message: None,
+        )
     assert calls == []
 
 
 # --------------------------------------------------------------------------- partial and parallel
 
 
-def test_only_with_lang_rebuilds_that_section_in_that_language_only(tmp_path: Path,
-                                                                    good: Build) -> None:
+def test_only_with_lang_rebuilds_that_section_in_that_language_only(
+    tmp_path: Path, good: Build
+) -> None:
     out = tmp_path / "report"
     shutil.copytree(good.out, out)
-    result = build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
-                          only=["second"], lang="es", validate=no_validation,
-                          progress=lambda message: None)
+    result = build_report(
+        out,
+        data_dir=good.data_dir,
+        notebooks_dir=good.notebooks_dir,
+        only=["second"],
+        lang="es",
+        validate=no_validation,
+        progress=lambda message: None,
+    )
     assert result.sections == ["02_second"]
     assert result.languages == ("es",)
     # The English report is not touched at all: no mixed-language folder is possible.
     assert snapshot(out / "en") == snapshot(good.out / "en")
     spanish = out / "es"
     assert (spanish / "notebooks" / "01_simple.ipynb").read_bytes() == (
-        good.out / "es" / "notebooks" / "01_simple.ipynb").read_bytes()
+        good.out / "es" / "notebooks" / "01_simple.ipynb"
+    ).read_bytes()
     assert (spanish / "01_simple" / "figures" / "x.png").is_file()
     assert "SECOND_OUTPUT lang=es" in (spanish / "02_second.html").read_text(encoding="utf-8")
     assert {"01_simple.html", "02_second.html"} <= set(local_links(spanish / "index.html"))
@@ -381,9 +432,14 @@ def test_default_build_writes_both_languages_and_a_landing_page(good: Build) -> 
 
 
 def test_parallel_build_gives_the_same_report_as_sequential(tmp_path: Path, good: Build) -> None:
-    result = build_report(tmp_path / "report", data_dir=good.data_dir,
-                          notebooks_dir=good.notebooks_dir, jobs=2, validate=no_validation,
-                          progress=lambda message: None)
+    result = build_report(
+        tmp_path / "report",
+        data_dir=good.data_dir,
+        notebooks_dir=good.notebooks_dir,
+        jobs=2,
+        validate=no_validation,
+        progress=lambda message: None,
+    )
     assert result.sections == good.result.sections
     assert list(result.durations) == result.sections
     parallel, sequential = snapshot(result.out_dir), snapshot(good.out)
@@ -420,8 +476,9 @@ def test_a_kernel_that_dies_before_its_first_reply_is_started_again(
     assert calls == ["run", "run"]
 
 
-def test_other_kernel_errors_are_not_retried(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_other_kernel_errors_are_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import papermill
 
     from gealc_analysis import build
@@ -470,26 +527,39 @@ def test_a_built_report_carries_the_marker_of_the_build(good: Build) -> None:
     assert (good.out / MARKER_FILE).is_file()
 
 
-def test_a_report_like_folder_without_the_marker_is_never_replaced(tmp_path: Path,
-                                                                   good: Build) -> None:
+def test_a_report_like_folder_without_the_marker_is_never_replaced(
+    tmp_path: Path, good: Build
+) -> None:
     out = tmp_path / "site"
     shutil.copytree(good.out, out)
     (out / MARKER_FILE).unlink()  # an index.html alone does not make a folder ours
     before = snapshot(out)
     with pytest.raises(BuildError, match="has no .gealc-report marker") as caught:
-        build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
-                     validate=no_validation, progress=lambda message: None)
+        build_report(
+            out,
+            data_dir=good.data_dir,
+            notebooks_dir=good.notebooks_dir,
+            validate=no_validation,
+            progress=lambda message: None,
+        )
     assert caught.value.exit_code == 2
     assert snapshot(out) == before
 
 
-def test_a_folder_holding_only_the_committed_readme_counts_as_ours(tmp_path: Path,
-                                                                   good: Build) -> None:
+def test_a_folder_holding_only_the_committed_readme_counts_as_ours(
+    tmp_path: Path, good: Build
+) -> None:
     out = tmp_path / "reports"
     out.mkdir()
     (out / "README.md").write_text("the committed README", encoding="utf-8")
-    build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir, only=["01"],
-                 validate=no_validation, progress=lambda message: None)
+    build_report(
+        out,
+        data_dir=good.data_dir,
+        notebooks_dir=good.notebooks_dir,
+        only=["01"],
+        validate=no_validation,
+        progress=lambda message: None,
+    )
     assert (out / "en" / "01_simple.html").is_file() and (out / MARKER_FILE).is_file()
 
 
@@ -499,32 +569,48 @@ def test_an_output_folder_inside_the_data_or_source_tree_is_refused(
 ) -> None:
     out = paths.PROJECT_ROOT / inside / "report-here"
     with pytest.raises(BuildError, match="holds the project's data or code") as caught:
-        build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
-                     validate=no_validation, progress=lambda message: None)
+        build_report(
+            out,
+            data_dir=good.data_dir,
+            notebooks_dir=good.notebooks_dir,
+            validate=no_validation,
+            progress=lambda message: None,
+        )
     assert caught.value.exit_code == 2
     assert not out.exists()
 
 
-def test_an_output_folder_that_would_swallow_the_data_is_refused(tmp_path: Path,
-                                                                 good: Build) -> None:
+def test_an_output_folder_that_would_swallow_the_data_is_refused(
+    tmp_path: Path, good: Build
+) -> None:
     data_dir = tmp_path / "project" / "curated"
     shutil.copytree(good.data_dir, data_dir)
     with pytest.raises(BuildError, match="replacing it would delete"):
-        build_report(tmp_path / "project", data_dir=data_dir,
-                     notebooks_dir=good.notebooks_dir, validate=no_validation,
-                     progress=lambda message: None)
+        build_report(
+            tmp_path / "project",
+            data_dir=data_dir,
+            notebooks_dir=good.notebooks_dir,
+            validate=no_validation,
+            progress=lambda message: None,
+        )
     assert sorted(path.name for path in data_dir.iterdir()) == ["plan_2020.csv", "plan_2024.csv"]
 
 
-def test_an_older_failed_folder_without_the_marker_is_not_deleted(tmp_path: Path,
-                                                                  good: Build) -> None:
+def test_an_older_failed_folder_without_the_marker_is_not_deleted(
+    tmp_path: Path, good: Build
+) -> None:
     notebooks = notebooks_folder(tmp_path, "03_broken")
     foreign = tmp_path / "report.failed"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(BuildError, match=r"executed copy kept at .*report\.partial-"):
-        build_report(tmp_path / "report", data_dir=good.data_dir, notebooks_dir=notebooks,
-                     validate=no_validation, progress=lambda message: None)
+        build_report(
+            tmp_path / "report",
+            data_dir=good.data_dir,
+            notebooks_dir=notebooks,
+            validate=no_validation,
+            progress=lambda message: None,
+        )
     assert snapshot(foreign) == {"notes.txt": b"mine"}
 
 
@@ -540,8 +626,7 @@ def dead_pid() -> int:
     return child.pid
 
 
-def test_leftovers_of_a_dead_build_are_removed_and_reported(tmp_path: Path,
-                                                            good: Build) -> None:
+def test_leftovers_of_a_dead_build_are_removed_and_reported(tmp_path: Path, good: Build) -> None:
     pid = dead_pid()
     out = tmp_path / "report"
     shutil.copytree(good.out, out)
@@ -551,8 +636,14 @@ def test_leftovers_of_a_dead_build_are_removed_and_reported(tmp_path: Path,
     foreign = tmp_path / f"report.old-{pid + 1}"  # not marked: someone else's
     foreign.mkdir()
     messages: list[str] = []
-    build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir, only=["01"],
-                 validate=no_validation, progress=messages.append)
+    build_report(
+        out,
+        data_dir=good.data_dir,
+        notebooks_dir=good.notebooks_dir,
+        only=["01"],
+        validate=no_validation,
+        progress=messages.append,
+    )
     assert not partial.exists()
     assert f"Removed report.partial-{pid}, left by a build that died (pid {pid})" in messages
     assert foreign.is_dir()
@@ -566,13 +657,20 @@ def test_a_report_moved_aside_by_a_build_that_died_mid_swap_is_put_back(
     moved = tmp_path / f"report.old-{pid}"
     shutil.copytree(good.out, moved)
     messages: list[str] = []
-    build_report(tmp_path / "report", data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
-                 only=["02"], validate=no_validation, progress=messages.append)
+    build_report(
+        tmp_path / "report",
+        data_dir=good.data_dir,
+        notebooks_dir=good.notebooks_dir,
+        only=["02"],
+        validate=no_validation,
+        progress=messages.append,
+    )
     assert any(message.startswith("Restored") for message in messages)
     assert not moved.exists()
     # the restored report kept its other section; the build then rebuilt section 02 over it
-    assert (tmp_path / "report" / "en" / "01_simple.html").read_bytes() == \
-        (good.out / "en" / "01_simple.html").read_bytes()
+    assert (tmp_path / "report" / "en" / "01_simple.html").read_bytes() == (
+        good.out / "en" / "01_simple.html"
+    ).read_bytes()
 
 
 @contextmanager
@@ -582,10 +680,15 @@ def lock_held_by_another_process(out: Path, seconds: float) -> Iterator[None]:
 
     from gealc_analysis.build.folders import lock_path
 
-    code = ("import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
-            "lock.acquire(); print('held', flush=True); time.sleep(float(sys.argv[2]))")
-    holder = subprocess.Popen([sys.executable, "-c", code, str(lock_path(out)), str(seconds)],
-                              stdout=subprocess.PIPE, text=True)
+    code = (
+        "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
+        "lock.acquire(); print('held', flush=True); time.sleep(float(sys.argv[2]))"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(lock_path(out)), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         yield
@@ -594,15 +697,22 @@ def lock_held_by_another_process(out: Path, seconds: float) -> Iterator[None]:
         holder.wait()
 
 
-def test_a_build_waits_for_another_build_into_the_same_folder(tmp_path: Path,
-                                                              good: Build) -> None:
+def test_a_build_waits_for_another_build_into_the_same_folder(tmp_path: Path, good: Build) -> None:
     out = tmp_path / "report"
     messages: list[str] = []
     with lock_held_by_another_process(out, 1.5):
-        build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
-                     only=["01"], validate=no_validation, progress=messages.append)
-    assert any(message.startswith(f"Another build is writing {out.resolve()}; waiting")
-               for message in messages), messages
+        build_report(
+            out,
+            data_dir=good.data_dir,
+            notebooks_dir=good.notebooks_dir,
+            only=["01"],
+            validate=no_validation,
+            progress=messages.append,
+        )
+    assert any(
+        message.startswith(f"Another build is writing {out.resolve()}; waiting")
+        for message in messages
+    ), messages
     assert (out / "en" / "01_simple.html").is_file()
 
 
@@ -610,40 +720,61 @@ def test_a_build_that_must_not_wait_fails_clearly_when_the_folder_is_busy(
     tmp_path: Path, good: Build
 ) -> None:
     out = tmp_path / "report"
-    with lock_held_by_another_process(out, 60), \
-            pytest.raises(BuildError, match="another build is writing"):
-        build_report(out, data_dir=good.data_dir, notebooks_dir=good.notebooks_dir,
-                     lock_timeout=0, validate=no_validation, progress=lambda message: None)
+    with (
+        lock_held_by_another_process(out, 60),
+        pytest.raises(BuildError, match="another build is writing"),
+    ):
+        build_report(
+            out,
+            data_dir=good.data_dir,
+            notebooks_dir=good.notebooks_dir,
+            lock_timeout=0,
+            validate=no_validation,
+            progress=lambda message: None,
+        )
     assert not out.exists() and not list(tmp_path.glob("report.partial-*"))
 
 
 # --------------------------------------------------------------------------- timeouts and paths
 
 
-def test_a_hanging_cell_fails_the_build_naming_the_notebook_and_cell(tmp_path: Path,
-                                                                     good: Build) -> None:
+def test_a_hanging_cell_fails_the_build_naming_the_notebook_and_cell(
+    tmp_path: Path, good: Build
+) -> None:
     notebooks = notebooks_folder(tmp_path, "04_slow")
     with pytest.raises(BuildError) as caught:
-        build_report(tmp_path / "report", data_dir=good.data_dir, notebooks_dir=notebooks,
-                     cell_timeout=2, validate=no_validation, progress=lambda message: None)
+        build_report(
+            tmp_path / "report",
+            data_dir=good.data_dir,
+            notebooks_dir=notebooks,
+            cell_timeout=2,
+            validate=no_validation,
+            progress=lambda message: None,
+        )
     message = str(caught.value)
     # cell #4 of the executed copy: papermill inserted the injected parameters before it
-    assert message.startswith('notebook 04_slow timed out: cell #4 ("import time") ran longer '
-                              "than 2 s"), message
+    assert message.startswith(
+        'notebook 04_slow timed out: cell #4 ("import time") ran longer than 2 s'
+    ), message
     assert "--cell-timeout" in message
     assert caught.value.exit_code == 1
 
 
 def test_an_output_folder_that_cannot_be_created_is_a_path_error(good: Build) -> None:
     with pytest.raises(BuildError, match="choose an --out in a folder you can write to") as caught:
-        build_report(Path("/dev/null/report"), data_dir=good.data_dir,
-                     notebooks_dir=good.notebooks_dir, validate=no_validation,
-                     progress=lambda message: None)
+        build_report(
+            Path("/dev/null/report"),
+            data_dir=good.data_dir,
+            notebooks_dir=good.notebooks_dir,
+            validate=no_validation,
+            progress=lambda message: None,
+        )
     assert caught.value.exit_code == 2
 
 
-def test_a_warm_kernel_starts_each_notebook_as_a_fresh_one_would(tmp_path: Path,
-                                                                 good: Build) -> None:
+def test_a_warm_kernel_starts_each_notebook_as_a_fresh_one_would(
+    tmp_path: Path, good: Build
+) -> None:
     """Two notebooks on one reused kernel: the second sees no name, figure, rcParams change
     or working folder left by the first, and counts its cells from 1."""
     import nbformat as nbf
@@ -651,18 +782,36 @@ def test_a_warm_kernel_starts_each_notebook_as_a_fresh_one_would(tmp_path: Path,
     folder = tmp_path / "notebooks"
     folder.mkdir()
     parameters = nbf.v4.new_code_cell('lang = "en"', metadata={"tags": ["parameters"]})
-    dirty = nbf.v4.new_notebook(cells=[parameters, nbf.v4.new_code_cell(
-        "import os, matplotlib, matplotlib.pyplot as plt\n"
-        "LEFT_OVER = 1\nplt.figure()\nmatplotlib.rcParams['lines.linewidth'] = 9\n"
-        "os.chdir('/')")])
-    probe = nbf.v4.new_notebook(cells=[parameters, nbf.v4.new_code_cell(
-        "import os, matplotlib, matplotlib.pyplot as plt\n"
-        "print('LEFT_OVER' in dir(), plt.get_fignums(), matplotlib.rcParams['lines.linewidth'],"
-        " os.getcwd())")])
+    dirty = nbf.v4.new_notebook(
+        cells=[
+            parameters,
+            nbf.v4.new_code_cell(
+                "import os, matplotlib, matplotlib.pyplot as plt\n"
+                "LEFT_OVER = 1\nplt.figure()\nmatplotlib.rcParams['lines.linewidth'] = 9\n"
+                "os.chdir('/')"
+            ),
+        ]
+    )
+    probe = nbf.v4.new_notebook(
+        cells=[
+            parameters,
+            nbf.v4.new_code_cell(
+                "import os, matplotlib, matplotlib.pyplot as plt\n"
+                "print('LEFT_OVER' in dir(), plt.get_fignums(),"
+                " matplotlib.rcParams['lines.linewidth'],"
+                " os.getcwd())"
+            ),
+        ]
+    )
     nbf.write(dirty, folder / "01_dirty.ipynb")
     nbf.write(probe, folder / "02_probe.ipynb")
-    result = build_report(tmp_path / "report", data_dir=good.data_dir, notebooks_dir=folder,
-                          validate=no_validation, progress=lambda message: None)
+    result = build_report(
+        tmp_path / "report",
+        data_dir=good.data_dir,
+        notebooks_dir=folder,
+        validate=no_validation,
+        progress=lambda message: None,
+    )
     executed = nbformat.read(result.out_dir / "en" / "notebooks" / "02_probe.ipynb", as_version=4)
     code = [cell for cell in executed.cells if cell.cell_type == "code"]
     printed = stream_text(result.out_dir / "en" / "notebooks" / "02_probe.ipynb")

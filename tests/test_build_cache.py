@@ -41,9 +41,14 @@ def project(tmp_path: Path) -> Path:
 
 
 def build(root: Path, messages: list[str] | None = None, **options: object) -> BuildResult:
-    return build_report(root / "report", data_dir=root / "curated",
-                        notebooks_dir=root / "notebooks", validate=no_validation,
-                        progress=(messages if messages is not None else []).append, **options)
+    return build_report(
+        root / "report",
+        data_dir=root / "curated",
+        notebooks_dir=root / "notebooks",
+        validate=no_validation,
+        progress=(messages if messages is not None else []).append,
+        **options,
+    )
 
 
 def rebuilt(result: BuildResult) -> list[str]:
@@ -80,14 +85,16 @@ def test_changed_parameters_rebuild_every_section(project: Path) -> None:
     assert rebuilt(build(project, lang="es")) == BOTH
 
 
-def test_changed_package_source_rebuilds_every_section(project: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changed_package_source_rebuilds_every_section(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(cache, "source_fingerprint", lambda: "another version of the code")
     assert rebuilt(build(project)) == BOTH
 
 
-def test_changed_library_versions_rebuild_every_section(project: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changed_library_versions_rebuild_every_section(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     versions = {**cache.library_versions(), "matplotlib": "99.0"}
     monkeypatch.setattr(cache, "library_versions", lambda: versions)
     assert rebuilt(build(project)) == BOTH

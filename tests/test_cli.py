@@ -13,17 +13,25 @@ from pathlib import Path
 import pytest
 from conftest import rewrite_cell
 
-from gealc_analysis import cli, narrative, paths
-from gealc_analysis.analysis import funding_dependence
+from gealc_analysis import cli
+from gealc_analysis.core import paths
 from gealc_analysis.data import load_plans
+from gealc_analysis.measures.analysis import funding_dependence
+from gealc_analysis.words import narrative
 
 BIN = Path(sys.executable).parent
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The installed console script, run in ``cwd`` (not the project folder)."""
-    return subprocess.run([str(BIN / "gealc-report"), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=600, check=False)
+    return subprocess.run(
+        [str(BIN / "gealc-report"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def test_validate_prints_one_summary_line_per_plan(capsys: pytest.CaptureFixture[str]) -> None:
@@ -64,11 +72,14 @@ def test_console_script_validates_from_another_folder(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_build_rejects_a_baseline_year_without_a_plan(tmp_path: Path) -> None:
-    result = run("build", "--out", str(tmp_path / "report"), "--baseline-year", "1999",
-                 cwd=tmp_path)
+    result = run(
+        "build", "--out", str(tmp_path / "report"), "--baseline-year", "1999", cwd=tmp_path
+    )
     assert result.returncode == 2
-    assert "build failed: baseline year 1999 is not among the build years [2020, 2024]" \
+    assert (
+        "build failed: baseline year 1999 is not among the build years [2020, 2024]"
         in result.stderr
+    )
     assert not (tmp_path / "report").exists()
 
 
@@ -77,27 +88,36 @@ def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
     result = run("build", "--only", "03", "--lang", "es", "--out", "report", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "[1/1] 03_funding_dependence" in result.stdout
-    html = (tmp_path / "report" / "es" / "03_funding_dependence.html").read_text(
-        encoding="utf-8")
+    html = (tmp_path / "report" / "es" / "03_funding_dependence.html").read_text(encoding="utf-8")
     assert not (tmp_path / "report" / "en").exists()  # --lang es touches es/ only
     funding = funding_dependence(load_plans())
-    idb_2024 = funding[(funding["source"] == "idb") & (funding["plan_year"] == 2024)
-                       & (funding["measure"] == "any_touch")].iloc[0]
+    idb_2024 = funding[
+        (funding["source"] == "idb")
+        & (funding["plan_year"] == 2024)
+        & (funding["measure"] == "any_touch")
+    ].iloc[0]
     assert f"({narrative.percent(idb_2024.share, 'es')}) indican al BID como recurso" in html
     # the page's prose is the Spanish cells only, and its header is Spanish too
     assert '<h1 id="Dependencia-del-financiamiento">' in html
     assert "Funding exposure" not in html
     assert "Parámetros: años 2020, 2024 · año base 2020 · comparación 2024 · idioma es" in html
     assert "Planes de trabajo de la Red GEALC: 2020 → 2024" in (
-        tmp_path / "report" / "es" / "index.html").read_text(encoding="utf-8")
-    assert (tmp_path / "report" / "es" / "03_funding_dependence" / "figures"
-            / "funding_dependence.svg").is_file()
+        tmp_path / "report" / "es" / "index.html"
+    ).read_text(encoding="utf-8")
+    assert (
+        tmp_path / "report" / "es" / "03_funding_dependence" / "figures" / "funding_dependence.svg"
+    ).is_file()
 
 
 def test_frictionless_command_validates_the_package() -> None:
-    result = subprocess.run([str(BIN / "frictionless"), "validate", "datapackage.json"],
-                            cwd=paths.DATA_DIR, capture_output=True, text=True, timeout=600,
-                            check=False)
+    result = subprocess.run(
+        [str(BIN / "frictionless"), "validate", "datapackage.json"],
+        cwd=paths.DATA_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -142,18 +162,22 @@ def test_user_fixable_build_problems_exit_2_with_a_message(
     assert not (tmp_path / "report").exists()
 
 
-@pytest.mark.parametrize("option", [["--jobs", "0"], ["--cell-timeout", "-1"],
-                                    ["--cell-timeout", "soon"], ["--wait", "x"]])
-def test_bad_option_values_are_usage_errors(option: list[str],
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "option",
+    [["--jobs", "0"], ["--cell-timeout", "-1"], ["--cell-timeout", "soon"], ["--wait", "x"]],
+)
+def test_bad_option_values_are_usage_errors(
+    option: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as caught:
         cli.main(["build", *option])
     assert caught.value.code == 2
     assert "expected a" in capsys.readouterr().err
 
 
-def test_bad_data_stops_the_build_with_exit_2(curated_copy: Path, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_data_stops_the_build_with_exit_2(
+    curated_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     line = rewrite_cell(curated_copy / "plan_2024.csv", "2024-3.1.1", "timing", "soon")
     code = cli.main(["build", "--data-dir", str(curated_copy), "--out", str(tmp_path / "r")])
     err = capsys.readouterr().err
@@ -181,8 +205,13 @@ def test_an_internal_error_exits_1_with_a_log_file_and_no_traceback_on_screen(
 
 
 def start_build(tmp_path: Path, *arguments: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([str(BIN / "gealc-report"), "build", *arguments], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [str(BIN / "gealc-report"), "build", *arguments],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for_running_notebook(tmp_path: Path, stem: str) -> None:
@@ -216,16 +245,18 @@ def test_a_signal_stops_the_build_with_one_line_and_leaves_no_partial_folder(
     tmp_path: Path, signum: int, code: int
 ) -> None:
     notebooks = fixture_notebooks(tmp_path, "01_simple", "04_slow")
-    build = start_build(tmp_path, "--notebooks-dir", str(notebooks), "--out", "report",
-                        "--jobs", "2")
+    build = start_build(
+        tmp_path, "--notebooks-dir", str(notebooks), "--out", "report", "--jobs", "2"
+    )
     wait_for_running_notebook(tmp_path, "04_slow")
     started = time.monotonic()
     build.send_signal(signum)
     _out, err = build.communicate(timeout=120)
     assert build.returncode == code, err
     name = signal.Signals(signum).name
-    assert err.strip().splitlines() == \
-        [f"gealc-report build: stopped by {name}; the last report is unchanged"]
+    assert err.strip().splitlines() == [
+        f"gealc-report build: stopped by {name}; the last report is unchanged"
+    ]
     assert "Traceback" not in err
     assert time.monotonic() - started < 60, "the hanging notebook's kernel was not stopped"
     assert sorted(path.name for path in tmp_path.iterdir()) == [".report.lock", "notebooks"]
@@ -244,8 +275,19 @@ def test_two_concurrent_partial_builds_into_one_folder_keep_both_updates(tmp_pat
         return executed.metadata.papermill.start_time
 
     before = {stem: started_at(stem) for stem in ("01_simple", "02_second")}
-    builds = [start_build(tmp_path, "--notebooks-dir", str(notebooks), "--out", "report",
-                          "--only", only, "--force") for only in ("01", "02")]
+    builds = [
+        start_build(
+            tmp_path,
+            "--notebooks-dir",
+            str(notebooks),
+            "--out",
+            "report",
+            "--only",
+            only,
+            "--force",
+        )
+        for only in ("01", "02")
+    ]
     results = [build.communicate(timeout=300) for build in builds]
     assert [build.returncode for build in builds] == [0, 0], results
     after = {stem: started_at(stem) for stem in ("01_simple", "02_second")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gealc_analysis import coding_rules
+from gealc_analysis.curation import coding_rules
 
 
 @pytest.mark.parametrize(
@@ -71,12 +71,18 @@ def test_venue_rules(venue: str, title: str, mode: str, country: str) -> None:
     [
         ("IDB's RPG funds.", "idb", "rpg"),
         ("IDB Consultant.", "idb", "consultant"),
-        ("Red Gealc member countries time and IDB consultant cooperation.",
-         "idb;member_countries", "consultant"),
+        (
+            "Red Gealc member countries time and IDB consultant cooperation.",
+            "idb;member_countries",
+            "consultant",
+        ),
         ("IDB.", "idb", "general"),
         ("Tiempo del grupo de trabajo y fondos BID.", "idb;working_group", "general"),
-        ("BID y tiempo de trabajo de las agencias participantes.", "idb;member_countries",
-         "general"),
+        (
+            "BID y tiempo de trabajo de las agencias participantes.",
+            "idb;member_countries",
+            "general",
+        ),
         ("Tiempo del grupo de trabajo y apoyo OEA.", "oas;working_group", ""),
         ("Tiempo de los grupos de trabajo.", "working_group", ""),
         ("Executive Committee work time.", "executive_committee", ""),

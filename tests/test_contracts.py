@@ -1,4 +1,4 @@
-"""Every analysis output honours its contract (gealc_analysis.contracts), on the real data
+"""Every analysis output honours its contract (gealc_analysis.measures.contracts), on the real data
 and in the hand-made frames the plot tests draw, so the two sides cannot drift apart."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import pandera.pandas as pa
 import pytest
 import test_plots
 
-from gealc_analysis import analysis, contracts
 from gealc_analysis.data import load_plans, load_themes
+from gealc_analysis.measures import analysis, contracts
 
 ANALYSIS_FUNCTIONS = sorted(
-    name for name, function in inspect.getmembers(analysis, inspect.isfunction)
+    name
+    for name, function in inspect.getmembers(analysis, inspect.isfunction)
     if not name.startswith("_") and function.__module__ == analysis.__name__
 )
 
@@ -22,21 +23,31 @@ ANALYSIS_FUNCTIONS = sorted(
 @pytest.fixture(scope="module")
 def data() -> dict[str, object]:
     plans, themes = load_plans(), load_themes()
-    return {"plans": plans, "themes": themes, "baseline_year": 2020, "compare_year": 2024,
-            "counts": analysis.count_by_theme(plans, themes)}
+    return {
+        "plans": plans,
+        "themes": themes,
+        "baseline_year": 2020,
+        "compare_year": 2024,
+        "counts": analysis.count_by_theme(plans, themes),
+    }
 
 
 def test_every_analysis_function_has_a_contract() -> None:
     assert sorted(contracts.CONTRACTS) == ANALYSIS_FUNCTIONS, (
-        "add a model to gealc_analysis/contracts.py for each new analysis function")
+        "add a model to gealc_analysis/contracts.py for each new analysis function"
+    )
 
 
 @pytest.mark.parametrize("name", ANALYSIS_FUNCTIONS)
 def test_each_analysis_result_on_the_real_data_honours_its_contract(
-        name: str, data: dict[str, object]) -> None:
+    name: str, data: dict[str, object]
+) -> None:
     function = getattr(analysis, name)
-    arguments = {parameter: data[parameter]
-                 for parameter in inspect.signature(function).parameters if parameter in data}
+    arguments = {
+        parameter: data[parameter]
+        for parameter in inspect.signature(function).parameters
+        if parameter in data
+    }
     contracts.validate(function(**arguments), name)
 
 
@@ -79,5 +90,6 @@ def test_an_unknown_code_and_a_repeated_key_break_the_contract() -> None:
 
 def test_a_missing_column_breaks_the_contract() -> None:
     with pytest.raises(pa.errors.SchemaErrors, match="n_events"):
-        contracts.validate(test_plots.count_by_theme_frame().drop(columns="n_events"),
-                           "count_by_theme")
+        contracts.validate(
+            test_plots.count_by_theme_frame().drop(columns="n_events"), "count_by_theme"
+        )

@@ -10,12 +10,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gealc_analysis import coding_rules, paths
+from gealc_analysis.core import paths
+from gealc_analysis.curation import coding_rules
 
 # An activity number as printed: "3.2.3)" or "3.9ii.4)", not the "(3.6.4)" a footnote cites.
 ACTIVITY_NUMBER = re.compile(r"(?<![\d.(])(3\.\d+(?:i{1,3})?\.\d+)\)")
-VERBATIM_COLUMNS = ("timing_original", "venue_original", "resources_original", "product",
-                    "participants")
+VERBATIM_COLUMNS = (
+    "timing_original",
+    "venue_original",
+    "resources_original",
+    "product",
+    "participants",
+)
 # The printed label before each verbatim field, in either plan's layout: "Venue: ",
 # "*Venue*: ", "*Venue:* ", "Lugar: ". The value must follow its own label.
 FIELD_LABELS = {
@@ -35,7 +41,8 @@ def raw_sources() -> dict[int, Path]:
     descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     return {
         int(resource["name"].removeprefix("plan_")): paths.DATA_DIR / resource["sources"][0]["path"]
-        for resource in descriptor["resources"] if resource["name"].startswith("plan_")
+        for resource in descriptor["resources"]
+        if resource["name"].startswith("plan_")
     }
 
 
@@ -52,7 +59,7 @@ def activity_blocks(year: int) -> list[tuple[str, str]]:
     text = raw_text(year)
     matches = list(ACTIVITY_NUMBER.finditer(text))
     ends = [m.start() for m in matches[1:]] + [len(text)]
-    return [(m.group(1), text[m.start():end]) for m, end in zip(matches, ends, strict=True)]
+    return [(m.group(1), text[m.start() : end]) for m, end in zip(matches, ends, strict=True)]
 
 
 def rows_with_blocks(plans: pd.DataFrame, year: int) -> list[tuple[pd.Series, str]]:
@@ -60,7 +67,8 @@ def rows_with_blocks(plans: pd.DataFrame, year: int) -> list[tuple[pd.Series, st
     plan = plans[plans["plan_year"] == year].reset_index(drop=True)
     blocks = activity_blocks(year)
     assert list(plan["source_ref"]) == [number for number, _ in blocks], (
-        f"rows of plan_{year}.csv must follow the printed order of activity numbers")
+        f"rows of plan_{year}.csv must follow the printed order of activity numbers"
+    )
     return [(row, block) for (_, row), (_, block) in zip(plan.iterrows(), blocks, strict=True)]
 
 
@@ -70,13 +78,15 @@ def test_every_plan_file_has_its_raw_source(real_plans: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize("year", YEARS)
 def test_every_printed_activity_number_has_exactly_one_row(
-    real_plans: pd.DataFrame, year: int,
+    real_plans: pd.DataFrame,
+    year: int,
 ) -> None:
     printed = Counter(number for number, _ in activity_blocks(year))
     curated = Counter(real_plans.loc[real_plans["plan_year"] == year, "source_ref"])
     assert curated == printed, (
         f"plan_{year}.csv: missing {sorted((printed - curated).elements())}, "
-        f"invented {sorted((curated - printed).elements())}")
+        f"invented {sorted((curated - printed).elements())}"
+    )
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -84,28 +94,33 @@ def test_title_is_printed_right_after_its_number(real_plans: pd.DataFrame, year:
     for row, block in rows_with_blocks(real_plans, year):
         assert block.startswith(f"{row['source_ref']}) {row['title_original']}"), (
             f"{row['activity_id']}: title_original {row['title_original']!r} is not the text "
-            f"printed after {row['source_ref']}) in {SOURCES[year].name}")
+            f"printed after {row['source_ref']}) in {SOURCES[year].name}"
+        )
 
 
 @pytest.mark.parametrize("year", YEARS)
 def test_verbatim_fields_are_found_in_their_own_activity_block(
-    real_plans: pd.DataFrame, year: int,
+    real_plans: pd.DataFrame,
+    year: int,
 ) -> None:
     for row, block in rows_with_blocks(real_plans, year):
         for column in VERBATIM_COLUMNS:
             value = row[column]
             if column in ("timing_original",) and year == 2020:
                 continue  # 2020 prints timing as an area sub-heading, checked below
-            assert value == "" or re.search(
-                FIELD_LABELS[column] + re.escape(value), block
-            ), (f"{row['activity_id']}: {column} {value!r} is not printed after its label in "
-                f"its block of {SOURCES[year].name}")
+            assert value == "" or re.search(FIELD_LABELS[column] + re.escape(value), block), (
+                f"{row['activity_id']}: {column} {value!r} is not printed after its label in "
+                f"its block of {SOURCES[year].name}"
+            )
 
 
 def test_2020_timing_is_the_heading_above_the_activity(real_plans: pd.DataFrame) -> None:
     text = raw_text(2020)
-    heading = re.compile(r"^(1st\. Semester Activities|2nd\. Semester Activities|"
-                         r"Annual Activities)$", re.MULTILINE)
+    heading = re.compile(
+        r"^(1st\. Semester Activities|2nd\. Semester Activities|"
+        r"Annual Activities)$",
+        re.MULTILINE,
+    )
     for row in real_plans[real_plans["plan_year"] == 2020].itertuples():
         position = text.index(f"{row.source_ref}) {row.title_original}")
         above = [m.group(1) for m in heading.finditer(text, 0, position)]
@@ -135,8 +150,9 @@ def test_footnote_citing_the_wrong_activity_is_explained_in_notes(real_plans: pd
 
 CODING_RULES = {
     "timing": lambda r: coding_rules.code_timing(r["timing_original"]),
-    "frequency_per_year": lambda r: coding_rules.code_frequency(r["title_original"],
-                                                          r["timing_original"]),
+    "frequency_per_year": lambda r: coding_rules.code_frequency(
+        r["title_original"], r["timing_original"]
+    ),
     "venue_mode": lambda r: coding_rules.code_venue_mode(r["venue_original"], r["title_original"]),
     "venue_country": lambda r: coding_rules.code_venue_country(r["venue_original"]),
     "funding_sources": lambda r: coding_rules.code_funding(r["resources_original"]),
@@ -146,7 +162,8 @@ CODING_RULES = {
 
 @pytest.mark.parametrize("column", sorted(CODING_RULES))
 def test_coded_fields_follow_the_codebook_rules_from_the_printed_text(
-    real_plans: pd.DataFrame, column: str,
+    real_plans: pd.DataFrame,
+    column: str,
 ) -> None:
     rule = CODING_RULES[column]
     mismatches = []
@@ -163,13 +180,17 @@ def test_the_plans_own_language_title_is_verbatim_unless_notes_explain_a_correct
 ) -> None:
     own_language = {"en": "title_en", "es": "title_es"}
     descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
-    languages = {int(r["name"].removeprefix("plan_")): r["languages"][0]
-                 for r in descriptor["resources"] if r["name"].startswith("plan_")}
+    languages = {
+        int(r["name"].removeprefix("plan_")): r["languages"][0]
+        for r in descriptor["resources"]
+        if r["name"].startswith("plan_")
+    }
     for row in real_plans.itertuples():
         column = own_language[languages[row.plan_year]]
         if getattr(row, column) != row.title_original:
             assert column in row.notes, (
-                f"{row.activity_id}: {column} differs from title_original; say why in notes")
+                f"{row.activity_id}: {column} differs from title_original; say why in notes"
+            )
 
 
 def test_review_corrections_are_applied_and_explained_in_notes(real_plans: pd.DataFrame) -> None:

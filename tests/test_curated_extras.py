@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shutil
 
-from gealc_analysis import paths
-from gealc_analysis.curated_extras import check_curated_extras
+from gealc_analysis.core import paths
 from gealc_analysis.data import load_plans, load_themes
+from gealc_analysis.data.bundle import check_curated_extras
 
 
 def add_unlinked_plan_2028(folder):
@@ -14,8 +14,11 @@ def add_unlinked_plan_2028(folder):
     text = (folder / "plan_2024.csv").read_text(encoding="utf-8")
     (folder / "plan_2028.csv").write_text(text.replace("2024", "2028"), encoding="utf-8")
     themes = (folder / "themes.csv").read_text(encoding="utf-8")
-    extra = [line.replace("2024,", "2028,", 1) for line in themes.splitlines()
-             if line.startswith("2024,")]
+    extra = [
+        line.replace("2024,", "2028,", 1)
+        for line in themes.splitlines()
+        if line.startswith("2024,")
+    ]
     (folder / "themes.csv").write_text(themes + "\n".join(extra) + "\n", encoding="utf-8")
 
 
@@ -28,8 +31,9 @@ def test_problems_of_every_table_are_reported_together(tmp_path):
     for path in paths.CURATED_DIR.glob("*.csv"):
         shutil.copy(path, tmp_path / path.name)
     lineage = (tmp_path / "lineage.csv").read_text(encoding="utf-8")
-    (tmp_path / "lineage.csv").write_text(lineage.replace(",dropped,", ",vanished,", 1),
-                                          encoding="utf-8")
+    (tmp_path / "lineage.csv").write_text(
+        lineage.replace(",dropped,", ",vanished,", 1), encoding="utf-8"
+    )
     kinds = (tmp_path / "theme_kinds.csv").read_text(encoding="utf-8")
     (tmp_path / "theme_kinds.csv").write_text(kinds + "ghost,policy,x\n", encoding="utf-8")
     problems, _ = check_curated_extras(load_plans(tmp_path), load_themes(tmp_path), tmp_path)
@@ -42,8 +46,7 @@ def test_an_unlinked_new_plan_is_a_warning_not_a_problem(tmp_path):
     for path in paths.CURATED_DIR.glob("*.csv"):
         shutil.copy(path, tmp_path / path.name)
     add_unlinked_plan_2028(tmp_path)
-    problems, warnings = check_curated_extras(load_plans(tmp_path), load_themes(tmp_path),
-                                              tmp_path)
+    problems, warnings = check_curated_extras(load_plans(tmp_path), load_themes(tmp_path), tmp_path)
     assert problems == []
     assert any("2024 and 2028 are not linked yet" in w for w in warnings), warnings
 
@@ -54,8 +57,9 @@ def test_validate_fails_on_a_broken_side_table_and_prints_warnings(tmp_path, cap
     for path in paths.CURATED_DIR.glob("*.csv"):
         shutil.copy(path, tmp_path / path.name)
     lineage = (tmp_path / "lineage.csv").read_text(encoding="utf-8")
-    (tmp_path / "lineage.csv").write_text(lineage.replace(",dropped,", ",vanished,", 1),
-                                          encoding="utf-8")
+    (tmp_path / "lineage.csv").write_text(
+        lineage.replace(",dropped,", ",vanished,", 1), encoding="utf-8"
+    )
     assert cli.main(["validate", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "lineage.csv" in err and "vanished" in err, err
@@ -71,7 +75,7 @@ def test_validate_fails_on_a_broken_side_table_and_prints_warnings(tmp_path, cap
 def test_a_warning_about_something_else_is_not_reported_as_one_about_the_data(monkeypatch):
     import warnings
 
-    from gealc_analysis import lineage
+    from gealc_analysis.measures import lineage
 
     real_load = lineage.load_lineage
 

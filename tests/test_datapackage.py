@@ -13,9 +13,9 @@ import yaml
 from conftest import rewrite_cell, snapshot
 from frictionless import Package
 
-from gealc_analysis import paths, vocabulary
-from gealc_analysis.data import PlanDataError, table_schema
-from gealc_analysis.datapackage import descriptor_text, raw_sources, sha256, write_descriptor
+from gealc_analysis.core import paths
+from gealc_analysis.data import PlanDataError, table_schema, vocabulary
+from gealc_analysis.data.datapackage import descriptor_text, raw_sources, sha256, write_descriptor
 
 DESCRIPTOR = paths.DATA_DIR / "datapackage.json"
 CODEBOOK = paths.DATA_DIR / "CODEBOOK.md"
@@ -32,7 +32,8 @@ def enum(table: str, field: str) -> list[str]:
 
 def test_committed_descriptor_is_up_to_date() -> None:
     assert DESCRIPTOR.read_text(encoding="utf-8") == descriptor_text(), (
-        "data/datapackage.json is stale: run `gealc-report datapackage` and commit it")
+        "data/datapackage.json is stale: run `gealc-report datapackage` and commit it"
+    )
 
 
 def test_the_descriptor_is_byte_stable() -> None:
@@ -65,8 +66,9 @@ def test_the_schemas_hold_the_vocabularies_of_the_code() -> None:
     assert enum("plan", "idb_instrument") == list(vocabulary.IDB_INSTRUMENTS)
     assert enum("themes", "relation") == list(vocabulary.THEME_RELATIONS)
     funding = next(f for f in table_schema("plan").fields if f.name == "funding_sources")
-    assert re.findall(r"[a-z_]+", funding.constraints["pattern"].split(")")[0]) == \
-        list(vocabulary.FUNDING_SOURCES)
+    assert re.findall(r"[a-z_]+", funding.constraints["pattern"].split(")")[0]) == list(
+        vocabulary.FUNDING_SOURCES
+    )
 
 
 def test_no_pattern_uses_backslash_d_which_matches_any_scripts_digits() -> None:
@@ -79,7 +81,7 @@ def codebook_codes(heading: str, first_column_only: bool = True) -> list[str]:
     """Backticked codes in the first column of the table under a codebook heading."""
     text = CODEBOOK.read_text(encoding="utf-8")
     section = text.split(heading, 1)[1]
-    table = section[section.index("\n|"):].split("\n\n", 1)[0]
+    table = section[section.index("\n|") :].split("\n\n", 1)[0]
     rows = [line for line in table.splitlines()[2:] if line.startswith("|")]
     cells = [row.split("|")[1] if first_column_only else row for row in rows]
     return [code for cell in cells for code in re.findall(r"`([a-z_0-9]+)`", cell)]
@@ -97,16 +99,14 @@ def test_the_codebook_lists_the_schemas_enums() -> None:
     assert codebook_column_row("timing") == enum("plan", "timing")
     assert codebook_column_row("venue_mode") == enum("plan", "venue_mode")
     assert codebook_column_row("idb_instrument") == enum("plan", "idb_instrument")
-    funding_rows = codebook_codes("### funding_sources and idb_instrument",
-                                  first_column_only=False)
+    funding_rows = codebook_codes("### funding_sources and idb_instrument", first_column_only=False)
     assert set(vocabulary.FUNDING_SOURCES) <= set(funding_rows)
 
 
 def test_the_codebook_relation_table_is_the_schemas_enum() -> None:
     text = CODEBOOK.read_text(encoding="utf-8")
-    table = text[text.index("| relation | meaning"):].split("\n\n", 1)[0]
-    codes = [re.findall(r"`([a-z_]+)`", row.split("|")[1])[0]
-             for row in table.splitlines()[2:]]
+    table = text[text.index("| relation | meaning") :].split("\n\n", 1)[0]
+    codes = [re.findall(r"`([a-z_]+)`", row.split("|")[1])[0] for row in table.splitlines()[2:]]
     assert codes == enum("themes", "relation")
 
 
@@ -117,8 +117,9 @@ def test_raw_sources_yaml_checksums_match_the_files() -> None:
 
 def test_sources_md_records_the_checksums_of_sources_yaml() -> None:
     sources_md = (paths.RAW_DIR / "SOURCES.md").read_text(encoding="utf-8")
-    in_prose = dict(re.findall(r"^\| `([^`]+)` \|.*\| `([0-9a-f]{64})` \|$", sources_md,
-                               flags=re.MULTILINE))
+    in_prose = dict(
+        re.findall(r"^\| `([^`]+)` \|.*\| `([0-9a-f]{64})` \|$", sources_md, flags=re.MULTILINE)
+    )
     in_data = {s["path"]: s["sha256"] for s in raw_sources().values()}
     assert in_prose == in_data
 
@@ -162,13 +163,21 @@ def test_frictionless_rejects_an_area_missing_from_the_crosswalk(package_copy: P
     assert "foreign-key" in {e.type for task in report.tasks for e in task.errors}
 
 
-def test_a_table_with_a_schema_becomes_a_resource_without_code_changes(
-        package_copy: Path) -> None:
-    (package_copy / "schemas" / "example_links.schema.yaml").write_text(yaml.safe_dump({
-        "title": "Lineage", "fields": [{"name": "from_id", "type": "string",
-                                        "constraints": {"required": True}}]}), encoding="utf-8")
-    (package_copy / "curated" / "example_links.csv").write_text("from_id\n2020-3.1.1\n",
-                                                           encoding="utf-8")
+def test_a_table_with_a_schema_becomes_a_resource_without_code_changes(package_copy: Path) -> None:
+    (package_copy / "schemas" / "example_links.schema.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "title": "Lineage",
+                "fields": [
+                    {"name": "from_id", "type": "string", "constraints": {"required": True}}
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    (package_copy / "curated" / "example_links.csv").write_text(
+        "from_id\n2020-3.1.1\n", encoding="utf-8"
+    )
     write_descriptor(package_copy)
     written = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
     assert "curated/example_links.csv" in {r["path"] for r in written["resources"]}
@@ -178,37 +187,61 @@ def add_plan_2025(data: Path) -> None:
     """A valid 2025 plan (the 2024 rows under a new year) with its crosswalk rows."""
     curated = data / "curated"
     plan = (curated / "plan_2024.csv").read_text(encoding="utf-8")
-    (curated / "plan_2025.csv").write_text(plan.replace("\n2024,2024-", "\n2025,2025-"),
-                                           encoding="utf-8")
+    (curated / "plan_2025.csv").write_text(
+        plan.replace("\n2024,2024-", "\n2025,2025-"), encoding="utf-8"
+    )
     themes = (curated / "themes.csv").read_text(encoding="utf-8")
-    (curated / "themes.csv").write_text(themes + "".join(
-        line.replace("2024,", "2025,", 1) + "\n" for line in themes.splitlines()
-        if line.startswith("2024,")), encoding="utf-8")
+    (curated / "themes.csv").write_text(
+        themes
+        + "".join(
+            line.replace("2024,", "2025,", 1) + "\n"
+            for line in themes.splitlines()
+            if line.startswith("2024,")
+        ),
+        encoding="utf-8",
+    )
 
 
 def test_a_schema_without_its_table_is_refused(package_copy: Path) -> None:
-    (package_copy / "schemas" / "example_links.schema.yaml").write_text(yaml.safe_dump({
-        "fields": [{"name": "from_id", "type": "string"}]}), encoding="utf-8")
+    (package_copy / "schemas" / "example_links.schema.yaml").write_text(
+        yaml.safe_dump({"fields": [{"name": "from_id", "type": "string"}]}), encoding="utf-8"
+    )
     with pytest.raises(PlanDataError) as caught:
         write_descriptor(package_copy)
     assert str(caught.value).splitlines()[1] == (
         f"{package_copy / 'curated' / 'example_links.csv'}: file: expected the table "
-        "schemas/example_links.schema.yaml describes, found 'no such file'")
+        "schemas/example_links.schema.yaml describes, found 'no such file'"
+    )
 
 
 def test_a_schemad_table_breaking_its_schema_is_refused_in_located_words(
-        package_copy: Path) -> None:
-    (package_copy / "schemas" / "example_links.schema.yaml").write_text(yaml.safe_dump({
-        "fields": [{"name": "from_id", "type": "string", "expected": "an activity id",
-                    "constraints": {"required": True}},
-                   {"name": "to_id", "type": "string"}]}), encoding="utf-8")
-    (package_copy / "curated" / "example_links.csv").write_text("from_id,to_id\n,2024-3.1.1\n",
-                                                           encoding="utf-8")
+    package_copy: Path,
+) -> None:
+    (package_copy / "schemas" / "example_links.schema.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "fields": [
+                    {
+                        "name": "from_id",
+                        "type": "string",
+                        "expected": "an activity id",
+                        "constraints": {"required": True},
+                    },
+                    {"name": "to_id", "type": "string"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    (package_copy / "curated" / "example_links.csv").write_text(
+        "from_id,to_id\n,2024-3.1.1\n", encoding="utf-8"
+    )
     with pytest.raises(PlanDataError) as caught:
         write_descriptor(package_copy)
     assert str(caught.value).splitlines()[1] == (
         f"{package_copy / 'curated' / 'example_links.csv'}:2: from_id: expected an activity id, "
-        "found an empty cell")
+        "found an empty cell"
+    )
 
 
 def test_a_third_plan_is_described_from_its_csv_and_source_entry(package_copy: Path) -> None:

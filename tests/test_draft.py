@@ -15,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gealc_analysis import cli, coding_rules, draft, paths, vocabulary
-from gealc_analysis.data import load_plans, write_plan
+from gealc_analysis import cli
+from gealc_analysis.core import paths
+from gealc_analysis.curation import coding_rules, draft
+from gealc_analysis.data import load_plans, vocabulary, write_plan
 
 SEEDS = draft.seed_plans()
 
@@ -28,6 +30,7 @@ def seed_text(year: int) -> str:
 @pytest.fixture
 def draft_text(real_themes: pd.DataFrame) -> Callable[..., draft.Draft]:
     """Draft a plan's text against the curated themes crosswalk."""
+
     def run(text: str, year: int, lang: str | None = None) -> draft.Draft:
         return draft.draft_plan(text, year, lang, real_themes)
 
@@ -40,8 +43,9 @@ def curated(year: int) -> pd.DataFrame:
 
 def row(result: draft.Draft, activity_id: str) -> dict[str, str]:
     rows = result.frame[result.frame["activity_id"] == activity_id].to_dict("records")
-    assert len(rows) == 1, (f"expected one row {activity_id}, drafted "
-                            f"{list(result.frame['activity_id'])}")
+    assert len(rows) == 1, (
+        f"expected one row {activity_id}, drafted {list(result.frame['activity_id'])}"
+    )
     return rows[0]
 
 
@@ -55,7 +59,9 @@ def flags(record: dict[str, str]) -> set[str]:
 def test_both_seed_plans_are_found_with_their_language() -> None:
     assert sorted(SEEDS) == [2020, 2024]
     assert {year: draft.language_of(path) for year, path in SEEDS.items()} == {
-        2020: "en", 2024: "es"}
+        2020: "en",
+        2024: "es",
+    }
 
 
 @pytest.mark.parametrize("year", sorted(SEEDS))
@@ -69,10 +75,19 @@ def test_seed_plan_draft_meets_the_issue_targets(draft_text, year: int) -> None:
 @pytest.mark.parametrize("year", sorted(SEEDS))
 def test_seed_plan_draft_keeps_the_printed_texts_the_curators_kept(draft_text, year: int) -> None:
     """Verbatim columns equal the curated ones: the extractor reads what people read."""
-    verbatim = ("source_ref", "area_name", "title_original", "timing_original",
-                "venue_original", "resources_original", "product", "participants")
-    score = draft.score_draft(draft_text(seed_text(year), year).frame, curated(year),
-                              fields=verbatim)
+    verbatim = (
+        "source_ref",
+        "area_name",
+        "title_original",
+        "timing_original",
+        "venue_original",
+        "resources_original",
+        "product",
+        "participants",
+    )
+    score = draft.score_draft(
+        draft_text(seed_text(year), year).frame, curated(year), fields=verbatim
+    )
     assert not score.disagreements, "\n".join(score.lines(str(year)))
 
 
@@ -84,8 +99,10 @@ def test_the_language_is_guessed_from_the_field_labels() -> None:
 
 # --------------------------------------------------------------------------- perturbation
 
-FIELD_LINE = re.compile(r"^\s*\*?(Product|Participants|Venue|Resources|Lugar|Fecha|Recursos)"
-                        r"\*?:")
+FIELD_LINE = re.compile(
+    r"^\s*\*?(Product|Participants|Venue|Resources|Lugar|Fecha|Recursos)"
+    r"\*?:"
+)
 
 
 def reorder_field_lines(text: str) -> str:
@@ -110,16 +127,18 @@ def reorder_field_lines(text: str) -> str:
 
 def swap_inline_venue_and_resources(text: str) -> str:
     """On 2020 run-together lines, print Resources before Venue."""
-    return re.sub(r"(\*Venue\*: [^*\n]*?)\s*(\*Resources\*: [^\n]*)$", r"\2 \1", text,
-                  flags=re.MULTILINE)
+    return re.sub(
+        r"(\*Venue\*: [^*\n]*?)\s*(\*Resources\*: [^\n]*)$", r"\2 \1", text, flags=re.MULTILINE
+    )
 
 
 def change_heading_levels(text: str) -> str:
     """Markdown headings one level deeper; 2020's plain area and semester lines become headings."""
     text = re.sub(r"^(#{1,5}) ", r"\1# ", text, flags=re.MULTILINE)
     text = re.sub(r"^(3\.\d+\) )", r"## \1", text, flags=re.MULTILINE)
-    return re.sub(r"^((1st\. |2nd\. )?(Semester|Annual) Activities)", r"### \1", text,
-                  flags=re.MULTILINE)
+    return re.sub(
+        r"^((1st\. |2nd\. )?(Semester|Annual) Activities)", r"### \1", text, flags=re.MULTILINE
+    )
 
 
 def perturb(text: str) -> str:
@@ -149,9 +168,11 @@ def test_perturbed_plan_drafts_exactly_like_the_original(draft_text, year: int) 
 def test_perturbation_really_reorders_fields() -> None:
     before = "3.1.1) Taller\n\nLugar: Virtual.\n\nFecha: Anual.\nRecursos: BID.\n"
     assert reorder_field_lines(before) == (
-        "3.1.1) Taller\n\nRecursos: BID.\n\nFecha: Anual.\nLugar: Virtual.\n")
+        "3.1.1) Taller\n\nRecursos: BID.\n\nFecha: Anual.\nLugar: Virtual.\n"
+    )
     assert swap_inline_venue_and_resources("3.1.3) X.*Venue*: Virtual.*Resources*: IDB.") == (
-        "3.1.3) X.*Resources*: IDB. *Venue*: Virtual.")
+        "3.1.3) X.*Resources*: IDB. *Venue*: Virtual."
+    )
 
 
 # --------------------------------------------------------------------------- parsing pieces
@@ -159,7 +180,8 @@ def test_perturbation_really_reorders_fields() -> None:
 
 def test_clean_line_drops_markdown_layout_and_keeps_the_words() -> None:
     assert draft.clean_line("### **3.1) Servicios transfronterizos**  ") == (
-        "3.1) Servicios transfronterizos")
+        "3.1) Servicios transfronterizos"
+    )
     assert draft.clean_line("#### 3.2.1) GobCamp regional") == "3.2.1) GobCamp regional"
     assert draft.clean_line("Lugar: Virtual  ") == "Lugar: Virtual"
     assert draft.clean_line("- 3.1.1\\) Taller") == "3.1.1) Taller"
@@ -168,24 +190,41 @@ def test_clean_line_drops_markdown_layout_and_keeps_the_words() -> None:
 @pytest.mark.parametrize(
     ("text", "title", "fields"),
     [
-        ("Three horizontal cooperation exchanges.*Product*: Report.*Venue*: To be defined."
-         "*Resources*: IDB's RPG funds.",
-         "Three horizontal cooperation exchanges.",
-         [("product", "Report."), ("venue_original", "To be defined."),
-          ("resources_original", "IDB's RPG funds.")]),
-        ("Definition government innovation indicators*Product:* List of indicators.",
-         "Definition government innovation indicators", [("product", "List of indicators.")]),
-        ("Creation of methodologies Product: Research Venue: Virtual exchanges.",
-         "Creation of methodologies", [("product", "Research"),
-                                       ("venue_original", "Virtual exchanges.")]),
-        ("**Recursos:** Tiempo del grupo de trabajo.", "",
-         [("resources_original", "Tiempo del grupo de trabajo.")]),
-        ("Participación en 2 reuniones regionales.", "Participación en 2 reuniones regionales.",
-         []),
+        (
+            "Three horizontal cooperation exchanges.*Product*: Report.*Venue*: To be defined."
+            "*Resources*: IDB's RPG funds.",
+            "Three horizontal cooperation exchanges.",
+            [
+                ("product", "Report."),
+                ("venue_original", "To be defined."),
+                ("resources_original", "IDB's RPG funds."),
+            ],
+        ),
+        (
+            "Definition government innovation indicators*Product:* List of indicators.",
+            "Definition government innovation indicators",
+            [("product", "List of indicators.")],
+        ),
+        (
+            "Creation of methodologies Product: Research Venue: Virtual exchanges.",
+            "Creation of methodologies",
+            [("product", "Research"), ("venue_original", "Virtual exchanges.")],
+        ),
+        (
+            "**Recursos:** Tiempo del grupo de trabajo.",
+            "",
+            [("resources_original", "Tiempo del grupo de trabajo.")],
+        ),
+        (
+            "Participación en 2 reuniones regionales.",
+            "Participación en 2 reuniones regionales.",
+            [],
+        ),
     ],
 )
 def test_split_fields_reads_labels_in_any_printed_form(
-        text: str, title: str, fields: list[tuple[str, str]]) -> None:
+    text: str, title: str, fields: list[tuple[str, str]]
+) -> None:
     lead, found = draft.split_fields(text)
     assert lead == title
     assert [(f.column, f.value) for f in found] == fields
@@ -194,46 +233,57 @@ def test_split_fields_reads_labels_in_any_printed_form(
 def test_a_label_printed_twice_keeps_the_second_in_the_value() -> None:
     _, found = draft.split_fields("*Venue*: Venue: Virtual. *Resources*: IDB.")
     assert [(f.column, f.value, f.label_repeated) for f in found] == [
-        ("venue_original", "Venue: Virtual.", True), ("resources_original", "IDB.", False)]
+        ("venue_original", "Venue: Virtual.", True),
+        ("resources_original", "IDB.", False),
+    ]
 
 
-ENGLISH_PLAN = "\n".join([
-    "3) Areas of work",
-    "",
-    "3.2) Open Data",
-    "",
-    "Objective: To intensify efforts.",
-    "",
-    "Annual Activities",
-    "",
-    "3.2.1) Guide on privacy Product: Document. Venue: Virtual exchanges. Resources: Work group "
-    "time. 3.2.2) Guide on national policies. Product: Document. Venue: Virtual exchanges. "
-    "Resources: Work group time.",
-    "",
-    "3.2.3) GobCamp. *Product*: GobCamp. *Venue*: Costa Rica. *Resources*: Work group time.",
-    "",
-    "3.2.3) Semimonthly meetings of the workgroup.*Product*: Report.*Venue*: Virtual exchanges."
-    "*Resources*: Work group time.",
-    "",
-    "1st. Semester Activities",
-    "",
-    "3.2.5) Meeting Action Plan.",
-    "",
-    "Product: Report.",
-    "Venue: Hybrid.",
-    "Resources: Work group time and CAF funds.",
-    "",
-    "3.5) Innovation",
-    "",
-    "3.5.1) On-site workshop. *Venue*: To be defined. *Resources*: IDB's RPG funds.",
-    "",
-])
+ENGLISH_PLAN = "\n".join(
+    [
+        "3) Areas of work",
+        "",
+        "3.2) Open Data",
+        "",
+        "Objective: To intensify efforts.",
+        "",
+        "Annual Activities",
+        "",
+        "3.2.1) Guide on privacy Product: Document. Venue: Virtual exchanges. "
+        "Resources: Work group "
+        "time. 3.2.2) Guide on national policies. Product: Document. Venue: Virtual exchanges. "
+        "Resources: Work group time.",
+        "",
+        "3.2.3) GobCamp. *Product*: GobCamp. *Venue*: Costa Rica. *Resources*: Work group time.",
+        "",
+        "3.2.3) Semimonthly meetings of the workgroup.*Product*: Report.*Venue*: Virtual exchanges."
+        "*Resources*: Work group time.",
+        "",
+        "1st. Semester Activities",
+        "",
+        "3.2.5) Meeting Action Plan.",
+        "",
+        "Product: Report.",
+        "Venue: Hybrid.",
+        "Resources: Work group time and CAF funds.",
+        "",
+        "3.5) Innovation",
+        "",
+        "3.5.1) On-site workshop. *Venue*: To be defined. *Resources*: IDB's RPG funds.",
+        "",
+    ]
+)
 
 
 def test_english_layout_two_activities_on_a_line_and_a_number_printed_twice(draft_text) -> None:
     result = draft_text(ENGLISH_PLAN, 2020, "en")
     assert list(result.frame["activity_id"]) == [
-        "2020-3.2.1", "2020-3.2.2", "2020-3.2.3", "2020-3.2.3-b", "2020-3.2.5", "2020-3.5.1"]
+        "2020-3.2.1",
+        "2020-3.2.2",
+        "2020-3.2.3",
+        "2020-3.2.3-b",
+        "2020-3.2.5",
+        "2020-3.5.1",
+    ]
     assert row(result, "2020-3.2.2")["notes"] == "Printed on the same line as 3.2.1."
     twice = row(result, "2020-3.2.3-b")
     assert twice["source_ref"] == "3.2.3" and "activity_id" in flags(twice)
@@ -244,8 +294,10 @@ def test_english_layout_two_activities_on_a_line_and_a_number_printed_twice(draf
 
 def test_english_layout_timing_comes_from_the_heading_above_until_the_next_area(draft_text) -> None:
     result = draft_text(ENGLISH_PLAN, 2020, "en")
-    assert (row(result, "2020-3.2.3-b")["timing_original"], row(result, "2020-3.2.3-b")[
-        "timing"]) == ("Annual Activities", "year_round")
+    assert (
+        row(result, "2020-3.2.3-b")["timing_original"],
+        row(result, "2020-3.2.3-b")["timing"],
+    ) == ("Annual Activities", "year_round")
     assert row(result, "2020-3.2.5")["timing"] == "S1"
     no_heading = row(result, "2020-3.5.1")  # area 3.5 prints no semester heading
     assert (no_heading["timing"], no_heading["timing_original"]) == ("", "")
@@ -276,7 +328,10 @@ def test_area_and_theme_come_from_the_heading_and_the_crosswalk(draft_text) -> N
     result = draft_text(ENGLISH_PLAN, 2020, "en")
     known = row(result, "2020-3.2.1")
     assert (known["area_code"], known["area_name"], known["theme"]) == (
-        "3.2", "Open Data", "open_data")
+        "3.2",
+        "Open Data",
+        "open_data",
+    )
     renamed = row(result, "2020-3.5.1")  # themes.csv names 2020 3.5 differently
     assert renamed["area_name"] == "Innovation" and "area_name" in flags(renamed)
     assert renamed["theme"] == "public_sector_innovation"
@@ -285,36 +340,38 @@ def test_area_and_theme_come_from_the_heading_and_the_crosswalk(draft_text) -> N
 
 
 # Trailing double spaces are Markdown line breaks, as in the 2024 export.
-SPANISH_PLAN = "\n".join([
-    "## **3) Áreas de trabajo**  ",
-    "",
-    "### **3.5) Innovación en el sector público**",
-    "",
-    "### 3.5.2) Reuniones del grupo de trabajo<sup>2</sup>",
-    "",
-    "Fecha: Trimestral (4 al año).  ",
-    "Recursos: Tiempo del grupo de trabajo.  ",
-    "Lugar: Intercambios virtuales.",
-    "",
-    "## **3.7) Software público y Medición**",
-    "",
-    "#### 3.7.1) Webinar regional.",
-    "",
-    "---",
-    "",
-    "<sup>2</sup> Las reuniones se harán de manera conjunta.",
-    "",
-    "Lugar: Virtual  ",
-    "Fecha: 1er semestre.  ",
-    "Recursos: Tiempo del grupo de trabajo.",
-    "",
-    "3.7.2 Reuniones sin paréntesis",  # line 23
-    "Lugar: Virtual.",
-    "",
-    "3.7.3) Alimentar espacio sobre este eje en el sitio web de Red Gealc",
-    "Recursos: Tiempo del grupo de trabajo y fondos BID.",
-    "",
-])
+SPANISH_PLAN = "\n".join(
+    [
+        "## **3) Áreas de trabajo**  ",
+        "",
+        "### **3.5) Innovación en el sector público**",
+        "",
+        "### 3.5.2) Reuniones del grupo de trabajo<sup>2</sup>",
+        "",
+        "Fecha: Trimestral (4 al año).  ",
+        "Recursos: Tiempo del grupo de trabajo.  ",
+        "Lugar: Intercambios virtuales.",
+        "",
+        "## **3.7) Software público y Medición**",
+        "",
+        "#### 3.7.1) Webinar regional.",
+        "",
+        "---",
+        "",
+        "<sup>2</sup> Las reuniones se harán de manera conjunta.",
+        "",
+        "Lugar: Virtual  ",
+        "Fecha: 1er semestre.  ",
+        "Recursos: Tiempo del grupo de trabajo.",
+        "",
+        "3.7.2 Reuniones sin paréntesis",  # line 23
+        "Lugar: Virtual.",
+        "",
+        "3.7.3) Alimentar espacio sobre este eje en el sitio web de Red Gealc",
+        "Recursos: Tiempo del grupo de trabajo y fondos BID.",
+        "",
+    ]
+)
 
 
 def test_spanish_layout_fields_in_any_order_around_footnotes_and_page_breaks(draft_text) -> None:
@@ -322,13 +379,19 @@ def test_spanish_layout_fields_in_any_order_around_footnotes_and_page_breaks(dra
     meetings = row(result, "2024-3.5.2")
     assert meetings["title_original"] == "Reuniones del grupo de trabajo"
     assert (meetings["timing"], meetings["frequency_per_year"], meetings["venue_mode"]) == (
-        "year_round", "4", "virtual")
+        "year_round",
+        "4",
+        "virtual",
+    )
     assert meetings["notes"] == (
-        "Footnote 2 of the plan: Las reuniones se harán de manera conjunta.")
+        "Footnote 2 of the plan: Las reuniones se harán de manera conjunta."
+    )
     webinar = row(result, "2024-3.7.1")  # its fields follow the footnote and the page break
-    assert (webinar["venue_original"], webinar["timing_original"],
-            webinar["resources_original"]) == ("Virtual", "1er semestre.",
-                                                "Tiempo del grupo de trabajo.")
+    assert (
+        webinar["venue_original"],
+        webinar["timing_original"],
+        webinar["resources_original"],
+    ) == ("Virtual", "1er semestre.", "Tiempo del grupo de trabajo.")
     assert (webinar["area_code"], webinar["area_name"]) == ("3.7", "Software público y Medición")
 
 
@@ -348,7 +411,9 @@ def test_a_missing_field_is_left_empty_and_flagged_never_guessed(draft_text) -> 
     assert (website["venue_original"], website["timing_original"]) == ("", "")
     assert {"venue_original", "venue_mode", "timing", "timing_original"} <= flags(website)
     assert (website["funding_sources"], website["idb_instrument"]) == (
-        "idb;working_group", "general")
+        "idb;working_group",
+        "general",
+    )
 
 
 def test_stray_text_inside_an_activity_is_reported_and_flags_the_field_before_it(
@@ -371,8 +436,11 @@ def test_an_activity_outside_its_area_takes_the_area_its_number_says(draft_text)
 @pytest.mark.parametrize(
     ("title", "product", "expected"),
     [
-        ("Three on-site workshops to harmonize interoperability (safe information exchange).",
-         "", "workshop"),
+        (
+            "Three on-site workshops to harmonize interoperability (safe information exchange).",
+            "",
+            "workshop",
+        ),
         ("Meeting documents.", "", "governance"),
         ("Election of authorities and document approval.", "", "meeting"),
         ("Reuniones del grupo de trabajo", "", "working_group_meeting"),
@@ -382,17 +450,21 @@ def test_an_activity_outside_its_area_takes_the_area_its_number_says(draft_text)
     ],
 )
 def test_activity_type_guess_follows_the_codebook_keywords(
-        title: str, product: str, expected: str) -> None:
+    title: str, product: str, expected: str
+) -> None:
     assert coding_rules.guess_activity_type(title, product) == expected
 
 
 def test_the_curated_types_are_what_the_keywords_guess() -> None:
     """The keyword table is written from the codebook's type table and its examples."""
     plans = load_plans()
-    guessed = [coding_rules.guess_activity_type(t, p)
-               for t, p in zip(plans["title_original"], plans["product"], strict=True)]
-    wrong = plans.loc[[g != str(c) for g, c in zip(guessed, plans["activity_type"],
-                                                   strict=True)], "activity_id"]
+    guessed = [
+        coding_rules.guess_activity_type(t, p)
+        for t, p in zip(plans["title_original"], plans["product"], strict=True)
+    ]
+    wrong = plans.loc[
+        [g != str(c) for g, c in zip(guessed, plans["activity_type"], strict=True)], "activity_id"
+    ]
     assert wrong.empty, f"keywords guess another type for {list(wrong)}"
 
 
@@ -400,21 +472,27 @@ def test_the_curated_types_are_what_the_keywords_guess() -> None:
 
 
 def test_score_counts_found_spurious_and_flagged_disagreements() -> None:
-    truth = pd.DataFrame({"activity_id": ["2030-3.1.1", "2030-3.1.2", "2030-3.1.3"],
-                          "timing": ["S1", "S2", "tbd"]})
-    drafted = pd.DataFrame({"activity_id": ["2030-3.1.1", "2030-3.1.2", "2030-3.1.9"],
-                            "timing": ["S2", "S1", "S1"],
-                            draft.REVIEW_COLUMN: ["timing", "", ""]})
+    truth = pd.DataFrame(
+        {"activity_id": ["2030-3.1.1", "2030-3.1.2", "2030-3.1.3"], "timing": ["S1", "S2", "tbd"]}
+    )
+    drafted = pd.DataFrame(
+        {
+            "activity_id": ["2030-3.1.1", "2030-3.1.2", "2030-3.1.9"],
+            "timing": ["S2", "S1", "S1"],
+            draft.REVIEW_COLUMN: ["timing", "", ""],
+        }
+    )
     score = draft.score_draft(drafted, truth, fields=("timing",))
     assert (score.recall, score.precision) == (2 / 3, 2 / 3)
     assert score.missing == ("2030-3.1.3",) and score.spurious == ("2030-3.1.9",)
     assert score.agreement == {"timing": 0.0}
     assert [(d.activity_id, d.flagged) for d in score.disagreements] == [
-        ("2030-3.1.1", True), ("2030-3.1.2", False)]
+        ("2030-3.1.1", True),
+        ("2030-3.1.2", False),
+    ]
     failures = score.target_failures()
     assert any("recall 66.7%" in f for f in failures)
-    assert any("2030-3.1.2: timing drafted 'S1', curated 'S2', not flagged" in f
-               for f in failures)
+    assert any("2030-3.1.2: timing drafted 'S1', curated 'S2', not flagged" in f for f in failures)
 
 
 # --------------------------------------------------------------------------- completed drafts
@@ -422,7 +500,8 @@ def test_score_counts_found_spurious_and_flagged_disagreements() -> None:
 
 @pytest.mark.parametrize("year", sorted(SEEDS))
 def test_a_draft_with_its_flagged_fields_filled_passes_validate(
-        draft_text, year: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    draft_text, year: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data_dir = tmp_path / "curated"
     shutil.copytree(paths.CURATED_DIR, data_dir)
     result = draft_text(seed_text(year), year)
@@ -437,14 +516,17 @@ def test_a_draft_with_its_flagged_fields_filled_passes_validate(
 
 
 def test_command_writes_the_csv_and_prints_one_summary_line(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "plan_2024.draft.csv"
     assert cli.main(["draft", str(SEEDS[2024]), "--year", "2024", "--out", str(out)]) == 0
     printed = capsys.readouterr()
     assert printed.err == ""
     [summary] = printed.out.splitlines()
-    assert summary.startswith(f"draft 2024 (es) from {SEEDS[2024]}: 41 activities in 10 areas; "
-                              "82 fields flagged in 41 rows")
+    assert summary.startswith(
+        f"draft 2024 (es) from {SEEDS[2024]}: 41 activities in 10 areas; "
+        "82 fields flagged in 41 rows"
+    )
     assert summary.endswith(f"unparsed lines: none; wrote {out}")
     written = out.read_bytes().decode("utf-8")
     assert written.splitlines()[0] == ",".join(draft.DRAFT_COLUMNS)
@@ -452,7 +534,8 @@ def test_command_writes_the_csv_and_prints_one_summary_line(
 
 
 def test_command_without_out_writes_the_csv_to_stdout_and_warnings_to_stderr(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     plan = tmp_path / "plan.txt"
     plan.write_text(SPANISH_PLAN, encoding="utf-8")
     assert cli.main(["draft", str(plan), "--year", "2024"]) == 0
@@ -473,8 +556,8 @@ def test_command_without_out_writes_the_csv_to_stdout_and_warnings_to_stderr(
     ],
 )
 def test_command_exits_2_with_a_message_for_what_the_user_can_fix(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | bytes | None,
-        message: str) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | bytes | None, message: str
+) -> None:
     plan = tmp_path / "plan.txt"
     if isinstance(content, bytes):
         plan.write_bytes(content)
@@ -490,7 +573,8 @@ def test_the_plans_title_year_is_found_and_a_different_year_warned_about(draft_t
     assert draft.printed_plan_year(seed_text(2024).split("\n"))[1] == 2024
     result = draft_text(seed_text(2024), 2025)
     assert [(w.line, w.message) for w in result.warnings] == [
-        (5, "the plan's title names the year 2024, the draft is for 2025: check --year")]
+        (5, "the plan's title names the year 2024, the draft is for 2025: check --year")
+    ]
     assert set(result.frame["plan_year"]) == {"2025"}
 
 
@@ -505,12 +589,15 @@ def test_a_date_field_that_contradicts_the_semester_heading_is_flagged(draft_tex
     ("extra", "message"),
     [
         (["--year", "24"], "--year: expected the plan's four-digit year, found 24"),
-        (["--year", "2024", "--out", str(paths.CURATED_DIR / "plan_2024.csv")],
-         "will not overwrite a file of the curated folder"),
+        (
+            ["--year", "2024", "--out", str(paths.CURATED_DIR / "plan_2024.csv")],
+            "will not overwrite a file of the curated folder",
+        ),
     ],
 )
 def test_command_refuses_a_wrong_year_or_overwriting_curated_data(
-        capsys: pytest.CaptureFixture[str], extra: list[str], message: str) -> None:
+    capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
     before = (paths.CURATED_DIR / "plan_2024.csv").read_bytes()
     assert cli.main(["draft", str(SEEDS[2024]), *extra]) == 2
     assert message in capsys.readouterr().err
@@ -526,7 +613,8 @@ def test_command_refuses_a_wrong_year_or_overwriting_curated_data(
     ],
 )
 def test_a_count_the_frequency_rule_does_not_read_is_flagged(
-        draft_text, title: str, frequency: str, flagged: bool) -> None:
+    draft_text, title: str, frequency: str, flagged: bool
+) -> None:
     text = f"3.1) A\nAnnual Activities\n3.1.1) {title} Venue: Virtual. Resources: IDB.\n"
     record = row(draft_text(text, 2030, "en"), "2030-3.1.1")
     assert record["frequency_per_year"] == frequency
@@ -550,9 +638,9 @@ def test_a_value_printed_on_the_line_below_its_label_is_taken_and_flagged(draft_
 
 
 def test_command_without_a_themes_crosswalk_exits_2_and_says_why(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["draft", str(SEEDS[2020]), "--year", "2020",
-                     "--data-dir", str(tmp_path)]) == 2
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["draft", str(SEEDS[2020]), "--year", "2020", "--data-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "the themes crosswalk is needed for the theme column" in err
     assert "themes.csv" in err

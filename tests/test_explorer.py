@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
-from gealc_analysis import explorer, i18n
 from gealc_analysis.data import load_plans, load_themes
+from gealc_analysis.products import explorer
+from gealc_analysis.words import i18n
 
 CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
@@ -25,19 +26,56 @@ def small_plans() -> pd.DataFrame:
     2024: two activities, one naming the IDB."""
     return make_plans(
         [
-            {"plan_year": 2020, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.1",
-             "title_en": HOSTILE, "title_es": "Gestión del conocimiento",
-             "funding_sources": "idb", "idb_instrument": "rpg"},
-            {"plan_year": 2020, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.2",
-             "title_en": FORMULA, "title_es": "Fórmula", "funding_sources": "working_group"},
-            {"plan_year": 2020, "area_code": "3.2", "theme": "t2", "source_ref": "3.2.1",
-             "title_en": "Webinar", "title_es": "Seminario web",
-             "funding_sources": "idb;member_countries", "idb_instrument": "general"},
-            {"plan_year": 2024, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.10",
-             "title_en": "Tenth", "title_es": "Décimo", "funding_sources": "oas"},
-            {"plan_year": 2024, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.2",
-             "title_en": "Second", "title_es": "Segundo", "funding_sources": "idb",
-             "idb_instrument": "general", "venue_mode": "on_site", "venue_country": "CR"},
+            {
+                "plan_year": 2020,
+                "area_code": "3.1",
+                "theme": "t1",
+                "source_ref": "3.1.1",
+                "title_en": HOSTILE,
+                "title_es": "Gestión del conocimiento",
+                "funding_sources": "idb",
+                "idb_instrument": "rpg",
+            },
+            {
+                "plan_year": 2020,
+                "area_code": "3.1",
+                "theme": "t1",
+                "source_ref": "3.1.2",
+                "title_en": FORMULA,
+                "title_es": "Fórmula",
+                "funding_sources": "working_group",
+            },
+            {
+                "plan_year": 2020,
+                "area_code": "3.2",
+                "theme": "t2",
+                "source_ref": "3.2.1",
+                "title_en": "Webinar",
+                "title_es": "Seminario web",
+                "funding_sources": "idb;member_countries",
+                "idb_instrument": "general",
+            },
+            {
+                "plan_year": 2024,
+                "area_code": "3.1",
+                "theme": "t1",
+                "source_ref": "3.1.10",
+                "title_en": "Tenth",
+                "title_es": "Décimo",
+                "funding_sources": "oas",
+            },
+            {
+                "plan_year": 2024,
+                "area_code": "3.1",
+                "theme": "t1",
+                "source_ref": "3.1.2",
+                "title_en": "Second",
+                "title_es": "Segundo",
+                "funding_sources": "idb",
+                "idb_instrument": "general",
+                "venue_mode": "on_site",
+                "venue_country": "CR",
+            },
         ],
         categorical=False,
     )
@@ -46,11 +84,23 @@ def small_plans() -> pd.DataFrame:
 def small_themes() -> pd.DataFrame:
     return make_themes(
         [
-            {"plan_year": 2020, "area_code": "3.1", "theme": "t1", "area_name_en": "Borders",
-             "area_name_es": "Fronteras", "theme_label_en": "Borders <theme>"},
+            {
+                "plan_year": 2020,
+                "area_code": "3.1",
+                "theme": "t1",
+                "area_name_en": "Borders",
+                "area_name_es": "Fronteras",
+                "theme_label_en": "Borders <theme>",
+            },
             {"plan_year": 2020, "area_code": "3.2", "theme": "t2"},
-            {"plan_year": 2024, "area_code": "3.1", "theme": "t1", "area_name_en": "Borders",
-             "area_name_es": "Fronteras", "theme_label_en": "Borders <theme>"},
+            {
+                "plan_year": 2024,
+                "area_code": "3.1",
+                "theme": "t1",
+                "area_name_en": "Borders",
+                "area_name_es": "Fronteras",
+                "theme_label_en": "Borders <theme>",
+            },
         ],
         categorical=False,
     )
@@ -58,9 +108,12 @@ def small_themes() -> pd.DataFrame:
 
 def write(folder: Path, lang: str = "en", plans=None, themes=None) -> Path:
     return explorer.write_explorer(
-        small_plans() if plans is None else plans, small_themes() if themes is None else themes,
-        lang=lang, out_path=folder / lang / "explorer.html",
-        provenance={"build_date": "2024-05-01"}, twin_href="../other/explorer.html",
+        small_plans() if plans is None else plans,
+        small_themes() if themes is None else themes,
+        lang=lang,
+        out_path=folder / lang / "explorer.html",
+        provenance={"build_date": "2024-05-01"},
+        twin_href="../other/explorer.html",
         provenance_line=lambda prov, lang: f"built {prov['build_date']} <commit>",
     )
 
@@ -68,8 +121,12 @@ def write(folder: Path, lang: str = "en", plans=None, themes=None) -> Path:
 def test_rows_are_in_plan_order_with_labels_in_the_page_language():
     rows = explorer.activity_rows(small_plans(), small_themes(), "es")
     assert [(r.year, r.cells["source_ref"]) for r in rows] == [
-        ("2020", "3.1.1"), ("2020", "3.1.2"), ("2020", "3.2.1"), ("2024", "3.1.2"),
-        ("2024", "3.1.10")]
+        ("2020", "3.1.1"),
+        ("2020", "3.1.2"),
+        ("2020", "3.2.1"),
+        ("2024", "3.1.2"),
+        ("2024", "3.1.10"),
+    ]
     assert rows[0].cells["area"] == "3.1 Fronteras"
     assert rows[2].cells["resources"] == "BID; Países miembros"
     assert rows[3].cells["venue"] == f"{i18n.code_label('venue', 'on_site', 'es')} (CR)"
@@ -95,8 +152,12 @@ def test_page_words_come_from_the_catalogue_in_each_language(tmp_path):
     for lang in ("en", "es"):
         page = write(tmp_path, lang).read_text(encoding="utf-8")
         assert f'<html lang="{lang}">' in page
-        for key in ("explorer.title", "explorer.download", "explorer.filter.resource",
-                    "explorer.column.resources"):
+        for key in (
+            "explorer.title",
+            "explorer.download",
+            "explorer.filter.resource",
+            "explorer.column.resources",
+        ):
             assert i18n.label(key, lang) in page, (lang, key)
 
 
@@ -144,18 +205,17 @@ def test_browser_filters_sorts_and_downloads_the_filtered_rows(tmp_path, width):
     sync_api = _browser()
     path = write(tmp_path)
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport={"width": width, "height": 900},
-                                    accept_downloads=True)
+            page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(path.as_uri())
             visible = "#activities tbody tr:not([hidden])"
             assert page.locator(visible).count() == 5
             overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
             assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
 
             page.select_option('select[data-filter="year"]', "2020")
@@ -174,7 +234,8 @@ def test_browser_filters_sorts_and_downloads_the_filtered_rows(tmp_path, width):
             assert page.locator(visible).count() == 1
             page.click("#reset")
             page.wait_for_function(
-                "document.querySelectorAll('#activities tbody tr:not([hidden])').length == 5")
+                "document.querySelectorAll('#activities tbody tr:not([hidden])').length == 5"
+            )
 
             page.fill("#search", "hyperlink")
             rows = _download_rows(page)
@@ -185,8 +246,10 @@ def test_browser_filters_sorts_and_downloads_the_filtered_rows(tmp_path, width):
             order = page.locator("#activities tbody tr td:nth-child(2)").all_text_contents()
             assert order == ["3.1.1", "3.1.2", "3.1.2", "3.1.10", "3.2.1"]
             page.click('th button[data-column="source_ref"]')
-            assert page.get_attribute('th:has(button[data-column="source_ref"])',
-                                      "aria-sort") == "descending"
+            assert (
+                page.get_attribute('th:has(button[data-column="source_ref"])', "aria-sort")
+                == "descending"
+            )
             assert errors == []
         finally:
             browser.close()

@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
-from gealc_analysis import exposure, i18n, narrative
 from gealc_analysis.data import load_plans, load_themes
+from gealc_analysis.measures import exposure
+from gealc_analysis.words import i18n, narrative
 
 
 def small_plans() -> pd.DataFrame:
@@ -15,19 +16,52 @@ def small_plans() -> pd.DataFrame:
     2021: OAS + staff time; IDB alone."""
     return make_plans(
         [
-            {"plan_year": 2020, "area_code": "3.1", "theme": "t1", "funding_sources": "idb",
-             "idb_instrument": "rpg", "title_en": "Alone", "title_es": "Solo"},
-            {"plan_year": 2020, "area_code": "3.1", "theme": "t1",
-             "funding_sources": "idb;working_group", "idb_instrument": "general",
-             "title_en": "With time", "title_es": "Con tiempo"},
-            {"plan_year": 2020, "area_code": "3.2", "theme": "t2", "funding_sources": "idb;oas",
-             "idb_instrument": "consultant"},
-            {"plan_year": 2020, "area_code": "3.2", "theme": "t2",
-             "funding_sources": "member_countries"},
-            {"plan_year": 2021, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.1",
-             "funding_sources": "oas;working_group"},
-            {"plan_year": 2021, "area_code": "3.1", "theme": "t1", "source_ref": "3.1.2",
-             "funding_sources": "idb", "idb_instrument": "general"},
+            {
+                "plan_year": 2020,
+                "area_code": "3.1",
+                "theme": "t1",
+                "funding_sources": "idb",
+                "idb_instrument": "rpg",
+                "title_en": "Alone",
+                "title_es": "Solo",
+            },
+            {
+                "plan_year": 2020,
+                "area_code": "3.1",
+                "theme": "t1",
+                "funding_sources": "idb;working_group",
+                "idb_instrument": "general",
+                "title_en": "With time",
+                "title_es": "Con tiempo",
+            },
+            {
+                "plan_year": 2020,
+                "area_code": "3.2",
+                "theme": "t2",
+                "funding_sources": "idb;oas",
+                "idb_instrument": "consultant",
+            },
+            {
+                "plan_year": 2020,
+                "area_code": "3.2",
+                "theme": "t2",
+                "funding_sources": "member_countries",
+            },
+            {
+                "plan_year": 2021,
+                "area_code": "3.1",
+                "theme": "t1",
+                "source_ref": "3.1.1",
+                "funding_sources": "oas;working_group",
+            },
+            {
+                "plan_year": 2021,
+                "area_code": "3.1",
+                "theme": "t1",
+                "source_ref": "3.1.2",
+                "funding_sources": "idb",
+                "idb_instrument": "general",
+            },
         ]
     )
 
@@ -46,7 +80,13 @@ def test_resource_profile_splits_cash_from_staff_time():
     profile = exposure.resource_profile(small_plans())
     assert profile["cash"].tolist() == ["idb", "idb", "idb;oas", "", "oas", "idb"]
     assert profile["staff_time"].tolist() == [
-        "", "working_group", "", "member_countries", "working_group", ""]
+        "",
+        "working_group",
+        "",
+        "member_countries",
+        "working_group",
+        "",
+    ]
     assert profile["n_cash"].tolist() == [1, 1, 2, 0, 1, 1]
 
 
@@ -76,7 +116,11 @@ def test_exposure_works_for_the_oas_the_same_way():
 def test_exposure_by_theme_zero_fills_every_theme_in_every_year():
     out = exposure.exposure_by(small_plans(), small_themes(), "idb", by="theme")
     assert list(zip(out["plan_year"], out["theme"], strict=True)) == [
-        (2020, "t1"), (2020, "t2"), (2021, "t1"), (2021, "t2")]
+        (2020, "t1"),
+        (2020, "t2"),
+        (2021, "t1"),
+        (2021, "t2"),
+    ]
     assert out["n_only_cash"].tolist() == [2, 0, 1, 0]
     assert out["theme_label_en"].tolist() == ["T1", "T2", "T1", "T2"]
 
@@ -84,7 +128,10 @@ def test_exposure_by_theme_zero_fills_every_theme_in_every_year():
 def test_exposure_by_area_lists_the_areas_each_plan_prints_with_both_names():
     out = exposure.exposure_by(small_plans(), small_themes(), "idb", by="area")
     assert list(zip(out["plan_year"], out["area_code"], strict=True)) == [
-        (2020, "3.1"), (2020, "3.2"), (2021, "3.1")]
+        (2020, "3.1"),
+        (2020, "3.2"),
+        (2021, "3.1"),
+    ]
     assert out["area_name_es"].tolist() == ["Área 3.1", "Área 3.2", "Área 3.1"]
     assert out["n_any_touch"].tolist() == [2, 1, 1]
 
@@ -102,9 +149,17 @@ def test_at_risk_list_has_the_activities_whose_only_cash_is_the_funder():
     assert out["instrument"].tolist() == ["rpg", "general", "general"]
     none = i18n.label("narrative.none", "es")
     assert out["other_resources"].tolist() == [
-        none, i18n.code_label("funding", "working_group", "es"), none]
+        none,
+        i18n.code_label("funding", "working_group", "es"),
+        none,
+    ]
     assert out.columns[:5].tolist() == [
-        "plan_year", "source_ref", "title_en", "title_es", "area_name"]
+        "plan_year",
+        "source_ref",
+        "title_en",
+        "title_es",
+        "area_name",
+    ]
     assert out["sole_source"].tolist() == [True, False, True]
 
 
@@ -117,8 +172,14 @@ def test_at_risk_list_for_a_funder_without_instruments_has_no_instrument_column(
 def test_instrument_mix_counts_instruments_and_is_empty_for_the_oas():
     mix = exposure.instrument_mix(small_plans(), "idb")
     got = {(r.plan_year, r.instrument): r.n_activities for r in mix.itertuples()}
-    assert got == {(2020, "rpg"): 1, (2020, "consultant"): 1, (2020, "general"): 1,
-                   (2021, "rpg"): 0, (2021, "consultant"): 0, (2021, "general"): 1}
+    assert got == {
+        (2020, "rpg"): 1,
+        (2020, "consultant"): 1,
+        (2020, "general"): 1,
+        (2021, "rpg"): 0,
+        (2021, "consultant"): 0,
+        (2021, "general"): 1,
+    }
     assert exposure.instrument_mix(small_plans(), "oas").empty
 
 

@@ -20,8 +20,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gealc_analysis import paths, vocabulary
-from gealc_analysis.data import PlanDataError, load_plans
+from gealc_analysis.core import paths
+from gealc_analysis.data import PlanDataError, load_plans, vocabulary
 
 
 @cache
@@ -31,27 +31,68 @@ def curated_bytes(name: str) -> bytes:
 
 
 EXTREME_CELLS = [
-    "", " ", "9" * 40, "-1", "0", "367", "1e309", "NaN", "None", "\u0663", "２０２４", '"',
-    '""', "a,b", "\n", "\r", "\x00", "=1+1", "<img src=x onerror=alert(1)>", "é" * 5000,
-    "3.9ii.4", "2024-3.1.1", "idb", "idb;idb", "on_site", "\ufeff", "\u202e", "\\d",
+    "",
+    " ",
+    "9" * 40,
+    "-1",
+    "0",
+    "367",
+    "1e309",
+    "NaN",
+    "None",
+    "\u0663",
+    "２０２４",
+    '"',
+    '""',
+    "a,b",
+    "\n",
+    "\r",
+    "\x00",
+    "=1+1",
+    "<img src=x onerror=alert(1)>",
+    "é" * 5000,
+    "3.9ii.4",
+    "2024-3.1.1",
+    "idb",
+    "idb;idb",
+    "on_site",
+    "\ufeff",
+    "\u202e",
+    "\\d",
 ]
 # Where a problem is: the folder or file, optionally a line, then a column, then the rule.
-LOCATED = re.compile(r"^(?P<path>[^\n]+?)(:(?P<line>[0-9]+))?: (?P<column>[^:\n]+): "
-                     r"expected .+, found .+$", re.DOTALL)
+LOCATED = re.compile(
+    r"^(?P<path>[^\n]+?)(:(?P<line>[0-9]+))?: (?P<column>[^:\n]+): "
+    r"expected .+, found .+$",
+    re.DOTALL,
+)
 
 
 def original_or_mutated(name: str) -> st.SearchStrategy[bytes]:
     """The curated file as it is, or broken (data read lazily, when examples are drawn)."""
-    return st.deferred(lambda: st.one_of(st.just(curated_bytes(name)),
-                                         mutated(curated_bytes(name))))
+    return st.deferred(
+        lambda: st.one_of(st.just(curated_bytes(name)), mutated(curated_bytes(name)))
+    )
 
 
 @st.composite
 def mutated(draw: st.DrawFn, data: bytes) -> bytes:
     """``data`` broken in 1–4 ways a hand edit (or a bad export) could break it."""
     for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["bytes", "truncate", "drop_line", "repeat_line", "quote",
-                                     "comma", "encoding", "cell"]))
+        kind = draw(
+            st.sampled_from(
+                [
+                    "bytes",
+                    "truncate",
+                    "drop_line",
+                    "repeat_line",
+                    "quote",
+                    "comma",
+                    "encoding",
+                    "cell",
+                ]
+            )
+        )
         at = draw(st.integers(0, max(len(data) - 1, 0)))
         lines = data.split(b"\n")
         line = draw(st.integers(0, max(len(lines) - 1, 0)))
@@ -60,9 +101,9 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
         elif kind == "truncate":
             data = data[:at]
         elif kind == "drop_line":
-            data = b"\n".join(lines[:line] + lines[line + 1:])
+            data = b"\n".join(lines[:line] + lines[line + 1 :])
         elif kind == "repeat_line":
-            data = b"\n".join(lines[:line + 1] + lines[line:])
+            data = b"\n".join(lines[: line + 1] + lines[line:])
         elif kind == "quote":
             data = data[:at] + b'"' + data[at:]
         elif kind == "comma":
@@ -71,8 +112,9 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
             codec = draw(st.sampled_from(["latin-1", "utf-16", "cp1252"]))
             data = data.decode("utf-8", errors="replace").encode(codec, errors="replace")
         else:
-            data = _set_random_cell(data, line, draw(st.integers(0, 30)),
-                                    draw(st.sampled_from(EXTREME_CELLS)))
+            data = _set_random_cell(
+                data, line, draw(st.integers(0, 30)), draw(st.sampled_from(EXTREME_CELLS))
+            )
     return data
 
 
@@ -86,11 +128,13 @@ def _set_random_cell(data: bytes, line: int, column: int, value: str) -> bytes:
     return b"\n".join(lines)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-          derandomize=True)
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
 @given(plan=original_or_mutated("plan_2024.csv"), themes=original_or_mutated("themes.csv"))
 def test_the_loader_returns_a_valid_frame_or_located_problems_and_nothing_else(
-        plan: bytes, themes: bytes) -> None:
+    plan: bytes, themes: bytes
+) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         (folder / "plan_2024.csv").write_bytes(plan)

@@ -6,8 +6,9 @@ import csv
 
 import pytest
 
-from gealc_analysis import i18n, vocabulary
-from gealc_analysis.i18n import (
+from gealc_analysis.data import vocabulary
+from gealc_analysis.words import i18n
+from gealc_analysis.words.i18n import (
     LABELS_FILE,
     SUPPORTED_LANGS,
     MissingLabelError,

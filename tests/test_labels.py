@@ -9,13 +9,36 @@ import re
 
 import pytest
 
-from gealc_analysis.i18n import LABELS_FILE, SUPPORTED_LANGS, code_label
+from gealc_analysis.words.i18n import LABELS_FILE, SUPPORTED_LANGS, code_label
 
 # English words that have no business in a Spanish label (whole words, any case).
 ENGLISH_LEFTOVERS = (
-    "the", "and", "of", "activity", "activities", "share", "source", "sources", "funding",
-    "theme", "themes", "work area", "plan year", "to be defined", "year-round", "meeting",
-    "workshop", "alone", "change", "events", "IDB", "OAS", "named", "per", "largest", "most",
+    "the",
+    "and",
+    "of",
+    "activity",
+    "activities",
+    "share",
+    "source",
+    "sources",
+    "funding",
+    "theme",
+    "themes",
+    "work area",
+    "plan year",
+    "to be defined",
+    "year-round",
+    "meeting",
+    "workshop",
+    "alone",
+    "change",
+    "events",
+    "IDB",
+    "OAS",
+    "named",
+    "per",
+    "largest",
+    "most",
 )
 # Words that would break "one term per concept" in Spanish (the chosen term in brackets).
 SPANISH_SYNONYMS_TO_AVOID = {
@@ -37,16 +60,19 @@ def without_placeholders(text: str) -> str:
 
 
 def test_every_key_has_text_in_every_language():
-    missing = [(row["key"], lang) for row in catalogue() for lang in SUPPORTED_LANGS
-               if not (row.get(lang) or "").strip()]
+    missing = [
+        (row["key"], lang)
+        for row in catalogue()
+        for lang in SUPPORTED_LANGS
+        if not (row.get(lang) or "").strip()
+    ]
     assert missing == [], f"fill these in labels.csv: {missing}"
 
 
 @pytest.mark.parametrize("word", ENGLISH_LEFTOVERS)
 def test_spanish_labels_have_no_english_leftovers(word: str):
     pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
-    found = [row["key"] for row in catalogue()
-             if pattern.search(without_placeholders(row["es"]))]
+    found = [row["key"] for row in catalogue() if pattern.search(without_placeholders(row["es"]))]
     assert found == [], f"English {word!r} in the Spanish text of {found}"
 
 
@@ -63,14 +89,25 @@ def test_to_be_defined_is_one_term_in_each_language():
 
 
 def test_no_template_puts_an_article_before_a_label():
-    found = [(row["key"], lang) for row in catalogue() for lang in SUPPORTED_LANGS
-             if ARTICLE_BEFORE_PLACEHOLDER.search(row[lang])]
+    found = [
+        (row["key"], lang)
+        for row in catalogue()
+        for lang in SUPPORTED_LANGS
+        if ARTICLE_BEFORE_PLACEHOLDER.search(row[lang])
+    ]
     assert found == [], f"rephrase so the label needs no article: {found}"
 
 
 def test_theme_relations_agree_with_the_masculine_tema():
     # "Tema … Nueva/Fusionada" was wrong: tema is masculine
-    relations = {code: code_label("theme_relation", code, "es")
-                 for code in ("new", "merged", "renamed", "split", "retired")}
-    assert relations == {"new": "Nuevo", "merged": "Fusionado", "renamed": "Renombrado",
-                         "split": "Dividido", "retired": "Retirado"}
+    relations = {
+        code: code_label("theme_relation", code, "es")
+        for code in ("new", "merged", "renamed", "split", "retired")
+    }
+    assert relations == {
+        "new": "Nuevo",
+        "merged": "Fusionado",
+        "renamed": "Renombrado",
+        "split": "Dividido",
+        "retired": "Retirado",
+    }

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
-from gealc_analysis import lineage, paths
+from gealc_analysis.core import paths
 from gealc_analysis.data import PlanDataError, load_plans
+from gealc_analysis.measures import lineage
 
 HEADER = "from_year,from_activity_id,to_year,to_activity_id,relation,note\n"
 
@@ -19,15 +20,27 @@ HEADER = "from_year,from_activity_id,to_year,to_activity_id,relation,note\n"
 @pytest.fixture
 def plans() -> pd.DataFrame:
     """2020: a, b, c (theme t1, t1, t2); 2024: x, y (t1, t3)."""
-    return make_plans([
-        {"plan_year": 2020, "activity_id": "2020-3.1.1", "source_ref": "3.1.1"},
-        {"plan_year": 2020, "activity_id": "2020-3.1.2", "source_ref": "3.1.2"},
-        {"plan_year": 2020, "activity_id": "2020-3.2.1", "source_ref": "3.2.1", "theme": "t2",
-         "area_code": "3.2"},
-        {"plan_year": 2024, "activity_id": "2024-3.1.1", "source_ref": "3.1.1"},
-        {"plan_year": 2024, "activity_id": "2024-3.2.1", "source_ref": "3.2.1", "theme": "t3",
-         "area_code": "3.2"},
-    ])
+    return make_plans(
+        [
+            {"plan_year": 2020, "activity_id": "2020-3.1.1", "source_ref": "3.1.1"},
+            {"plan_year": 2020, "activity_id": "2020-3.1.2", "source_ref": "3.1.2"},
+            {
+                "plan_year": 2020,
+                "activity_id": "2020-3.2.1",
+                "source_ref": "3.2.1",
+                "theme": "t2",
+                "area_code": "3.2",
+            },
+            {"plan_year": 2024, "activity_id": "2024-3.1.1", "source_ref": "3.1.1"},
+            {
+                "plan_year": 2024,
+                "activity_id": "2024-3.2.1",
+                "source_ref": "3.2.1",
+                "theme": "t3",
+                "area_code": "3.2",
+            },
+        ]
+    )
 
 
 GOOD = (
@@ -58,10 +71,14 @@ def test_counts_per_relation_count_each_side_once(tmp_path, plans):
 
 
 def test_carry_over_by_theme_splits_what_became_of_each_theme(tmp_path, plans):
-    themes = make_themes([{"plan_year": 2020, "area_code": "3.1", "theme": "t1"},
-                          {"plan_year": 2020, "area_code": "3.2", "theme": "t2"},
-                          {"plan_year": 2024, "area_code": "3.1", "theme": "t1"},
-                          {"plan_year": 2024, "area_code": "3.2", "theme": "t3"}])
+    themes = make_themes(
+        [
+            {"plan_year": 2020, "area_code": "3.1", "theme": "t1"},
+            {"plan_year": 2020, "area_code": "3.2", "theme": "t2"},
+            {"plan_year": 2024, "area_code": "3.1", "theme": "t1"},
+            {"plan_year": 2024, "area_code": "3.2", "theme": "t3"},
+        ]
+    )
     links = lineage.load_lineage(plans, write(tmp_path, GOOD))
     table = lineage.carry_over_by_theme(links, plans, themes).set_index("theme")
     assert table.loc["t1", ["n_earlier", "merged", "n_later", "new"]].tolist() == [2, 2, 1, 0]
@@ -73,42 +90,58 @@ def test_theme_flows_link_themes_at_activity_level(tmp_path, plans):
     links = lineage.load_lineage(plans, write(tmp_path, GOOD))
     flows = lineage.theme_flows(links, plans)
     assert set(zip(flows["from_theme"], flows["to_theme"], flows["n_links"], strict=True)) == {
-        ("t1", "t1", 2), ("t2", "", 1), ("", "t3", 1)}
+        ("t1", "t1", 2),
+        ("t2", "", 1),
+        ("", "t3", 1),
+    }
 
 
 def test_an_activity_without_a_row_is_reported(tmp_path, plans):
-    found = problems_of(write(tmp_path, GOOD.replace("2020,2020-3.2.1,2024,,dropped,gone\n",
-                                                     "")), plans)
-    assert any("from_activity_id: expected a row for every activity of plan_2020.csv, "
-               "found 'none for 2020-3.2.1'" in p for p in found), found
+    found = problems_of(
+        write(tmp_path, GOOD.replace("2020,2020-3.2.1,2024,,dropped,gone\n", "")), plans
+    )
+    assert any(
+        "from_activity_id: expected a row for every activity of plan_2020.csv, "
+        "found 'none for 2020-3.2.1'" in p
+        for p in found
+    ), found
 
 
 def test_an_id_that_is_not_in_the_plan_is_reported_at_its_line(tmp_path, plans):
     found = problems_of(write(tmp_path, GOOD + "2020,2020-3.9.9,2024,,dropped,x\n"), plans)
-    assert any(":6: from_activity_id: expected an activity_id of plan_2020.csv, "
-               "found '2020-3.9.9'" in p for p in found), found
+    assert any(
+        ":6: from_activity_id: expected an activity_id of plan_2020.csv, found '2020-3.9.9'" in p
+        for p in found
+    ), found
 
 
 def test_the_empty_side_must_match_the_relation(tmp_path, plans):
     body = GOOD.replace("2020,2020-3.2.1,2024,,dropped", "2020,2020-3.2.1,2024,2024-3.2.1,dropped")
     found = problems_of(write(tmp_path, body), plans)
-    assert any(":4: to_activity_id: expected an empty cell for relation dropped" in p
-               for p in found), found
+    assert any(
+        ":4: to_activity_id: expected an empty cell for relation dropped" in p for p in found
+    ), found
 
 
 def test_merged_needs_two_or_more_earlier_activities(tmp_path, plans):
-    body = ("2020,2020-3.1.1,2024,2024-3.1.1,merged,x\n"
-            "2020,2020-3.1.2,2024,,dropped,x\n2020,2020-3.2.1,2024,,dropped,x\n"
-            "2020,,2024,2024-3.2.1,new,x\n")
+    body = (
+        "2020,2020-3.1.1,2024,2024-3.1.1,merged,x\n"
+        "2020,2020-3.1.2,2024,,dropped,x\n2020,2020-3.2.1,2024,,dropped,x\n"
+        "2020,,2024,2024-3.2.1,new,x\n"
+    )
     found = problems_of(write(tmp_path, body), plans)
-    assert any("expected merged to link 2024-3.1.1 with two or more activities" in p
-               for p in found), found
+    assert any(
+        "expected merged to link 2024-3.1.1 with two or more activities" in p for p in found
+    ), found
 
 
 def test_a_relation_outside_the_schema_is_an_error(tmp_path, plans):
     found = problems_of(write(tmp_path, GOOD.replace("dropped,gone", "vanished,gone")), plans)
-    assert any(":4: relation: expected one of continued, modified, split, merged, dropped, new, "
-               "found 'vanished'" in p for p in found), found
+    assert any(
+        ":4: relation: expected one of continued, modified, split, merged, dropped, new, "
+        "found 'vanished'" in p
+        for p in found
+    ), found
 
 
 def test_a_new_plan_without_lineage_is_a_warning_not_an_error(tmp_path, plans):
@@ -127,8 +160,11 @@ def test_a_data_folder_with_a_third_plan_still_loads(tmp_path):
     text = (paths.CURATED_DIR / "plan_2024.csv").read_text(encoding="utf-8")
     (tmp_path / "plan_2028.csv").write_text(text.replace("2024", "2028"), encoding="utf-8")
     themes_text = (paths.CURATED_DIR / "themes.csv").read_text(encoding="utf-8")
-    extra = [line.replace("2024,", "2028,", 1) for line in themes_text.splitlines()
-             if line.startswith("2024,")]
+    extra = [
+        line.replace("2024,", "2028,", 1)
+        for line in themes_text.splitlines()
+        if line.startswith("2024,")
+    ]
     (tmp_path / "themes.csv").write_text(themes_text + "\n".join(extra) + "\n", encoding="utf-8")
     plans = load_plans(tmp_path)
     with pytest.warns(lineage.UnlinkedPlanWarning):
@@ -138,13 +174,26 @@ def test_a_data_folder_with_a_third_plan_still_loads(tmp_path):
 
 # --------------------------------------------------------------------------- the real file
 
+
 def test_the_curated_lineage_covers_both_plans_with_the_counts_of_the_report(real_plans):
     links = lineage.load_lineage(real_plans)
     counts = lineage.lineage_counts(links, real_plans).set_index("relation")
-    assert counts["n_earlier"].to_dict() == {"continued": 7, "modified": 7, "split": 0,
-                                             "merged": 4, "dropped": 10, "new": 0}
-    assert counts["n_later"].to_dict() == {"continued": 7, "modified": 7, "split": 0,
-                                           "merged": 1, "dropped": 0, "new": 26}
+    assert counts["n_earlier"].to_dict() == {
+        "continued": 7,
+        "modified": 7,
+        "split": 0,
+        "merged": 4,
+        "dropped": 10,
+        "new": 0,
+    }
+    assert counts["n_later"].to_dict() == {
+        "continued": 7,
+        "modified": 7,
+        "split": 0,
+        "merged": 1,
+        "dropped": 0,
+        "new": 26,
+    }
 
 
 def test_every_awards_step_of_2020_merges_into_the_2024_call(real_plans):
@@ -163,15 +212,21 @@ def test_lineage_lists_carry_titles_in_the_page_language(real_plans):
 
 
 def test_real_themes_feed_the_flow_chart_without_error(real_plans, real_themes):
-    from gealc_analysis import plots_lineage, robustness
-    from gealc_analysis.alternatives import empty_alternatives
+    from gealc_analysis.charts import lineage_flows as plots_lineage
+    from gealc_analysis.data.alternatives import empty_alternatives
+    from gealc_analysis.measures import robustness
 
     links = lineage.load_lineage(real_plans)
     names = robustness.theme_labels(real_themes, empty_alternatives(), "es")
-    fig = plots_lineage.plot_theme_flow(lineage.theme_flows(links, real_plans),
-                                        lineage.lineage_counts(links, real_plans), names,
-                                        lineage.theme_totals(real_plans), from_year=2020,
-                                        to_year=2024, lang="es")
+    fig = plots_lineage.plot_theme_flow(
+        lineage.theme_flows(links, real_plans),
+        lineage.lineage_counts(links, real_plans),
+        names,
+        lineage.theme_totals(real_plans),
+        from_year=2020,
+        to_year=2024,
+        lang="es",
+    )
     assert fig._suptitle.get_text().startswith("18 de 28 actividades de 2020 continúan")
 
 
@@ -180,7 +235,8 @@ def test_a_single_plan_says_there_is_nothing_to_link(tmp_path, plans):
     links = lineage.load_lineage(only, write(tmp_path, GOOD))
     assert links.empty and lineage.pair_ending_at(only, 2024) == (2024, 2024)
     assert lineage.carry_over_summary(links, only, "en") == (
-        "Only one plan (2024) is loaded: there is nothing to link.")
+        "Only one plan (2024) is loaded: there is nothing to link."
+    )
 
 
 def test_a_section_can_say_unlinked_in_words_instead_of_a_warning(tmp_path, plans):
@@ -192,5 +248,5 @@ def test_a_section_can_say_unlinked_in_words_instead_of_a_warning(tmp_path, plan
         warnings.simplefilter("error")
         links = lineage.load_lineage(all_plans, write(tmp_path, GOOD), warn=False)
     assert lineage.carry_over_summary(links, all_plans, "en").endswith(
-        "Plans 2024 and 2028 are not linked yet: their activities have no lineage in "
-        "`lineage.csv`.")
+        "Plans 2024 and 2028 are not linked yet: their activities have no lineage in `lineage.csv`."
+    )

@@ -14,13 +14,23 @@ from gealc_analysis.data.schema import reported_on
 
 SCHEMA = {
     "fields": [
-        {"name": "link_id", "type": "string",
-         "constraints": {"required": True, "unique": True, "pattern": "L[0-9]+"},
-         "expected": "an id like L1"},
-        {"name": "weight", "type": "integer", "constraints": {"minimum": 0, "maximum": 10},
-         "expected": "a whole number from 0 to 10 or an empty cell"},
-        {"name": "kind", "type": "string", "constraints": {"required": True,
-                                                           "enum": ["same", "split"]}},
+        {
+            "name": "link_id",
+            "type": "string",
+            "constraints": {"required": True, "unique": True, "pattern": "L[0-9]+"},
+            "expected": "an id like L1",
+        },
+        {
+            "name": "weight",
+            "type": "integer",
+            "constraints": {"minimum": 0, "maximum": 10},
+            "expected": "a whole number from 0 to 10 or an empty cell",
+        },
+        {
+            "name": "kind",
+            "type": "string",
+            "constraints": {"required": True, "enum": ["same", "split"]},
+        },
         {"name": "share", "type": "number", "expected": "a number"},
         {"name": "rank", "type": "integer"},
         {"name": "note", "type": "string"},
@@ -42,10 +52,12 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_a_valid_table_comes_back_typed_as_its_schema_says(tmp_path: Path,
-                                                           schema_file: Path) -> None:
-    path = write(tmp_path, "link_id,weight,kind,share,rank,note\nL1,3,same,0.5,1,\n"
-                           "L2,3,split,,,x\n")
+def test_a_valid_table_comes_back_typed_as_its_schema_says(
+    tmp_path: Path, schema_file: Path
+) -> None:
+    path = write(
+        tmp_path, "link_id,weight,kind,share,rank,note\nL1,3,same,0.5,1,\nL2,3,split,,,x\n"
+    )
     table = load_table(path, schema_file)
     assert list(table.columns) == ["link_id", "weight", "kind", "share", "rank", "note"]
     assert str(table["rank"].dtype) == "Int64"  # optional integer: missing stays missing
@@ -56,12 +68,16 @@ def test_a_valid_table_comes_back_typed_as_its_schema_says(tmp_path: Path,
     assert table["note"].tolist() == ["", "x"]
 
 
-def test_every_problem_is_located_in_the_schemas_own_words(tmp_path: Path,
-                                                           schema_file: Path) -> None:
-    path = write(tmp_path, "link_id,weight,kind,share,rank,note\n"
-                           "L1,3,same,half,,\n"
-                           "L1,11,merged,0.1,,\n"
-                           "X,3,same,0.2,,\n")
+def test_every_problem_is_located_in_the_schemas_own_words(
+    tmp_path: Path, schema_file: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "link_id,weight,kind,share,rank,note\n"
+        "L1,3,same,half,,\n"
+        "L1,11,merged,0.1,,\n"
+        "X,3,same,0.2,,\n",
+    )
     with pytest.raises(PlanDataError) as caught:
         load_table(path, schema_file)
     assert [str(p) for p in caught.value.problems] == [
@@ -79,17 +95,24 @@ def test_a_missing_table_file_is_a_located_problem(tmp_path: Path, schema_file: 
     with pytest.raises(PlanDataError) as caught:
         load_table(tmp_path / "nowhere.csv", schema_file)
     assert str(caught.value.problems[0]) == (
-        f"{tmp_path / 'nowhere.csv'}: file: expected a curated CSV file, found 'no such file'")
+        f"{tmp_path / 'nowhere.csv'}: file: expected a curated CSV file, found 'no such file'"
+    )
 
 
-def test_a_rule_the_schema_cannot_state_joins_as_a_named_check(tmp_path: Path,
-                                                               schema_file: Path) -> None:
-    path = write(tmp_path, "link_id,weight,kind,share,rank,note\nL1,3,same,0.5,1,\n"
-                           "L2,4,split,0.5,,\n")
+def test_a_rule_the_schema_cannot_state_joins_as_a_named_check(
+    tmp_path: Path, schema_file: Path
+) -> None:
+    path = write(
+        tmp_path, "link_id,weight,kind,share,rank,note\nL1,3,same,0.5,1,\nL2,4,split,0.5,,\n"
+    )
     split_needs_a_note = reported_on(
-        "note", "a note saying how a {kind} link was read", name="split_has_a_note",
-        test=lambda frame: frame["kind"].ne("split") | frame["note"].notna())
+        "note",
+        "a note saying how a {kind} link was read",
+        name="split_has_a_note",
+        test=lambda frame: frame["kind"].ne("split") | frame["note"].notna(),
+    )
     with pytest.raises(PlanDataError) as caught:
         load_table(path, schema_file, checks=[split_needs_a_note])
     assert [str(p) for p in caught.value.problems] == [
-        f"{path}:3: note: expected a note saying how a split link was read, found an empty cell"]
+        f"{path}:3: note: expected a note saying how a split link was read, found an empty cell"
+    ]

@@ -9,23 +9,44 @@ import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
-from gealc_analysis import analysis, theme_kinds
-from gealc_analysis.data import PlanDataError, load_themes
+from gealc_analysis.data import PlanDataError, load_themes, theme_kinds
+from gealc_analysis.measures import analysis
 
 
 @pytest.fixture
 def plans() -> pd.DataFrame:
-    return make_plans([
-        {"plan_year": 2020, "funding_sources": "idb", "idb_instrument": "rpg", "timing": "S1"},
-        {"plan_year": 2020, "funding_sources": "idb;oas", "idb_instrument": "rpg",
-         "timing": "S2"},
-        {"plan_year": 2020, "funding_sources": "idb;member_countries",
-         "idb_instrument": "general", "timing": "S2"},
-        {"plan_year": 2020, "funding_sources": "working_group", "timing": "year_round",
-         "frequency_per_year": 24, "activity_type": "working_group_meeting", "theme": "t2"},
-        {"plan_year": 2024, "funding_sources": "working_group", "timing": "tbd",
-         "frequency_per_year": 4, "activity_type": "working_group_meeting"},
-    ])
+    return make_plans(
+        [
+            {"plan_year": 2020, "funding_sources": "idb", "idb_instrument": "rpg", "timing": "S1"},
+            {
+                "plan_year": 2020,
+                "funding_sources": "idb;oas",
+                "idb_instrument": "rpg",
+                "timing": "S2",
+            },
+            {
+                "plan_year": 2020,
+                "funding_sources": "idb;member_countries",
+                "idb_instrument": "general",
+                "timing": "S2",
+            },
+            {
+                "plan_year": 2020,
+                "funding_sources": "working_group",
+                "timing": "year_round",
+                "frequency_per_year": 24,
+                "activity_type": "working_group_meeting",
+                "theme": "t2",
+            },
+            {
+                "plan_year": 2024,
+                "funding_sources": "working_group",
+                "timing": "tbd",
+                "frequency_per_year": 4,
+                "activity_type": "working_group_meeting",
+            },
+        ]
+    )
 
 
 def test_cash_dependence_keeps_staff_time_out_of_only_cash(plans):
@@ -54,17 +75,28 @@ def test_semester_split_is_over_dated_activities_with_the_rest_apart(plans):
 
 
 def test_evenness_over_present_themes_does_not_penalise_themes_not_yet_created():
-    plans = make_plans([{"plan_year": 2020, "theme": "a"}, {"plan_year": 2020, "theme": "b"},
-                        {"plan_year": 2024, "theme": "a"}, {"plan_year": 2024, "theme": "b"},
-                        {"plan_year": 2024, "theme": "c", "area_code": "3.2"},
-                        {"plan_year": 2024, "theme": "d", "area_code": "3.3"}])
-    themes = make_themes([{"plan_year": 2020, "area_code": "3.1", "theme": "a"},
-                          {"plan_year": 2020, "area_code": "3.2", "theme": "b"},
-                          {"plan_year": 2024, "area_code": "3.1", "theme": "a"},
-                          {"plan_year": 2024, "area_code": "3.2", "theme": "c"},
-                          {"plan_year": 2024, "area_code": "3.3", "theme": "d"}])
-    kinds = pd.DataFrame({"theme": ["a", "b", "c", "d"],
-                          "kind": ["policy", "organisational", "policy", "policy"]})
+    plans = make_plans(
+        [
+            {"plan_year": 2020, "theme": "a"},
+            {"plan_year": 2020, "theme": "b"},
+            {"plan_year": 2024, "theme": "a"},
+            {"plan_year": 2024, "theme": "b"},
+            {"plan_year": 2024, "theme": "c", "area_code": "3.2"},
+            {"plan_year": 2024, "theme": "d", "area_code": "3.3"},
+        ]
+    )
+    themes = make_themes(
+        [
+            {"plan_year": 2020, "area_code": "3.1", "theme": "a"},
+            {"plan_year": 2020, "area_code": "3.2", "theme": "b"},
+            {"plan_year": 2024, "area_code": "3.1", "theme": "a"},
+            {"plan_year": 2024, "area_code": "3.2", "theme": "c"},
+            {"plan_year": 2024, "area_code": "3.3", "theme": "d"},
+        ]
+    )
+    kinds = pd.DataFrame(
+        {"theme": ["a", "b", "c", "d"], "kind": ["policy", "organisational", "policy", "policy"]}
+    )
     out = analysis.agenda_evenness(plans, themes, kinds).set_index("plan_year")
     assert out.loc[2020, "evenness_present"] == pytest.approx(1.0), "two themes, even split"
     assert out.loc[2020, "evenness_crosswalk"] == pytest.approx(math.log(2) / math.log(4))
@@ -73,8 +105,13 @@ def test_evenness_over_present_themes_does_not_penalise_themes_not_yet_created()
 
 
 def test_percent_changes_are_blanked_below_the_base_and_counts_kept():
-    counts = pd.DataFrame({"plan_year": [2020, 2020, 2024, 2024], "theme": ["big", "small"] * 2,
-                           "n_activities": [10, 2, 15, 5]})
+    counts = pd.DataFrame(
+        {
+            "plan_year": [2020, 2020, 2024, 2024],
+            "theme": ["big", "small"] * 2,
+            "n_activities": [10, 2, 15, 5],
+        }
+    )
     out = analysis.compare_years_with_small_bases(counts, 2020, 2024)
     assert out["pct_change"].iloc[0] == 0.5 and math.isnan(out["pct_change"].iloc[1])
     assert out["pct_suppressed"].tolist() == [False, True]
@@ -84,7 +121,10 @@ def test_percent_changes_are_blanked_below_the_base_and_counts_kept():
 def test_event_totals_show_how_much_comes_from_meeting_rows(plans):
     out = analysis.event_totals(plans).set_index("plan_year")
     assert out.loc[2020, ["n_events", "n_meeting_rows", "events_from_meetings"]].tolist() == [
-        27, 1, 24]
+        27,
+        1,
+        24,
+    ]
     assert out.loc[2020, "share_from_meetings"] == pytest.approx(24 / 27)
 
 
@@ -93,13 +133,16 @@ def test_three_themes_of_the_crosswalk_are_organisational():
         warnings.simplefilter("error")
         kinds = theme_kinds.load_theme_kinds(load_themes())
     organisational = set(kinds.loc[kinds["kind"] == "organisational", "theme"])
-    assert organisational == {"meetings_and_awards", "communication_and_cross_cutting",
-                              "new_working_groups", "knowledge_management"}
+    assert organisational == {
+        "meetings_and_awards",
+        "communication_and_cross_cutting",
+        "new_working_groups",
+        "knowledge_management",
+    }
 
 
 def test_a_theme_kind_for_an_unknown_theme_is_an_error(tmp_path):
-    (tmp_path / "theme_kinds.csv").write_text("theme,kind,note\nghost,policy,x\n",
-                                              encoding="utf-8")
+    (tmp_path / "theme_kinds.csv").write_text("theme,kind,note\nghost,policy,x\n", encoding="utf-8")
     with pytest.raises(PlanDataError, match="theme_kinds.csv:2: theme: expected a theme key"):
         theme_kinds.load_theme_kinds(load_themes(), tmp_path)
 

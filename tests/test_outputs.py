@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from gealc_analysis import outputs, plots
+from gealc_analysis.charts import plots
+from gealc_analysis.core import outputs
 
 
 def small_figure() -> Figure:
@@ -124,8 +125,10 @@ def test_two_separately_drawn_identical_figures_give_identical_svg(tmp_path):
 
 
 def test_stable_svg_ids_renames_definitions_and_references_alike():
-    svg = b'<clipPath id="p0123456789"/><use xlink:href="#h9876543210"/>' \
-          b'<g clip-path="url(#p0123456789)"/><pattern id="h9876543210"/>'
+    svg = (
+        b'<clipPath id="p0123456789"/><use xlink:href="#h9876543210"/>'
+        b'<g clip-path="url(#p0123456789)"/><pattern id="h9876543210"/>'
+    )
     assert outputs.stable_svg_ids(svg) == (
         b'<clipPath id="p0000000001"/><use xlink:href="#h0000000002"/>'
         b'<g clip-path="url(#p0000000001)"/><pattern id="h0000000002"/>'
@@ -136,8 +139,15 @@ def hostile_table() -> pd.DataFrame:
     """Text a spreadsheet would run (OWASP's triggers), beside numbers that must stay numbers."""
     return pd.DataFrame(
         {
-            "title": ["=HYPERLINK(\"http://x\")", "+1", "-cmd|' /C calc'!A0", "@SUM(A1)",
-                      "\tTAB", "\rCR", "plain - text"],
+            "title": [
+                '=HYPERLINK("http://x")',
+                "+1",
+                "-cmd|' /C calc'!A0",
+                "@SUM(A1)",
+                "\tTAB",
+                "\rCR",
+                "plain - text",
+            ],
             "change": [-3, -1, 0, 1, 2, 3, 4],
             "share": [-0.25, 0.5, 0.0, 1.0, 0.1, 0.2, 0.3],
         }
@@ -151,8 +161,15 @@ def test_csv_cells_that_would_run_as_formulas_start_with_an_apostrophe(tmp_path)
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     titles = [row[0] for row in rows[1:]]
-    assert titles == ["'=HYPERLINK(\"http://x\")", "'+1", "'-cmd|' /C calc'!A0", "'@SUM(A1)",
-                      "'\tTAB", "'\rCR", "plain - text"]
+    assert titles == [
+        '\'=HYPERLINK("http://x")',
+        "'+1",
+        "'-cmd|' /C calc'!A0",
+        "'@SUM(A1)",
+        "'\tTAB",
+        "'\rCR",
+        "plain - text",
+    ]
 
 
 def test_negative_numbers_stay_numbers_in_the_csv(tmp_path):
@@ -172,10 +189,11 @@ def test_xlsx_beside_each_csv_holds_the_same_cells_as_text_and_numbers(tmp_path)
     sheet = load_workbook(tmp_path / "tables" / "t.xlsx").active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("title", "change", "share")
-    assert rows[1] == ("'=HYPERLINK(\"http://x\")", -3, -0.25)
+    assert rows[1] == ('\'=HYPERLINK("http://x")', -3, -0.25)
     assert [row[0] for row in rows[1:]][-1] == "plain - text"
-    kinds = {(cell.column_letter, cell.data_type) for row in sheet.iter_rows(min_row=2)
-             for cell in row}
+    kinds = {
+        (cell.column_letter, cell.data_type) for row in sheet.iter_rows(min_row=2) for cell in row
+    }
     assert kinds == {("A", "s"), ("B", "n"), ("C", "n")}, "no cell may be stored as a formula"
 
 
@@ -186,9 +204,10 @@ def test_xlsx_is_byte_identical_across_runs(tmp_path):
     time.sleep(1.1)  # a zip entry's time has a two-second grain; a stamp of "now" would move
     second = outputs.table_xlsx_bytes(hostile_table())
     assert first == second
-    assert outputs.save_table(small_table(), tmp_path / "a", "t").with_suffix(".xlsx") \
-        .read_bytes() == outputs.save_table(small_table(), tmp_path / "b", "t") \
-        .with_suffix(".xlsx").read_bytes()
+    assert (
+        outputs.save_table(small_table(), tmp_path / "a", "t").with_suffix(".xlsx").read_bytes()
+        == outputs.save_table(small_table(), tmp_path / "b", "t").with_suffix(".xlsx").read_bytes()
+    )
 
 
 def test_every_export_of_a_real_build_is_safe_and_has_an_xlsx_twin(report_build) -> None:

@@ -8,32 +8,52 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from gealc_analysis import i18n
 from gealc_analysis.build import pages
 from gealc_analysis.build.findings import key_findings
 from gealc_analysis.build.index import summary_markdown
 from gealc_analysis.build.site import copy_data, languages_to_build
+from gealc_analysis.words import i18n
 
 # ------------------------------------------------------------------ Markdown and links
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)",
-                                 "java\tscript:alert(1)", " javascript:x", "vbscript:x",
-                                 "data:text/html,<script>x</script>", "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        " javascript:x",
+        "vbscript:x",
+        "data:text/html,<script>x</script>",
+        "file:///etc/passwd",
+    ],
+)
 def test_unsafe_link_schemes_become_a_dead_anchor(url: str) -> None:
     assert pages.safe_link(url) == pages.HARMFUL_LINK
 
 
-@pytest.mark.parametrize("url", ["https://www.oas.org", "http://x.org/a?b=c",
-                                 "mailto:a@b.org", "03_funding.html", "../data/x.csv",
-                                 "#top"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.oas.org",
+        "http://x.org/a?b=c",
+        "mailto:a@b.org",
+        "03_funding.html",
+        "../data/x.csv",
+        "#top",
+    ],
+)
 def test_safe_links_pass_unchanged(url: str) -> None:
     assert pages.safe_link(url) == url
 
 
 def test_markdown_escapes_raw_html_and_neutralises_script_links() -> None:
-    html = str(pages.markdown_html(
-        'A **bold** <img src=x onerror=alert(1)> [x](javascript:alert(1)) "><script>s</script>'))
+    html = str(
+        pages.markdown_html(
+            'A **bold** <img src=x onerror=alert(1)> [x](javascript:alert(1)) "><script>s</script>'
+        )
+    )
     assert "<strong>bold</strong>" in html
     assert "<img" not in html and "<script" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -52,10 +72,12 @@ def test_href_percent_encodes_path_parts() -> None:
 
 
 def test_sanitize_keeps_report_markup_and_removes_everything_that_could_run() -> None:
-    fragment = ('<p class="x">3 &lt; 4 <b>ok</b></p><img src="data:image/png;base64,iVBO" '
-                'alt="Chart &amp; finding"><script>alert(1)</script>'
-                '<img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a>'
-                '<iframe srcdoc="&lt;script&gt;"></iframe><tr style="color:red"><td>1</td></tr>')
+    fragment = (
+        '<p class="x">3 &lt; 4 <b>ok</b></p><img src="data:image/png;base64,iVBO" '
+        'alt="Chart &amp; finding"><script>alert(1)</script>'
+        '<img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a>'
+        '<iframe srcdoc="&lt;script&gt;"></iframe><tr style="color:red"><td>1</td></tr>'
+    )
     clean = pages.sanitize_fragment(fragment)
     assert '<p class="x">3 &lt; 4 <b>ok</b></p>' in clean
     assert '<img src="data:image/png;base64,iVBO" alt="Chart &amp; finding">' in clean
@@ -78,8 +100,10 @@ def test_inlined_figures_become_links_to_the_identical_saved_file(tmp_path: Path
     png = b"\x89PNG\r\n\x1a\nsaved"
     (figures / "chart.png").write_bytes(png)
     other = base64.b64encode(b"\x89PNG\r\n\x1a\nlive figure").decode()
-    body = (f'<img alt="Finding" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
-            f'<img src="data:image/png;base64,{other}">')
+    body = (
+        f'<img alt="Finding" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+        f'<img src="data:image/png;base64,{other}">'
+    )
     hashes = pages.figure_hashes(figures, "01_a/figures")
     assert hashes == {hashlib.sha256(png).hexdigest(): "01_a/figures/chart.png"}
     linked = pages.link_saved_figures(body, hashes)
@@ -87,21 +111,35 @@ def test_inlined_figures_become_links_to_the_identical_saved_file(tmp_path: Path
     assert f"data:image/png;base64,{other}" in linked  # no saved twin: stays inlined
 
 
-@pytest.mark.parametrize(("cell", "kind"), [
-    ("12", "num"), ("46.4%", "num"), ("46,4 %", "num"), ("46,4\u00a0%", "num"),
-    ("−3", "num"), ("+2", "num"), ("1,234", "num"), ("0.81", "num"),
-    ("3.1.4", "code"), ("2024-3.1.4", "code"), ("cross_border_services", "code"),
-    ("Open data", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [
+        ("12", "num"),
+        ("46.4%", "num"),
+        ("46,4 %", "num"),
+        ("46,4\u00a0%", "num"),
+        ("−3", "num"),
+        ("+2", "num"),
+        ("1,234", "num"),
+        ("0.81", "num"),
+        ("3.1.4", "code"),
+        ("2024-3.1.4", "code"),
+        ("cross_border_services", "code"),
+        ("Open data", None),
+        ("", None),
+    ],
+)
 def test_table_cells_are_classed_numbers_right_codes_unbroken(cell: str, kind: str) -> None:
     expected = f'<td class="{kind}">{cell}</td>' if kind else f"<td>{cell}</td>"
     assert pages.classify_table_cells(f"<td>{cell}</td>") == expected
 
 
 def test_headers_of_all_number_columns_are_right_aligned() -> None:
-    table = ("<table><thead><tr><th>Year</th><th>Area</th><th>n</th></tr></thead><tbody>"
-             "<tr><td>2020</td><td>Open data</td><td>3</td></tr>"
-             "<tr><td>2024</td><td>Cyber security</td><td>4</td></tr></tbody></table>")
+    table = (
+        "<table><thead><tr><th>Year</th><th>Area</th><th>n</th></tr></thead><tbody>"
+        "<tr><td>2020</td><td>Open data</td><td>3</td></tr>"
+        "<tr><td>2024</td><td>Cyber security</td><td>4</td></tr></tbody></table>"
+    )
     html = pages.classify_table_cells(table)
     assert '<th class="num">Year</th><th>Area</th><th class="num">n</th>' in html
 
@@ -116,7 +154,8 @@ def test_table_links_use_titles_from_the_catalogue_and_offer_the_spreadsheet(
     assert links[0] == pages.TableLink(
         title=i18n.label("pages.table.funding_dependence", "es"),
         csv_href="03_f/tables/funding_dependence.csv",
-        xlsx_href="03_f/tables/funding_dependence.xlsx")
+        xlsx_href="03_f/tables/funding_dependence.xlsx",
+    )
     assert links[1].title == "unlabelled_table" and links[1].xlsx_href is None
 
 
@@ -128,33 +167,51 @@ SECTIONS = [("01_a", "Overview"), ("02_b", "Areas"), ("03_c", "Funding")]
 
 def test_pager_links_the_neighbours_and_stops_at_the_ends() -> None:
     assert pages.pager(SECTIONS, "01_a") == (None, pages.Link("02_b.html", "Areas"))
-    assert pages.pager(SECTIONS, "02_b") == (pages.Link("01_a.html", "Overview"),
-                                             pages.Link("03_c.html", "Funding"))
+    assert pages.pager(SECTIONS, "02_b") == (
+        pages.Link("01_a.html", "Overview"),
+        pages.Link("03_c.html", "Funding"),
+    )
     assert pages.pager(SECTIONS, "03_c") == (pages.Link("02_b.html", "Areas"), None)
 
 
 def test_menu_marks_the_current_section() -> None:
     menu = pages.section_menu(SECTIONS, "02_b", prefix="../")
     assert [(link.href, link.current) for link in menu] == [
-        ("../01_a.html", False), ("../02_b.html", True), ("../03_c.html", False)]
+        ("../01_a.html", False),
+        ("../02_b.html", True),
+        ("../03_c.html", False),
+    ]
 
 
 def test_twin_link_points_at_the_same_page_in_the_other_language() -> None:
     twin = pages.twin_link(PurePosixPath("notebooks/01_a.html"), "en", ["en", "es"])
-    assert twin == pages.Link("../../es/notebooks/01_a.html",
-                              i18n.label("pages.this_page_in", "es"), lang="es")
-    assert pages.twin_link(PurePosixPath("index.html"), "es", ["en", "es"]).href == \
-        "../en/index.html"
+    assert twin == pages.Link(
+        "../../es/notebooks/01_a.html", i18n.label("pages.this_page_in", "es"), lang="es"
+    )
+    assert (
+        pages.twin_link(PurePosixPath("index.html"), "es", ["en", "es"]).href == "../en/index.html"
+    )
     assert pages.twin_link(PurePosixPath("index.html"), "es", ["es"]) is None
 
 
 def test_footer_links_every_curated_file_the_codebook_package_raw_and_provenance() -> None:
-    files = ["data/CODEBOOK.md", "data/curated/plan_2020.csv", "data/curated/themes.csv",
-             "data/datapackage.json", "data/raw/SOURCES.md", "data/raw/plan.txt"]
+    files = [
+        "data/CODEBOOK.md",
+        "data/curated/plan_2020.csv",
+        "data/curated/themes.csv",
+        "data/datapackage.json",
+        "data/raw/SOURCES.md",
+        "data/raw/plan.txt",
+    ]
     links = pages.footer_links(files, "es", "../", "provenance.json")
     assert [link.href for link in links] == [
-        "../data/curated/plan_2020.csv", "../data/curated/themes.csv", "../data/CODEBOOK.md",
-        "../data/datapackage.json", "../data/raw/SOURCES.md", "provenance.json"]
+        "../data/curated/plan_2020.csv",
+        "../data/curated/themes.csv",
+        "../data/CODEBOOK.md",
+        "../data/datapackage.json",
+        "../data/raw/SOURCES.md",
+        "provenance.json",
+    ]
     assert links[2].label == i18n.label("pages.footer.codebook", "es")
     assert [link.label for link in links[:2]] == ["plan_2020.csv", "themes.csv"]
     assert {link.group for link in links[:2]} == {i18n.label("pages.footer.curated", "es")}
@@ -162,12 +219,18 @@ def test_footer_links_every_curated_file_the_codebook_package_raw_and_provenance
 
 def test_the_footer_shows_grouped_links_on_one_line() -> None:
     files = ["data/curated/plan_2020.csv", "data/curated/themes.csv", "data/CODEBOOK.md"]
-    frame = pages.Chrome(lang="en", root="../", site_title="t",
-                         index=pages.Link("index.html", "i"),
-                         footer_links=pages.footer_links(files, "en", "../", None))
+    frame = pages.Chrome(
+        lang="en",
+        root="../",
+        site_title="t",
+        index=pages.Link("index.html", "i"),
+        footer_links=pages.footer_links(files, "en", "../", None),
+    )
     html = pages.section_page(frame, pages.SectionPage(title="t", body_html=""))
-    assert ('<li>Curated data (CSV): <a href="../data/curated/plan_2020.csv">plan_2020.csv</a>'
-            ' · <a href="../data/curated/themes.csv">themes.csv</a></li>') in html
+    assert (
+        '<li>Curated data (CSV): <a href="../data/curated/plan_2020.csv">plan_2020.csv</a>'
+        ' · <a href="../data/curated/themes.csv">themes.csv</a></li>'
+    ) in html
     assert '<li><a href="../data/CODEBOOK.md">Codebook</a></li>' in html
 
 
@@ -175,16 +238,24 @@ def test_the_footer_shows_grouped_links_on_one_line() -> None:
 
 
 def chrome(lang: str = "en") -> pages.Chrome:
-    return pages.Chrome(lang=lang, root="../", site_title="Plans <2020>",
-                        index=pages.Link("index.html", "Index"),
-                        provenance_line="gealc-report 0.1.0 · data <sha>")
+    return pages.Chrome(
+        lang=lang,
+        root="../",
+        site_title="Plans <2020>",
+        index=pages.Link("index.html", "Index"),
+        provenance_line="gealc-report 0.1.0 · data <sha>",
+    )
 
 
 def test_index_page_puts_key_findings_and_caveat_before_the_sections() -> None:
     html = pages.index_page(
-        chrome(), title="Plans <2020>", parameters_line="Parameters: years 2020",
-        findings=["**13** of 28 <script>x</script>", "Second"], caveat="Plans are *plans*.",
-        sections=[pages.IndexEntry("01_a.html", "Overview & <more>")])
+        chrome(),
+        title="Plans <2020>",
+        parameters_line="Parameters: years 2020",
+        findings=["**13** of 28 <script>x</script>", "Second"],
+        caveat="Plans are *plans*.",
+        sections=[pages.IndexEntry("01_a.html", "Overview & <more>")],
+    )
     assert html.index("key-findings") < html.index("section-entry")
     assert "<li><strong>13</strong> of 28 &lt;script&gt;x&lt;/script&gt;</li>" in html
     assert '<p class="caveat">Plans are <em>plans</em>.</p>' in html
@@ -195,14 +266,21 @@ def test_index_page_puts_key_findings_and_caveat_before_the_sections() -> None:
 
 def test_section_page_has_pager_menu_twin_and_table_links() -> None:
     frame = pages.Chrome(
-        lang="es", root="../", site_title="Planes", index=pages.Link("index.html", "Índice"),
+        lang="es",
+        root="../",
+        site_title="Planes",
+        index=pages.Link("index.html", "Índice"),
         twin=pages.Link("../en/02_b.html", "This page in English", lang="en"),
         menu=pages.section_menu(SECTIONS, "02_b"),
-        previous=pages.Link("01_a.html", "Overview"), next=pages.Link("03_c.html", "Funding"))
-    page = pages.SectionPage(title="Areas", body_html="<p>body</p>",
-                             tables=(pages.TableLink("Tabla", "02_b/tables/t.csv",
-                                                     "02_b/tables/t.xlsx"),),
-                             notebook_href="notebooks/02_b.html")
+        previous=pages.Link("01_a.html", "Overview"),
+        next=pages.Link("03_c.html", "Funding"),
+    )
+    page = pages.SectionPage(
+        title="Areas",
+        body_html="<p>body</p>",
+        tables=(pages.TableLink("Tabla", "02_b/tables/t.csv", "02_b/tables/t.xlsx"),),
+        notebook_href="notebooks/02_b.html",
+    )
     html = pages.section_page(frame, page)
     assert '<html lang="es">' in html and "<p>body</p>" in html
     assert 'href="../en/02_b.html" hreflang="en" lang="en">This page in English</a>' in html
@@ -213,9 +291,13 @@ def test_section_page_has_pager_menu_twin_and_table_links() -> None:
 
 
 def test_landing_page_offers_each_language_in_its_own_words() -> None:
-    html = pages.landing_page(languages=["en", "es"],
-                              index_hrefs={"en": "en/index.html", "es": "es/index.html"},
-                              years_line="2020 → 2024", footer=(), provenance_line="p")
+    html = pages.landing_page(
+        languages=["en", "es"],
+        index_hrefs={"en": "en/index.html", "es": "es/index.html"},
+        years_line="2020 → 2024",
+        footer=(),
+        provenance_line="p",
+    )
     for lang in ("en", "es"):
         assert f'<li lang="{lang}">' in html
         assert i18n.label("pages.landing.open", lang) in html
@@ -224,8 +306,13 @@ def test_landing_page_offers_each_language_in_its_own_words() -> None:
 
 def test_the_stylesheet_keeps_the_reading_rules() -> None:
     css = pages.stylesheet_text()
-    for rule in ("max-width: 44rem", "max-width: 100%", "overflow-x: auto",
-                 "td.num { text-align: right", "td.code { white-space: nowrap; }"):
+    for rule in (
+        "max-width: 44rem",
+        "max-width: 100%",
+        "overflow-x: auto",
+        "td.num { text-align: right",
+        "td.code { white-space: nowrap; }",
+    ):
         assert rule in css, rule
 
 
@@ -241,10 +328,14 @@ def test_languages_default_to_every_supported_one() -> None:
 
 def test_summary_markdown_splits_list_items_and_joins_wrapped_lines(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
-    summary.write_text("- **2020**: one\n  continued\n- **2024**: two\n\nA closing line.\n",
-                       encoding="utf-8")
-    assert summary_markdown(summary) == ["**2020**: one continued", "**2024**: two",
-                                         "A closing line."]
+    summary.write_text(
+        "- **2020**: one\n  continued\n- **2024**: two\n\nA closing line.\n", encoding="utf-8"
+    )
+    assert summary_markdown(summary) == [
+        "**2020**: one continued",
+        "**2024**: two",
+        "A closing line.",
+    ]
     assert summary_markdown(tmp_path / "missing.md") == []
 
 
@@ -276,8 +367,8 @@ def test_brief_and_explorer_are_written_and_linked(
 ) -> None:
     import types
 
-    from gealc_analysis import paths
     from gealc_analysis.build import products
+    from gealc_analysis.core import paths
 
     calls: dict[str, dict] = {}
 
@@ -292,11 +383,17 @@ def test_brief_and_explorer_are_written_and_linked(
         return kwargs["out_path"]
 
     monkeypatch.setattr(products, "brief", types.SimpleNamespace(write_brief=write_brief))
-    monkeypatch.setattr(products, "explorer",
-                        types.SimpleNamespace(write_explorer=write_explorer))
-    links = products.write_products(tmp_path, data_dir=paths.CURATED_DIR, years=[2020, 2024],
-                                    baseline_year=2020, compare_year=2024, lang="es",
-                                    languages=["en", "es"], prov={"data_sha256": "x"})
+    monkeypatch.setattr(products, "explorer", types.SimpleNamespace(write_explorer=write_explorer))
+    links = products.write_products(
+        tmp_path,
+        data_dir=paths.CURATED_DIR,
+        years=[2020, 2024],
+        baseline_year=2020,
+        compare_year=2024,
+        lang="es",
+        languages=["en", "es"],
+        prov={"data_sha256": "x"},
+    )
     assert [link.href for link in links] == ["brief.pdf", "explorer.html"]
     assert links[0].label == i18n.label("pages.product.brief", "es")
     assert calls["brief"]["lang"] == "es" and calls["brief"]["provenance"] == {"data_sha256": "x"}
@@ -306,7 +403,17 @@ def test_brief_and_explorer_are_written_and_linked(
 def test_where_the_data_is_not_plans_no_brief_or_explorer_is_linked(tmp_path: Path) -> None:
     from gealc_analysis.build import products
 
-    assert products.write_products(tmp_path, data_dir=tmp_path, years=[2020], baseline_year=2020,
-                                   compare_year=2020, lang="en", languages=["en"],
-                                   prov={}) == ()
+    assert (
+        products.write_products(
+            tmp_path,
+            data_dir=tmp_path,
+            years=[2020],
+            baseline_year=2020,
+            compare_year=2020,
+            lang="en",
+            languages=["en"],
+            prov={},
+        )
+        == ()
+    )
     assert list(tmp_path.iterdir()) == []

@@ -18,8 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation, Text
 
-from gealc_analysis import plots, style, vocabulary
-from gealc_analysis.vocabulary import FUNDING_MEASURES
+from gealc_analysis.charts import plots, style
+from gealc_analysis.data import vocabulary
+from gealc_analysis.data.vocabulary import FUNDING_MEASURES
 
 # --- hand-made frames (CONTRACTS.md shapes) ---------------------------------------------------
 
@@ -186,8 +187,10 @@ def venue_mix_frame(years: tuple[int, ...] = (2020, 2024)) -> pd.DataFrame:
 def funding_leaders_frame() -> pd.DataFrame:
     """2020: 4 activities, IDB named by 3 (alone in 2), working-group time by 1.
     2024: 5 activities, working-group time named by 3, IDB by 2, OAS and member countries by 1."""
-    any_touch = {2020: {"idb": 3, "working_group": 1}, 2024: {"working_group": 3, "idb": 2,
-                                                                "oas": 1, "member_countries": 1}}
+    any_touch = {
+        2020: {"idb": 3, "working_group": 1},
+        2024: {"working_group": 3, "idb": 2, "oas": 1, "member_countries": 1},
+    }
     sole = {2020: {"idb": 2, "working_group": 1}, 2024: {"working_group": 2}}
     totals = {2020: 4, 2024: 5}
     rows = []
@@ -196,8 +199,11 @@ def funding_leaders_frame() -> pd.DataFrame:
             touch = any_touch[year].get(source, 0)
             alone = sole[year].get(source, 0)
             fractional = touch * 0.75  # any weights: the leader test reads any-touch only
-            for measure, value in (("any_touch", touch), ("fractional", fractional),
-                                   ("sole_source", alone)):
+            for measure, value in (
+                ("any_touch", touch),
+                ("fractional", fractional),
+                ("sole_source", alone),
+            ):
                 rows.append((year, source, measure, float(value), value / total))
     return pd.DataFrame(rows, columns=["plan_year", "source", "measure", "value", "share"])
 
@@ -242,8 +248,10 @@ def _ticks_outside_the_view(fig: Figure) -> list[Text]:
     """Tick labels matplotlib keeps but does not draw (their tick lies beyond the axis)."""
     hidden = []
     for ax in fig.axes:
-        for axis, (low, high) in ((ax.xaxis, sorted(ax.get_xlim())),
-                                  (ax.yaxis, sorted(ax.get_ylim()))):
+        for axis, (low, high) in (
+            (ax.xaxis, sorted(ax.get_xlim())),
+            (ax.yaxis, sorted(ax.get_ylim())),
+        ):
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
                 if not low - 1e-9 <= tick.get_loc() <= high + 1e-9:
                     hidden += [tick.label1, tick.label2]
@@ -261,26 +269,39 @@ def is_grey(colour) -> bool:
 def test_activities_by_area_names_the_largest_area_of_each_plan_in_its_title():
     fig = plots.plot_activities_by_area(count_by_area_frame())
     # 2020: 3 + 2 + 1 = 6 activities, 3.1 largest; 2024: 4 + 2 = 6, 3.1 largest
-    assert title(fig) == ("Work area with the most activities: Cybersecurity in 2020 (3 of 6) "
-                          "and Ciberseguridad in 2024 (4 of 6)")
+    assert title(fig) == (
+        "Work area with the most activities: Cybersecurity in 2020 (3 of 6) "
+        "and Ciberseguridad in 2024 (4 of 6)"
+    )
     assert subtitle(fig) == "Activities per work area, as each plan prints its areas"
     assert len(fig.axes) == 2
     assert len(bars(fig)) == 3 + 2
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["Plan 2020", "Plan 2024"]
-    assert headers(fig.axes[0]) == ["3.1 Cybersecurity", "3.4 Digital Government Measurement",
-                                    "3.9i Open Government"]
+    assert headers(fig.axes[0]) == [
+        "3.1 Cybersecurity",
+        "3.4 Digital Government Measurement",
+        "3.9i Open Government",
+    ]
     assert fig.axes[-1].get_xlabel() == "Activities"
     assert source_line(fig) == "Source: Red GEALC Work Plan 2020, 2024"
 
 
 def test_activities_by_area_uses_the_area_label_of_the_page_language_when_given():
     frame = count_by_area_frame().assign(
-        area_label=["Ciberseguridad", "Medición del gobierno digital", "Gobierno abierto",
-                    "Ciberseguridad", "Software público y medición"])
+        area_label=[
+            "Ciberseguridad",
+            "Medición del gobierno digital",
+            "Gobierno abierto",
+            "Ciberseguridad",
+            "Software público y medición",
+        ]
+    )
     fig = plots.plot_activities_by_area(frame, value="n_events", lang="es")
     # events: 2020 5 + 2 + 1 = 8 (3.1 has 5); 2024 4 + 24 = 28 (3.7 has 24)
-    assert title(fig) == ("Área de trabajo con más eventos al año: Ciberseguridad en 2020 "
-                          "(5 de 8) y Software público y medición en 2024 (24 de 28)")
+    assert title(fig) == (
+        "Área de trabajo con más eventos al año: Ciberseguridad en 2020 "
+        "(5 de 8) y Software público y medición en 2024 (24 de 28)"
+    )
     assert "3.4 Medición del gobierno digital" in headers(fig.axes[0])
     assert fig.axes[-1].get_xlabel() == "Eventos por año"
 
@@ -295,11 +316,17 @@ def test_theme_attention_title_states_the_leading_theme_and_bars_rank_by_the_lat
     fig = plots.plot_theme_attention(count_by_theme_frame())
     (ax,) = fig.axes
     # 2020: 3 of 6 in cybersecurity; 2024: 4 of 7
-    assert title(fig) == ("Theme with the most activities: Cybersecurity in every plan "
-                          "(3 of 6 in 2020 and 4 of 7 in 2024)")
+    assert title(fig) == (
+        "Theme with the most activities: Cybersecurity in every plan "
+        "(3 of 6 in 2020 and 4 of 7 in 2024)"
+    )
     # 2024 counts: cyber 4, software 2, identity 1, open government 0
-    assert headers(ax) == ["Cybersecurity", "Public software and measurement",
-                           "Digital identity", "Open government"]
+    assert headers(ax) == [
+        "Cybersecurity",
+        "Public software and measurement",
+        "Digital identity",
+        "Open government",
+    ]
     assert year_ticks(ax) == ["2020", "2024"] * 4
     assert ax.get_xlabel() == "Share of the year's activities"
     assert len(bars(fig)) == len(THEMES) * 2
@@ -308,8 +335,9 @@ def test_theme_attention_title_states_the_leading_theme_and_bars_rank_by_the_lat
 
 def test_theme_attention_in_spanish_uses_spanish_labels_and_number_format():
     fig = plots.plot_theme_attention(count_by_theme_frame(), lang="es")
-    assert title(fig) == ("Tema con más actividades: Ciberseguridad en cada plan "
-                          "(3 de 6 en 2020 y 4 de 7 en 2024)")
+    assert title(fig) == (
+        "Tema con más actividades: Ciberseguridad en cada plan (3 de 6 en 2020 y 4 de 7 en 2024)"
+    )
     assert "Software público y medición" in headers(fig.axes[0])
     assert "50\u00a0%" in texts(fig)
     assert source_line(fig) == "Fuente: Plan de Trabajo de la Red GEALC 2020, 2024"
@@ -331,11 +359,17 @@ def test_theme_change_title_names_the_largest_rise_and_fall_with_ties():
     fig = plots.plot_theme_change(compare_years_frame())
     (ax,) = fig.axes
     # changes: cyber +1, identity +1, software 0, open government −1
-    assert title(fig) == ("From 2020 to 2024, largest rise: Cybersecurity and Digital identity "
-                          "(+1); largest fall: Open government (−1)")
+    assert title(fig) == (
+        "From 2020 to 2024, largest rise: Cybersecurity and Digital identity "
+        "(+1); largest fall: Open government (−1)"
+    )
     assert subtitle(fig) == "Change in activities per theme, 2020 → 2024"
-    assert headers(ax) == ["Cybersecurity", "Digital identity", "Public software and measurement",
-                           "Open government"]
+    assert headers(ax) == [
+        "Cybersecurity",
+        "Digital identity",
+        "Public software and measurement",
+        "Open government",
+    ]
     assert ax.get_xlabel() == "Change in activities (2024 − 2020)"
     assert {"+1", "0", "−1"} <= set(texts(fig))
 
@@ -358,27 +392,37 @@ def test_theme_change_colours_increase_and_decrease_apart_from_every_year_grey()
 def test_theme_change_in_spanish_and_in_percentage_points_for_shares():
     frame = compare_years_frame().assign(change=[0.125, 0.0, 0.0, -0.125])
     fig = plots.plot_theme_change(frame, value="share", lang="es")
-    assert title(fig) == ("De 2020 a 2024, mayor aumento: Ciberseguridad (+12,5 p. p.); "
-                          "mayor descenso: Gobierno abierto (−12,5 p. p.)")
+    assert title(fig) == (
+        "De 2020 a 2024, mayor aumento: Ciberseguridad (+12,5 p. p.); "
+        "mayor descenso: Gobierno abierto (−12,5 p. p.)"
+    )
     assert subtitle(fig) == "Cambio en proporción de actividades por tema, 2020 → 2024"
     assert "+12,5 p. p." in texts(fig)
 
 
 def test_funding_dependence_title_names_the_most_named_source_of_each_year():
     fig = plots.plot_funding_dependence(funding_leaders_frame())
-    assert title(fig) == ("Source named by the most activities: IDB in 2020 (3 of 4) and "
-                          "Working-group time in 2024 (3 of 5)")
-    assert subtitle(fig) == ("Share of each plan's activities per funding source, under three "
-                             "measures")
+    assert title(fig) == (
+        "Source named by the most activities: IDB in 2020 (3 of 4) and "
+        "Working-group time in 2024 (3 of 5)"
+    )
+    assert subtitle(fig) == (
+        "Share of each plan's activities per funding source, under three measures"
+    )
     es = plots.plot_funding_dependence(funding_leaders_frame(), lang="es")
-    assert title(es) == ("Fuente citada por más actividades: BID en 2020 (3 de 4) y Tiempo de "
-                         "los grupos de trabajo en 2024 (3 de 5)")
+    assert title(es) == (
+        "Fuente citada por más actividades: BID en 2020 (3 de 4) y Tiempo de "
+        "los grupos de trabajo en 2024 (3 de 5)"
+    )
 
 
 def test_funding_dependence_stacks_the_three_measures_vertically_with_one_source_order():
     fig = plots.plot_funding_dependence(funding_leaders_frame())
-    assert [ax.get_title(loc="left") for ax in fig.axes] == ["Any touch", "Fractional",
-                                                             "Sole source"]
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "Any touch",
+        "Fractional",
+        "Sole source",
+    ]
     lefts = {round(ax.get_position().x0, 3) for ax in fig.axes}
     assert len(lefts) == 1, "panels sit one under the other, not side by side"
     # ranked by 2024 any touch: working group 3, IDB 2, member countries 1, OAS 1 (ties in
@@ -393,10 +437,13 @@ def test_funding_dependence_single_measure_states_its_own_leader():
     fig = plots.plot_funding_dependence(funding_leaders_frame(), "sole_source", lang="es")
     assert len(fig.axes) == 1
     # sole source: 2020 IDB alone in 2 of 4; 2024 working-group time alone in 2 of 5
-    assert title(fig) == ("Fuente citada como única por más actividades: BID en 2020 (2 de 4) y "
-                          "Tiempo de los grupos de trabajo en 2024 (2 de 5)")
-    assert subtitle(fig) == ("Proporción de las actividades de cada plan que no citan otra "
-                             "fuente (fuente única)")
+    assert title(fig) == (
+        "Fuente citada como única por más actividades: BID en 2020 (2 de 4) y "
+        "Tiempo de los grupos de trabajo en 2024 (2 de 5)"
+    )
+    assert subtitle(fig) == (
+        "Proporción de las actividades de cada plan que no citan otra fuente (fuente única)"
+    )
 
 
 def test_funding_dependence_rejects_an_unknown_measure():
@@ -408,8 +455,10 @@ def test_idb_instruments_title_names_the_most_frequent_instrument():
     fig = plots.plot_idb_instruments(idb_by_instrument_frame())
     (ax,) = fig.axes
     # 2020: RPG 2 of 3 IDB-funded activities; 2024: RPG 3 of 4
-    assert title(fig) == ("Most frequent IDB instrument: Regional Public Goods (RPG) in every "
-                          "plan (2 of 3 in 2020 and 3 of 4 in 2024)")
+    assert title(fig) == (
+        "Most frequent IDB instrument: Regional Public Goods (RPG) in every "
+        "plan (2 of 3 in 2020 and 3 of 4 in 2024)"
+    )
     assert headers(ax) == ["Regional Public Goods (RPG)", "Consultant", "Instrument not stated"]
     assert ax.get_xlabel() == "Activities"
     es = plots.plot_idb_instruments(idb_by_instrument_frame(), lang="es")
@@ -419,8 +468,10 @@ def test_idb_instruments_title_names_the_most_frequent_instrument():
 def test_semester_load_title_names_the_timing_of_most_activities():
     fig = plots.plot_semester_load(semester_load_frame())
     (ax,) = fig.axes
-    assert title(fig) == ("Timing of the most activities: First semester (S1) in 2020 (5 of 10) "
-                          "and Second semester (S2) in 2024 (6 of 12)")
+    assert title(fig) == (
+        "Timing of the most activities: First semester (S1) in 2020 (5 of 10) "
+        "and Second semester (S2) in 2024 (6 of 12)"
+    )
     assert ax.get_ylabel() == "Activities"
     assert len(bars(fig)) == len(vocabulary.TIMINGS) * 2
     assert {"10", "12"} <= set(texts(fig))  # stack totals
@@ -430,22 +481,27 @@ def test_semester_load_title_names_the_timing_of_most_activities():
 
 def test_semester_event_load_prints_half_events_and_names_ties():
     fig = plots.plot_semester_event_load(semester_event_load_frame())
-    assert title(fig) == ("Timing of the most events: First semester (S1) in every plan "
-                          "(6.5 of 12 in 2020 and 14 of 26 in 2024)")
+    assert title(fig) == (
+        "Timing of the most events: First semester (S1) in every plan "
+        "(6.5 of 12 in 2020 and 14 of 26 in 2024)"
+    )
     assert {"6.5", "4.5", "26"} <= set(texts(fig))
     tied = semester_event_load_frame().assign(
-        n_events=[6.5, 4.5, 1.0, 13.0, 13.0, 0.0], share=[0, 0, 0, 0.5, 0.5, 0])
+        n_events=[6.5, 4.5, 1.0, 13.0, 13.0, 0.0], share=[0, 0, 0, 0.5, 0.5, 0]
+    )
     tied.loc[:2, "share"] = [6.5 / 12, 4.5 / 12, 1 / 12]
     es = plots.plot_semester_event_load(tied, lang="es")
-    assert title(es).endswith("Primer semestre (S1) y Segundo semestre (S2) en 2024 "
-                              "(empate, 13 de 26)")
+    assert title(es).endswith(
+        "Primer semestre (S1) y Segundo semestre (S2) en 2024 (empate, 13 de 26)"
+    )
 
 
 def test_agenda_diversity_title_states_the_effective_number_of_themes():
     fig = plots.plot_agenda_diversity(agenda_diversity_frame((2020, 2022, 2024)))
     left, right = fig.axes
-    assert title(fig) == ("Effective number of themes: 2.7 of 4 in 2020, 3.0 of 4 in 2022 and "
-                          "3.3 of 4 in 2024")
+    assert title(fig) == (
+        "Effective number of themes: 2.7 of 4 in 2020, 3.0 of 4 in 2022 and 3.3 of 4 in 2024"
+    )
     assert left.get_ylabel() == "Effective number of themes"
     assert right.get_ylabel() == "Normalised entropy (0–1)"
     assert {"2.7", "3.3", "0.82", "Maximum: 4 themes"} <= set(texts(fig))
@@ -456,20 +512,24 @@ def test_agenda_diversity_title_states_the_effective_number_of_themes():
 def test_activity_type_mix_ranks_types_by_the_latest_plan_and_leaves_unused_types_out():
     fig = plots.plot_activity_type_mix(activity_type_mix_frame())
     (ax,) = fig.axes
-    assert title(fig) == ("Most frequent activity type: Workshop in 2020 (4 of 10) and Webinar "
-                          "in 2024 (6 of 10)")
+    assert title(fig) == (
+        "Most frequent activity type: Workshop in 2020 (4 of 10) and Webinar in 2024 (6 of 10)"
+    )
     # 2024: webinar 6, exchange 2 and governance 2 (vocabulary order), then the zeros of 2024
     assert headers(ax) == ["Webinar", "Exchange", "Governance", "Workshop", "Meeting", "Award"]
     assert "40%" in texts(fig)
     es = plots.plot_activity_type_mix(activity_type_mix_frame(), lang="es")
-    assert title(es) == ("Tipo de actividad más frecuente: Taller en 2020 (4 de 10) y Seminario "
-                         "web en 2024 (6 de 10)")
+    assert title(es) == (
+        "Tipo de actividad más frecuente: Taller en 2020 (4 de 10) y Seminario "
+        "web en 2024 (6 de 10)"
+    )
 
 
 def test_venue_mix_keeps_the_vocabulary_order():
     fig = plots.plot_venue_mix(venue_mix_frame())
-    assert title(fig) == ("Most frequent venue: Virtual in every plan (6 of 10 in 2020 and "
-                          "9 of 10 in 2024)")
+    assert title(fig) == (
+        "Most frequent venue: Virtual in every plan (6 of 10 in 2020 and 9 of 10 in 2024)"
+    )
     assert headers(fig.axes[0]) == ["Virtual", "On site", "To be defined"]
     es = plots.plot_venue_mix(venue_mix_frame(), lang="es")
     assert {"Presencial", "90\u00a0%"} <= set(texts(es))
@@ -500,8 +560,9 @@ def test_every_year_chart_handles_three_plans_and_names_them_in_the_source_line(
     assert "2022" in title(fig), "the finding covers the third plan too"
 
 
-@pytest.mark.parametrize(("plot", "frame"), ALL_CHARTS + [(plots.plot_theme_change,
-                                                           lambda *_: compare_years_frame())])
+@pytest.mark.parametrize(
+    ("plot", "frame"), ALL_CHARTS + [(plots.plot_theme_change, lambda *_: compare_years_frame())]
+)
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_every_chart_is_legible_at_phone_width_with_nothing_clipped(plot, frame, lang):
     fig = plot(frame(), lang=lang)
@@ -516,9 +577,11 @@ def test_every_chart_is_legible_at_phone_width_with_nothing_clipped(plot, frame,
         assert text.get_fontsize() >= style.MIN_FONT_PT, (text.get_text(), text.get_fontsize())
         box = text.get_window_extent(renderer)
         assert box.x0 >= figure_box.x0 - 1 and box.x1 <= figure_box.x1 + 1, (
-            f"text {text.get_text()!r} runs past the figure's side")
+            f"text {text.get_text()!r} runs past the figure's side"
+        )
         assert box.y0 >= figure_box.y0 - 1 and box.y1 <= figure_box.y1 + 1, (
-            f"text {text.get_text()!r} runs past the figure's top or bottom")
+            f"text {text.get_text()!r} runs past the figure's top or bottom"
+        )
     for ax in fig.axes:
         for value in (t for t in ax.texts if isinstance(t, Annotation) and t.get_text()):
             box = value.get_window_extent(renderer)
@@ -535,15 +598,18 @@ def test_alt_text_is_the_title_and_the_subtitle(plot, frame):
     assert title(fig) and subtitle(fig)
 
 
-@pytest.mark.parametrize(("plot", "frame"), [
-    (plots.plot_activities_by_area, count_by_area_frame),
-    (plots.plot_theme_attention, count_by_theme_frame),
-    (plots.plot_funding_dependence, funding_dependence_frame),
-    (plots.plot_idb_instruments, idb_by_instrument_frame),
-    (plots.plot_activity_type_mix, activity_type_mix_frame),
-    (plots.plot_venue_mix, venue_mix_frame),
-    (plots.plot_agenda_diversity, agenda_diversity_frame),
-])
+@pytest.mark.parametrize(
+    ("plot", "frame"),
+    [
+        (plots.plot_activities_by_area, count_by_area_frame),
+        (plots.plot_theme_attention, count_by_theme_frame),
+        (plots.plot_funding_dependence, funding_dependence_frame),
+        (plots.plot_idb_instruments, idb_by_instrument_frame),
+        (plots.plot_activity_type_mix, activity_type_mix_frame),
+        (plots.plot_venue_mix, venue_mix_frame),
+        (plots.plot_agenda_diversity, agenda_diversity_frame),
+    ],
+)
 def test_bars_compared_across_years_wear_the_years_grey_and_no_hatch(plot, frame):
     fig = plot(frame((2020, 2022, 2024)))
     for bar in bars(fig):
@@ -555,10 +621,12 @@ def test_bars_compared_across_years_wear_the_years_grey_and_no_hatch(plot, frame
 
 def test_only_the_not_specified_timing_is_hatched():
     fig = plots.plot_semester_load(semester_load_frame())
-    hatched = {matplotlib.colors.to_hex(bar.get_facecolor()) for bar in bars(fig)
-               if bar.get_hatch()}
-    plain = {matplotlib.colors.to_hex(bar.get_facecolor()) for bar in bars(fig)
-             if not bar.get_hatch()}
+    hatched = {
+        matplotlib.colors.to_hex(bar.get_facecolor()) for bar in bars(fig) if bar.get_hatch()
+    }
+    plain = {
+        matplotlib.colors.to_hex(bar.get_facecolor()) for bar in bars(fig) if not bar.get_hatch()
+    }
     assert hatched == {style.UNSPECIFIED_FILL.lower()}
     assert plain == {style.TIMING_COLOURS[t].lower() for t in ("S1", "S2", "year_round")}
 
@@ -569,10 +637,15 @@ def test_no_colour_means_two_things_across_the_report():
         for colour in palette.values():
             hex_colour = matplotlib.colors.to_hex(colour)
             assert seen.setdefault(hex_colour, dimension) == dimension, (
-                f"{hex_colour} is used for both {seen[hex_colour]} and {dimension}")
+                f"{hex_colour} is used for both {seen[hex_colour]} and {dimension}"
+            )
     assert all(is_grey(c) for c in style.PALETTES["plan_year"].values()), "years are greys"
-    assert not any(is_grey(c) for d, p in style.PALETTES.items()
-                   if d not in ("plan_year", "unspecified") for c in p.values())
+    assert not any(
+        is_grey(c)
+        for d, p in style.PALETTES.items()
+        if d not in ("plan_year", "unspecified")
+        for c in p.values()
+    )
     assert len(set(style.PALETTES["plan_year"].values())) == len(style.PALETTES["plan_year"])
 
 
@@ -608,13 +681,16 @@ def test_a_chart_with_its_own_title_can_take_only_the_source_line():
 
 def test_a_year_with_nothing_counted_says_none_instead_of_naming_a_leader():
     instruments = idb_by_instrument_frame().assign(
-        n_activities=[2, 1, 0, 0, 0, 0], share_of_idb=[2 / 3, 1 / 3, 0, 0, 0, 0])
+        n_activities=[2, 1, 0, 0, 0, 0], share_of_idb=[2 / 3, 1 / 3, 0, 0, 0, 0]
+    )
     assert title(plots.plot_idb_instruments(instruments)) == (
         "Most frequent IDB instrument: Regional Public Goods (RPG) in 2020 (2 of 3) and none in "
-        "2024")
+        "2024"
+    )
     empty = instruments.assign(n_activities=0, share_of_idb=0.0)
     assert title(plots.plot_idb_instruments(empty, lang="es")) == (
-        "Instrumento del BID más frecuente: ninguno en ningún plan")
+        "Instrumento del BID más frecuente: ninguno en ningún plan"
+    )
 
 
 def test_long_titles_wrap_into_balanced_lines_without_a_lone_last_word():
@@ -626,7 +702,8 @@ def test_long_titles_wrap_into_balanced_lines_without_a_lone_last_word():
 
 def test_wrapped_titles_never_split_a_count_or_a_year_from_its_words():
     assert plots.keep_numbers_together("6,4 de 10 en 2020 y 13 of 28 in 2024") == (
-        "6,4\u00a0de\u00a010 en\u00a02020 y 13\u00a0of\u00a028 in\u00a02024")
+        "6,4\u00a0de\u00a010 en\u00a02020 y 13\u00a0of\u00a028 in\u00a02024"
+    )
     fig = plots.plot_agenda_diversity(agenda_diversity_frame(), lang="es")
     lines = style.figure_text(fig, style.TITLE_GID)  # read back with plain spaces
     assert lines == "Número efectivo de temas: 2,7 de 4 en 2020 y 3,0 de 4 en 2024"

@@ -7,7 +7,7 @@ import tomllib
 
 import yaml
 
-from gealc_analysis import paths
+from gealc_analysis.core import paths
 
 ROOT = paths.PROJECT_ROOT
 
@@ -22,8 +22,9 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject() -> None:
     environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     assert [d for d in pip_section if not d.startswith("-e")] == declared
-    python = next(d for d in environment["dependencies"] if isinstance(d, str)
-                  and d.startswith("python"))
+    python = next(
+        d for d in environment["dependencies"] if isinstance(d, str) and d.startswith("python")
+    )
     assert python == "python" + project["requires-python"]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gealc_analysis import provenance
+from gealc_analysis.core import provenance
 
 
 def _folder(tmp_path: Path, files: dict[str, bytes]) -> Path:
@@ -40,24 +40,32 @@ def test_fingerprint_ignores_hidden_files_and_folders(tmp_path: Path) -> None:
     assert provenance.data_fingerprint(data_dir) == plain
 
 
-def test_source_date_epoch_sets_the_build_date(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_sets_the_build_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700611200")  # 2023-11-22 00:00 UTC
     assert provenance.build_date(_folder(tmp_path, {"a.csv": b"1"})) == (
-        "2023-11-22", "SOURCE_DATE_EPOCH")
+        "2023-11-22",
+        "SOURCE_DATE_EPOCH",
+    )
 
 
-def test_a_malformed_source_date_epoch_is_a_clear_error(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_malformed_source_date_epoch_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH must be a whole number"):
         provenance.build_date(_folder(tmp_path, {"a.csv": b"1"}))
 
 
 def _git(cwd: Path, *arguments: str, date: str | None = None) -> None:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "PATH": "/usr/bin:/bin"}
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "PATH": "/usr/bin:/bin",
+    }
     if date:
         env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     subprocess.run(["git", *arguments], cwd=cwd, env=env, check=True, capture_output=True)
@@ -89,7 +97,8 @@ def test_outside_git_the_raw_sources_metadata_dates_the_build(
     raw.mkdir()
     (raw / "SOURCES.md").write_text(
         "| file | date |\n|---|---|\n| a.txt | 30 September 2019 |\n| b.txt | 22 November 2023 |\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (raw / "plan.txt").write_text("Held on 1 January 2030", encoding="utf-8")  # not metadata
     assert provenance.build_date(data_dir) == ("2023-11-22", "raw_sources")
 
@@ -116,8 +125,9 @@ def test_record_has_every_field_and_drops_machine_paths(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     data_dir = _folder(tmp_path, {"plan_2020.csv": b"1"})
     prov = provenance.build_provenance(
-        data_dir, {"data_dir": str(data_dir), "years": [2020, 2024], "lang": "es",
-                   "output_dir": "/tmp/x"})
+        data_dir,
+        {"data_dir": str(data_dir), "years": [2020, 2024], "lang": "es", "output_dir": "/tmp/x"},
+    )
     assert prov["version"] == provenance.package_version()
     assert prov["data_sha256"] == provenance.data_fingerprint(data_dir)
     assert prov["data_files"] == ["plan_2020.csv"]
@@ -126,8 +136,9 @@ def test_record_has_every_field_and_drops_machine_paths(
     assert "git_commit" in prov
 
 
-def test_record_of_the_same_data_is_byte_identical(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_record_of_the_same_data_is_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     data_dir = _folder(tmp_path, {"plan_2020.csv": b"1"})
     written = []
@@ -141,18 +152,30 @@ def test_record_of_the_same_data_is_byte_identical(tmp_path: Path,
 
 
 def test_provenance_line_in_each_language() -> None:
-    prov = {"package": "gealc-report", "version": "0.1.0", "git_commit": "a" * 40,
-            "data_sha256": "b" * 64, "build_date": "2023-11-22"}
+    prov = {
+        "package": "gealc-report",
+        "version": "0.1.0",
+        "git_commit": "a" * 40,
+        "data_sha256": "b" * 64,
+        "build_date": "2023-11-22",
+    }
     assert provenance.provenance_line(prov, "en") == (
         "gealc-report 0.1.0 · commit aaaaaaaaaaaa · data SHA-256 bbbbbbbbbbbb · "
-        "report date 2023-11-22")
+        "report date 2023-11-22"
+    )
     assert provenance.provenance_line(prov, "es") == (
         "gealc-report 0.1.0 · commit aaaaaaaaaaaa · datos SHA-256 bbbbbbbbbbbb · "
-        "fecha del informe 2023-11-22")
+        "fecha del informe 2023-11-22"
+    )
 
 
 def test_provenance_line_names_a_missing_commit_and_date() -> None:
-    prov = {"package": "gealc-report", "version": "0.1.0", "git_commit": None,
-            "data_sha256": "c" * 64, "build_date": None}
+    prov = {
+        "package": "gealc-report",
+        "version": "0.1.0",
+        "git_commit": None,
+        "data_sha256": "c" * 64,
+        "build_date": None,
+    }
     line = provenance.provenance_line(prov, "es")
     assert "commit ninguno" in line and "fecha del informe no indicada" in line

@@ -23,14 +23,14 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="Playwright is not installed (pip install playwright)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
+    )
     if not Path(CHROMIUM).is_file():
         pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
     with sync_api.sync_playwright() as playwright:
         try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                 args=["--no-sandbox"])
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         except Exception as error:  # e.g. missing shared libraries in a container
             pytest.skip(f"Chromium at {CHROMIUM} cannot start: {error}")
         yield browser
@@ -45,8 +45,13 @@ def report_pages(out: Path) -> list[Path]:
 def report_pages_of_language(folder: Path) -> list[Path]:
     """The pages the report's own templates render for one language: index, sections and
     executed notebooks (the brief and explorer carry their own language links)."""
-    return sorted([folder / "index.html", *folder.glob("[0-9][0-9]_*.html"),
-                   *folder.glob("notebooks/[0-9][0-9]_*.html")])
+    return sorted(
+        [
+            folder / "index.html",
+            *folder.glob("[0-9][0-9]_*.html"),
+            *folder.glob("notebooks/[0-9][0-9]_*.html"),
+        ]
+    )
 
 
 def check_page(browser, out: Path, page_path: Path, width: int, shots: Path) -> list[str]:
@@ -56,8 +61,10 @@ def check_page(browser, out: Path, page_path: Path, width: int, shots: Path) -> 
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     console_errors: list[str] = []
-    page.on("console", lambda message: console_errors.append(message.text)
-            if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: console_errors.append(message.text) if message.type == "error" else None,
+    )
     page.on("pageerror", lambda error: console_errors.append(str(error)))
     page.goto(page_path.as_uri(), wait_until="load")
     # Lazy images only load when scrolled to: make them eager, then wait for every one.
@@ -66,15 +73,15 @@ def check_page(browser, out: Path, page_path: Path, width: int, shots: Path) -> 
         if (img.complete) return null;
         return new Promise(done => { img.onload = img.onerror = done; });
     }))""")
-    overflow = page.evaluate(
-        "() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    overflow = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
     if overflow[0] > overflow[1]:
         wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
             .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
             .filter(el => !el.closest('.output_html, .table-box, pre'))
             .slice(0, 3).map(el => el.tagName + '.' + el.className)""")
-        problems.append(f"{name} @{width}px scrolls sideways: {overflow[0]} > {overflow[1]} "
-                        f"(widest: {wide})")
+        problems.append(
+            f"{name} @{width}px scrolls sideways: {overflow[0]} > {overflow[1]} (widest: {wide})"
+        )
     broken = page.evaluate("""() => [...document.images]
         .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src)""")
     problems += [f"{name} @{width}px image not loaded: {src}" for src in broken]
@@ -106,8 +113,9 @@ def test_every_local_link_resolves_to_a_file_of_the_report(browser, report_build
     for page_path in report_pages(out):
         page.goto(page_path.as_uri())
         for link in page.evaluate(
-                "() => [...document.querySelectorAll('a[href], img[src], link[href]')]"
-                ".map(el => el.href || el.src)"):
+            "() => [...document.querySelectorAll('a[href], img[src], link[href]')]"
+            ".map(el => el.href || el.src)"
+        ):
             parts = urlsplit(link)
             if parts.scheme != "file":
                 assert parts.scheme in ("http", "https", "mailto"), (page_path, link)
@@ -148,9 +156,13 @@ def test_every_chart_has_alt_text(browser, report_build) -> None:
     missing = []
     for page_path in report_pages(out):
         page.goto(page_path.as_uri())
-        missing += [f"{page_path.relative_to(out)}: {src}" for src in page.evaluate(
-            """() => [...document.images]
+        missing += [
+            f"{page_path.relative_to(out)}: {src}"
+            for src in page.evaluate(
+                """() => [...document.images]
             .filter(img => !img.alt || img.alt.startsWith('No description'))
-            .map(img => img.getAttribute('src'))""")]
+            .map(img => img.getAttribute('src'))"""
+            )
+        ]
     context.close()
     assert not missing, "images without alt text:\n" + "\n".join(missing)

@@ -19,17 +19,10 @@ import pandas as pd
 import pytest
 from conftest import local_links, snapshot
 
-from gealc_analysis import (
-    analysis,
-    findings,
-    i18n,
-    narrative,
-    outputs,
-    paths,
-    provenance,
-    tables,
-)
 from gealc_analysis.build import BuildResult, build_report
+from gealc_analysis.core import outputs, paths, provenance
+from gealc_analysis.measures import analysis
+from gealc_analysis.words import findings, i18n, narrative, tables
 
 SECTIONS = sorted(path.stem for path in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 # Source lines of the notebooks that must never reach a page.
@@ -44,8 +37,9 @@ def built(report_build: BuildResult) -> BuildResult:
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The same report on a fresh kernel per notebook (the session build reuses warm ones)."""
-    return build_report(tmp_path_factory.mktemp("e2e-again") / "report", jobs=1,
-                        warm_kernels=False, progress=print)
+    return build_report(
+        tmp_path_factory.mktemp("e2e-again") / "report", jobs=1, warm_kernels=False, progress=print
+    )
 
 
 @pytest.fixture
@@ -65,9 +59,15 @@ def visible_text(html: str) -> str:
 
 
 def test_there_are_seven_sections() -> None:
-    assert SECTIONS == ["01_overview", "02_activities_by_area", "03_funding_dependence",
-                        "04_theme_shifts", "05_semester_load", "06_what_carried_over",
-                        "07_robustness"]
+    assert SECTIONS == [
+        "01_overview",
+        "02_activities_by_area",
+        "03_funding_dependence",
+        "04_theme_shifts",
+        "05_semester_load",
+        "06_what_carried_over",
+        "07_robustness",
+    ]
 
 
 @pytest.mark.parametrize("lang", i18n.SUPPORTED_LANGS)
@@ -98,8 +98,9 @@ def headings_by_language(stem: str) -> tuple[list[str], list[str]]:
     found: dict[str, list[str]] = {"lang-en": [], "lang-es": []}
     for cell in notebook.cells:
         for tag in set(cell.metadata.get("tags", [])) & set(found):
-            found[tag] += [line.lstrip("# ") for line in cell.source.splitlines()
-                           if line.startswith("#")]
+            found[tag] += [
+                line.lstrip("# ") for line in cell.source.splitlines() if line.startswith("#")
+            ]
     return found["lang-en"], found["lang-es"]
 
 
@@ -117,12 +118,15 @@ def test_every_image_of_a_page_exists(built: BuildResult, stem: str) -> None:
 
 def test_pages_load_nothing_from_the_network(built: BuildResult) -> None:
     for html_page in sorted(built.out_dir.rglob("*.html")):
-        assert not re.search(r'(src|href)="https?://', html_page.read_text(encoding="utf-8")), \
+        assert not re.search(r'(src|href)="https?://', html_page.read_text(encoding="utf-8")), (
             html_page
+        )
 
 
 def test_idb_shares_in_the_funding_page_equal_the_package_results(
-    built: BuildResult, real_plans: pd.DataFrame, real_years: list[int],
+    built: BuildResult,
+    real_plans: pd.DataFrame,
+    real_years: list[int],
 ) -> None:
     text = visible_text(page(built, "03_funding_dependence"))
     funding = analysis.funding_dependence(real_plans)
@@ -133,7 +137,8 @@ def test_idb_shares_in_the_funding_page_equal_the_package_results(
 
 
 def test_overview_page_states_the_activity_counts(
-    built: BuildResult, real_plans: pd.DataFrame,
+    built: BuildResult,
+    real_plans: pd.DataFrame,
 ) -> None:
     text = visible_text(page(built, "01_overview"))
     for row in analysis.plan_overview(real_plans).itertuples():
@@ -141,7 +146,9 @@ def test_overview_page_states_the_activity_counts(
 
 
 def test_theme_page_states_the_agenda_diversity(
-    built: BuildResult, real_plans: pd.DataFrame, real_themes: pd.DataFrame,
+    built: BuildResult,
+    real_plans: pd.DataFrame,
+    real_themes: pd.DataFrame,
 ) -> None:
     text = visible_text(page(built, "04_theme_shifts"))
     for row in analysis.agenda_diversity(real_plans, real_themes).itertuples():
@@ -150,7 +157,8 @@ def test_theme_page_states_the_agenda_diversity(
 
 
 def test_semester_page_states_the_event_weighted_split(
-    built: BuildResult, real_plans: pd.DataFrame,
+    built: BuildResult,
+    real_plans: pd.DataFrame,
 ) -> None:
     text = visible_text(page(built, "05_semester_load"))
     events = analysis.semester_event_load(real_plans)
@@ -159,13 +167,17 @@ def test_semester_page_states_the_event_weighted_split(
 
 
 def test_tables_are_the_package_results(
-    built: BuildResult, real_plans: pd.DataFrame, real_themes: pd.DataFrame,
+    built: BuildResult,
+    real_plans: pd.DataFrame,
+    real_themes: pd.DataFrame,
 ) -> None:
     expected = {
-        "03_funding_dependence/tables/funding_dependence.csv":
-            analysis.funding_dependence(real_plans),
-        "04_theme_shifts/tables/agenda_diversity.csv":
-            analysis.agenda_diversity(real_plans, real_themes),
+        "03_funding_dependence/tables/funding_dependence.csv": analysis.funding_dependence(
+            real_plans
+        ),
+        "04_theme_shifts/tables/agenda_diversity.csv": analysis.agenda_diversity(
+            real_plans, real_themes
+        ),
         "05_semester_load/tables/semester_load.csv": analysis.semester_load(real_plans),
     }
     for relative, frame in expected.items():
@@ -179,8 +191,11 @@ def test_warm_and_fresh_kernel_builds_give_byte_identical_pages_exports_and_prov
     built: BuildResult, rebuilt: BuildResult
 ) -> None:
     def outputs_of(result: BuildResult) -> dict[str, bytes]:
-        return {name: data for name, data in snapshot(result.out_dir).items()
-                if name.endswith((".png", ".svg", ".csv", ".xlsx", ".html", ".json"))}
+        return {
+            name: data
+            for name, data in snapshot(result.out_dir).items()
+            if name.endswith((".png", ".svg", ".csv", ".xlsx", ".html", ".json"))
+        }
 
     first, second = outputs_of(built), outputs_of(rebuilt)
     assert len(first) >= 20
@@ -190,16 +205,21 @@ def test_warm_and_fresh_kernel_builds_give_byte_identical_pages_exports_and_prov
 
 
 def test_index_states_the_key_findings_and_every_sections_own(
-    built: BuildResult, real_plans: pd.DataFrame, real_themes: pd.DataFrame, real_years: list[int],
+    built: BuildResult,
+    real_plans: pd.DataFrame,
+    real_themes: pd.DataFrame,
+    real_years: list[int],
 ) -> None:
     for lang in i18n.SUPPORTED_LANGS:
         html = (built.out_dir / lang / "index.html").read_text(encoding="utf-8")
-        sections_with_headline = [stem for stem in SECTIONS
-                                  if (built.out_dir / lang / stem / "summary.md").is_file()]
+        sections_with_headline = [
+            stem for stem in SECTIONS if (built.out_dir / lang / stem / "summary.md").is_file()
+        ]
         assert html.count('<div class="summary">') == len(sections_with_headline)
         text = unescape(visible_text(html))
-        for finding in findings.key_findings(real_plans, real_themes, real_years[0],
-                                             real_years[-1], lang):
+        for finding in findings.key_findings(
+            real_plans, real_themes, real_years[0], real_years[-1], lang
+        ):
             assert visible_text(finding.replace("**", "")) in text, (lang, finding)
         assert findings.caveat(lang) in text
 
@@ -213,19 +233,21 @@ def three_plans(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     for name in ("plan_2020.csv", "plan_2024.csv", "themes.csv"):
         (data_dir / name).write_bytes((paths.CURATED_DIR / name).read_bytes())
     text = (paths.CURATED_DIR / "plan_2024.csv").read_text(encoding="utf-8")
-    (data_dir / "plan_2025.csv").write_text(text.replace("\n2024,2024-", "\n2025,2025-"),
-                                            encoding="utf-8")
+    (data_dir / "plan_2025.csv").write_text(
+        text.replace("\n2024,2024-", "\n2025,2025-"), encoding="utf-8"
+    )
     themes = (paths.CURATED_DIR / "themes.csv").read_text(encoding="utf-8").splitlines()
     header = themes[0].split(",")
     extra = []
     for line in themes[1:]:
         if line.startswith("2024,"):
-            cells = line.split(",")[:header.index("relation")]
+            cells = line.split(",")[: header.index("relation")]
             extra.append(",".join(["2025", *cells[1:], "continued", "", ""]))
     (data_dir / "themes.csv").write_text("\n".join(themes + extra) + "\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("three-report") / "report"
-    return build_report(out, data_dir=data_dir, only=["01", "04"], lang="en", jobs=2,
-                        progress=print)
+    return build_report(
+        out, data_dir=data_dir, only=["01", "04"], lang="en", jobs=2, progress=print
+    )
 
 
 def test_a_third_plan_file_flows_into_the_report(three_plans: BuildResult) -> None:
@@ -283,16 +305,19 @@ def test_every_page_links_one_shared_stylesheet_and_carries_no_notebook_css(
 ) -> None:
     sizes = {}
     # the explorer is one self-contained page by design (h5); every other page is ours
-    for html_page in sorted(path for path in built.out_dir.rglob("*.html")
-                            if path.name != "explorer.html"):
+    for html_page in sorted(
+        path for path in built.out_dir.rglob("*.html") if path.name != "explorer.html"
+    ):
         html = html_page.read_text(encoding="utf-8")
         assert "<style" not in html, f"{html_page} carries its own CSS"
-        assert "data:image/png;base64," not in html or "notebooks" in html_page.parts, \
+        assert "data:image/png;base64," not in html or "notebooks" in html_page.parts, (
             f"{html_page} inlines a figure instead of linking the saved file"
+        )
         stylesheet = [link for link in local_links(html_page) if link.endswith("report.css")]
         assert stylesheet, f"{html_page} links no stylesheet"
         assert (html_page.parent / stylesheet[0]).resolve() == (
-            built.out_dir / "assets" / "report.css").resolve()
+            built.out_dir / "assets" / "report.css"
+        ).resolve()
         sizes[html_page.relative_to(built.out_dir).as_posix()] = len(html.encode())
     largest = max(sizes, key=sizes.get)
     print(f"largest page: {largest}, {sizes[largest]} bytes")
@@ -352,17 +377,21 @@ def test_the_index_opens_with_key_findings_and_a_caveat(built: BuildResult, lang
     html = (built.out_dir / lang / "index.html").read_text(encoding="utf-8")
     findings_at = html.index('class="key-findings"')
     assert findings_at < html.index('class="section-entry"')
-    block = html[findings_at:html.index("</section>", findings_at)]
+    block = html[findings_at : html.index("</section>", findings_at)]
     assert 3 <= block.count("<li>") <= 6, block
     assert 'class="caveat"' in block
 
 
 def test_provenance_is_written_beside_the_exports_and_shown_in_every_footer(
-    built: BuildResult, real_years: list[int],
+    built: BuildResult,
+    real_years: list[int],
 ) -> None:
     fingerprint = provenance.data_fingerprint(paths.CURATED_DIR)
-    for folder, lang in ((built.out_dir, None), (built.out_dir / "en", "en"),
-                         (built.out_dir / "es", "es")):
+    for folder, lang in (
+        (built.out_dir, None),
+        (built.out_dir / "en", "en"),
+        (built.out_dir / "es", "es"),
+    ):
         record = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
         assert record["data_sha256"] == fingerprint
         assert record["parameters"]["years"] == real_years
@@ -374,8 +403,9 @@ def test_provenance_is_written_beside_the_exports_and_shown_in_every_footer(
 
 
 @pytest.mark.parametrize("lang", i18n.SUPPORTED_LANGS)
-def test_the_build_writes_and_links_the_brief_and_the_explorer(built: BuildResult, lang: str,
-                                                                real_plans) -> None:
+def test_the_build_writes_and_links_the_brief_and_the_explorer(
+    built: BuildResult, lang: str, real_plans
+) -> None:
     from pypdf import PdfReader
 
     folder = built.out_dir / lang

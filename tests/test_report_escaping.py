@@ -18,13 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from gealc_analysis import data, paths
+from gealc_analysis import data
 from gealc_analysis.build import BuildResult, build_report
 from gealc_analysis.build.pages import HARMFUL_LINK
+from gealc_analysis.core import paths
 
 MARKER = "PWN"
-PAYLOAD = (f' <img src=x onerror=alert("{MARKER}")> [{MARKER}](javascript:alert(1)) '
-           f'"><script>alert("{MARKER}")</script> <a href="javascript:alert(1)">{MARKER}</a>')
+PAYLOAD = (
+    f' <img src=x onerror=alert("{MARKER}")> [{MARKER}](javascript:alert(1)) '
+    f'"><script>alert("{MARKER}")</script> <a href="javascript:alert(1)">{MARKER}</a>'
+)
 
 
 def poison(path: Path, skip: set[str], poisoned: dict[str, str]) -> list[str]:
@@ -85,8 +88,7 @@ def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResul
             target = data_dir / source.name
             target.write_bytes(source.read_bytes())
             if source.name.startswith("plan_") or source.name == "themes.csv":
-                touched += [f"{source.name}:{column}"
-                            for column in poison(target, skip, poisoned)]
+                touched += [f"{source.name}:{column}" for column in poison(target, skip, poisoned)]
             else:
                 others.append(target)
         for target in others:
@@ -96,8 +98,10 @@ def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResul
             break
         assert not rejected <= skip, f"validation keeps rejecting {rejected - skip}"
         skip |= rejected
-    print(f"poisoned {len(touched)} fields: {', '.join(touched)}; "
-          f"left as codes (validation rejects markup): {', '.join(sorted(skip))}")
+    print(
+        f"poisoned {len(touched)} fields: {', '.join(touched)}; "
+        f"left as codes (validation rejects markup): {', '.join(sorted(skip))}"
+    )
     return build_report(root / "report", data_dir=data_dir, jobs=2, progress=print), touched
 
 
@@ -116,8 +120,11 @@ class LiveMarkup(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.live.append(f"<{tag} {name}=…>")
-            if name in ("href", "src", "action") and value and re.match(
-                    r"^\s*(javascript|vbscript|data:text)", value, re.IGNORECASE):
+            if (
+                name in ("href", "src", "action")
+                and value
+                and re.match(r"^\s*(javascript|vbscript|data:text)", value, re.IGNORECASE)
+            ):
                 self.live.append(f"<{tag} {name}={value!r}>")
         if tag == "img" and dict(attrs).get("src") == "x":
             self.live.append("<img src=x>")
@@ -137,10 +144,16 @@ class LiveMarkup(HTMLParser):
 
 def test_the_payload_reaches_every_free_text_field(hostile_report) -> None:
     _, touched = hostile_report
-    for field in ("plan_2020.csv:title_en", "plan_2024.csv:title_es", "plan_2024.csv:area_name",
-                  "plan_2020.csv:title_original", "plan_2024.csv:notes",
-                  "themes.csv:area_name_es", "themes.csv:theme_label_en",
-                  "themes.csv:theme_label_es"):
+    for field in (
+        "plan_2020.csv:title_en",
+        "plan_2024.csv:title_es",
+        "plan_2024.csv:area_name",
+        "plan_2020.csv:title_original",
+        "plan_2024.csv:notes",
+        "themes.csv:area_name_es",
+        "themes.csv:theme_label_en",
+        "themes.csv:theme_label_es",
+    ):
         assert field in touched, f"{field} was not poisoned"
 
 
@@ -155,8 +168,7 @@ def test_no_generated_page_has_live_injected_markup(hostile_report) -> None:
         if page.name == "explorer.html":
             # h5's self-contained page has its own script: the data it carries must hold the
             # payload only in escaped form (its own tests cover the rendering in Chromium).
-            for raw in ("<img src=x onerror", f'<script>alert("{MARKER}")',
-                        '<a href="javascript:'):
+            for raw in ("<img src=x onerror", f'<script>alert("{MARKER}")', '<a href="javascript:'):
                 assert raw not in html, f"{page.relative_to(result.out_dir)} holds {raw!r}"
             shown += 1
             continue

@@ -6,57 +6,101 @@ import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
-from gealc_analysis import robustness
+from gealc_analysis.measures import robustness
 
 
 def alternatives_frame(rows: list[tuple[str, str, bool, str, str, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["decision", "alternative", "primary", "table", "row_id",
-                                       "column", "value"]).assign(note="x")
+    return pd.DataFrame(
+        rows, columns=["decision", "alternative", "primary", "table", "row_id", "column", "value"]
+    ).assign(note="x")
 
 
 @pytest.fixture
 def plans() -> pd.DataFrame:
     """2020: 4 activities (IDB alone, IDB + staff, staff, a meeting 24 a year);
     2024: 5 activities (IDB + staff ×2, OAS + staff, staff, a meeting tbd 4 a year)."""
-    return make_plans([
-        {"plan_year": 2020, "funding_sources": "idb", "idb_instrument": "rpg", "timing": "S1"},
-        {"plan_year": 2020, "funding_sources": "idb;working_group", "idb_instrument": "rpg",
-         "timing": "S2"},
-        {"plan_year": 2020, "funding_sources": "working_group", "timing": "S2", "theme": "t2",
-         "area_code": "3.2"},
-        {"plan_year": 2020, "activity_id": "2020-m", "funding_sources": "working_group",
-         "timing": "year_round", "frequency_per_year": 24},
-        {"plan_year": 2024, "funding_sources": "idb;member_countries",
-         "idb_instrument": "general", "timing": "S1"},
-        {"plan_year": 2024, "funding_sources": "idb;member_countries",
-         "idb_instrument": "general", "timing": "S1"},
-        {"plan_year": 2024, "funding_sources": "oas;working_group", "theme": "t3",
-         "area_code": "3.2"},
-        {"plan_year": 2024, "funding_sources": "working_group", "theme": "t3",
-         "area_code": "3.2"},
-        {"plan_year": 2024, "activity_id": "2024-m", "funding_sources": "working_group",
-         "timing": "tbd", "frequency_per_year": 4},
-    ])
+    return make_plans(
+        [
+            {"plan_year": 2020, "funding_sources": "idb", "idb_instrument": "rpg", "timing": "S1"},
+            {
+                "plan_year": 2020,
+                "funding_sources": "idb;working_group",
+                "idb_instrument": "rpg",
+                "timing": "S2",
+            },
+            {
+                "plan_year": 2020,
+                "funding_sources": "working_group",
+                "timing": "S2",
+                "theme": "t2",
+                "area_code": "3.2",
+            },
+            {
+                "plan_year": 2020,
+                "activity_id": "2020-m",
+                "funding_sources": "working_group",
+                "timing": "year_round",
+                "frequency_per_year": 24,
+            },
+            {
+                "plan_year": 2024,
+                "funding_sources": "idb;member_countries",
+                "idb_instrument": "general",
+                "timing": "S1",
+            },
+            {
+                "plan_year": 2024,
+                "funding_sources": "idb;member_countries",
+                "idb_instrument": "general",
+                "timing": "S1",
+            },
+            {
+                "plan_year": 2024,
+                "funding_sources": "oas;working_group",
+                "theme": "t3",
+                "area_code": "3.2",
+            },
+            {
+                "plan_year": 2024,
+                "funding_sources": "working_group",
+                "theme": "t3",
+                "area_code": "3.2",
+            },
+            {
+                "plan_year": 2024,
+                "activity_id": "2024-m",
+                "funding_sources": "working_group",
+                "timing": "tbd",
+                "frequency_per_year": 4,
+            },
+        ]
+    )
 
 
 @pytest.fixture
 def themes() -> pd.DataFrame:
-    return make_themes([
-        {"plan_year": 2020, "area_code": "3.1", "theme": "t1"},
-        {"plan_year": 2020, "area_code": "3.2", "theme": "t2", "relation": "retired"},
-        {"plan_year": 2024, "area_code": "3.1", "theme": "t1"},
-        {"plan_year": 2024, "area_code": "3.2", "theme": "t3", "relation": "new"},
-    ])
+    return make_themes(
+        [
+            {"plan_year": 2020, "area_code": "3.1", "theme": "t1"},
+            {"plan_year": 2020, "area_code": "3.2", "theme": "t2", "relation": "retired"},
+            {"plan_year": 2024, "area_code": "3.1", "theme": "t1"},
+            {"plan_year": 2024, "area_code": "3.2", "theme": "t3", "relation": "new"},
+        ]
+    )
 
 
-CADENCE = alternatives_frame([
-    ("cadence", "twice", True, "plan", "2020-m", "frequency_per_year", "24"),
-    ("cadence", "every_two", False, "plan", "2020-m", "frequency_per_year", "6"),
-])
-UNDATED = alternatives_frame([
-    ("undated", "tbd", True, "plan", "2024-m", "timing", "tbd"),
-    ("undated", "spread", False, "plan", "2024-m", "timing", "year_round"),
-])
+CADENCE = alternatives_frame(
+    [
+        ("cadence", "twice", True, "plan", "2020-m", "frequency_per_year", "24"),
+        ("cadence", "every_two", False, "plan", "2020-m", "frequency_per_year", "6"),
+    ]
+)
+UNDATED = alternatives_frame(
+    [
+        ("undated", "tbd", True, "plan", "2024-m", "timing", "tbd"),
+        ("undated", "spread", False, "plan", "2024-m", "timing", "year_round"),
+    ]
+)
 
 
 def value(table: pd.DataFrame, headline: str, plan: str) -> pd.Series:
@@ -65,8 +109,10 @@ def value(table: pd.DataFrame, headline: str, plan: str) -> pd.Series:
 
 def test_headline_values_are_the_hand_counts(plans, themes):
     values = robustness.headline_values(plans, themes, 2020, 2024)
-    got = {(h, p): v for h, p, v in zip(values["headline"], values["plan"], values["value"],
-                                         strict=True)}
+    got = {
+        (h, p): v
+        for h, p, v in zip(values["headline"], values["plan"], values["value"], strict=True)
+    }
     assert got[("n_events", "2020")] == 27 and got[("n_events", "2024")] == 8
     assert got[("idb_named", "2020")] == 2 and got[("idb_only_resource", "2020")] == 1
     assert got[("idb_only_cash", "2024")] == 2, "staff time beside the IDB does not count"
@@ -109,10 +155,12 @@ def test_a_change_holds_when_its_direction_never_flips(plans, themes):
 
 
 def test_a_change_whose_direction_flips_does_not_hold(plans, themes):
-    flip = alternatives_frame([
-        ("cadence", "twice", True, "plan", "2020-m", "frequency_per_year", "24"),
-        ("cadence", "once", False, "plan", "2020-m", "frequency_per_year", "1"),
-    ])
+    flip = alternatives_frame(
+        [
+            ("cadence", "twice", True, "plan", "2020-m", "frequency_per_year", "24"),
+            ("cadence", "once", False, "plan", "2020-m", "frequency_per_year", "1"),
+        ]
+    )
     table = robustness.robustness(plans, themes, flip, 2020, 2024)
     change = value(table, "n_events_change", "2020→2024")
     assert (change["min_value"], change["max_value"]) == (-19, 4)
@@ -120,10 +168,12 @@ def test_a_change_whose_direction_flips_does_not_hold(plans, themes):
 
 
 def test_a_theme_recorded_as_successor_is_not_new(plans, themes):
-    succession = alternatives_frame([
-        ("t3_line", "new", True, "themes", "2024:3.2", "related_areas", ""),
-        ("t3_line", "successor", False, "themes", "2024:3.2", "related_areas", "2020:3.2"),
-    ])
+    succession = alternatives_frame(
+        [
+            ("t3_line", "new", True, "themes", "2024:3.2", "related_areas", ""),
+            ("t3_line", "successor", False, "themes", "2024:3.2", "related_areas", "2020:3.2"),
+        ]
+    )
     table = robustness.robustness(plans, themes, succession, 2020, 2024)
     new = value(table, "themes_new", "2020→2024")
     assert new["primary_text"] == "t3" and new["other_texts"] == "[]"
@@ -150,14 +200,15 @@ def test_statements_say_holds_or_name_the_decision_in_both_languages(plans, them
 
 
 def test_the_ranges_chart_title_counts_the_headlines_that_hold(plans, themes):
-    from gealc_analysis import plots_robustness
+    from gealc_analysis.charts import robustness_ranges as plots_robustness
 
     table = robustness.robustness(plans, themes, CADENCE, 2020, 2024)
     fig = plots_robustness.plot_headline_ranges(table, lang="en")
     counts = table[table["headline"].isin(plots_robustness.COUNT_HEADLINES)]
     held = int(counts["holds_everywhere"].sum())
     assert fig._suptitle.get_text() == (
-        f"{held} of {len(counts)} headline counts are the same under all 2 codings")
+        f"{held} of {len(counts)} headline counts are the same under all 2 codings"
+    )
     assert held == len(counts) - 1, "only the 2020 events total moves with the cadence"
 
 
@@ -166,9 +217,12 @@ def test_the_multiverse_of_edited_data_is_recomputed_not_served_from_cache(plans
     edited = plans.copy()
     edited.loc[edited["activity_id"] == "2020-3.1.1", "frequency_per_year"] = 3
     after = robustness.multiverse(edited, themes, CADENCE, 2020, 2024)
-    events = {frame: f.loc[(f["headline"] == "n_events") & (f["plan"] == "2020")
-                           & (f["combination"] == 0), "value"].iloc[0]
-              for frame, f in (("before", before), ("after", after))}
+    events = {
+        frame: f.loc[
+            (f["headline"] == "n_events") & (f["plan"] == "2020") & (f["combination"] == 0), "value"
+        ].iloc[0]
+        for frame, f in (("before", before), ("after", after))
+    }
     assert events == {"before": 27, "after": 29}, "the edited row now announces 3 events"
 
 

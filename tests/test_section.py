@@ -17,7 +17,8 @@ import pytest
 from test_plots import venue_mix_frame
 from test_tables import areas_frame, themes
 
-from gealc_analysis import plots, section
+from gealc_analysis.charts import plots
+from gealc_analysis.notebook import section
 
 
 @pytest.fixture
@@ -29,15 +30,19 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def make_section(tmp_path: Path, lang: str = "es") -> section.Section:
-    return section.Section("02_test", pd.DataFrame(), themes(), [2020, 2024], 2020, 2024, lang,
-                           tmp_path)
+    return section.Section(
+        "02_test", pd.DataFrame(), themes(), [2020, 2024], 2020, 2024, lang, tmp_path
+    )
 
 
-@pytest.mark.parametrize("hostile", [
-    "<img src=x onerror=alert(1)>",
-    "<script>alert(1)</script>",
-    '<a href="javascript:alert(1)">x</a>',
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<img src=x onerror=alert(1)>",
+        "<script>alert(1)</script>",
+        '<a href="javascript:alert(1)">x</a>',
+    ],
+)
 def test_say_escapes_raw_html_from_the_data(tmp_path: Path, shown: list[str], hostile: str):
     make_section(tmp_path).say(f"**Tema**: {hostile}")
     (markup,) = shown
@@ -46,10 +51,18 @@ def test_say_escapes_raw_html_from_the_data(tmp_path: Path, shown: list[str], ho
     assert "&lt;" in markup
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
-    "data:text/html;base64,PHNjcmlwdD4=", "vbscript:msgbox(1)", "file:///etc/passwd",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+    ],
+)
 def test_say_turns_unsafe_link_schemes_into_dead_links(tmp_path: Path, shown: list[str], url):
     make_section(tmp_path).say(f"[codebook]({url})")
     (markup,) = shown
@@ -58,8 +71,9 @@ def test_say_turns_unsafe_link_schemes_into_dead_links(tmp_path: Path, shown: li
     assert "<a" not in markup or hrefs
 
 
-@pytest.mark.parametrize("url", ["https://www.redgealc.org", "../data/CODEBOOK.md", "#notes",
-                                 "mailto:info@example.org"])
+@pytest.mark.parametrize(
+    "url", ["https://www.redgealc.org", "../data/CODEBOOK.md", "#notes", "mailto:info@example.org"]
+)
 def test_say_keeps_safe_links(tmp_path: Path, shown: list[str], url: str):
     make_section(tmp_path).say(f"[codebook]({url})")
     assert f'href="{url}"' in shown[0]
@@ -87,8 +101,15 @@ def test_figure_alt_text_given_by_hand_is_escaped(tmp_path: Path, shown: list[st
 def test_table_saves_labels_beside_codes_and_shows_the_labelled_view(tmp_path, shown):
     make_section(tmp_path, "es").table(areas_frame(), "activities_by_area")
     saved = pd.read_csv(tmp_path / "tables" / "activities_by_area.csv")
-    assert list(saved.columns) == ["plan_year", "area_code", "area_name", "area_label", "theme",
-                                   "theme_label", "n_activities"]
+    assert list(saved.columns) == [
+        "plan_year",
+        "area_code",
+        "area_name",
+        "area_label",
+        "theme",
+        "theme_label",
+        "n_activities",
+    ]
     assert saved["theme_label"].tolist()[0] == "Servicios transfronterizos"
     (markup,) = shown
     assert "cross_border_services" not in markup
@@ -104,7 +125,7 @@ def test_labelled_gives_charts_area_names_in_the_sections_language(tmp_path: Pat
 def test_a_chart_laid_out_elsewhere_gets_its_suptitle_and_panel_title_as_alt_text():
     from matplotlib.figure import Figure
 
-    from gealc_analysis import style
+    from gealc_analysis.charts import style
 
     fig = Figure()
     ax = fig.subplots()

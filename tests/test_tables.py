@@ -7,65 +7,106 @@ from __future__ import annotations
 import pandas as pd
 from frames import make_plans, make_themes
 
-from gealc_analysis import analysis, tables
+from gealc_analysis.measures import analysis
+from gealc_analysis.words import tables
 
 
 def themes() -> pd.DataFrame:
     """2020 prints its areas in English, 2024 in Spanish; the crosswalk has both names."""
-    return make_themes([
-        {"plan_year": 2020, "area_code": "3.1", "area_name": "Cross-border services",
-         "area_name_en": "Cross-border services", "area_name_es": "Servicios transfronterizos",
-         "theme": "cross_border_services", "theme_label_en": "Cross-border services",
-         "theme_label_es": "Servicios transfronterizos"},
-        {"plan_year": 2024, "area_code": "3.1", "area_name": "Servicios transfronterizos",
-         "area_name_en": "Cross-border services", "area_name_es": "Servicios transfronterizos",
-         "theme": "cross_border_services", "theme_label_en": "Cross-border services",
-         "theme_label_es": "Servicios transfronterizos"},
-        {"plan_year": 2024, "area_code": "3.3", "area_name": "Ciberseguridad",
-         "area_name_en": "Cybersecurity", "area_name_es": "Ciberseguridad",
-         "theme": "cybersecurity", "theme_label_en": "Cybersecurity",
-         "theme_label_es": "Ciberseguridad", "relation": "new"},
-    ])
+    return make_themes(
+        [
+            {
+                "plan_year": 2020,
+                "area_code": "3.1",
+                "area_name": "Cross-border services",
+                "area_name_en": "Cross-border services",
+                "area_name_es": "Servicios transfronterizos",
+                "theme": "cross_border_services",
+                "theme_label_en": "Cross-border services",
+                "theme_label_es": "Servicios transfronterizos",
+            },
+            {
+                "plan_year": 2024,
+                "area_code": "3.1",
+                "area_name": "Servicios transfronterizos",
+                "area_name_en": "Cross-border services",
+                "area_name_es": "Servicios transfronterizos",
+                "theme": "cross_border_services",
+                "theme_label_en": "Cross-border services",
+                "theme_label_es": "Servicios transfronterizos",
+            },
+            {
+                "plan_year": 2024,
+                "area_code": "3.3",
+                "area_name": "Ciberseguridad",
+                "area_name_en": "Cybersecurity",
+                "area_name_es": "Ciberseguridad",
+                "theme": "cybersecurity",
+                "theme_label_en": "Cybersecurity",
+                "theme_label_es": "Ciberseguridad",
+                "relation": "new",
+            },
+        ]
+    )
 
 
 def areas_frame() -> pd.DataFrame:
     """count_by_area's shape: a theme key but no theme label, area names as printed."""
-    return pd.DataFrame({
-        "plan_year": [2020, 2024, 2024],
-        "area_code": ["3.1", "3.1", "3.3"],
-        "area_name": ["Cross-border services", "Servicios transfronterizos", "Ciberseguridad"],
-        "theme": ["cross_border_services", "cross_border_services", "cybersecurity"],
-        "n_activities": [6, 8, 4],
-    })
+    return pd.DataFrame(
+        {
+            "plan_year": [2020, 2024, 2024],
+            "area_code": ["3.1", "3.1", "3.3"],
+            "area_name": ["Cross-border services", "Servicios transfronterizos", "Ciberseguridad"],
+            "theme": ["cross_border_services", "cross_border_services", "cybersecurity"],
+            "n_activities": [6, 8, 4],
+        }
+    )
 
 
 def test_reader_view_shows_headers_labels_and_percentages_for_readers() -> None:
-    frame = pd.DataFrame({
-        "plan_year": [2024],
-        "theme": ["cybersecurity"],
-        "theme_label_en": ["Cybersecurity"],
-        "theme_label_es": ["Ciberseguridad"],
-        "source": ["idb"],
-        "funding_sources": ["idb;oas"],
-        "share": [0.5],
-        "idb_only": [True],
-    })
+    frame = pd.DataFrame(
+        {
+            "plan_year": [2024],
+            "theme": ["cybersecurity"],
+            "theme_label_en": ["Cybersecurity"],
+            "theme_label_es": ["Ciberseguridad"],
+            "source": ["idb"],
+            "funding_sources": ["idb;oas"],
+            "share": [0.5],
+            "idb_only": [True],
+        }
+    )
     view = tables.reader_view(frame, "es")
-    assert list(view.columns) == ["Año del plan", "Tema", "Fuente de financiamiento", "Solo BID",
-                                  "Fuentes de financiamiento", "Proporción"]
+    assert list(view.columns) == [
+        "Año del plan",
+        "Tema",
+        "Fuente de financiamiento",
+        "Solo BID",
+        "Fuentes de financiamiento",
+        "Proporción",
+    ]
     assert view.iloc[0].tolist() == [2024, "Ciberseguridad", "BID", "sí", "BID; OEA", "50,0\u00a0%"]
 
 
 def test_reader_view_labels_a_bare_theme_key_and_names_areas_in_the_page_language() -> None:
     view = tables.reader_view(areas_frame(), "es", themes())
     assert list(view.columns) == ["Año del plan", "Área", "Área de trabajo", "Tema", "Actividades"]
-    assert view["Área de trabajo"].tolist() == ["Servicios transfronterizos",
-                                                "Servicios transfronterizos", "Ciberseguridad"]
-    assert view["Tema"].tolist() == ["Servicios transfronterizos", "Servicios transfronterizos",
-                                     "Ciberseguridad"]
+    assert view["Área de trabajo"].tolist() == [
+        "Servicios transfronterizos",
+        "Servicios transfronterizos",
+        "Ciberseguridad",
+    ]
+    assert view["Tema"].tolist() == [
+        "Servicios transfronterizos",
+        "Servicios transfronterizos",
+        "Ciberseguridad",
+    ]
     english = tables.reader_view(areas_frame(), "en", themes())
-    assert english["Work area"].tolist() == ["Cross-border services", "Cross-border services",
-                                             "Cybersecurity"]
+    assert english["Work area"].tolist() == [
+        "Cross-border services",
+        "Cross-border services",
+        "Cybersecurity",
+    ]
 
 
 def test_reader_view_never_shows_a_code_it_cannot_label() -> None:
@@ -77,16 +118,31 @@ def test_reader_view_never_shows_a_code_it_cannot_label() -> None:
 def test_with_labels_keeps_codes_and_puts_each_label_right_after_its_code() -> None:
     frame = areas_frame().assign(source=["idb", "oas", "working_group"])
     labelled = tables.with_labels(frame, themes(), "es")
-    assert list(labelled.columns) == ["plan_year", "area_code", "area_name", "area_label", "theme",
-                                      "theme_label", "n_activities", "source", "source_label"]
+    assert list(labelled.columns) == [
+        "plan_year",
+        "area_code",
+        "area_name",
+        "area_label",
+        "theme",
+        "theme_label",
+        "n_activities",
+        "source",
+        "source_label",
+    ]
     assert labelled["theme"].tolist() == frame["theme"].tolist()
     assert labelled["source_label"].tolist() == ["BID", "OEA", "Tiempo de los grupos de trabajo"]
     assert labelled["area_label"].tolist()[0] == "Servicios transfronterizos"
 
 
 def test_with_labels_turns_both_theme_label_columns_into_one_in_the_page_language() -> None:
-    frame = pd.DataFrame({"theme": ["cybersecurity"], "theme_label_en": ["Cybersecurity"],
-                          "theme_label_es": ["Ciberseguridad"], "n_activities": [4]})
+    frame = pd.DataFrame(
+        {
+            "theme": ["cybersecurity"],
+            "theme_label_en": ["Cybersecurity"],
+            "theme_label_es": ["Ciberseguridad"],
+            "n_activities": [4],
+        }
+    )
     labelled = tables.with_labels(frame, None, "en")
     assert list(labelled.columns) == ["theme", "theme_label", "n_activities"]
     assert labelled["theme_label"].tolist() == ["Cybersecurity"]
@@ -99,21 +155,41 @@ def test_area_names_map_each_plans_area_to_the_page_language() -> None:
 
 
 def test_idb_table_puts_ids_and_idb_alone_first_and_drops_the_duplicate_printed_title() -> None:
-    plans = make_plans([
-        {"plan_year": 2024, "area_code": "3.1", "area_name": "Servicios transfronterizos",
-         "theme": "cross_border_services", "funding_sources": "idb", "idb_instrument": "general",
-         "title_original": "Taller", "title_en": "Workshop", "title_es": "Taller"},
-    ])
+    plans = make_plans(
+        [
+            {
+                "plan_year": 2024,
+                "area_code": "3.1",
+                "area_name": "Servicios transfronterizos",
+                "theme": "cross_border_services",
+                "funding_sources": "idb",
+                "idb_instrument": "general",
+                "title_original": "Taller",
+                "title_en": "Workshop",
+                "title_es": "Taller",
+            },
+        ]
+    )
     view = tables.reader_view(analysis.idb_dependent_activities(plans), "es", themes())
-    assert list(view.columns)[:5] == ["Año del plan", "Id. de actividad", "Número en el plan",
-                                      "Área de trabajo", "Solo BID"]
+    assert list(view.columns)[:5] == [
+        "Año del plan",
+        "Id. de actividad",
+        "Número en el plan",
+        "Área de trabajo",
+        "Solo BID",
+    ]
     assert "Título tal como figura (idioma del plan)" not in view.columns
     assert "Título (inglés)" not in view.columns
 
 
 def test_reader_html_escapes_every_cell_and_marks_id_columns() -> None:
-    frame = pd.DataFrame({"activity_id": ["2024-3.1.1"],
-                          "title_en": ["<img src=x onerror=alert(1)>"], "n_activities": [1]})
+    frame = pd.DataFrame(
+        {
+            "activity_id": ["2024-3.1.1"],
+            "title_en": ["<img src=x onerror=alert(1)>"],
+            "n_activities": [1],
+        }
+    )
     markup = tables.reader_html(frame, "en")
     assert "<img" not in markup
     assert "&lt;img src=x onerror=alert(1)&gt;" in markup
@@ -145,11 +221,18 @@ ANALYSIS_TABLES = {
 
 
 def test_every_analysis_table_has_a_catalogue_header_for_every_shown_column() -> None:
-    plans = make_plans([
-        {"plan_year": 2020, "area_code": "3.1", "theme": "cross_border_services",
-         "funding_sources": "idb", "idb_instrument": "rpg"},
-        {"plan_year": 2024, "area_code": "3.3", "theme": "cybersecurity"},
-    ])
+    plans = make_plans(
+        [
+            {
+                "plan_year": 2020,
+                "area_code": "3.1",
+                "theme": "cross_border_services",
+                "funding_sources": "idb",
+                "idb_instrument": "rpg",
+            },
+            {"plan_year": 2024, "area_code": "3.3", "theme": "cybersecurity"},
+        ]
+    )
     for name, table in ANALYSIS_TABLES.items():
         frame = table(plans, themes())
         view, columns = tables._view(frame, "es", themes())
@@ -160,7 +243,10 @@ def test_every_analysis_table_has_a_catalogue_header_for_every_shown_column() ->
 def test_fractional_counts_print_without_trailing_zeros() -> None:
     frame = pd.DataFrame({"value": [12.5, 1.04, 3.0]})
     assert tables.reader_view(frame, "es")["Actividades (número o peso)"].tolist() == [
-        "12,5", "1,04", "3"]
+        "12,5",
+        "1,04",
+        "3",
+    ]
 
 
 def test_lists_of_area_codes_read_as_lists() -> None:

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from conftest import rewrite_cell
 
-from gealc_analysis import paths, vocabulary
-from gealc_analysis.data import PlanDataError, load_plans, load_themes, write_plan
+from gealc_analysis.core import paths
+from gealc_analysis.data import PlanDataError, load_plans, load_themes, vocabulary, write_plan
 
 TYPES = ", ".join(vocabulary.ACTIVITY_TYPES)
 FUNDING = ", ".join(vocabulary.FUNDING_SOURCES)
@@ -30,31 +30,82 @@ def problems_of(data_dir: Path, years: list[int] | None = None) -> list[str]:
     [
         ("2020-3.1.1", "activity_type", "seminar", f"expected one of {TYPES}, found 'seminar'"),
         ("2020-3.1.1", "timing", "S3", "expected one of S1, S2, year_round, tbd, found 'S3'"),
-        ("2020-3.1.1", "venue_mode", "online",
-         "expected one of virtual, on_site, tbd, found 'online'"),
-        ("2020-3.2.3", "venue_country", "Costa Rica",
-         ("expected an ISO 3166-1 alpha-2 country code (CR, PE, BR) or an empty cell, "
-         "found 'Costa Rica'")),
-        ("2020-3.1.1", "frequency_per_year", "three",
-         "expected a whole number of events per year, 1 or more, found 'three'"),
-        ("2020-3.1.1", "frequency_per_year", "0",
-         "expected a whole number of events per year, 1 or more, found '0'"),
-        ("2020-3.1.1", "title_en", "",
-         "expected non-empty text without leading or trailing spaces, found an empty cell"),
-        ("2020-3.1.1", "title_original", " Regional Workshop",
-         "expected non-empty text without leading or trailing spaces, found ' Regional Workshop'"),
-        ("2020-3.1.1", "idb_instrument", "loan",
-         "expected one of rpg, consultant, general or an empty cell, found 'loan'"),
-        ("2020-3.2.1", "idb_instrument", "rpg",
-         "expected a value exactly when funding_sources includes idb, found 'rpg'"),
-        ("2020-3.1.1", "idb_instrument", "",
-         "expected a value exactly when funding_sources includes idb, found an empty cell"),
-        ("2020-3.1.1", "source_ref", "3.1.x",
-         "expected an activity number like 3.2.3 or 3.9ii.4, found '3.1.x'"),
-        ("2020-3.1.1", "area_code", "3.2",
-         "expected a number inside its area_code (area_code + '.' + item), found '3.1.1'"),
-        ("2020-3.1.1", "venue_country", "PE",
-         "expected an empty cell unless venue_mode is on_site, found 'PE'"),
+        (
+            "2020-3.1.1",
+            "venue_mode",
+            "online",
+            "expected one of virtual, on_site, tbd, found 'online'",
+        ),
+        (
+            "2020-3.2.3",
+            "venue_country",
+            "Costa Rica",
+            (
+                "expected an ISO 3166-1 alpha-2 country code (CR, PE, BR) or an empty cell, "
+                "found 'Costa Rica'"
+            ),
+        ),
+        (
+            "2020-3.1.1",
+            "frequency_per_year",
+            "three",
+            "expected a whole number of events per year, 1 or more, found 'three'",
+        ),
+        (
+            "2020-3.1.1",
+            "frequency_per_year",
+            "0",
+            "expected a whole number of events per year, 1 or more, found '0'",
+        ),
+        (
+            "2020-3.1.1",
+            "title_en",
+            "",
+            "expected non-empty text without leading or trailing spaces, found an empty cell",
+        ),
+        (
+            "2020-3.1.1",
+            "title_original",
+            " Regional Workshop",
+            "expected non-empty text without leading or trailing spaces,"
+            " found ' Regional Workshop'",
+        ),
+        (
+            "2020-3.1.1",
+            "idb_instrument",
+            "loan",
+            "expected one of rpg, consultant, general or an empty cell, found 'loan'",
+        ),
+        (
+            "2020-3.2.1",
+            "idb_instrument",
+            "rpg",
+            "expected a value exactly when funding_sources includes idb, found 'rpg'",
+        ),
+        (
+            "2020-3.1.1",
+            "idb_instrument",
+            "",
+            "expected a value exactly when funding_sources includes idb, found an empty cell",
+        ),
+        (
+            "2020-3.1.1",
+            "source_ref",
+            "3.1.x",
+            "expected an activity number like 3.2.3 or 3.9ii.4, found '3.1.x'",
+        ),
+        (
+            "2020-3.1.1",
+            "area_code",
+            "3.2",
+            "expected a number inside its area_code (area_code + '.' + item), found '3.1.1'",
+        ),
+        (
+            "2020-3.1.1",
+            "venue_country",
+            "PE",
+            "expected an empty cell unless venue_mode is on_site, found 'PE'",
+        ),
     ],
 )
 def test_bad_cell_is_reported_with_file_line_column_expected_and_found(
@@ -70,16 +121,19 @@ def test_bad_cell_is_reported_with_file_line_column_expected_and_found(
 def test_unknown_funding_code_names_the_allowed_codes(curated_copy: Path) -> None:
     path = curated_copy / "plan_2024.csv"
     line = rewrite_cell(path, "2024-3.8.1", "funding_sources", "bid")
-    assert (f"{path}:{line}: funding_sources: expected ';'-separated codes from {FUNDING}, "
-            "found 'bid'") in problems_of(curated_copy)
+    assert (
+        f"{path}:{line}: funding_sources: expected ';'-separated codes from {FUNDING}, found 'bid'"
+    ) in problems_of(curated_copy)
 
 
 def test_unsorted_funding_codes_are_rejected(curated_copy: Path) -> None:
     path = curated_copy / "plan_2024.csv"
     line = rewrite_cell(path, "2024-3.4.1", "funding_sources", "working_group;oas")
     assert problems_of(curated_copy) == [
-        (f"{path}:{line}: funding_sources: expected the codes sorted alphabetically, each once, "
-        "found 'working_group;oas'")
+        (
+            f"{path}:{line}: funding_sources: expected the codes sorted alphabetically, each once, "
+            "found 'working_group;oas'"
+        )
     ]
 
 
@@ -87,18 +141,24 @@ def test_duplicate_activity_id_reports_both_rows(curated_copy: Path) -> None:
     path = curated_copy / "plan_2020.csv"
     line = rewrite_cell(path, "2020-3.1.2", "activity_id", "2020-3.1.1")
     problems = problems_of(curated_copy)
-    assert f"{path}:2: activity_id: expected a value unique within the file, found '2020-3.1.1'" \
+    assert (
+        f"{path}:2: activity_id: expected a value unique within the file, found '2020-3.1.1'"
         in problems
-    assert f"{path}:{line}: activity_id: expected a value unique within the file, " \
+    )
+    assert (
+        f"{path}:{line}: activity_id: expected a value unique within the file, "
         "found '2020-3.1.1'" in problems
+    )
 
 
 def test_activity_id_must_be_built_from_year_and_source_ref(curated_copy: Path) -> None:
     path = curated_copy / "plan_2020.csv"
     line = rewrite_cell(path, "2020-3.1.2", "activity_id", "2020-3.1.9")
     assert problems_of(curated_copy) == [
-        (f"{path}:{line}: activity_id: expected the plan year and source_ref it is made of "
-        "(<year>-<source_ref>), found '2020-3.1.9'")
+        (
+            f"{path}:{line}: activity_id: expected the plan year and source_ref it is made of "
+            "(<year>-<source_ref>), found '2020-3.1.9'"
+        )
     ]
 
 
@@ -106,16 +166,20 @@ def test_plan_year_must_match_the_file_name(curated_copy: Path) -> None:
     path = curated_copy / "plan_2024.csv"
     line = rewrite_cell(path, "2024-3.1.1", "plan_year", "2023")
     problems = problems_of(curated_copy)
-    assert f"{path}:{line}: plan_year: expected 2024, the year in the file name, found '2023'" \
+    assert (
+        f"{path}:{line}: plan_year: expected 2024, the year in the file name, found '2023'"
         in problems
+    )
 
 
 def test_theme_not_matching_the_crosswalk_says_which_file_to_edit(curated_copy: Path) -> None:
     path = curated_copy / "plan_2024.csv"
     line = rewrite_cell(path, "2024-3.3.1", "theme", "ciber")
     assert problems_of(curated_copy) == [
-        (f"{path}:{line}: theme: expected 'cybersecurity' as themes.csv gives for 2024 3.3 "
-        "(fix the row or the crosswalk), found 'ciber'")
+        (
+            f"{path}:{line}: theme: expected 'cybersecurity' as themes.csv gives for 2024 3.3 "
+            "(fix the row or the crosswalk), found 'ciber'"
+        )
     ]
 
 
@@ -125,8 +189,10 @@ def test_area_missing_from_the_crosswalk_is_reported(curated_copy: Path) -> None
     rewrite_cell(path, "2024-3.3.1", "source_ref", "3.10.1")
     rewrite_cell(path, "2024-3.3.1", "activity_id", "2024-3.10.1")
     assert problems_of(curated_copy) == [
-        (f"{path}:{line}: area_code: expected an area listed for 2024 in themes.csv "
-        "(add it there or fix the row), found '3.10'")
+        (
+            f"{path}:{line}: area_code: expected an area listed for 2024 in themes.csv "
+            "(add it there or fix the row), found '3.10'"
+        )
     ]
 
 
@@ -134,8 +200,9 @@ def test_missing_column_is_reported_on_the_header_line(curated_copy: Path) -> No
     path = curated_copy / "plan_2020.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns=["notes"])
     frame.to_csv(path, index=False, lineterminator="\n")
-    assert f"{path}:1: header: expected column(s) notes, found 'none such'" \
-        in problems_of(curated_copy)
+    assert f"{path}:1: header: expected column(s) notes, found 'none such'" in problems_of(
+        curated_copy
+    )
 
 
 def test_columns_out_of_order_are_reported(curated_copy: Path) -> None:
@@ -173,8 +240,9 @@ def test_non_utf8_bytes_are_reported_with_their_line(curated_copy: Path) -> None
     data = path.read_bytes().replace("Países".encode(), "Países".encode("latin-1"), 1)
     path.write_bytes(data)
     line = data[: data.index(b"Pa" + "í".encode("latin-1"))].count(b"\n") + 1
-    assert f"{path}:{line}: file: expected UTF-8 text, found 'byte 0xed'" \
-        in problems_of(curated_copy)
+    assert f"{path}:{line}: file: expected UTF-8 text, found 'byte 0xed'" in problems_of(
+        curated_copy
+    )
 
 
 def test_requesting_a_year_without_a_file_lists_the_years_available(curated_copy: Path) -> None:
@@ -186,8 +254,10 @@ def test_requesting_a_year_without_a_file_lists_the_years_available(curated_copy
 def test_badly_named_plan_file_is_reported(curated_copy: Path) -> None:
     shutil.copy(curated_copy / "plan_2020.csv", curated_copy / "plan_20.csv")
     assert problems_of(curated_copy) == [
-        (f"{curated_copy / 'plan_20.csv'}: file name: expected plan_<four-digit year>.csv, "
-        "found 'plan_20.csv'")
+        (
+            f"{curated_copy / 'plan_20.csv'}: file name: expected plan_<four-digit year>.csv, "
+            "found 'plan_20.csv'"
+        )
     ]
 
 
@@ -205,8 +275,9 @@ def test_every_problem_in_every_file_is_listed_at_once(curated_copy: Path) -> No
 
 def test_bad_crosswalk_relation_is_reported(curated_copy: Path) -> None:
     path = curated_copy / "themes.csv"
-    text = path.read_text(encoding="utf-8").replace(",new,,New area in 2024; it takes the "
-                                                    "number 3.3", ",novel,,New area", 1)
+    text = path.read_text(encoding="utf-8").replace(
+        ",new,,New area in 2024; it takes the number 3.3", ",novel,,New area", 1
+    )
     path.write_text(text, encoding="utf-8")
     with pytest.raises(PlanDataError) as caught:
         load_themes(curated_copy)
@@ -246,10 +317,14 @@ def test_loaded_columns_are_typed(curated_copy: Path) -> None:
 def test_a_third_plan_file_is_picked_up_without_code_changes(curated_copy: Path) -> None:
     text = (curated_copy / "plan_2024.csv").read_text(encoding="utf-8")
     (curated_copy / "plan_2025.csv").write_text(
-        text.replace("\n2024,2024-", "\n2025,2025-"), encoding="utf-8")
+        text.replace("\n2024,2024-", "\n2025,2025-"), encoding="utf-8"
+    )
     themes = (curated_copy / "themes.csv").read_text(encoding="utf-8")
-    extra = "".join(line.replace("2024,", "2025,", 1) + "\n"
-                    for line in themes.splitlines() if line.startswith("2024,"))
+    extra = "".join(
+        line.replace("2024,", "2025,", 1) + "\n"
+        for line in themes.splitlines()
+        if line.startswith("2024,")
+    )
     (curated_copy / "themes.csv").write_text(themes + extra, encoding="utf-8")
     plans = load_plans(curated_copy)
     assert sorted(plans["plan_year"].unique()) == [2020, 2024, 2025]
@@ -258,6 +333,8 @@ def test_a_third_plan_file_is_picked_up_without_code_changes(curated_copy: Path)
 
 def test_a_missing_data_folder_says_how_to_point_at_one(tmp_path: Path) -> None:
     assert problems_of(tmp_path / "nowhere") == [
-        (f"{tmp_path / 'nowhere'}: folder: expected a folder of curated plan_<year>.csv files "
-        "(give its path: DATA_DIR or --data-dir), found 'no such folder'")
+        (
+            f"{tmp_path / 'nowhere'}: folder: expected a folder of curated plan_<year>.csv files "
+            "(give its path: DATA_DIR or --data-dir), found 'no such folder'"
+        )
     ]

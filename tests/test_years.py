@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from gealc_analysis.years import comparison_years, parse_years
+from gealc_analysis.core.years import comparison_years, parse_years
 
 
-@pytest.mark.parametrize(("typed", "years"), [
-    (None, None), ("", None), ([], None), (2024, [2024]), ("2020,2024", [2020, 2024]),
-    ("[2020, 2024]", [2020, 2024]), ([2020, "2024"], [2020, 2024]),
-])
+@pytest.mark.parametrize(
+    ("typed", "years"),
+    [
+        (None, None),
+        ("", None),
+        ([], None),
+        (2024, [2024]),
+        ("2020,2024", [2020, 2024]),
+        ("[2020, 2024]", [2020, 2024]),
+        ([2020, "2024"], [2020, 2024]),
+    ],
+)
 def test_parse_years_accepts_the_forms_people_type(typed: object, years: list[int] | None) -> None:
     assert parse_years(typed) == years
 

@@ -2,9 +2,10 @@
 
 A section × language's key is a SHA-256 over everything its page, figures and tables are
 made from: the notebook's bytes, the parameters it runs with (paths aside), the curated
-data's fingerprint (files and years, :func:`gealc_analysis.handoff.fingerprint`), every file
-of the ``gealc_analysis`` package (code, label catalogue, templates), and the versions of
-Python and of the libraries that compute, draw and render. The keys of a built report are
+data's fingerprint (files and years,
+:func:`gealc_analysis.notebook.handoff.fingerprint`), every file of the ``gealc_analysis``
+package (code, label catalogue, templates), and the versions of Python and
+of the libraries that compute, draw and render. The keys of a built report are
 kept in :data:`MANIFEST_FILE` inside it; a later build into the same folder copies a
 section whose key is unchanged and whose files are all there, and runs the others.
 ``--force`` runs everything. When nothing changed at all the report is left untouched.
@@ -27,9 +28,23 @@ MANIFEST_FILE = ".gealc-build-keys.json"
 PACKAGE_DIR: Path = Path(__file__).resolve().parent.parent
 # Libraries whose version can change a page, a figure or a table.
 LIBRARIES: tuple[str, ...] = (
-    "pandas", "numpy", "pandera", "matplotlib", "seaborn", "pycountry", "babel", "jinja2",
-    "mistune", "openpyxl", "nbformat", "nbconvert", "nbclient", "papermill", "ipykernel",
-    "matplotlib-inline", "pygments",
+    "pandas",
+    "numpy",
+    "pandera",
+    "matplotlib",
+    "seaborn",
+    "pycountry",
+    "babel",
+    "jinja2",
+    "mistune",
+    "openpyxl",
+    "nbformat",
+    "nbconvert",
+    "nbclient",
+    "papermill",
+    "ipykernel",
+    "matplotlib-inline",
+    "pygments",
 )
 
 
@@ -54,8 +69,13 @@ def source_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
     return digest.hexdigest()
 
 
-def section_key(notebook: Path, parameters: Mapping[str, Any], data_fingerprint: str,
-                source: str, versions: Mapping[str, str]) -> str:
+def section_key(
+    notebook: Path,
+    parameters: Mapping[str, Any],
+    data_fingerprint: str,
+    source: str,
+    versions: Mapping[str, str],
+) -> str:
     """The key of one section run: changes whenever one of its inputs changes."""
     shown = {key: value for key, value in parameters.items() if key not in PATH_PARAMETERS}
     material = {
@@ -78,18 +98,25 @@ def read_manifest(out_dir: Path) -> dict[str, str]:
 
 
 def write_manifest(folder: Path, keys: Mapping[str, str]) -> None:
-    (folder / MANIFEST_FILE).write_text(json.dumps(dict(sorted(keys.items())), indent=1) + "\n",
-                                        encoding="utf-8")
+    (folder / MANIFEST_FILE).write_text(
+        json.dumps(dict(sorted(keys.items())), indent=1) + "\n", encoding="utf-8"
+    )
 
 
 def section_intact(out_dir: Path, stem: str) -> bool:
     """Whether a built section's files are all still there (page, outputs, executed copy)."""
-    return ((out_dir / f"{stem}.html").is_file() and (out_dir / stem).is_dir()
-            and (out_dir / EXECUTED_DIR / f"{stem}.ipynb").is_file())
+    return (
+        (out_dir / f"{stem}.html").is_file()
+        and (out_dir / stem).is_dir()
+        and (out_dir / EXECUTED_DIR / f"{stem}.ipynb").is_file()
+    )
 
 
 def reusable(out_dir: Path, keys: Mapping[str, str]) -> set[str]:
     """The stems whose section in ``out_dir`` was built with exactly these keys."""
     built = read_manifest(out_dir)
-    return {stem for stem, key in keys.items()
-            if built.get(stem) == key and section_intact(out_dir, stem)}
+    return {
+        stem
+        for stem, key in keys.items()
+        if built.get(stem) == key and section_intact(out_dir, stem)
+    }

@@ -17,8 +17,11 @@ DEFAULT_CELL_TIMEOUT = 600.0
 
 
 def execute_notebook(
-    notebook: Path, executed: Path, parameters: Mapping[str, Any],
-    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT, kernel_manager: Any = None,
+    notebook: Path,
+    executed: Path,
+    parameters: Mapping[str, Any],
+    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
+    kernel_manager: Any = None,
 ) -> None:
     """Run ``notebook`` with papermill on this interpreter, saving the run to ``executed``.
 
@@ -34,8 +37,13 @@ def execute_notebook(
 
     if kernel_manager is not None:
         papermill.execute_notebook(
-            str(notebook), str(executed), parameters=dict(parameters), kernel_name=KERNEL_NAME,
-            language="python", progress_bar=False, execution_timeout=cell_timeout,
+            str(notebook),
+            str(executed),
+            parameters=dict(parameters),
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            execution_timeout=cell_timeout,
             km=kernel_manager,
         )
         return
@@ -71,7 +79,8 @@ def running_cell(executed: Path) -> str | None:
     except (OSError, ValueError):
         return None
     started = [
-        index for index, cell in enumerate(nb.cells)
+        index
+        for index, cell in enumerate(nb.cells)
         if cell.get("metadata", {}).get("papermill", {}).get("start_time")
     ]
     if not started:

@@ -1,4 +1,4 @@
-"""Where a language's index gets its key findings and caveat: ``gealc_analysis.findings``,
+"""Where a language's index gets its key findings and caveat: ``gealc_analysis.words.findings``,
 computed from the build's own data folder (and the alternative codings beside it).
 
 A build whose validation was replaced by a stub (the build's own tests on fixture notebooks
@@ -11,15 +11,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gealc_analysis import findings, i18n
 from gealc_analysis.data import PlanDataError, load_plans, load_themes
+from gealc_analysis.words import findings, i18n
 
 
-def key_findings(data_dir: Path, years: Sequence[int], baseline_year: int, compare_year: int,
-                 lang: str, section_headlines: Sequence[str]) -> tuple[list[str], str]:
+def key_findings(
+    data_dir: Path,
+    years: Sequence[int],
+    baseline_year: int,
+    compare_year: int,
+    lang: str,
+    section_headlines: Sequence[str],
+) -> tuple[list[str], str]:
     """The index's key findings (Markdown sentences) and its one-line caveat, in ``lang``.
 
-    From ``gealc_analysis.findings.key_findings(plans, themes, baseline_year, compare_year,
+    From ``gealc_analysis.words.findings.key_findings(plans, themes, baseline_year, compare_year,
     lang)`` and ``findings.caveat(lang)``; the sections' headlines and the catalogue's caveat
     only where the data is not plans (validation stubbed in the build's own tests).
     """
@@ -29,6 +35,11 @@ def key_findings(data_dir: Path, years: Sequence[int], baseline_year: int, compa
     except PlanDataError:  # only where validation was stubbed (the build's own tests)
         return list(section_headlines), i18n.label("pages.caveat", lang)
     # data_dir: the alternative codings beside this build's data, not the project's
-    return (list(findings.key_findings(plans, themes, baseline_year, compare_year, lang,
-                                       data_dir=data_dir)),
-            str(findings.caveat(lang)))
+    return (
+        list(
+            findings.key_findings(
+                plans, themes, baseline_year, compare_year, lang, data_dir=data_dir
+            )
+        ),
+        str(findings.caveat(lang)),
+    )

@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from gealc_analysis import paths
 from gealc_analysis.build.errors import BuildError
 from gealc_analysis.build.layout import README_FILE
+from gealc_analysis.core import paths
 
 MARKER_FILE = ".gealc-report"
 MARKER_TEXT = (
@@ -90,7 +90,8 @@ def lock_path(out_dir: Path) -> Path:
 
 @contextmanager
 def build_lock(
-    out_dir: Path, timeout: float = DEFAULT_LOCK_TIMEOUT,
+    out_dir: Path,
+    timeout: float = DEFAULT_LOCK_TIMEOUT,
     progress: Callable[[str], None] = print,
 ) -> Iterator[None]:
     """Hold the output folder's lock for a whole build; wait (saying so) if another has it.
@@ -103,8 +104,10 @@ def build_lock(
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise BuildError(f"cannot create {out_dir.parent}: {error.strerror or error}; "
-                         "choose an --out in a folder you can write to") from error
+        raise BuildError(
+            f"cannot create {out_dir.parent}: {error.strerror or error}; "
+            "choose an --out in a folder you can write to"
+        ) from error
     lock = FileLock(lock_path(out_dir))
     try:
         lock.acquire(timeout=0)
@@ -113,8 +116,10 @@ def build_lock(
             raise BuildError(
                 f"another build is writing {out_dir}; try again when it has finished"
             ) from None
-        progress(f"Another build is writing {out_dir}; waiting for it to finish "
-                 f"(at most {timeout:.0f} s) …")
+        progress(
+            f"Another build is writing {out_dir}; waiting for it to finish "
+            f"(at most {timeout:.0f} s) …"
+        )
         try:
             lock.acquire(timeout=timeout)
         except Timeout:
@@ -123,9 +128,11 @@ def build_lock(
                 "let it finish (or stop it) and try again, or wait longer with --wait"
             ) from None
     except OSError as error:
-        raise BuildError(f"cannot create the lock file {lock_path(out_dir)}: "
-                         f"{error.strerror or error}; choose an --out in a folder you can "
-                         "write to") from error
+        raise BuildError(
+            f"cannot create the lock file {lock_path(out_dir)}: "
+            f"{error.strerror or error}; choose an --out in a folder you can "
+            "write to"
+        ) from error
     try:
         yield
     finally:
@@ -169,8 +176,10 @@ def clean_leftovers(out_dir: Path, progress: Callable[[str], None] = print) -> N
             continue
         if kind == "old" and not out_dir.exists():
             folder.rename(out_dir)
-            progress(f"Restored {out_dir} from {folder.name}, left by a build that died "
-                     f"(pid {pid}) while swapping")
+            progress(
+                f"Restored {out_dir} from {folder.name}, left by a build that died "
+                f"(pid {pid}) while swapping"
+            )
             continue
         shutil.rmtree(folder)
         progress(f"Removed {folder.name}, left by a build that died (pid {pid})")

@@ -17,7 +17,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from gealc_analysis import i18n
 from gealc_analysis.build import pages
 from gealc_analysis.build.layout import (
     EXECUTED_DIR,
@@ -33,6 +32,7 @@ from gealc_analysis.build.parameters import (
     parameters_line,
     report_title,
 )
+from gealc_analysis.words import i18n
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,13 @@ class IndexSection:
 
 
 def index_html(
-    years: Sequence[int], parameters: Mapping[str, Any], sections: Sequence[IndexSection], *,
-    chrome: pages.Chrome | None = None, findings: Sequence[str] = (), caveat: str | None = None,
+    years: Sequence[int],
+    parameters: Mapping[str, Any],
+    sections: Sequence[IndexSection],
+    *,
+    chrome: pages.Chrome | None = None,
+    findings: Sequence[str] = (),
+    caveat: str | None = None,
     products: Sequence[pages.Link] = (),
 ) -> str:
     """A language's front page: key findings and caveat first, then one entry per section.
@@ -61,8 +66,12 @@ def index_html(
     build_line = parameters_line(parameters)
     lang = lang_of(parameters)
     if chrome is None:
-        chrome = pages.Chrome(lang=lang, root="", site_title=report_title(years, lang),
-                              index=pages.Link(INDEX_FILE, i18n.label("pages.index", lang)))
+        chrome = pages.Chrome(
+            lang=lang,
+            root="",
+            site_title=report_title(years, lang),
+            index=pages.Link(INDEX_FILE, i18n.label("pages.index", lang)),
+        )
     entries = [
         pages.IndexEntry(
             href=pages.href(f"{section.stem}.html"),
@@ -72,9 +81,15 @@ def index_html(
         )
         for section in sections
     ]
-    return pages.index_page(chrome, title=report_title(years, lang), parameters_line=build_line,
-                            findings=findings, caveat=caveat, sections=entries,
-                            products=products)
+    return pages.index_page(
+        chrome,
+        title=report_title(years, lang),
+        parameters_line=build_line,
+        findings=findings,
+        caveat=caveat,
+        sections=entries,
+        products=products,
+    )
 
 
 def _own_parameters_line(section: IndexSection, build_line: str) -> str:

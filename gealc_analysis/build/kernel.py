@@ -99,9 +99,7 @@ def this_interpreter_kernel_manager() -> type:
     from jupyter_client.kernelspec import KernelSpecManager
     from traitlets import default
 
-    encrypt = "transport_encryption" in AsyncKernelManager.class_trait_names() and zmq.has(
-        "curve"
-    )
+    encrypt = "transport_encryption" in AsyncKernelManager.class_trait_names() and zmq.has("curve")
 
     class ThisInterpreterSpecs(KernelSpecManager):
         def get_kernel_spec(self, kernel_name: str) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gealc_analysis import paths
+from gealc_analysis.core import paths
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 # Folders each notebook's output_dir gets before it runs; the index links what they hold.
@@ -19,4 +19,3 @@ SUMMARY_FILE = paths.SUMMARY_FILE  # key findings a notebook saved (section.Sect
 
 TEMPLATES_DIR: Path = Path(__file__).resolve().parent.parent / "templates"
 README_TEMPLATE: Path = TEMPLATES_DIR / "report_README.md"
-

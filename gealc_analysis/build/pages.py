@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
-from gealc_analysis import i18n
+from gealc_analysis.words import i18n
 
 TEMPLATES_DIR: Path = Path(__file__).resolve().parent.parent / "templates"
 STYLESHEET: Path = TEMPLATES_DIR / "report.css"
@@ -173,12 +173,12 @@ def _document_markdown():  # -> mistune.Markdown
         def safe_url(self, url: str) -> str:
             return self.escape_attribute(safe_link(url))
 
-    return mistune.create_markdown(renderer=SafeLinks(), escape=True,
-                                   plugins=["table", "strikethrough"])
+    return mistune.create_markdown(
+        renderer=SafeLinks(), escape=True, plugins=["table", "strikethrough"]
+    )
 
 
-def document_page(markdown: str, *, title: str, root: str, lang: str,
-                  source_href: str) -> str:
+def document_page(markdown: str, *, title: str, root: str, lang: str, source_href: str) -> str:
     """A Markdown document shipped with the report (codebook, sources) as a readable page.
 
     Browsers download ``.md`` files instead of showing them; this page shows the same text
@@ -186,8 +186,14 @@ def document_page(markdown: str, *, title: str, root: str, lang: str,
     """
     from markupsafe import Markup
 
-    return render("page_document.html.j2", title=title, root=root, lang=lang,
-                  body=Markup(str(_document_markdown()(markdown))), source_href=source_href)
+    return render(
+        "page_document.html.j2",
+        title=title,
+        root=root,
+        lang=lang,
+        body=Markup(str(_document_markdown()(markdown))),
+        source_href=source_href,
+    )
 
 
 def markdown_html(text: str):  # -> markupsafe.Markup
@@ -263,7 +269,8 @@ def figure_hashes(folder: Path, href_prefix: str) -> dict[str, str]:
 # source ref such as 3.1.4, which has two separators).
 _NUMBER_CELL = re.compile(
     r"[+\-−]?[0-9]{1,3}(?:[,\u00a0\u202f][0-9]{3})*(?:[.,][0-9]+)?(?:[\s\u00a0\u202f]?%)?"
-    r"|[+\-−]?[0-9]+(?:[.,][0-9]+)?(?:[\s\u00a0\u202f]?%)?")
+    r"|[+\-−]?[0-9]+(?:[.,][0-9]+)?(?:[\s\u00a0\u202f]?%)?"
+)
 _TD = re.compile(r"<td>([^<]*)</td>")
 
 
@@ -296,8 +303,10 @@ def _align_numeric_headers(table: str) -> str:
     head, _, body = table.partition("</thead>")
     if not body:
         return table
-    rows = [re.findall(r"<t[dh](?: class=\"(\w+)\")?>", row)
-            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.DOTALL)]
+    rows = [
+        re.findall(r"<t[dh](?: class=\"(\w+)\")?>", row)
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.DOTALL)
+    ]
     if not rows or len({len(row) for row in rows}) != 1:
         return table
     numeric = {i for i in range(len(rows[0])) if all(row[i] == "num" for row in rows)}
@@ -306,8 +315,9 @@ def _align_numeric_headers(table: str) -> str:
         return table
     last = header_rows[-1]
     position = iter(range(10_000))
-    aligned = re.sub(r"<th>", lambda m: '<th class="num">' if next(position) in numeric
-                     else m.group(0), last)
+    aligned = re.sub(
+        r"<th>", lambda m: '<th class="num">' if next(position) in numeric else m.group(0), last
+    )
     return head.replace(last, aligned) + "</thead>" + body
 
 
@@ -330,11 +340,13 @@ def table_links(folder: Path, href_prefix: str, lang: str) -> tuple[TableLink, .
     links = []
     for csv_path in sorted(folder.glob("*.csv")):
         xlsx = csv_path.with_suffix(".xlsx")
-        links.append(TableLink(
-            title=table_title(csv_path.stem, lang),
-            csv_href=href(href_prefix, csv_path.name),
-            xlsx_href=href(href_prefix, xlsx.name) if xlsx.is_file() else None,
-        ))
+        links.append(
+            TableLink(
+                title=table_title(csv_path.stem, lang),
+                csv_href=href(href_prefix, csv_path.name),
+                xlsx_href=href(href_prefix, xlsx.name) if xlsx.is_file() else None,
+            )
+        )
     return tuple(links)
 
 
@@ -352,15 +364,21 @@ def twin_link(page: PurePosixPath, lang: str, languages: Sequence[str]) -> Link 
         return None
     other = others[0]
     back = "../" * (len(page.parent.parts) + 1)
-    return Link(href=back + href(other, str(page)),
-                label=i18n.label("pages.this_page_in", other), lang=other)
+    return Link(
+        href=back + href(other, str(page)),
+        label=i18n.label("pages.this_page_in", other),
+        lang=other,
+    )
 
 
-def section_menu(sections: Sequence[tuple[str, str]], current: str | None,
-                 prefix: str = "") -> tuple[Link, ...]:
+def section_menu(
+    sections: Sequence[tuple[str, str]], current: str | None, prefix: str = ""
+) -> tuple[Link, ...]:
     """The menu of a language's sections: (stem, title) pairs → links, current one marked."""
-    return tuple(Link(href=prefix + href(f"{stem}.html"), label=title, current=stem == current)
-                 for stem, title in sections)
+    return tuple(
+        Link(href=prefix + href(f"{stem}.html"), label=title, current=stem == current)
+        for stem, title in sections
+    )
 
 
 def pager(sections: Sequence[tuple[str, str]], current: str) -> tuple[Link | None, Link | None]:
@@ -384,8 +402,9 @@ def readable(path: str, data_files: Sequence[str]) -> str:
     return path
 
 
-def footer_links(data_files: Sequence[str], lang: str, root: str,
-                 provenance_href: str | None) -> tuple[Link, ...]:
+def footer_links(
+    data_files: Sequence[str], lang: str, root: str, provenance_href: str | None
+) -> tuple[Link, ...]:
     """The footer's way to the data: every file copied under ``data/``, labelled in ``lang``.
 
     ``data_files`` are paths relative to the report root (``data/curated/plan_2020.csv``);
@@ -399,19 +418,30 @@ def footer_links(data_files: Sequence[str], lang: str, root: str,
     links: list[Link] = []
     curated = [path for path in data_files if PurePosixPath(path).parent.name == "curated"]
     for path in curated:
-        links.append(Link(href=root + href(path), label=PurePosixPath(path).name,
-                          group=i18n.label("pages.footer.curated", lang)))
+        links.append(
+            Link(
+                href=root + href(path),
+                label=PurePosixPath(path).name,
+                group=i18n.label("pages.footer.curated", lang),
+            )
+        )
     for path in data_files:
         key = named.get(PurePosixPath(path).name)
         if key and not any(link.label == i18n.label(key, lang) for link in links):
-            links.append(Link(href=root + href(readable(path, data_files)),
-                              label=i18n.label(key, lang)))
+            links.append(
+                Link(href=root + href(readable(path, data_files)), label=i18n.label(key, lang))
+            )
     raw = [path for path in data_files if PurePosixPath(path).parent.name == "raw"]
-    raw_index = next((path for path in raw if PurePosixPath(path).name == "SOURCES.md"),
-                     raw[0] if raw else None)
+    raw_index = next(
+        (path for path in raw if PurePosixPath(path).name == "SOURCES.md"), raw[0] if raw else None
+    )
     if raw_index:
-        links.append(Link(href=root + href(readable(raw_index, data_files)),
-                          label=i18n.label("pages.footer.raw", lang)))
+        links.append(
+            Link(
+                href=root + href(readable(raw_index, data_files)),
+                label=i18n.label("pages.footer.raw", lang),
+            )
+        )
     if provenance_href:
         links.append(Link(href=provenance_href, label=i18n.label("pages.footer.provenance", lang)))
     return tuple(links)
@@ -425,19 +455,30 @@ def stylesheet_text() -> str:
     return STYLESHEET.read_text(encoding="utf-8")
 
 
-def index_page(chrome: Chrome, *, title: str, parameters_line: str,
-               findings: Sequence[str], caveat: str | None,
-               sections: Sequence[IndexEntry], products: Sequence[Link] = ()) -> str:
+def index_page(
+    chrome: Chrome,
+    *,
+    title: str,
+    parameters_line: str,
+    findings: Sequence[str],
+    caveat: str | None,
+    sections: Sequence[IndexEntry],
+    products: Sequence[Link] = (),
+) -> str:
     """A language's front page: key findings and caveat first, then one entry per section.
 
     ``findings`` are Markdown sentences (only emphasis is expected); they are rendered by
     :func:`markdown_inline_html`, so markup in them is shown, never run.
     """
     return render(
-        "page_index.html.j2", chrome=chrome, title=title, parameters_line=parameters_line,
+        "page_index.html.j2",
+        chrome=chrome,
+        title=title,
+        parameters_line=parameters_line,
         findings=[markdown_inline_html(finding) for finding in findings],
         caveat=markdown_inline_html(caveat) if caveat else None,
-        sections=sections, products=products,
+        sections=sections,
+        products=products,
     )
 
 
@@ -445,22 +486,34 @@ def section_page(chrome: Chrome, page: SectionPage) -> str:
     """A section (or an executed notebook) inside the report's chrome."""
     from markupsafe import Markup
 
-    return render("page_section.html.j2", chrome=chrome, page=page,
-                  body=Markup(page.body_html))
+    return render("page_section.html.j2", chrome=chrome, page=page, body=Markup(page.body_html))
 
 
-def landing_page(*, languages: Sequence[str], index_hrefs: Mapping[str, str],
-                 years_line: str, footer: Sequence[Link], provenance_line: str) -> str:
+def landing_page(
+    *,
+    languages: Sequence[str],
+    index_hrefs: Mapping[str, str],
+    years_line: str,
+    footer: Sequence[Link],
+    provenance_line: str,
+) -> str:
     """The bilingual entry page of ``reports/``: one box per language linking its index."""
-    return render("page_landing.html.j2", languages=languages, index_hrefs=index_hrefs,
-                  years_line=years_line, footer=footer, provenance_line=provenance_line)
+    return render(
+        "page_landing.html.j2",
+        languages=languages,
+        index_hrefs=index_hrefs,
+        years_line=years_line,
+        footer=footer,
+        provenance_line=provenance_line,
+    )
 
 
 # --------------------------------------------------------------------------- nbconvert
 
 
-def notebook_body(executed: Path, *, remove_tags: set[str], with_code: bool,
-                  assets_dir: Path | None = None) -> str:
+def notebook_body(
+    executed: Path, *, remove_tags: set[str], with_code: bool, assets_dir: Path | None = None
+) -> str:
     """The cells of an executed notebook as an HTML fragment (nbconvert's ``basic`` template).
 
     ``with_code`` keeps the code cells (the executed-notebook pages); the section pages show
@@ -493,16 +546,46 @@ def notebook_body(executed: Path, *, remove_tags: set[str], with_code: bool,
 
 # Elements whose content never belongs on a report page (they run code or load things).
 _DROPPED_ELEMENTS: frozenset[str] = frozenset(
-    {"script", "style", "iframe", "object", "embed", "applet", "frame", "frameset",
-     "template", "noscript", "base", "meta", "link", "form", "input", "button", "textarea",
-     "select"})
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "applet",
+        "frame",
+        "frameset",
+        "template",
+        "noscript",
+        "base",
+        "meta",
+        "link",
+        "form",
+        "input",
+        "button",
+        "textarea",
+        "select",
+    }
+)
 # Attributes holding a URL: only safe schemes (and inlined PNG/JPEG/SVG-free images) pass.
 _URL_ATTRIBUTES: frozenset[str] = frozenset(
-    {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite",
-     "longdesc", "data"})
+    {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "xlink:href",
+        "poster",
+        "background",
+        "cite",
+        "longdesc",
+        "data",
+    }
+)
 _DROPPED_ATTRIBUTES: frozenset[str] = frozenset({"srcdoc", "srcset", "style"})
-_INLINE_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*",
-                           re.IGNORECASE)
+_INLINE_IMAGE = re.compile(
+    r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*", re.IGNORECASE
+)
 
 
 def sanitize_fragment(fragment: str) -> str:
@@ -529,7 +612,7 @@ def sanitize_fragment(fragment: str) -> str:
             if name in _URL_ATTRIBUTES and value is not None:
                 inline = tag == "img" and name == "src" and _INLINE_IMAGE.fullmatch(value)
                 value = value if inline else safe_link(value)
-            kept.append(f' {name}' if value is None else f' {name}="{escape(value, quote=True)}"')
+            kept.append(f" {name}" if value is None else f' {name}="{escape(value, quote=True)}"')
         return "".join(kept)
 
     class Sanitizer(HTMLParser):
@@ -564,5 +647,19 @@ def sanitize_fragment(fragment: str) -> str:
 
 
 _VOID_ELEMENTS: frozenset[str] = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-     "track", "wbr"})
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)

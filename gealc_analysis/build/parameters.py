@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gealc_analysis import i18n
+from gealc_analysis.words import i18n
 
 # Parameters shown on the pages, in this order, with their words from the label catalogue
 # (``report.param.<name>``). Anything else a notebook receives is shown as "name value",

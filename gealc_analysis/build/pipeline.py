@@ -10,8 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gealc_analysis import data, handoff, i18n, paths
-from gealc_analysis import years as plan_years
+from gealc_analysis import data
 from gealc_analysis.build import cache, site
 from gealc_analysis.build.discover import discover_notebooks, select_notebooks
 from gealc_analysis.build.errors import EXIT_INTERNAL, BuildError, NotebookFailed
@@ -39,7 +38,11 @@ from gealc_analysis.build.publish import (
     swap_into_place,
 )
 from gealc_analysis.build.run import run_all
-from gealc_analysis.curated_extras import load_checked
+from gealc_analysis.core import paths
+from gealc_analysis.core import years as plan_years
+from gealc_analysis.data.bundle import load_checked
+from gealc_analysis.notebook import handoff
+from gealc_analysis.words import i18n
 
 
 @dataclass(frozen=True)
@@ -60,22 +63,26 @@ class BuildResult:
 
 
 @contextmanager
-def _handed_over(data_dir: Path, years: list[int],
-                 frames: tuple[object, object] | None) -> Iterator[None]:
+def _handed_over(
+    data_dir: Path, years: list[int], frames: tuple[object, object] | None
+) -> Iterator[None]:
     """Hand the validated frames to every kernel of this build (see :mod:`handoff`), so
     no notebook validates the data again."""
     if frames is None:
         yield
         return
     with tempfile.TemporaryDirectory(prefix="gealc-report-data-") as scratch:
-        target = handoff.write_validated(Path(scratch) / "validated.pickle", data_dir, years,
-                                         *frames)
+        target = handoff.write_validated(
+            Path(scratch) / "validated.pickle", data_dir, years, *frames
+        )
         with handoff.handed_to_kernels(target):
             yield
 
 
 def resolve_years(
-    data_dir: Path, years: Sequence[int] | None, baseline_year: int | None,
+    data_dir: Path,
+    years: Sequence[int] | None,
+    baseline_year: int | None,
     compare_year: int | None,
 ) -> tuple[list[int], int, int]:
     """The years, baseline and comparison year of this build, checked against each other."""
@@ -83,8 +90,9 @@ def resolve_years(
     if not build_years:
         raise BuildError(f"no plan years: no plan_<year>.csv in {data_dir} and none given")
     try:
-        baseline, compare = plan_years.comparison_years(build_years, baseline_year, compare_year,
-                                                        among="build years")
+        baseline, compare = plan_years.comparison_years(
+            build_years, baseline_year, compare_year, among="build years"
+        )
     except ValueError as error:
         raise BuildError(str(error)) from None
     return build_years, baseline, compare
@@ -113,9 +121,10 @@ def build_report(
     ``only`` rebuilds some sections over a copy of the current report (by stem, name or
     number; empty = all). ``jobs`` notebooks run at a time. ``validate(data_dir, years)``
     must raise on bad data; by default the build loads and validates the plans and themes
-    itself, once, and hands the frames to the notebooks (:mod:`gealc_analysis.handoff`). Raises
+    itself, once, and hands the frames to the notebooks
+    (:mod:`gealc_analysis.notebook.handoff`). Raises
     :class:`BuildError`; after a failure ``out_dir`` is exactly as before and
-    ``<out_dir>.failed`` holds the run. Defaults come from :mod:`gealc_analysis.paths`;
+    ``<out_dir>.failed`` holds the run. Defaults come from :mod:`gealc_analysis.core.paths`;
     years default to every ``plan_<year>.csv``, baseline/compare to the first/last year.
 
     Only folders the build made are replaced (see :mod:`.folders`); a build into the same
@@ -149,8 +158,9 @@ def build_report(
         raise BuildError(f"no notebooks named {NOTEBOOK_GLOB} in {notebooks_dir}")
     notebooks = select_notebooks(all_notebooks, only)
     if cell_timeout is not None and cell_timeout <= 0:
-        raise BuildError(f"the cell timeout must be a positive number of seconds, "
-                         f"got {cell_timeout:g}")
+        raise BuildError(
+            f"the cell timeout must be a positive number of seconds, got {cell_timeout:g}"
+        )
     check_outside_sources(out_dir, Path(data_dir), notebooks_dir)
     check_replaceable(out_dir)  # before validating: a wrong --out is found at once
 
@@ -165,14 +175,17 @@ def build_report(
             validate(data_dir, years)
     except Exception as exc:
         raise BuildError(f"the data did not validate, nothing was built:\n{exc}") from exc
-    build_years, baseline, compare = resolve_years(Path(data_dir), years, baseline_year,
-                                                   compare_year)
+    build_years, baseline, compare = resolve_years(
+        Path(data_dir), years, baseline_year, compare_year
+    )
     common = {"years": build_years, "baseline_year": baseline, "compare_year": compare}
     resolved_data = Path(data_dir).resolve()
 
     allow_kernels()
-    with _handed_over(resolved_data, build_years, frames), \
-            build_lock(out_dir, lock_timeout, progress):
+    with (
+        _handed_over(resolved_data, build_years, frames),
+        build_lock(out_dir, lock_timeout, progress),
+    ):
         clean_leftovers(out_dir, progress)
         check_replaceable(out_dir)  # again: another build may have run while we waited
         data_key = handoff.fingerprint(data_dir, build_years)
@@ -182,29 +195,41 @@ def build_report(
         kept: dict[str, set[str]] = {}
         for language in languages:
             parameters = {"data_dir": str(resolved_data), **common, "lang": language}
-            keys[language] = {nb.stem: cache.section_key(nb, parameters, data_key, source,
-                                                         versions) for nb in all_notebooks}
-            kept[language] = set() if force else cache.reusable(out_dir / language,
-                                                                 keys[language])
+            keys[language] = {
+                nb.stem: cache.section_key(nb, parameters, data_key, source, versions)
+                for nb in all_notebooks
+            }
+            kept[language] = set() if force else cache.reusable(out_dir / language, keys[language])
             to_run[language] = [nb for nb in notebooks if nb.stem not in kept[language]]
             for notebook in notebooks:
                 if notebook.stem in kept[language]:
-                    progress(f"[{language}] {notebook.stem} … unchanged since the last build, "
-                             "kept")
+                    progress(f"[{language}] {notebook.stem} … unchanged since the last build, kept")
         plan = site.LanguageBuild(
-            languages=languages, notebooks=notebooks, all_notebooks=all_notebooks,
-            data_dir=resolved_data, years=build_years, common=common, out_dir=out_dir,
-            to_run=to_run, keys=keys)
-        everything_kept = all(not to_run[language] and
-                              {nb.stem for nb in all_notebooks} <= kept[language]
-                              for language in languages)
+            languages=languages,
+            notebooks=notebooks,
+            all_notebooks=all_notebooks,
+            data_dir=resolved_data,
+            years=build_years,
+            common=common,
+            out_dir=out_dir,
+            to_run=to_run,
+            keys=keys,
+        )
+        everything_kept = all(
+            not to_run[language] and {nb.stem for nb in all_notebooks} <= kept[language]
+            for language in languages
+        )
         if everything_kept:
             durations: dict[str, float] = {}  # nothing changed anywhere: leave the report be
         else:
             durations = _build_with_pool(
-                out_dir, plan,
-                seed=only is not None or lang is not None or any(kept.values()), jobs=jobs,
-                progress=progress, cell_timeout=cell_timeout, warm_kernels=warm_kernels,
+                out_dir,
+                plan,
+                seed=only is not None or lang is not None or any(kept.values()),
+                jobs=jobs,
+                progress=progress,
+                cell_timeout=cell_timeout,
+                warm_kernels=warm_kernels,
                 notebooks_dir=notebooks_dir,
             )
 
@@ -212,8 +237,7 @@ def build_report(
     stems = [nb.stem for nb in notebooks]
     if durations:
         for language in languages:
-            progress(i18n.label("pages.build.done", language,
-                                path=out_dir / language / INDEX_FILE))
+            progress(i18n.label("pages.build.done", language, path=out_dir / language / INDEX_FILE))
         progress(f"Report written to {out_dir / INDEX_FILE} in {total:.1f} s")
     else:
         progress(f"Report up to date: {out_dir / INDEX_FILE} ({total:.1f} s)")
@@ -229,8 +253,14 @@ def build_report(
 
 
 def _build_with_pool(
-    out_dir: Path, plan: site.LanguageBuild, *, seed: bool, jobs: int,
-    progress: Callable[[str], None], cell_timeout: float | None, warm_kernels: bool,
+    out_dir: Path,
+    plan: site.LanguageBuild,
+    *,
+    seed: bool,
+    jobs: int,
+    progress: Callable[[str], None],
+    cell_timeout: float | None,
+    warm_kernels: bool,
     notebooks_dir: Path,
 ) -> dict[str, float]:
     """:func:`_build_into` on warm kernels (one per job) when asked; kernels stopped after."""
@@ -245,8 +275,13 @@ def _build_with_pool(
 
 
 def _build_into(
-    out_dir: Path, plan: site.LanguageBuild, seed: bool, jobs: int,
-    progress: Callable[[str], None], cell_timeout: float | None, pool: KernelPool | None,
+    out_dir: Path,
+    plan: site.LanguageBuild,
+    seed: bool,
+    jobs: int,
+    progress: Callable[[str], None],
+    cell_timeout: float | None,
+    pool: KernelPool | None,
 ) -> dict[str, float]:
     """Run the notebooks in a staging folder and swap it in; the caller holds the lock.
 
@@ -256,15 +291,28 @@ def _build_into(
     """
     staging = staging_dir(out_dir, seed_from_report=seed)
     try:
-        def run(language: str, folder: Path, parameters: dict[str, object],
-                report: Callable[[str], None]) -> dict[str, float]:
+
+        def run(
+            language: str,
+            folder: Path,
+            parameters: dict[str, object],
+            report: Callable[[str], None],
+        ) -> dict[str, float]:
             manifest = cache.read_manifest(folder) if seed else {}
             _drop_removed_sections(folder, plan.all_notebooks, manifest)
-            durations = run_all(plan.to_run[language], folder, parameters, jobs, report,
-                                cell_timeout, pool) if plan.to_run[language] else {}
+            durations = (
+                run_all(plan.to_run[language], folder, parameters, jobs, report, cell_timeout, pool)
+                if plan.to_run[language]
+                else {}
+            )
             folder.mkdir(parents=True, exist_ok=True)
-            cache.write_manifest(folder, {**manifest, **{
-                nb.stem: plan.keys[language][nb.stem] for nb in plan.to_run[language]}})
+            cache.write_manifest(
+                folder,
+                {
+                    **manifest,
+                    **{nb.stem: plan.keys[language][nb.stem] for nb in plan.to_run[language]},
+                },
+            )
             return durations
 
         durations = site.build_languages(staging, plan, run=run, progress=progress)
@@ -278,23 +326,25 @@ def _build_into(
     except NotebookFailed as exc:
         failed = keep_failed(staging, out_dir)
         executed = failed / getattr(exc, "lang", "") / EXECUTED_DIR / f"{exc.stem}.ipynb"
-        raise BuildError(f"{exc} — executed copy kept at {executed}",
-                         exit_code=EXIT_INTERNAL) from exc
+        raise BuildError(
+            f"{exc} — executed copy kept at {executed}", exit_code=EXIT_INTERNAL
+        ) from exc
     except BuildError:
         discard(staging)
         raise
     except Exception as exc:
         failed = keep_failed(staging, out_dir)
         raise BuildError(
-            f"report build failed: {type(exc).__name__}: {exc} — partial build kept at "
-            f"{failed}", exit_code=EXIT_INTERNAL,
+            f"report build failed: {type(exc).__name__}: {exc} — partial build kept at {failed}",
+            exit_code=EXIT_INTERNAL,
         ) from exc
     swap_into_place(staging, out_dir)
     return durations
 
 
-def _drop_removed_sections(staging: Path, all_notebooks: Sequence[Path],
-                           manifest: dict[str, str]) -> None:
+def _drop_removed_sections(
+    staging: Path, all_notebooks: Sequence[Path], manifest: dict[str, str]
+) -> None:
     """Remove from a seeded staging folder the sections whose notebook is gone."""
     present = {nb.stem for nb in all_notebooks}
     for stem in [stem for stem in manifest if stem not in present]:

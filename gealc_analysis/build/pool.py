@@ -73,15 +73,19 @@ class WarmKernel:
         try:
             run_sync(client.wait_for_ready)(timeout=STARTUP_TIMEOUT)
             reply = run_sync(client.execute_interactive)(
-                code, silent=True, store_history=False, timeout=STARTUP_TIMEOUT,
+                code,
+                silent=True,
+                store_history=False,
+                timeout=STARTUP_TIMEOUT,
                 output_hook=lambda _message: None,
             )
         finally:
             client.stop_channels()
         content = reply.get("content", {})
         if content.get("status") != "ok":
-            raise KernelSetupError(f"kernel setup failed: {content.get('ename')}: "
-                                   f"{content.get('evalue')}")
+            raise KernelSetupError(
+                f"kernel setup failed: {content.get('ename')}: {content.get('evalue')}"
+            )
 
     def release_clients(self) -> None:
         """Close the client nbclient opened on this kernel (it keeps kernels it does not own,
@@ -133,8 +137,9 @@ class KernelPool:
         self._tasks: queue.Queue[Callable[[WarmKernel], None] | None] = queue.Queue()
         self._closed = False
         self._threads = [
-            threading.Thread(target=self._work, args=(WarmKernel(cwd),),
-                             name=f"notebook-{number}", daemon=True)
+            threading.Thread(
+                target=self._work, args=(WarmKernel(cwd),), name=f"notebook-{number}", daemon=True
+            )
             for number in range(1, jobs + 1)
         ]
         for thread in self._threads:

@@ -1,5 +1,6 @@
 """The other products of a language's report: the Committee's two-page brief and the
-researchers' activities explorer (h5's ``gealc_analysis.brief`` and ``gealc_analysis.explorer``).
+researchers' activities explorer (``gealc_analysis.products.brief`` and
+``gealc_analysis.products.explorer``).
 
 The build calls them once per language after the notebooks, with the same provenance record
 as the pages, and the index links what they wrote; this is the only place that calls them.
@@ -11,18 +12,27 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gealc_analysis import brief, explorer, i18n
 from gealc_analysis.build import pages
 from gealc_analysis.data import PlanDataError, load_plans, load_themes
+from gealc_analysis.products import brief, explorer
+from gealc_analysis.words import i18n
 
 BRIEF_FILE = "brief.pdf"
 EXPLORER_FILE = "explorer.html"
 
 
-def write_products(lang_dir: Path, *, data_dir: Path, years: Sequence[int],
-                   baseline_year: int, compare_year: int, lang: str,
-                   languages: Sequence[str], prov: Mapping[str, Any],
-                   progress: Callable[[str], None] = print) -> tuple[pages.Link, ...]:
+def write_products(
+    lang_dir: Path,
+    *,
+    data_dir: Path,
+    years: Sequence[int],
+    baseline_year: int,
+    compare_year: int,
+    lang: str,
+    languages: Sequence[str],
+    prov: Mapping[str, Any],
+    progress: Callable[[str], None] = print,
+) -> tuple[pages.Link, ...]:
     """Write the brief and the explorer into ``lang_dir``; return the
     links the language's index shows for what was written.
 
@@ -37,9 +47,15 @@ def write_products(lang_dir: Path, *, data_dir: Path, years: Sequence[int],
         return ()
     links: list[pages.Link] = []
     try:
-        brief.write_brief(plans, themes, baseline_year=baseline_year,
-                          compare_year=compare_year, lang=lang,
-                          out_path=lang_dir / BRIEF_FILE, provenance=dict(prov))
+        brief.write_brief(
+            plans,
+            themes,
+            baseline_year=baseline_year,
+            compare_year=compare_year,
+            lang=lang,
+            out_path=lang_dir / BRIEF_FILE,
+            provenance=dict(prov),
+        )
     except Exception as error:  # the brief's own located message, e.g. does not fit
         (lang_dir / BRIEF_FILE).unlink(missing_ok=True)
         progress(f"[{lang}] {BRIEF_FILE} not written: {type(error).__name__}: {error}")
@@ -47,8 +63,14 @@ def write_products(lang_dir: Path, *, data_dir: Path, years: Sequence[int],
         links.append(pages.Link(BRIEF_FILE, i18n.label("pages.product.brief", lang)))
     twin = pages.twin_link(pages.PurePosixPath(EXPLORER_FILE), lang, languages)
     try:
-        explorer.write_explorer(plans, themes, lang=lang, out_path=lang_dir / EXPLORER_FILE,
-                                provenance=dict(prov), twin_href=twin.href if twin else None)
+        explorer.write_explorer(
+            plans,
+            themes,
+            lang=lang,
+            out_path=lang_dir / EXPLORER_FILE,
+            provenance=dict(prov),
+            twin_href=twin.href if twin else None,
+        )
     except Exception as error:
         (lang_dir / EXPLORER_FILE).unlink(missing_ok=True)
         progress(f"[{lang}] {EXPLORER_FILE} not written: {type(error).__name__}: {error}")

@@ -25,8 +25,9 @@ INJECTED_TAG = "injected-parameters"
 HIDDEN_CELL_TAGS: tuple[str, ...] = ("parameters", INJECTED_TAG)
 
 
-def render_section(executed: Path, page: Path, *, chrome: pages.Chrome,
-                   assets_dir: Path | None = None) -> None:
+def render_section(
+    executed: Path, page: Path, *, chrome: pages.Chrome, assets_dir: Path | None = None
+) -> None:
     """Write ``page`` (``<lang>/<stem>.html``): the notebook's outputs, no code, no prompts.
 
     Figures the notebook saved are linked from ``<stem>/figures/`` instead of inlined; the
@@ -40,11 +41,13 @@ def render_section(executed: Path, page: Path, *, chrome: pages.Chrome,
     nb = nbformat.read(executed, as_version=4)
     parameters = papermill_parameters(nb)
     lang = lang_of(parameters)
-    body = pages.notebook_body(executed, remove_tags=_removed_tags(lang), with_code=False,
-                               assets_dir=assets_dir)
+    body = pages.notebook_body(
+        executed, remove_tags=_removed_tags(lang), with_code=False, assets_dir=assets_dir
+    )
     figures = pages.figure_hashes(lang_dir / stem / FIGURES_DIR, f"{stem}/{FIGURES_DIR}")
-    body = pages.classify_table_cells(pages.link_saved_figures(pages.sanitize_fragment(body),
-                                                               figures))
+    body = pages.classify_table_cells(
+        pages.link_saved_figures(pages.sanitize_fragment(body), figures)
+    )
     notebook_page = lang_dir / EXECUTED_DIR / f"{stem}.html"
     content = pages.SectionPage(
         title=_title(chrome, stem),
@@ -56,8 +59,9 @@ def render_section(executed: Path, page: Path, *, chrome: pages.Chrome,
     page.write_text(pages.section_page(chrome, content), encoding="utf-8")
 
 
-def render_executed_notebook(executed: Path, page: Path, *, chrome: pages.Chrome,
-                             assets_dir: Path | None = None) -> None:
+def render_executed_notebook(
+    executed: Path, page: Path, *, chrome: pages.Chrome, assets_dir: Path | None = None
+) -> None:
     """Write ``page`` (``<lang>/notebooks/<stem>.html``): the run with its code, for readers
     who want to see how each number was computed (the ``.ipynb`` stays beside it)."""
     import nbformat
@@ -68,15 +72,23 @@ def render_executed_notebook(executed: Path, page: Path, *, chrome: pages.Chrome
     parameters = papermill_parameters(nb)
     lang = lang_of(parameters)
     # The injected cell holds this machine's paths; the parameters line says the rest.
-    body = pages.notebook_body(executed, remove_tags={INJECTED_TAG} | other_language_tags(lang),
-                               with_code=True, assets_dir=assets_dir)
+    body = pages.notebook_body(
+        executed,
+        remove_tags={INJECTED_TAG} | other_language_tags(lang),
+        with_code=True,
+        assets_dir=assets_dir,
+    )
     figures = pages.figure_hashes(lang_dir / stem / FIGURES_DIR, f"../{stem}/{FIGURES_DIR}")
-    body = pages.classify_table_cells(pages.link_saved_figures(pages.sanitize_fragment(body),
-                                                               figures))
-    content = pages.SectionPage(title=_title(chrome, stem), body_html=body,
-                                parameters_line=parameters_line(parameters),
-                                notebook_href=pages.href(executed.name),
-                                notebook_label="pages.download_notebook")
+    body = pages.classify_table_cells(
+        pages.link_saved_figures(pages.sanitize_fragment(body), figures)
+    )
+    content = pages.SectionPage(
+        title=_title(chrome, stem),
+        body_html=body,
+        parameters_line=parameters_line(parameters),
+        notebook_href=pages.href(executed.name),
+        notebook_label="pages.download_notebook",
+    )
     page.write_text(pages.section_page(chrome, content), encoding="utf-8")
 
 
@@ -89,13 +101,22 @@ def _title(chrome: pages.Chrome, stem: str) -> str:
     return current.label if current else stem
 
 
-def section_chrome(base: pages.Chrome, sections: Sequence[tuple[str, str]], stem: str,
-                   languages: Sequence[str], *, in_notebooks: bool = False) -> pages.Chrome:
+def section_chrome(
+    base: pages.Chrome,
+    sections: Sequence[tuple[str, str]],
+    stem: str,
+    languages: Sequence[str],
+    *,
+    in_notebooks: bool = False,
+) -> pages.Chrome:
     """The frame of one section page (or its executed notebook) from the language's frame."""
     from dataclasses import replace
 
-    page = PurePosixPath(EXECUTED_DIR, f"{stem}.html") if in_notebooks else \
-        PurePosixPath(f"{stem}.html")
+    page = (
+        PurePosixPath(EXECUTED_DIR, f"{stem}.html")
+        if in_notebooks
+        else PurePosixPath(f"{stem}.html")
+    )
     prefix = "../" if in_notebooks else ""
     previous, following = pages.pager(sections, stem)
     if in_notebooks:

@@ -19,7 +19,9 @@ from gealc_analysis.build.pool import KernelPool, WarmKernel
 
 
 def run_notebook(
-    notebook: Path, staging: Path, parameters: Mapping[str, Any],
+    notebook: Path,
+    staging: Path,
+    parameters: Mapping[str, Any],
     cell_timeout: float | None = execute_module.DEFAULT_CELL_TIMEOUT,
     kernel: WarmKernel | None = None,
 ) -> float:
@@ -50,13 +52,18 @@ def run_notebook(
         raise NotebookFailed(stem, detail, time.perf_counter() - started) from exc
     try:
         execute_module.execute_notebook(
-            notebook, executed, {**parameters, "output_dir": str(output_dir)}, cell_timeout,
+            notebook,
+            executed,
+            {**parameters, "output_dir": str(output_dir)},
+            cell_timeout,
             kernel_manager=manager,
         )
     except CellTimeoutError as exc:
         where = execute_module.running_cell(executed) or "a cell"
-        detail = (f"timed out: {where} ran longer than {cell_timeout:g} s (raise "
-                  "--cell-timeout if the machine is only slow)")
+        detail = (
+            f"timed out: {where} ran longer than {cell_timeout:g} s (raise "
+            "--cell-timeout if the machine is only slow)"
+        )
         raise NotebookFailed(stem, detail, time.perf_counter() - started) from exc
     except PapermillExecutionError as exc:
         cell = f"In [{exc.exec_count}]" if exc.exec_count is not None else f"#{exc.cell_index}"
@@ -100,8 +107,7 @@ def run_all(
     if jobs == 1:
         for done, notebook in enumerate(notebooks, start=1):
             try:
-                durations[notebook.stem] = run_notebook(notebook, staging, parameters,
-                                                        cell_timeout)
+                durations[notebook.stem] = run_notebook(notebook, staging, parameters, cell_timeout)
             except NotebookFailed as exc:
                 report(done, notebook.stem, exc)
                 raise
@@ -110,8 +116,10 @@ def run_all(
 
     executor = ThreadPoolExecutor(max_workers=min(jobs, total), thread_name_prefix="notebook")
     try:
-        futures = {executor.submit(run_notebook, nb, staging, parameters, cell_timeout): nb
-                   for nb in notebooks}
+        futures = {
+            executor.submit(run_notebook, nb, staging, parameters, cell_timeout): nb
+            for nb in notebooks
+        }
         done = 0
         for future in as_completed(futures):
             stem = futures[future].stem
@@ -136,8 +144,13 @@ def run_all(
     return {nb.stem: durations[nb.stem] for nb in notebooks}
 
 
-def _report(progress: Callable[[str], None], done: int, total: int, stem: str,
-            outcome: float | NotebookFailed) -> None:
+def _report(
+    progress: Callable[[str], None],
+    done: int,
+    total: int,
+    stem: str,
+    outcome: float | NotebookFailed,
+) -> None:
     if isinstance(outcome, NotebookFailed):
         progress(f"[{done}/{total}] {stem} … FAILED after {outcome.seconds:.1f} s")
     else:
@@ -148,8 +161,12 @@ _SKIPPED = object()  # a notebook not started because another one failed
 
 
 def _run_on_pool(
-    notebooks: Sequence[Path], staging: Path, parameters: Mapping[str, Any],
-    progress: Callable[[str], None], cell_timeout: float | None, pool: KernelPool,
+    notebooks: Sequence[Path],
+    staging: Path,
+    parameters: Mapping[str, Any],
+    progress: Callable[[str], None],
+    cell_timeout: float | None,
+    pool: KernelPool,
 ) -> dict[str, float]:
     """:func:`run_all` on warm kernels: tasks report to a queue, read here in finish order."""
     results: queue.Queue[tuple[str, object]] = queue.Queue()
@@ -161,8 +178,7 @@ def _run_on_pool(
                 results.put((notebook.stem, _SKIPPED))
                 return
             try:
-                outcome: object = run_notebook(notebook, staging, parameters, cell_timeout,
-                                               kernel)
+                outcome: object = run_notebook(notebook, staging, parameters, cell_timeout, kernel)
             except BaseException as exc:  # noqa: BLE001 - reported to the main thread
                 failed.set()  # before reporting: no other notebook may start now
                 kernel.discard()  # its state is unknown: the next notebook gets a new one
@@ -186,8 +202,11 @@ def _run_on_pool(
             if isinstance(outcome, BaseException):
                 failed.set()
                 failures[stem] = outcome
-                shown = outcome if isinstance(outcome, NotebookFailed) else \
-                    NotebookFailed(stem, f"failed: {outcome!r}", 0.0)
+                shown = (
+                    outcome
+                    if isinstance(outcome, NotebookFailed)
+                    else NotebookFailed(stem, f"failed: {outcome!r}", 0.0)
+                )
                 _report(progress, done, total, stem, shown)
             else:
                 durations[stem] = float(outcome)  # type: ignore[arg-type]

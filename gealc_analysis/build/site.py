@@ -23,7 +23,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gealc_analysis import i18n, paths, provenance
 from gealc_analysis.build import findings, pages
 from gealc_analysis.build.errors import NotebookFailed
 from gealc_analysis.build.index import index_html, index_sections, summary_markdown
@@ -35,6 +34,8 @@ from gealc_analysis.build.render import (
     render_section,
     section_chrome,
 )
+from gealc_analysis.core import paths, provenance
+from gealc_analysis.words import i18n
 
 ASSETS_DIR = "assets"
 DATA_DIR = "data"
@@ -68,17 +69,28 @@ def copy_data(data_dir: Path, report: Path) -> list[str]:
     for name in DATA_EXTRAS:
         source = data_root / name if (data_root / name).exists() else paths.DATA_DIR / name
         if source.is_dir():
-            shutil.copytree(source, target / name,
-                            ignore=shutil.ignore_patterns(".*", "__pycache__"))
+            shutil.copytree(
+                source, target / name, ignore=shutil.ignore_patterns(".*", "__pycache__")
+            )
         elif source.is_file():
             shutil.copyfile(source, target / name)
     for document in sorted(target.rglob("*.md")):
         root = "../" * len(document.relative_to(report).parent.parts)
-        document.with_suffix(".html").write_text(pages.document_page(
-            document.read_text(encoding="utf-8"), title=document.stem, root=root,
-            lang="en", source_href=document.name), encoding="utf-8")
-    return sorted(str(PurePosixPath(path.relative_to(report).as_posix()))
-                  for path in target.rglob("*") if path.is_file())
+        document.with_suffix(".html").write_text(
+            pages.document_page(
+                document.read_text(encoding="utf-8"),
+                title=document.stem,
+                root=root,
+                lang="en",
+                source_href=document.name,
+            ),
+            encoding="utf-8",
+        )
+    return sorted(
+        str(PurePosixPath(path.relative_to(report).as_posix()))
+        for path in target.rglob("*")
+        if path.is_file()
+    )
 
 
 def write_language(
@@ -119,38 +131,64 @@ def write_language(
         stem = notebook.stem
         executed = lang_dir / EXECUTED_DIR / f"{stem}.ipynb"
         try:
-            render_section(executed, lang_dir / f"{stem}.html",
-                           chrome=section_chrome(base, sections, stem, languages),
-                           assets_dir=notebook.parent)
+            render_section(
+                executed,
+                lang_dir / f"{stem}.html",
+                chrome=section_chrome(base, sections, stem, languages),
+                assets_dir=notebook.parent,
+            )
             render_executed_notebook(
-                executed, lang_dir / EXECUTED_DIR / f"{stem}.html",
+                executed,
+                lang_dir / EXECUTED_DIR / f"{stem}.html",
                 chrome=section_chrome(base, sections, stem, languages, in_notebooks=True),
-                assets_dir=notebook.parent)
+                assets_dir=notebook.parent,
+            )
         except Exception as exc:
             detail = f"ran but could not be rendered: {type(exc).__name__}: {exc}"
             raise NotebookFailed(stem, detail, 0.0) from exc
 
-    # Fallback until gealc_analysis.findings lands: each section's first headline (≤ 6).
-    headlines = [items[0] for notebook in present
-                 if (items := summary_markdown(lang_dir / notebook.stem / SUMMARY_FILE))]
+    # Fallback until gealc_analysis.words.findings lands: each section's first headline (≤ 6).
+    headlines = [
+        items[0]
+        for notebook in present
+        if (items := summary_markdown(lang_dir / notebook.stem / SUMMARY_FILE))
+    ]
     headlines = headlines[:MAX_FALLBACK_FINDINGS]
     key_findings, caveat = findings.key_findings(
-        data_dir, years, int(shown["baseline_year"]), int(shown["compare_year"]), lang,
-        headlines)
+        data_dir, years, int(shown["baseline_year"]), int(shown["compare_year"]), lang, headlines
+    )
     products = write_products(
-        lang_dir, data_dir=data_dir, years=years, baseline_year=int(shown["baseline_year"]),
-        compare_year=int(shown["compare_year"]), lang=lang, languages=languages, prov=prov,
-        progress=progress)
-    index_chrome = replace(base, index=pages.Link(INDEX_FILE, base.index.label),
-                           twin=pages.twin_link(PurePosixPath(INDEX_FILE), lang, languages))
-    page = index_html(years, shown, index_sections(lang_dir, present), chrome=index_chrome,
-                      findings=key_findings, caveat=caveat, products=products)
+        lang_dir,
+        data_dir=data_dir,
+        years=years,
+        baseline_year=int(shown["baseline_year"]),
+        compare_year=int(shown["compare_year"]),
+        lang=lang,
+        languages=languages,
+        prov=prov,
+        progress=progress,
+    )
+    index_chrome = replace(
+        base,
+        index=pages.Link(INDEX_FILE, base.index.label),
+        twin=pages.twin_link(PurePosixPath(INDEX_FILE), lang, languages),
+    )
+    page = index_html(
+        years,
+        shown,
+        index_sections(lang_dir, present),
+        chrome=index_chrome,
+        findings=key_findings,
+        caveat=caveat,
+        products=products,
+    )
     (lang_dir / INDEX_FILE).write_text(page, encoding="utf-8")
     provenance.write_provenance(prov, lang_dir)
 
 
-def write_root(report: Path, *, years: Sequence[int], data_files: Sequence[str],
-               prov: Mapping[str, Any]) -> None:
+def write_root(
+    report: Path, *, years: Sequence[int], data_files: Sequence[str], prov: Mapping[str, Any]
+) -> None:
     """The landing page, the stylesheet and the report-wide ``provenance.json``."""
     (report / ASSETS_DIR).mkdir(exist_ok=True)
     (report / ASSETS_DIR / "report.css").write_text(pages.stylesheet_text(), encoding="utf-8")
@@ -203,8 +241,9 @@ class LanguageBuild:
 Runner = Callable[[str, Path, dict[str, Any], Callable[[str], None]], Mapping[str, float]]
 
 
-def build_languages(staging: Path, plan: LanguageBuild, *, run: Runner,
-                    progress: Callable[[str], None]) -> dict[str, float]:
+def build_languages(
+    staging: Path, plan: LanguageBuild, *, run: Runner, progress: Callable[[str], None]
+) -> dict[str, float]:
     """Run the notebooks once per language into ``staging/<lang>/``, then write every page,
     the data copies, the landing page and the provenance records; seconds per stem.
 
@@ -216,31 +255,52 @@ def build_languages(staging: Path, plan: LanguageBuild, *, run: Runner,
     for language in plan.languages:
         shown = {**plan.common, "lang": language}
         to_run = plan.to_run.get(language, plan.notebooks)
-        progress(i18n.label("pages.build.start", language, n=len(to_run),
-                            out=plan.out_dir / language, parameters=parameters_line(shown)))
+        progress(
+            i18n.label(
+                "pages.build.start",
+                language,
+                n=len(to_run),
+                out=plan.out_dir / language,
+                parameters=parameters_line(shown),
+            )
+        )
         try:
-            ran = run(language, staging / language, {"data_dir": str(plan.data_dir), **shown},
-                      language_progress(progress, language))
+            ran = run(
+                language,
+                staging / language,
+                {"data_dir": str(plan.data_dir), **shown},
+                language_progress(progress, language),
+            )
         except NotebookFailed as failure:
             failure.lang = language  # where the executed copy is kept
             raise
         for stem, seconds in ran.items():
             durations[stem] = durations.get(stem, 0.0) + seconds
     data_files = copy_data(plan.data_dir, staging)
-    present = sorted({*plan.languages, *languages_present(staging)},
-                     key=i18n.SUPPORTED_LANGS.index)
+    present = sorted({*plan.languages, *languages_present(staging)}, key=i18n.SUPPORTED_LANGS.index)
     for language in plan.languages:
         shown = {**plan.common, "lang": language}
         try:
-            write_language(staging / language, notebooks=plan.all_notebooks, languages=present,
-                           years=plan.years, shown=shown, data_dir=plan.data_dir,
-                           data_files=data_files,
-                           prov=provenance.build_provenance(plan.data_dir, shown),
-                           progress=progress)
+            write_language(
+                staging / language,
+                notebooks=plan.all_notebooks,
+                languages=present,
+                years=plan.years,
+                shown=shown,
+                data_dir=plan.data_dir,
+                data_files=data_files,
+                prov=provenance.build_provenance(plan.data_dir, shown),
+                progress=progress,
+            )
         except NotebookFailed as failure:
             failure.lang = language
             raise
-    write_root(staging, years=plan.years, data_files=data_files,
-               prov=provenance.build_provenance(
-                   plan.data_dir, {**plan.common, "languages": list(present)}))
+    write_root(
+        staging,
+        years=plan.years,
+        data_files=data_files,
+        prov=provenance.build_provenance(
+            plan.data_dir, {**plan.common, "languages": list(present)}
+        ),
+    )
     return durations

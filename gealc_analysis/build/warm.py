@@ -36,8 +36,9 @@ def restore_start_state() -> None:
     # The backend and interactive mode stay as the inline backend set them: restoring the
     # values read at import time turns interactive mode off, and later notebooks' figures
     # are then never shown.
-    matplotlib.rcParams.update({key: value for key, value in _START["rc"].items()
-                                if key not in ("backend", "interactive")})
+    matplotlib.rcParams.update(
+        {key: value for key, value in _START["rc"].items() if key not in ("backend", "interactive")}
+    )
     os.chdir(_START["cwd"])
     shell = get_ipython()
     if shell is not None:

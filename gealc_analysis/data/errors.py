@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gealc_analysis import vocabulary
+from gealc_analysis.data import vocabulary
 
 # A message listing 100 000 duplicated ids helps nobody: the first ones show the pattern.
 SHOWN_PROBLEMS = 50
@@ -55,10 +55,19 @@ class PlanDataError(ValueError):
 
 # Within a line: what is wrong with the file or the row first, then cells in column order.
 _WHOLE = ("folder", "file name", "years", "file", "header", "row")
-_COLUMN_ORDER = {name: i for i, name in enumerate(dict.fromkeys(
-    _WHOLE + vocabulary.PLAN_COLUMNS + vocabulary.THEME_COLUMNS))}
+_COLUMN_ORDER = {
+    name: i
+    for i, name in enumerate(
+        dict.fromkeys(_WHOLE + vocabulary.PLAN_COLUMNS + vocabulary.THEME_COLUMNS)
+    )
+}
 
 
 def _problem_sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
-    return (problem.path, problem.line, _COLUMN_ORDER.get(problem.column, 99), problem.column,
-            problem.expected)
+    return (
+        problem.path,
+        problem.line,
+        _COLUMN_ORDER.get(problem.column, 99),
+        problem.column,
+        problem.expected,
+    )

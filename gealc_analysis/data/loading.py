@@ -18,8 +18,8 @@ import frictionless
 import pandas as pd
 import pandera.pandas as pa
 
-from gealc_analysis import paths, vocabulary
-from gealc_analysis.data import checks
+from gealc_analysis.core import paths
+from gealc_analysis.data import checks, vocabulary
 from gealc_analysis.data.errors import PlanDataError, Problem
 from gealc_analysis.data.reading import RawTable, display_path, read_raw_table
 from gealc_analysis.data.schema import (
@@ -61,8 +61,15 @@ def available_years(data_dir: Path | str | None = None) -> list[int]:
 def _file_set_problems(data_dir: Path, years: Sequence[int] | None) -> list[Problem]:
     shown = display_path(data_dir)
     if not data_dir.is_dir():
-        return [Problem(shown, 0, "folder", "a folder of curated plan_<year>.csv files "
-                        "(give its path: DATA_DIR or --data-dir)", "no such folder")]
+        return [
+            Problem(
+                shown,
+                0,
+                "folder",
+                "a folder of curated plan_<year>.csv files (give its path: DATA_DIR or --data-dir)",
+                "no such folder",
+            )
+        ]
     problems = [
         Problem(display_path(path), 0, "file name", "plan_<four-digit year>.csv", path.name)
         for path in sorted(data_dir.glob(PLAN_FILE_GLOB))
@@ -74,8 +81,9 @@ def _file_set_problems(data_dir: Path, years: Sequence[int] | None) -> list[Prob
     for year in years or []:
         if year not in files:
             have = ", ".join(str(y) for y in sorted(files)) or "none"
-            problems.append(Problem(shown, 0, "years", f"a plan_{year}.csv (have {have})",
-                                    "no such file"))
+            problems.append(
+                Problem(shown, 0, "years", f"a plan_{year}.csv (have {have})", "no such file")
+            )
     if not (data_dir / THEMES_FILE).is_file():
         problems.append(Problem(shown, 0, "folder", f"the crosswalk {THEMES_FILE}", "none"))
     return problems
@@ -89,8 +97,9 @@ def _checkable(raw: RawTable) -> bool:
     return bool(raw.header) and bool(raw.rows) and len(set(raw.header)) == len(raw.header)
 
 
-def _combined(raws: Sequence[RawTable], columns: Sequence[str]) -> tuple[pd.DataFrame,
-                                                                         pd.DataFrame]:
+def _combined(
+    raws: Sequence[RawTable], columns: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One frame of text cells from several files (the columns all of them have, in the
     schema's order), and where each row came from: built once, not a frame per file."""
     present = [c for c in columns if all(c in raw.header for raw in raws)]
@@ -101,18 +110,29 @@ def _combined(raws: Sequence[RawTable], columns: Sequence[str]) -> tuple[pd.Data
         else:
             picked = [raw.header.index(c) for c in present]
             rows.extend([row[i] for i in picked] for row in raw.rows)
-    text = pd.DataFrame(rows, columns=present, dtype="str") if rows else \
-        pd.DataFrame({c: pd.Series(dtype="str") for c in present})
-    located = pd.DataFrame({
-        PATH: pd.Series([shown for raw in raws
-                         for shown in [display_path(raw.path)] * len(raw.lines)], dtype="str"),
-        LINE: pd.Series([line for raw in raws for line in raw.lines], dtype="int64"),
-    })
+    text = (
+        pd.DataFrame(rows, columns=present, dtype="str")
+        if rows
+        else pd.DataFrame({c: pd.Series(dtype="str") for c in present})
+    )
+    located = pd.DataFrame(
+        {
+            PATH: pd.Series(
+                [shown for raw in raws for shown in [display_path(raw.path)] * len(raw.lines)],
+                dtype="str",
+            ),
+            LINE: pd.Series([line for raw in raws for line in raw.lines], dtype="int64"),
+        }
+    )
     return text, located
 
 
-def _problems_of(raws: Sequence[RawTable], schema: frictionless.Schema,
-                 checker: pa.DataFrameSchema, context: Context | None = None) -> list[Problem]:
+def _problems_of(
+    raws: Sequence[RawTable],
+    schema: frictionless.Schema,
+    checker: pa.DataFrameSchema,
+    context: Context | None = None,
+) -> list[Problem]:
     """Check many files in one pass; a file lacking columns is checked on its own."""
     columns = field_names(schema)
     complete = [raw for raw in raws if _checkable(raw) and set(columns) <= set(raw.header)]
@@ -136,25 +156,30 @@ def _themes_checker() -> pa.DataFrameSchema:
     return pandera_schema(table_schema(THEMES_SCHEMA), checks.THEME_ROW_CHECKS)
 
 
-def _plan_context(raws: Sequence[RawTable], years: Sequence[int],
-                  themes: pd.DataFrame | None) -> Context:
+def _plan_context(
+    raws: Sequence[RawTable], years: Sequence[int], themes: pd.DataFrame | None
+) -> Context:
     """The year in each row's file name and, once per load, what the crosswalk gives."""
     file_year = {display_path(raw.path): year for raw, year in zip(raws, years, strict=True)}
     crosswalk = None
     if themes is not None:
-        crosswalk = pd.DataFrame({
-            "plan_year": themes["plan_year"].astype("str"),
-            "area_code": themes["area_code"].astype("str"),
-            checks.CROSSWALK_THEME: themes["theme"].astype("str"),
-            checks.CROSSWALK_AREA_NAME: themes["area_name"].astype("str"),
-        })
+        crosswalk = pd.DataFrame(
+            {
+                "plan_year": themes["plan_year"].astype("str"),
+                "area_code": themes["area_code"].astype("str"),
+                checks.CROSSWALK_THEME: themes["theme"].astype("str"),
+                checks.CROSSWALK_AREA_NAME: themes["area_name"].astype("str"),
+            }
+        )
 
     def context(text: pd.DataFrame, located: pd.DataFrame) -> pd.DataFrame:
-        extra = pd.DataFrame({checks.FILE_YEAR: located[PATH].map(file_year).astype("Int64")},
-                             index=text.index)
+        extra = pd.DataFrame(
+            {checks.FILE_YEAR: located[PATH].map(file_year).astype("Int64")}, index=text.index
+        )
         if crosswalk is not None and {"plan_year", "area_code"} <= set(text.columns):
             joined = text[["plan_year", "area_code"]].merge(
-                crosswalk, how="left", on=["plan_year", "area_code"])
+                crosswalk, how="left", on=["plan_year", "area_code"]
+            )
             joined.index = text.index
             extra = extra.join(joined[[checks.CROSSWALK_THEME, checks.CROSSWALK_AREA_NAME]])
         return extra
@@ -185,13 +210,24 @@ def _typed(text: pd.DataFrame, schema: frictionless.Schema) -> pd.DataFrame:
         elif field.type == "number":
             typed[field.name] = pd.to_numeric(column.replace("", None)).astype("float64")
         elif field.type == "boolean":
-            typed[field.name] = column.map({"true": True, "True": True, "TRUE": True, "1": True,
-                                            "false": False, "False": False, "FALSE": False,
-                                            "0": False}).astype("boolean")
+            typed[field.name] = column.map(
+                {
+                    "true": True,
+                    "True": True,
+                    "TRUE": True,
+                    "1": True,
+                    "false": False,
+                    "False": False,
+                    "FALSE": False,
+                    "0": False,
+                }
+            ).astype("boolean")
         elif "enum" in constraints:
             typed[field.name] = pd.Categorical(
-                column.replace("", None), categories=list(constraints["enum"]),
-                ordered=bool(field.custom.get("categoriesOrdered", False)))
+                column.replace("", None),
+                categories=list(constraints["enum"]),
+                ordered=bool(field.custom.get("categoriesOrdered", False)),
+            )
     return typed.reset_index(drop=True)
 
 
@@ -214,9 +250,11 @@ def _type_plans(text: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     """
     typed = _typed(text, table_schema(PLAN_SCHEMA))
     typed["area_code"] = pd.Categorical(
-        typed["area_code"], sorted(set(themes["area_code"]), key=vocabulary.area_sort_key))
+        typed["area_code"], sorted(set(themes["area_code"]), key=vocabulary.area_sort_key)
+    )
     typed["theme"] = pd.Categorical(
-        typed["theme"], list(dict.fromkeys(crosswalk_in_order(themes)["theme"])))
+        typed["theme"], list(dict.fromkeys(crosswalk_in_order(themes)["theme"]))
+    )
     countries = sorted(set(typed["venue_country"]) - {""})
     typed["venue_country"] = pd.Categorical(typed["venue_country"].replace("", None), countries)
     return typed
@@ -225,18 +263,25 @@ def _type_plans(text: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- loading
 
 
-def _read(path: Path, schema: frictionless.Schema, row: str = "row",
-          ) -> tuple[RawTable, list[Problem]]:
+def _read(
+    path: Path,
+    schema: frictionless.Schema,
+    row: str = "row",
+) -> tuple[RawTable, list[Problem]]:
     raw, problems = read_raw_table(path, field_names(schema))
     if raw.header and not raw.rows and not problems:
         problems.append(Problem(display_path(path), 2, "row", f"at least one {row}", "no rows"))
     return raw, problems
 
 
-def load_table(path: Path | str, schema: str | Path | frictionless.Schema, *,
-               checks: Sequence[pa.Check] = (),
-               column_checks: Mapping[str, Sequence[pa.Check]] | None = None,
-               context: Context | None = None) -> pd.DataFrame:
+def load_table(
+    path: Path | str,
+    schema: str | Path | frictionless.Schema,
+    *,
+    checks: Sequence[pa.Check] = (),
+    column_checks: Mapping[str, Sequence[pa.Check]] | None = None,
+    context: Context | None = None,
+) -> pd.DataFrame:
     """Any curated table with a Table Schema, checked and typed; raises PlanDataError.
 
     ``schema`` is a schema's name (``"lineage"`` → ``data/schemas/lineage.schema.yaml``),
@@ -250,8 +295,9 @@ def load_table(path: Path | str, schema: str | Path | frictionless.Schema, *,
     source = Path(path)
     contract = schema if isinstance(schema, frictionless.Schema) else table_schema(schema)
     if not source.is_file() and not source.is_dir():
-        raise PlanDataError([Problem(display_path(source), 0, "file",
-                                     "a curated CSV file", "no such file")])
+        raise PlanDataError(
+            [Problem(display_path(source), 0, "file", "a curated CSV file", "no such file")]
+        )
     raw, problems = _read(source, contract)
     checker = pandera_schema(contract, checks, column_checks)
     problems += _problems_of([raw], contract, checker, context)
@@ -276,16 +322,18 @@ def load_themes(data_dir: Path | str | None = None) -> pd.DataFrame:
     """The themes crosswalk (``themes.csv``), validated; raises PlanDataError."""
     folder = Path(data_dir) if data_dir is not None else paths.CURATED_DIR
     if not (folder / THEMES_FILE).exists():
-        raise PlanDataError([Problem(display_path(folder), 0, "folder",
-                                     f"the crosswalk {THEMES_FILE}", "none")])
+        raise PlanDataError(
+            [Problem(display_path(folder), 0, "folder", f"the crosswalk {THEMES_FILE}", "none")]
+        )
     themes, problems = _read_themes(folder)
     if problems or themes is None:
         raise PlanDataError(problems)
     return themes
 
 
-def load_plans(data_dir: Path | str | None = None,
-               years: Iterable[int] | None = None) -> pd.DataFrame:
+def load_plans(
+    data_dir: Path | str | None = None, years: Iterable[int] | None = None
+) -> pd.DataFrame:
     """Every curated plan in ``data_dir`` (or the requested years), validated and typed.
 
     Reads each ``plan_<year>.csv`` — adding a year is adding a file — and checks all of

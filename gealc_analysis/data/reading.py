@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gealc_analysis import paths
+from gealc_analysis.core import paths
 from gealc_analysis.data.errors import Problem
 
 HEADER_LINE = 1
@@ -68,8 +68,9 @@ def read_raw_table(path: Path, expected_columns: Sequence[str]) -> tuple[RawTabl
     except IsADirectoryError:
         return _empty(path), [Problem(shown, 0, "file", "a CSV file", "a folder")]
     except OSError as error:
-        return _empty(path), [Problem(shown, 0, "file", "a readable CSV file",
-                                      error.strerror or type(error).__name__)]
+        return _empty(path), [
+            Problem(shown, 0, "file", "a readable CSV file", error.strerror or type(error).__name__)
+        ]
     text, problems = _decode(shown, data)
     records, lines, header, csv_problems = _records(shown, text)
     problems += csv_problems
@@ -117,8 +118,9 @@ def _decode(shown: str, data: bytes) -> tuple[str, list[Problem]]:
     return text.removeprefix("\ufeff"), problems
 
 
-def _records(shown: str, text: str) -> tuple[list[list[str]], list[tuple[int, int]],
-                                              list[str], list[Problem]]:
+def _records(
+    shown: str, text: str
+) -> tuple[list[list[str]], list[tuple[int, int]], list[str], list[Problem]]:
     """Records after the header, each with its first and last line; blank lines skipped.
 
     A broken quote is reported on the line where the record holding it starts (where the
@@ -141,19 +143,28 @@ def _records(shown: str, text: str) -> tuple[list[list[str]], list[tuple[int, in
             if not "".join(record).strip():
                 continue  # blank line: ignored, like csv readers everywhere
             if any('"' in cell for cell in record):
-                problems += _bare_quotes(shown, header, record, text_lines[start - 1:
-                                                                           reader.line_num], start)
+                problems += _bare_quotes(
+                    shown, header, record, text_lines[start - 1 : reader.line_num], start
+                )
             records.append(record)
             lines.append((start, reader.line_num))
     except csv.Error as error:
         start = previous_end + 1
-        problems.append(Problem(shown, start, "file", "well-formed CSV",
-                                _quote_trouble(str(error), start, reader.line_num)))
+        problems.append(
+            Problem(
+                shown,
+                start,
+                "file",
+                "well-formed CSV",
+                _quote_trouble(str(error), start, reader.line_num),
+            )
+        )
     return records, lines, header, problems
 
 
-def _bare_quotes(shown: str, header: list[str], record: list[str], source: list[str],
-                 line: int) -> list[Problem]:
+def _bare_quotes(
+    shown: str, header: list[str], record: list[str], source: list[str], line: int
+) -> list[Problem]:
     """A quote inside a cell that is not itself quoted: csv readers keep it as text, but it
     is almost always a typing slip (a quote opened and never closed), so it is reported."""
     written = "".join(source)
@@ -161,8 +172,15 @@ def _bare_quotes(shown: str, header: list[str], record: list[str], source: list[
     for number, cell in enumerate(record):
         if '"' in cell and f'"{cell.replace(chr(34), chr(34) * 2)}"' not in written:
             column = header[number] if number < len(header) else f"field {number + 1}"
-            problems.append(Problem(shown, line, column, 'a quote only around a whole cell '
-                                    '(a quote inside a cell is written "")', cell))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    'a quote only around a whole cell (a quote inside a cell is written "")',
+                    cell,
+                )
+            )
     return problems
 
 
@@ -180,14 +198,23 @@ def _header_problems(shown: str, header: list[str], expected: Sequence[str]) -> 
     unexpected = [c for c in header if c not in expected]
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if missing:
-        problems.append(Problem(shown, HEADER_LINE, "header",
-                                f"column(s) {', '.join(missing)}", "none such"))
+        problems.append(
+            Problem(shown, HEADER_LINE, "header", f"column(s) {', '.join(missing)}", "none such")
+        )
     for column in unexpected:
-        problems.append(Problem(shown, HEADER_LINE, "header",
-                                "only the columns of the codebook", column))
+        problems.append(
+            Problem(shown, HEADER_LINE, "header", "only the columns of the codebook", column)
+        )
     for column in duplicated:
         problems.append(Problem(shown, HEADER_LINE, "header", "each column once", column))
     if not missing and not unexpected and not duplicated and list(header) != list(expected):
-        problems.append(Problem(shown, HEADER_LINE, "header",
-                                f"columns in the order {', '.join(expected)}", ", ".join(header)))
+        problems.append(
+            Problem(
+                shown,
+                HEADER_LINE,
+                "header",
+                f"columns in the order {', '.join(expected)}",
+                ", ".join(header),
+            )
+        )
     return problems

@@ -28,7 +28,7 @@ import pandera.pandas as pa
 import yaml
 from pandera.io.pandas_io import from_frictionless_schema
 
-from gealc_analysis import paths
+from gealc_analysis.core import paths
 from gealc_analysis.data.errors import Problem
 
 SCHEMAS_DIR: Path = paths.DATA_DIR / "schemas"
@@ -90,9 +90,11 @@ def expected(field: frictionless.Field, constraint: str | None = None) -> str:
     return f"a value of type {field.type}"
 
 
-def pandera_schema(schema: frictionless.Schema, checks: Sequence[pa.Check] = (),
-                   column_checks: Mapping[str, Sequence[pa.Check]] | None = None,
-                   ) -> pa.DataFrameSchema:
+def pandera_schema(
+    schema: frictionless.Schema,
+    checks: Sequence[pa.Check] = (),
+    column_checks: Mapping[str, Sequence[pa.Check]] | None = None,
+) -> pa.DataFrameSchema:
     """The pandera schema of a table: its Table Schema, plus the checks code has to state.
 
     From the Table Schema via pandera's own reader, with three adjustments: a minimum and a
@@ -115,8 +117,13 @@ def pandera_schema(schema: frictionless.Schema, checks: Sequence[pa.Check] = (),
         updates[field.name] = update
     key_checks = [primary_key_check(schema.primary_key)] if len(schema.primary_key) > 1 else []
     return pa.DataFrameSchema(
-        columns=built.update_columns(updates).columns, checks=[*key_checks, *checks],
-        coerce=True, strict=False, unique=None, report_duplicates="all")
+        columns=built.update_columns(updates).columns,
+        checks=[*key_checks, *checks],
+        coerce=True,
+        strict=False,
+        unique=None,
+        report_duplicates="all",
+    )
 
 
 def _split_range(check: pa.Check) -> list[pa.Check]:
@@ -131,8 +138,14 @@ def _split_range(check: pa.Check) -> list[pa.Check]:
         return [pa.Check.ge(stats["min_value"]), pa.Check.le(stats["max_value"])]
     if check.name == "str_matches":
         pattern = re.compile(stats["pattern"].removeprefix("^").removesuffix("$"))
-        return [pa.Check(lambda cells: cells.str.fullmatch(pattern).fillna(False).astype(bool),
-                         ignore_na=True, name="str_matches", error=check.error)]
+        return [
+            pa.Check(
+                lambda cells: cells.str.fullmatch(pattern).fillna(False).astype(bool),
+                ignore_na=True,
+                name="str_matches",
+                error=check.error,
+            )
+        ]
     return [check]
 
 
@@ -153,8 +166,12 @@ def primary_key_check(key: Sequence[str]) -> pa.Check:
     def first_of_its_key(frame: pd.DataFrame) -> pd.Series:
         return ~frame.duplicated(fields, keep="first") | frame[fields].isna().any(axis=1)
 
-    return reported_on(fields[-1], f"one row per ({', '.join(fields)}); first at line "
-                       "{%s}" % FIRST_LINE, first_of_its_key, name="primary_key")
+    return reported_on(
+        fields[-1],
+        f"one row per ({', '.join(fields)}); first at line {{%s}}" % FIRST_LINE,
+        first_of_its_key,
+        name="primary_key",
+    )
 
 
 def first_lines(frame: pd.DataFrame, key: Sequence[str]) -> pd.Series:
@@ -162,8 +179,10 @@ def first_lines(frame: pd.DataFrame, key: Sequence[str]) -> pd.Series:
     return frame.groupby(list(key), dropna=False, sort=False)[LINE].transform("first")
 
 
-def cells_for_checking(text: pd.DataFrame, schema: frictionless.Schema,
-                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def cells_for_checking(
+    text: pd.DataFrame,
+    schema: frictionless.Schema,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Text cells → the values pandera checks, and where a typed cell could not be read.
 
     Empty cells become missing; integer, number and boolean cells are parsed from their
@@ -181,8 +200,9 @@ def cells_for_checking(text: pd.DataFrame, schema: frictionless.Schema,
         elif field.type == "number":
             parsed = pd.to_numeric(column, errors="coerce").astype("float64")
         elif field.type == "boolean":
-            parsed = column.map(lambda c: True if c in _TRUE else False if c in _FALSE else None,
-                                na_action="ignore").astype("boolean")
+            parsed = column.map(
+                lambda c: True if c in _TRUE else False if c in _FALSE else None, na_action="ignore"
+            ).astype("boolean")
         else:
             continue
         cells[field.name] = parsed
@@ -201,9 +221,13 @@ def _integers(column: pd.Series, maximum: int | None) -> pd.Series:
     return values
 
 
-def check_cells(text: pd.DataFrame, located: pd.DataFrame, schema: frictionless.Schema,
-                checker: pa.DataFrameSchema, context: pd.DataFrame | None = None,
-                ) -> list[Problem]:
+def check_cells(
+    text: pd.DataFrame,
+    located: pd.DataFrame,
+    schema: frictionless.Schema,
+    checker: pa.DataFrameSchema,
+    context: pd.DataFrame | None = None,
+) -> list[Problem]:
     """Every way the cells break the contract, each located ``file:line: column``.
 
     ``text`` holds the cells as typed (index 0..n-1, any subset of the schema's columns);
@@ -219,7 +243,8 @@ def check_cells(text: pd.DataFrame, located: pd.DataFrame, schema: frictionless.
     fields = {field.name: field for field in schema.fields}
     problems = [
         _problem(located, text, fields[column], index, column, expected(fields[column]))
-        for column in unreadable.columns for index in unreadable.index[unreadable[column]]
+        for column in unreadable.columns
+        for index in unreadable.index[unreadable[column]]
     ]
     missing = [name for name in fields if name not in text.columns]
     if missing:  # a header without some columns: check the rest (the header is reported)
@@ -227,19 +252,25 @@ def check_cells(text: pd.DataFrame, located: pd.DataFrame, schema: frictionless.
     try:
         checker.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
-        problems += _failure_problems(errors, checker, fields, frame, located, text,
-                                      skip_unlocated=bool(missing))
+        problems += _failure_problems(
+            errors, checker, fields, frame, located, text, skip_unlocated=bool(missing)
+        )
     return problems
 
 
-def _failure_problems(errors: pa.errors.SchemaErrors, checker: pa.DataFrameSchema,
-                      fields: Mapping[str, frictionless.Field], frame: pd.DataFrame,
-                      located: pd.DataFrame, text: pd.DataFrame, skip_unlocated: bool,
-                      ) -> list[Problem]:
+def _failure_problems(
+    errors: pa.errors.SchemaErrors,
+    checker: pa.DataFrameSchema,
+    fields: Mapping[str, frictionless.Field],
+    frame: pd.DataFrame,
+    located: pd.DataFrame,
+    text: pd.DataFrame,
+    skip_unlocated: bool,
+) -> list[Problem]:
     problems = []
     cases = errors.failure_cases
     for context, column, check, number, failure, index in cases[
-            ["schema_context", "column", "check", "check_number", "failure_case", "index"]
+        ["schema_context", "column", "check", "check_number", "failure_case", "index"]
     ].itertuples(index=False, name=None):
         if context == "DataFrameSchema" and number is not None and not pd.isna(number):
             named = checker.checks[int(number)]
@@ -255,13 +286,13 @@ def _failure_problems(errors: pa.errors.SchemaErrors, checker: pa.DataFrameSchem
             raise RuntimeError(f"check {check!r} on {column!r} failed to run: {failure}")
         row = frame.loc[int(index)]
         words = message.format(**{k: _shown(v) for k, v in row.items()})
-        problems.append(_problem(located, text, fields.get(column), int(index), str(column),
-                                 words))
+        problems.append(_problem(located, text, fields.get(column), int(index), str(column), words))
     return problems
 
 
-def _column_message(checker: pa.DataFrameSchema, field: frictionless.Field, column: str,
-                    check: str, number: object) -> str:
+def _column_message(
+    checker: pa.DataFrameSchema, field: frictionless.Field, column: str, check: str, number: object
+) -> str:
     if check in ("field_uniqueness",):
         return UNIQUE_EXPECTED
     if number is not None and not pd.isna(number):
@@ -277,8 +308,15 @@ def _shown(value: object) -> str:
     return "" if value is None or (not isinstance(value, list) and pd.isna(value)) else str(value)
 
 
-def _problem(located: pd.DataFrame, text: pd.DataFrame, field: frictionless.Field | None,
-             index: int, column: str, message: str) -> Problem:
+def _problem(
+    located: pd.DataFrame,
+    text: pd.DataFrame,
+    field: frictionless.Field | None,
+    index: int,
+    column: str,
+    message: str,
+) -> Problem:
     found = text.at[index, column] if column in text.columns else ""
-    return Problem(str(located.at[index, PATH]), int(located.at[index, LINE]), column, message,
-                   str(found))
+    return Problem(
+        str(located.at[index, PATH]), int(located.at[index, LINE]), column, message, str(found)
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gealc_analysis import vocabulary
+from gealc_analysis.data import vocabulary
 
 
 def plans_to_text(plans: pd.DataFrame) -> pd.DataFrame:

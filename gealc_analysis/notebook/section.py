@@ -1,0 +1,166 @@
+"""What a report notebook needs in one object: validated data, resolved parameters, and
+``figure`` / ``table`` / ``say`` calls that both save the output and show it.
+
+Keeping this here keeps the notebooks thin (parameters, narrative, calls) and makes every
+notebook resolve its parameters the same way, whether the build or a person runs it.
+
+Everything a section shows is HTML built here, escaped by construction: narrative Markdown is
+rendered with raw HTML escaped and only safe link schemes (``markdown_html``), tables are
+escaped cell by cell (``tables.reader_html``), and a figure's alt text is escaped
+(``figure_html``). Text from the data (a crosswalk label, a title) can never run in a
+reader's browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import matplotlib.pyplot as plt
+import mistune
+import pandas as pd
+from matplotlib.figure import Figure
+
+from gealc_analysis.charts import style
+from gealc_analysis.core import outputs, paths
+from gealc_analysis.core.years import comparison_years, parse_years
+from gealc_analysis.notebook.handoff import load_validated
+from gealc_analysis.words import i18n, tables
+
+# Link schemes a narrative link may use; anything else (javascript:, data:, vbscript: …)
+# becomes a dead link. Links without a scheme (relative paths, #anchors) are kept.
+SAFE_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+BLOCKED_URL = "#"
+FIGURE_CLASS = "gealc-figure"
+
+
+class _SafeRenderer(mistune.HTMLRenderer):
+    """mistune's HTML renderer with raw HTML escaped and links limited to safe schemes."""
+
+    def __init__(self) -> None:
+        super().__init__(escape=True)
+
+    def safe_url(self, url: str) -> str:
+        return super().safe_url(url if is_safe_url(url) else BLOCKED_URL)
+
+
+def is_safe_url(url: str) -> bool:
+    """True for http(s), mailto and scheme-less (relative) links; False for anything else."""
+    cleaned = "".join(ch for ch in url if ch.isprintable() and not ch.isspace())
+    try:
+        scheme = urlsplit(cleaned).scheme.lower()
+    except ValueError:
+        return False
+    return scheme == "" or scheme in SAFE_URL_SCHEMES
+
+
+_MARKDOWN = mistune.create_markdown(renderer=_SafeRenderer())
+
+
+def markdown_html(markdown: str) -> str:
+    """Markdown → HTML with every raw tag escaped and only safe link schemes."""
+    return str(_MARKDOWN(markdown))
+
+
+def figure_html(png: bytes, alt: str) -> str:
+    """``<figure><img …></figure>`` showing the PNG bytes, with the alt text escaped."""
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        f'<figure class="{FIGURE_CLASS}"><img src="data:image/png;base64,{data}" '
+        f'alt="{html.escape(alt, quote=True)}"></figure>'
+    )
+
+
+@dataclass
+class Section:
+    """One report section's data and parameters (see ``open_section``)."""
+
+    name: str
+    plans: pd.DataFrame
+    themes: pd.DataFrame
+    years: list[int]
+    baseline_year: int
+    compare_year: int
+    lang: str
+    output_dir: Path
+
+    def figure(self, fig: Figure, name: str, alt: str | None = None) -> None:
+        """Save ``fig`` as PNG and SVG under ``output_dir/figures`` and show the saved PNG.
+
+        Showing the file itself (not the live figure) means the report displays exactly
+        the bytes a reader downloads. The alt text is the chart's title (its finding) and
+        subtitle (its measure) unless ``alt`` is given; it is in the page's language because
+        the chart is.
+        """
+        written = outputs.save_figure(fig, self.output_dir, name)
+        text = alt if alt is not None else style.alt_text(fig)
+        plt.close(fig)
+        png = next(path for path in written if path.suffix == ".png")
+        _display_html(figure_html(png.read_bytes(), text))
+
+    def labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with labels beside its codes in the section's language (area names of
+        either plan from the crosswalk), for charts and exports."""
+        return tables.with_labels(frame, self.themes, self.lang)
+
+    def table(self, frame: pd.DataFrame, name: str) -> None:
+        """Save the tidy ``frame`` with human labels beside its codes under
+        ``output_dir/tables`` and show its reader's view (labelled headers, labels instead
+        of codes, shares as percentages in the page's language, key columns first)."""
+        outputs.save_table(self.labelled(frame), self.output_dir, name)
+        _display_html(tables.reader_html(frame, self.lang, self.themes))
+
+    def headline(self, markdown: str) -> None:
+        """Show the section's key findings and save them for the index page.
+
+        Written to ``output_dir/summary.md``; the build puts it under the section's entry
+        of ``index.html``, so the front page states the findings, not only links to them.
+        """
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        target = self.output_dir / paths.SUMMARY_FILE
+        target.write_text(markdown.rstrip() + "\n", encoding="utf-8")
+        self.say(markdown)
+
+    def say(self, markdown: str) -> None:
+        """Show narrative text (Markdown computed from the data) as escaped, safe HTML."""
+        _display_html(markdown_html(markdown))
+
+
+def _display_html(markup: str) -> None:
+    """Show HTML when running in a kernel; a no-op in plain scripts and tests."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:  # pragma: no cover - IPython is a dependency of ipykernel
+        return
+    if get_ipython() is not None:
+        display(HTML(markup))
+
+
+def open_section(
+    name: str,
+    *,
+    data_dir: str | Path | None = None,
+    output_dir: str | Path | None = None,
+    years: object = None,
+    baseline_year: int | None = None,
+    compare_year: int | None = None,
+    lang: str = "en",
+) -> Section:
+    """Load and validate the plans for a section and resolve its parameters.
+
+    Defaults: every curated plan, baseline = earliest year, compare = latest year,
+    output in ``reports/<name>``. A baseline or compare year outside ``years`` is an error
+    that names the years available.
+    """
+    i18n.check_lang(lang)
+    plans, themes = load_validated(data_dir, parse_years(years))  # the build's, or validated
+    present = sorted(int(year) for year in plans["plan_year"].unique())
+    baseline, compare = comparison_years(
+        present, baseline_year, compare_year, among="loaded plan years"
+    )
+    out = Path(output_dir) if output_dir is not None else paths.REPORTS_DIR / name
+    return Section(name, plans, themes, present, baseline, compare, lang, out.resolve())

@@ -1,0 +1,159 @@
+"""EN/ES labels for charts and tables, read from one catalogue: ``labels.csv`` beside this file.
+
+Every visible word of a chart comes from here, so a translation fix is a one-line edit of the
+CSV and both languages always carry the same set of keys (the tests enforce it). Codes of the
+controlled vocabularies are labelled under ``<prefix>.<code>`` keys (see ``VOCABULARIES``).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import math
+from collections.abc import Iterable
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+from babel import Locale
+from babel import numbers as babel_numbers
+
+from gealc_analysis.data import vocabulary
+
+SUPPORTED_LANGS: tuple[str, ...] = ("en", "es")
+LABELS_FILE: Path = Path(__file__).resolve().parent / "labels.csv"
+# Numbers: the CLDR decimal pattern (grouping every three digits) with the decimals asked
+# for; Babel supplies each language's separators and percent sign spacing.
+DECIMAL_PATTERN = "#,##0"
+MINUS_SIGN = "\u2212"  # a true minus, as wide as the plus sign (not the hyphen-minus)
+
+
+# Key prefix → the codes it must label; ``code_label`` and the catalogue test use it.
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "funding": vocabulary.FUNDING_SOURCES,
+    "timing": vocabulary.TIMINGS,
+    "venue": vocabulary.VENUE_MODES,
+    "activity_type": vocabulary.ACTIVITY_TYPES,
+    "idb_instrument": vocabulary.IDB_INSTRUMENTS,
+    "theme_relation": vocabulary.THEME_RELATIONS,
+    "measure": vocabulary.FUNDING_MEASURES,
+}
+
+
+class MissingLabelError(KeyError):
+    """A key is not in the catalogue; the message says which key and which file to edit."""
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes
+        return str(self.args[0])
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if supported; fail early with the supported list otherwise."""
+    if lang not in SUPPORTED_LANGS:
+        raise ValueError(f"Unsupported language {lang!r}; use one of {SUPPORTED_LANGS}.")
+    return lang
+
+
+@functools.cache
+def load_catalogue() -> dict[str, dict[str, str]]:
+    """Read ``labels.csv`` once: key → {lang: text}. Duplicate keys are an error, not a merge."""
+    text = (
+        resources.files("gealc_analysis.words").joinpath("labels.csv").read_text(encoding="utf-8")
+    )
+    catalogue: dict[str, dict[str, str]] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        key = row["key"]
+        if key in catalogue:
+            raise ValueError(f"Duplicate label key {key!r} in {LABELS_FILE}.")
+        catalogue[key] = {lang: row.get(lang) or "" for lang in SUPPORTED_LANGS}
+    return catalogue
+
+
+def label(key: str, lang: str = "en", **fmt: object) -> str:
+    """The ``lang`` text of ``key``, with ``{placeholders}`` filled from ``fmt`` when given."""
+    check_lang(lang)
+    entry = load_catalogue().get(key)
+    if entry is None or not entry[lang]:
+        raise MissingLabelError(
+            f"No {lang!r} label for key {key!r}: add it to {LABELS_FILE} (columns key,en,es)."
+        )
+    text = entry[lang]
+    if not fmt:
+        return text
+    try:
+        return text.format(**fmt)
+    except KeyError as err:
+        raise MissingLabelError(
+            f"Label {key!r} needs placeholder {err.args[0]!r}; pass it as label(..., "
+            f"{err.args[0]}=...)."
+        ) from err
+
+
+def code_label(vocabulary: str, code: str, lang: str = "en") -> str:
+    """Label of one controlled-vocabulary code, e.g. ``code_label("funding", "idb", "es")``."""
+    if vocabulary not in VOCABULARIES:
+        raise ValueError(f"Unknown vocabulary {vocabulary!r}; use one of {sorted(VOCABULARIES)}.")
+    return label(f"{vocabulary}.{code}", lang)
+
+
+def format_years(years: Iterable[int]) -> str:
+    """Plan years as the source line lists them: unique, ascending, comma-separated."""
+    return ", ".join(str(year) for year in sorted({int(year) for year in years}))
+
+
+def _rounded(value: float | None, decimals: int) -> Decimal | None:
+    """``value`` rounded as Python's ``f"{value:.{decimals}f}"`` rounds it; None for NaN/None.
+
+    Rounding here (not in Babel, which rounds half-even on the decimal text) keeps every
+    number the report printed before Babel did the formatting; -0 becomes 0.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    number = Decimal(f"{value:.{decimals}f}")
+    return abs(number) if number == 0 else number
+
+
+def _with_decimals(pattern: str, decimals: int) -> str:
+    """A CLDR number pattern with exactly ``decimals`` fraction digits ("#,##0" → "#,##0.0")."""
+    if decimals <= 0:
+        return pattern
+    head, zero, tail = pattern.rpartition("0")
+    return f"{head}{zero}.{'0' * decimals}{tail}"
+
+
+def format_number(value: float, lang: str = "en", decimals: int = 0) -> str:
+    """A number in ``lang``'s convention (Babel/CLDR): "1,234.5" in English, "1.234,5" in
+    Spanish; exactly ``decimals`` decimals; a true minus sign; NaN → empty; never "-0"."""
+    check_lang(lang)
+    number = _rounded(value, decimals)
+    if number is None:
+        return ""
+    text = babel_numbers.format_decimal(
+        abs(number), format=_with_decimals(DECIMAL_PATTERN, decimals), locale=lang
+    )
+    return f"{MINUS_SIGN}{text}" if number < 0 else text
+
+
+def format_percent(share: float, lang: str = "en", decimals: int = 0) -> str:
+    """A share in [0, 1] as a percentage in ``lang``'s convention (Babel/CLDR): "46%" in
+    English, "46 %" in Spanish with a non-breaking space, so the sign never wraps alone."""
+    check_lang(lang)
+    percent = _rounded(None if share is None else share * 100, decimals)
+    if percent is None:
+        return ""
+    pattern = Locale.parse(lang).percent_formats[None].pattern
+    return babel_numbers.format_percent(
+        percent / 100, format=_with_decimals(pattern, decimals), locale=lang
+    )
+
+
+def format_signed(value: float, lang: str = "en", decimals: int = 0) -> str:
+    """A change with an explicit sign (+3, −2, 0), using the true minus sign (U+2212)."""
+    number = _rounded(value, decimals)
+    if number is None:
+        return ""
+    magnitude = format_number(abs(number), lang, decimals)  # abs: the sign is added here
+    if number == 0:
+        return magnitude
+    return f"+{magnitude}" if number > 0 else f"{MINUS_SIGN}{magnitude}"

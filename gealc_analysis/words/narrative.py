@@ -1,0 +1,303 @@
+"""Sentences of the report, written from the analysis frames in English or Spanish.
+
+The findings a reader sees are formatted here from computed frames — never typed into a
+notebook — with templates from the one label catalogue (``labels.csv``, keys
+``narrative.*``). Each function takes the tidy frame(s) of ``analysis`` and returns Markdown;
+every function loops over the years present, so a third plan adds sentences, not code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from gealc_analysis.data import vocabulary
+from gealc_analysis.words import i18n
+
+PERCENT_DECIMALS = 1
+
+
+def percent(share: float, lang: str) -> str:
+    """The one percentage format of the narrative (tests compare the HTML against it)."""
+    return i18n.format_percent(share, lang, PERCENT_DECIMALS)
+
+
+def signed_percent(change: float, lang: str) -> str:
+    """A relative change as a signed percentage: +46.4% / +46,4 %."""
+    share = i18n.format_percent(abs(change), lang, PERCENT_DECIMALS)
+    return share if change == 0 else ("+" if change > 0 else "−") + share
+
+
+def number(value: float, lang: str, decimals: int = 0) -> str:
+    return i18n.format_number(value, lang, decimals)
+
+
+def join_words(words: Sequence[str], lang: str) -> str:
+    """'a, b and c' / 'a, b y c' — or the catalogue's word for none."""
+    if not words:
+        return i18n.label("narrative.none", lang)
+    if len(words) == 1:
+        return words[0]
+    conjunction = i18n.label("narrative.and", lang)
+    if any(f" {conjunction} " in word or "," in word for word in words):
+        return "; ".join(words)  # labels that contain "and" or commas stay separable
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def _bullets(lines: Sequence[str]) -> str:
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def _theme_label_column(lang: str) -> str:
+    return f"theme_label_{i18n.check_lang(lang)}"
+
+
+def _row(frame: pd.DataFrame, **where: object) -> pd.Series:
+    """The single row matching ``where`` (a missing row is a bug in the caller's frame)."""
+    mask = pd.Series(True, index=frame.index)
+    for column, value in where.items():
+        mask &= frame[column] == value
+    matched = frame[mask]
+    if len(matched) != 1:
+        raise ValueError(f"expected one row for {where}, found {len(matched)}")
+    return matched.iloc[0]
+
+
+def overview(
+    overview_frame: pd.DataFrame, baseline_year: int, compare_year: int, lang: str = "en"
+) -> str:
+    """One line per plan (activities, areas, themes, events) and the change between years."""
+    lines = [
+        i18n.label(
+            "narrative.overview.plan",
+            lang,
+            year=int(row.plan_year),
+            n_activities=int(row.n_activities),
+            n_areas=int(row.n_areas),
+            n_themes=int(row.n_themes),
+            n_events=number(row.n_events, lang),
+        )
+        for row in overview_frame.itertuples(index=False)
+    ]
+    if baseline_year == compare_year:
+        return _bullets(lines)
+    before = _row(overview_frame, plan_year=baseline_year)
+    after = _row(overview_frame, plan_year=compare_year)
+    change = (after.n_activities - before.n_activities) / before.n_activities
+    summary = i18n.label(
+        "narrative.overview.change",
+        lang,
+        baseline=baseline_year,
+        compare=compare_year,
+        before=int(before.n_activities),
+        after=int(after.n_activities),
+        change=signed_percent(change, lang),
+    )
+    return _bullets(lines) + "\n\n" + summary
+
+
+def no_comparison(year: int, lang: str = "en") -> str:
+    """What a section says when the baseline and comparison years are the same plan."""
+    return i18n.label("narrative.no_comparison", lang, year=year)
+
+
+def theme_changes(comparison: pd.DataFrame, lang: str = "en") -> str:
+    """Largest rise and fall between the two years, and the themes that appear or vanish.
+
+    Only real changes are named: no rise is reported when nothing rose, and a theme absent
+    from both years is neither "new" nor "gone".
+    """
+    labels = _theme_label_column(lang)
+    baseline = int(comparison["baseline_year"].iloc[0])
+    compare = int(comparison["compare_year"].iloc[0])
+    if baseline == compare:
+        return no_comparison(baseline, lang)
+    ranked = comparison.sort_values(["change", "theme"], ascending=[False, True])
+    rise, fall = ranked.iloc[0], ranked.iloc[-1]
+    before, after = comparison["baseline_value"], comparison["compare_value"]
+    appeared = comparison.loc[before.eq(0) & after.gt(0), labels].tolist()
+    vanished = comparison.loc[before.gt(0) & after.eq(0), labels].tolist()
+    lines = []
+    if rise.change > 0:
+        lines.append(
+            i18n.label(
+                "narrative.themes.largest_rise",
+                lang,
+                theme=rise[labels],
+                before=int(rise.baseline_value),
+                after=int(rise.compare_value),
+                baseline=baseline,
+                compare=compare,
+            )
+        )
+    if fall.change < 0:
+        lines.append(
+            i18n.label(
+                "narrative.themes.largest_fall",
+                lang,
+                theme=fall[labels],
+                before=int(fall.baseline_value),
+                after=int(fall.compare_value),
+            )
+        )
+    lines += [
+        i18n.label(
+            "narrative.themes.appeared",
+            lang,
+            baseline=baseline,
+            compare=compare,
+            themes=join_words(appeared, lang),
+        ),
+        i18n.label(
+            "narrative.themes.vanished",
+            lang,
+            baseline=baseline,
+            compare=compare,
+            themes=join_words(vanished, lang),
+        ),
+    ]
+    return _bullets(lines)
+
+
+def _activities(dependence: pd.DataFrame, year: int) -> int:
+    """Activities in a year, recovered from the fractional weights (they sum to one each)."""
+    rows = dependence[(dependence["plan_year"] == year) & (dependence["measure"] == "fractional")]
+    return round(rows["value"].sum())
+
+
+def funding(dependence: pd.DataFrame, source: str = "idb", lang: str = "en") -> str:
+    """A source's any-touch, fractional and sole-source shares, year by year.
+
+    The source's label opens the sentence after a dash, so no template assumes an article
+    or a gender ("el BID" but "la OEA"), and the verb is "named": the plans name resources,
+    never amounts, and mix money with staff time.
+    """
+    name = i18n.code_label("funding", source, lang)
+    lines = []
+    for year in sorted(dependence["plan_year"].unique()):
+        shares = {
+            measure: _row(dependence, plan_year=year, source=source, measure=measure)
+            for measure in vocabulary.FUNDING_MEASURES
+        }
+        lines.append(
+            i18n.label(
+                "narrative.funding.year",
+                lang,
+                year=int(year),
+                source=name,
+                any_touch=percent(shares["any_touch"].share, lang),
+                fractional=percent(shares["fractional"].share, lang),
+                sole_source=percent(shares["sole_source"].share, lang),
+                n_sole=int(shares["sole_source"].value),
+                n_total=_activities(dependence, year),
+            )
+        )
+    return _bullets(lines)
+
+
+def main_sources(dependence: pd.DataFrame, lang: str = "en") -> str:
+    """Per year, the source that touches the most activities."""
+    touched = dependence[dependence["measure"] == "any_touch"]
+    lines = []
+    for year, rows in touched.groupby("plan_year", sort=True):
+        top = rows.sort_values(["share", "source"], ascending=[False, True]).iloc[0]
+        lines.append(
+            i18n.label(
+                "narrative.funding.top_source",
+                lang,
+                year=int(year),
+                source=i18n.code_label("funding", top.source, lang),
+                share=percent(top.share, lang),
+            )
+        )
+    return _bullets(lines)
+
+
+def idb_instruments(instruments: pd.DataFrame, lang: str = "en") -> str:
+    """How IDB funds what it funds, by instrument, year by year."""
+    lines = []
+    for year, rows in instruments.groupby("plan_year", sort=True):
+        used = [
+            f"{i18n.code_label('idb_instrument', row.instrument, lang)} "
+            f"{int(row.n_activities)} ({percent(row.share_of_idb, lang)})"
+            for row in rows.itertuples(index=False)
+            if row.n_activities > 0
+        ]
+        lines.append(
+            i18n.label(
+                "narrative.funding.instruments",
+                lang,
+                year=int(year),
+                instruments=join_words(used, lang),
+            )
+        )
+    return _bullets(lines)
+
+
+def theme_shifts(
+    shifts: pd.DataFrame, baseline_year: int, compare_year: int, lang: str = "en"
+) -> str:
+    """The themes grouped by how they changed (new, retired, merged, renamed, continued).
+
+    Each group is headed by a plural noun phrase ("New themes" / "Temas nuevos"), so the
+    Spanish adjective agrees with "temas" whatever the theme labels are.
+    """
+    if baseline_year == compare_year:
+        return no_comparison(baseline_year, lang)
+    labels = _theme_label_column(lang)
+    lines = []
+    for relation in vocabulary.THEME_RELATIONS:
+        themes = shifts.loc[shifts["relation"] == relation, labels].tolist()
+        if themes:
+            lines.append(
+                f"**{i18n.label(f'narrative.theme_relation.{relation}', lang)}**: "
+                f"{join_words(themes, lang)}"
+            )
+    return _bullets(lines)
+
+
+def diversity(diversity_frame: pd.DataFrame, lang: str = "en") -> str:
+    """Shannon entropy, its normalised form and the effective number of themes per year."""
+    lines = [
+        i18n.label(
+            "narrative.themes.diversity",
+            lang,
+            year=int(row.plan_year),
+            entropy=number(row.entropy, lang, 2),
+            normalised=number(row.normalised_entropy, lang, 2),
+            effective=number(row.effective_n_themes, lang, 1),
+            n_categories=int(row.n_categories),
+        )
+        for row in diversity_frame.itertuples(index=False)
+    ]
+    return _bullets(lines)
+
+
+def semester_load(load: pd.DataFrame, event_load: pd.DataFrame, lang: str = "en") -> str:
+    """Activities per timing class and the event-weighted split, year by year."""
+    lines = []
+    for year in sorted(load["plan_year"].unique()):
+        counts = {
+            row.timing: int(row.n_activities)
+            for row in load[load["plan_year"] == year].itertuples(index=False)
+        }
+        events = {
+            row.timing: row.share
+            for row in event_load[event_load["plan_year"] == year].itertuples(index=False)
+        }
+        lines.append(
+            i18n.label(
+                "narrative.semester.year",
+                lang,
+                year=int(year),
+                s1=counts["S1"],
+                s2=counts["S2"],
+                year_round=counts["year_round"],
+                tbd=counts["tbd"],
+                s1_events=percent(events["S1"], lang),
+                s2_events=percent(events["S2"], lang),
+                tbd_events=percent(events["tbd"], lang),
+            )
+        )
+    return _bullets(lines)

@@ -514,6 +514,35 @@ def test_the_kernel_manager_overrides_only_public_jupyter_client_methods() -> No
     }
 
 
+@pytest.mark.slow
+def test_the_kernels_own_error_log_stays_out_of_the_build_output(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """jupyter_client interrupts a kernel before shutting it down, which can make ipykernel
+    log a spurious "ERROR | KeyboardInterrupt caught in kernel"; the kernel's log is quiet."""
+    import asyncio
+
+    from gealc_analysis.build.kernel import KERNEL_NAME, this_interpreter_kernel_manager
+
+    async def log_an_error_in_a_kernel() -> str:
+        manager = this_interpreter_kernel_manager()(kernel_name=KERNEL_NAME)
+        await manager.start_kernel()
+        client = manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            reply = await client.execute_interactive(
+                "get_ipython().kernel.log.error('KERNEL-LOG-LINE')", timeout=60
+            )
+        finally:
+            client.stop_channels()
+            await manager.shutdown_kernel()
+        return reply["content"]["status"]
+
+    assert asyncio.run(log_an_error_in_a_kernel()) == "ok"
+    assert "KERNEL-LOG-LINE" not in capfd.readouterr().err
+
+
 # --------------------------------------------------------------------------- only our own folders
 
 

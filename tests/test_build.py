@@ -805,8 +805,8 @@ def states(executed: Path) -> list[dict[str, object]]:
 
 
 def test_a_notebook_sees_nothing_another_notebook_changed(tmp_path: Path, good: Build) -> None:
-    """A probe, a notebook that changes every piece of process state a later notebook could
-    see (a module-level dict of the package, pandas options, warning filters and registries,
+    """A probe, a notebook that changes the process state a reused kernel would pass on (a
+    module-level dict of the package, pandas options, warning filters and registries,
     rcParams, sys.path, os.environ, cwd, names, execution count), and the probe again, one
     after the other (jobs=1): the second probe sees exactly what the first saw."""
     notebooks = notebooks_folder(

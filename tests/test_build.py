@@ -491,33 +491,56 @@ def test_other_kernel_errors_are_not_retried(
         build.execute_notebook(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {})
 
 
-@pytest.mark.slow
-def test_shutting_a_kernel_down_sends_no_interrupt_and_stops_it() -> None:
-    """jupyter_client's stock shutdown sends SIGINT first, which can make ipykernel log a
-    spurious "KeyboardInterrupt caught in kernel"; ours asks the kernel to stop instead."""
-    import asyncio
-    import signal
+def test_the_kernel_manager_overrides_only_public_jupyter_client_methods() -> None:
+    """Every name our kernel manager and spec manager redefine is public API of
+    jupyter_client (no copied private method bodies)."""
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
 
     from gealc_analysis.build.kernel import KERNEL_NAME, this_interpreter_kernel_manager
 
-    async def start_and_stop() -> tuple[list[int], bool, bool]:
+    manager = this_interpreter_kernel_manager()
+    specs = type(manager(kernel_name=KERNEL_NAME).kernel_spec_manager)
+    redefined: dict[str, set[str]] = {}
+    for ours, theirs in ((manager, AsyncKernelManager), (specs, KernelSpecManager)):
+        assert issubclass(ours, theirs)
+        bookkeeping = set(vars(type("Blank", (theirs,), {})))  # what traitlets adds per class
+        redefined[theirs.__name__] = {
+            name for name in set(vars(ours)) - bookkeeping if hasattr(theirs, name)
+        }
+    assert redefined == {
+        "AsyncKernelManager": {"__init__", "start_kernel"},
+        "KernelSpecManager": {"get_kernel_spec"},
+    }
+
+
+@pytest.mark.slow
+def test_the_kernels_own_error_log_stays_out_of_the_build_output(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """jupyter_client interrupts a kernel before shutting it down, which can make ipykernel
+    log a spurious "ERROR | KeyboardInterrupt caught in kernel"; the kernel's log is quiet."""
+    import asyncio
+
+    from gealc_analysis.build.kernel import KERNEL_NAME, this_interpreter_kernel_manager
+
+    async def log_an_error_in_a_kernel() -> str:
         manager = this_interpreter_kernel_manager()(kernel_name=KERNEL_NAME)
         await manager.start_kernel()
-        sent: list[int] = []
-        send_signal = manager.provisioner.send_signal
+        client = manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            reply = await client.execute_interactive(
+                "get_ipython().kernel.log.error('KERNEL-LOG-LINE')", timeout=60
+            )
+        finally:
+            client.stop_channels()
+            await manager.shutdown_kernel()
+        return reply["content"]["status"]
 
-        async def recording(signum: int) -> None:
-            sent.append(signum)
-            await send_signal(signum)
-
-        manager.provisioner.send_signal = recording
-        alive_before = await manager.is_alive()
-        await manager.shutdown_kernel()
-        return sent, alive_before, await manager.is_alive()
-
-    sent, alive_before, alive_after = asyncio.run(start_and_stop())
-    assert alive_before and not alive_after, "the kernel should run, then be stopped"
-    assert signal.SIGINT not in sent, f"signals sent at shutdown: {sent}"
+    assert asyncio.run(log_an_error_in_a_kernel()) == "ok"
+    assert "KERNEL-LOG-LINE" not in capfd.readouterr().err
 
 
 # --------------------------------------------------------------------------- only our own folders
@@ -772,51 +795,36 @@ def test_an_output_folder_that_cannot_be_created_is_a_path_error(good: Build) ->
     assert caught.value.exit_code == 2
 
 
-def test_a_warm_kernel_starts_each_notebook_as_a_fresh_one_would(
-    tmp_path: Path, good: Build
-) -> None:
-    """Two notebooks on one reused kernel: the second sees no name, figure, rcParams change
-    or working folder left by the first, and counts its cells from 1."""
-    import nbformat as nbf
+def states(executed: Path) -> list[dict[str, object]]:
+    """The process states a fixture notebook printed (``STATE=<json>`` lines), in order."""
+    return [
+        json.loads(line.removeprefix("STATE="))
+        for line in stream_text(executed).splitlines()
+        if line.startswith("STATE=")
+    ]
 
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    parameters = nbf.v4.new_code_cell('lang = "en"', metadata={"tags": ["parameters"]})
-    dirty = nbf.v4.new_notebook(
-        cells=[
-            parameters,
-            nbf.v4.new_code_cell(
-                "import os, matplotlib, matplotlib.pyplot as plt\n"
-                "LEFT_OVER = 1\nplt.figure()\nmatplotlib.rcParams['lines.linewidth'] = 9\n"
-                "os.chdir('/')"
-            ),
-        ]
+
+def test_a_notebook_sees_nothing_another_notebook_changed(tmp_path: Path, good: Build) -> None:
+    """A probe, a notebook that changes the process state a reused kernel would pass on (a
+    module-level dict of the package, pandas options, warning filters and registries,
+    rcParams, sys.path, os.environ, cwd, names, execution count), and the probe again, one
+    after the other (jobs=1): the second probe sees exactly what the first saw."""
+    notebooks = notebooks_folder(
+        tmp_path, "07_probe:01_probe", "06_dirty:02_dirty", "07_probe:03_probe"
     )
-    probe = nbf.v4.new_notebook(
-        cells=[
-            parameters,
-            nbf.v4.new_code_cell(
-                "import os, matplotlib, matplotlib.pyplot as plt\n"
-                "print('LEFT_OVER' in dir(), plt.get_fignums(),"
-                " matplotlib.rcParams['lines.linewidth'],"
-                " os.getcwd())"
-            ),
-        ]
-    )
-    nbf.write(dirty, folder / "01_dirty.ipynb")
-    nbf.write(probe, folder / "02_probe.ipynb")
     result = build_report(
         tmp_path / "report",
         data_dir=good.data_dir,
-        notebooks_dir=folder,
+        notebooks_dir=notebooks,
         validate=no_validation,
         progress=lambda message: None,
     )
-    executed = nbformat.read(result.out_dir / "en" / "notebooks" / "02_probe.ipynb", as_version=4)
-    code = [cell for cell in executed.cells if cell.cell_type == "code"]
-    printed = stream_text(result.out_dir / "en" / "notebooks" / "02_probe.ipynb")
-    import matplotlib
-
-    fresh_width = matplotlib.rcParamsDefault["lines.linewidth"]
-    assert printed == f"False [] {fresh_width} {folder.resolve()}\n", printed
-    assert [cell.execution_count for cell in code] == [1, 2, 3]
+    executed = result.out_dir / "en" / "notebooks"
+    [before] = states(executed / "01_probe.ipynb")
+    [dirty] = states(executed / "02_dirty.ipynb")
+    [after] = states(executed / "03_probe.ipynb")
+    assert before.keys() == dirty.keys() == after.keys()
+    unchanged = [name for name in before if dirty[name] == before[name]]
+    assert not unchanged, f"the fixture did not change {unchanged}"
+    leaked = {name: after[name] for name in before if after[name] != before[name]}
+    assert not leaked, leaked

@@ -4,11 +4,22 @@
 build uses them:
 
 - ``discover``   which notebooks make the report and which ``--only`` selects
-- ``kernel``     the kernelspec and kernel manager of *this* interpreter
-- ``execute``    one notebook through papermill (retry on a kernel-start race)
-- ``render``     an executed notebook as an HTML page without code (nbconvert)
-- ``run``        every selected notebook into the staging folder, sequential or parallel
-- ``index``      the front page, from a Jinja2 template with autoescape
+- ``folders``    which folders a build may replace (marker), one build per folder (lock),
+                 leftovers of a dead build
+- ``cache``      content-hash keys: a section whose inputs are unchanged is kept, not rerun
+- ``kernel``     the kernelspec and kernel manager of *this* interpreter (public
+                 jupyter_client API only), and stopping its kernels on Ctrl-C/SIGTERM
+- ``execute``    one notebook through papermill on a fresh kernel (cell timeout; retry on a
+                 kernel-start race)
+- ``run``        every selected notebook into the staging folder, ``--jobs`` at a time in
+                 worker threads, each on its own fresh kernel (no state shared between
+                 notebooks)
+- ``site``       one folder per language, the landing page, the stylesheet, data copies
+- ``render``     an executed notebook as a page without code (nbconvert) in the report frame
+- ``pages``      the Jinja environment and templates every page is rendered with
+- ``index``      a language's front page
+- ``findings``   the key findings and caveat a language's index states
+- ``products``   the brief and the explorer of a language
 - ``publish``    staging folder, atomic swap, the failed build kept for reading
 - ``parameters`` what a notebook ran with, as its page shows it; titles
 - ``pipeline``   ``build_report``: the steps above in order

@@ -1,4 +1,4 @@
-"""Run one notebook with papermill on this interpreter's kernel."""
+"""Run one notebook with papermill on a fresh kernel of this interpreter."""
 
 from __future__ import annotations
 
@@ -21,32 +21,17 @@ def execute_notebook(
     executed: Path,
     parameters: Mapping[str, Any],
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
-    kernel_manager: Any = None,
 ) -> None:
-    """Run ``notebook`` with papermill on this interpreter, saving the run to ``executed``.
+    """Run ``notebook`` with papermill on a fresh kernel of this interpreter, saving the run
+    to ``executed``; nbclient starts the kernel and shuts it down after the last cell.
 
     The kernel starts in the notebook's folder. That is passed to nbclient (``resources``),
     not as papermill's ``cwd=``, which would ``chdir`` this whole process and race between
     notebooks running in threads. A cell running longer than ``cell_timeout`` seconds raises
     nbclient's ``CellTimeoutError`` (None: no limit); see :func:`running_cell`.
-
-    ``kernel_manager``: a started kernel to run on (a warm kernel of :mod:`.pool`, left
-    running afterwards); None starts a fresh kernel for this notebook and stops it after.
     """
     import papermill
 
-    if kernel_manager is not None:
-        papermill.execute_notebook(
-            str(notebook),
-            str(executed),
-            parameters=dict(parameters),
-            kernel_name=KERNEL_NAME,
-            language="python",
-            progress_bar=False,
-            execution_timeout=cell_timeout,
-            km=kernel_manager,
-        )
-        return
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
             papermill.execute_notebook(

@@ -29,7 +29,6 @@ from gealc_analysis.build.layout import (
     README_FILE,
     README_TEMPLATE,
 )
-from gealc_analysis.build.pool import KernelPool
 from gealc_analysis.build.publish import (
     check_replaceable,
     discard,
@@ -113,7 +112,6 @@ def build_report(
     progress: Callable[[str], None] = print,
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-    warm_kernels: bool = True,
     force: bool = False,
 ) -> BuildResult:
     """Validate the data, run the notebooks and publish the static report into ``out_dir``.
@@ -131,10 +129,9 @@ def build_report(
     folder as a running one waits up to ``lock_timeout`` seconds. A cell running longer than
     ``cell_timeout`` seconds fails the build. On Ctrl-C or SIGTERM (raised here as
     ``KeyboardInterrupt``) the kernels are stopped, the staging folder is deleted and the
-    report is left as it was. ``warm_kernels`` runs the notebooks on one reused kernel per
-    job (:mod:`.pool`); False starts a fresh kernel for each notebook. A section whose
-    inputs are unchanged since the report in ``out_dir`` was built is kept, not run again
-    (:mod:`.cache`, per language folder); ``force`` runs every selected section.
+    report is left as it was. Every notebook runs on a fresh kernel of its own (:mod:`.run`).
+    A section whose inputs are unchanged since the report in ``out_dir`` was built is kept,
+    not run again (:mod:`.cache`, per language folder); ``force`` runs every selected section.
 
     Every language is built into ``<out_dir>/<lang>/`` (see :mod:`.site`); ``lang`` builds,
     and touches, only that language's folder.
@@ -222,15 +219,13 @@ def build_report(
         if everything_kept:
             durations: dict[str, float] = {}  # nothing changed anywhere: leave the report be
         else:
-            durations = _build_with_pool(
+            durations = _build_into(
                 out_dir,
                 plan,
                 seed=only is not None or lang is not None or any(kept.values()),
                 jobs=jobs,
                 progress=progress,
                 cell_timeout=cell_timeout,
-                warm_kernels=warm_kernels,
-                notebooks_dir=notebooks_dir,
             )
 
     total = time.perf_counter() - started
@@ -252,28 +247,6 @@ def build_report(
     )
 
 
-def _build_with_pool(
-    out_dir: Path,
-    plan: site.LanguageBuild,
-    *,
-    seed: bool,
-    jobs: int,
-    progress: Callable[[str], None],
-    cell_timeout: float | None,
-    warm_kernels: bool,
-    notebooks_dir: Path,
-) -> dict[str, float]:
-    """:func:`_build_into` on warm kernels (one per job) when asked; kernels stopped after."""
-    workers = min(jobs, max(len(stems) for stems in plan.to_run.values()))
-    pool = KernelPool(workers, notebooks_dir) if warm_kernels and workers else None
-    try:
-        return _build_into(out_dir, plan, seed, jobs, progress, cell_timeout, pool)
-    finally:
-        if pool is not None:
-            pool.close()  # the kernels shut down while the rest of the build goes on
-            pool.join()
-
-
 def _build_into(
     out_dir: Path,
     plan: site.LanguageBuild,
@@ -281,7 +254,6 @@ def _build_into(
     jobs: int,
     progress: Callable[[str], None],
     cell_timeout: float | None,
-    pool: KernelPool | None,
 ) -> dict[str, float]:
     """Run the notebooks in a staging folder and swap it in; the caller holds the lock.
 
@@ -301,7 +273,7 @@ def _build_into(
             manifest = cache.read_manifest(folder) if seed else {}
             _drop_removed_sections(folder, plan.all_notebooks, manifest)
             durations = (
-                run_all(plan.to_run[language], folder, parameters, jobs, report, cell_timeout, pool)
+                run_all(plan.to_run[language], folder, parameters, jobs, report, cell_timeout)
                 if plan.to_run[language]
                 else {}
             )
@@ -316,8 +288,6 @@ def _build_into(
             return durations
 
         durations = site.build_languages(staging, plan, run=run, progress=progress)
-        if pool is not None:
-            pool.close()  # kernels shut down while the pages are written and swapped in
         shutil.copyfile(README_TEMPLATE, staging / README_FILE)
     except KeyboardInterrupt:
         stop_running_kernels()

@@ -14,54 +14,7 @@ from gealc_analysis.build.index import summary_markdown
 from gealc_analysis.build.site import copy_data, languages_to_build
 from gealc_analysis.words import i18n
 
-# ------------------------------------------------------------------ Markdown and links
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "javascript:alert(1)",
-        "JavaScript:alert(1)",
-        "java\tscript:alert(1)",
-        " javascript:x",
-        "vbscript:x",
-        "data:text/html,<script>x</script>",
-        "file:///etc/passwd",
-    ],
-)
-def test_unsafe_link_schemes_become_a_dead_anchor(url: str) -> None:
-    assert pages.safe_link(url) == pages.HARMFUL_LINK
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://www.oas.org",
-        "http://x.org/a?b=c",
-        "mailto:a@b.org",
-        "03_funding.html",
-        "../data/x.csv",
-        "#top",
-    ],
-)
-def test_safe_links_pass_unchanged(url: str) -> None:
-    assert pages.safe_link(url) == url
-
-
-def test_markdown_escapes_raw_html_and_neutralises_script_links() -> None:
-    html = str(
-        pages.markdown_html(
-            'A **bold** <img src=x onerror=alert(1)> [x](javascript:alert(1)) "><script>s</script>'
-        )
-    )
-    assert "<strong>bold</strong>" in html
-    assert "<img" not in html and "<script" not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert 'href="#harmful-link"' in html and "javascript:" not in html
-
-
-def test_inline_markdown_drops_the_wrapping_paragraph() -> None:
-    assert str(pages.markdown_inline_html("**13** of 28")) == "<strong>13</strong> of 28"
+# ------------------------------------------------------------------ links
 
 
 def test_href_percent_encodes_path_parts() -> None:
@@ -71,24 +24,19 @@ def test_href_percent_encodes_path_parts() -> None:
 # ------------------------------------------------------------------ sanitising
 
 
-def test_sanitize_keeps_report_markup_and_removes_everything_that_could_run() -> None:
-    fragment = (
-        '<p class="x">3 &lt; 4 <b>ok</b></p><img src="data:image/png;base64,iVBO" '
-        'alt="Chart &amp; finding"><script>alert(1)</script>'
-        '<img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a>'
-        '<iframe srcdoc="&lt;script&gt;"></iframe><tr style="color:red"><td>1</td></tr>'
+def test_a_section_body_is_sanitised_as_the_page_is_rendered() -> None:
+    """Whatever the notebook wrote, the page keeps no script and no unsafe link, and keeps
+    the in-page anchors of its headings."""
+    body = (
+        '<h2 id="A:-b">A: b<a class="anchor-link" href="#A:-b">¶</a></h2>'
+        '<script>alert(1)</script><a href="javascript:alert(1)">x</a>'
     )
-    clean = pages.sanitize_fragment(fragment)
-    assert '<p class="x">3 &lt; 4 <b>ok</b></p>' in clean
-    assert '<img src="data:image/png;base64,iVBO" alt="Chart &amp; finding">' in clean
-    for gone in ("<script", "onerror", "javascript:", "<iframe", "style="):
-        assert gone not in clean, gone
-    assert '<a href="#harmful-link">x</a>' in clean
-
-
-def test_sanitize_refuses_inline_images_other_than_raster() -> None:
-    clean = pages.sanitize_fragment('<img src="data:image/svg+xml;base64,PHN2Zz4=">')
-    assert 'src="#harmful-link"' in clean
+    chrome = pages.Chrome(
+        lang="en", root="../", site_title="S", index=pages.Link("index.html", "I")
+    )
+    html = pages.section_page(chrome, pages.SectionPage(title="T", body_html=body))
+    assert '<a class="anchor-link" href="#A:-b">¶</a>' in html
+    assert "alert(1)" not in html and "javascript:" not in html
 
 
 # ------------------------------------------------------------------ figures and tables

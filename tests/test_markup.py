@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from gealc_analysis.core import paths
 from gealc_analysis.words import markup
 
 UNSAFE_URLS = [
@@ -61,10 +64,25 @@ def test_markdown_escapes_raw_html_and_removes_script_links() -> None:
     assert "<a>x</a>" in html and "javascript:" not in html
 
 
-def test_markdown_headings_get_ids_that_in_page_links_reach() -> None:
-    html = str(markup.markdown_html("See [the rule](#coding-rule-3-1).\n\n## Coding rule 3.1\n"))
-    assert '<a href="#coding-rule-3-1">the rule</a>' in html
-    assert '<h2 id="coding-rule-3-1">Coding rule 3.1</h2>' in html
+def test_markdown_headings_get_the_ids_github_gives_them() -> None:
+    html = str(
+        markup.markdown_html(
+            "See [the rule](#rule-31-the-funders-own).\n\n## Rule 3.1: the funder's `own`\n"
+        )
+    )
+    assert '<a href="#rule-31-the-funders-own">the rule</a>' in html
+    assert '<h2 id="rule-31-the-funders-own">' in html
+
+
+def test_every_in_page_link_of_the_shipped_codebook_reaches_a_heading() -> None:
+    """The codebook's contents list links its sections by GitHub's anchors; on the report's
+    page (CODEBOOK.html) each of them lands on its heading."""
+    html = str(markup.markdown_html((paths.DATA_DIR / "CODEBOOK.md").read_text(encoding="utf-8")))
+    links = set(re.findall(r'href="#([^"]*)"', html))
+    assert links, "the codebook links none of its sections"
+    assert links <= set(re.findall(r'id="([^"]*)"', html)), links - set(
+        re.findall(r'id="([^"]*)"', html)
+    )
 
 
 def test_markdown_keeps_tables() -> None:
@@ -109,3 +127,19 @@ def test_explorer_data_is_html_safe_json_in_a_script() -> None:
 def test_every_page_template_escapes_data() -> None:
     template = markup.environment().from_string("<p title='{{ x }}'>{{ x }}</p>")
     assert template.render(x="<b>'&") == "<p title='&lt;b&gt;&#39;&amp;'>&lt;b&gt;&#39;&amp;</p>"
+
+
+def test_reader_table_template_escapes_every_cell_and_marks_column_classes() -> None:
+    html = markup.render(
+        "reader_table.html.j2",
+        table_class="gealc-table",
+        classes=["code", "", "num"],
+        header=["Id", "<b>Title</b>", "n"],
+        rows=[["2024-3.1.1", '<img src=x onerror="y">', "3"]],
+    )
+    assert html == (
+        '<table class="gealc-table"><thead><tr><th class="code">Id</th>'
+        '<th>&lt;b&gt;Title&lt;/b&gt;</th><th class="num">n</th></tr></thead><tbody><tr>'
+        '<td class="code">2024-3.1.1</td><td>&lt;img src=x onerror=&#34;y&#34;&gt;</td>'
+        '<td class="num">3</td></tr></tbody></table>'
+    )

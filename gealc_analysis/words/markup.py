@@ -148,9 +148,10 @@ def _plugin(name: str):  # -> mistune plugin
 
 
 def _heading_id(token: dict, index: int) -> str:
-    """A heading's anchor: its words, lower case, joined by hyphens (GitHub's way)."""
-    words = re.findall(r"\w+", str(token.get("text", "")).lower())
-    return "-".join(words) or f"section-{index + 1}"
+    """A heading's anchor as GitHub writes it, so links written for the Markdown file work on
+    the page too: lower case, punctuation dropped, each space a hyphen."""
+    slug = re.sub(r"[^\w\- ]", "", str(token.get("text", "")).lower()).replace(" ", "-")
+    return slug or f"section-{index + 1}"
 
 
 def markdown_html(text: str) -> Markup:

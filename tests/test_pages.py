@@ -12,6 +12,7 @@ from gealc_analysis.build import pages
 from gealc_analysis.build.findings import key_findings
 from gealc_analysis.build.index import summary_markdown
 from gealc_analysis.build.site import copy_data, languages_to_build
+from gealc_analysis.data.bundle import load_bundle
 from gealc_analysis.words import i18n
 
 # ------------------------------------------------------------------ links
@@ -310,32 +311,38 @@ def test_copy_data_keeps_the_data_folders_layout(tmp_path: Path) -> None:
     assert "data/datapackage.json" in copied  # the project's own, when the data has none
 
 
-def test_brief_and_explorer_are_written_and_linked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def stub_products(monkeypatch: pytest.MonkeyPatch, calls: dict, brief_error: Exception | None):
+    """The build's products module with brief and explorer writers that record their call."""
     import types
 
     from gealc_analysis.build import products
-    from gealc_analysis.core import paths
 
-    calls: dict[str, dict] = {}
-
-    def write_brief(plans, themes, **kwargs):
-        calls["brief"] = kwargs
+    def write_brief(bundle, **kwargs):
+        calls["brief"] = {"bundle": bundle, **kwargs}
         kwargs["out_path"].write_bytes(b"%PDF")
+        if brief_error:
+            raise brief_error
         return kwargs["out_path"]
 
-    def write_explorer(plans, themes, **kwargs):
-        calls["explorer"] = kwargs
+    def write_explorer(bundle, **kwargs):
+        calls["explorer"] = {"bundle": bundle, **kwargs}
         kwargs["out_path"].write_text("<html></html>", encoding="utf-8")
         return kwargs["out_path"]
 
     monkeypatch.setattr(products, "brief", types.SimpleNamespace(write_brief=write_brief))
     monkeypatch.setattr(products, "explorer", types.SimpleNamespace(write_explorer=write_explorer))
+    return products
+
+
+def test_brief_and_explorer_are_written_from_the_bundle_and_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: dict[str, dict] = {}
+    products = stub_products(monkeypatch, calls, brief_error=None)
+    bundle = load_bundle()
     links = products.write_products(
         tmp_path,
-        data_dir=paths.CURATED_DIR,
-        years=[2020, 2024],
+        bundle=bundle,
         baseline_year=2020,
         compare_year=2024,
         lang="es",
@@ -344,24 +351,28 @@ def test_brief_and_explorer_are_written_and_linked(
     )
     assert [link.href for link in links] == ["brief.pdf", "explorer.html"]
     assert links[0].label == i18n.label("pages.product.brief", "es")
+    assert calls["brief"]["bundle"] is bundle and calls["explorer"]["bundle"] is bundle
     assert calls["brief"]["lang"] == "es" and calls["brief"]["provenance"] == {"data_sha256": "x"}
     assert calls["explorer"]["twin_href"] == "../en/explorer.html"
 
 
-def test_where_the_data_is_not_plans_no_brief_or_explorer_is_linked(tmp_path: Path) -> None:
-    from gealc_analysis.build import products
-
-    assert (
-        products.write_products(
-            tmp_path,
-            data_dir=tmp_path,
-            years=[2020],
-            baseline_year=2020,
-            compare_year=2020,
-            lang="en",
-            languages=["en"],
-            prov={},
-        )
-        == ()
+def test_a_brief_that_fails_is_named_and_not_linked_and_the_explorer_still_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: dict[str, dict] = {}
+    products = stub_products(monkeypatch, calls, brief_error=RuntimeError("needs 3 pages"))
+    said: list[str] = []
+    links = products.write_products(
+        tmp_path,
+        bundle=load_bundle(),
+        baseline_year=2020,
+        compare_year=2024,
+        lang="en",
+        languages=["en"],
+        prov={},
+        progress=said.append,
     )
-    assert list(tmp_path.iterdir()) == []
+    assert [link.href for link in links] == ["explorer.html"]
+    assert said == ["[en] brief.pdf not written: RuntimeError: needs 3 pages"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["explorer.html"]
+    assert calls["explorer"]["twin_href"] is None

@@ -143,3 +143,7 @@ def test_reader_table_template_escapes_every_cell_and_marks_column_classes() -> 
         '<td class="code">2024-3.1.1</td><td>&lt;img src=x onerror=&#34;y&#34;&gt;</td>'
         '<td class="num">3</td></tr></tbody></table>'
     )
+
+
+def test_sanitize_keeps_non_breaking_spaces_as_the_character() -> None:
+    assert str(markup.sanitize("<p>46,4\u00a0% &amp;nbsp;</p>")) == "<p>46,4\u00a0% &amp;nbsp;</p>"

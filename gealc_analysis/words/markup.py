@@ -38,7 +38,7 @@ TEMPLATES_DIR: Path = Path(__file__).resolve().parent.parent / "templates"
 SAFE_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 # The one data URL a page keeps: a raster image a notebook inlined (a figure that has no
 # saved file); an SVG or an HTML document in a data URL can run script, so it is removed.
-INLINE_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]*", re.I)
+INLINE_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*", re.I)
 # What a report page's fragments are made of: Markdown's output, nbconvert's ``basic``
 # template (cells as divs with classes, headings with ids and anchor links, highlighted
 # code as spans), the reader tables and the figures.
@@ -62,6 +62,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 }
 # Removed with everything inside them (the text of a script is not content).
 DROPPED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style", "template", "noscript"})
+NO_BREAK_SPACE = "\u00a0"
 _CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f]")
 
 
@@ -126,7 +127,9 @@ def sanitize(fragment: str) -> Markup:
     element stays, as text); links and images keep relative URLs, http(s), mailto and
     inlined raster images only.
     """
-    return Markup(_cleaner().clean(fragment))
+    # The serialiser writes U+00A0 as "&nbsp;"; the character goes back as the data has it
+    # (Spanish "46,4 %" keeps its non-breaking space as text, not as an entity).
+    return Markup(_cleaner().clean(fragment).replace("&nbsp;", NO_BREAK_SPACE))
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -136,15 +139,9 @@ def sanitize(fragment: str) -> Markup:
 def _markdown() -> mistune.Markdown:
     # Every URL is left to the sanitiser (one policy), so mistune lets them all through.
     renderer = mistune.HTMLRenderer(escape=True, allow_harmful_protocols=True)
-    markdown = mistune.Markdown(renderer, plugins=[_plugin("table"), _plugin("strikethrough")])
+    markdown = mistune.create_markdown(renderer=renderer, plugins=["table", "strikethrough"])
     add_toc_hook(markdown, min_level=1, max_level=6, heading_id=_heading_id)
     return markdown
-
-
-def _plugin(name: str):  # -> mistune plugin
-    from mistune.plugins import import_plugin
-
-    return import_plugin(name)
 
 
 def _heading_id(token: dict, index: int) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from pathlib import Path
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
-from gealc_analysis.data import load_plans, load_themes
+from gealc_analysis.data.bundle import DataBundle, load_bundle
 from gealc_analysis.products import explorer
 from gealc_analysis.words import i18n
 
@@ -106,15 +107,22 @@ def small_themes() -> pd.DataFrame:
     )
 
 
-def write(folder: Path, lang: str = "en", plans=None, themes=None) -> Path:
+@functools.cache
+def curated_bundle() -> DataBundle:
+    return load_bundle()
+
+
+def write(folder: Path, lang: str = "en", bundle: DataBundle | None = None) -> Path:
+    """The explorer of ``bundle`` (default: the small plans), with a provenance record whose
+    version holds markup."""
+    if bundle is None:
+        bundle = curated_bundle().replaced(plans=small_plans(), themes=small_themes())
     return explorer.write_explorer(
-        small_plans() if plans is None else plans,
-        small_themes() if themes is None else themes,
+        bundle,
         lang=lang,
         out_path=folder / lang / "explorer.html",
-        provenance={"build_date": "2024-05-01"},
+        provenance={"build_date": "2024-05-01", "version": "<commit>"},
         twin_href="../other/explorer.html",
-        provenance_line=lambda prov, lang: f"built {prov['build_date']} <commit>",
     )
 
 
@@ -136,9 +144,9 @@ def test_rows_are_in_plan_order_with_labels_in_the_page_language():
 def test_every_data_string_is_escaped(tmp_path):
     page = write(tmp_path).read_text(encoding="utf-8")
     assert HOSTILE not in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
     assert "Borders &lt;theme&gt;" in page
-    assert "built 2024-05-01 &lt;commit&gt;" in page
+    assert "gealc-report &lt;commit&gt;" in page and "2024-05-01" in page
     assert page.count("<script") == 2  # the words (JSON) and the explorer's own script
 
 
@@ -170,9 +178,8 @@ def test_filter_menus_offer_what_occurs_in_the_data(tmp_path):
 
 
 def test_the_real_plans_are_all_listed(tmp_path):
-    plans = load_plans()
-    page = write(tmp_path, "es", plans=plans, themes=load_themes()).read_text(encoding="utf-8")
-    assert page.count("<tr data-year=") == len(plans)
+    page = write(tmp_path, "es", bundle=curated_bundle()).read_text(encoding="utf-8")
+    assert page.count("<tr data-year=") == len(curated_bundle().plans)
 
 
 def test_same_inputs_give_byte_identical_pages(tmp_path):

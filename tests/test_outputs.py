@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from gealc_analysis.charts import plots
+from gealc_analysis.charts import files, plots
 from gealc_analysis.core import outputs
 
 
@@ -38,26 +38,26 @@ def small_table() -> pd.DataFrame:
 
 
 def test_save_figure_writes_png_and_svg_under_figures(tmp_path):
-    paths = outputs.save_figure(small_figure(), tmp_path / "out", "venue_mix")
+    paths = files.save_figure(small_figure(), tmp_path / "out", "venue_mix")
     assert paths == [tmp_path / "out/figures/venue_mix.png", tmp_path / "out/figures/venue_mix.svg"]
     assert paths[0].read_bytes().startswith(b"\x89PNG")
     assert b"<svg" in paths[1].read_bytes()[:1000]
 
 
 def test_save_figure_twice_gives_byte_identical_files(tmp_path):
-    first = [p.read_bytes() for p in outputs.save_figure(small_figure(), tmp_path / "a", "f")]
-    second = [p.read_bytes() for p in outputs.save_figure(small_figure(), tmp_path / "b", "f")]
+    first = [p.read_bytes() for p in files.save_figure(small_figure(), tmp_path / "a", "f")]
+    second = [p.read_bytes() for p in files.save_figure(small_figure(), tmp_path / "b", "f")]
     assert first == second
 
 
 def test_saved_figures_carry_no_date_or_software_banner(tmp_path):
-    png, svg = outputs.save_figure(small_figure(), tmp_path, "f")
+    png, svg = files.save_figure(small_figure(), tmp_path, "f")
     assert b"Software" not in png.read_bytes()
     assert b"<dc:date>" not in svg.read_bytes()
 
 
 def test_save_figure_leaves_no_temporary_files(tmp_path):
-    outputs.save_figure(small_figure(), tmp_path, "f")
+    files.save_figure(small_figure(), tmp_path, "f")
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["f.png", "f.svg"]
 
 
@@ -99,7 +99,7 @@ def test_a_figure_that_fails_to_render_leaves_no_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(fig, "savefig", crash)
     with pytest.raises(RuntimeError, match="renderer crashed"):
-        outputs.save_figure(fig, tmp_path, "f")
+        files.save_figure(fig, tmp_path, "f")
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
 
 
@@ -117,8 +117,8 @@ def clipped_figure() -> Figure:
 
 def test_two_separately_drawn_identical_figures_give_identical_svg(tmp_path):
     first, second = clipped_figure(), clipped_figure()  # both alive: different id()s
-    outputs.save_figure(first, tmp_path / "a", "clip")
-    outputs.save_figure(second, tmp_path / "b", "clip")
+    files.save_figure(first, tmp_path / "a", "clip")
+    files.save_figure(second, tmp_path / "b", "clip")
     a = (tmp_path / "a" / "figures" / "clip.svg").read_bytes()
     assert b"clip-path" in a
     assert a == (tmp_path / "b" / "figures" / "clip.svg").read_bytes()
@@ -129,7 +129,7 @@ def test_stable_svg_ids_renames_definitions_and_references_alike():
         b'<clipPath id="p0123456789"/><use xlink:href="#h9876543210"/>'
         b'<g clip-path="url(#p0123456789)"/><pattern id="h9876543210"/>'
     )
-    assert outputs.stable_svg_ids(svg) == (
+    assert files.stable_svg_ids(svg) == (
         b'<clipPath id="p0000000001"/><use xlink:href="#h0000000002"/>'
         b'<g clip-path="url(#p0000000001)"/><pattern id="h0000000002"/>'
     )
@@ -238,3 +238,42 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# ------------------------------------------------------------------ the one atomic writer
+
+
+def test_atomic_writer_replaces_the_file_whole_and_publishes_it_readable(tmp_path):
+    target = tmp_path / "new" / "brief.pdf"
+    assert outputs.write_bytes_atomically(target, b"first") == target
+    outputs.write_bytes_atomically(target, b"second")
+    assert target.read_bytes() == b"second"
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in target.parent.iterdir()] == ["brief.pdf"]
+
+
+def test_atomic_writer_uses_a_fresh_temporary_name_each_time(tmp_path, monkeypatch):
+    """Two writers of one target never share a temporary file (a fixed ".tmp" name did)."""
+    seen: list[str] = []
+    real_replace = outputs.os.replace
+
+    def spy(source, target):
+        seen.append(str(source))
+        real_replace(source, target)
+
+    monkeypatch.setattr(outputs.os, "replace", spy)
+    for text in ("a", "b"):
+        outputs.write_text_atomically(tmp_path / "t.csv", text)
+    assert len(set(seen)) == 2
+    assert all(name.startswith(str(tmp_path / ".t.csv.")) for name in seen), seen
+
+
+def test_atomic_writer_flushes_to_disk_before_the_move(tmp_path, monkeypatch):
+    order: list[str] = []
+    real_fsync, real_replace = outputs.os.fsync, outputs.os.replace
+    monkeypatch.setattr(outputs.os, "fsync", lambda fd: (order.append("fsync"), real_fsync(fd)))
+    monkeypatch.setattr(
+        outputs.os, "replace", lambda a, b: (order.append("replace"), real_replace(a, b))
+    )
+    outputs.write_bytes_atomically(tmp_path / "x", b"x")
+    assert order == ["fsync", "replace"]

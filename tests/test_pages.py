@@ -12,56 +12,10 @@ from gealc_analysis.build import pages
 from gealc_analysis.build.findings import key_findings
 from gealc_analysis.build.index import summary_markdown
 from gealc_analysis.build.site import copy_data, languages_to_build
+from gealc_analysis.data.bundle import load_bundle
 from gealc_analysis.words import i18n
 
-# ------------------------------------------------------------------ Markdown and links
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "javascript:alert(1)",
-        "JavaScript:alert(1)",
-        "java\tscript:alert(1)",
-        " javascript:x",
-        "vbscript:x",
-        "data:text/html,<script>x</script>",
-        "file:///etc/passwd",
-    ],
-)
-def test_unsafe_link_schemes_become_a_dead_anchor(url: str) -> None:
-    assert pages.safe_link(url) == pages.HARMFUL_LINK
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://www.oas.org",
-        "http://x.org/a?b=c",
-        "mailto:a@b.org",
-        "03_funding.html",
-        "../data/x.csv",
-        "#top",
-    ],
-)
-def test_safe_links_pass_unchanged(url: str) -> None:
-    assert pages.safe_link(url) == url
-
-
-def test_markdown_escapes_raw_html_and_neutralises_script_links() -> None:
-    html = str(
-        pages.markdown_html(
-            'A **bold** <img src=x onerror=alert(1)> [x](javascript:alert(1)) "><script>s</script>'
-        )
-    )
-    assert "<strong>bold</strong>" in html
-    assert "<img" not in html and "<script" not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert 'href="#harmful-link"' in html and "javascript:" not in html
-
-
-def test_inline_markdown_drops_the_wrapping_paragraph() -> None:
-    assert str(pages.markdown_inline_html("**13** of 28")) == "<strong>13</strong> of 28"
+# ------------------------------------------------------------------ links
 
 
 def test_href_percent_encodes_path_parts() -> None:
@@ -71,24 +25,19 @@ def test_href_percent_encodes_path_parts() -> None:
 # ------------------------------------------------------------------ sanitising
 
 
-def test_sanitize_keeps_report_markup_and_removes_everything_that_could_run() -> None:
-    fragment = (
-        '<p class="x">3 &lt; 4 <b>ok</b></p><img src="data:image/png;base64,iVBO" '
-        'alt="Chart &amp; finding"><script>alert(1)</script>'
-        '<img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a>'
-        '<iframe srcdoc="&lt;script&gt;"></iframe><tr style="color:red"><td>1</td></tr>'
+def test_a_section_body_is_sanitised_as_the_page_is_rendered() -> None:
+    """Whatever the notebook wrote, the page keeps no script and no unsafe link, and keeps
+    the in-page anchors of its headings."""
+    body = (
+        '<h2 id="A:-b">A: b<a class="anchor-link" href="#A:-b">¶</a></h2>'
+        '<script>alert(1)</script><a href="javascript:alert(1)">x</a>'
     )
-    clean = pages.sanitize_fragment(fragment)
-    assert '<p class="x">3 &lt; 4 <b>ok</b></p>' in clean
-    assert '<img src="data:image/png;base64,iVBO" alt="Chart &amp; finding">' in clean
-    for gone in ("<script", "onerror", "javascript:", "<iframe", "style="):
-        assert gone not in clean, gone
-    assert '<a href="#harmful-link">x</a>' in clean
-
-
-def test_sanitize_refuses_inline_images_other_than_raster() -> None:
-    clean = pages.sanitize_fragment('<img src="data:image/svg+xml;base64,PHN2Zz4=">')
-    assert 'src="#harmful-link"' in clean
+    chrome = pages.Chrome(
+        lang="en", root="../", site_title="S", index=pages.Link("index.html", "I")
+    )
+    html = pages.section_page(chrome, pages.SectionPage(title="T", body_html=body))
+    assert '<a class="anchor-link" href="#A:-b">¶</a>' in html
+    assert "alert(1)" not in html and "javascript:" not in html
 
 
 # ------------------------------------------------------------------ figures and tables
@@ -362,32 +311,38 @@ def test_copy_data_keeps_the_data_folders_layout(tmp_path: Path) -> None:
     assert "data/datapackage.json" in copied  # the project's own, when the data has none
 
 
-def test_brief_and_explorer_are_written_and_linked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def stub_products(monkeypatch: pytest.MonkeyPatch, calls: dict, brief_error: Exception | None):
+    """The build's products module with brief and explorer writers that record their call."""
     import types
 
     from gealc_analysis.build import products
-    from gealc_analysis.core import paths
 
-    calls: dict[str, dict] = {}
-
-    def write_brief(plans, themes, **kwargs):
-        calls["brief"] = kwargs
+    def write_brief(bundle, **kwargs):
+        calls["brief"] = {"bundle": bundle, **kwargs}
         kwargs["out_path"].write_bytes(b"%PDF")
+        if brief_error:
+            raise brief_error
         return kwargs["out_path"]
 
-    def write_explorer(plans, themes, **kwargs):
-        calls["explorer"] = kwargs
+    def write_explorer(bundle, **kwargs):
+        calls["explorer"] = {"bundle": bundle, **kwargs}
         kwargs["out_path"].write_text("<html></html>", encoding="utf-8")
         return kwargs["out_path"]
 
     monkeypatch.setattr(products, "brief", types.SimpleNamespace(write_brief=write_brief))
     monkeypatch.setattr(products, "explorer", types.SimpleNamespace(write_explorer=write_explorer))
+    return products
+
+
+def test_brief_and_explorer_are_written_from_the_bundle_and_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: dict[str, dict] = {}
+    products = stub_products(monkeypatch, calls, brief_error=None)
+    bundle = load_bundle()
     links = products.write_products(
         tmp_path,
-        data_dir=paths.CURATED_DIR,
-        years=[2020, 2024],
+        bundle=bundle,
         baseline_year=2020,
         compare_year=2024,
         lang="es",
@@ -396,24 +351,28 @@ def test_brief_and_explorer_are_written_and_linked(
     )
     assert [link.href for link in links] == ["brief.pdf", "explorer.html"]
     assert links[0].label == i18n.label("pages.product.brief", "es")
+    assert calls["brief"]["bundle"] is bundle and calls["explorer"]["bundle"] is bundle
     assert calls["brief"]["lang"] == "es" and calls["brief"]["provenance"] == {"data_sha256": "x"}
     assert calls["explorer"]["twin_href"] == "../en/explorer.html"
 
 
-def test_where_the_data_is_not_plans_no_brief_or_explorer_is_linked(tmp_path: Path) -> None:
-    from gealc_analysis.build import products
-
-    assert (
-        products.write_products(
-            tmp_path,
-            data_dir=tmp_path,
-            years=[2020],
-            baseline_year=2020,
-            compare_year=2020,
-            lang="en",
-            languages=["en"],
-            prov={},
-        )
-        == ()
+def test_a_brief_that_fails_is_named_and_not_linked_and_the_explorer_still_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: dict[str, dict] = {}
+    products = stub_products(monkeypatch, calls, brief_error=RuntimeError("needs 3 pages"))
+    said: list[str] = []
+    links = products.write_products(
+        tmp_path,
+        bundle=load_bundle(),
+        baseline_year=2020,
+        compare_year=2024,
+        lang="en",
+        languages=["en"],
+        prov={},
+        progress=said.append,
     )
-    assert list(tmp_path.iterdir()) == []
+    assert [link.href for link in links] == ["explorer.html"]
+    assert said == ["[en] brief.pdf not written: RuntimeError: needs 3 pages"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["explorer.html"]
+    assert calls["explorer"]["twin_href"] is None

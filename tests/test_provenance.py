@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from gealc_analysis.core import provenance
+from gealc_analysis.words.provenance import provenance_line
 
 
 def _folder(tmp_path: Path, files: dict[str, bytes]) -> Path:
@@ -159,11 +160,11 @@ def test_provenance_line_in_each_language() -> None:
         "data_sha256": "b" * 64,
         "build_date": "2023-11-22",
     }
-    assert provenance.provenance_line(prov, "en") == (
+    assert provenance_line(prov, "en") == (
         "gealc-report 0.1.0 · commit aaaaaaaaaaaa · data SHA-256 bbbbbbbbbbbb · "
         "report date 2023-11-22"
     )
-    assert provenance.provenance_line(prov, "es") == (
+    assert provenance_line(prov, "es") == (
         "gealc-report 0.1.0 · commit aaaaaaaaaaaa · datos SHA-256 bbbbbbbbbbbb · "
         "fecha del informe 2023-11-22"
     )
@@ -177,5 +178,5 @@ def test_provenance_line_names_a_missing_commit_and_date() -> None:
         "data_sha256": "c" * 64,
         "build_date": None,
     }
-    line = provenance.provenance_line(prov, "es")
+    line = provenance_line(prov, "es")
     assert "commit ninguno" in line and "fecha del informe no indicada" in line

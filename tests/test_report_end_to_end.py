@@ -23,6 +23,7 @@ from gealc_analysis.build import BuildResult, build_report
 from gealc_analysis.core import outputs, paths, provenance
 from gealc_analysis.measures import analysis
 from gealc_analysis.words import findings, i18n, narrative, tables
+from gealc_analysis.words.provenance import provenance_line
 
 SECTIONS = sorted(path.stem for path in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 # Source lines of the notebooks that must never reach a page.
@@ -395,7 +396,7 @@ def test_provenance_is_written_beside_the_exports_and_shown_in_every_footer(
         assert record["parameters"]["years"] == real_years
         if lang:
             assert record["parameters"]["lang"] == lang
-            line = provenance.provenance_line(record, lang)
+            line = provenance_line(record, lang)
             for html_page in sorted(folder.rglob("*.html")):
                 assert line in html_page.read_text(encoding="utf-8"), html_page
 

@@ -67,8 +67,8 @@ def test_say_turns_unsafe_link_schemes_into_dead_links(tmp_path: Path, shown: li
     make_section(tmp_path).say(f"[codebook]({url})")
     (markup,) = shown
     hrefs = re.findall(r'href="([^"]*)"', markup)  # a tab breaks the link: plain text then
-    assert all(href.startswith("#") for href in hrefs), f"unsafe link kept: {markup}"
-    assert "<a" not in markup or hrefs
+    assert not hrefs, f"unsafe link kept: {markup}"  # the sanitiser drops the href
+    assert "codebook" in markup
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ LIBRARIES: tuple[str, ...] = (
     "babel",
     "jinja2",
     "mistune",
+    "nh3",
     "openpyxl",
     "nbformat",
     "nbconvert",

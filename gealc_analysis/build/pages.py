@@ -5,10 +5,11 @@ Why it is shaped this way:
 - **One stylesheet** (``assets/report.css``) linked by every page instead of nbconvert's
   ~256 KB of notebook CSS copied into each one; section bodies come from nbconvert's minimal
   ``basic`` template (outputs only) and are wrapped in the report's own Jinja page.
-- **Escaping by construction.** Every page is rendered by one Jinja environment with
-  autoescape on, so any string from the data is escaped unless it went through
-  :func:`markdown_html`, which renders Markdown with raw HTML escaped and only http, https,
-  mailto and relative links.
+- **Escaping by construction.** Every page is rendered by the one Jinja environment of
+  :mod:`gealc_analysis.words.markup` with autoescape on, so any string from the data is
+  escaped unless it went through that module's Markdown renderer or its allowlist sanitiser
+  (nh3), which keep only relative, http, https and mailto links; a section body (notebook
+  output) is sanitised as the page is rendered.
 - **Figures as files.** A figure a notebook showed is the PNG it saved (``Section.figure``
   shows the saved bytes), so the page links that file instead of carrying it base64-inlined:
   pages shrink from hundreds of KB to tens, and the image a reader sees is the one they
@@ -21,23 +22,25 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from gealc_analysis.words import i18n
+from gealc_analysis.words.markup import (
+    TEMPLATES_DIR,
+    markdown_html,
+    markdown_inline_html,
+    render,
+    sanitize,
+)
 
-TEMPLATES_DIR: Path = Path(__file__).resolve().parent.parent / "templates"
 STYLESHEET: Path = TEMPLATES_DIR / "report.css"
 # Where the stylesheet lands, relative to the report root.
 STYLESHEET_HREF = "assets/report.css"
-# Link schemes a Markdown link from the data may use; anything else becomes a dead link.
-SAFE_LINK_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
-HARMFUL_LINK = "#harmful-link"
 
 
 @dataclass(frozen=True)
@@ -102,118 +105,24 @@ class SectionPage:
     notebook_label: str = "pages.executed_notebook"  # label key of the notebook link
 
 
-# --------------------------------------------------------------------------- Jinja
-
-
-@functools.cache
-def environment():  # -> jinja2.Environment (imported lazily to keep the CLI light)
-    """The one Jinja environment of the report's pages: autoescape on for every template."""
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.globals["label"] = i18n.label
-    return env
-
-
-def render(template: str, **context: object) -> str:
-    """Render one of the report's templates with ``context`` (autoescaped)."""
-    return environment().get_template(template).render(**context)
-
-
-# --------------------------------------------------------------------------- Markdown
-
-
-def safe_link(url: str) -> str:
-    """``url`` if it is relative or http(s)/mailto; otherwise a harmless in-page anchor.
-
-    Control characters and spaces are stripped before the scheme is read, as browsers do,
-    so ``java\\tscript:`` cannot slip through.
-    """
-    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)
-    try:
-        scheme = urlsplit(cleaned).scheme.lower()
-    except ValueError:
-        return HARMFUL_LINK
-    if scheme and scheme not in SAFE_LINK_SCHEMES:
-        return HARMFUL_LINK
-    if not scheme and ":" in cleaned.split("/", 1)[0]:  # "javascript&colon;…"-like leftovers
-        return HARMFUL_LINK
-    return url
-
-
-@functools.cache
-def _markdown():  # -> mistune.Markdown
-    import mistune
-
-    class SafeLinks(mistune.HTMLRenderer):
-        def __init__(self) -> None:
-            super().__init__(escape=True)
-
-        def safe_url(self, url: str) -> str:
-            return self.escape_attribute(safe_link(url))
-
-    return mistune.create_markdown(renderer=SafeLinks(), escape=True)
-
-
-@functools.cache
-def _document_markdown():  # -> mistune.Markdown
-    import mistune
-
-    class SafeLinks(mistune.HTMLRenderer):
-        def __init__(self) -> None:
-            super().__init__(escape=True)
-
-        def safe_url(self, url: str) -> str:
-            return self.escape_attribute(safe_link(url))
-
-    return mistune.create_markdown(
-        renderer=SafeLinks(), escape=True, plugins=["table", "strikethrough"]
-    )
+# --------------------------------------------------------------------------- documents
 
 
 def document_page(markdown: str, *, title: str, root: str, lang: str, source_href: str) -> str:
     """A Markdown document shipped with the report (codebook, sources) as a readable page.
 
     Browsers download ``.md`` files instead of showing them; this page shows the same text
-    with the report's stylesheet (raw HTML escaped, tables kept) and links the ``.md`` beside.
+    with the report's stylesheet (raw HTML escaped, tables kept, headings with anchors) and
+    links the ``.md`` beside.
     """
-    from markupsafe import Markup
-
     return render(
         "page_document.html.j2",
         title=title,
         root=root,
         lang=lang,
-        body=Markup(str(_document_markdown()(markdown))),
+        body=markdown_html(markdown),
         source_href=source_href,
     )
-
-
-def markdown_html(text: str):  # -> markupsafe.Markup
-    """Markdown from the data or a notebook as HTML a page may include as is.
-
-    Raw HTML in the text is escaped (shown, never run); links and images keep only safe
-    schemes (:func:`safe_link`). The result is marked safe for Jinja.
-    """
-    from markupsafe import Markup
-
-    return Markup(str(_markdown()(text)).strip())
-
-
-def markdown_inline_html(text: str):  # -> markupsafe.Markup
-    """:func:`markdown_html` without the wrapping paragraph, for one-line findings."""
-    from markupsafe import Markup
-
-    html = str(markdown_html(text))
-    match = re.fullmatch(r"<p>(.*)</p>", html, flags=re.DOTALL)
-    return Markup(match.group(1) if match else html)
 
 
 # --------------------------------------------------------------------------- links
@@ -483,10 +392,11 @@ def index_page(
 
 
 def section_page(chrome: Chrome, page: SectionPage) -> str:
-    """A section (or an executed notebook) inside the report's chrome."""
-    from markupsafe import Markup
+    """A section (or an executed notebook) inside the report's chrome.
 
-    return render("page_section.html.j2", chrome=chrome, page=page, body=Markup(page.body_html))
+    The body is notebook output: it goes through the sanitiser here, whatever made it.
+    """
+    return render("page_section.html.j2", chrome=chrome, page=page, body=sanitize(page.body_html))
 
 
 def landing_page(
@@ -539,127 +449,3 @@ def notebook_body(
     resources = {"metadata": {"path": str(assets_dir or executed.parent)}}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return body.strip()
-
-
-# --------------------------------------------------------------------------- sanitising
-
-
-# Elements whose content never belongs on a report page (they run code or load things).
-_DROPPED_ELEMENTS: frozenset[str] = frozenset(
-    {
-        "script",
-        "style",
-        "iframe",
-        "object",
-        "embed",
-        "applet",
-        "frame",
-        "frameset",
-        "template",
-        "noscript",
-        "base",
-        "meta",
-        "link",
-        "form",
-        "input",
-        "button",
-        "textarea",
-        "select",
-    }
-)
-# Attributes holding a URL: only safe schemes (and inlined PNG/JPEG/SVG-free images) pass.
-_URL_ATTRIBUTES: frozenset[str] = frozenset(
-    {
-        "href",
-        "src",
-        "action",
-        "formaction",
-        "xlink:href",
-        "poster",
-        "background",
-        "cite",
-        "longdesc",
-        "data",
-    }
-)
-_DROPPED_ATTRIBUTES: frozenset[str] = frozenset({"srcdoc", "srcset", "style"})
-_INLINE_IMAGE = re.compile(
-    r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*", re.IGNORECASE
-)
-
-
-def sanitize_fragment(fragment: str) -> str:
-    """The notebook outputs of a page with nothing in them that could run in the browser.
-
-    Notebook outputs are HTML the notebooks produced (tables, narrative Markdown rendered by
-    nbconvert). Escaping belongs where text enters (tables, narrative); this pass is the
-    page's own guarantee that whatever slipped through stays inert: no script-like element,
-    no ``on…`` event attribute, no inline style, no URL other than relative, http(s), mailto
-    or an inlined raster image. Text and allowed markup are kept as they were.
-    """
-    from html import escape
-    from html.parser import HTMLParser
-
-    out: list[str] = []
-    skipping: list[str] = []
-
-    def attributes(tag: str, attrs: list[tuple[str, str | None]]) -> str:
-        kept = []
-        for name, value in attrs:
-            name = name.lower()
-            if name.startswith("on") or name in _DROPPED_ATTRIBUTES:
-                continue
-            if name in _URL_ATTRIBUTES and value is not None:
-                inline = tag == "img" and name == "src" and _INLINE_IMAGE.fullmatch(value)
-                value = value if inline else safe_link(value)
-            kept.append(f" {name}" if value is None else f' {name}="{escape(value, quote=True)}"')
-        return "".join(kept)
-
-    class Sanitizer(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            if tag in _DROPPED_ELEMENTS:
-                if tag not in _VOID_ELEMENTS:
-                    skipping.append(tag)
-                return
-            if not skipping:
-                out.append(f"<{tag}{attributes(tag, attrs)}>")
-
-        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            if tag not in _DROPPED_ELEMENTS and not skipping:
-                out.append(f"<{tag}{attributes(tag, attrs)}/>")
-
-        def handle_endtag(self, tag: str) -> None:
-            if skipping:
-                if tag == skipping[-1]:
-                    skipping.pop()
-                return
-            if tag not in _DROPPED_ELEMENTS:
-                out.append(f"</{tag}>")
-
-        def handle_data(self, data: str) -> None:
-            if not skipping:
-                out.append(escape(data, quote=False))
-
-    parser = Sanitizer(convert_charrefs=True)
-    parser.feed(fragment)
-    parser.close()
-    return "".join(out)
-
-
-_VOID_ELEMENTS: frozenset[str] = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    }
-)

@@ -18,6 +18,7 @@ from gealc_analysis.build.parameters import (
     papermill_parameters,
     parameters_line,
 )
+from gealc_analysis.core.outputs import write_text_atomically
 
 # Cells removed from the pages: the defaults and the values papermill injected are shown as
 # one readable parameters line instead.
@@ -45,9 +46,7 @@ def render_section(
         executed, remove_tags=_removed_tags(lang), with_code=False, assets_dir=assets_dir
     )
     figures = pages.figure_hashes(lang_dir / stem / FIGURES_DIR, f"{stem}/{FIGURES_DIR}")
-    body = pages.classify_table_cells(
-        pages.link_saved_figures(pages.sanitize_fragment(body), figures)
-    )
+    body = pages.classify_table_cells(pages.link_saved_figures(body, figures))
     notebook_page = lang_dir / EXECUTED_DIR / f"{stem}.html"
     content = pages.SectionPage(
         title=_title(chrome, stem),
@@ -56,7 +55,7 @@ def render_section(
         tables=pages.table_links(lang_dir / stem / TABLES_DIR, f"{stem}/{TABLES_DIR}", lang),
         notebook_href=pages.href(EXECUTED_DIR, notebook_page.name),
     )
-    page.write_text(pages.section_page(chrome, content), encoding="utf-8")
+    write_text_atomically(page, pages.section_page(chrome, content))
 
 
 def render_executed_notebook(
@@ -79,9 +78,7 @@ def render_executed_notebook(
         assets_dir=assets_dir,
     )
     figures = pages.figure_hashes(lang_dir / stem / FIGURES_DIR, f"../{stem}/{FIGURES_DIR}")
-    body = pages.classify_table_cells(
-        pages.link_saved_figures(pages.sanitize_fragment(body), figures)
-    )
+    body = pages.classify_table_cells(pages.link_saved_figures(body, figures))
     content = pages.SectionPage(
         title=_title(chrome, stem),
         body_html=body,
@@ -89,7 +86,7 @@ def render_executed_notebook(
         notebook_href=pages.href(executed.name),
         notebook_label="pages.download_notebook",
     )
-    page.write_text(pages.section_page(chrome, content), encoding="utf-8")
+    write_text_atomically(page, pages.section_page(chrome, content))
 
 
 def _removed_tags(lang: str) -> set[str]:

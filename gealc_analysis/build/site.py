@@ -35,7 +35,10 @@ from gealc_analysis.build.render import (
     section_chrome,
 )
 from gealc_analysis.core import paths, provenance
+from gealc_analysis.data import PlanDataError
+from gealc_analysis.data.bundle import load_bundle
 from gealc_analysis.words import i18n
+from gealc_analysis.words.provenance import provenance_line
 
 ASSETS_DIR = "assets"
 DATA_DIR = "data"
@@ -125,7 +128,7 @@ def write_language(
         site_title=report_title(years, lang),
         index=pages.Link(INDEX_FILE, i18n.label("pages.index", lang)),
         footer_links=pages.footer_links(data_files, lang, "../", provenance.PROVENANCE_FILE),
-        provenance_line=provenance.provenance_line(prov, lang),
+        provenance_line=provenance_line(prov, lang),
     )
     for notebook in present:
         stem = notebook.stem
@@ -157,17 +160,22 @@ def write_language(
     key_findings, caveat = findings.key_findings(
         data_dir, years, int(shown["baseline_year"]), int(shown["compare_year"]), lang, headlines
     )
-    products = write_products(
-        lang_dir,
-        data_dir=data_dir,
-        years=years,
-        baseline_year=int(shown["baseline_year"]),
-        compare_year=int(shown["compare_year"]),
-        lang=lang,
-        languages=languages,
-        prov=prov,
-        progress=progress,
-    )
+    try:
+        bundle = load_bundle(data_dir, list(years))
+    except PlanDataError as error:  # only where validation was stubbed (the build's tests)
+        progress(f"[{lang}] brief and explorer not written: {error}")
+        products: tuple[pages.Link, ...] = ()
+    else:
+        products = write_products(
+            lang_dir,
+            bundle=bundle,
+            baseline_year=int(shown["baseline_year"]),
+            compare_year=int(shown["compare_year"]),
+            lang=lang,
+            languages=languages,
+            prov=prov,
+            progress=progress,
+        )
     index_chrome = replace(
         base,
         index=pages.Link(INDEX_FILE, base.index.label),
@@ -199,7 +207,7 @@ def write_root(
         index_hrefs={lang: pages.href(lang, INDEX_FILE) for lang in languages},
         years_line=" → ".join(str(year) for year in years),
         footer=pages.footer_links(data_files, first, "", provenance.PROVENANCE_FILE),
-        provenance_line=provenance.provenance_line(prov, first),
+        provenance_line=provenance_line(prov, first),
     )
     (report / INDEX_FILE).write_text(landing, encoding="utf-8")
     provenance.write_provenance(prov, report)

@@ -1,9 +1,11 @@
-"""Write figures and tables of the report: deterministic bytes, written atomically, safe to
-open in a spreadsheet.
+"""Write the report's files: every file atomically (:func:`write_bytes_atomically`, the one
+writer of the package), tables as deterministic bytes safe to open in a spreadsheet.
 
 Deterministic so a rebuild that changes nothing produces no diff (and CI can check that);
-atomic (a temporary file in the same folder, then ``os.replace``) so an interrupted build
-never leaves a half-written figure or table that looks valid. Every table is a CSV and an
+atomic (a uniquely named temporary file in the same folder, flushed, then ``os.replace``) so
+an interrupted build never leaves a half-written file that looks valid. Figures are drawn by
+matplotlib under the report's style, so their files are written by
+:mod:`gealc_analysis.charts.files` (with this writer). Every table is a CSV and an
 .xlsx beside it (Excel opens the .xlsx with Spanish accents intact); in both, a text cell
 that a spreadsheet would run as a formula is neutralised (OWASP, "CSV Injection").
 """
@@ -13,28 +15,16 @@ from __future__ import annotations
 import datetime
 import io
 import os
-import re
 import tempfile
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
-from gealc_analysis.charts import style
 from gealc_analysis.core import paths
 
-FIGURE_DPI = 150
-FIGURE_FORMATS: tuple[str, ...] = ("png", "svg")
-# Metadata that would otherwise embed the matplotlib version banner or the build date.
-FIGURE_METADATA: dict[str, dict[str, None]] = {"png": {"Software": None}, "svg": {"Date": None}}
 TABLE_DECIMALS = 6
-# Ids matplotlib generates in SVG (clip paths "p…", hatches "h…", markers "m…": a letter and
-# ten hex digits). A clip path's id hashes the Python object's memory address, so it changes
-# from run to run; ``stable_svg_ids`` renumbers them in order of appearance.
-SVG_GENERATED_ID = re.compile(rb'id="([a-z][0-9a-f]{10})"')
 # OWASP CSV-injection guidance: a cell starting with one of these may be run as a formula
 # (or DDE command) by Excel, LibreOffice or Google Sheets; a leading apostrophe makes it text.
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -45,56 +35,35 @@ XLSX_TIMESTAMP = datetime.datetime(1980, 1, 1)
 XLSX_SHEET_TITLE = "table"
 
 
-def _write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> Path:
-    """Run ``write`` on a temporary file beside ``path``, then move it into place in one step."""
+def write_bytes_atomically(path: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``path`` in one step: an interrupted write never leaves half a file.
+
+    The bytes go to a temporary file with a unique name in the target's folder (so two
+    writers of the same target never share it, and the final move stays on one file system),
+    are flushed to disk (``fsync``), and the file is then moved over ``path``
+    (``os.replace``, atomic on POSIX and Windows). The result is readable by everyone (0644),
+    like any published file; the temporary file is removed if anything fails.
+    """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary: Path | None = None
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    temporary = Path(name)
     try:
-        with tempfile.NamedTemporaryFile(
-            mode="wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as handle:
-            temporary = Path(handle.name)
-            write(handle)
-        temporary.chmod(0o644)  # temporary files are private (0600); outputs are published
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        temporary.chmod(0o644)  # mkstemp's files are private (0600); outputs are published
         os.replace(temporary, path)
     except BaseException:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     return path
 
 
-def stable_svg_ids(svg: bytes) -> bytes:
-    """Rename matplotlib's generated SVG ids to ``<letter>000…n`` in order of appearance.
-
-    The fixed ``svg.hashsalt`` makes most ids reproducible, but clip paths hash ``id()`` of
-    a Python object; renumbering makes the bytes depend on the drawing alone.
-    """
-    found = list(dict.fromkeys(SVG_GENERATED_ID.findall(svg)))
-    if not found:
-        return svg
-    renamed = {old: old[:1] + b"%010d" % number for number, old in enumerate(found, start=1)}
-    pattern = re.compile(b"|".join(re.escape(old) for old in found))
-    return pattern.sub(lambda match: renamed[match.group()], svg)
-
-
-def _figure_bytes(fig: Figure, fmt: str) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=FIGURE_DPI, metadata=FIGURE_METADATA[fmt])
-    data = buffer.getvalue()
-    return stable_svg_ids(data) if fmt == "svg" else data
-
-
-def save_figure(fig: Figure, output_dir: Path | str, name: str) -> list[Path]:
-    """Save ``fig`` as ``<output_dir>/figures/<name>.png`` and ``.svg``; return both paths."""
-    folder = Path(output_dir) / paths.FIGURES_DIR
-    written = []
-    with style.style_context():  # fixes svg.hashsalt, so SVG ids are the same every run
-        for fmt in FIGURE_FORMATS:
-            data = _figure_bytes(fig, fmt)
-            target = folder / f"{name}.{fmt}"
-            written.append(_write_atomically(target, lambda h, d=data: h.write(d)))
-    return written
+def write_text_atomically(path: Path | str, text: str) -> Path:
+    """:func:`write_bytes_atomically` for text: UTF-8, line endings written as given."""
+    return write_bytes_atomically(path, text.encode("utf-8"))
 
 
 def neutralise_cell(value: Any) -> Any:
@@ -215,6 +184,6 @@ def save_table(df: pd.DataFrame, output_dir: Path | str, name: str) -> Path:
     folder = Path(output_dir) / paths.TABLES_DIR
     csv_bytes = table_csv_text(df).encode("utf-8")
     xlsx_bytes = table_xlsx_bytes(df)
-    target = _write_atomically(folder / f"{name}.csv", lambda h: h.write(csv_bytes))
-    _write_atomically(folder / f"{name}.xlsx", lambda h: h.write(xlsx_bytes))
+    target = write_bytes_atomically(folder / f"{name}.csv", csv_bytes)
+    write_bytes_atomically(folder / f"{name}.xlsx", xlsx_bytes)
     return target

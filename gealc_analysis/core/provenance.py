@@ -2,8 +2,9 @@
 
 A number quoted in a meeting must be traceable to the exact data and code that produced it,
 so every page footer, the brief and a ``provenance.json`` beside the exports carry the same
-record. The record is deterministic: building the same commit from the same data gives the
-same bytes (reproducible builds), which is why the build date is never "now":
+record (its footer line in words: ``gealc_analysis.words.provenance``). The record is
+deterministic: building the same commit from the same data gives the same bytes
+(reproducible builds), which is why the build date is never "now":
 
 1. ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention), else
 2. the date of the newest last git commit among the curated files, else
@@ -24,12 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from gealc_analysis.core import paths
-from gealc_analysis.words import i18n
+from gealc_analysis.core.outputs import write_text_atomically
 
 PACKAGE_NAME = "gealc-report"
 PROVENANCE_FILE = "provenance.json"
-# Characters of the commit and fingerprint shown in a footer line (the JSON keeps them whole).
-SHORT_HASH = 12
 # Date-like strings the raw sources' metadata may hold: ISO dates and "30 September 2019".
 _ISO_DATE = re.compile(r"\b([0-9]{4})-([0-9]{2})-([0-9]{2})\b")
 _LONG_DATE = re.compile(r"\b([0-9]{1,2}) ([A-Z][a-z]+) ([0-9]{4})\b")
@@ -198,38 +197,7 @@ def provenance_json(prov: Mapping[str, Any]) -> str:
 
 def write_provenance(prov: Mapping[str, Any], folder: Path) -> Path:
     """Write ``provenance.json`` into ``folder``; return its path."""
-    target = Path(folder) / PROVENANCE_FILE
-    target.write_text(provenance_json(prov), encoding="utf-8")
-    return target
-
-
-def provenance_line(prov: Mapping[str, Any], lang: str) -> str:
-    """One footer line in ``lang``: version, commit, data fingerprint and build date.
-
-    E.g. "gealc-report 0.1.0 · commit 46dbc38e1f2a · data SHA-256 1a2b3c4d5e6f · built
-    2023-11-22". A missing commit or date says so instead of leaving a gap.
-    """
-    commit = prov.get("git_commit")
-    date = prov.get("build_date")
-    parts = [
-        f"{prov.get('package', PACKAGE_NAME)} {prov.get('version', '')}".strip(),
-        i18n.label(
-            "pages.provenance.commit",
-            lang,
-            commit=commit[:SHORT_HASH]
-            if commit
-            else i18n.label("pages.provenance.no_commit", lang),
-        ),
-        i18n.label(
-            "pages.provenance.data", lang, sha=str(prov.get("data_sha256", ""))[:SHORT_HASH]
-        ),
-        i18n.label(
-            "pages.provenance.date",
-            lang,
-            date=date if date else i18n.label("pages.provenance.no_date", lang),
-        ),
-    ]
-    return " · ".join(parts)
+    return write_text_atomically(Path(folder) / PROVENANCE_FILE, provenance_json(prov))
 
 
 def _jsonable(value: Any) -> Any:

@@ -31,6 +31,7 @@ from typing import TextIO
 import pandas as pd
 
 from gealc_analysis.core import paths
+from gealc_analysis.core.outputs import write_text_atomically
 from gealc_analysis.curation import coding_rules
 from gealc_analysis.data import PlanDataError, load_themes, vocabulary
 
@@ -651,11 +652,7 @@ def draft_csv(frame: pd.DataFrame) -> str:
 
 def write_draft(frame: pd.DataFrame, path: Path | str) -> Path:
     """Write the draft CSV atomically (a failed write never leaves half a file)."""
-    target = Path(path)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(draft_csv(frame), encoding="utf-8", newline="")
-    temporary.replace(target)
-    return target
+    return write_text_atomically(Path(path), draft_csv(frame))
 
 
 def run(

@@ -20,6 +20,7 @@ import frictionless
 import yaml
 
 from gealc_analysis.core import paths
+from gealc_analysis.core.outputs import write_text_atomically
 from gealc_analysis.data import (
     PlanDataError,
     Problem,
@@ -213,7 +214,4 @@ def write_descriptor(data_root: Path | None = None) -> Path:
     root = data_root or paths.DATA_DIR
     text = descriptor_text(root)
     target = root / DESCRIPTOR_NAME
-    temporary = target.with_name(f".{DESCRIPTOR_NAME}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(target)
-    return target
+    return write_text_atomically(target, text)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gealc_analysis.core.outputs import write_text_atomically
 from gealc_analysis.data import vocabulary
 
 
@@ -33,7 +34,4 @@ def write_plan(plans: pd.DataFrame, path: Path | str) -> Path:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(vocabulary.PLAN_COLUMNS)
     writer.writerows(text.itertuples(index=False, name=None))
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-    temporary.replace(target)
-    return target
+    return write_text_atomically(target, buffer.getvalue())

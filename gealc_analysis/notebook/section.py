@@ -5,7 +5,7 @@ Keeping this here keeps the notebooks thin (parameters, narrative, calls) and ma
 notebook resolve its parameters the same way, whether the build or a person runs it.
 
 Everything a section shows is HTML built here, escaped by construction: narrative Markdown is
-rendered with raw HTML escaped and only safe link schemes (``markdown_html``), tables are
+rendered with raw HTML escaped and sanitised (``words.markup.markdown_html``), tables are
 escaped cell by cell (``tables.reader_html``), and a figure's alt text is escaped
 (``figure_html``). Text from the data (a crosswalk label, a title) can never run in a
 reader's browser.
@@ -17,52 +17,23 @@ import base64
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import matplotlib.pyplot as plt
-import mistune
 import pandas as pd
 from matplotlib.figure import Figure
 
-from gealc_analysis.charts import style
+from gealc_analysis.charts import files, style
 from gealc_analysis.core import outputs, paths
 from gealc_analysis.core.years import comparison_years, parse_years
 from gealc_analysis.notebook.handoff import load_validated
-from gealc_analysis.words import i18n, tables
+from gealc_analysis.words import i18n, markup, tables
 
-# Link schemes a narrative link may use; anything else (javascript:, data:, vbscript: …)
-# becomes a dead link. Links without a scheme (relative paths, #anchors) are kept.
-SAFE_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
-BLOCKED_URL = "#"
 FIGURE_CLASS = "gealc-figure"
 
 
-class _SafeRenderer(mistune.HTMLRenderer):
-    """mistune's HTML renderer with raw HTML escaped and links limited to safe schemes."""
-
-    def __init__(self) -> None:
-        super().__init__(escape=True)
-
-    def safe_url(self, url: str) -> str:
-        return super().safe_url(url if is_safe_url(url) else BLOCKED_URL)
-
-
-def is_safe_url(url: str) -> bool:
-    """True for http(s), mailto and scheme-less (relative) links; False for anything else."""
-    cleaned = "".join(ch for ch in url if ch.isprintable() and not ch.isspace())
-    try:
-        scheme = urlsplit(cleaned).scheme.lower()
-    except ValueError:
-        return False
-    return scheme == "" or scheme in SAFE_URL_SCHEMES
-
-
-_MARKDOWN = mistune.create_markdown(renderer=_SafeRenderer())
-
-
 def markdown_html(markdown: str) -> str:
-    """Markdown → HTML with every raw tag escaped and only safe link schemes."""
-    return str(_MARKDOWN(markdown))
+    """Markdown → HTML with every raw tag escaped and only safe links (``words.markup``)."""
+    return str(markup.markdown_html(markdown))
 
 
 def figure_html(png: bytes, alt: str) -> str:
@@ -95,7 +66,7 @@ class Section:
         subtitle (its measure) unless ``alt`` is given; it is in the page's language because
         the chart is.
         """
-        written = outputs.save_figure(fig, self.output_dir, name)
+        written = files.save_figure(fig, self.output_dir, name)
         text = alt if alt is not None else style.alt_text(fig)
         plt.close(fig)
         png = next(path for path in written if path.suffix == ".png")

@@ -1,14 +1,16 @@
 """The Executive Committee's two-page brief, typeset as a PDF with Typst.
 
-Typst (the ``typst`` package on PyPI) compiles a generated ``.typ`` source in milliseconds,
-embeds subsets of its fonts, writes the PDF title and language, and gives byte-identical
-output for a fixed date: no LaTeX installation, no browser, nothing downloaded at run time.
-The fonts are matplotlib's DejaVu Sans (the charts' font, shipped inside the matplotlib
-wheel, covers Spanish), so the brief and its charts read as one document.
+Typst (the ``typst`` package on PyPI) compiles in milliseconds, embeds subsets of its fonts,
+writes the PDF title and language, and gives byte-identical output for a fixed date: no
+LaTeX installation, no browser, nothing downloaded at run time. The fonts are matplotlib's
+DejaVu Sans (the charts' font, shipped inside the matplotlib wheel, covers Spanish), so the
+brief and its charts read as one document.
 
-Every data string reaches Typst as a *string literal* (``typst_string``), never as markup,
-so a title containing ``#``, ``*``, ``_``, ``$``, ``@``, ``<`` or ``\\`` prints as written.
-The words come from the findings of ``gealc_analysis.words.findings`` and the label catalogue.
+The layout is a fixed Typst file, ``brief.typ`` beside this module; everything it prints
+comes in as JSON through ``sys.inputs`` (:func:`brief_inputs`), never as source. Inside
+Typst a data string is a string value, shown as written, so a title containing ``#``, ``*``,
+``_``, ``$``, ``@``, ``<`` or ``\\`` can never become markup. The words come from the
+findings of ``gealc_analysis.words.findings`` and the label catalogue.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import matplotlib
@@ -28,13 +30,16 @@ import pandas as pd
 import typst
 from matplotlib.figure import Figure
 
-from gealc_analysis.charts import plots
-from gealc_analysis.core import outputs
-from gealc_analysis.core.provenance import provenance_line as default_provenance_line
+from gealc_analysis.charts import files, plots
+from gealc_analysis.core.outputs import write_bytes_atomically
+from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.measures import analysis, exposure
-from gealc_analysis.words import findings as key_findings_module
-from gealc_analysis.words import i18n
+from gealc_analysis.words import findings, i18n
+from gealc_analysis.words.provenance import provenance_line
 
+TEMPLATE: Path = Path(__file__).resolve().with_name("brief.typ")
+SOURCE_FILE = "brief.typ"
+INPUT_NAME = "brief"  # the key of sys.inputs the template reads
 FONT_DIR = Path(matplotlib.__file__).resolve().parent / "mpl-data" / "fonts" / "ttf"
 FONT = "DejaVu Sans"
 MAX_PAGES = 2
@@ -50,32 +55,28 @@ class BriefDoesNotFitError(RuntimeError):
     """The brief needs more than two pages even with the smallest charts."""
 
 
-# --------------------------------------------------------------------------- Typst text
+# --------------------------------------------------------------------------- text
 
 
-def typst_string(text: str) -> str:
-    """``text`` as a Typst string literal: printed verbatim, never read as markup.
-
-    Only the backslash, the double quote and line breaks need escaping inside a literal;
-    "%" keeps its number on the same line (a non-breaking space, as Spanish typesetting asks).
-    """
-    text = str(text).replace(" %", f"{NON_BREAKING_SPACE}%")
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
-    return f'"{escaped}"'
+def brief_text(text: object) -> str:
+    """A string as the brief prints it: "%" kept on its number's line (a non-breaking space,
+    as Spanish typesetting asks), no carriage returns."""
+    return str(text).replace(" %", f"{NON_BREAKING_SPACE}%").replace("\r", "")
 
 
-def typst_inline(markdown: str) -> str:
-    """A Typst content block for one sentence whose only markup is Markdown ``**bold**``."""
+def sentence_parts(markdown: str) -> list[dict[str, Any]]:
+    """One sentence whose only markup is Markdown ``**bold**``, as the parts the template
+    prints: ``{"text": …, "strong": bool}``. Nothing else in the text is markup."""
     parts = []
     position = 0
     for match in BOLD.finditer(markdown):
         if match.start() > position:
-            parts.append(f"#{typst_string(markdown[position : match.start()])}")
-        parts.append(f"#strong({typst_string(match.group(1))})")
+            parts.append({"text": brief_text(markdown[position : match.start()]), "strong": False})
+        parts.append({"text": brief_text(match.group(1)), "strong": True})
         position = match.end()
     if position < len(markdown):
-        parts.append(f"#{typst_string(markdown[position:])}")
-    return "[" + "".join(parts) + "]"
+        parts.append({"text": brief_text(markdown[position:]), "strong": False})
+    return parts
 
 
 def _bullet_lines(markdown: str) -> list[str]:
@@ -128,10 +129,13 @@ def theme_counts(
     return out[columns].reset_index(drop=True)
 
 
-# --------------------------------------------------------------------------- document
+# --------------------------------------------------------------------------- inputs of the template
 
 
-def _table_source(table: pd.DataFrame, baseline_year: int, compare_year: int, lang: str) -> str:
+def table_cells(
+    table: pd.DataFrame, baseline_year: int, compare_year: int, lang: str
+) -> dict[str, list[Any]]:
+    """The theme table as the template prints it: header, one row per theme, totals."""
     header = [
         i18n.label("brief.table.theme", lang),
         i18n.label("brief.table.areas", lang, year=baseline_year),
@@ -140,9 +144,8 @@ def _table_source(table: pd.DataFrame, baseline_year: int, compare_year: int, la
         str(compare_year),
         i18n.label("brief.table.change", lang),
     ]
-    cells = [f"table.header({', '.join(f'[*#{typst_string(h)}*]' for h in header)})"]
-    for row in table.itertuples(index=False):
-        values = [
+    rows = [
+        [
             getattr(row, f"theme_label_{lang}"),
             row.baseline_areas or "–",
             str(int(row.baseline_value)),
@@ -150,8 +153,9 @@ def _table_source(table: pd.DataFrame, baseline_year: int, compare_year: int, la
             str(int(row.compare_value)),
             i18n.format_signed(float(row.change), lang),
         ]
-        cells.append(", ".join(f"[#{typst_string(v)}]" for v in values))
-    totals = [
+        for row in table.itertuples(index=False)
+    ]
+    total = [
         i18n.label("brief.table.total", lang),
         "",
         str(int(table["baseline_value"].sum())),
@@ -159,17 +163,14 @@ def _table_source(table: pd.DataFrame, baseline_year: int, compare_year: int, la
         str(int(table["compare_value"].sum())),
         i18n.format_signed(float(table["change"].sum()), lang),
     ]
-    cells.append(", ".join(f"[*#{typst_string(v)}*]" for v in totals))
-    body = ",\n  ".join(cells)
-    return (
-        "#table(\n  columns: (1fr, auto, auto, auto, auto, auto),\n"
-        "  align: (left, left, right, left, right, right),\n"
-        "  stroke: (x: none, y: 0.4pt + luma(200)), inset: (x: 4pt, y: 3pt),\n"
-        f"  {body}\n)"
-    )
+    return {
+        "header": [brief_text(cell) for cell in header],
+        "rows": [[brief_text(cell) for cell in row] for row in rows],
+        "total": [brief_text(cell) for cell in total],
+    }
 
 
-def typst_source(
+def brief_inputs(
     *,
     title: str,
     subtitle: str,
@@ -180,101 +181,107 @@ def typst_source(
     caveat: str,
     provenance_text: str,
     charts: Sequence[tuple[str, str]],
-    table: str,
-    chart_height_cm: float,
+    table: Mapping[str, list[Any]],
     headings: Mapping[str, str],
-) -> str:
-    """The whole brief as Typst source: page setup, text, charts (file, alt text), table."""
-    findings_list = ",\n  ".join(typst_inline(f) for f in findings)
-    exposure_list = ",\n  ".join(typst_inline(f) for f in exposure_lines)
-    chart_blocks = [
-        f"#figure(image({typst_string(path)}, height: {chart_height_cm}cm, "
-        f"alt: {typst_string(alt)}))"
-        for path, alt in charts
-    ]
-    first_chart, *other_charts = chart_blocks
-    return f"""\
-#set document(title: {typst_string(title)}, date: datetime(year: {date.year}, \
-month: {date.month}, day: {date.day}))
-#set text(lang: "{lang}", font: "{FONT}", size: 9.5pt)
-#set par(justify: false, leading: 0.55em, spacing: 0.8em)
-#set page(paper: "a4", margin: (x: 1.7cm, top: 1.5cm, bottom: 2cm), footer: context [
-  #set text(size: 7pt, fill: luma(90))
-  #{typst_string(provenance_text)} #h(1fr) #counter(page).display("1 / 1", both: true)
-])
-#show heading: set text(size: 11pt)
-#show heading: set block(above: 1em, below: 0.6em)
-#text(size: 16pt, weight: "bold")[#{typst_string(title)}]
-#v(-0.4em)
-#text(size: 10pt, fill: luma(70))[#{typst_string(subtitle)}]
+    chart_height_cm: float,
+) -> dict[str, str]:
+    """``sys_inputs`` of ``brief.typ``: every word and number of the brief as one JSON text.
 
-= #{typst_string(headings["findings"])}
-#list(
-  {findings_list}
-)
+    ``charts`` are (file relative to the template, alt text) pairs; ``findings`` and
+    ``exposure_lines`` Markdown sentences whose only markup is ``**bold**``.
+    """
+    data = {
+        "title": brief_text(title),
+        "subtitle": brief_text(subtitle),
+        "lang": lang,
+        "font": FONT,
+        "date": {"year": date.year, "month": date.month, "day": date.day},
+        "findings": [sentence_parts(sentence) for sentence in findings],
+        "exposure": [sentence_parts(sentence) for sentence in exposure_lines],
+        "caveat": brief_text(caveat),
+        "provenance": brief_text(provenance_text),
+        "charts": [{"path": path, "alt": brief_text(alt)} for path, alt in charts],
+        "table": dict(table),
+        "headings": {key: brief_text(text) for key, text in headings.items()},
+        "chart_height_cm": chart_height_cm,
+    }
+    return {INPUT_NAME: json.dumps(data, ensure_ascii=False, sort_keys=True)}
 
-= #{typst_string(headings["table"])}
-{table}
-{first_chart}
 
-= #{typst_string(headings["exposure"])}
-#list(
-  {exposure_list}
-)
-{chr(10).join(other_charts)}
-
-= #{typst_string(headings["caveat"])}
-#{typst_string(caveat)}
-
-#context [#metadata(counter(page).final().first()) <brief-pages>]
-"""
+# --------------------------------------------------------------------------- document
 
 
 def _write_chart(fig: Figure, folder: Path, name: str) -> str:
-    """Save a chart as SVG beside the .typ source; return its file name."""
-    written = outputs.save_figure(fig, folder, name)
+    """Save a chart as SVG beside the template; return its path relative to the folder."""
+    written = files.save_figure(fig, folder, name)
     svg = next(path for path in written if path.suffix == ".svg")
     return svg.relative_to(folder).as_posix()
 
 
 def write_brief(
-    plans: pd.DataFrame,
-    themes: pd.DataFrame,
+    bundle: DataBundle,
     *,
     baseline_year: int,
     compare_year: int,
     lang: str,
     out_path: Path | str,
     provenance: Mapping[str, Any],
-    findings: ModuleType | Any | None = None,
-    provenance_line: Callable[[Mapping[str, Any], str], str] | None = None,
-    source_dir: Path | str | None = None,
 ) -> Path:
-    """Write the Executive Committee's brief (at most two A4 pages) to ``out_path``.
-
-    Key findings and caveat from ``findings`` (default: ``gealc_analysis.words.findings``), the
-    IDB exposure in the funding section's own terms, a theme-change chart and the exposure
-    chart, a table of themes with their areas and counts in both plans, and a footer with
-    the provenance line. Charts shrink (in height) until the brief fits on two pages; if not,
-    ``BriefDoesNotFitError`` says so rather than cutting text. ``source_dir`` keeps the
-    Typst source and chart files there (to inspect or re-typeset them); by default they live
-    in a temporary folder.
+    """Write the Executive Committee's brief of ``bundle`` (at most two A4 pages) to
+    ``out_path``: the key findings and caveat of ``gealc_analysis.words.findings``, typeset by
+    :func:`typeset_brief`. No file is read but the template and the fonts.
     """
     i18n.check_lang(lang)
-    findings = findings if findings is not None else key_findings_module
-    provenance_line = provenance_line or default_provenance_line
-    out_path = Path(out_path)
+    sentences = findings.key_findings(
+        bundle.plans,
+        bundle.themes,
+        baseline_year,
+        compare_year,
+        lang,
+        alternatives=bundle.alternatives,
+    )
+    return typeset_brief(
+        bundle,
+        findings=sentences,
+        caveat=findings.caveat(lang),
+        baseline_year=baseline_year,
+        compare_year=compare_year,
+        lang=lang,
+        out_path=out_path,
+        provenance=provenance,
+    )
 
-    key_findings = list(findings.key_findings(plans, themes, baseline_year, compare_year, lang))
-    caveat = str(findings.caveat(lang))
+
+def typeset_brief(
+    bundle: DataBundle,
+    *,
+    findings: Sequence[str],
+    caveat: str,
+    baseline_year: int,
+    compare_year: int,
+    lang: str,
+    out_path: Path | str,
+    provenance: Mapping[str, Any],
+    source_dir: Path | str | None = None,
+) -> Path:
+    """Typeset the brief with the given key ``findings`` (Markdown sentences) and ``caveat``.
+
+    Besides them: the IDB exposure in the funding section's own terms, a theme-change chart
+    and the exposure chart, a table of themes with their areas and counts in both plans, and
+    a footer with the provenance line. Charts shrink (in height) until the brief fits on two
+    pages; if not, ``BriefDoesNotFitError`` says so rather than cutting text. ``source_dir``
+    keeps the template, its JSON inputs and the chart files there (to inspect or re-typeset
+    them); by default they live in a temporary folder.
+    """
+    i18n.check_lang(lang)
+    out_path = Path(out_path)
+    plans, themes = bundle.plans, bundle.themes
     by_year = exposure.exposure_by(plans, themes, FUNDER, by="year")
     years_shown = by_year[by_year["plan_year"].isin([baseline_year, compare_year])]
-    exposure_lines = _bullet_lines(exposure.summary(years_shown, lang))
     compared = analysis.compare_years(
         analysis.count_by_theme(plans, themes), baseline_year, compare_year, by="theme"
     )
     table = theme_counts(plans, themes, baseline_year, compare_year)
-    title = i18n.label("brief.title", lang, baseline=baseline_year, compare=compare_year)
 
     with tempfile.TemporaryDirectory(prefix="gealc-brief-") as scratch:
         folder = Path(source_dir) if source_dir is not None else Path(scratch)
@@ -290,33 +297,37 @@ def write_brief(
             ),
         ]
         common = {
-            "title": title,
+            "title": i18n.label("brief.title", lang, baseline=baseline_year, compare=compare_year),
             "subtitle": i18n.label("brief.subtitle", lang),
             "lang": lang,
             "date": build_date(provenance),
-            "findings": key_findings,
-            "exposure_lines": exposure_lines,
+            "findings": list(findings),
+            "exposure_lines": _bullet_lines(exposure.summary(years_shown, lang)),
             "caveat": caveat,
             "provenance_text": provenance_line(provenance, lang),
             "charts": charts,
-            "table": _table_source(table, baseline_year, compare_year, lang),
+            "table": table_cells(table, baseline_year, compare_year, lang),
             "headings": {
                 key: i18n.label(f"brief.heading.{key}", lang)
                 for key in ("findings", "exposure", "table", "caveat")
             },
         }
-        source_path = folder / "brief.typ"
+        source_path = folder / SOURCE_FILE
+        shutil.copyfile(TEMPLATE, source_path)
         for height in CHART_HEIGHTS_CM:
-            source_path.write_text(typst_source(**common, chart_height_cm=height), encoding="utf-8")
-            if page_count(source_path) <= MAX_PAGES:
+            inputs = brief_inputs(**common, chart_height_cm=height)
+            if page_count(source_path, inputs) <= MAX_PAGES:
                 break
         else:
             raise BriefDoesNotFitError(
                 f"the brief needs more than {MAX_PAGES} pages even with charts "
                 f"{CHART_HEIGHTS_CM[-1]} cm high; shorten the findings or the table"
             )
-        pdf = typst.compile(str(source_path), root=str(folder), **_compile_options())
-    return outputs_write(out_path, pdf)
+        (folder / "brief.json").write_text(inputs[INPUT_NAME] + "\n", encoding="utf-8")
+        pdf = typst.compile(
+            str(source_path), root=str(folder), sys_inputs=inputs, **_compile_options()
+        )
+    return write_bytes_atomically(out_path, pdf)
 
 
 def _compile_options() -> dict[str, Any]:
@@ -324,30 +335,14 @@ def _compile_options() -> dict[str, Any]:
     return {"font_paths": [str(FONT_DIR)], "ignore_system_fonts": True}
 
 
-def page_count(source_path: Path) -> int:
-    """Pages the Typst source typesets to (read from the metadata it labels)."""
+def page_count(source_path: Path, inputs: Mapping[str, str]) -> int:
+    """Pages the template typesets ``inputs`` to (read from the metadata it labels)."""
     found = typst.query(
         str(source_path),
         "<brief-pages>",
         field="value",
         root=str(source_path.parent),
+        sys_inputs=dict(inputs),
         **_compile_options(),
     )
     return int(json.loads(found)[0])
-
-
-def outputs_write(path: Path, data: bytes) -> Path:
-    """Write bytes atomically (a failed build never leaves half a PDF)."""
-    return outputs._write_atomically(path, lambda handle: handle.write(data))
-
-
-def render_png(source_path: Path, out_pattern: Path, ppi: int = 80) -> None:
-    """Typeset a .typ source to one PNG per page (``{p}`` in the name), for a visual check."""
-    typst.compile(
-        str(source_path),
-        output=str(out_pattern),
-        format="png",
-        ppi=ppi,
-        root=str(source_path.parent),
-        **_compile_options(),
-    )

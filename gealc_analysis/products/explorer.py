@@ -2,33 +2,30 @@
 
 Every activity of every plan in one table (both titles, area, theme, timing, venue,
 resources, printed number, year), searchable, filterable by year, area, theme and resource,
-sortable, with a download of the filtered rows as CSV. The rows are written into the HTML
-by Python (escaped), so the page reads even without JavaScript; a small hand-written script
-(``explorer_assets/explorer.js``, inlined, nothing loaded from the network) filters, sorts
-and exports. A hand-written table was chosen over DataTables because the page needs custom
+sortable, with a download of the filtered rows as CSV. The page is rendered by the report's
+one Jinja environment (``templates/explorer.html.j2``, autoescaped; the script's words go in
+with ``|tojson``): the rows are in the HTML, so the page reads even without JavaScript, and a
+small script (``templates/explorer.js``, inlined, nothing loaded from the network) filters,
+sorts and exports. A hand-written table was chosen over DataTables because the page needs custom
 filters, a safe CSV export (BOM, formula-injection guard) and a layout for 390 px that a
 40-line script does more predictably than configuring a 600 KB bundle.
 """
 
 from __future__ import annotations
 
-import html
-import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from gealc_analysis.core import outputs
-from gealc_analysis.core.provenance import provenance_line as default_provenance_line
+from gealc_analysis.core.outputs import write_text_atomically
 from gealc_analysis.data import crosswalk_in_order, vocabulary
+from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.data.vocabulary import RESOURCE_KINDS, area_sort_key, split_funding
-from gealc_analysis.words import i18n
-
-ASSETS = "explorer_assets"
+from gealc_analysis.words import i18n, markup
+from gealc_analysis.words.provenance import provenance_line
 
 # The table's columns in display order: key (also the CSV's), and the label key of its header.
 COLUMNS: tuple[str, ...] = (
@@ -112,16 +109,8 @@ def _text(value: object) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
-def _options(pairs: Sequence[tuple[str, str]]) -> str:
-    return "".join(
-        f'<option value="{html.escape(value)}">{html.escape(text)}</option>'
-        for value, text in pairs
-    )
-
-
-def _filters(rows: Sequence[Row], themes: pd.DataFrame, lang: str) -> str:
+def _filters(rows: Sequence[Row], themes: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     """The four filter menus, each listing only what occurs in the data."""
-    everything = i18n.label("explorer.all", lang)
     years = sorted({row.year for row in rows})
     areas = list(dict.fromkeys((row.area, f"{row.year} · {row.cells['area']}") for row in rows))
     theme_order = list(dict.fromkeys(crosswalk_in_order(themes)["theme"].astype(str)))
@@ -132,66 +121,27 @@ def _filters(rows: Sequence[Row], themes: pd.DataFrame, lang: str) -> str:
     for kind in ("cash", "staff_time"):
         codes = [c for c in vocabulary.FUNDING_SOURCES if RESOURCE_KINDS[c] == kind and c in used]
         if codes:
-            pairs = [(c, i18n.code_label("funding", c, lang)) for c in codes]
-            group = html.escape(i18n.label(f"explorer.kind.{kind}", lang))
-            groups.append(f'<optgroup label="{group}">{_options(pairs)}</optgroup>')
-    menus = [
-        ("year", _options([(y, y) for y in years])),
-        ("area", _options(areas)),
-        ("theme", _options(theme_pairs)),
-        ("resource", "".join(groups)),
-    ]
-    parts = []
-    for name, options in menus:
-        caption = html.escape(i18n.label(f"explorer.filter.{name}", lang))
-        parts.append(
-            f'<label class="control"><span>{caption}'
-            f'</span><select data-filter="{name}"><option value="">{html.escape(everything)}'
-            f"</option>{options}</select></label>"
-        )
-    return "\n".join(parts)
-
-
-def _table(rows: Sequence[Row], lang: str) -> str:
-    head = "".join(
-        f'<th scope="col" aria-sort="none"><button type="button" data-column="{column}">'
-        f"{html.escape(i18n.label(f'explorer.column.{column}', lang))}</button></th>"
-        for column in COLUMNS
-    )
-    body = []
-    for row in rows:
-        cells = "".join(
-            f'<td data-column="{column}"'
-            + (
-                f' data-sort="{html.escape(row.sort_keys[column])}"'
-                if column in row.sort_keys
-                else ""
+            groups.append(
+                {
+                    "label": i18n.label(f"explorer.kind.{kind}", lang),
+                    "options": [(c, i18n.code_label("funding", c, lang)) for c in codes],
+                }
             )
-            + f">{html.escape(row.cells[column])}</td>"
-            for column in COLUMNS
-        )
-        body.append(
-            f'<tr data-year="{html.escape(row.year)}" data-area="{html.escape(row.area)}" '
-            f'data-theme="{html.escape(row.theme)}" '
-            f'data-resources="{html.escape(" ".join(row.resources))}">{cells}</tr>'
-        )
-    return (
-        f'<table id="activities"><thead><tr>{head}</tr></thead>'
-        f"<tbody>\n{chr(10).join(body)}\n</tbody></table>"
-    )
-
-
-def _asset(name: str) -> str:
-    return (
-        resources.files("gealc_analysis.products")
-        .joinpath(ASSETS, name)
-        .read_text(encoding="utf-8")
-    )
-
-
-def _script_safe(text: str) -> str:
-    """JSON for an inline <script>: no "</script>" or "<!--" can end or bend the block."""
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    menus = {
+        "year": ([(y, y) for y in years], []),
+        "area": (areas, []),
+        "theme": (theme_pairs, []),
+        "resource": ([], groups),
+    }
+    return [
+        {
+            "name": name,
+            "caption": i18n.label(f"explorer.filter.{name}", lang),
+            "options": options,
+            "groups": menu_groups,
+        }
+        for name, (options, menu_groups) in menus.items()
+    ]
 
 
 def explorer_html(
@@ -202,91 +152,60 @@ def explorer_html(
     provenance_text: str,
     twin_href: str | None = None,
 ) -> str:
-    """The explorer page as one HTML string (styles and script inlined)."""
+    """The explorer page as one HTML string (styles and script inlined), rendered by the
+    report's one Jinja environment (``templates/explorer.html.j2``)."""
     rows = activity_rows(plans, themes, lang)
     years = sorted({row.year for row in rows})
     words = {
         key: i18n.label(f"explorer.{key}", lang)
-        for key in ("search", "search_hint", "reset", "download", "sort_hint", "no_rows")
+        for key in ("all", "search", "search_hint", "reset", "download", "sort_hint", "no_rows")
     }
     script_words = {
         "count": i18n.label("explorer.count", lang),
         "csv_name": i18n.label("explorer.csv_name", lang),
         "lang": lang,
     }
-    twin = ""
-    if twin_href:
-        other = "es" if lang == "en" else "en"
-        twin = (
-            f'<a class="twin" href="{html.escape(twin_href)}" hreflang="{other}" '
-            f'lang="{other}">{html.escape(i18n.label("explorer.twin", lang))}</a>'
-        )
-    title = i18n.label("explorer.title", lang)
-    intro = i18n.label("explorer.intro", lang, n=len(rows), years=i18n.format_years(years))
-    return f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>
-{_asset("explorer.css")}
-</style>
-</head>
-<body>
-<header>
-{twin}
-<h1>{html.escape(title)}</h1>
-<p>{html.escape(intro)}</p>
-</header>
-<main>
-<form class="controls" role="search" onsubmit="return false">
-<label class="control search"><span>{html.escape(words["search"])}</span>
-<input type="search" id="search" placeholder="{html.escape(words["search_hint"])}"></label>
-{_filters(rows, themes, lang)}
-<div class="buttons">
-<button type="reset" id="reset">{html.escape(words["reset"])}</button>
-<button type="button" id="download">{html.escape(words["download"])}</button>
-</div>
-</form>
-<p id="count" aria-live="polite">{
-        html.escape(script_words["count"].format(shown=len(rows), total=len(rows)))
-    }</p>
-<p class="hint">{html.escape(words["sort_hint"])}</p>
-<div class="table-box" tabindex="0">
-{_table(rows, lang)}
-<p id="no-rows" hidden>{html.escape(words["no_rows"])}</p>
-</div>
-</main>
-<footer><p>{html.escape(provenance_text)}</p></footer>
-<script type="application/json" id="explorer-words">{
-        _script_safe(json.dumps(script_words, ensure_ascii=False))
-    }</script>
-<script>
-{_asset("explorer.js")}
-</script>
-</body>
-</html>
-"""
+    other = next(other for other in i18n.SUPPORTED_LANGS if other != lang)
+    twin = (
+        {"href": twin_href, "lang": other, "label": i18n.label("explorer.twin", lang)}
+        if twin_href
+        else None
+    )
+    return markup.render(
+        "explorer.html.j2",
+        lang=lang,
+        title=i18n.label("explorer.title", lang),
+        intro=i18n.label("explorer.intro", lang, n=len(rows), years=i18n.format_years(years)),
+        twin=twin,
+        words=words,
+        filters=_filters(rows, themes, lang),
+        count=script_words["count"].format(shown=len(rows), total=len(rows)),
+        columns=[(column, i18n.label(f"explorer.column.{column}", lang)) for column in COLUMNS],
+        rows=rows,
+        provenance_text=provenance_text,
+        script_words=script_words,
+    )
 
 
 def write_explorer(
-    plans: pd.DataFrame,
-    themes: pd.DataFrame,
+    bundle: DataBundle,
     *,
     lang: str,
     out_path: Path | str,
     provenance: Mapping[str, Any],
     twin_href: str | None = None,
-    provenance_line: Callable[[Mapping[str, Any], str], str] | None = None,
 ) -> Path:
     """Write the explorer page for ``lang`` to ``out_path`` (atomically) and return the path.
 
     ``twin_href`` links the same page in the other language; ``provenance`` (from
-    ``gealc_analysis.core.provenance.build_provenance``) is stated in the footer through
-    ``provenance_line`` (default: the provenance module's own).
+    ``gealc_analysis.core.provenance.build_provenance``) is stated in the footer. Every
+    activity of the bundle's plans is a row; no file is read.
     """
-    line = (provenance_line or default_provenance_line)(provenance, lang)
-    page = explorer_html(plans, themes, lang=lang, provenance_text=line, twin_href=twin_href)
-    data = page.encode("utf-8")
-    return outputs._write_atomically(Path(out_path), lambda handle: handle.write(data))
+    page = explorer_html(
+        bundle.plans,
+        bundle.themes,
+        lang=lang,
+        provenance_text=provenance_line(provenance, lang),
+        twin_href=twin_href,
+    )
+    return write_text_atomically(Path(out_path), page)

@@ -1,0 +1,167 @@
+"""HTML of the report, made in one place: the Jinja environment of every page, the one
+Markdown renderer and the one HTML sanitiser.
+
+Why libraries and one of each:
+
+- **Jinja, autoescape on** renders every page (index, sections, documents, landing page and
+  the explorer), so a string from the data is escaped unless it was made safe here. Data a
+  page's script reads goes in with ``|tojson`` (Jinja's HTML-safe JSON), never by hand.
+- **mistune** renders Markdown (narrative, findings, the shipped codebook) with raw HTML
+  escaped; headings get ids (``#title-of-the-heading``) so in-page links work.
+- **nh3** (the Ammonia sanitiser) is the pages' guarantee: every HTML fragment a page
+  includes (rendered Markdown, a notebook's outputs) keeps only the elements, attributes and
+  URL schemes listed below; everything else (scripts, event handlers, styles,
+  ``javascript:`` or ``data:`` links) is removed, whatever the text it came from. An
+  allowlist, so markup nobody thought of is dropped rather than let through.
+
+Both the notebooks (``notebook.section``) and the build (``build.pages``) import this module,
+which is why it lives in the words layer, below both.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import jinja2
+import mistune
+import nh3
+from markupsafe import Markup
+from mistune.toc import add_toc_hook
+
+from gealc_analysis.words import i18n
+
+TEMPLATES_DIR: Path = Path(__file__).resolve().parent.parent / "templates"
+
+# URL schemes a link or image may use; relative URLs (other pages, #anchors) always pass.
+SAFE_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+# The one data URL a page keeps: a raster image a notebook inlined (a figure that has no
+# saved file); an SVG or an HTML document in a data URL can run script, so it is removed.
+INLINE_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*", re.I)
+# What a report page's fragments are made of: Markdown's output, nbconvert's ``basic``
+# template (cells as divs with classes, headings with ids and anchor links, highlighted
+# code as spans), the reader tables and the figures.
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd",
+        "del", "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
+        "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "q", "s", "samp",
+        "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+        "th", "thead", "tr", "u", "ul", "var",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"class", "id", "lang", "title", "dir", "aria-label", "aria-labelledby", "role"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+    "div": {"data-mime-type"},
+}
+# Removed with everything inside them (the text of a script is not content).
+DROPPED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style", "template", "noscript"})
+NO_BREAK_SPACE = "\u00a0"
+_CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f]")
+
+
+# --------------------------------------------------------------------------- Jinja
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one Jinja environment of the report's pages: autoescape on for every template.
+
+    ``|tojson`` writes HTML-safe JSON (``<``, ``>``, ``&`` and ``'`` as ``\\u…``), keys
+    sorted and non-ASCII text kept as is.
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    env.globals["label"] = i18n.label
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    """Render one of the report's templates with ``context`` (autoescaped)."""
+    return environment().get_template(template).render(**context)
+
+
+# --------------------------------------------------------------------------- sanitising
+
+
+def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
+    """Ammonia checks URL schemes; this refuses the data URLs it would let through."""
+    if attribute in ("href", "src") and _CONTROL_AND_SPACE.sub("", value).lower().startswith(
+        "data:"
+    ):
+        inline_image = element == "img" and attribute == "src" and INLINE_IMAGE.fullmatch(value)
+        return value if inline_image else None
+    return value
+
+
+@functools.cache
+def _cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_keep_attribute,
+        url_schemes=set(SAFE_URL_SCHEMES) | {"data"},  # data: only as _keep_attribute allows
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def sanitize(fragment: str) -> Markup:
+    """``fragment`` with nothing left that could run in a reader's browser, marked safe.
+
+    Only :data:`ALLOWED_TAGS` with :data:`ALLOWED_ATTRIBUTES` are kept (text of any other
+    element stays, as text); links and images keep relative URLs, http(s), mailto and
+    inlined raster images only.
+    """
+    # The serialiser writes U+00A0 as "&nbsp;"; the character goes back as the data has it
+    # (Spanish "46,4 %" keeps its non-breaking space as text, not as an entity).
+    return Markup(_cleaner().clean(fragment).replace("&nbsp;", NO_BREAK_SPACE))
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+@functools.cache
+def _markdown() -> mistune.Markdown:
+    # Every URL is left to the sanitiser (one policy), so mistune lets them all through.
+    renderer = mistune.HTMLRenderer(escape=True, allow_harmful_protocols=True)
+    markdown = mistune.create_markdown(renderer=renderer, plugins=["table", "strikethrough"])
+    add_toc_hook(markdown, min_level=1, max_level=6, heading_id=_heading_id)
+    return markdown
+
+
+def _heading_id(token: dict, index: int) -> str:
+    """A heading's anchor as GitHub writes it, so links written for the Markdown file work on
+    the page too: lower case, punctuation dropped, each space a hyphen."""
+    slug = re.sub(r"[^\w\- ]", "", str(token.get("text", "")).lower()).replace(" ", "-")
+    return slug or f"section-{index + 1}"
+
+
+def markdown_html(text: str) -> Markup:
+    """Markdown from the data or a notebook as HTML a page may include as is.
+
+    Raw HTML in the text is escaped (shown, never run), headings get ids, and the result goes
+    through :func:`sanitize`, so only safe links and images remain.
+    """
+    return sanitize(str(_markdown()(text)).strip())
+
+
+def markdown_inline_html(text: str) -> Markup:
+    """:func:`markdown_html` without the wrapping paragraph, for one-line findings."""
+    html = str(markdown_html(text))
+    match = re.fullmatch(r"<p>(.*)</p>", html, flags=re.DOTALL)
+    return Markup(match.group(1) if match else html)

@@ -74,6 +74,22 @@ def curated_copy(tmp_path: Path) -> Path:
     return target
 
 
+def small_data_folder(folder: Path, years: list[int] | None = None) -> Path:
+    """A real data folder with only the plans and the crosswalk (no lineage, alternative
+    codings or theme kinds): the smallest folder ``load_bundle`` accepts, for the build's own
+    tests, which pin the build engine rather than the curated data. A year without a curated
+    plan gets an empty file (only its name counts where such a folder is used)."""
+    folder.mkdir(parents=True)
+    shutil.copy(paths.CURATED_DIR / "themes.csv", folder / "themes.csv")
+    for year in years if years is not None else [2020, 2024]:
+        source = paths.CURATED_DIR / f"plan_{year}.csv"
+        if source.is_file():
+            shutil.copy(source, folder / source.name)
+        else:
+            (folder / source.name).write_text("", encoding="utf-8")
+    return folder
+
+
 def rewrite_cell(path: Path, activity_id: str, column: str, value: str) -> int:
     """Set one cell of a curated CSV; return the file line of the edited row."""
     with path.open(encoding="utf-8", newline="") as handle:

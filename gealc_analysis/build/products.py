@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from gealc_analysis.build import pages
-from gealc_analysis.data import PlanDataError, load_plans, load_themes
+from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.products import brief, explorer
-from gealc_analysis.words import i18n
+from gealc_analysis.words import findings, i18n
 
 BRIEF_FILE = "brief.pdf"
 EXPLORER_FILE = "explorer.html"
@@ -24,8 +25,7 @@ EXPLORER_FILE = "explorer.html"
 def write_products(
     lang_dir: Path,
     *,
-    data_dir: Path,
-    years: Sequence[int],
+    bundle: DataBundle,
     baseline_year: int,
     compare_year: int,
     lang: str,
@@ -39,12 +39,15 @@ def write_products(
     A product that cannot be written (e.g. a brief that does not fit on two pages) is named in
     a progress line and left out of the index; the report's pages are still published.
     """
-    try:
-        plans = load_plans(data_dir, list(years))
-        themes = load_themes(data_dir)
-    except PlanDataError as error:  # only where validation was stubbed (the build's tests)
-        progress(f"[{lang}] brief and explorer not written: {error}")
-        return ()
+    plans, themes = bundle.plans, bundle.themes
+    # The brief's findings from the bundle's own alternative codings (until write_brief takes
+    # the bundle itself): never the alternatives file of another folder.
+    bundle_findings = SimpleNamespace(
+        key_findings=lambda *frames_and_years: findings.key_findings(
+            *frames_and_years, alternatives=bundle.alternatives
+        ),
+        caveat=findings.caveat,
+    )
     links: list[pages.Link] = []
     try:
         brief.write_brief(
@@ -55,6 +58,7 @@ def write_products(
             lang=lang,
             out_path=lang_dir / BRIEF_FILE,
             provenance=dict(prov),
+            findings=bundle_findings,
         )
     except Exception as error:  # the brief's own located message, e.g. does not fit
         (lang_dir / BRIEF_FILE).unlink(missing_ok=True)

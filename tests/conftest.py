@@ -9,7 +9,10 @@ command runs everything.
 
 from __future__ import annotations
 
+import builtins
 import csv
+import io
+import os
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -102,6 +105,25 @@ def rewrite_cell(path: Path, activity_id: str, column: str, value: str) -> int:
                 csv.writer(handle, lineterminator="\n").writerows(rows)
             return number
     raise AssertionError(f"{activity_id} not in {path}")
+
+
+def refuse_reading(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make every file under ``folder`` unreadable in this process; return the attempts."""
+    attempts: list[str] = []
+    real_open = builtins.open
+    guarded_root = folder.resolve()
+
+    def guarded(file, *args, **kwargs):
+        if isinstance(file, str | os.PathLike):
+            target = Path(os.fsdecode(file)).resolve()
+            if target.is_relative_to(guarded_root):
+                attempts.append(str(target))
+                raise PermissionError(f"the project's data folder was read: {target}")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    monkeypatch.setattr(io, "open", guarded)
+    return attempts
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -9,7 +9,6 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from gealc_analysis.build import pages
-from gealc_analysis.build.findings import key_findings
 from gealc_analysis.build.index import summary_markdown
 from gealc_analysis.build.site import copy_data, languages_to_build
 from gealc_analysis.words import i18n
@@ -339,14 +338,6 @@ def test_summary_markdown_splits_list_items_and_joins_wrapped_lines(tmp_path: Pa
     assert summary_markdown(tmp_path / "missing.md") == []
 
 
-def test_where_the_data_is_not_plans_the_index_uses_the_section_headlines(
-    tmp_path: Path,
-) -> None:
-    found, caveat = key_findings(tmp_path, [2020, 2024], 2020, 2024, "es", ["a", "b"])
-    assert found == ["a", "b"]
-    assert caveat == i18n.label("pages.caveat", "es")
-
-
 def test_copy_data_keeps_the_data_folders_layout(tmp_path: Path) -> None:
     root = tmp_path / "data"
     (root / "curated").mkdir(parents=True)
@@ -368,7 +359,7 @@ def test_brief_and_explorer_are_written_and_linked(
     import types
 
     from gealc_analysis.build import products
-    from gealc_analysis.core import paths
+    from gealc_analysis.data.bundle import load_bundle
 
     calls: dict[str, dict] = {}
 
@@ -386,8 +377,7 @@ def test_brief_and_explorer_are_written_and_linked(
     monkeypatch.setattr(products, "explorer", types.SimpleNamespace(write_explorer=write_explorer))
     links = products.write_products(
         tmp_path,
-        data_dir=paths.CURATED_DIR,
-        years=[2020, 2024],
+        bundle=load_bundle(),
         baseline_year=2020,
         compare_year=2024,
         lang="es",
@@ -398,22 +388,3 @@ def test_brief_and_explorer_are_written_and_linked(
     assert links[0].label == i18n.label("pages.product.brief", "es")
     assert calls["brief"]["lang"] == "es" and calls["brief"]["provenance"] == {"data_sha256": "x"}
     assert calls["explorer"]["twin_href"] == "../en/explorer.html"
-
-
-def test_where_the_data_is_not_plans_no_brief_or_explorer_is_linked(tmp_path: Path) -> None:
-    from gealc_analysis.build import products
-
-    assert (
-        products.write_products(
-            tmp_path,
-            data_dir=tmp_path,
-            years=[2020],
-            baseline_year=2020,
-            compare_year=2020,
-            lang="en",
-            languages=["en"],
-            prov={},
-        )
-        == ()
-    )
-    assert list(tmp_path.iterdir()) == []

@@ -78,12 +78,20 @@ def curated_copy(tmp_path: Path) -> Path:
 
 
 def small_data_folder(folder: Path, years: list[int] | None = None) -> Path:
-    """A real data folder with only the plans and the crosswalk (no lineage, alternative
-    codings or theme kinds): the smallest folder ``load_bundle`` accepts, for the build's own
-    tests, which pin the build engine rather than the curated data. A year without a curated
-    plan gets an empty file (only its name counts where such a folder is used)."""
+    """A real data folder without alternative codings (so no multiverse to compute, and no
+    kinds for the themes only an alternative creates): the
+    build's own tests pin the build engine rather than the curated data, and stay fast. A
+    year without a curated plan gets an empty file (only its name counts where such a folder
+    is used)."""
     folder.mkdir(parents=True)
-    shutil.copy(paths.CURATED_DIR / "themes.csv", folder / "themes.csv")
+    for name in ("themes.csv", "funding_codes.csv", "lineage.csv"):
+        shutil.copy(paths.CURATED_DIR / name, folder / name)
+    themes = {
+        row["theme"] for row in csv.DictReader((folder / "themes.csv").open(encoding="utf-8"))
+    }
+    kinds = (paths.CURATED_DIR / "theme_kinds.csv").read_text(encoding="utf-8").splitlines()
+    kept = [kinds[0]] + [line for line in kinds[1:] if line.split(",", 1)[0] in themes]
+    (folder / "theme_kinds.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
     for year in years if years is not None else [2020, 2024]:
         source = paths.CURATED_DIR / f"plan_{year}.csv"
         if source.is_file():

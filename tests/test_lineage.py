@@ -156,7 +156,13 @@ def test_a_new_plan_without_lineage_is_a_warning_not_an_error(tmp_path, plans):
 
 def test_a_data_folder_with_a_third_plan_still_loads(tmp_path):
     """Adding a year's CSV still just works: the real lineage plus an unlinked 2028 plan."""
-    for name in ("themes.csv", "plan_2020.csv", "plan_2024.csv", "lineage.csv"):
+    for name in (
+        "themes.csv",
+        "funding_codes.csv",
+        "plan_2020.csv",
+        "plan_2024.csv",
+        "lineage.csv",
+    ):
         shutil.copy(paths.CURATED_DIR / name, tmp_path / name)
     text = (paths.CURATED_DIR / "plan_2024.csv").read_text(encoding="utf-8")
     (tmp_path / "plan_2028.csv").write_text(text.replace("2024", "2028"), encoding="utf-8")

@@ -39,6 +39,7 @@ def make_section(tmp_path: Path, lang: str = "es") -> section.Section:
         lineage=pd.DataFrame(),
         alternatives=pd.DataFrame(),
         theme_kinds=pd.DataFrame(),
+        funding_codes=pd.DataFrame(),
     )
     return section.Section("02_test", bundle, [2020, 2024], 2020, 2024, lang, tmp_path)
 

@@ -26,6 +26,7 @@ from gealc_analysis.data import (
     Problem,
     alternatives,
     lineage,
+    load_funding_codes,
     load_plans,
     load_themes,
     theme_kinds,
@@ -48,7 +49,10 @@ class DataBundle:
     place by anyone (measures copy), and a re-coded bundle (the multiverse) is made with
     :meth:`replaced`.
 
-    ``notes`` are the data warnings (not errors) met while loading, worded for a person.
+    ``funding_codes`` lists every code a plan's ``funding_sources`` may name, with its kind
+    of resource (``cash`` or ``staff_time``) and its labels (``funding_codes.csv``), so the
+    kind is data a contested coding can change, like any other cell. ``notes`` are the data
+    warnings (not errors) met while loading, worded for a person.
     """
 
     data_dir: Path
@@ -58,11 +62,19 @@ class DataBundle:
     lineage: pd.DataFrame
     alternatives: pd.DataFrame
     theme_kinds: pd.DataFrame
+    funding_codes: pd.DataFrame
     notes: tuple[str, ...] = ()
 
     def replaced(self, **frames: pd.DataFrame) -> DataBundle:
         """A new bundle with some frames replaced (e.g. an alternative coding applied)."""
         return replace(self, **frames)
+
+    @property
+    def resource_kinds(self) -> dict[str, str]:
+        """Funding code → its kind of resource (``cash`` or ``staff_time``), as the data says."""
+        return dict(
+            zip(self.funding_codes["code"], self.funding_codes["kind"].astype(str), strict=True)
+        )
 
 
 def load_bundle(
@@ -78,10 +90,16 @@ def load_bundle(
     folder = Path(data_dir) if data_dir is not None else paths.CURATED_DIR
     wanted = sorted({int(year) for year in years}) if years is not None else None
     plans, themes = load_plans(folder, wanted), load_themes(folder)
+    codes = load_funding_codes(folder)
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     loaders: tuple[tuple[str, Callable[[], pd.DataFrame]], ...] = (
-        ("alternatives", lambda: alternatives.load_alternatives(plans, themes, folder)),
+        (
+            "alternatives",
+            lambda: alternatives.load_alternatives(
+                plans, themes, folder, funding_codes=tuple(codes["code"])
+            ),
+        ),
         ("lineage", lambda: lineage.load_lineage(plans, folder)),
         ("theme_kinds", lambda: theme_kinds.load_theme_kinds(themes, folder)),
     )
@@ -103,6 +121,7 @@ def load_bundle(
         years=tuple(sorted(int(y) for y in plans["plan_year"].unique())),
         plans=plans,
         themes=themes,
+        funding_codes=codes,
         notes=tuple(str(w.message) for w in caught),
         **tables,
     )

@@ -18,13 +18,13 @@ import pandas as pd
 
 from gealc_analysis.core import paths
 from gealc_analysis.data import PlanDataError, Problem, display_path
-from gealc_analysis.data.side_tables import SCHEMAS_DIR_NAME, load_curated_table, read_schema
+from gealc_analysis.data.schema import field_constraint
+from gealc_analysis.data.side_tables import SCHEMAS_DIR_NAME, load_curated_table
 
 LINEAGE_FILE = "lineage.csv"
 SCHEMA_FILE = paths.DATA_DIR / SCHEMAS_DIR_NAME / "lineage.schema.yaml"
-_RELATION_FIELD = next(f for f in read_schema(SCHEMA_FILE)["fields"] if f["name"] == "relation")
 # The relations, defined once: in the Table Schema's enum.
-RELATIONS: tuple[str, ...] = tuple(_RELATION_FIELD["constraints"]["enum"])
+RELATIONS: tuple[str, ...] = tuple(field_constraint(SCHEMA_FILE, "relation", "enum"))  # type: ignore[arg-type]
 CONTINUED, MODIFIED, SPLIT, MERGED, DROPPED, NEW = RELATIONS
 # Which side of a link is empty for each relation (None: both sides are filled).
 _EMPTY_SIDE = {DROPPED: "to_activity_id", NEW: "from_activity_id"}

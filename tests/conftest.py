@@ -86,9 +86,8 @@ def small_data_folder(folder: Path, years: list[int] | None = None) -> Path:
     folder.mkdir(parents=True)
     for name in ("themes.csv", "funding_codes.csv", "lineage.csv"):
         shutil.copy(paths.CURATED_DIR / name, folder / name)
-    themes = {
-        row["theme"] for row in csv.DictReader((folder / "themes.csv").open(encoding="utf-8"))
-    }
+    crosswalk = (folder / "themes.csv").read_text(encoding="utf-8").splitlines()
+    themes = {row["theme"] for row in csv.DictReader(crosswalk)}
     kinds = (paths.CURATED_DIR / "theme_kinds.csv").read_text(encoding="utf-8").splitlines()
     kept = [kinds[0]] + [line for line in kinds[1:] if line.split(",", 1)[0] in themes]
     (folder / "theme_kinds.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")

@@ -33,7 +33,7 @@ from gealc_analysis.build.folders import DEFAULT_LOCK_TIMEOUT
 from gealc_analysis.core import paths
 from gealc_analysis.core.years import parse_years
 from gealc_analysis.data import PlanDataError
-from gealc_analysis.data.bundle import load_checked
+from gealc_analysis.data.bundle import load_bundle
 
 # The exit codes of every command (also printed by --help and listed in the README).
 EXIT_CODES: tuple[tuple[int, str], ...] = (
@@ -73,8 +73,9 @@ def _years(text: str) -> list[int]:
 
 def plan_summary_lines(data_dir: Path | None = None, years: list[int] | None = None) -> list[str]:
     """One line per plan: counts a reader can check against the printed plan."""
-    plans, themes, notes = load_checked(data_dir, years)
-    lines = [f"warning: {note}" for note in notes]
+    bundle = load_bundle(data_dir, years)
+    plans, themes = bundle.plans, bundle.themes
+    lines = [f"warning: {note}" for note in bundle.notes]
     for year, plan in plans.groupby("plan_year", sort=True):
         lines.append(
             f"plan {year}: {len(plan)} activities in {plan['area_code'].nunique()} areas, "

@@ -9,7 +9,10 @@ command runs everything.
 
 from __future__ import annotations
 
+import builtins
 import csv
+import io
+import os
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -74,6 +77,29 @@ def curated_copy(tmp_path: Path) -> Path:
     return target
 
 
+def small_data_folder(folder: Path, years: list[int] | None = None) -> Path:
+    """A real data folder without alternative codings (so no multiverse to compute, and no
+    kinds for the themes only an alternative creates): the
+    build's own tests pin the build engine rather than the curated data, and stay fast. A
+    year without a curated plan gets an empty file (only its name counts where such a folder
+    is used)."""
+    folder.mkdir(parents=True)
+    for name in ("themes.csv", "funding_codes.csv", "lineage.csv"):
+        shutil.copy(paths.CURATED_DIR / name, folder / name)
+    crosswalk = (folder / "themes.csv").read_text(encoding="utf-8").splitlines()
+    themes = {row["theme"] for row in csv.DictReader(crosswalk)}
+    kinds = (paths.CURATED_DIR / "theme_kinds.csv").read_text(encoding="utf-8").splitlines()
+    kept = [kinds[0]] + [line for line in kinds[1:] if line.split(",", 1)[0] in themes]
+    (folder / "theme_kinds.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    for year in years if years is not None else [2020, 2024]:
+        source = paths.CURATED_DIR / f"plan_{year}.csv"
+        if source.is_file():
+            shutil.copy(source, folder / source.name)
+        else:
+            (folder / source.name).write_text("", encoding="utf-8")
+    return folder
+
+
 def rewrite_cell(path: Path, activity_id: str, column: str, value: str) -> int:
     """Set one cell of a curated CSV; return the file line of the edited row."""
     with path.open(encoding="utf-8", newline="") as handle:
@@ -86,6 +112,25 @@ def rewrite_cell(path: Path, activity_id: str, column: str, value: str) -> int:
                 csv.writer(handle, lineterminator="\n").writerows(rows)
             return number
     raise AssertionError(f"{activity_id} not in {path}")
+
+
+def refuse_reading(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make every file under ``folder`` unreadable in this process; return the attempts."""
+    attempts: list[str] = []
+    real_open = builtins.open
+    guarded_root = folder.resolve()
+
+    def guarded(file, *args, **kwargs):
+        if isinstance(file, str | os.PathLike):
+            target = Path(os.fsdecode(file)).resolve()
+            if target.is_relative_to(guarded_root):
+                attempts.append(str(target))
+                raise PermissionError(f"the project's data folder was read: {target}")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    monkeypatch.setattr(io, "open", guarded)
+    return attempts
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -58,6 +58,7 @@ def empty_folder(folder: Path) -> list[str]:
     return [
         f"{folder}: folder: expected at least one plan_<year>.csv, found 'none'",
         f"{folder}: folder: expected the crosswalk themes.csv, found 'none'",
+        f"{folder}: folder: expected the funding codes funding_codes.csv, found 'none'",
     ]
 
 
@@ -267,7 +268,8 @@ CELL_CASES = {
         "2024-3.2.1",
         "funding_sources",
         "bid",
-        "';'-separated codes from executive_committee, idb, member_countries, oas, working_group",
+        "';'-separated codes of funding_codes.csv (executive_committee, idb, member_countries, "
+        "oas, working_group; add a new one there)",
     ),
     "unsorted_funding_codes": cell_case(
         "2024-3.2.1",

@@ -1,8 +1,8 @@
 """The report build, end to end on tiny fixture notebooks (tests/fixtures/notebooks).
 
 Like papermill's own tests, the fixtures really run (one kernel each, ~1–4 s), so each kind
-of build runs once per module and several tests read its result. Data validation is stubbed:
-these tests pin the build engine, not the curated data.
+of build runs once per module and several tests read its result. The data is a small real
+folder (the plans and the crosswalk only): these tests pin the build engine, not the data.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import local_links, snapshot
+from conftest import local_links, small_data_folder, snapshot
 
 from gealc_analysis.build import (
     BuildError,
@@ -34,13 +34,20 @@ from gealc_analysis.build import (
 )
 from gealc_analysis.build.folders import MARKER_FILE, mark
 from gealc_analysis.core import paths
+from gealc_analysis.data.bundle import DataBundle, load_bundle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 YEARS = [2020, 2024]
 
 
-def no_validation(data_dir: Path, years: list[int] | None) -> None:
-    return None
+def recording(calls: list) -> object:
+    """``load_bundle`` that notes each (data_dir, years) it is asked for."""
+
+    def load(data_dir: Path, years: list[int] | None) -> DataBundle:
+        calls.append((data_dir, years))
+        return load_bundle(data_dir, years)
+
+    return load
 
 
 def notebooks_folder(root: Path, *names: str) -> Path:
@@ -54,11 +61,7 @@ def notebooks_folder(root: Path, *names: str) -> Path:
 
 
 def data_folder(root: Path, years: list[int]) -> Path:
-    folder = root / "curated"
-    folder.mkdir(parents=True)
-    for year in years:
-        (folder / f"plan_{year}.csv").write_text("", encoding="utf-8")
-    return folder
+    return small_data_folder(root / "curated", years)
 
 
 def stream_text(executed: Path) -> str:
@@ -96,7 +99,7 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Build:
         root / "report",
         data_dir=data_dir,
         notebooks_dir=notebooks,
-        validate=lambda d, y: calls.append((d, y)),
+        load=recording(calls),
         progress=messages.append,
     )
     return Build(root, notebooks, data_dir, root / "report", result, messages, calls)
@@ -120,7 +123,6 @@ def failed(tmp_path_factory: pytest.TempPathFactory, good: Build) -> Build:
             data_dir=good.data_dir,
             notebooks_dir=notebooks,
             force=True,
-            validate=no_validation,
             progress=messages.append,
         )
     build = Build(root, notebooks, good.data_dir, out, None, messages, [], caught.value)
@@ -334,7 +336,6 @@ def test_concurrent_build_reports_the_failing_notebook(tmp_path: Path, good: Bui
             data_dir=good.data_dir,
             notebooks_dir=notebooks,
             jobs=2,
-            validate=no_validation,
             progress=lambda message: None,
         )
     assert not (tmp_path / "report").exists()
@@ -348,7 +349,7 @@ def test_invalid_data_stops_the_build_before_anything_is_written(
     shutil.copytree(good.out, out)
     before = snapshot(out)
 
-    def reject(data_dir: Path, years: list[int] | None) -> None:
+    def reject(data_dir: Path, years: list[int] | None) -> DataBundle:
         raise ValueError("2 problems in the curated data:\nplan_2020.csv line 3: bad timing")
 
     with pytest.raises(BuildError, match="line 3: bad timing"):
@@ -356,7 +357,7 @@ def test_invalid_data_stops_the_build_before_anything_is_written(
             out,
             data_dir=good.data_dir,
             notebooks_dir=good.notebooks_dir,
-            validate=reject,
+            load=reject,
             progress=lambda message: None,
         )
     assert snapshot(out) == before
@@ -372,7 +373,6 @@ def test_a_folder_that_is_not_a_report_is_never_replaced(tmp_path: Path, good: B
             out,
             data_dir=good.data_dir,
             notebooks_dir=good.notebooks_dir,
-            validate=no_validation,
             progress=lambda message: None,
         )
     assert snapshot(out) == {"thesis.txt": b"precious"}
@@ -386,7 +386,7 @@ def test_unknown_only_name_fails_before_validation(tmp_path: Path, good: Build) 
             data_dir=good.data_dir,
             notebooks_dir=good.notebooks_dir,
             only=["nope"],
-            validate=lambda d, y: calls.append(d),
+            load=recording(calls),
             progress=lambda message: None,
         )
     assert calls == []
@@ -406,7 +406,6 @@ def test_only_with_lang_rebuilds_that_section_in_that_language_only(
         notebooks_dir=good.notebooks_dir,
         only=["second"],
         lang="es",
-        validate=no_validation,
         progress=lambda message: None,
     )
     assert result.sections == ["02_second"]
@@ -437,7 +436,6 @@ def test_parallel_build_gives_the_same_report_as_sequential(tmp_path: Path, good
         data_dir=good.data_dir,
         notebooks_dir=good.notebooks_dir,
         jobs=2,
-        validate=no_validation,
         progress=lambda message: None,
     )
     assert result.sections == good.result.sections
@@ -562,7 +560,6 @@ def test_a_report_like_folder_without_the_marker_is_never_replaced(
             out,
             data_dir=good.data_dir,
             notebooks_dir=good.notebooks_dir,
-            validate=no_validation,
             progress=lambda message: None,
         )
     assert caught.value.exit_code == 2
@@ -580,7 +577,6 @@ def test_a_folder_holding_only_the_committed_readme_counts_as_ours(
         data_dir=good.data_dir,
         notebooks_dir=good.notebooks_dir,
         only=["01"],
-        validate=no_validation,
         progress=lambda message: None,
     )
     assert (out / "en" / "01_simple.html").is_file() and (out / MARKER_FILE).is_file()
@@ -596,7 +592,6 @@ def test_an_output_folder_inside_the_data_or_source_tree_is_refused(
             out,
             data_dir=good.data_dir,
             notebooks_dir=good.notebooks_dir,
-            validate=no_validation,
             progress=lambda message: None,
         )
     assert caught.value.exit_code == 2
@@ -613,10 +608,11 @@ def test_an_output_folder_that_would_swallow_the_data_is_refused(
             tmp_path / "project",
             data_dir=data_dir,
             notebooks_dir=good.notebooks_dir,
-            validate=no_validation,
             progress=lambda message: None,
         )
-    assert sorted(path.name for path in data_dir.iterdir()) == ["plan_2020.csv", "plan_2024.csv"]
+    assert sorted(path.name for path in data_dir.iterdir()) == sorted(
+        path.name for path in good.data_dir.iterdir()
+    )
 
 
 def test_an_older_failed_folder_without_the_marker_is_not_deleted(
@@ -631,7 +627,6 @@ def test_an_older_failed_folder_without_the_marker_is_not_deleted(
             tmp_path / "report",
             data_dir=good.data_dir,
             notebooks_dir=notebooks,
-            validate=no_validation,
             progress=lambda message: None,
         )
     assert snapshot(foreign) == {"notes.txt": b"mine"}
@@ -664,7 +659,6 @@ def test_leftovers_of_a_dead_build_are_removed_and_reported(tmp_path: Path, good
         data_dir=good.data_dir,
         notebooks_dir=good.notebooks_dir,
         only=["01"],
-        validate=no_validation,
         progress=messages.append,
     )
     assert not partial.exists()
@@ -685,7 +679,6 @@ def test_a_report_moved_aside_by_a_build_that_died_mid_swap_is_put_back(
         data_dir=good.data_dir,
         notebooks_dir=good.notebooks_dir,
         only=["02"],
-        validate=no_validation,
         progress=messages.append,
     )
     assert any(message.startswith("Restored") for message in messages)
@@ -729,7 +722,6 @@ def test_a_build_waits_for_another_build_into_the_same_folder(tmp_path: Path, go
             data_dir=good.data_dir,
             notebooks_dir=good.notebooks_dir,
             only=["01"],
-            validate=no_validation,
             progress=messages.append,
         )
     assert any(
@@ -752,7 +744,6 @@ def test_a_build_that_must_not_wait_fails_clearly_when_the_folder_is_busy(
             data_dir=good.data_dir,
             notebooks_dir=good.notebooks_dir,
             lock_timeout=0,
-            validate=no_validation,
             progress=lambda message: None,
         )
     assert not out.exists() and not list(tmp_path.glob("report.partial-*"))
@@ -771,7 +762,6 @@ def test_a_hanging_cell_fails_the_build_naming_the_notebook_and_cell(
             data_dir=good.data_dir,
             notebooks_dir=notebooks,
             cell_timeout=2,
-            validate=no_validation,
             progress=lambda message: None,
         )
     message = str(caught.value)
@@ -789,7 +779,6 @@ def test_an_output_folder_that_cannot_be_created_is_a_path_error(good: Build) ->
             Path("/dev/null/report"),
             data_dir=good.data_dir,
             notebooks_dir=good.notebooks_dir,
-            validate=no_validation,
             progress=lambda message: None,
         )
     assert caught.value.exit_code == 2
@@ -816,7 +805,6 @@ def test_a_notebook_sees_nothing_another_notebook_changed(tmp_path: Path, good: 
         tmp_path / "report",
         data_dir=good.data_dir,
         notebooks_dir=notebooks,
-        validate=no_validation,
         progress=lambda message: None,
     )
     executed = result.out_dir / "en" / "notebooks"

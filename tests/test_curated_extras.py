@@ -1,12 +1,15 @@
-"""The tables beside the plans are checked together: problems fail, warnings do not."""
+"""One load: every table of a data folder is checked together (``load_bundle``); problems
+fail, warnings about the data do not."""
 
 from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from gealc_analysis.core import paths
-from gealc_analysis.data import load_plans, load_themes
-from gealc_analysis.data.bundle import check_curated_extras
+from gealc_analysis.data import PlanDataError, load_plans, load_themes
+from gealc_analysis.data.bundle import load_bundle
 
 
 def add_unlinked_plan_2028(folder):
@@ -23,8 +26,30 @@ def add_unlinked_plan_2028(folder):
 
 
 def test_the_curated_folder_has_no_problem_and_no_warning():
-    problems, warnings = check_curated_extras(load_plans(), load_themes())
-    assert problems == [] and warnings == []
+    bundle = load_bundle()
+    assert bundle.notes == ()
+    assert bundle.data_dir == paths.CURATED_DIR and bundle.years == (2020, 2024)
+    assert bundle.plans.equals(load_plans()) and bundle.themes.equals(load_themes())
+    assert len(bundle.lineage) and len(bundle.alternatives) and len(bundle.theme_kinds)
+
+
+def test_the_bundle_is_read_only_from_the_folder_given(curated_copy):
+    plan = curated_copy / "plan_2024.csv"
+    text = plan.read_text(encoding="utf-8")
+    title = load_plans(curated_copy)["title_en"].iloc[-1]
+    plan.write_text(text.replace(title, "A title only in the copy"), encoding="utf-8")
+    bundle = load_bundle(curated_copy)
+    assert bundle.data_dir == curated_copy
+    assert "A title only in the copy" in set(bundle.plans["title_en"])
+
+
+def test_the_bundle_is_frozen_and_recoded_by_replacing_frames():
+    bundle = load_bundle()
+    with pytest.raises(AttributeError):
+        bundle.plans = bundle.plans.head(1)  # type: ignore[misc]
+    recoded = bundle.replaced(plans=bundle.plans.head(1))
+    assert len(recoded.plans) == 1 and len(bundle.plans) > 1
+    assert recoded.themes is bundle.themes
 
 
 def test_problems_of_every_table_are_reported_together(tmp_path):
@@ -36,8 +61,9 @@ def test_problems_of_every_table_are_reported_together(tmp_path):
     )
     kinds = (tmp_path / "theme_kinds.csv").read_text(encoding="utf-8")
     (tmp_path / "theme_kinds.csv").write_text(kinds + "ghost,policy,x\n", encoding="utf-8")
-    problems, _ = check_curated_extras(load_plans(tmp_path), load_themes(tmp_path), tmp_path)
-    shown = [str(p) for p in problems]
+    with pytest.raises(PlanDataError) as caught:
+        load_bundle(tmp_path)
+    shown = [str(p) for p in caught.value.problems]
     assert any("lineage.csv" in p and "relation" in p and "vanished" in p for p in shown), shown
     assert any("theme_kinds.csv" in p and "ghost" in p for p in shown), shown
 
@@ -46,9 +72,8 @@ def test_an_unlinked_new_plan_is_a_warning_not_a_problem(tmp_path):
     for path in paths.CURATED_DIR.glob("*.csv"):
         shutil.copy(path, tmp_path / path.name)
     add_unlinked_plan_2028(tmp_path)
-    problems, warnings = check_curated_extras(load_plans(tmp_path), load_themes(tmp_path), tmp_path)
-    assert problems == []
-    assert any("2024 and 2028 are not linked yet" in w for w in warnings), warnings
+    notes = load_bundle(tmp_path).notes
+    assert any("2024 and 2028 are not linked yet" in note for note in notes), notes
 
 
 def test_validate_fails_on_a_broken_side_table_and_prints_warnings(tmp_path, capsys):
@@ -75,7 +100,7 @@ def test_validate_fails_on_a_broken_side_table_and_prints_warnings(tmp_path, cap
 def test_a_warning_about_something_else_is_not_reported_as_one_about_the_data(monkeypatch):
     import warnings
 
-    from gealc_analysis.measures import lineage
+    from gealc_analysis.data import lineage
 
     real_load = lineage.load_lineage
 
@@ -84,5 +109,4 @@ def test_a_warning_about_something_else_is_not_reported_as_one_about_the_data(mo
         return real_load(*args, **kwargs)
 
     monkeypatch.setattr(lineage, "load_lineage", load_with_noise)
-    problems, notes = check_curated_extras(load_plans(), load_themes())
-    assert problems == [] and notes == []
+    assert load_bundle().notes == ()

@@ -14,8 +14,16 @@ from conftest import rewrite_cell, snapshot
 from frictionless import Package
 
 from gealc_analysis.core import paths
-from gealc_analysis.data import PlanDataError, table_schema, vocabulary
+from gealc_analysis.data import (
+    SCHEMAS_DIR,
+    PlanDataError,
+    load_funding_codes,
+    schema_names,
+    table_schema,
+    vocabulary,
+)
 from gealc_analysis.data.datapackage import descriptor_text, raw_sources, sha256, write_descriptor
+from gealc_analysis.data.schema import definitions, field_constraint
 
 DESCRIPTOR = paths.DATA_DIR / "datapackage.json"
 CODEBOOK = paths.DATA_DIR / "CODEBOOK.md"
@@ -65,14 +73,32 @@ def test_the_schemas_hold_the_vocabularies_of_the_code() -> None:
     assert enum("plan", "venue_mode") == list(vocabulary.VENUE_MODES)
     assert enum("plan", "idb_instrument") == list(vocabulary.IDB_INSTRUMENTS)
     assert enum("themes", "relation") == list(vocabulary.THEME_RELATIONS)
-    funding = next(f for f in table_schema("plan").fields if f.name == "funding_sources")
-    assert re.findall(r"[a-z_]+", funding.constraints["pattern"].split(")")[0]) == list(
-        vocabulary.FUNDING_SOURCES
+    codes = load_funding_codes()
+    assert list(codes["code"]) == list(vocabulary.FUNDING_SOURCES)  # once, in the data
+    assert dict(zip(codes["code"], codes["kind"].astype(str), strict=True)) == (
+        vocabulary.RESOURCE_KINDS
     )
+    assert enum("funding_codes", "kind") == ["cash", "staff_time"]
+
+
+def test_each_shared_pattern_is_written_once_in_the_definitions() -> None:
+    text = "".join(path.read_text(encoding="utf-8") for path in SCHEMAS_DIR.glob("*.schema.yaml"))
+    for written in ("3\\.[0-9]+", "[a-z][a-z0-9_]*", "executive_committee"):
+        assert written not in text, written
+    activity_id = definitions()["activity_id"]
+    for table, field in (
+        ("plan", "activity_id"),
+        ("lineage", "from_activity_id"),
+        ("lineage", "to_activity_id"),
+    ):
+        assert field_constraint(table, field, "pattern") == activity_id
+    assert re.fullmatch(field_constraint("alternative_codings", "row_id", "pattern"), "2024:3.9ii")
+    assert re.fullmatch(activity_id, "2024-3.9ii.4-b")
+    assert not re.fullmatch(activity_id, "2024-3.٢.1")  # an Arabic-Indic digit
 
 
 def test_no_pattern_uses_backslash_d_which_matches_any_scripts_digits() -> None:
-    for name in ("plan", "themes"):
+    for name in schema_names():
         for field in table_schema(name).fields:
             assert "\\d" not in (field.constraints or {}).get("pattern", ""), field.name
 

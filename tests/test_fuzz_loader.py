@@ -131,14 +131,19 @@ def _set_random_cell(data: bytes, line: int, column: int, value: str) -> bytes:
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
-@given(plan=original_or_mutated("plan_2024.csv"), themes=original_or_mutated("themes.csv"))
+@given(
+    plan=original_or_mutated("plan_2024.csv"),
+    themes=original_or_mutated("themes.csv"),
+    codes=original_or_mutated("funding_codes.csv"),
+)
 def test_the_loader_returns_a_valid_frame_or_located_problems_and_nothing_else(
-    plan: bytes, themes: bytes
+    plan: bytes, themes: bytes, codes: bytes
 ) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         (folder / "plan_2024.csv").write_bytes(plan)
         (folder / "themes.csv").write_bytes(themes)
+        (folder / "funding_codes.csv").write_bytes(codes)
         try:
             plans = load_plans(folder)
         except PlanDataError as error:

@@ -1,5 +1,5 @@
-"""One validation per build: the build hands its validated frames to the notebooks, and a
-notebook uses them only when they are the data it was asked for."""
+"""One load per build: the build hands its validated bundle to the notebooks, and a notebook
+uses it only when it is the data it was asked for."""
 
 from __future__ import annotations
 
@@ -11,18 +11,19 @@ import nbformat
 import pytest
 
 from gealc_analysis.build import build_report
-from gealc_analysis.data import load_plans, load_themes
+from gealc_analysis.core.provenance import data_fingerprint
+from gealc_analysis.data import load_plans
+from gealc_analysis.data.bundle import load_bundle
 from gealc_analysis.notebook import handoff, section
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
 
 def handed_over(curated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hand over the plans of ``curated`` with a marker column only the handoff adds."""
-    plans = load_plans(curated).assign(handed_over=True)
-    target = handoff.write_validated(
-        tmp_path / "validated.pickle", curated, None, plans, load_themes(curated)
-    )
+    """Hand over the bundle of ``curated`` with a marker column only the handoff adds."""
+    bundle = load_bundle(curated)
+    marked = bundle.replaced(plans=bundle.plans.assign(handed_over=True))
+    target = handoff.write_validated(tmp_path / "validated.pickle", marked)
     monkeypatch.setenv(handoff.ENV_VAR, str(target))
 
 
@@ -32,6 +33,8 @@ def test_open_section_uses_the_frames_the_build_handed_over(
     handed_over(curated_copy, tmp_path, monkeypatch)
     opened = section.open_section("x", data_dir=curated_copy, output_dir=tmp_path / "out")
     assert "handed_over" in opened.plans.columns
+    assert "handed_over" in opened.bundle.plans.columns
+    assert len(opened.bundle.lineage) and len(opened.bundle.alternatives)
 
 
 def test_changed_data_is_validated_again_not_served_from_the_handoff(
@@ -61,6 +64,24 @@ def test_without_a_handoff_a_notebook_validates_on_its_own(
     monkeypatch.delenv(handoff.ENV_VAR, raising=False)
     opened = section.open_section("x", data_dir=curated_copy, output_dir=tmp_path / "out")
     assert opened.plans.equals(load_plans(curated_copy))
+    assert opened.bundle.data_dir == curated_copy
+
+
+def test_the_fingerprint_separates_names_sizes_and_years(tmp_path: Path) -> None:
+    """Bytes moved across a file boundary, or a file renamed, or other years: another print."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    (one / "plan_2020.csv").write_bytes(b"ab")
+    (one / "themes.csv").write_bytes(b"c")
+    (two / "plan_2020.csv").write_bytes(b"a")
+    (two / "themes.csv").write_bytes(b"bc")
+    assert handoff.fingerprint(one, [2020]) != handoff.fingerprint(two, [2020])
+    assert handoff.fingerprint(one, [2020]) != handoff.fingerprint(one, [2020, 2024])
+    assert handoff.fingerprint(one, None) == handoff.fingerprint(one, [2020])
+    before = data_fingerprint(one)  # the provenance's digest: one hash of the data, not two
+    (one / "themes.csv").rename(one / "themes2.csv")
+    assert data_fingerprint(one) != before
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ import csv
 import pytest
 
 from gealc_analysis.data import vocabulary
+from gealc_analysis.data import vocabulary as vocabulary_module
 from gealc_analysis.words import i18n
 from gealc_analysis.words.i18n import (
     LABELS_FILE,
@@ -61,6 +62,11 @@ def test_keys_are_unique():
 def test_every_code_of_a_codes_py_vocabulary_has_a_label_in_both_languages(vocabulary, codes_tuple):
     assert i18n.VOCABULARIES[vocabulary] == codes_tuple  # labels follow codes.py, not a copy
     rows = {row["key"]: row for row in catalogue_rows()}
+    if vocabulary == "funding":  # the funding codes' labels are data, beside each code
+        rows = {
+            f"funding.{code}": {"en": labels["en"], "es": labels["es"]}
+            for code, labels in vocabulary_module.FUNDING_LABELS.items()
+        }
     for code in codes_tuple:
         key = f"{vocabulary}.{code}"
         assert key in rows, f"{key} is missing from {LABELS_FILE}"

@@ -12,6 +12,7 @@ from frames import make_plans, make_themes
 
 from gealc_analysis.core import paths
 from gealc_analysis.data import PlanDataError, load_plans
+from gealc_analysis.data import lineage as data_lineage
 from gealc_analysis.measures import lineage
 
 HEADER = "from_year,from_activity_id,to_year,to_activity_id,relation,note\n"
@@ -52,18 +53,18 @@ GOOD = (
 
 
 def write(folder: Path, body: str) -> Path:
-    (folder / lineage.LINEAGE_FILE).write_text(HEADER + body, encoding="utf-8")
+    (folder / data_lineage.LINEAGE_FILE).write_text(HEADER + body, encoding="utf-8")
     return folder
 
 
 def problems_of(folder: Path, plans: pd.DataFrame) -> list[str]:
     with pytest.raises(PlanDataError) as error:
-        lineage.load_lineage(plans, folder)
+        data_lineage.load_lineage(plans, folder)
     return [str(problem) for problem in error.value.problems]
 
 
 def test_counts_per_relation_count_each_side_once(tmp_path, plans):
-    links = lineage.load_lineage(plans, write(tmp_path, GOOD))
+    links = data_lineage.load_lineage(plans, write(tmp_path, GOOD))
     counts = lineage.lineage_counts(links, plans).set_index("relation")
     assert counts.loc["merged", ["n_earlier", "n_later"]].tolist() == [2, 1]
     assert counts.loc["dropped", "n_earlier"] == 1 and counts.loc["new", "n_later"] == 1
@@ -79,7 +80,7 @@ def test_carry_over_by_theme_splits_what_became_of_each_theme(tmp_path, plans):
             {"plan_year": 2024, "area_code": "3.2", "theme": "t3"},
         ]
     )
-    links = lineage.load_lineage(plans, write(tmp_path, GOOD))
+    links = data_lineage.load_lineage(plans, write(tmp_path, GOOD))
     table = lineage.carry_over_by_theme(links, plans, themes).set_index("theme")
     assert table.loc["t1", ["n_earlier", "merged", "n_later", "new"]].tolist() == [2, 2, 1, 0]
     assert table.loc["t2", ["n_earlier", "dropped", "n_later"]].tolist() == [1, 1, 0]
@@ -87,7 +88,7 @@ def test_carry_over_by_theme_splits_what_became_of_each_theme(tmp_path, plans):
 
 
 def test_theme_flows_link_themes_at_activity_level(tmp_path, plans):
-    links = lineage.load_lineage(plans, write(tmp_path, GOOD))
+    links = data_lineage.load_lineage(plans, write(tmp_path, GOOD))
     flows = lineage.theme_flows(links, plans)
     assert set(zip(flows["from_theme"], flows["to_theme"], flows["n_links"], strict=True)) == {
         ("t1", "t1", 2),
@@ -147,15 +148,21 @@ def test_a_relation_outside_the_schema_is_an_error(tmp_path, plans):
 def test_a_new_plan_without_lineage_is_a_warning_not_an_error(tmp_path, plans):
     third = make_plans([{"plan_year": 2028, "activity_id": "2028-3.1.1", "source_ref": "3.1.1"}])
     all_plans = pd.concat([plans, third], ignore_index=True)
-    with pytest.warns(lineage.UnlinkedPlanWarning, match="2024 and 2028 are not linked yet"):
-        links = lineage.load_lineage(all_plans, write(tmp_path, GOOD))
-    assert lineage.unlinked_pairs(links, all_plans) == [(2024, 2028)]
+    with pytest.warns(data_lineage.UnlinkedPlanWarning, match="2024 and 2028 are not linked yet"):
+        links = data_lineage.load_lineage(all_plans, write(tmp_path, GOOD))
+    assert data_lineage.unlinked_pairs(links, all_plans) == [(2024, 2028)]
     assert lineage.lineage_counts(links, all_plans)["to_year"].unique().tolist() == [2024]
 
 
 def test_a_data_folder_with_a_third_plan_still_loads(tmp_path):
     """Adding a year's CSV still just works: the real lineage plus an unlinked 2028 plan."""
-    for name in ("themes.csv", "plan_2020.csv", "plan_2024.csv", "lineage.csv"):
+    for name in (
+        "themes.csv",
+        "funding_codes.csv",
+        "plan_2020.csv",
+        "plan_2024.csv",
+        "lineage.csv",
+    ):
         shutil.copy(paths.CURATED_DIR / name, tmp_path / name)
     text = (paths.CURATED_DIR / "plan_2024.csv").read_text(encoding="utf-8")
     (tmp_path / "plan_2028.csv").write_text(text.replace("2024", "2028"), encoding="utf-8")
@@ -167,16 +174,16 @@ def test_a_data_folder_with_a_third_plan_still_loads(tmp_path):
     ]
     (tmp_path / "themes.csv").write_text(themes_text + "\n".join(extra) + "\n", encoding="utf-8")
     plans = load_plans(tmp_path)
-    with pytest.warns(lineage.UnlinkedPlanWarning):
-        links = lineage.load_lineage(plans, tmp_path)
-    assert lineage.unlinked_pairs(links, plans) == [(2024, 2028)]
+    with pytest.warns(data_lineage.UnlinkedPlanWarning):
+        links = data_lineage.load_lineage(plans, tmp_path)
+    assert data_lineage.unlinked_pairs(links, plans) == [(2024, 2028)]
 
 
 # --------------------------------------------------------------------------- the real file
 
 
 def test_the_curated_lineage_covers_both_plans_with_the_counts_of_the_report(real_plans):
-    links = lineage.load_lineage(real_plans)
+    links = data_lineage.load_lineage(real_plans)
     counts = lineage.lineage_counts(links, real_plans).set_index("relation")
     assert counts["n_earlier"].to_dict() == {
         "continued": 7,
@@ -197,14 +204,14 @@ def test_the_curated_lineage_covers_both_plans_with_the_counts_of_the_report(rea
 
 
 def test_every_awards_step_of_2020_merges_into_the_2024_call(real_plans):
-    links = lineage.load_lineage(real_plans)
+    links = data_lineage.load_lineage(real_plans)
     merged = links[links["relation"] == "merged"]
     assert sorted(merged["from_activity_id"]) == [f"2020-3.3.{i}" for i in range(1, 5)]
     assert set(merged["to_activity_id"]) == {"2024-3.9ii.3"}
 
 
 def test_lineage_lists_carry_titles_in_the_page_language(real_plans):
-    links = lineage.load_lineage(real_plans)
+    links = data_lineage.load_lineage(real_plans)
     listed = lineage.lineage_list(links, real_plans, "es")
     row = listed[listed["from_activity_id"] == "2020-3.8.1"].iloc[0]
     assert row["to_title"] == "Actualización de contenidos en web y redes sociales de Red Gealc."
@@ -216,7 +223,7 @@ def test_real_themes_feed_the_flow_chart_without_error(real_plans, real_themes):
     from gealc_analysis.data.alternatives import empty_alternatives
     from gealc_analysis.measures import robustness
 
-    links = lineage.load_lineage(real_plans)
+    links = data_lineage.load_lineage(real_plans)
     names = robustness.theme_labels(real_themes, empty_alternatives(), "es")
     fig = plots_lineage.plot_theme_flow(
         lineage.theme_flows(links, real_plans),
@@ -232,7 +239,7 @@ def test_real_themes_feed_the_flow_chart_without_error(real_plans, real_themes):
 
 def test_a_single_plan_says_there_is_nothing_to_link(tmp_path, plans):
     only = plans[plans["plan_year"] == 2024]
-    links = lineage.load_lineage(only, write(tmp_path, GOOD))
+    links = data_lineage.load_lineage(only, write(tmp_path, GOOD))
     assert links.empty and lineage.pair_ending_at(only, 2024) == (2024, 2024)
     assert lineage.carry_over_summary(links, only, "en") == (
         "Only one plan (2024) is loaded: there is nothing to link."
@@ -246,7 +253,7 @@ def test_a_section_can_say_unlinked_in_words_instead_of_a_warning(tmp_path, plan
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        links = lineage.load_lineage(all_plans, write(tmp_path, GOOD), warn=False)
+        links = data_lineage.load_lineage(all_plans, write(tmp_path, GOOD), warn=False)
     assert lineage.carry_over_summary(links, all_plans, "en").endswith(
         "Plans 2024 and 2028 are not linked yet: their activities have no lineage in `lineage.csv`."
     )

@@ -9,7 +9,6 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from gealc_analysis.build import pages
-from gealc_analysis.build.findings import key_findings
 from gealc_analysis.build.index import summary_markdown
 from gealc_analysis.build.site import copy_data, languages_to_build
 from gealc_analysis.data.bundle import load_bundle
@@ -286,14 +285,6 @@ def test_summary_markdown_splits_list_items_and_joins_wrapped_lines(tmp_path: Pa
         "A closing line.",
     ]
     assert summary_markdown(tmp_path / "missing.md") == []
-
-
-def test_where_the_data_is_not_plans_the_index_uses_the_section_headlines(
-    tmp_path: Path,
-) -> None:
-    found, caveat = key_findings(tmp_path, [2020, 2024], 2020, 2024, "es", ["a", "b"])
-    assert found == ["a", "b"]
-    assert caveat == i18n.label("pages.caveat", "es")
 
 
 def test_copy_data_keeps_the_data_folders_layout(tmp_path: Path) -> None:

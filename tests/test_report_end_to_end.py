@@ -229,7 +229,7 @@ def three_plans(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     rows, built without any code change."""
     data_dir = tmp_path_factory.mktemp("three") / "curated"
     data_dir.mkdir()
-    for name in ("plan_2020.csv", "plan_2024.csv", "themes.csv"):
+    for name in ("plan_2020.csv", "plan_2024.csv", "themes.csv", "funding_codes.csv"):
         (data_dir / name).write_bytes((paths.CURATED_DIR / name).read_bytes())
     text = (paths.CURATED_DIR / "plan_2024.csv").read_text(encoding="utf-8")
     (data_dir / "plan_2025.csv").write_text(
@@ -334,7 +334,7 @@ def test_every_section_page_has_menu_previous_next_and_data_footer(
         html = html_page.read_text(encoding="utf-8")
         assert ('rel="prev"' in html) == (position > 0), stem
         assert ('rel="next"' in html) == (position < len(SECTIONS) - 1), stem
-        for name in ("plan_2020.csv", "plan_2024.csv", "themes.csv"):
+        for name in ("plan_2020.csv", "plan_2024.csv", "themes.csv", "funding_codes.csv"):
             assert f"../data/curated/{name}" in links
         assert "../data/CODEBOOK.html" in links and "../data/datapackage.json" in links
         assert "../data/raw/SOURCES.html" in links

@@ -18,6 +18,7 @@ from test_plots import venue_mix_frame
 from test_tables import areas_frame, themes
 
 from gealc_analysis.charts import plots
+from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.notebook import section
 
 
@@ -30,9 +31,17 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def make_section(tmp_path: Path, lang: str = "es") -> section.Section:
-    return section.Section(
-        "02_test", pd.DataFrame(), themes(), [2020, 2024], 2020, 2024, lang, tmp_path
+    bundle = DataBundle(
+        data_dir=tmp_path,
+        years=(2020, 2024),
+        plans=pd.DataFrame(),
+        themes=themes(),
+        lineage=pd.DataFrame(),
+        alternatives=pd.DataFrame(),
+        theme_kinds=pd.DataFrame(),
+        funding_codes=pd.DataFrame(),
     )
+    return section.Section("02_test", bundle, [2020, 2024], 2020, 2024, lang, tmp_path)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from conftest import rewrite_cell
 
 from gealc_analysis.core import paths
 from gealc_analysis.data import PlanDataError, load_plans, load_themes, vocabulary, write_plan
+from gealc_analysis.data.bundle import load_bundle
 
 TYPES = ", ".join(vocabulary.ACTIVITY_TYPES)
 FUNDING = ", ".join(vocabulary.FUNDING_SOURCES)
@@ -122,8 +123,29 @@ def test_unknown_funding_code_names_the_allowed_codes(curated_copy: Path) -> Non
     path = curated_copy / "plan_2024.csv"
     line = rewrite_cell(path, "2024-3.8.1", "funding_sources", "bid")
     assert (
-        f"{path}:{line}: funding_sources: expected ';'-separated codes from {FUNDING}, found 'bid'"
+        f"{path}:{line}: funding_sources: expected ';'-separated codes of funding_codes.csv "
+        f"({FUNDING}; add a new one there), found 'bid'"
     ) in problems_of(curated_copy)
+
+
+def test_a_folder_without_its_funding_codes_is_a_located_problem(curated_copy: Path) -> None:
+    (curated_copy / "funding_codes.csv").unlink()
+    assert (
+        f"{curated_copy}: folder: expected the funding codes funding_codes.csv, found 'none'"
+    ) in problems_of(curated_copy)
+
+
+def test_a_funding_code_added_to_the_data_file_is_accepted(curated_copy: Path) -> None:
+    codes = curated_copy / "funding_codes.csv"
+    codes.write_text(
+        codes.read_text(encoding="utf-8")
+        + "caf,cash,CAF,CAF,Development Bank of Latin America funds.\n",
+        encoding="utf-8",
+    )
+    rewrite_cell(curated_copy / "plan_2024.csv", "2024-3.8.1", "funding_sources", "caf;idb")
+    bundle = load_bundle(curated_copy)
+    assert bundle.resource_kinds["caf"] == "cash"
+    assert "caf;idb" in set(bundle.plans["funding_sources"])
 
 
 def test_unsorted_funding_codes_are_rejected(curated_copy: Path) -> None:
@@ -291,7 +313,8 @@ def test_load_write_load_is_lossless_and_byte_identical(tmp_path: Path) -> None:
     plans = load_plans()
     for year, plan in plans.groupby("plan_year"):
         write_plan(plan, tmp_path / f"plan_{year}.csv")
-    shutil.copy(paths.CURATED_DIR / "themes.csv", tmp_path / "themes.csv")
+    for name in ("themes.csv", "funding_codes.csv"):
+        shutil.copy(paths.CURATED_DIR / name, tmp_path / name)
     again = load_plans(tmp_path)
     pd.testing.assert_frame_equal(plans, again)
     for year in plans["plan_year"].unique():

@@ -1,45 +1,27 @@
 """Where a language's index gets its key findings and caveat: ``gealc_analysis.words.findings``,
-computed from the build's own data folder (and the alternative codings beside it).
-
-A build whose validation was replaced by a stub (the build's own tests on fixture notebooks
-and data that is not a plan) shows each section's headline findings instead, so nothing here
-computes a number of its own.
+computed from the build's one load of the data (the :class:`DataBundle`), so the index, the
+brief and the sections state the same numbers from the same files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-
-from gealc_analysis.data import PlanDataError, load_plans, load_themes
-from gealc_analysis.words import findings, i18n
+from gealc_analysis.data.bundle import DataBundle
+from gealc_analysis.words import findings
 
 
 def key_findings(
-    data_dir: Path,
-    years: Sequence[int],
-    baseline_year: int,
-    compare_year: int,
-    lang: str,
-    section_headlines: Sequence[str],
+    bundle: DataBundle, baseline_year: int, compare_year: int, lang: str
 ) -> tuple[list[str], str]:
-    """The index's key findings (Markdown sentences) and its one-line caveat, in ``lang``.
-
-    From ``gealc_analysis.words.findings.key_findings(plans, themes, baseline_year, compare_year,
-    lang)`` and ``findings.caveat(lang)``; the sections' headlines and the catalogue's caveat
-    only where the data is not plans (validation stubbed in the build's own tests).
-    """
-    try:
-        plans = load_plans(data_dir, list(years))
-        themes = load_themes(data_dir)
-    except PlanDataError:  # only where validation was stubbed (the build's own tests)
-        return list(section_headlines), i18n.label("pages.caveat", lang)
-    # data_dir: the alternative codings beside this build's data, not the project's
-    return (
-        list(
-            findings.key_findings(
-                plans, themes, baseline_year, compare_year, lang, data_dir=data_dir
-            )
-        ),
-        str(findings.caveat(lang)),
+    """The index's key findings (Markdown sentences) and its one-line caveat, in ``lang``."""
+    # Until words.findings takes the bundle itself (its agreed interface is
+    # key_findings(bundle, baseline_year, compare_year, lang)), its frames are passed with
+    # the bundle's alternative codings, never a file it would read on its own.
+    sentences = findings.key_findings(
+        bundle.plans,
+        bundle.themes,
+        baseline_year,
+        compare_year,
+        lang,
+        alternatives=bundle.alternatives,
     )
+    return list(sentences), str(findings.caveat(lang))

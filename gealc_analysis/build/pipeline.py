@@ -39,7 +39,7 @@ from gealc_analysis.build.publish import (
 from gealc_analysis.build.run import run_all
 from gealc_analysis.core import paths
 from gealc_analysis.core import years as plan_years
-from gealc_analysis.data.bundle import load_checked
+from gealc_analysis.data.bundle import DataBundle, load_bundle
 from gealc_analysis.notebook import handoff
 from gealc_analysis.words import i18n
 
@@ -62,18 +62,11 @@ class BuildResult:
 
 
 @contextmanager
-def _handed_over(
-    data_dir: Path, years: list[int], frames: tuple[object, object] | None
-) -> Iterator[None]:
-    """Hand the validated frames to every kernel of this build (see :mod:`handoff`), so
-    no notebook validates the data again."""
-    if frames is None:
-        yield
-        return
+def _handed_over(bundle: DataBundle) -> Iterator[None]:
+    """Hand the loaded bundle to every kernel of this build (see :mod:`handoff`), so no
+    notebook loads or validates the data again."""
     with tempfile.TemporaryDirectory(prefix="gealc-report-data-") as scratch:
-        target = handoff.write_validated(
-            Path(scratch) / "validated.pickle", data_dir, years, *frames
-        )
+        target = handoff.write_validated(Path(scratch) / "validated.pickle", bundle)
         with handoff.handed_to_kernels(target):
             yield
 
@@ -108,7 +101,7 @@ def build_report(
     lang: str | None = None,
     only: list[str] | None = None,
     jobs: int = 1,
-    validate: Callable[[Path, list[int] | None], object] | None = None,
+    load: Callable[[Path, list[int] | None], DataBundle] = load_bundle,
     progress: Callable[[str], None] = print,
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
@@ -117,10 +110,11 @@ def build_report(
     """Validate the data, run the notebooks and publish the static report into ``out_dir``.
 
     ``only`` rebuilds some sections over a copy of the current report (by stem, name or
-    number; empty = all). ``jobs`` notebooks run at a time. ``validate(data_dir, years)``
-    must raise on bad data; by default the build loads and validates the plans and themes
-    itself, once, and hands the frames to the notebooks
-    (:mod:`gealc_analysis.notebook.handoff`). Raises
+    number; empty = all). ``jobs`` notebooks run at a time. ``load(data_dir, years)``
+    loads and validates every table of the data folder once
+    (:func:`~gealc_analysis.data.bundle.load_bundle`, raising on bad data); the bundle is
+    handed to the notebooks (:mod:`gealc_analysis.notebook.handoff`), the index's findings
+    and the brief and explorer, so nothing else reads the data folder. Raises
     :class:`BuildError`; after a failure ``out_dir`` is exactly as before and
     ``<out_dir>.failed`` holds the run. Defaults come from :mod:`gealc_analysis.core.paths`;
     years default to every ``plan_<year>.csv``, baseline/compare to the first/last year.
@@ -161,17 +155,12 @@ def build_report(
     check_outside_sources(out_dir, Path(data_dir), notebooks_dir)
     check_replaceable(out_dir)  # before validating: a wrong --out is found at once
 
-    frames = None  # the validated (plans, themes) when this build validates them itself
     try:
-        if validate is None:
-            plans, themes, notes = load_checked(data_dir, years)
-            frames = (plans, themes)
-            for note in notes:
-                progress(f"warning: {note}")
-        else:
-            validate(data_dir, years)
+        bundle = load(Path(data_dir), years)
     except Exception as exc:
         raise BuildError(f"the data did not validate, nothing was built:\n{exc}") from exc
+    for note in bundle.notes:
+        progress(f"warning: {note}")
     build_years, baseline, compare = resolve_years(
         Path(data_dir), years, baseline_year, compare_year
     )
@@ -180,7 +169,7 @@ def build_report(
 
     allow_kernels()
     with (
-        _handed_over(resolved_data, build_years, frames),
+        _handed_over(bundle),
         build_lock(out_dir, lock_timeout, progress),
     ):
         clean_leftovers(out_dir, progress)
@@ -206,6 +195,7 @@ def build_report(
             notebooks=notebooks,
             all_notebooks=all_notebooks,
             data_dir=resolved_data,
+            bundle=bundle,
             years=build_years,
             common=common,
             out_dir=out_dir,

@@ -25,8 +25,8 @@ from typing import Any
 
 from gealc_analysis.build import findings, pages
 from gealc_analysis.build.errors import NotebookFailed
-from gealc_analysis.build.index import index_html, index_sections, summary_markdown
-from gealc_analysis.build.layout import EXECUTED_DIR, INDEX_FILE, SUMMARY_FILE
+from gealc_analysis.build.index import index_html, index_sections
+from gealc_analysis.build.layout import EXECUTED_DIR, INDEX_FILE
 from gealc_analysis.build.parameters import notebook_title, parameters_line, report_title
 from gealc_analysis.build.products import write_products
 from gealc_analysis.build.render import (
@@ -35,8 +35,7 @@ from gealc_analysis.build.render import (
     section_chrome,
 )
 from gealc_analysis.core import paths, provenance
-from gealc_analysis.data import PlanDataError
-from gealc_analysis.data.bundle import load_bundle
+from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.words import i18n
 from gealc_analysis.words.provenance import provenance_line
 
@@ -44,7 +43,6 @@ ASSETS_DIR = "assets"
 DATA_DIR = "data"
 # What of the project's data folder a report carries besides the curated files, by name under
 # the data root (the curated folder's parent), falling back to the project's own copy.
-MAX_FALLBACK_FINDINGS = 6
 DATA_EXTRAS: tuple[str, ...] = ("CODEBOOK.md", "datapackage.json", "raw", "schemas")
 
 
@@ -103,7 +101,7 @@ def write_language(
     languages: Sequence[str],
     years: Sequence[int],
     shown: Mapping[str, Any],
-    data_dir: Path,
+    bundle: DataBundle,
     data_files: Sequence[str],
     prov: Mapping[str, Any],
     progress: Callable[[str], None] = print,
@@ -150,32 +148,19 @@ def write_language(
             detail = f"ran but could not be rendered: {type(exc).__name__}: {exc}"
             raise NotebookFailed(stem, detail, 0.0) from exc
 
-    # Fallback until gealc_analysis.words.findings lands: each section's first headline (≤ 6).
-    headlines = [
-        items[0]
-        for notebook in present
-        if (items := summary_markdown(lang_dir / notebook.stem / SUMMARY_FILE))
-    ]
-    headlines = headlines[:MAX_FALLBACK_FINDINGS]
     key_findings, caveat = findings.key_findings(
-        data_dir, years, int(shown["baseline_year"]), int(shown["compare_year"]), lang, headlines
+        bundle, int(shown["baseline_year"]), int(shown["compare_year"]), lang
     )
-    try:
-        bundle = load_bundle(data_dir, list(years))
-    except PlanDataError as error:  # only where validation was stubbed (the build's tests)
-        progress(f"[{lang}] brief and explorer not written: {error}")
-        products: tuple[pages.Link, ...] = ()
-    else:
-        products = write_products(
-            lang_dir,
-            bundle=bundle,
-            baseline_year=int(shown["baseline_year"]),
-            compare_year=int(shown["compare_year"]),
-            lang=lang,
-            languages=languages,
-            prov=prov,
-            progress=progress,
-        )
+    products = write_products(
+        lang_dir,
+        bundle=bundle,
+        baseline_year=int(shown["baseline_year"]),
+        compare_year=int(shown["compare_year"]),
+        lang=lang,
+        languages=languages,
+        prov=prov,
+        progress=progress,
+    )
     index_chrome = replace(
         base,
         index=pages.Link(INDEX_FILE, base.index.label),
@@ -235,6 +220,7 @@ class LanguageBuild:
     notebooks: Sequence[Path]  # the ones this build runs
     all_notebooks: Sequence[Path]  # every notebook of the report (for menus and the index)
     data_dir: Path
+    bundle: DataBundle  # the build's one load of data_dir: everything the pages are made from
     years: Sequence[int]
     common: Mapping[str, Any]  # parameters every language shares (years, baseline, compare)
     out_dir: Path  # where the report lands (for messages; the build writes a staging copy)
@@ -295,7 +281,7 @@ def build_languages(
                 languages=present,
                 years=plan.years,
                 shown=shown,
-                data_dir=plan.data_dir,
+                bundle=plan.bundle,
                 data_files=data_files,
                 prov=provenance.build_provenance(plan.data_dir, shown),
                 progress=progress,

@@ -10,26 +10,19 @@ data. This module reads and checks the file; ``robustness`` applies the alternat
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
 
 from gealc_analysis.core import paths
 from gealc_analysis.data import PlanDataError, Problem, display_path, table_schema, vocabulary
+from gealc_analysis.data.schema import field_constraint, field_names
 from gealc_analysis.data.side_tables import SCHEMAS_DIR_NAME, load_curated_table
 
 ALTERNATIVES_FILE = "alternative_codings.csv"
 SCHEMA_FILE = paths.DATA_DIR / SCHEMAS_DIR_NAME / "alternative_codings.schema.yaml"
-COLUMNS: tuple[str, ...] = (
-    "decision",
-    "alternative",
-    "primary",
-    "table",
-    "row_id",
-    "column",
-    "value",
-    "note",
-)
+COLUMNS: tuple[str, ...] = tuple(field_names(table_schema(SCHEMA_FILE)))
 
 # Which columns an alternative may set in each table.
 EDITABLE: dict[str, tuple[str, ...]] = {
@@ -46,17 +39,13 @@ EDITABLE: dict[str, tuple[str, ...]] = {
 _THEME_ROW_ID = re.compile(r"^(\d{4}):(.+)$")
 
 
-def _themes_pattern(column: str) -> str:
-    """A pattern the crosswalk's own schema states for ``column`` (one source of truth)."""
-    field = next(f for f in table_schema("themes").fields if f.name == column)
-    return str(field.constraints["pattern"])
+# The patterns the crosswalk's and the plan's own schemas state (one source of truth).
+THEME_KEY_PATTERN = str(field_constraint("themes", "theme", "pattern"))
+RELATED_AREAS_PATTERN = str(field_constraint("themes", "related_areas", "pattern"))
+_WHOLE_NUMBER = "[1-9][0-9]*"
 
 
-THEME_KEY_PATTERN = _themes_pattern("theme")
-RELATED_AREAS_PATTERN = _themes_pattern("related_areas")
-
-
-def _value_rule(column: str) -> tuple[str, object]:
+def _value_rule(column: str, funding_codes: Collection[str]) -> tuple[str, object]:
     """(what a person should see, test) for a value of ``column``."""
     rules: dict[str, tuple[str, object]] = {
         "theme": ("a theme key in snake_case", lambda v: re.fullmatch(THEME_KEY_PATTERN, v)),
@@ -67,13 +56,13 @@ def _value_rule(column: str) -> tuple[str, object]:
         "timing": (f"one of {', '.join(vocabulary.TIMINGS)}", lambda v: v in vocabulary.TIMINGS),
         "frequency_per_year": (
             "a whole number of events per year, 1 or more",
-            lambda v: re.fullmatch(r"[1-9]\d*", v),
+            lambda v: re.fullmatch(_WHOLE_NUMBER, v),
         ),
         "funding_sources": (
             "';'-joined funding codes, sorted, each once",
             lambda v: (
                 bool(vocabulary.split_funding(v))
-                and all(c in vocabulary.FUNDING_SOURCES for c in vocabulary.split_funding(v))
+                and all(c in funding_codes for c in vocabulary.split_funding(v))
                 and v == vocabulary.join_funding(vocabulary.split_funding(v))
             ),
         ),
@@ -103,9 +92,14 @@ def empty_alternatives() -> pd.DataFrame:
 
 
 def load_alternatives(
-    plans: pd.DataFrame, themes: pd.DataFrame, data_dir: Path | str | None = None
+    plans: pd.DataFrame,
+    themes: pd.DataFrame,
+    data_dir: Path | str | None = None,
+    *,
+    funding_codes: Collection[str] = vocabulary.FUNDING_SOURCES,
 ) -> pd.DataFrame:
-    """The alternative codings, checked against the loaded plans and crosswalk.
+    """The alternative codings, checked against the loaded plans, crosswalk and funding codes
+    (those of the same folder; the project's by default).
 
     A folder without the file has no contested decisions (an empty frame). Rows about a plan
     year that is not loaded are dropped, so a run over a subset of years still works.
@@ -120,7 +114,7 @@ def load_alternatives(
     frame = frame.astype({c: object for c in COLUMNS if c != "primary"})
     frame["value"] = frame["value"].where(frame["value"].notna(), "")
     frame["primary"] = frame["primary"].astype(bool)
-    problems = check_alternatives(frame, plans, themes, display_path(path))
+    problems = check_alternatives(frame, plans, themes, display_path(path), funding_codes)
     if problems:
         raise PlanDataError(problems)
     years = {int(y) for y in plans["plan_year"].unique()}
@@ -129,7 +123,11 @@ def load_alternatives(
 
 
 def check_alternatives(
-    frame: pd.DataFrame, plans: pd.DataFrame, themes: pd.DataFrame, shown: str
+    frame: pd.DataFrame,
+    plans: pd.DataFrame,
+    themes: pd.DataFrame,
+    shown: str,
+    funding_codes: Collection[str] = vocabulary.FUNDING_SOURCES,
 ) -> list[Problem]:
     """Every rule across tables, each failure located at the file line (the frame's index).
 
@@ -146,7 +144,7 @@ def check_alternatives(
     theme_years = {str(y) for y in themes["plan_year"].unique()}
     for line, row in frame.iterrows():
         problems += _row_problems(
-            int(line), row, plan_rows, theme_rows, plan_years, theme_years, shown
+            int(line), row, plan_rows, theme_rows, plan_years, theme_years, shown, funding_codes
         )
     for decision, rows in frame.groupby("decision", sort=True):
         problems += _decision_problems(str(decision), rows, shown)
@@ -167,6 +165,7 @@ def _row_problems(
     plan_years: set[str],
     theme_years: set[str],
     shown: str,
+    funding_codes: Collection[str],
 ) -> list[Problem]:
     table, row_id, column, value = row["table"], row["row_id"], row["column"], row["value"]
     problems = []
@@ -195,7 +194,7 @@ def _row_problems(
     if year in loaded and row_id not in index:
         where = "themes.csv" if table == "themes" else f"plan_{year}.csv"
         problems.append(Problem(shown, line, "row_id", f"a row of {where}", row_id))
-    expected, test = _value_rule(column)
+    expected, test = _value_rule(column, funding_codes)
     if not test(value):  # type: ignore[operator]
         problems.append(Problem(shown, line, "value", f"{expected} (column {column})", value))
     if row["primary"] and year in loaded and row_id in index and not problems:

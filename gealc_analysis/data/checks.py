@@ -18,10 +18,13 @@ from gealc_analysis.data import vocabulary
 from gealc_analysis.data.schema import reported_on
 
 THEMES_FILE = "themes.csv"
+FUNDING_CODES_FILE = "funding_codes.csv"
 # Context columns the loader adds beside a plan's cells for the checks below (the messages
 # name them in braces: they are filled from the failing row).
 FILE_YEAR = "_file_year"
 CROSSWALK_THEME, CROSSWALK_AREA_NAME = "_crosswalk_theme", "_crosswalk_area_name"
+UNKNOWN_FUNDING = "_unknown_funding"  # the first code of the cell not in funding_codes.csv
+KNOWN_FUNDING = "_known_funding"  # the codes of funding_codes.csv, for the message
 
 
 @cache
@@ -131,6 +134,25 @@ PLAN_ROW_CHECKS: tuple[pa.Check, ...] = (
         "an empty cell unless venue_mode is on_site",
         _country_only_on_site,
         name="venue_country_only_on_site",
+    ),
+)
+
+
+def unknown_funding(cells: pd.Series, known: frozenset[str]) -> pd.Series:
+    """The first code of each ``funding_sources`` cell that is not a known code (else NA)."""
+    return cells.map(
+        lambda cell: next((c for c in vocabulary.split_funding(cell) if c not in known), None),
+        na_action="ignore",
+    )
+
+
+# Against funding_codes.csv (run when it loaded; the loader reads it once per load).
+FUNDING_CODE_CHECKS: tuple[pa.Check, ...] = (
+    reported_on(
+        "funding_sources",
+        "';'-separated codes of funding_codes.csv ({_known_funding}; add a new one there)",
+        lambda frame: frame[UNKNOWN_FUNDING].isna() | frame["funding_sources"].isna(),
+        name="funding_codes_known",
     ),
 )
 

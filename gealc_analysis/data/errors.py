@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from gealc_analysis.data import vocabulary
+from functools import cache
 
 # A message listing 100 000 duplicated ids helps nobody: the first ones show the pattern.
 SHOWN_PROBLEMS = 50
@@ -55,19 +54,22 @@ class PlanDataError(ValueError):
 
 # Within a line: what is wrong with the file or the row first, then cells in column order.
 _WHOLE = ("folder", "file name", "years", "file", "header", "row")
-_COLUMN_ORDER = {
-    name: i
-    for i, name in enumerate(
-        dict.fromkeys(_WHOLE + vocabulary.PLAN_COLUMNS + vocabulary.THEME_COLUMNS)
-    )
-}
+
+
+@cache
+def _column_order() -> dict[str, int]:
+    # The columns come from the schemas, which report their problems with this module.
+    from gealc_analysis.data import vocabulary
+
+    columns = _WHOLE + vocabulary.PLAN_COLUMNS + vocabulary.THEME_COLUMNS
+    return {name: i for i, name in enumerate(dict.fromkeys(columns))}
 
 
 def _problem_sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
     return (
         problem.path,
         problem.line,
-        _COLUMN_ORDER.get(problem.column, 99),
+        _column_order().get(problem.column, 99),
         problem.column,
         problem.expected,
     )

@@ -35,7 +35,8 @@ PLAN_FILE_GLOB = "plan_*.csv"
 # [0-9], not \d: "plan_٢٠٢٤.csv" (Arabic-Indic digits) must not pass for plan_2024.csv.
 PLAN_FILE_PATTERN = re.compile(r"plan_([0-9]{4})\.csv")
 THEMES_FILE = checks.THEMES_FILE
-PLAN_SCHEMA, THEMES_SCHEMA = "plan", "themes"
+FUNDING_CODES_FILE = checks.FUNDING_CODES_FILE
+PLAN_SCHEMA, THEMES_SCHEMA, FUNDING_SCHEMA = "plan", "themes", "funding_codes"
 
 Context = Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]
 
@@ -86,6 +87,10 @@ def _file_set_problems(data_dir: Path, years: Sequence[int] | None) -> list[Prob
             )
     if not (data_dir / THEMES_FILE).is_file():
         problems.append(Problem(shown, 0, "folder", f"the crosswalk {THEMES_FILE}", "none"))
+    if not (data_dir / FUNDING_CODES_FILE).is_file():
+        problems.append(
+            Problem(shown, 0, "folder", f"the funding codes {FUNDING_CODES_FILE}", "none")
+        )
     return problems
 
 
@@ -146,8 +151,12 @@ def _problems_of(
 
 
 @cache
-def _plan_checker(with_crosswalk: bool) -> pa.DataFrameSchema:
-    row_checks = checks.PLAN_ROW_CHECKS + (checks.CROSSWALK_CHECKS if with_crosswalk else ())
+def _plan_checker(with_crosswalk: bool, with_funding_codes: bool) -> pa.DataFrameSchema:
+    row_checks = (
+        checks.PLAN_ROW_CHECKS
+        + (checks.CROSSWALK_CHECKS if with_crosswalk else ())
+        + (checks.FUNDING_CODE_CHECKS if with_funding_codes else ())
+    )
     return pandera_schema(table_schema(PLAN_SCHEMA), row_checks, checks.PLAN_COLUMN_CHECKS)
 
 
@@ -157,9 +166,14 @@ def _themes_checker() -> pa.DataFrameSchema:
 
 
 def _plan_context(
-    raws: Sequence[RawTable], years: Sequence[int], themes: pd.DataFrame | None
+    raws: Sequence[RawTable],
+    years: Sequence[int],
+    themes: pd.DataFrame | None,
+    funding_codes: pd.DataFrame | None,
 ) -> Context:
-    """The year in each row's file name and, once per load, what the crosswalk gives."""
+    """The year in each row's file name and, once per load, what the crosswalk and the
+    funding codes give."""
+    known = frozenset(funding_codes["code"]) if funding_codes is not None else None
     file_year = {display_path(raw.path): year for raw, year in zip(raws, years, strict=True)}
     crosswalk = None
     if themes is not None:
@@ -182,6 +196,10 @@ def _plan_context(
             )
             joined.index = text.index
             extra = extra.join(joined[[checks.CROSSWALK_THEME, checks.CROSSWALK_AREA_NAME]])
+        if known is not None and "funding_sources" in text.columns:
+            cells = text["funding_sources"].mask(text["funding_sources"].eq(""))
+            extra[checks.UNKNOWN_FUNDING] = checks.unknown_funding(cells, known)
+            extra[checks.KNOWN_FUNDING] = ", ".join(sorted(known))
         return extra
 
     return context
@@ -318,6 +336,38 @@ def _read_themes(data_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     return (None if problems else _typed(raw.frame, schema)), problems
 
 
+def _read_funding_codes(data_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    path = data_dir / FUNDING_CODES_FILE
+    if not path.exists():
+        return None, []
+    try:
+        return load_table(path, FUNDING_SCHEMA), []
+    except PlanDataError as error:
+        return None, list(error.problems)
+
+
+def load_funding_codes(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The funding codes (``funding_codes.csv``: code, kind, label_en, label_es, note),
+    validated; raises PlanDataError."""
+    folder = Path(data_dir) if data_dir is not None else paths.CURATED_DIR
+    if not (folder / FUNDING_CODES_FILE).exists():
+        raise PlanDataError(
+            [
+                Problem(
+                    display_path(folder),
+                    0,
+                    "folder",
+                    f"the funding codes {FUNDING_CODES_FILE}",
+                    "none",
+                )
+            ]
+        )
+    codes, problems = _read_funding_codes(folder)
+    if problems or codes is None:
+        raise PlanDataError(problems)
+    return codes
+
+
 def load_themes(data_dir: Path | str | None = None) -> pd.DataFrame:
     """The themes crosswalk (``themes.csv``), validated; raises PlanDataError."""
     folder = Path(data_dir) if data_dir is not None else paths.CURATED_DIR
@@ -347,7 +397,8 @@ def load_plans(
     if not folder.is_dir():
         raise PlanDataError(problems)
     themes, theme_problems = _read_themes(folder)
-    problems += theme_problems
+    funding_codes, funding_problems = _read_funding_codes(folder)
+    problems += theme_problems + funding_problems
 
     schema = table_schema(PLAN_SCHEMA)
     raws: list[RawTable] = []
@@ -359,9 +410,10 @@ def load_plans(
         problems += read_problems
         raws.append(raw)
         years_read.append(year)
-    context = _plan_context(raws, years_read, themes)
-    problems += _problems_of(raws, schema, _plan_checker(themes is not None), context)
-    if problems or themes is None:
+    context = _plan_context(raws, years_read, themes, funding_codes)
+    checker = _plan_checker(themes is not None, funding_codes is not None)
+    problems += _problems_of(raws, schema, checker, context)
+    if problems or themes is None or funding_codes is None:
         raise PlanDataError(problems)
     text, _ = _combined(raws, field_names(schema))
     return _type_plans(text, themes)

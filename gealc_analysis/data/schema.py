@@ -33,6 +33,10 @@ from gealc_analysis.data.errors import Problem
 
 SCHEMAS_DIR: Path = paths.DATA_DIR / "schemas"
 SCHEMA_SUFFIX = ".schema.yaml"
+# Patterns shared by the schemas of a folder, each written once; a pattern names one as
+# {{name}} (see the file's own header and data/CODEBOOK.md).
+DEFINITIONS_FILE = "definitions.yaml"
+_REFERENCE = re.compile(r"\{\{([a-z_]+)\}\}")
 UNIQUE_EXPECTED = "a value unique within the file"
 # Columns that locate a row (added to the frame pandera sees, never part of a table).
 PATH, LINE, FIRST_LINE = "_path", "_line", "_first_line"
@@ -60,10 +64,55 @@ def table_schema(name_or_path: str | Path) -> frictionless.Schema:
     return _read_schema(path.resolve())
 
 
+def schema_descriptor(path: Path) -> dict:
+    """A schema file as a plain Table Schema descriptor, its ``{{name}}`` patterns resolved
+    from the ``definitions.yaml`` beside it (what the validator and datapackage.json use)."""
+    descriptor = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    patterns = definitions(Path(path).parent)
+    for field in descriptor.get("fields", []):
+        constraints = field.get("constraints") or {}
+        if "pattern" in constraints:
+            constraints["pattern"] = resolve_pattern(str(constraints["pattern"]), patterns)
+    return descriptor
+
+
+@cache
+def definitions(schemas_dir: Path = SCHEMAS_DIR) -> dict[str, str]:
+    """The shared patterns of a schemas folder, each resolved (a definition may name the
+    ones above it); empty when the folder has no ``definitions.yaml``."""
+    path = Path(schemas_dir) / DEFINITIONS_FILE
+    if not path.is_file():
+        return {}
+    resolved: dict[str, str] = {}
+    for name, pattern in yaml.safe_load(path.read_text(encoding="utf-8"))["patterns"].items():
+        resolved[str(name)] = resolve_pattern(str(pattern), resolved)
+    return resolved
+
+
+def resolve_pattern(pattern: str, patterns: Mapping[str, str]) -> str:
+    """``pattern`` with each ``{{name}}`` replaced by that shared pattern: as it is when it is
+    the whole pattern, else as a non-capturing group. An unknown name is an error in the
+    schemas (raised, not reported as a data problem)."""
+    whole = _REFERENCE.fullmatch(pattern)
+
+    def shared(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in patterns:
+            raise KeyError(f"pattern {{{{{name}}}}} is not defined in {DEFINITIONS_FILE}")
+        return patterns[name] if whole else f"(?:{patterns[name]})"
+
+    return _REFERENCE.sub(shared, pattern)
+
+
 @cache
 def _read_schema(path: Path) -> frictionless.Schema:
-    descriptor = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return frictionless.Schema.from_descriptor(descriptor)
+    return frictionless.Schema.from_descriptor(schema_descriptor(path))
+
+
+def field_constraint(name_or_path: str | Path, field_name: str, constraint: str) -> object:
+    """One constraint of one field of a table's schema (an enum, a resolved pattern)."""
+    schema = table_schema(name_or_path)
+    return (schema.get_field(field_name).constraints or {})[constraint]
 
 
 def field_names(schema: frictionless.Schema) -> list[str]:

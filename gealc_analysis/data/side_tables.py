@@ -9,10 +9,8 @@ tables (ids that must exist in a plan) can still say ``file:line``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import yaml
 
 from gealc_analysis.data import (
     SCHEMAS_DIR,
@@ -24,11 +22,6 @@ from gealc_analysis.data import (
 )
 
 SCHEMAS_DIR_NAME = SCHEMAS_DIR.name
-
-
-def read_schema(schema_path: Path) -> dict[str, Any]:
-    """The Table Schema as a plain dict (for reading an enum or a pattern it states)."""
-    return yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
 
 
 def load_curated_table(path: Path, schema_path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:

@@ -1,118 +1,73 @@
-"""Controlled vocabularies of the curated data: the one place each code is defined.
+"""Controlled vocabularies of the curated data, derived from where they are stated once.
 
-Every other module (validation, datapackage, analysis, plots, labels) imports these
-tuples instead of repeating the strings, so adding a code is a one-line change here
-plus a rule in ``data/CODEBOOK.md``.
+Columns, enums and their order come from the Table Schemas in ``data/schemas/`` (read by
+:mod:`gealc_analysis.data.schema`); the funding codes, their kind of resource (cash or staff
+time) and their labels from ``data/curated/funding_codes.csv``. Nothing is typed here, so a
+new code is a change to a data file only (``data/CODEBOOK.md`` says which). The tuples are
+the project's own data; a report run on another data folder reads that folder's funding
+codes from its :class:`~gealc_analysis.data.bundle.DataBundle`.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 
-# Column order of every ``data/curated/plan_*.csv`` (the data contract, issue #3).
-PLAN_COLUMNS: tuple[str, ...] = (
-    "plan_year",
-    "activity_id",
-    "source_ref",
-    "area_code",
-    "area_name",
-    "theme",
-    "activity_type",
-    "title_original",
-    "title_en",
-    "title_es",
-    "timing",
-    "timing_original",
-    "frequency_per_year",
-    "venue_mode",
-    "venue_country",
-    "venue_original",
-    "funding_sources",
-    "idb_instrument",
-    "resources_original",
-    "product",
-    "participants",
-    "notes",
-)
+from gealc_analysis.core import paths
+from gealc_analysis.data.schema import field_constraint, field_names, table_schema
 
-# Column order of ``data/curated/themes.csv`` (the crosswalk between years).
-THEME_COLUMNS: tuple[str, ...] = (
-    "plan_year",
-    "area_code",
-    "area_name",
-    "area_name_en",
-    "area_name_es",
-    "theme",
-    "theme_label_en",
-    "theme_label_es",
-    "relation",
-    "related_areas",
-    "notes",
-)
+# Column order of every ``data/curated/plan_<year>.csv`` and of ``themes.csv``.
+PLAN_COLUMNS: tuple[str, ...] = tuple(field_names(table_schema("plan")))
+THEME_COLUMNS: tuple[str, ...] = tuple(field_names(table_schema("themes")))
 
-ACTIVITY_TYPES: tuple[str, ...] = (
-    "workshop",
-    "webinar",
-    "meeting",
-    "working_group_meeting",
-    "study_or_document",
-    "web_content",
-    "event",
-    "award",
-    "exchange",
-    "governance",
-    "other",
-)
 
-# Order matters: S1 and S2 are the semesters, then the two classes without a semester.
-TIMINGS: tuple[str, ...] = ("S1", "S2", "year_round", "tbd")
-SEMESTERS: tuple[str, ...] = ("S1", "S2")
+def _enum(table: str, field: str) -> tuple[str, ...]:
+    return tuple(str(code) for code in field_constraint(table, field, "enum"))  # type: ignore[union-attr]
 
-VENUE_MODES: tuple[str, ...] = ("virtual", "on_site", "tbd")
 
-# Funding sources in their canonical (alphabetical) order; ``funding_sources`` cells
-# list them sorted and joined by FUNDING_SEPARATOR.
-FUNDING_SOURCES: tuple[str, ...] = (
-    "executive_committee",
-    "idb",
-    "member_countries",
-    "oas",
-    "working_group",
-)
+ACTIVITY_TYPES: tuple[str, ...] = _enum("plan", "activity_type")
+# In the schema's order: S1 and S2 are the semesters, then the two classes without one.
+TIMINGS: tuple[str, ...] = _enum("plan", "timing")
+SEMESTERS: tuple[str, ...] = TIMINGS[:2]
+VENUE_MODES: tuple[str, ...] = _enum("plan", "venue_mode")
+IDB_INSTRUMENTS: tuple[str, ...] = _enum("plan", "idb_instrument")
+# How a year's area relates to the other years' areas in the themes crosswalk.
+THEME_RELATIONS: tuple[str, ...] = _enum("themes", "relation")
+
+# ``funding_sources`` cells list codes sorted and joined by FUNDING_SEPARATOR.
 FUNDING_SEPARATOR = ";"
+FUNDING_CODES_FILE = "funding_codes.csv"
+RESOURCE_KIND_NAMES: tuple[str, ...] = _enum("funding_codes", "kind")
+CASH, STAFF_TIME = RESOURCE_KIND_NAMES
 
+
+def _funding_rows() -> list[dict[str, str]]:
+    """The project's funding codes (validated with the plans by the loader)."""
+    text = (paths.CURATED_DIR / FUNDING_CODES_FILE).read_text(encoding="utf-8")
+    return sorted(csv.DictReader(text.splitlines()), key=lambda row: row["code"])
+
+
+_FUNDING = _funding_rows()
+# Funding sources in their canonical (alphabetical) order.
+FUNDING_SOURCES: tuple[str, ...] = tuple(row["code"] for row in _FUNDING)
 # The plans name resources, never amounts, and mix money with people's time. The two kinds
 # are kept apart everywhere a dependence is measured: only cash can be withdrawn by a funder.
-CASH_SOURCES: tuple[str, ...] = ("idb", "oas")
-STAFF_TIME_SOURCES: tuple[str, ...] = ("executive_committee", "member_countries", "working_group")
+CASH_SOURCES: tuple[str, ...] = tuple(row["code"] for row in _FUNDING if row["kind"] == CASH)
+STAFF_TIME_SOURCES: tuple[str, ...] = tuple(
+    row["code"] for row in _FUNDING if row["kind"] == STAFF_TIME
+)
 RESOURCE_KINDS: dict[str, str] = {
-    **{code: "cash" for code in CASH_SOURCES},
-    **{code: "staff_time" for code in STAFF_TIME_SOURCES},
+    **{code: CASH for code in CASH_SOURCES},
+    **{code: STAFF_TIME for code in STAFF_TIME_SOURCES},
 }
-assert set(RESOURCE_KINDS) == set(FUNDING_SOURCES), "every funding code is cash or staff time"
-
-IDB_INSTRUMENTS: tuple[str, ...] = ("rpg", "consultant", "general")
+# Each code's label by language, from the same file (the words layer's catalogue adds them).
+FUNDING_LABELS: dict[str, dict[str, str]] = {
+    row["code"]: {"en": row["label_en"], "es": row["label_es"]} for row in _FUNDING
+}
 
 # The three ways the report counts dependence on a funding source (analysis.funding_dependence):
 # any activity naming it; 1/k of an activity with k sources; activities naming it alone.
 FUNDING_MEASURES: tuple[str, ...] = ("any_touch", "fractional", "sole_source")
-
-# How a year's area relates to the other years' areas in the themes crosswalk.
-THEME_RELATIONS: tuple[str, ...] = (
-    "continued",
-    "renamed",
-    "merged",
-    "split",
-    "new",
-    "retired",
-)
-
-# Printed area codes look like 3.1 … 3.9, or 3.9i / 3.9ii when a plan splits an area.
-AREA_CODE_PATTERN = r"^3\.\d+(i{1,3})?$"
-# Printed activity numbers: area code, a dot, the item number (3.2.3, 3.9ii.4).
-SOURCE_REF_PATTERN = r"^3\.\d+(i{1,3})?\.\d+$"
-# activity_id = "<year>-<source_ref>", plus "-b", "-c" … when the plan prints a number twice.
-ACTIVITY_ID_PATTERN = r"^\d{4}-3\.\d+(i{1,3})?\.\d+(-[b-z])?$"
 
 
 def split_funding(cell: str) -> list[str]:

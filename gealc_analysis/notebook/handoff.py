@@ -1,11 +1,12 @@
-"""Validated data handed from the build to its notebooks: one validation per build.
+"""The build's one load handed to its notebooks: one validation per build.
 
-The build validates the curated data once, then pickles the typed frames into a private
-temporary file and names it in the environment variable :data:`ENV_VAR`, which every kernel
-it starts inherits. :func:`load_validated` (called by ``section.open_section``) uses those
-frames when the file's fingerprint matches the data folder and years the notebook asks for,
-and otherwise loads and validates on its own, so a notebook run by hand with papermill, or
-pointed at other data, still validates its data.
+The build loads and validates the data folder once (:func:`gealc_analysis.data.bundle.load_bundle`),
+then pickles the :class:`~gealc_analysis.data.bundle.DataBundle` into a private temporary
+file and names it in the environment variable :data:`ENV_VAR`, which every kernel it starts
+inherits. :func:`load_validated` (called by ``section.open_section``) uses that bundle when
+its fingerprint matches the data folder and years the notebook asks for, and otherwise loads
+and validates on its own, so a notebook run by hand with papermill, or pointed at other data,
+still validates its data.
 """
 
 from __future__ import annotations
@@ -17,36 +18,27 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pandas as pd
-
 from gealc_analysis.core import paths
-from gealc_analysis.data import available_years, load_plans, load_themes
+from gealc_analysis.core.provenance import data_fingerprint
+from gealc_analysis.data import available_years
+from gealc_analysis.data.bundle import DataBundle, load_bundle
 
 ENV_VAR = "GEALC_REPORT_VALIDATED_DATA"
-# What the fingerprint covers: every file the loaders read from the data folder.
-DATA_FILE_GLOB = "*.csv"
 
 
 def fingerprint(data_dir: Path | str | None, years: Iterable[int] | None) -> str:
-    """SHA-256 over the data folder's CSV files (names and bytes) and the years asked for."""
+    """SHA-256 of the data folder's files (:func:`~gealc_analysis.core.provenance.data_fingerprint`:
+    names, sizes and bytes) and the years asked for (every plan year of the folder if None)."""
     folder = Path(data_dir) if data_dir is not None else paths.CURATED_DIR
     chosen = sorted(set(years)) if years is not None else available_years(folder)
-    digest = hashlib.sha256(repr(chosen).encode())
-    for path in sorted(folder.glob(DATA_FILE_GLOB)):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest = hashlib.sha256(f"years\0{','.join(map(str, chosen))}\0".encode())
+    digest.update(data_fingerprint(folder).encode() if folder.is_dir() else b"no folder")
     return digest.hexdigest()
 
 
-def write_validated(
-    target: Path,
-    data_dir: Path | str | None,
-    years: Iterable[int] | None,
-    plans: pd.DataFrame,
-    themes: pd.DataFrame,
-) -> Path:
-    """Pickle validated frames with the fingerprint of the data they came from."""
-    payload = {"fingerprint": fingerprint(data_dir, years), "plans": plans, "themes": themes}
+def write_validated(target: Path, bundle: DataBundle) -> Path:
+    """Pickle a loaded bundle with the fingerprint of the data it came from."""
+    payload = {"fingerprint": fingerprint(bundle.data_dir, bundle.years), "bundle": bundle}
     with target.open("wb") as handle:
         pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return target
@@ -66,9 +58,8 @@ def handed_to_kernels(target: Path) -> Iterator[None]:
             os.environ[ENV_VAR] = previous
 
 
-def _handed_over(
-    data_dir: Path | str | None, years: Iterable[int] | None
-) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+def handed_over(data_dir: Path | str | None, years: Iterable[int] | None) -> DataBundle | None:
+    """The bundle the build handed over, if it is of this data folder and these years."""
     location = os.environ.get(ENV_VAR)
     if not location or not Path(location).is_file():
         return None
@@ -79,15 +70,17 @@ def _handed_over(
         return None
     if payload.get("fingerprint") != fingerprint(data_dir, years):
         return None
-    return payload["plans"], payload["themes"]
+    bundle = payload.get("bundle")
+    return bundle if isinstance(bundle, DataBundle) else None
 
 
 def load_validated(
     data_dir: Path | str | None = None, years: Iterable[int] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The plans and themes: handed over by the build when they match, else loaded here."""
+) -> DataBundle:
+    """The data of a section: the bundle handed over by the build when it matches, else
+    loaded and validated here (:func:`~gealc_analysis.data.bundle.load_bundle`)."""
     years = list(years) if years is not None else None
-    handed = _handed_over(data_dir, years)
+    handed = handed_over(data_dir, years)
     if handed is not None:
         return handed
-    return load_plans(data_dir, years), load_themes(data_dir)
+    return load_bundle(data_dir, years)

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from gealc_analysis.charts import files, style
 from gealc_analysis.core import outputs, paths
 from gealc_analysis.core.years import comparison_years, parse_years
+from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.notebook.handoff import load_validated
 from gealc_analysis.words import i18n, markup, tables
 
@@ -47,16 +48,30 @@ def figure_html(png: bytes, alt: str) -> str:
 
 @dataclass
 class Section:
-    """One report section's data and parameters (see ``open_section``)."""
+    """One report section's data and parameters (see ``open_section``).
+
+    ``bundle`` is everything the section may read (plans, crosswalk, lineage, alternative
+    codings, theme kinds), loaded and validated once; ``plans`` and ``themes`` are its two
+    main frames. A section never opens a data file.
+    """
 
     name: str
-    plans: pd.DataFrame
-    themes: pd.DataFrame
+    bundle: DataBundle
     years: list[int]
     baseline_year: int
     compare_year: int
     lang: str
     output_dir: Path
+
+    @property
+    def plans(self) -> pd.DataFrame:
+        """The plans loaded (one row per activity)."""
+        return self.bundle.plans
+
+    @property
+    def themes(self) -> pd.DataFrame:
+        """The themes crosswalk."""
+        return self.bundle.themes
 
     def figure(self, fig: Figure, name: str, alt: str | None = None) -> None:
         """Save ``fig`` as PNG and SVG under ``output_dir/figures`` and show the saved PNG.
@@ -121,17 +136,18 @@ def open_section(
     compare_year: int | None = None,
     lang: str = "en",
 ) -> Section:
-    """Load and validate the plans for a section and resolve its parameters.
+    """The data of a section (the build's bundle, else loaded and validated from
+    ``data_dir``) and its resolved parameters.
 
     Defaults: every curated plan, baseline = earliest year, compare = latest year,
     output in ``reports/<name>``. A baseline or compare year outside ``years`` is an error
     that names the years available.
     """
     i18n.check_lang(lang)
-    plans, themes = load_validated(data_dir, parse_years(years))  # the build's, or validated
-    present = sorted(int(year) for year in plans["plan_year"].unique())
+    bundle = load_validated(data_dir, parse_years(years))  # the build's, or validated here
+    present = list(bundle.years)
     baseline, compare = comparison_years(
         present, baseline_year, compare_year, among="loaded plan years"
     )
     out = Path(output_dir) if output_dir is not None else paths.REPORTS_DIR / name
-    return Section(name, plans, themes, present, baseline, compare, lang, out.resolve())
+    return Section(name, bundle, present, baseline, compare, lang, out.resolve())

@@ -67,6 +67,11 @@ def load_catalogue() -> dict[str, dict[str, str]]:
         if key in catalogue:
             raise ValueError(f"Duplicate label key {key!r} in {LABELS_FILE}.")
         catalogue[key] = {lang: row.get(lang) or "" for lang in SUPPORTED_LANGS}
+    # The funding codes' labels are data, beside each code and its kind (funding_codes.csv).
+    for code, labels in vocabulary.FUNDING_LABELS.items():
+        if f"funding.{code}" in catalogue:
+            raise ValueError(f"Label key 'funding.{code}' is data (funding_codes.csv).")
+        catalogue[f"funding.{code}"] = {lang: labels.get(lang, "") for lang in SUPPORTED_LANGS}
     return catalogue
 
 

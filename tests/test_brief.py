@@ -13,6 +13,9 @@ import typst
 from frames import make_plans, make_themes
 from pypdf import PdfReader
 
+from gealc_analysis.data.alternatives import empty_alternatives
+from gealc_analysis.data.bundle import DataBundle
+from gealc_analysis.measures.lineage import empty_lineage
 from gealc_analysis.products import brief
 from gealc_analysis.words import i18n
 
@@ -94,7 +97,7 @@ def small_themes(label: str = "First theme") -> pd.DataFrame:
 def fake_findings(sentences: list[str], caveat: str = "Counts, not money.") -> SimpleNamespace:
     """Stands in for gealc_analysis.words.findings (h4) with fixed sentences."""
     return SimpleNamespace(
-        key_findings=lambda plans, themes, b, c, lang: sentences, caveat=lambda lang: caveat
+        key_findings=lambda bundle, b, c, lang: sentences, caveat=lambda lang: caveat
     )
 
 
@@ -107,9 +110,17 @@ def write(
     themes=None,
     name: str = "brief.pdf",
 ) -> Path:
+    plans = small_plans() if plans is None else plans
     return brief.write_brief(
-        small_plans() if plans is None else plans,
-        small_themes() if themes is None else themes,
+        DataBundle(
+            data_dir=tmp_path,
+            years=tuple(sorted(int(y) for y in plans["plan_year"].unique())),
+            plans=plans,
+            themes=small_themes() if themes is None else themes,
+            lineage=empty_lineage(),
+            alternatives=empty_alternatives(),
+            theme_kinds=pd.DataFrame({"theme": [], "kind": []}),
+        ),
         baseline_year=2020,
         compare_year=2024,
         lang=lang,

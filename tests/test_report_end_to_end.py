@@ -21,7 +21,7 @@ from conftest import local_links, snapshot
 
 from gealc_analysis.build import BuildResult, build_report
 from gealc_analysis.core import outputs, paths, provenance
-from gealc_analysis.measures import analysis
+from gealc_analysis.measures import counts, diversity, funding, timing
 from gealc_analysis.words import findings, i18n, narrative, tables
 
 SECTIONS = sorted(path.stem for path in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -129,8 +129,8 @@ def test_idb_shares_in_the_funding_page_equal_the_package_results(
     real_years: list[int],
 ) -> None:
     text = visible_text(page(built, "03_funding_dependence"))
-    funding = analysis.funding_dependence(real_plans)
-    idb = funding[funding["source"] == "idb"]
+    dependence = funding.funding_dependence(real_plans)
+    idb = dependence[dependence["source"] == "idb"]
     assert len(idb) == 3 * len(real_years)
     for row in idb.itertuples():
         assert narrative.percent(row.share, "en") in text, (row.plan_year, row.measure)
@@ -141,7 +141,7 @@ def test_overview_page_states_the_activity_counts(
     real_plans: pd.DataFrame,
 ) -> None:
     text = visible_text(page(built, "01_overview"))
-    for row in analysis.plan_overview(real_plans).itertuples():
+    for row in counts.plan_overview(real_plans).itertuples():
         assert f"The {row.plan_year} plan lists {row.n_activities} activities" in text
 
 
@@ -151,7 +151,7 @@ def test_theme_page_states_the_agenda_diversity(
     real_themes: pd.DataFrame,
 ) -> None:
     text = visible_text(page(built, "04_theme_shifts"))
-    for row in analysis.agenda_diversity(real_plans, real_themes).itertuples():
+    for row in diversity.agenda_diversity(real_plans, real_themes).itertuples():
         assert f"Shannon H = {narrative.number(row.entropy, 'en', 2)}" in text
         assert narrative.number(row.effective_n_themes, "en", 1) in text
 
@@ -161,7 +161,7 @@ def test_semester_page_states_the_event_weighted_split(
     real_plans: pd.DataFrame,
 ) -> None:
     text = visible_text(page(built, "05_semester_load"))
-    events = analysis.semester_event_load(real_plans)
+    events = timing.semester_event_load(real_plans)
     for row in events.itertuples():
         assert narrative.percent(row.share, "en") in text
 
@@ -172,13 +172,13 @@ def test_tables_are_the_package_results(
     real_themes: pd.DataFrame,
 ) -> None:
     expected = {
-        "03_funding_dependence/tables/funding_dependence.csv": analysis.funding_dependence(
+        "03_funding_dependence/tables/funding_dependence.csv": funding.funding_dependence(
             real_plans
         ),
-        "04_theme_shifts/tables/agenda_diversity.csv": analysis.agenda_diversity(
+        "04_theme_shifts/tables/agenda_diversity.csv": diversity.agenda_diversity(
             real_plans, real_themes
         ),
-        "05_semester_load/tables/semester_load.csv": analysis.semester_load(real_plans),
+        "05_semester_load/tables/semester_load.csv": timing.semester_load(real_plans),
     }
     for relative, frame in expected.items():
         written = (built.out_dir / "en" / relative).read_text(encoding="utf-8")

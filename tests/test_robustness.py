@@ -7,6 +7,7 @@ import pytest
 from frames import make_plans, make_themes
 
 from gealc_analysis.measures import robustness
+from gealc_analysis.words import robustness as robustness_words
 
 
 def alternatives_frame(rows: list[tuple[str, str, bool, str, str, str, str]]) -> pd.DataFrame:
@@ -192,10 +193,10 @@ def test_statements_say_holds_or_name_the_decision_in_both_languages(plans, them
     labels = {"t1": "T1", "t2": "T2", "t3": "T3"}
     # decision labels come from the catalogue: use the real decision key for wording
     table["depends_on"] = table["depends_on"].replace("cadence", "semimonthly_meetings")
-    english = robustness.robustness_statements(table, labels, "en")
+    english = robustness_words.robustness_statements(table, labels, "en")
     assert "- **Activities** (2020): 4 under every one of the 2 codings." in english
     assert "ranges from 9 to 27, depending on: 2020 “semimonthly” meetings" in english
-    spanish = robustness.robustness_statements(table, labels, "es")
+    spanish = robustness_words.robustness_statements(table, labels, "es")
     assert "varía entre 9 y 27" in spanish
 
 

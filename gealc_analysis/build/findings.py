@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gealc_analysis.data import PlanDataError, load_plans, load_themes
+from gealc_analysis.data import PlanDataError
+from gealc_analysis.data.bundle import load_bundle
 from gealc_analysis.words import findings, i18n
 
 
@@ -25,21 +26,15 @@ def key_findings(
 ) -> tuple[list[str], str]:
     """The index's key findings (Markdown sentences) and its one-line caveat, in ``lang``.
 
-    From ``gealc_analysis.words.findings.key_findings(plans, themes, baseline_year, compare_year,
+    From ``gealc_analysis.words.findings.key_findings(bundle, baseline_year, compare_year,
     lang)`` and ``findings.caveat(lang)``; the sections' headlines and the catalogue's caveat
     only where the data is not plans (validation stubbed in the build's own tests).
     """
     try:
-        plans = load_plans(data_dir, list(years))
-        themes = load_themes(data_dir)
+        bundle = load_bundle(data_dir, list(years))
     except PlanDataError:  # only where validation was stubbed (the build's own tests)
         return list(section_headlines), i18n.label("pages.caveat", lang)
-    # data_dir: the alternative codings beside this build's data, not the project's
     return (
-        list(
-            findings.key_findings(
-                plans, themes, baseline_year, compare_year, lang, data_dir=data_dir
-            )
-        ),
+        list(findings.key_findings(bundle, baseline_year, compare_year, lang)),
         str(findings.caveat(lang)),
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from gealc_analysis.build import pages
 from gealc_analysis.data import PlanDataError, load_plans, load_themes
+from gealc_analysis.data.bundle import load_bundle
 from gealc_analysis.products import brief, explorer
 from gealc_analysis.words import i18n
 
@@ -48,8 +49,7 @@ def write_products(
     links: list[pages.Link] = []
     try:
         brief.write_brief(
-            plans,
-            themes,
+            load_bundle(data_dir, list(years)),
             baseline_year=baseline_year,
             compare_year=compare_year,
             lang=lang,

@@ -28,11 +28,15 @@ import pandas as pd
 import typst
 from matplotlib.figure import Figure
 
+from gealc_analysis.charts import exposure as exposure_chart
 from gealc_analysis.charts import plots
 from gealc_analysis.core import outputs
 from gealc_analysis.core.provenance import provenance_line as default_provenance_line
-from gealc_analysis.measures import analysis, exposure
+from gealc_analysis.data.bundle import DataBundle
+from gealc_analysis.measures import counts, funding
+from gealc_analysis.measures import themes as theme_measures
 from gealc_analysis.words import findings as key_findings_module
+from gealc_analysis.words import funding as funding_words
 from gealc_analysis.words import i18n
 
 FONT_DIR = Path(matplotlib.__file__).resolve().parent / "mpl-data" / "fonts" / "ttf"
@@ -107,9 +111,9 @@ def theme_counts(
     Columns: theme, theme_label_en, theme_label_es, baseline_areas, baseline_value,
     compare_areas, compare_value, change. Themes absent from both plans are left out.
     """
-    counts = analysis.count_by_theme(plans, themes)
-    compared = analysis.compare_years(counts, baseline_year, compare_year, by="theme")
-    shifts = analysis.theme_shifts(themes, baseline_year, compare_year)
+    per_theme = theme_measures.count_by_theme(plans, themes)
+    compared = counts.compare_years(per_theme, baseline_year, compare_year, by="theme")
+    shifts = theme_measures.theme_shifts(themes, baseline_year, compare_year)
     areas = shifts.set_index("theme")[["baseline_areas", "compare_areas"]]
     out = compared.join(areas, on="theme")
     out = out[(out["baseline_value"] > 0) | (out["compare_value"] > 0)]
@@ -238,8 +242,7 @@ def _write_chart(fig: Figure, folder: Path, name: str) -> str:
 
 
 def write_brief(
-    plans: pd.DataFrame,
-    themes: pd.DataFrame,
+    bundle: DataBundle,
     *,
     baseline_year: int,
     compare_year: int,
@@ -265,13 +268,14 @@ def write_brief(
     provenance_line = provenance_line or default_provenance_line
     out_path = Path(out_path)
 
-    key_findings = list(findings.key_findings(plans, themes, baseline_year, compare_year, lang))
+    plans, themes = bundle.plans, bundle.themes
+    key_findings = list(findings.key_findings(bundle, baseline_year, compare_year, lang))
     caveat = str(findings.caveat(lang))
-    by_year = exposure.exposure_by(plans, themes, FUNDER, by="year")
+    by_year = funding.exposure_by(plans, themes, FUNDER, by="year")
     years_shown = by_year[by_year["plan_year"].isin([baseline_year, compare_year])]
-    exposure_lines = _bullet_lines(exposure.summary(years_shown, lang))
-    compared = analysis.compare_years(
-        analysis.count_by_theme(plans, themes), baseline_year, compare_year, by="theme"
+    exposure_lines = _bullet_lines(funding_words.summary(years_shown, lang))
+    compared = counts.compare_years(
+        theme_measures.count_by_theme(plans, themes), baseline_year, compare_year, by="theme"
     )
     table = theme_counts(plans, themes, baseline_year, compare_year)
     title = i18n.label("brief.title", lang, baseline=baseline_year, compare=compare_year)
@@ -285,8 +289,10 @@ def write_brief(
                 i18n.label("brief.alt.themes", lang, baseline=baseline_year, compare=compare_year),
             ),
             (
-                _write_chart(exposure.plot_exposure(years_shown, lang=lang), folder, "exposure"),
-                exposure.finding_title(years_shown, lang),
+                _write_chart(
+                    exposure_chart.plot_exposure(years_shown, lang=lang), folder, "exposure"
+                ),
+                funding_words.finding_title(years_shown, lang),
             ),
         ]
         common = {

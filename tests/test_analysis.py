@@ -17,7 +17,8 @@ from gealc_analysis.data.vocabulary import (
     TIMINGS,
     area_sort_key,
 )
-from gealc_analysis.measures import counts, diversity, funding, timing
+from gealc_analysis.measures import counts as count_measures
+from gealc_analysis.measures import diversity, funding, timing
 from gealc_analysis.measures import themes as theme_measures
 
 
@@ -135,12 +136,12 @@ def test_count_by_area_counts_activities_and_events_per_printed_area() -> None:
             "n_events": [5, 2, 1],
         }
     )
-    pd.testing.assert_frame_equal(counts.count_by_area(plans), expected)
+    pd.testing.assert_frame_equal(count_measures.count_by_area(plans), expected)
 
 
 def test_count_by_area_sorts_area_codes_naturally() -> None:
     plans = make_plans([{"area_code": code} for code in ["3.10", "3.9ii", "3.9", "3.9i", "3.2"]])
-    result = counts.count_by_area(plans)
+    result = count_measures.count_by_area(plans)
     assert list(result["area_code"]) == ["3.2", "3.9", "3.9i", "3.9ii", "3.10"]
 
 
@@ -204,7 +205,7 @@ def test_compare_years_gives_change_and_relative_change_with_labels(
             "pct_change": [-0.5, -1.0, np.nan],
         }
     )
-    pd.testing.assert_frame_equal(counts.compare_years(counts, 2020, 2024), expected)
+    pd.testing.assert_frame_equal(count_measures.compare_years(counts, 2020, 2024), expected)
 
 
 def test_compare_years_pct_change_is_nan_when_baseline_is_zero() -> None:
@@ -215,7 +216,7 @@ def test_compare_years_pct_change_is_nan_when_baseline_is_zero() -> None:
             "n_activities": [0, 3, 2, 3],
         }
     )
-    result = counts.compare_years(counts, 2020, 2024)
+    result = count_measures.compare_years(counts, 2020, 2024)
     assert math.isnan(result.loc[0, "pct_change"])
     assert result.loc[1, "pct_change"] == pytest.approx(0.5)
 
@@ -225,7 +226,7 @@ def test_compare_years_names_the_missing_year_and_the_years_present() -> None:
     with pytest.raises(
         ValueError, match=r"year 2022 is not in counts \(years present: 2020, 2024\)"
     ):
-        counts.compare_years(counts, 2020, 2022)
+        count_measures.compare_years(counts, 2020, 2022)
 
 
 def test_compare_years_by_area_counts_an_unprinted_area_as_zero_and_drops_varying_names() -> None:
@@ -238,7 +239,7 @@ def test_compare_years_by_area_counts_an_unprinted_area_as_zero_and_drops_varyin
             {"plan_year": 2024, "area_code": "3.9i", "area_name": "Parte", "theme": "t8"},
         ]
     )
-    by_area = counts.count_by_area(plans)
+    by_area = count_measures.count_by_area(plans)
     expected = frame(
         {
             "area_code": ["3.1", "3.9i", "3.10"],
@@ -251,7 +252,7 @@ def test_compare_years_by_area_counts_an_unprinted_area_as_zero_and_drops_varyin
             "pct_change": [-0.5, np.nan, np.nan],
         }
     )
-    result = by_area.compare_years(by_area, 2020, 2024, by="area_code")
+    result = count_measures.compare_years(by_area, 2020, 2024, by="area_code")
     pd.testing.assert_frame_equal(result, expected)
 
 
@@ -263,7 +264,7 @@ def test_compare_years_picks_any_two_of_three_years() -> None:
             "share": [0.25, 0.5, 0.75],
         }
     )
-    result = counts.compare_years(counts, 2020, 2028, value="share")
+    result = count_measures.compare_years(counts, 2020, 2028, value="share")
     assert result[["baseline_value", "compare_value", "change", "pct_change"]].iloc[0].tolist() == (
         pytest.approx([0.25, 0.75, 0.5, 2.0])
     )
@@ -571,7 +572,7 @@ def test_activity_type_mix_zero_fills_every_type_in_codebook_order() -> None:
             {"plan_year": 2024, "activity_type": "meeting"},
         ]
     )
-    result = counts.activity_type_mix(plans)
+    result = count_measures.activity_type_mix(plans)
     assert len(result) == 2 * len(ACTIVITY_TYPES)
     assert result["activity_type"].tolist() == list(ACTIVITY_TYPES) * 2
     by_key = result.set_index(["plan_year", "activity_type"])
@@ -592,7 +593,7 @@ def test_activity_type_mix_covers_three_years_from_the_data() -> None:
         ],
         categorical=False,
     )
-    result = counts.activity_type_mix(plans)
+    result = count_measures.activity_type_mix(plans)
     assert result["plan_year"].unique().tolist() == [2020, 2024, 2028]
     award = result[result["activity_type"] == "award"]["share"].tolist()
     assert award == pytest.approx([0.0, 0.5, 1.0])
@@ -600,7 +601,7 @@ def test_activity_type_mix_covers_three_years_from_the_data() -> None:
 
 def test_mix_outputs_have_plain_dtypes_and_a_fresh_index() -> None:
     plans = make_plans([{"activity_type": "award"}, {"activity_type": "event"}])
-    result = counts.activity_type_mix(plans)
+    result = count_measures.activity_type_mix(plans)
     assert result.dtypes.astype(str).tolist() == ["int64", "str", "int64", "float64"]
     assert isinstance(result.index, pd.RangeIndex)
 
@@ -610,7 +611,7 @@ def test_mix_rejects_a_code_outside_the_codebook() -> None:
         [{"activity_type": "seminar"}, {"activity_type": "workshop"}], categorical=False
     )
     with pytest.raises(ValueError, match=r"activity_type has values outside its vocabulary"):
-        counts.activity_type_mix(plans)
+        count_measures.activity_type_mix(plans)
 
 
 def test_venue_mix_shares_activities_per_venue_mode() -> None:
@@ -630,7 +631,7 @@ def test_venue_mix_shares_activities_per_venue_mode() -> None:
             "share": [1 / 3, 2 / 3, 0.0, 0.0, 0.0, 1.0],
         }
     )
-    pd.testing.assert_frame_equal(counts.venue_mix(plans), expected)
+    pd.testing.assert_frame_equal(count_measures.venue_mix(plans), expected)
 
 
 # --------------------------------------------------------------------------- overview
@@ -654,4 +655,4 @@ def test_plan_overview_summarises_size_events_structure_and_funding_breadth(
             "n_funding_sources_mean": [2.0, 1.0],
         }
     )
-    pd.testing.assert_frame_equal(counts.plan_overview(plans), expected)
+    pd.testing.assert_frame_equal(count_measures.plan_overview(plans), expected)

@@ -10,7 +10,8 @@ import pytest
 from frames import make_plans, make_themes
 
 from gealc_analysis.data import PlanDataError, load_themes, theme_kinds
-from gealc_analysis.measures import counts, diversity, funding, timing
+from gealc_analysis.measures import counts as count_measures
+from gealc_analysis.measures import diversity, funding, timing
 
 
 @pytest.fixture
@@ -112,14 +113,14 @@ def test_percent_changes_are_blanked_below_the_base_and_counts_kept():
             "n_activities": [10, 2, 15, 5],
         }
     )
-    out = counts.compare_years_with_small_bases(counts, 2020, 2024)
+    out = count_measures.compare_years_with_small_bases(counts, 2020, 2024)
     assert out["pct_change"].iloc[0] == 0.5 and math.isnan(out["pct_change"].iloc[1])
     assert out["pct_suppressed"].tolist() == [False, True]
     assert out["change"].tolist() == [5, 3]
 
 
 def test_event_totals_show_how_much_comes_from_meeting_rows(plans):
-    out = counts.event_totals(plans).set_index("plan_year")
+    out = count_measures.event_totals(plans).set_index("plan_year")
     assert out.loc[2020, ["n_events", "n_meeting_rows", "events_from_meetings"]].tolist() == [
         27,
         1,

@@ -372,7 +372,7 @@ def test_brief_and_explorer_are_written_and_linked(
 
     calls: dict[str, dict] = {}
 
-    def write_brief(plans, themes, **kwargs):
+    def write_brief(bundle, **kwargs):
         calls["brief"] = kwargs
         kwargs["out_path"].write_bytes(b"%PDF")
         return kwargs["out_path"]

@@ -21,7 +21,8 @@ from conftest import local_links, snapshot
 
 from gealc_analysis.build import BuildResult, build_report
 from gealc_analysis.core import outputs, paths, provenance
-from gealc_analysis.measures import counts, diversity, funding, timing
+from gealc_analysis.measures import counts as count_measures
+from gealc_analysis.measures import diversity, funding, timing
 from gealc_analysis.words import findings, i18n, narrative, tables
 
 SECTIONS = sorted(path.stem for path in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -141,7 +142,7 @@ def test_overview_page_states_the_activity_counts(
     real_plans: pd.DataFrame,
 ) -> None:
     text = visible_text(page(built, "01_overview"))
-    for row in counts.plan_overview(real_plans).itertuples():
+    for row in count_measures.plan_overview(real_plans).itertuples():
         assert f"The {row.plan_year} plan lists {row.n_activities} activities" in text
 
 

@@ -7,6 +7,7 @@ import pytest
 from frames import make_plans, make_themes
 
 from gealc_analysis.measures import robustness
+from gealc_analysis.measures import themes as theme_measures
 from gealc_analysis.words import robustness as robustness_words
 
 
@@ -228,5 +229,11 @@ def test_the_multiverse_of_edited_data_is_recomputed_not_served_from_cache(plans
 
 
 def test_theme_appearances_name_new_and_dropped_themes_by_activities(plans, themes):
-    assert robustness.theme_appearances(plans, themes, 2020, 2024) == (["t3"], ["t2"])
-    assert robustness.theme_appearances(plans, themes, 2024, 2020) == (["t2"], ["t3"])
+    counted = theme_measures.count_by_theme(plans, themes)
+
+    def appearances(baseline: int, compare: int) -> tuple[list[str], list[str]]:
+        change = theme_measures.theme_change(counted, themes, baseline, compare)
+        return theme_measures.theme_appearances(change, themes, baseline, compare)
+
+    assert appearances(2020, 2024) == (["t3"], ["t2"])
+    assert appearances(2024, 2020) == (["t2"], ["t3"])

@@ -1,5 +1,5 @@
-"""Behaviour of gealc_analysis.measures.analysis on small hand-made frames with hand-computed
-answers."""
+"""Behaviour of the measures (counts, funding, themes, diversity, timing) on small hand-made
+frames with hand-computed answers."""
 
 from __future__ import annotations
 

@@ -238,3 +238,23 @@ def test_comparing_a_plan_with_itself_reports_no_change():
     by_year = funding.exposure_by(small_plans(), small_themes(), "idb")
     text = funding_words.change_summary(funding.exposure_change(by_year, 2020, 2020), "en")
     assert text == narrative.no_comparison(2020, "en")
+
+
+def test_source_flags_work_for_any_code_and_only_cash_is_never_staff_time():
+    plans = small_plans()
+    flags = funding.source_flags(plans, "working_group")
+    assert not flags["only_cash"].any(), "staff time is never an activity's only cash"
+    assert flags["named"].sum() == funding.source_counts(plans, ("working_group",))["named"].sum()
+    idb = funding.source_flags(plans, "idb")
+    by_year = funding.exposure_by(plans, small_themes(), "idb").set_index("plan_year")
+    years = plans["plan_year"].astype(int).to_numpy()
+    assert idb["only_cash"].groupby(years).sum().to_dict() == by_year["n_only_cash"].to_dict()
+
+
+def test_resource_mix_carries_codes_and_words_add_the_labels():
+    mix = funding.resource_mix(small_plans())
+    assert not [c for c in mix.columns if "label" in c]
+    labelled = funding_words.with_resource_labels(mix)
+    assert labelled["resources_label_en"].iloc[0] == i18n.label(
+        f"resources.{mix['resources'].iloc[0]}", "en"
+    )

@@ -1,4 +1,5 @@
-"""Measures a researcher accepts (analysis.py additions), on hand-made frames."""
+"""Measures a researcher accepts (cash apart from staff time, dated semesters, evenness,
+small bases), on hand-made frames."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
-from gealc_analysis.measures import robustness
+from gealc_analysis.data.bundle import load_bundle
+from gealc_analysis.measures import counts, diversity, funding, robustness
 from gealc_analysis.measures import themes as theme_measures
 from gealc_analysis.words import robustness as robustness_words
 
@@ -237,3 +238,44 @@ def test_theme_appearances_name_new_and_dropped_themes_by_activities(plans, them
 
     assert appearances(2020, 2024) == (["t3"], ["t2"])
     assert appearances(2024, 2020) == (["t2"], ["t3"])
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return load_bundle()
+
+
+def test_every_coding_of_the_multiverse_is_the_headlines_recomputed_on_that_coding(bundle):
+    """The multiverse computes a year's measures once per distinct content of the columns
+    they read (``robustness._READS``); under a sample of codings of the real data its rows
+    equal ``headline_values`` run from scratch on that coding's frames."""
+    universe = robustness.multiverse(bundle.plans, bundle.themes, bundle.alternatives, 2020, 2024)
+    combos = robustness.combinations(bundle.alternatives)
+    columns = ["headline", "plan", "kind", "value", "text", "base"]
+    for number in range(0, len(combos), 23):
+        coded = robustness.apply_alternatives(
+            bundle.plans, bundle.themes, bundle.alternatives, combos[number]
+        )
+        fresh = robustness.headline_values(*coded, 2020, 2024)
+        served = universe[universe["combination"] == number][columns].reset_index(drop=True)
+        pd.testing.assert_frame_equal(served, fresh, check_exact=True)
+
+
+def test_the_primary_headlines_are_the_figures_the_sections_show(bundle):
+    plans, themes = bundle.plans, bundle.themes
+    values = robustness.headline_values(plans, themes, 2020, 2024).set_index(["headline", "plan"])
+    cash = funding.cash_dependence(plans).set_index(["plan_year", "source"])
+    evenness = diversity.agenda_evenness(plans, themes).set_index("plan_year")
+    overview = counts.plan_overview(plans).set_index("plan_year")
+    for year in (2020, 2024):
+        plan = str(year)
+        assert values.at[("idb_only_cash", plan), "value"] == cash.at[(year, "idb"), "only_cash"]
+        assert values.at[("oas_named", plan), "value"] == cash.at[(year, "oas"), "named"]
+        assert values.at[("n_events", plan), "value"] == overview.at[year, "n_events"]
+        assert (
+            values.at[("effective_n_themes", plan), "value"]
+            == (evenness.at[year, "effective_n_themes"])
+        )
+    shifts = counts.compare_years(theme_measures.count_by_theme(plans, themes), 2020, 2024)
+    rise = shifts[shifts["change"] == shifts["change"].max()]["theme"].tolist()
+    assert values.at[("largest_theme_rise", "2020→2024"), "text"] == ";".join(rise)

@@ -168,71 +168,99 @@ class _Year:
     theme_counts: pd.DataFrame
 
 
-# What each per-plan measure reads: (plan columns, crosswalk columns). The multiverse computes
-# a measure once per distinct content of these columns of one year's rows (a coding that
-# changes only the 2024 funding leaves the 2020 figures and every theme figure as they are);
-# ``test_robustness`` checks the result equals recomputing everything under every coding.
-_THEMES = ("area_code", "theme", "theme_label_en", "theme_label_es")
-_READS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "overview": (("area_code", "theme", "frequency_per_year", "funding_sources"), ()),
-    "sources": (("funding_sources",), ()),
-    "instruments": (("funding_sources", "idb_instrument"), ()),
-    "dated": (("timing", "frequency_per_year"), ()),
-    "events": (("timing", "frequency_per_year"), ()),
-    "evenness": (("theme", "frequency_per_year"), _THEMES),
-    "theme_counts": (("theme", "frequency_per_year"), _THEMES),
-}
-_MEASURES: dict[str, Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]] = {
-    "overview": lambda plans, themes: counts.plan_overview(plans),
-    "sources": lambda plans, themes: funding.source_counts(plans, (IDB, OAS, WORKING_GROUP)),
-    "instruments": lambda plans, themes: funding.instrument_mix(plans, IDB),
-    "dated": lambda plans, themes: timing.semester_split_dated(plans),
-    "events": lambda plans, themes: timing.semester_event_load(plans),
-    "evenness": diversity.agenda_evenness,
-    "theme_counts": theme_measures.count_by_theme,
-}
-Measure = Callable[[str, pd.DataFrame, pd.DataFrame], pd.DataFrame]
+Values = dict[str, float]
 
 
-def _measured(name: str, plans: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
-    return _MEASURES[name](plans, themes)
+def _overview(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    overview = counts.plan_overview(plans).iloc[0]
+    values = {key: float(overview[key]) for key in ("n_activities", "n_events")}
+    return values, {}
 
 
-def _year_headlines(plans: pd.DataFrame, themes: pd.DataFrame, measure: Measure) -> _Year:
-    """The per-plan headlines of one plan year's rows, each from the measure the report
-    shows (``measure(name, plans, themes)`` runs ``_MEASURES[name]``)."""
-    overview = measure("overview", plans, themes).iloc[0]
-    sources = measure("sources", plans, themes).set_index("source")
-    instruments = measure("instruments", plans, themes)
-    dated = measure("dated", plans, themes).set_index("timing")
-    events = measure("events", plans, themes).set_index("timing")
-    evenness = measure("evenness", plans, themes).iloc[0]
-    stated = instruments["instrument"] != funding.NOT_STATED
+def _sources(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    named = funding.source_counts(plans, (IDB, OAS, WORKING_GROUP)).set_index("source")
     values = {
-        "n_activities": float(overview["n_activities"]),
-        "n_events": float(overview["n_events"]),
-        "idb_named": float(sources.at[IDB, "named"]),
-        "idb_only_cash": float(sources.at[IDB, "only_cash"]),
-        "idb_only_resource": float(sources.at[IDB, "only_resource"]),
-        "idb_instrument_named": float(instruments.loc[stated, "n_activities"].sum()),
-        "oas_named": float(sources.at[OAS, "named"]),
-        "working_group_time_named": float(sources.at[WORKING_GROUP, "named"]),
-        "s1_share_of_dated": float(dated.at[_S1, "share_of_dated"]),
-        "undated_events": float(events.at[timing.TBD, "n_events"]),
+        "idb_named": float(named.at[IDB, "named"]),
+        "idb_only_cash": float(named.at[IDB, "only_cash"]),
+        "idb_only_resource": float(named.at[IDB, "only_resource"]),
+    }
+    return values, {}
+
+
+def _instruments(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    mix = funding.instrument_mix(plans, IDB)
+    stated = mix["instrument"] != funding.NOT_STATED
+    return {"idb_instrument_named": float(mix.loc[stated, "n_activities"].sum())}, {}
+
+
+def _other_sources(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    named = funding.source_counts(plans, (IDB, OAS, WORKING_GROUP)).set_index("source")
+    values = {
+        "oas_named": float(named.at[OAS, "named"]),
+        "working_group_time_named": float(named.at[WORKING_GROUP, "named"]),
+    }
+    return values, {}
+
+
+def _dated(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    dated = timing.semester_split_dated(plans).set_index("timing")
+    base = {"s1_share_of_dated": float(dated.at[_S1, "n_dated"])}
+    return {"s1_share_of_dated": float(dated.at[_S1, "share_of_dated"])}, base
+
+
+def _undated(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    events = timing.semester_event_load(plans).set_index("timing")
+    return {"undated_events": float(events.at[timing.TBD, "n_events"])}, {}
+
+
+def _evenness(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    evenness = diversity.agenda_evenness(plans, themes).iloc[0]
+    values = {
         "effective_n_themes": float(evenness["effective_n_themes"]),
         "evenness_present_themes": float(evenness["evenness_present"]),
     }
-    bases = {"s1_share_of_dated": float(dated.at[_S1, "n_dated"])}
-    return _Year(values, bases, measure("theme_counts", plans, themes))
+    return values, {}
 
 
-def _of_year(plans: pd.DataFrame, themes: pd.DataFrame, year: int, measure: Measure) -> _Year:
-    """``_year_headlines`` of one year's rows of the plans and the crosswalk."""
-    return _year_headlines(
-        plans[plans["plan_year"].astype("int64") == year],
-        themes[themes["plan_year"].astype("int64") == year],
-        measure,
-    )
+_THEME_COLUMNS = ("area_code", "theme", *theme_measures.THEME_NAME_COLUMNS)
+# The per-plan headlines in reading order, each from the measure the report shows, with what
+# it reads: (plan columns of one year's rows, crosswalk columns). The multiverse computes each
+# once per distinct content of what it reads (a coding that changes only the 2024 funding
+# leaves the 2020 figures and every theme figure as they are); ``test_robustness`` checks the
+# result equals ``headline_values`` recomputed from scratch on the codings' frames.
+_PER_PLAN: tuple[
+    tuple[Callable[..., tuple[Values, Values]], tuple[str, ...], tuple[str, ...]], ...
+] = (
+    (_overview, ("area_code", "theme", "frequency_per_year", "funding_sources"), ()),
+    (_sources, ("funding_sources",), ()),
+    (_instruments, ("funding_sources", "idb_instrument"), ()),
+    (_other_sources, ("funding_sources",), ()),
+    (_dated, ("timing", "frequency_per_year"), ()),
+    (_undated, ("timing", "frequency_per_year"), ()),
+    (_evenness, ("theme", "frequency_per_year"), _THEME_COLUMNS),
+)
+_THEME_COUNTS_READS = (("theme", "frequency_per_year"), _THEME_COLUMNS)
+
+Computed = Callable[[Callable[..., object], tuple[str, ...], tuple[str, ...]], object]
+
+
+def _year_headlines(compute: Computed) -> _Year:
+    """The per-plan headlines of one year; ``compute(function, plan_reads, theme_reads)``
+    runs ``function(plan rows of the year, crosswalk)``."""
+    values: Values = {}
+    bases: Values = {}
+    for function, plan_reads, theme_reads in _PER_PLAN:
+        more, more_bases = compute(function, plan_reads, theme_reads)  # type: ignore[misc]
+        values.update(more)
+        bases.update(more_bases)
+    theme_counts = compute(theme_measures.count_by_theme, *_THEME_COUNTS_READS)
+    return _Year(values, bases, theme_counts)  # type: ignore[arg-type]
+
+
+def _of_year(plans: pd.DataFrame, themes: pd.DataFrame, year: int) -> _Year:
+    """The per-plan headlines of one year, computed directly."""
+    mine = plans[plans["plan_year"].astype("int64") == year]
+    return _year_headlines(lambda function, *_: function(mine, themes))
 
 
 def headline_values(
@@ -249,7 +277,7 @@ def headline_values(
         themes,
         baseline_year,
         compare_year,
-        lambda year: _of_year(plans, themes, year, _measured),
+        lambda year: _of_year(plans, themes, year),
         theme_measures.theme_change,
     )
 
@@ -338,14 +366,27 @@ def multiverse(
         return _MULTIVERSE_CACHE[key].copy()
     combos = combinations(alternatives) or [{}]
     work_plans, work_themes = _working_copy(plans, themes)
-    memo: dict[tuple[object, ...], pd.DataFrame] = {}
+    memo: dict[tuple[object, ...], object] = {}
+    plan_rows = _rows_by_year(work_plans)
 
-    def measure(name: str, plans: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
-        plan_columns, theme_columns = _READS[name]
-        key = (name, _content(plans, ("plan_year", *plan_columns)), _content(themes, theme_columns))
-        if key not in memo:
-            memo[key] = _measured(name, plans, themes)
-        return memo[key]
+    plan_reads = {c for _, reads, _ in _PER_PLAN for c in reads} | set(_THEME_COUNTS_READS[0])
+    theme_reads = {c for _, _, reads in _PER_PLAN for c in reads} | set(_THEME_COUNTS_READS[1])
+
+    def of_year(year: int, plans: pd.DataFrame, themes: pd.DataFrame) -> _Year:
+        mine = plan_rows.get(year, [])
+        plan_cells = {c: plans[c].tolist() for c in plan_reads}
+        theme_cells = {c: tuple(themes[c].tolist()) for c in theme_reads}
+
+        def compute(function, plan_columns, theme_columns):  # noqa: ANN001, ANN202
+            # Each per-plan measure once per content of what it reads.
+            key = (function.__name__, year)
+            key += tuple(tuple(plan_cells[c][i] for i in mine) for c in plan_columns)
+            key += tuple(theme_cells[c] for c in theme_columns)
+            if key not in memo:
+                memo[key] = function(plans.iloc[mine], themes)
+            return memo[key]
+
+        return _year_headlines(compute)
 
     def theme_change(counted: pd.DataFrame, themes: pd.DataFrame, low: int, high: int):
         key = ("change", _content(counted, ("plan_year", "theme", "n_activities")))
@@ -353,23 +394,6 @@ def multiverse(
         if key not in memo:
             memo[key] = theme_measures.theme_change(counted, themes, low, high)
         return memo[key]
-
-    plan_reads = sorted({c for columns, _ in _READS.values() for c in columns})
-    theme_reads = sorted({c for _, columns in _READS.values() for c in columns})
-    plan_rows = _rows_by_year(work_plans)
-    theme_rows = _rows_by_year(work_themes)
-    years: dict[tuple[object, ...], _Year] = {}
-
-    def of_year(year: int, plans: pd.DataFrame, themes: pd.DataFrame) -> _Year:
-        # A year's headlines depend only on what its own rows read: computed once per content.
-        key = (
-            year,
-            _content(plans, plan_reads, plan_rows.get(year, [])),
-            _content(themes, theme_reads, theme_rows.get(year, [])),
-        )
-        if key not in years:
-            years[key] = _of_year(plans, themes, year, measure)
-        return years[key]
 
     parts = []
     for number, combo in enumerate(combos):

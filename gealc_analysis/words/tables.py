@@ -53,7 +53,7 @@ KEY_COLUMNS: tuple[str, ...] = (
 )
 # Columns holding ";"-joined area codes (theme_shifts): shown as "3.3, 3.9".
 AREA_LIST_COLUMNS: tuple[str, ...] = ("baseline_areas", "compare_areas")
-AREA_SEPARATOR = ";"  # as analysis.theme_shifts joins them
+AREA_SEPARATOR = ";"  # as measures.themes.theme_shifts joins them
 # Cell classes of the report stylesheet: ids never wrap ("code"), numbers align right ("num");
 # text cells carry no class and stay left-aligned.
 ID_CLASS = "code"

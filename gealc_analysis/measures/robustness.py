@@ -412,13 +412,19 @@ def multiverse(
     out = pd.concat(parts, ignore_index=True)
     names = list(decisions(alternatives))
     out = out[["combination", *names, "headline", "plan", "kind", "value", "text", "base"]]
+    while len(_MULTIVERSE_CACHE) >= _MULTIVERSE_CACHE_SIZE:
+        _MULTIVERSE_CACHE.pop(next(iter(_MULTIVERSE_CACHE)))  # the oldest
     _MULTIVERSE_CACHE[key] = out
     return out.copy()
 
 
-# The multiverse of the same inputs is asked for by several sections and by the brief within
-# one process; it is computed once. Keyed by the content of the inputs, never their identity.
+# The multiverse of the same inputs is asked for by the robustness section and the key
+# findings of one kernel, and by the index and the brief of both languages in the build's
+# process; it is computed once there. Keyed by the content of the inputs (a SHA-256 of every
+# cell), never their identity, so edited data is recomputed; results are copied out, so no
+# caller can change a cached frame; the few most recent inputs are kept.
 _MULTIVERSE_CACHE: dict[str, pd.DataFrame] = {}
+_MULTIVERSE_CACHE_SIZE = 4
 
 
 def _content(

@@ -1,8 +1,8 @@
-"""Sentences of the report, written from the analysis frames in English or Spanish.
+"""Sentences of the report, written from the measures' frames in English or Spanish.
 
 The findings a reader sees are formatted here from computed frames — never typed into a
 notebook — with templates from the one label catalogue (``labels.csv``, keys
-``narrative.*``). Each function takes the tidy frame(s) of ``analysis`` and returns Markdown;
+``narrative.*``). Each function takes the tidy frame(s) of a measure and returns Markdown;
 every function loops over the years present, so a third plan adds sentences, not code.
 """
 

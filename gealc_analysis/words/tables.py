@@ -1,6 +1,6 @@
 """Tables for people: human labels beside codes, and the reader's view a page shows.
 
-Two forms of every analysis table:
+Two forms of every measure's table:
 
 * ``with_labels`` — the tidy frame to save and reuse: every code column keeps its codes and
   gains a ``<column>_label`` column right after it in the page's language (``theme`` +
@@ -22,7 +22,7 @@ from gealc_analysis.data import vocabulary
 from gealc_analysis.words import i18n
 from gealc_analysis.words.narrative import PERCENT_DECIMALS, number, percent
 
-# Columns of analysis frames that hold codes of a vocabulary (labelled for display).
+# Columns of the measures' frames that hold codes of a vocabulary (labelled for display).
 VOCABULARY_COLUMNS: dict[str, str] = {
     "source": "funding",
     "measure": "measure",

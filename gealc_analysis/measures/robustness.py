@@ -183,6 +183,8 @@ def _sources(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]
         "idb_named": float(named.at[IDB, "named"]),
         "idb_only_cash": float(named.at[IDB, "only_cash"]),
         "idb_only_resource": float(named.at[IDB, "only_resource"]),
+        "oas_named": float(named.at[OAS, "named"]),
+        "working_group_time_named": float(named.at[WORKING_GROUP, "named"]),
     }
     return values, {}
 
@@ -191,15 +193,6 @@ def _instruments(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Val
     mix = funding.instrument_mix(plans, IDB)
     stated = mix["instrument"] != funding.NOT_STATED
     return {"idb_instrument_named": float(mix.loc[stated, "n_activities"].sum())}, {}
-
-
-def _other_sources(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
-    named = funding.source_counts(plans, (IDB, OAS, WORKING_GROUP)).set_index("source")
-    values = {
-        "oas_named": float(named.at[OAS, "named"]),
-        "working_group_time_named": float(named.at[WORKING_GROUP, "named"]),
-    }
-    return values, {}
 
 
 def _dated(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
@@ -223,7 +216,7 @@ def _evenness(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values
 
 
 _THEME_COLUMNS = ("area_code", "theme", *theme_measures.THEME_NAME_COLUMNS)
-# The per-plan headlines in reading order, each from the measure the report shows, with what
+# The per-plan headlines, each from the measure the report shows, with what
 # it reads: (plan columns of one year's rows, crosswalk columns). The multiverse computes each
 # once per distinct content of what it reads (a coding that changes only the 2024 funding
 # leaves the 2020 figures and every theme figure as they are); ``test_robustness`` checks the
@@ -234,7 +227,6 @@ _PER_PLAN: tuple[
     (_overview, ("area_code", "theme", "frequency_per_year", "funding_sources"), ()),
     (_sources, ("funding_sources",), ()),
     (_instruments, ("funding_sources", "idb_instrument"), ()),
-    (_other_sources, ("funding_sources",), ()),
     (_dated, ("timing", "frequency_per_year"), ()),
     (_undated, ("timing", "frequency_per_year"), ()),
     (_evenness, ("theme", "frequency_per_year"), _THEME_COLUMNS),
@@ -254,7 +246,8 @@ def _year_headlines(compute: Computed) -> _Year:
         values.update(more)
         bases.update(more_bases)
     theme_counts = compute(theme_measures.count_by_theme, *_THEME_COUNTS_READS)
-    return _Year(values, bases, theme_counts)  # type: ignore[arg-type]
+    in_order = dict(sorted(values.items(), key=lambda item: HEADLINE_ORDER[item[0]]))
+    return _Year(in_order, bases, theme_counts)  # type: ignore[arg-type]
 
 
 def _of_year(plans: pd.DataFrame, themes: pd.DataFrame, year: int) -> _Year:

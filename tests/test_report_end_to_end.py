@@ -21,6 +21,7 @@ from conftest import local_links, snapshot
 
 from gealc_analysis.build import BuildResult, build_report
 from gealc_analysis.core import outputs, paths, provenance
+from gealc_analysis.data.bundle import load_bundle
 from gealc_analysis.measures import counts as count_measures
 from gealc_analysis.measures import diversity, funding, timing
 from gealc_analysis.words import findings, i18n, narrative, tables
@@ -218,9 +219,7 @@ def test_index_states_the_key_findings_and_every_sections_own(
         ]
         assert html.count('<div class="summary">') == len(sections_with_headline)
         text = unescape(visible_text(html))
-        for finding in findings.key_findings(
-            real_plans, real_themes, real_years[0], real_years[-1], lang
-        ):
+        for finding in findings.key_findings(load_bundle(), real_years[0], real_years[-1], lang):
             assert visible_text(finding.replace("**", "")) in text, (lang, finding)
         assert findings.caveat(lang) in text
 

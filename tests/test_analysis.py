@@ -1,5 +1,5 @@
-"""Behaviour of gealc_analysis.measures.analysis on small hand-made frames with hand-computed
-answers."""
+"""Behaviour of the measures (counts, funding, themes, diversity, timing) on small hand-made
+frames with hand-computed answers."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ from gealc_analysis.data.vocabulary import (
     TIMINGS,
     area_sort_key,
 )
-from gealc_analysis.measures import analysis
+from gealc_analysis.measures import counts as count_measures
+from gealc_analysis.measures import diversity, funding, timing
+from gealc_analysis.measures import themes as theme_measures
 
 
 def frame(columns: dict[str, list]) -> pd.DataFrame:
@@ -134,12 +136,12 @@ def test_count_by_area_counts_activities_and_events_per_printed_area() -> None:
             "n_events": [5, 2, 1],
         }
     )
-    pd.testing.assert_frame_equal(analysis.count_by_area(plans), expected)
+    pd.testing.assert_frame_equal(count_measures.count_by_area(plans), expected)
 
 
 def test_count_by_area_sorts_area_codes_naturally() -> None:
     plans = make_plans([{"area_code": code} for code in ["3.10", "3.9ii", "3.9", "3.9i", "3.2"]])
-    result = analysis.count_by_area(plans)
+    result = count_measures.count_by_area(plans)
     assert list(result["area_code"]) == ["3.2", "3.9", "3.9i", "3.9ii", "3.10"]
 
 
@@ -160,7 +162,7 @@ def test_count_by_theme_zero_fills_every_crosswalk_theme_in_every_year(
             "share": [2 / 3, 1 / 3, 0.0, 1 / 3, 0.0, 2 / 3],
         }
     )
-    result = analysis.count_by_theme(theme_plans, two_theme_crosswalk)
+    result = theme_measures.count_by_theme(theme_plans, two_theme_crosswalk)
     pd.testing.assert_frame_equal(result, expected)
 
 
@@ -170,8 +172,8 @@ def test_count_by_theme_gives_the_same_answer_for_plain_str_columns(
     plain_plans = theme_plans.astype({"activity_type": str, "timing": str, "venue_mode": str})
     plain_themes = two_theme_crosswalk.astype({"relation": str})
     pd.testing.assert_frame_equal(
-        analysis.count_by_theme(plain_plans, plain_themes),
-        analysis.count_by_theme(theme_plans, two_theme_crosswalk),
+        theme_measures.count_by_theme(plain_plans, plain_themes),
+        theme_measures.count_by_theme(theme_plans, two_theme_crosswalk),
     )
 
 
@@ -180,7 +182,7 @@ def test_count_by_theme_rejects_a_theme_missing_from_the_crosswalk(
 ) -> None:
     plans = make_plans([{"theme": "t1"}, {"theme": "unknown"}, {"theme": "t2"}])
     with pytest.raises(ValueError, match=r"theme has values outside its vocabulary: \['unknown'\]"):
-        analysis.count_by_theme(plans, two_theme_crosswalk)
+        theme_measures.count_by_theme(plans, two_theme_crosswalk)
 
 
 # --------------------------------------------------------------------------- compare_years
@@ -189,7 +191,7 @@ def test_count_by_theme_rejects_a_theme_missing_from_the_crosswalk(
 def test_compare_years_gives_change_and_relative_change_with_labels(
     theme_plans: pd.DataFrame, two_theme_crosswalk: pd.DataFrame
 ) -> None:
-    counts = analysis.count_by_theme(theme_plans, two_theme_crosswalk)
+    counts = theme_measures.count_by_theme(theme_plans, two_theme_crosswalk)
     expected = frame(
         {
             "theme": ["t1", "t2", "t3"],
@@ -203,7 +205,7 @@ def test_compare_years_gives_change_and_relative_change_with_labels(
             "pct_change": [-0.5, -1.0, np.nan],
         }
     )
-    pd.testing.assert_frame_equal(analysis.compare_years(counts, 2020, 2024), expected)
+    pd.testing.assert_frame_equal(count_measures.compare_years(counts, 2020, 2024), expected)
 
 
 def test_compare_years_pct_change_is_nan_when_baseline_is_zero() -> None:
@@ -214,7 +216,7 @@ def test_compare_years_pct_change_is_nan_when_baseline_is_zero() -> None:
             "n_activities": [0, 3, 2, 3],
         }
     )
-    result = analysis.compare_years(counts, 2020, 2024)
+    result = count_measures.compare_years(counts, 2020, 2024)
     assert math.isnan(result.loc[0, "pct_change"])
     assert result.loc[1, "pct_change"] == pytest.approx(0.5)
 
@@ -224,7 +226,7 @@ def test_compare_years_names_the_missing_year_and_the_years_present() -> None:
     with pytest.raises(
         ValueError, match=r"year 2022 is not in counts \(years present: 2020, 2024\)"
     ):
-        analysis.compare_years(counts, 2020, 2022)
+        count_measures.compare_years(counts, 2020, 2022)
 
 
 def test_compare_years_by_area_counts_an_unprinted_area_as_zero_and_drops_varying_names() -> None:
@@ -237,7 +239,7 @@ def test_compare_years_by_area_counts_an_unprinted_area_as_zero_and_drops_varyin
             {"plan_year": 2024, "area_code": "3.9i", "area_name": "Parte", "theme": "t8"},
         ]
     )
-    counts = analysis.count_by_area(plans)
+    by_area = count_measures.count_by_area(plans)
     expected = frame(
         {
             "area_code": ["3.1", "3.9i", "3.10"],
@@ -250,7 +252,7 @@ def test_compare_years_by_area_counts_an_unprinted_area_as_zero_and_drops_varyin
             "pct_change": [-0.5, np.nan, np.nan],
         }
     )
-    result = analysis.compare_years(counts, 2020, 2024, by="area_code")
+    result = count_measures.compare_years(by_area, 2020, 2024, by="area_code")
     pd.testing.assert_frame_equal(result, expected)
 
 
@@ -262,7 +264,7 @@ def test_compare_years_picks_any_two_of_three_years() -> None:
             "share": [0.25, 0.5, 0.75],
         }
     )
-    result = analysis.compare_years(counts, 2020, 2028, value="share")
+    result = count_measures.compare_years(counts, 2020, 2028, value="share")
     assert result[["baseline_value", "compare_value", "change", "pct_change"]].iloc[0].tolist() == (
         pytest.approx([0.25, 0.75, 0.5, 2.0])
     )
@@ -274,7 +276,7 @@ def test_compare_years_picks_any_two_of_three_years() -> None:
 def test_funding_dependence_has_every_source_measure_and_year(
     funding_plans: pd.DataFrame,
 ) -> None:
-    result = analysis.funding_dependence(funding_plans)
+    result = funding.funding_dependence(funding_plans)
     assert len(result) == 2 * len(FUNDING_SOURCES) * 3
     assert list(result.columns) == ["plan_year", "source", "measure", "value", "share"]
     assert result.iloc[:3][["plan_year", "source", "measure"]].values.tolist() == [
@@ -286,7 +288,7 @@ def test_funding_dependence_has_every_source_measure_and_year(
 
 
 def test_any_touch_counts_every_activity_naming_the_source(funding_plans: pd.DataFrame) -> None:
-    result = analysis.funding_dependence(funding_plans).set_index(["plan_year", "measure"])
+    result = funding.funding_dependence(funding_plans).set_index(["plan_year", "measure"])
     touch = result.loc[(2020, "any_touch")].set_index("source")
     assert touch.loc["idb", "value"] == 2.0
     assert touch.loc["idb", "share"] == pytest.approx(2 / 3)
@@ -297,7 +299,7 @@ def test_any_touch_counts_every_activity_naming_the_source(funding_plans: pd.Dat
 def test_fractional_splits_an_activity_equally_over_its_sources(
     funding_plans: pd.DataFrame,
 ) -> None:
-    result = analysis.funding_dependence(funding_plans).set_index(["plan_year", "measure"])
+    result = funding.funding_dependence(funding_plans).set_index(["plan_year", "measure"])
     fractional = result.loc[(2020, "fractional")].set_index("source")
     # idb: 1/2 + 1/3; oas: 1/2 + 1 + 1/3; member_countries: 1/3 — over 3 activities.
     assert fractional.loc["idb", "value"] == pytest.approx(5 / 6)
@@ -307,13 +309,13 @@ def test_fractional_splits_an_activity_equally_over_its_sources(
 
 
 def test_fractional_shares_sum_to_one_per_year(funding_plans: pd.DataFrame) -> None:
-    result = analysis.funding_dependence(funding_plans)
+    result = funding.funding_dependence(funding_plans)
     sums = result[result["measure"] == "fractional"].groupby("plan_year")["share"].sum()
     assert sums.tolist() == pytest.approx([1.0, 1.0])
 
 
 def test_sole_source_counts_only_single_funder_rows(funding_plans: pd.DataFrame) -> None:
-    result = analysis.funding_dependence(funding_plans).set_index(["plan_year", "measure"])
+    result = funding.funding_dependence(funding_plans).set_index(["plan_year", "measure"])
     sole_2020 = result.loc[(2020, "sole_source")].set_index("source")["value"]
     sole_2024 = result.loc[(2024, "sole_source")].set_index("source")["share"]
     assert sole_2020.to_dict() == {
@@ -344,55 +346,7 @@ def test_idb_by_instrument_shares_are_over_idb_funded_activities() -> None:
             "share_of_idb": [2 / 3, 1 / 3, 0.0, 0.0, 0.0, 0.0],
         }
     )
-    pd.testing.assert_frame_equal(analysis.idb_by_instrument(plans), expected)
-
-
-def test_idb_dependent_activities_flags_idb_only_rows_and_skips_others() -> None:
-    plans = make_plans(
-        [
-            {
-                "plan_year": 2020,
-                "area_code": "3.10",
-                "source_ref": "3.10.1",
-                "title_en": "A",
-                "funding_sources": "idb",
-                "idb_instrument": "rpg",
-            },
-            {
-                "plan_year": 2020,
-                "area_code": "3.9",
-                "source_ref": "3.9.2",
-                "title_en": "B",
-                "funding_sources": "idb;oas",
-                "idb_instrument": "consultant",
-            },
-            {
-                "plan_year": 2020,
-                "area_code": "3.1",
-                "source_ref": "3.1.1",
-                "title_en": "C",
-                "funding_sources": "oas",
-            },
-        ]
-    )
-    result = analysis.idb_dependent_activities(plans)
-    assert list(result.columns) == [
-        "plan_year",
-        "activity_id",
-        "source_ref",
-        "area_name",
-        "title_en",
-        "title_es",
-        "title_original",
-        "idb_instrument",
-        "funding_sources",
-        "idb_only",
-    ]
-    assert result["source_ref"].tolist() == ["3.9.2", "3.10.1"]
-    assert result["title_en"].tolist() == ["B", "A"]
-    assert result["idb_instrument"].tolist() == ["consultant", "rpg"]
-    assert result["idb_only"].tolist() == [False, True]
-    assert result["idb_only"].dtype == bool
+    pd.testing.assert_frame_equal(funding.idb_by_instrument(plans), expected)
 
 
 # --------------------------------------------------------------------------- timing
@@ -416,7 +370,7 @@ def test_semester_load_counts_activities_per_timing_zero_filled() -> None:
             "share": [2 / 3, 0.0, 1 / 3, 0.0, 0.0, 0.5, 0.0, 0.5],
         }
     )
-    pd.testing.assert_frame_equal(analysis.semester_load(plans), expected)
+    pd.testing.assert_frame_equal(timing.semester_load(plans), expected)
 
 
 def test_year_round_quarterly_meeting_weighs_two_events_in_each_semester() -> None:
@@ -438,7 +392,7 @@ def test_year_round_quarterly_meeting_weighs_two_events_in_each_semester() -> No
             "share": [0.5, 0.5, 0.0],
         }
     )
-    pd.testing.assert_frame_equal(analysis.semester_event_load(plans), expected)
+    pd.testing.assert_frame_equal(timing.semester_event_load(plans), expected)
 
 
 def test_semester_event_load_keeps_unscheduled_events_in_tbd() -> None:
@@ -458,7 +412,7 @@ def test_semester_event_load_keeps_unscheduled_events_in_tbd() -> None:
             "share": [3 / 8, 2 / 8, 3 / 8, 0.0, 1.0, 0.0],
         }
     )
-    pd.testing.assert_frame_equal(analysis.semester_event_load(plans), expected)
+    pd.testing.assert_frame_equal(timing.semester_event_load(plans), expected)
 
 
 # --------------------------------------------------------------------------- theme_shifts
@@ -483,7 +437,7 @@ def test_theme_shifts_marks_new_and_retired_by_presence() -> None:
             "compare_areas": ["3.1", "", "3.2"],
         }
     )
-    pd.testing.assert_frame_equal(analysis.theme_shifts(themes, 2020, 2024), expected)
+    pd.testing.assert_frame_equal(theme_measures.theme_shifts(themes, 2020, 2024), expected)
 
 
 def test_theme_shifts_joins_the_areas_of_merged_and_split_themes() -> None:
@@ -497,7 +451,7 @@ def test_theme_shifts_joins_the_areas_of_merged_and_split_themes() -> None:
             {"plan_year": 2024, "area_code": "3.9i", "theme": "s", "relation": "split"},
         ]
     )
-    result = analysis.theme_shifts(themes, 2020, 2024)
+    result = theme_measures.theme_shifts(themes, 2020, 2024)
     assert result[["theme", "relation", "baseline_areas", "compare_areas"]].values.tolist() == [
         ["m", "merged", "3.4;3.7", "3.7"],
         ["s", "split", "3.9", "3.9i;3.9ii"],
@@ -531,7 +485,7 @@ def three_plan_crosswalk() -> pd.DataFrame:
 def test_theme_shifts_holds_for_any_pair_of_years_in_either_direction(
     baseline: int, compare: int, expected: dict[str, str]
 ) -> None:
-    result = analysis.theme_shifts(three_plan_crosswalk(), baseline, compare)
+    result = theme_measures.theme_shifts(three_plan_crosswalk(), baseline, compare)
     assert dict(zip(result["theme"], result["relation"], strict=True)) == expected
 
 
@@ -545,13 +499,13 @@ def test_theme_shifts_compares_any_two_of_three_years_and_skips_themes_absent_fr
             {"plan_year": 2028, "area_code": "3.2", "theme": "c", "relation": "new"},
         ]
     )
-    first_last = analysis.theme_shifts(themes, 2020, 2028)
+    first_last = theme_measures.theme_shifts(themes, 2020, 2028)
     assert first_last[["theme", "relation"]].values.tolist() == [
         ["a", "retired"],
         ["b", "new"],
         ["c", "new"],
     ]
-    middle_last = analysis.theme_shifts(themes, 2024, 2028)
+    middle_last = theme_measures.theme_shifts(themes, 2024, 2028)
     assert middle_last[
         ["theme", "relation", "baseline_areas", "compare_areas"]
     ].values.tolist() == [
@@ -559,14 +513,14 @@ def test_theme_shifts_compares_any_two_of_three_years_and_skips_themes_absent_fr
         ["b", "renamed", "3.2", "3.1"],
         ["c", "new", "", "3.2"],
     ]
-    first_middle = analysis.theme_shifts(themes, 2020, 2024)
+    first_middle = theme_measures.theme_shifts(themes, 2020, 2024)
     assert first_middle["theme"].tolist() == ["a", "b"]
 
 
 def test_theme_shifts_names_a_year_missing_from_the_crosswalk() -> None:
     themes = make_themes([{"plan_year": 2020, "area_code": "3.1", "theme": "a"}])
     with pytest.raises(ValueError, match=r"year 2024 is not in themes \(years present: 2020\)"):
-        analysis.theme_shifts(themes, 2020, 2024)
+        theme_measures.theme_shifts(themes, 2020, 2024)
 
 
 # --------------------------------------------------------------------------- diversity
@@ -603,7 +557,7 @@ def test_two_equally_sized_themes_have_entropy_ln2_normalised_by_ln_n_categories
             "effective_n_themes": [2.0, 1.0],
         }
     )
-    pd.testing.assert_frame_equal(analysis.agenda_diversity(plans, themes), expected)
+    pd.testing.assert_frame_equal(diversity.agenda_diversity(plans, themes), expected)
 
 
 # --------------------------------------------------------------------------- mixes
@@ -618,7 +572,7 @@ def test_activity_type_mix_zero_fills_every_type_in_codebook_order() -> None:
             {"plan_year": 2024, "activity_type": "meeting"},
         ]
     )
-    result = analysis.activity_type_mix(plans)
+    result = count_measures.activity_type_mix(plans)
     assert len(result) == 2 * len(ACTIVITY_TYPES)
     assert result["activity_type"].tolist() == list(ACTIVITY_TYPES) * 2
     by_key = result.set_index(["plan_year", "activity_type"])
@@ -639,7 +593,7 @@ def test_activity_type_mix_covers_three_years_from_the_data() -> None:
         ],
         categorical=False,
     )
-    result = analysis.activity_type_mix(plans)
+    result = count_measures.activity_type_mix(plans)
     assert result["plan_year"].unique().tolist() == [2020, 2024, 2028]
     award = result[result["activity_type"] == "award"]["share"].tolist()
     assert award == pytest.approx([0.0, 0.5, 1.0])
@@ -647,7 +601,7 @@ def test_activity_type_mix_covers_three_years_from_the_data() -> None:
 
 def test_mix_outputs_have_plain_dtypes_and_a_fresh_index() -> None:
     plans = make_plans([{"activity_type": "award"}, {"activity_type": "event"}])
-    result = analysis.activity_type_mix(plans)
+    result = count_measures.activity_type_mix(plans)
     assert result.dtypes.astype(str).tolist() == ["int64", "str", "int64", "float64"]
     assert isinstance(result.index, pd.RangeIndex)
 
@@ -657,7 +611,7 @@ def test_mix_rejects_a_code_outside_the_codebook() -> None:
         [{"activity_type": "seminar"}, {"activity_type": "workshop"}], categorical=False
     )
     with pytest.raises(ValueError, match=r"activity_type has values outside its vocabulary"):
-        analysis.activity_type_mix(plans)
+        count_measures.activity_type_mix(plans)
 
 
 def test_venue_mix_shares_activities_per_venue_mode() -> None:
@@ -677,7 +631,7 @@ def test_venue_mix_shares_activities_per_venue_mode() -> None:
             "share": [1 / 3, 2 / 3, 0.0, 0.0, 0.0, 1.0],
         }
     )
-    pd.testing.assert_frame_equal(analysis.venue_mix(plans), expected)
+    pd.testing.assert_frame_equal(count_measures.venue_mix(plans), expected)
 
 
 # --------------------------------------------------------------------------- overview
@@ -701,4 +655,4 @@ def test_plan_overview_summarises_size_events_structure_and_funding_breadth(
             "n_funding_sources_mean": [2.0, 1.0],
         }
     )
-    pd.testing.assert_frame_equal(analysis.plan_overview(plans), expected)
+    pd.testing.assert_frame_equal(count_measures.plan_overview(plans), expected)

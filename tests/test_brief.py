@@ -248,13 +248,6 @@ def test_the_brief_of_the_real_data_states_its_key_findings_on_two_pages(tmp_pat
     )
     assert 1 <= len(PdfReader(path).pages) <= 2
     text = squeezed(pdf_text(path))
-    sentences = findings.key_findings(
-        real_bundle.plans,
-        real_bundle.themes,
-        years[0],
-        years[-1],
-        "en",
-        alternatives=real_bundle.alternatives,
-    )
+    sentences = findings.key_findings(real_bundle, years[0], years[-1], "en")
     for sentence in sentences:
         assert squeezed(sentence.replace("**", "")) in text, sentence

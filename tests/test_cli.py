@@ -16,7 +16,7 @@ from conftest import rewrite_cell
 from gealc_analysis import cli
 from gealc_analysis.core import paths
 from gealc_analysis.data import load_plans
-from gealc_analysis.measures.analysis import funding_dependence
+from gealc_analysis.measures.funding import funding_dependence
 from gealc_analysis.words import narrative
 
 BIN = Path(sys.executable).parent

@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
+from gealc_analysis.charts import exposure as exposure_chart
 from gealc_analysis.data import load_plans, load_themes
-from gealc_analysis.measures import exposure
+from gealc_analysis.measures import funding
+from gealc_analysis.words import funding as funding_words
 from gealc_analysis.words import i18n, narrative
 
 
@@ -77,7 +79,7 @@ def small_themes() -> pd.DataFrame:
 
 
 def test_resource_profile_splits_cash_from_staff_time():
-    profile = exposure.resource_profile(small_plans())
+    profile = funding.resource_profile(small_plans())
     assert profile["cash"].tolist() == ["idb", "idb", "idb;oas", "", "oas", "idb"]
     assert profile["staff_time"].tolist() == [
         "",
@@ -91,7 +93,7 @@ def test_resource_profile_splits_cash_from_staff_time():
 
 
 def test_exposure_by_year_counts_named_fractional_only_cash_and_only_resource():
-    out = exposure.exposure_by(small_plans(), small_themes(), "idb", by="year")
+    out = funding.exposure_by(small_plans(), small_themes(), "idb", by="year")
     first = out[out["plan_year"] == 2020].iloc[0]
     # 2020: 3 of 4 name IDB; weights 1 + 1/2 + 1/2 = 2; only cash in the first two (the third
     # also names OAS money); only resource in the first alone.
@@ -105,7 +107,7 @@ def test_exposure_by_year_counts_named_fractional_only_cash_and_only_resource():
 
 
 def test_exposure_works_for_the_oas_the_same_way():
-    out = exposure.exposure_by(small_plans(), small_themes(), "oas", by="year")
+    out = funding.exposure_by(small_plans(), small_themes(), "oas", by="year")
     assert out["source"].unique().tolist() == ["oas"]
     assert out["n_any_touch"].tolist() == [1, 1]
     # 2020: OAS shares the cash with IDB → not only cash; 2021: OAS + staff time → only cash.
@@ -114,7 +116,7 @@ def test_exposure_works_for_the_oas_the_same_way():
 
 
 def test_exposure_by_theme_zero_fills_every_theme_in_every_year():
-    out = exposure.exposure_by(small_plans(), small_themes(), "idb", by="theme")
+    out = funding.exposure_by(small_plans(), small_themes(), "idb", by="theme")
     assert list(zip(out["plan_year"], out["theme"], strict=True)) == [
         (2020, "t1"),
         (2020, "t2"),
@@ -126,7 +128,7 @@ def test_exposure_by_theme_zero_fills_every_theme_in_every_year():
 
 
 def test_exposure_by_area_lists_the_areas_each_plan_prints_with_both_names():
-    out = exposure.exposure_by(small_plans(), small_themes(), "idb", by="area")
+    out = funding.exposure_by(small_plans(), small_themes(), "idb", by="area")
     assert list(zip(out["plan_year"], out["area_code"], strict=True)) == [
         (2020, "3.1"),
         (2020, "3.2"),
@@ -138,11 +140,14 @@ def test_exposure_by_area_lists_the_areas_each_plan_prints_with_both_names():
 
 def test_a_staff_time_code_is_refused_as_a_funder_with_the_cash_codes_named():
     with pytest.raises(ValueError, match="cash resource, one of idb, oas"):
-        exposure.exposure_by(small_plans(), small_themes(), "working_group")
+        funding.exposure_by(small_plans(), small_themes(), "working_group")
 
 
 def test_at_risk_list_has_the_activities_whose_only_cash_is_the_funder():
-    out = exposure.at_risk_activities(small_plans(), small_themes(), "idb", lang="es")
+    codes = funding.at_risk_activities(small_plans(), "idb")
+    assert codes["other_resources"].tolist() == ["", "working_group", ""]
+    assert "area_name" not in codes.columns, "the measure carries codes; words add names"
+    out = funding_words.at_risk_table(codes, small_themes(), "es")
     assert out["activity_id"].tolist() == ["2020-3.1.1", "2020-3.1.2", "2021-3.1.2"]
     assert out["title_es"].tolist()[:2] == ["Solo", "Con tiempo"]
     assert out["area_name"].tolist() == ["Área 3.1"] * 3
@@ -164,13 +169,13 @@ def test_at_risk_list_has_the_activities_whose_only_cash_is_the_funder():
 
 
 def test_at_risk_list_for_a_funder_without_instruments_has_no_instrument_column():
-    out = exposure.at_risk_activities(small_plans(), small_themes(), "oas", lang="en")
+    out = funding.at_risk_activities(small_plans(), "oas")
     assert out["activity_id"].tolist() == ["2021-3.1.1"]
     assert "instrument" not in out.columns
 
 
 def test_instrument_mix_counts_instruments_and_is_empty_for_the_oas():
-    mix = exposure.instrument_mix(small_plans(), "idb")
+    mix = funding.instrument_mix(small_plans(), "idb")
     got = {(r.plan_year, r.instrument): r.n_activities for r in mix.itertuples()}
     assert got == {
         (2020, "rpg"): 1,
@@ -180,12 +185,12 @@ def test_instrument_mix_counts_instruments_and_is_empty_for_the_oas():
         (2021, "consultant"): 0,
         (2021, "general"): 1,
     }
-    assert exposure.instrument_mix(small_plans(), "oas").empty
+    assert funding.instrument_mix(small_plans(), "oas").empty
 
 
 def test_change_between_plans_gives_counts_and_shares_of_each_plan():
-    by_year = exposure.exposure_by(small_plans(), small_themes(), "idb")
-    change = exposure.exposure_change(by_year, 2020, 2021).set_index("measure")
+    by_year = funding.exposure_by(small_plans(), small_themes(), "idb")
+    change = funding.exposure_change(by_year, 2020, 2021).set_index("measure")
     assert change.loc["only_cash", "baseline_value"] == 2
     assert change.loc["only_cash", "compare_value"] == 1
     assert change.loc["only_cash", "change"] == -1
@@ -198,38 +203,58 @@ def test_instrument_not_stated_replaces_general_support_in_both_languages():
 
 
 def test_words_name_resources_and_never_claim_a_share_of_funding():
-    by_year = exposure.exposure_by(small_plans(), small_themes(), "idb")
+    by_year = funding.exposure_by(small_plans(), small_themes(), "idb")
     for lang in ("en", "es"):
-        text = exposure.summary(by_year, lang) + exposure.finding_title(by_year, lang)
+        text = funding_words.summary(by_year, lang) + funding_words.finding_title(by_year, lang)
         assert "funds" not in text and "financia " not in text
-    assert "name the IDB as a resource" in exposure.summary(by_year, "en")
+    assert "name the IDB as a resource" in funding_words.summary(by_year, "en")
 
 
 def test_spanish_sentences_keep_the_gender_of_each_funder():
     for funder, article in (("idb", "indican al BID"), ("oas", "indican a la OEA")):
-        by_year = exposure.exposure_by(small_plans(), small_themes(), funder)
-        assert article in exposure.summary(by_year, "es")
+        by_year = funding.exposure_by(small_plans(), small_themes(), funder)
+        assert article in funding_words.summary(by_year, "es")
 
 
 def test_real_plans_idb_is_the_only_cash_for_13_activities_in_2020_and_11_in_2024():
     """Checked against the raw plans: 2020 prints IDB (RPG, consultant or plain) in 13
     resources lines and OAS in none; 2024 prints BID in 11 and never beside OEA."""
     plans, themes = load_plans(), load_themes()
-    at_risk = exposure.at_risk_activities(plans, themes, "idb")
+    at_risk = funding.at_risk_activities(plans, "idb")
     assert at_risk.groupby("plan_year").size().to_dict() == {2020: 13, 2024: 11}
-    by_year = exposure.exposure_by(plans, themes, "idb").set_index("plan_year")
+    by_year = funding.exposure_by(plans, themes, "idb").set_index("plan_year")
     assert by_year.loc[2020, "n_sole_source"] == 12
     assert by_year.loc[2024, "n_sole_source"] == 1
 
 
 def test_exposure_chart_title_states_the_finding_from_the_data():
-    by_year = exposure.exposure_by(small_plans(), small_themes(), "idb")
-    fig = exposure.plot_exposure(by_year, lang="en")
+    by_year = funding.exposure_by(small_plans(), small_themes(), "idb")
+    fig = exposure_chart.plot_exposure(by_year, lang="en")
     title = fig._suptitle.get_text().replace("\n", " ")
     assert "2 of 4 activities in 2020 and 1 of 2 activities in 2021" in title
 
 
 def test_comparing_a_plan_with_itself_reports_no_change():
-    by_year = exposure.exposure_by(small_plans(), small_themes(), "idb")
-    text = exposure.change_summary(exposure.exposure_change(by_year, 2020, 2020), "en")
+    by_year = funding.exposure_by(small_plans(), small_themes(), "idb")
+    text = funding_words.change_summary(funding.exposure_change(by_year, 2020, 2020), "en")
     assert text == narrative.no_comparison(2020, "en")
+
+
+def test_source_flags_work_for_any_code_and_only_cash_is_never_staff_time():
+    plans = small_plans()
+    flags = funding.source_flags(plans, "working_group")
+    assert not flags["only_cash"].any(), "staff time is never an activity's only cash"
+    assert flags["named"].sum() == funding.source_counts(plans, ("working_group",))["named"].sum()
+    idb = funding.source_flags(plans, "idb")
+    by_year = funding.exposure_by(plans, small_themes(), "idb").set_index("plan_year")
+    years = plans["plan_year"].astype(int).to_numpy()
+    assert idb["only_cash"].groupby(years).sum().to_dict() == by_year["n_only_cash"].to_dict()
+
+
+def test_resource_mix_carries_codes_and_words_add_the_labels():
+    mix = funding.resource_mix(small_plans())
+    assert not [c for c in mix.columns if "label" in c]
+    labelled = funding_words.with_resource_labels(mix)
+    assert labelled["resources_label_en"].iloc[0] == i18n.label(
+        f"resources.{mix['resources'].iloc[0]}", "en"
+    )

@@ -4,12 +4,15 @@ rest with the reading they depend on, in English and Spanish."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
 from gealc_analysis.data import alternatives
+from gealc_analysis.data.bundle import DataBundle, load_bundle
+from gealc_analysis.measures.lineage import empty_lineage
 from gealc_analysis.words import findings
 
 JARGON = (
@@ -104,9 +107,22 @@ CADENCE = pd.DataFrame(
 )
 
 
+def bundle_of(plans: pd.DataFrame, themes: pd.DataFrame, codings: pd.DataFrame) -> DataBundle:
+    """A bundle of hand-made frames: the only way findings get data."""
+    return DataBundle(
+        data_dir=Path("hand-made"),
+        years=tuple(sorted(int(y) for y in plans["plan_year"].unique())),
+        plans=plans,
+        themes=themes,
+        lineage=empty_lineage(),
+        alternatives=codings,
+        theme_kinds=pd.DataFrame({"theme": pd.Series(dtype=str), "kind": pd.Series(dtype=str)}),
+    )
+
+
 def test_without_contested_decisions_every_figure_is_stated_as_fact(plans, themes):
     sentences = findings.key_findings(
-        plans, themes, 2020, 2024, "en", alternatives=alternatives.empty_alternatives()
+        bundle_of(plans, themes, alternatives.empty_alternatives()), 2020, 2024, "en"
     )
     assert 3 <= len(sentences) <= 6
     assert sentences[0].startswith(
@@ -120,7 +136,7 @@ def test_without_contested_decisions_every_figure_is_stated_as_fact(plans, theme
 
 
 def test_a_figure_that_depends_on_a_reading_is_given_with_that_reading(plans, themes):
-    sentences = findings.key_findings(plans, themes, 2020, 2024, "en", alternatives=CADENCE)
+    sentences = findings.key_findings(bundle_of(plans, themes, CADENCE), 2020, 2024, "en")
     events = sentences[-1]
     assert (
         "The plans announce **28** events a year in 2020 (10 if the 2020 “semimonthly” "
@@ -130,7 +146,7 @@ def test_a_figure_that_depends_on_a_reading_is_given_with_that_reading(plans, th
 
 
 def test_findings_are_spanish_in_spanish(plans, themes):
-    sentences = findings.key_findings(plans, themes, 2020, 2024, "es", alternatives=CADENCE)
+    sentences = findings.key_findings(bundle_of(plans, themes, CADENCE), 2020, 2024, "es")
     assert sentences[0].startswith(
         "Las actividades cuyo único recurso monetario mencionado es el BID pasan de **2 de 5**"
     )
@@ -140,7 +156,7 @@ def test_findings_are_spanish_in_spanish(plans, themes):
 
 def test_same_year_gives_one_sentence_saying_there_is_no_comparison(plans, themes):
     sentences = findings.key_findings(
-        plans, themes, 2024, 2024, "en", alternatives=alternatives.empty_alternatives()
+        bundle_of(plans, themes, alternatives.empty_alternatives()), 2024, 2024, "en"
     )
     assert len(sentences) == 1 and "same plan (2024)" in sentences[0]
 
@@ -153,14 +169,10 @@ def test_caveat_says_intentions_and_comparison_not_trend():
 
 
 @pytest.fixture(scope="module")
-def real_findings(session_plans, session_themes) -> dict[str, list[str]]:
+def real_findings() -> dict[str, list[str]]:
     """The key findings of the curated data in both languages, drafted once for this module."""
-    return {
-        lang: findings.key_findings(
-            session_plans.copy(deep=True), session_themes.copy(deep=True), 2020, 2024, lang
-        )
-        for lang in ("en", "es")
-    }
+    bundle = load_bundle()
+    return {lang: findings.key_findings(bundle, 2020, 2024, lang) for lang in ("en", "es")}
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

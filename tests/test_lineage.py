@@ -14,6 +14,8 @@ from gealc_analysis.core import paths
 from gealc_analysis.data import PlanDataError, load_plans
 from gealc_analysis.data import lineage as data_lineage
 from gealc_analysis.measures import lineage
+from gealc_analysis.words import lineage as lineage_words
+from gealc_analysis.words import robustness as robustness_words
 
 HEADER = "from_year,from_activity_id,to_year,to_activity_id,relation,note\n"
 
@@ -212,7 +214,7 @@ def test_every_awards_step_of_2020_merges_into_the_2024_call(real_plans):
 
 def test_lineage_lists_carry_titles_in_the_page_language(real_plans):
     links = data_lineage.load_lineage(real_plans)
-    listed = lineage.lineage_list(links, real_plans, "es")
+    listed = lineage_words.lineage_list(links, real_plans, "es")
     row = listed[listed["from_activity_id"] == "2020-3.8.1"].iloc[0]
     assert row["to_title"] == "Actualización de contenidos en web y redes sociales de Red Gealc."
     assert listed["relation"].iloc[0] == "continued" and listed["relation"].iloc[-1] == "new"
@@ -221,10 +223,9 @@ def test_lineage_lists_carry_titles_in_the_page_language(real_plans):
 def test_real_themes_feed_the_flow_chart_without_error(real_plans, real_themes):
     from gealc_analysis.charts import lineage_flows as plots_lineage
     from gealc_analysis.data.alternatives import empty_alternatives
-    from gealc_analysis.measures import robustness
 
     links = data_lineage.load_lineage(real_plans)
-    names = robustness.theme_labels(real_themes, empty_alternatives(), "es")
+    names = robustness_words.theme_labels(real_themes, empty_alternatives(), "es")
     fig = plots_lineage.plot_theme_flow(
         lineage.theme_flows(links, real_plans),
         lineage.lineage_counts(links, real_plans),
@@ -241,7 +242,7 @@ def test_a_single_plan_says_there_is_nothing_to_link(tmp_path, plans):
     only = plans[plans["plan_year"] == 2024]
     links = data_lineage.load_lineage(only, write(tmp_path, GOOD))
     assert links.empty and lineage.pair_ending_at(only, 2024) == (2024, 2024)
-    assert lineage.carry_over_summary(links, only, "en") == (
+    assert lineage_words.carry_over_summary(links, only, "en") == (
         "Only one plan (2024) is loaded: there is nothing to link."
     )
 
@@ -254,6 +255,6 @@ def test_a_section_can_say_unlinked_in_words_instead_of_a_warning(tmp_path, plan
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         links = data_lineage.load_lineage(all_plans, write(tmp_path, GOOD), warn=False)
-    assert lineage.carry_over_summary(links, all_plans, "en").endswith(
+    assert lineage_words.carry_over_summary(links, all_plans, "en").endswith(
         "Plans 2024 and 2028 are not linked yet: their activities have no lineage in `lineage.csv`."
     )

@@ -1,4 +1,5 @@
-"""Measures a researcher accepts (analysis.py additions), on hand-made frames."""
+"""Measures a researcher accepts (cash apart from staff time, dated semesters, evenness,
+small bases), on hand-made frames."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 from frames import make_plans, make_themes
 
 from gealc_analysis.data import PlanDataError, load_themes, theme_kinds
-from gealc_analysis.measures import analysis
+from gealc_analysis.measures import counts as count_measures
+from gealc_analysis.measures import diversity, funding, timing
 
 
 @pytest.fixture
@@ -50,7 +52,7 @@ def plans() -> pd.DataFrame:
 
 
 def test_cash_dependence_keeps_staff_time_out_of_only_cash(plans):
-    out = analysis.cash_dependence(plans).set_index(["plan_year", "source"])
+    out = funding.cash_dependence(plans).set_index(["plan_year", "source"])
     idb = out.loc[(2020, "idb")]
     assert (idb["named"], idb["only_cash"], idb["only_resource"]) == (3, 2, 1)
     assert idb["only_cash_share"] == pytest.approx(2 / 4)
@@ -59,13 +61,13 @@ def test_cash_dependence_keeps_staff_time_out_of_only_cash(plans):
 
 
 def test_resource_mix_splits_cash_from_staff_time(plans):
-    out = analysis.resource_mix(plans).set_index(["plan_year", "resources"])["n_activities"]
+    out = funding.resource_mix(plans).set_index(["plan_year", "resources"])["n_activities"]
     assert out[(2020, "cash_only")] == 2 and out[(2020, "cash_and_staff_time")] == 1
     assert out[(2020, "staff_time_only")] == 1 and out[(2024, "staff_time_only")] == 1
 
 
 def test_semester_split_is_over_dated_activities_with_the_rest_apart(plans):
-    out = analysis.semester_split_dated(plans).set_index(["plan_year", "timing"])
+    out = timing.semester_split_dated(plans).set_index(["plan_year", "timing"])
     assert out.loc[(2020, "S1"), "share_of_dated"] == pytest.approx(1 / 3)
     assert out.loc[(2020, "S2"), "share_of_dated"] == pytest.approx(2 / 3)
     assert math.isnan(out.loc[(2020, "year_round"), "share_of_dated"])
@@ -97,7 +99,7 @@ def test_evenness_over_present_themes_does_not_penalise_themes_not_yet_created()
     kinds = pd.DataFrame(
         {"theme": ["a", "b", "c", "d"], "kind": ["policy", "organisational", "policy", "policy"]}
     )
-    out = analysis.agenda_evenness(plans, themes, kinds).set_index("plan_year")
+    out = diversity.agenda_evenness(plans, themes, kinds).set_index("plan_year")
     assert out.loc[2020, "evenness_present"] == pytest.approx(1.0), "two themes, even split"
     assert out.loc[2020, "evenness_crosswalk"] == pytest.approx(math.log(2) / math.log(4))
     assert out.loc[2020, "n_policy_activities"] == 1
@@ -112,14 +114,14 @@ def test_percent_changes_are_blanked_below_the_base_and_counts_kept():
             "n_activities": [10, 2, 15, 5],
         }
     )
-    out = analysis.compare_years_with_small_bases(counts, 2020, 2024)
+    out = count_measures.compare_years_with_small_bases(counts, 2020, 2024)
     assert out["pct_change"].iloc[0] == 0.5 and math.isnan(out["pct_change"].iloc[1])
     assert out["pct_suppressed"].tolist() == [False, True]
     assert out["change"].tolist() == [5, 3]
 
 
 def test_event_totals_show_how_much_comes_from_meeting_rows(plans):
-    out = analysis.event_totals(plans).set_index("plan_year")
+    out = count_measures.event_totals(plans).set_index("plan_year")
     assert out.loc[2020, ["n_events", "n_meeting_rows", "events_from_meetings"]].tolist() == [
         27,
         1,

@@ -184,7 +184,9 @@ def test_spanish_percentages_use_a_decimal_comma_and_a_space() -> None:
 
 
 def test_lists_of_labels_that_contain_the_conjunction_use_semicolons() -> None:
-    assert narrative.join_words(["A", "B", "C"], "en") == "A, B and C"
+    assert narrative.join_words(["A", "B", "C"], "en") == "A, B, and C"  # babel: CLDR's pattern
+    assert narrative.join_words(["A", "B", "C"], "es") == "A, B y C"
+    assert narrative.join_words(["A", "B"], "en") == "A and B"
     assert (
         narrative.join_words(["Software y medición", "Datos"], "es") == "Software y medición; Datos"
     )

@@ -21,7 +21,9 @@ from conftest import local_links, snapshot
 
 from gealc_analysis.build import BuildResult, build_report
 from gealc_analysis.core import outputs, paths, provenance
-from gealc_analysis.measures import analysis
+from gealc_analysis.data.bundle import load_bundle
+from gealc_analysis.measures import counts as count_measures
+from gealc_analysis.measures import diversity, funding, timing
 from gealc_analysis.words import findings, i18n, narrative, tables
 from gealc_analysis.words.provenance import provenance_line
 
@@ -128,8 +130,8 @@ def test_idb_shares_in_the_funding_page_equal_the_package_results(
     real_years: list[int],
 ) -> None:
     text = visible_text(page(built, "03_funding_dependence"))
-    funding = analysis.funding_dependence(real_plans)
-    idb = funding[funding["source"] == "idb"]
+    dependence = funding.funding_dependence(real_plans)
+    idb = dependence[dependence["source"] == "idb"]
     assert len(idb) == 3 * len(real_years)
     for row in idb.itertuples():
         assert narrative.percent(row.share, "en") in text, (row.plan_year, row.measure)
@@ -140,7 +142,7 @@ def test_overview_page_states_the_activity_counts(
     real_plans: pd.DataFrame,
 ) -> None:
     text = visible_text(page(built, "01_overview"))
-    for row in analysis.plan_overview(real_plans).itertuples():
+    for row in count_measures.plan_overview(real_plans).itertuples():
         assert f"The {row.plan_year} plan lists {row.n_activities} activities" in text
 
 
@@ -150,7 +152,7 @@ def test_theme_page_states_the_agenda_diversity(
     real_themes: pd.DataFrame,
 ) -> None:
     text = visible_text(page(built, "04_theme_shifts"))
-    for row in analysis.agenda_diversity(real_plans, real_themes).itertuples():
+    for row in diversity.agenda_diversity(real_plans, real_themes).itertuples():
         assert f"Shannon H = {narrative.number(row.entropy, 'en', 2)}" in text
         assert narrative.number(row.effective_n_themes, "en", 1) in text
 
@@ -160,7 +162,7 @@ def test_semester_page_states_the_event_weighted_split(
     real_plans: pd.DataFrame,
 ) -> None:
     text = visible_text(page(built, "05_semester_load"))
-    events = analysis.semester_event_load(real_plans)
+    events = timing.semester_event_load(real_plans)
     for row in events.itertuples():
         assert narrative.percent(row.share, "en") in text
 
@@ -171,13 +173,13 @@ def test_tables_are_the_package_results(
     real_themes: pd.DataFrame,
 ) -> None:
     expected = {
-        "03_funding_dependence/tables/funding_dependence.csv": analysis.funding_dependence(
+        "03_funding_dependence/tables/funding_dependence.csv": funding.funding_dependence(
             real_plans
         ),
-        "04_theme_shifts/tables/agenda_diversity.csv": analysis.agenda_diversity(
+        "04_theme_shifts/tables/agenda_diversity.csv": diversity.agenda_diversity(
             real_plans, real_themes
         ),
-        "05_semester_load/tables/semester_load.csv": analysis.semester_load(real_plans),
+        "05_semester_load/tables/semester_load.csv": timing.semester_load(real_plans),
     }
     for relative, frame in expected.items():
         written = (built.out_dir / "en" / relative).read_text(encoding="utf-8")
@@ -216,9 +218,7 @@ def test_index_states_the_key_findings_and_every_sections_own(
         ]
         assert html.count('<div class="summary">') == len(sections_with_headline)
         text = unescape(visible_text(html))
-        for finding in findings.key_findings(
-            real_plans, real_themes, real_years[0], real_years[-1], lang
-        ):
+        for finding in findings.key_findings(load_bundle(), real_years[0], real_years[-1], lang):
             assert visible_text(finding.replace("**", "")) in text, (lang, finding)
         assert findings.caveat(lang) in text
 

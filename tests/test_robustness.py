@@ -6,7 +6,10 @@ import pandas as pd
 import pytest
 from frames import make_plans, make_themes
 
-from gealc_analysis.measures import robustness
+from gealc_analysis.data.bundle import load_bundle
+from gealc_analysis.measures import counts, diversity, funding, robustness
+from gealc_analysis.measures import themes as theme_measures
+from gealc_analysis.words import robustness as robustness_words
 
 
 def alternatives_frame(rows: list[tuple[str, str, bool, str, str, str, str]]) -> pd.DataFrame:
@@ -192,10 +195,10 @@ def test_statements_say_holds_or_name_the_decision_in_both_languages(plans, them
     labels = {"t1": "T1", "t2": "T2", "t3": "T3"}
     # decision labels come from the catalogue: use the real decision key for wording
     table["depends_on"] = table["depends_on"].replace("cadence", "semimonthly_meetings")
-    english = robustness.robustness_statements(table, labels, "en")
+    english = robustness_words.robustness_statements(table, labels, "en")
     assert "- **Activities** (2020): 4 under every one of the 2 codings." in english
     assert "ranges from 9 to 27, depending on: 2020 “semimonthly” meetings" in english
-    spanish = robustness.robustness_statements(table, labels, "es")
+    spanish = robustness_words.robustness_statements(table, labels, "es")
     assert "varía entre 9 y 27" in spanish
 
 
@@ -227,5 +230,52 @@ def test_the_multiverse_of_edited_data_is_recomputed_not_served_from_cache(plans
 
 
 def test_theme_appearances_name_new_and_dropped_themes_by_activities(plans, themes):
-    assert robustness.theme_appearances(plans, themes, 2020, 2024) == (["t3"], ["t2"])
-    assert robustness.theme_appearances(plans, themes, 2024, 2020) == (["t2"], ["t3"])
+    counted = theme_measures.count_by_theme(plans, themes)
+
+    def appearances(baseline: int, compare: int) -> tuple[list[str], list[str]]:
+        change = theme_measures.theme_change(counted, themes, baseline, compare)
+        return theme_measures.theme_appearances(change, themes, baseline, compare)
+
+    assert appearances(2020, 2024) == (["t3"], ["t2"])
+    assert appearances(2024, 2020) == (["t2"], ["t3"])
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return load_bundle()
+
+
+def test_every_coding_of_the_multiverse_is_the_headlines_recomputed_on_that_coding(bundle):
+    """The multiverse computes a year's measures once per distinct content of the columns
+    they read (``robustness._READS``); under a sample of codings of the real data its rows
+    equal ``headline_values`` run from scratch on that coding's frames."""
+    universe = robustness.multiverse(bundle.plans, bundle.themes, bundle.alternatives, 2020, 2024)
+    combos = robustness.combinations(bundle.alternatives)
+    columns = ["headline", "plan", "kind", "value", "text", "base"]
+    for number in range(0, len(combos), 23):
+        coded = robustness.apply_alternatives(
+            bundle.plans, bundle.themes, bundle.alternatives, combos[number]
+        )
+        fresh = robustness.headline_values(*coded, 2020, 2024)
+        served = universe[universe["combination"] == number][columns].reset_index(drop=True)
+        pd.testing.assert_frame_equal(served, fresh, check_exact=True)
+
+
+def test_the_primary_headlines_are_the_figures_the_sections_show(bundle):
+    plans, themes = bundle.plans, bundle.themes
+    values = robustness.headline_values(plans, themes, 2020, 2024).set_index(["headline", "plan"])
+    cash = funding.cash_dependence(plans).set_index(["plan_year", "source"])
+    evenness = diversity.agenda_evenness(plans, themes).set_index("plan_year")
+    overview = counts.plan_overview(plans).set_index("plan_year")
+    for year in (2020, 2024):
+        plan = str(year)
+        assert values.at[("idb_only_cash", plan), "value"] == cash.at[(year, "idb"), "only_cash"]
+        assert values.at[("oas_named", plan), "value"] == cash.at[(year, "oas"), "named"]
+        assert values.at[("n_events", plan), "value"] == overview.at[year, "n_events"]
+        assert (
+            values.at[("effective_n_themes", plan), "value"]
+            == (evenness.at[year, "effective_n_themes"])
+        )
+    shifts = counts.compare_years(theme_measures.count_by_theme(plans, themes), 2020, 2024)
+    rise = shifts[shifts["change"] == shifts["change"].max()]["theme"].tolist()
+    assert values.at[("largest_theme_rise", "2020→2024"), "text"] == ";".join(rise)

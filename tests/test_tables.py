@@ -7,7 +7,10 @@ from __future__ import annotations
 import pandas as pd
 from frames import make_plans, make_themes
 
-from gealc_analysis.measures import analysis
+from gealc_analysis.measures import counts as count_measures
+from gealc_analysis.measures import diversity, funding, timing
+from gealc_analysis.measures import themes as theme_measures
+from gealc_analysis.words import funding as funding_words
 from gealc_analysis.words import tables
 
 
@@ -154,7 +157,7 @@ def test_area_names_map_each_plans_area_to_the_page_language() -> None:
     assert tables.area_names(themes(), "en")[(2024, "3.3")] == "Cybersecurity"
 
 
-def test_idb_table_puts_ids_and_idb_alone_first_and_drops_the_duplicate_printed_title() -> None:
+def test_at_risk_table_puts_ids_first_and_shows_one_title_in_the_page_language() -> None:
     plans = make_plans(
         [
             {
@@ -170,15 +173,10 @@ def test_idb_table_puts_ids_and_idb_alone_first_and_drops_the_duplicate_printed_
             },
         ]
     )
-    view = tables.reader_view(analysis.idb_dependent_activities(plans), "es", themes())
-    assert list(view.columns)[:5] == [
-        "Año del plan",
-        "Id. de actividad",
-        "Número en el plan",
-        "Área de trabajo",
-        "Solo BID",
-    ]
-    assert "Título tal como figura (idioma del plan)" not in view.columns
+    at_risk = funding_words.at_risk_table(funding.at_risk_activities(plans), themes(), "es")
+    view = tables.reader_view(at_risk, "es", themes())
+    assert list(view.columns)[:3] == ["Año del plan", "Id. de actividad", "Número en el plan"]
+    assert "Título (español)" in view.columns
     assert "Título (inglés)" not in view.columns
 
 
@@ -205,18 +203,20 @@ def test_signed_changes_use_the_true_minus_sign() -> None:
 
 
 ANALYSIS_TABLES = {
-    "plan_overview": lambda p, t: analysis.plan_overview(p),
-    "count_by_area": lambda p, t: analysis.count_by_area(p),
-    "count_by_theme": analysis.count_by_theme,
-    "funding_dependence": lambda p, t: analysis.funding_dependence(p),
-    "idb_by_instrument": lambda p, t: analysis.idb_by_instrument(p),
-    "idb_dependent_activities": lambda p, t: analysis.idb_dependent_activities(p),
-    "semester_load": lambda p, t: analysis.semester_load(p),
-    "semester_event_load": lambda p, t: analysis.semester_event_load(p),
-    "agenda_diversity": analysis.agenda_diversity,
-    "activity_type_mix": lambda p, t: analysis.activity_type_mix(p),
-    "venue_mix": lambda p, t: analysis.venue_mix(p),
-    "theme_shifts": lambda p, t: analysis.theme_shifts(t, 2020, 2024),
+    "plan_overview": lambda p, t: count_measures.plan_overview(p),
+    "count_by_area": lambda p, t: count_measures.count_by_area(p),
+    "count_by_theme": theme_measures.count_by_theme,
+    "funding_dependence": lambda p, t: funding.funding_dependence(p),
+    "idb_by_instrument": lambda p, t: funding.idb_by_instrument(p),
+    "at_risk_activities": lambda p, t: funding_words.at_risk_table(
+        funding.at_risk_activities(p), t, "es"
+    ),
+    "semester_load": lambda p, t: timing.semester_load(p),
+    "semester_event_load": lambda p, t: timing.semester_event_load(p),
+    "agenda_diversity": diversity.agenda_diversity,
+    "activity_type_mix": lambda p, t: count_measures.activity_type_mix(p),
+    "venue_mix": lambda p, t: count_measures.venue_mix(p),
+    "theme_shifts": lambda p, t: theme_measures.theme_shifts(t, 2020, 2024),
 }
 
 

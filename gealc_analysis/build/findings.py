@@ -13,15 +13,5 @@ def key_findings(
     bundle: DataBundle, baseline_year: int, compare_year: int, lang: str
 ) -> tuple[list[str], str]:
     """The index's key findings (Markdown sentences) and its one-line caveat, in ``lang``."""
-    # Until words.findings takes the bundle itself (its agreed interface is
-    # key_findings(bundle, baseline_year, compare_year, lang)), its frames are passed with
-    # the bundle's alternative codings, never a file it would read on its own.
-    sentences = findings.key_findings(
-        bundle.plans,
-        bundle.themes,
-        baseline_year,
-        compare_year,
-        lang,
-        alternatives=bundle.alternatives,
-    )
+    sentences = findings.key_findings(bundle, baseline_year, compare_year, lang)
     return list(sentences), str(findings.caveat(lang))

@@ -1,4 +1,4 @@
-"""One function per chart: a tidy frame from ``analysis`` (see CONTRACTS.md) in, a Figure out.
+"""One function per chart: a tidy frame from a measure (see CONTRACTS.md) in, a Figure out.
 
 Every chart states its finding in its title, computed from the frame it draws (never typed
 in), names the measure in a subtitle and the plan years in a source line (``style``), takes

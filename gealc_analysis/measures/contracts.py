@@ -1,12 +1,12 @@
-"""Frame contracts: the shape of every analysis output, as pandera models.
+"""Frame contracts: the shape of every table a measure returns, as pandera models.
 
-``CONTRACTS.md`` says in words what each function of :mod:`gealc_analysis.measures.analysis`
-returns; the models below say it so a test can check it — on every function's result on
-the real data, and on the hand-made frames the plot tests draw — so the analysis and the
-charts cannot drift apart. Columns, dtypes, controlled vocabularies, shares in [0, 1] and
-the key that makes each row unique are all checked.
+``CONTRACTS.md`` says in words what each table measure (``counts``, ``funding``, ``themes``,
+``diversity``, ``timing``) returns; the models below say it so a test can check it — on
+every function's result on the real data, and on the hand-made frames the plot tests draw —
+so the measures and the charts cannot drift apart. Columns, dtypes, controlled
+vocabularies, shares in [0, 1] and the key that makes each row unique are all checked.
 
-Adding an analysis function is adding one small class here::
+Adding a measure is adding one small class here::
 
     @output_of("my_measure")
     class MyMeasure(YearTable):
@@ -16,7 +16,7 @@ Adding an analysis function is adding one small class here::
         class Config:
             unique = ["plan_year", "widget"]
 
-(``tests/test_contracts.py`` fails while an analysis function has no model.)
+(``tests/test_contracts.py`` fails while a measure returning a table has no model.)
 """
 
 from __future__ import annotations
@@ -38,14 +38,14 @@ from gealc_analysis.data.vocabulary import (
     VENUE_MODES,
 )
 
-# How analysis.theme_shifts reads the crosswalk between two plans (CONTRACTS.md).
+# How themes.theme_shifts reads the crosswalk between two plans (CONTRACTS.md).
 SHIFT_RELATIONS = ("new", "retired", "renamed", "merged", "continued", "split")
 
 CONTRACTS: dict[str, type[pa.DataFrameModel]] = {}
 
 
 def output_of(function: str) -> Callable[[type[pa.DataFrameModel]], type[pa.DataFrameModel]]:
-    """Register a model as the contract of ``analysis.<function>``'s result."""
+    """Register a model as the contract of the measure ``<function>``'s result."""
 
     def register(model: type[pa.DataFrameModel]) -> type[pa.DataFrameModel]:
         CONTRACTS[function] = model
@@ -70,7 +70,7 @@ def count() -> object:
 
 
 def validate(frame: pd.DataFrame, function: str) -> pd.DataFrame:
-    """Check ``frame`` against the contract of ``analysis.<function>``; every failure at once."""
+    """Check ``frame`` against the contract of the measure ``<function>``; every failure at once."""
     return CONTRACTS[function].validate(frame, lazy=True)
 
 
@@ -111,6 +111,21 @@ class CountByTheme(YearTable):
 
     class Config:
         unique = ["plan_year", "theme"]
+
+
+@output_of("theme_table")
+class ThemeTable(Table):
+    theme: Series[str] = pa.Field(unique=True)
+    theme_label_en: Series[str]
+    theme_label_es: Series[str]
+
+
+@output_of("theme_change")
+class ThemeChange(Table):
+    theme: Series[str] = pa.Field(unique=True)
+    baseline_value: Series[int] = count()
+    compare_value: Series[int] = count()
+    change: Series[int]
 
 
 @output_of("compare_years")
@@ -165,17 +180,15 @@ class IdbByInstrument(YearTable):
         unique = ["plan_year", "instrument"]
 
 
-@output_of("idb_dependent_activities")
-class IdbDependentActivities(YearTable):
-    activity_id: Series[str] = pa.Field(unique=True)
-    source_ref: Series[str]
-    area_name: Series[str]
-    title_en: Series[str]
-    title_es: Series[str]
-    title_original: Series[str]
-    idb_instrument: Series[str] = vocab(IDB_INSTRUMENTS)
-    funding_sources: Series[str] = pa.Field(str_contains="idb")
-    idb_only: Series[bool]
+@output_of("instrument_mix")
+class InstrumentMix(YearTable):
+    source: Series[str] = vocab(CASH_SOURCES)
+    instrument: Series[str] = vocab(IDB_INSTRUMENTS)
+    n_activities: Series[int] = count()
+    share: Series[float] = share()
+
+    class Config:
+        unique = ["plan_year", "source", "instrument"]
 
 
 @output_of("semester_load")
@@ -252,9 +265,9 @@ class PlanOverview(YearTable):
 # --- measures a researcher accepts (issue 10; CONTRACTS.md, "Measures a researcher accepts")
 
 
-@output_of("cash_dependence")
-class CashDependence(YearTable):
-    source: Series[str] = vocab(CASH_SOURCES)
+@output_of("source_counts")
+class SourceCounts(YearTable):
+    source: Series[str] = vocab(FUNDING_SOURCES)
     n_activities: Series[int] = count()
     named: Series[int] = count()
     only_cash: Series[int] = count()
@@ -266,14 +279,24 @@ class CashDependence(YearTable):
     class Config:
         unique = ["plan_year", "source"]
 
-    @pa.dataframe_check(error="only_resource <= only_cash <= named <= n_activities")
+    @pa.dataframe_check(error="only_cash, only_resource <= named <= n_activities")
     @classmethod
     def nested_counts(cls, frame: pd.DataFrame) -> pd.Series:
         return (
-            (frame["only_resource"] <= frame["only_cash"])
+            (frame["only_resource"] <= frame["named"])
             & (frame["only_cash"] <= frame["named"])
             & (frame["named"] <= frame["n_activities"])
         )
+
+
+@output_of("cash_dependence")
+class CashDependence(SourceCounts):
+    source: Series[str] = vocab(CASH_SOURCES)
+
+    @pa.dataframe_check(error="only_resource <= only_cash (a cash source alone is its only cash)")
+    @classmethod
+    def only_resource_is_only_cash(cls, frame: pd.DataFrame) -> pd.Series:
+        return frame["only_resource"] <= frame["only_cash"]
 
 
 @output_of("resource_mix")
@@ -281,8 +304,6 @@ class ResourceMix(YearTable):
     resources: Series[str] = vocab(("cash_only", "cash_and_staff_time", "staff_time_only"))
     n_activities: Series[int] = count()
     share: Series[float] = share()
-    resources_label_en: Series[str]
-    resources_label_es: Series[str]
 
     class Config:
         unique = ["plan_year", "resources"]

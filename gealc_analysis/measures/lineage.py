@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gealc_analysis.data import crosswalk_in_order
 from gealc_analysis.data.lineage import (
     CONTINUED,
     DROPPED,
@@ -22,9 +21,8 @@ from gealc_analysis.data.lineage import (
     RELATIONS,
     SPLIT,
     consecutive_pairs,
-    unlinked_pairs,
 )
-from gealc_analysis.words import i18n
+from gealc_analysis.measures.themes import theme_table
 
 # The two sides of a link, as activity_relations names them.
 EARLIER, LATER = "earlier", "later"
@@ -98,9 +96,8 @@ def carry_over_by_theme(
     activity in either plan is left out.
     """
     activities = activity_relations(lineage, plans)
-    order = crosswalk_in_order(themes)
-    labels = order.drop_duplicates("theme", keep="last").set_index("theme")
-    theme_order = list(dict.fromkeys(order["theme"].astype(str)))
+    labels = theme_table(themes).set_index("theme")
+    theme_order = list(labels.index)
     rows = []
     for (earlier, later), group in activities.groupby(["from_year", "to_year"], sort=True):
         for theme in theme_order:
@@ -158,70 +155,12 @@ def theme_flows(lineage: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
     return out.rename("n_links").reset_index()
 
 
-def lineage_list(lineage: pd.DataFrame, plans: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The links as a reader's list: relation, the two activities with their titles, the note.
-
-    Titles in ``lang``; rows by pair, then relation (continued … new), then activity number.
-    """
-    title = f"title_{i18n.check_lang(lang)}"
-    titles = dict(zip(plans["activity_id"].astype(str), plans[title].astype(str), strict=True))
-    out = lineage.assign(
-        from_title=[titles.get(a, "") for a in lineage["from_activity_id"]],
-        to_title=[titles.get(a, "") for a in lineage["to_activity_id"]],
-        _rank=lineage["relation"].map({r: i for i, r in enumerate(RELATIONS)}),
-    )
-    out = out.sort_values(
-        ["from_year", "to_year", "_rank", "from_activity_id", "to_activity_id"], kind="stable"
-    )
-    return out[
-        [
-            "from_year",
-            "to_year",
-            "relation",
-            "from_activity_id",
-            "from_title",
-            "to_activity_id",
-            "to_title",
-            "note",
-        ]
-    ].reset_index(drop=True)
-
-
 def theme_totals(plans: pd.DataFrame) -> dict[tuple[int, str], int]:
     """(plan_year, theme) → activities: the totals the flow chart prints beside each theme."""
     sizes = plans.groupby(
         [plans["plan_year"].astype(int), plans["theme"].astype(str)], observed=True
     ).size()
     return {(int(year), str(theme)): int(n) for (year, theme), n in sizes.items()}
-
-
-def carry_over_summary(lineage: pd.DataFrame, plans: pd.DataFrame, lang: str) -> str:
-    """One sentence per pair of consecutive plans (what continued, changed, merged, split,
-    was dropped or is new), and a line for each pair not linked yet."""
-    counts = lineage_counts(lineage, plans)
-    lines = []
-    for (earlier, later), group in counts.groupby(["from_year", "to_year"], sort=True):
-        by = group.set_index("relation")
-        lines.append(
-            i18n.label(
-                "lineage.summary",
-                lang,
-                from_year=earlier,
-                to_year=later,
-                n_earlier=int(by["n_earlier"].sum()),
-                n_later=int(by["n_later"].sum()),
-                **{r: int(by.at[r, "n_later" if r == NEW else "n_earlier"]) for r in RELATIONS},
-            )
-        )
-    lines += [
-        i18n.label("lineage.not_linked", lang, from_year=a, to_year=b)
-        for a, b in unlinked_pairs(lineage, plans)
-    ]
-    if not consecutive_pairs(plans):
-        lines.append(
-            i18n.label("lineage.single_plan", lang, year=int(plans["plan_year"].astype(int).min()))
-        )
-    return "\n\n".join(lines)
 
 
 def pair_ending_at(plans: pd.DataFrame, year: int) -> tuple[int, int]:

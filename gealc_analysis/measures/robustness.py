@@ -3,9 +3,12 @@
 ``alternative_codings.csv`` lists each contested decision and its alternatives (see
 ``alternatives``). Here they are applied to the plans and the crosswalk (pure functions: new
 frames out), every combination is enumerated, and each headline figure of the report is
-recomputed under each. A headline *holds everywhere* when its stated fact (a count, the
-direction of a change, a named theme) is the same under every combination; otherwise
-``depends_on`` names the decisions whose alternatives change it.
+recomputed under each by calling the report's own measures (``counts``, ``funding``,
+``timing``, ``themes``, ``diversity``) on the re-coded frames, so a headline and the range
+that qualifies it come from the same code. A headline *holds everywhere* when its stated fact
+(a count, the direction of a change, a named theme) is the same under every combination;
+otherwise ``depends_on`` names the decisions whose alternatives change it. Codes and numbers
+only: the words are ``gealc_analysis.words.robustness``.
 """
 
 from __future__ import annotations
@@ -13,21 +16,21 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from gealc_analysis.data import crosswalk_in_order, vocabulary
+from gealc_analysis.data import vocabulary
 from gealc_analysis.data.alternatives import decisions, primary_choice
-from gealc_analysis.words import i18n
+from gealc_analysis.measures import counts, diversity, funding, timing
+from gealc_analysis.measures import themes as theme_measures
 
 IDB = "idb"
 OAS = "oas"
 WORKING_GROUP = "working_group"
 _S1, _S2 = vocabulary.SEMESTERS
-_TBD = vocabulary.TIMINGS[-1]
 
 # How a headline's "stated fact" is judged across codings.
 KIND_COUNT = "count"  # holds when the value is the same under every coding
@@ -158,146 +161,99 @@ def combinations(alternatives: pd.DataFrame) -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class _Year:
-    """What the headlines need from one plan year, computed once."""
+    """The headlines of one plan year (values and bases) and its activities per theme."""
 
-    n: int
-    events: int
-    sources: list[list[str]]
-    timing: list[str]
-    frequency: list[int]
-    theme_counts: dict[str, int]
-    instruments: list[str]
+    values: dict[str, float]
+    bases: dict[str, float]
+    theme_counts: pd.DataFrame
 
 
-def _year_facts(plans: pd.DataFrame) -> dict[int, _Year]:
-    """The facts of every plan year, in one pass over plain lists (the multiverse calls
-    this hundreds of times)."""
-    columns = {
-        c: list(plans[c])
-        for c in (
-            "plan_year",
-            "funding_sources",
-            "timing",
-            "frequency_per_year",
-            "theme",
-            "idb_instrument",
-        )
+Values = dict[str, float]
+
+
+def _overview(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    overview = counts.plan_overview(plans).iloc[0]
+    values = {key: float(overview[key]) for key in ("n_activities", "n_events")}
+    return values, {}
+
+
+def _sources(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    named = funding.source_counts(plans, (IDB, OAS, WORKING_GROUP)).set_index("source")
+    values = {
+        "idb_named": float(named.at[IDB, "named"]),
+        "idb_only_cash": float(named.at[IDB, "only_cash"]),
+        "idb_only_resource": float(named.at[IDB, "only_resource"]),
+        "oas_named": float(named.at[OAS, "named"]),
+        "working_group_time_named": float(named.at[WORKING_GROUP, "named"]),
     }
-    facts: dict[int, _Year] = {}
-    for i, year in enumerate(columns["plan_year"]):
-        year = int(year)
-        f = facts.setdefault(year, _Year(0, 0, [], [], [], {}, []))
-        frequency = int(columns["frequency_per_year"][i])
-        f.sources.append(sorted(set(vocabulary.split_funding(str(columns["funding_sources"][i])))))
-        f.timing.append(str(columns["timing"][i]))
-        f.frequency.append(frequency)
-        theme = str(columns["theme"][i])
-        f.theme_counts[theme] = f.theme_counts.get(theme, 0) + 1
-        instrument = columns["idb_instrument"][i]
-        if instrument is not None and not pd.isna(instrument) and str(instrument):
-            f.instruments.append(str(instrument))
-    return {
-        year: _Year(
-            len(f.timing),
-            sum(f.frequency),
-            f.sources,
-            f.timing,
-            f.frequency,
-            f.theme_counts,
-            f.instruments,
-        )
-        for year, f in sorted(facts.items())
+    return values, {}
+
+
+def _instruments(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    mix = funding.instrument_mix(plans, IDB)
+    stated = mix["instrument"] != funding.NOT_STATED
+    return {"idb_instrument_named": float(mix.loc[stated, "n_activities"].sum())}, {}
+
+
+def _dated(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    dated = timing.semester_split_dated(plans).set_index("timing")
+    base = {"s1_share_of_dated": float(dated.at[_S1, "n_dated"])}
+    return {"s1_share_of_dated": float(dated.at[_S1, "share_of_dated"])}, base
+
+
+def _undated(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    events = timing.semester_event_load(plans).set_index("timing")
+    return {"undated_events": float(events.at[timing.TBD, "n_events"])}, {}
+
+
+def _evenness(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+    evenness = diversity.agenda_evenness(plans, themes).iloc[0]
+    values = {
+        "effective_n_themes": float(evenness["effective_n_themes"]),
+        "evenness_present_themes": float(evenness["evenness_present"]),
     }
+    return values, {}
 
 
-def _entropy(counts: Sequence[int]) -> float:
-    total = sum(counts)
-    shares = [c / total for c in counts if c > 0] if total else []
-    return float(-sum(p * math.log(p) for p in shares)) + 0.0
+_THEME_COLUMNS = ("area_code", "theme", *theme_measures.THEME_NAME_COLUMNS)
+# The per-plan headlines, each from the measure the report shows, with what
+# it reads: (plan columns of one year's rows, crosswalk columns). The multiverse computes each
+# once per distinct content of what it reads (a coding that changes only the 2024 funding
+# leaves the 2020 figures and every theme figure as they are); ``test_robustness`` checks the
+# result equals ``headline_values`` recomputed from scratch on the codings' frames.
+_PER_PLAN: tuple[
+    tuple[Callable[..., tuple[Values, Values]], tuple[str, ...], tuple[str, ...]], ...
+] = (
+    (_overview, ("area_code", "theme", "frequency_per_year", "funding_sources"), ()),
+    (_sources, ("funding_sources",), ()),
+    (_instruments, ("funding_sources", "idb_instrument"), ()),
+    (_dated, ("timing", "frequency_per_year"), ()),
+    (_undated, ("timing", "frequency_per_year"), ()),
+    (_evenness, ("theme", "frequency_per_year"), _THEME_COLUMNS),
+)
+_THEME_COUNTS_READS = (("theme", "frequency_per_year"), _THEME_COLUMNS)
+
+Computed = Callable[[Callable[..., object], tuple[str, ...], tuple[str, ...]], object]
 
 
-def _theme_order(themes: pd.DataFrame) -> list[str]:
-    """Theme keys in the canonical order (first met year by year, areas in natural order)."""
-    ranked = sorted(
-        zip(
-            themes["plan_year"].astype(int),
-            themes["area_code"].astype(str),
-            themes["theme"].astype(str),
-            strict=True,
-        ),
-        key=lambda row: (row[0], vocabulary.area_sort_key(row[1])),
-    )
-    return list(dict.fromkeys(theme for _, _, theme in ranked))
+def _year_headlines(compute: Computed) -> _Year:
+    """The per-plan headlines of one year; ``compute(function, plan_reads, theme_reads)``
+    runs ``function(plan rows of the year, crosswalk)``."""
+    values: Values = {}
+    bases: Values = {}
+    for function, plan_reads, theme_reads in _PER_PLAN:
+        more, more_bases = compute(function, plan_reads, theme_reads)  # type: ignore[misc]
+        values.update(more)
+        bases.update(more_bases)
+    theme_counts = compute(theme_measures.count_by_theme, *_THEME_COUNTS_READS)
+    in_order = dict(sorted(values.items(), key=lambda item: HEADLINE_ORDER[item[0]]))
+    return _Year(in_order, bases, theme_counts)  # type: ignore[arg-type]
 
 
-def _related_years(themes: pd.DataFrame) -> dict[tuple[int, str], set[int]]:
-    """(year, theme) → the years of the related areas its crosswalk rows record."""
-    related: dict[tuple[int, str], set[int]] = {}
-    for year, theme, cell in zip(
-        themes["plan_year"], themes["theme"], themes["related_areas"], strict=True
-    ):
-        parts = str(cell).split(";") if isinstance(cell, str) else []
-        related.setdefault((int(year), str(theme)), set()).update(
-            int(part.split(":")[0]) for part in parts if part
-        )
-    return related
-
-
-def theme_appearances(
-    plans: pd.DataFrame, themes: pd.DataFrame, baseline_year: int, compare_year: int
-) -> tuple[list[str], list[str]]:
-    """(new, dropped) theme keys between two plans, by activities.
-
-    New: activities in the comparison plan, none in the baseline, and the crosswalk records
-    no predecessor area in the baseline year (a theme that takes over an area's line of work
-    is not new). Dropped: the mirror image. Crosswalk order.
-    """
-    facts = _year_facts(plans)
-    return _appearances(
-        facts[baseline_year].theme_counts,
-        facts[compare_year].theme_counts,
-        _theme_order(themes),
-        _related_years(themes),
-        baseline_year,
-        compare_year,
-    )
-
-
-def _appearances(
-    before: dict[str, int],
-    after: dict[str, int],
-    order: list[str],
-    related: dict[tuple[int, str], set[int]],
-    baseline_year: int,
-    compare_year: int,
-) -> tuple[list[str], list[str]]:
-    new = [
-        t
-        for t in order
-        if after.get(t, 0)
-        and not before.get(t, 0)
-        and baseline_year not in related.get((compare_year, t), set())
-    ]
-    dropped = [
-        t
-        for t in order
-        if before.get(t, 0)
-        and not after.get(t, 0)
-        and compare_year not in related.get((baseline_year, t), set())
-    ]
-    return new, dropped
-
-
-def _extreme_change(
-    before: dict[str, int], after: dict[str, int], order: list[str], sign: int
-) -> tuple[float, str]:
-    """The largest rise (sign +1) or fall (−1) of activities per theme; ties all named."""
-    changes = {t: after.get(t, 0) - before.get(t, 0) for t in order}
-    best = max((sign * c for c in changes.values()), default=0)
-    if best <= 0:
-        return 0.0, ""
-    named = [t for t in order if sign * changes[t] == best]
-    return float(sign * best), ";".join(named)
+def _of_year(plans: pd.DataFrame, themes: pd.DataFrame, year: int) -> _Year:
+    """The per-plan headlines of one year, computed directly."""
+    mine = plans[plans["plan_year"].astype("int64") == year]
+    return _year_headlines(lambda function, *_: function(mine, themes))
 
 
 def headline_values(
@@ -309,8 +265,26 @@ def headline_values(
     for a label headline), ``text`` the named theme keys (";"-joined) of a label headline,
     ``base`` the count a share is taken of (NaN when not a share).
     """
-    facts = _year_facts(plans)
-    order = _theme_order(themes)
+    return _headline_rows(
+        plans,
+        themes,
+        baseline_year,
+        compare_year,
+        lambda year: _of_year(plans, themes, year),
+        theme_measures.theme_change,
+    )
+
+
+def _headline_rows(
+    plans: pd.DataFrame,
+    themes: pd.DataFrame,
+    baseline_year: int,
+    compare_year: int,
+    of_year: Callable[[int], _Year],
+    theme_change: Callable[[pd.DataFrame, pd.DataFrame, int, int], pd.DataFrame],
+) -> pd.DataFrame:
+    """``headline_values`` with each year's headlines from ``of_year`` (the multiverse
+    reuses a year's headlines across the codings that leave that year unchanged)."""
     rows: list[dict[str, object]] = []
 
     def add(key: str, plan: str, value: float, text: str = "", base: float = math.nan) -> None:
@@ -325,39 +299,14 @@ def headline_values(
             }
         )
 
-    per_year: dict[int, dict[str, float]] = {}
-    for year, f in facts.items():
-        other_cash = [set(s) & set(vocabulary.CASH_SOURCES) - {IDB} for s in f.sources]
-        dated = [t for t in f.timing if t in (_S1, _S2)]
-        counts = [f.theme_counts.get(t, 0) for t in order]
-        entropy = _entropy(counts)
-        present = sum(1 for c in counts if c)
-        values = {
-            "n_activities": f.n,
-            "n_events": f.events,
-            "idb_named": sum(IDB in s for s in f.sources),
-            "idb_only_cash": sum(
-                IDB in s and not o for s, o in zip(f.sources, other_cash, strict=True)
-            ),
-            "idb_only_resource": sum(s == [IDB] for s in f.sources),
-            "idb_instrument_named": sum(i != "general" for i in f.instruments),
-            "oas_named": sum(OAS in s for s in f.sources),
-            "working_group_time_named": sum(WORKING_GROUP in s for s in f.sources),
-            "s1_share_of_dated": dated.count(_S1) / len(dated) if dated else math.nan,
-            "undated_events": sum(
-                q for t, q in zip(f.timing, f.frequency, strict=True) if t == _TBD
-            ),
-            "effective_n_themes": math.exp(entropy),
-            "evenness_present_themes": entropy / math.log(present) if present > 1 else math.nan,
-        }
-        per_year[year] = values
-        bases = {"s1_share_of_dated": len(dated)}
-        for key, value in values.items():
-            add(key, str(year), value, base=bases.get(key, math.nan))
+    years = {year: of_year(year) for year in sorted(int(y) for y in plans["plan_year"].unique())}
+    for year, facts in years.items():
+        for key, value in facts.values.items():
+            add(key, str(year), value, base=facts.bases.get(key, math.nan))
 
     if baseline_year != compare_year:
         pair = f"{baseline_year}→{compare_year}"
-        before, after = per_year[baseline_year], per_year[compare_year]
+        before, after = years[baseline_year].values, years[compare_year].values
         add(
             "n_activities_change",
             pair,
@@ -375,19 +324,19 @@ def headline_values(
             pair,
             after["effective_n_themes"] - before["effective_n_themes"],
         )
-        b_counts = facts[baseline_year].theme_counts
-        c_counts = facts[compare_year].theme_counts
-        value, text = _extreme_change(b_counts, c_counts, order, +1)
-        add("largest_theme_rise", pair, value, text)
-        value, text = _extreme_change(b_counts, c_counts, order, -1)
-        add("largest_theme_fall", pair, value, text)
-        new, dropped = _appearances(
-            b_counts, c_counts, order, _related_years(themes), baseline_year, compare_year
+        theme_counts = pd.concat(
+            [years[baseline_year].theme_counts, years[compare_year].theme_counts],
+            ignore_index=True,
         )
+        change = theme_change(theme_counts, themes, baseline_year, compare_year)
+        value, named = theme_measures.largest_change(change, +1)
+        add("largest_theme_rise", pair, value, ";".join(named))
+        value, named = theme_measures.largest_change(change, -1)
+        add("largest_theme_fall", pair, value, ";".join(named))
+        new, dropped = theme_measures.theme_appearances(change, themes, baseline_year, compare_year)
         add("themes_new", pair, len(new), ";".join(new))
         add("themes_dropped", pair, len(dropped), ";".join(dropped))
-    out = pd.DataFrame(rows, columns=["headline", "plan", "kind", "value", "text", "base"])
-    return out
+    return pd.DataFrame(rows, columns=["headline", "plan", "kind", "value", "text", "base"])
 
 
 # --------------------------------------------------------------------------- multiverse
@@ -410,23 +359,84 @@ def multiverse(
         return _MULTIVERSE_CACHE[key].copy()
     combos = combinations(alternatives) or [{}]
     work_plans, work_themes = _working_copy(plans, themes)
+    memo: dict[tuple[object, ...], object] = {}
+    plan_rows = _rows_by_year(work_plans)
+
+    plan_reads = {c for _, reads, _ in _PER_PLAN for c in reads} | set(_THEME_COUNTS_READS[0])
+    theme_reads = {c for _, _, reads in _PER_PLAN for c in reads} | set(_THEME_COUNTS_READS[1])
+
+    def of_year(year: int, plans: pd.DataFrame, themes: pd.DataFrame) -> _Year:
+        mine = plan_rows.get(year, [])
+        plan_cells = {c: plans[c].tolist() for c in plan_reads}
+        theme_cells = {c: tuple(themes[c].tolist()) for c in theme_reads}
+
+        def compute(function, plan_columns, theme_columns):  # noqa: ANN001, ANN202
+            # Each per-plan measure once per content of what it reads.
+            key = (function.__name__, year)
+            key += tuple(tuple(plan_cells[c][i] for i in mine) for c in plan_columns)
+            key += tuple(theme_cells[c] for c in theme_columns)
+            if key not in memo:
+                memo[key] = function(plans.iloc[mine], themes)
+            return memo[key]
+
+        return _year_headlines(compute)
+
+    def theme_change(counted: pd.DataFrame, themes: pd.DataFrame, low: int, high: int):
+        key = ("change", _content(counted, ("plan_year", "theme", "n_activities")))
+        key += (_content(themes, ("plan_year", "area_code", "theme")), low, high)
+        if key not in memo:
+            memo[key] = theme_measures.theme_change(counted, themes, low, high)
+        return memo[key]
+
     parts = []
     for number, combo in enumerate(combos):
         coded_plans, coded_themes = _applied(
             work_plans, work_themes, _edits_of(alternatives, combo)
         )
-        values = headline_values(coded_plans, coded_themes, baseline_year, compare_year)
+        values = _headline_rows(
+            coded_plans,
+            coded_themes,
+            baseline_year,
+            compare_year,
+            lambda year, p=coded_plans, t=coded_themes: of_year(year, p, t),
+            theme_change,
+        )
         parts.append(values.assign(combination=number, **combo))
     out = pd.concat(parts, ignore_index=True)
     names = list(decisions(alternatives))
     out = out[["combination", *names, "headline", "plan", "kind", "value", "text", "base"]]
+    while len(_MULTIVERSE_CACHE) >= _MULTIVERSE_CACHE_SIZE:
+        _MULTIVERSE_CACHE.pop(next(iter(_MULTIVERSE_CACHE)))  # the oldest
     _MULTIVERSE_CACHE[key] = out
     return out.copy()
 
 
-# The multiverse of the same inputs is asked for by several sections and by the brief within
-# one process; it is computed once. Keyed by the content of the inputs, never their identity.
+# The multiverse of the same inputs is asked for by the robustness section and the key
+# findings of one kernel, and by the index and the brief of both languages in the build's
+# process; it is computed once there. Keyed by the content of the inputs (a SHA-256 of every
+# cell), never their identity, so edited data is recomputed; results are copied out, so no
+# caller can change a cached frame; the few most recent inputs are kept.
 _MULTIVERSE_CACHE: dict[str, pd.DataFrame] = {}
+_MULTIVERSE_CACHE_SIZE = 4
+
+
+def _content(
+    frame: pd.DataFrame, columns: Sequence[str], rows: Sequence[int] | None = None
+) -> tuple[tuple[object, ...], ...]:
+    """The values of some columns (of some row positions) of a frame, hashable: a memo key
+    of the multiverse."""
+    if rows is None:
+        return tuple(tuple(frame[column].tolist()) for column in columns)
+    return tuple(tuple(frame[column].iloc[list(rows)].tolist()) for column in columns)
+
+
+def _rows_by_year(frame: pd.DataFrame) -> dict[int, list[int]]:
+    """Row positions of each plan year (the codings never change a row's year)."""
+    years = frame["plan_year"].astype("int64").tolist()
+    out: dict[int, list[int]] = {}
+    for position, year in enumerate(years):
+        out.setdefault(year, []).append(position)
+    return out
 
 
 def _fingerprint(*parts: object) -> str:
@@ -524,175 +534,3 @@ def value_by_alternative(
     return {
         str(row[decision]): (float(row["value"]), str(row["text"])) for _, row in rows.iterrows()
     }
-
-
-# --------------------------------------------------------------------------- words
-
-
-def decision_label(decision: str, lang: str) -> str:
-    return i18n.label(f"robustness.decision.{decision}", lang)
-
-
-def alternative_label(decision: str, alternative: str, lang: str) -> str:
-    return i18n.label(f"robustness.alternative.{decision}.{alternative}", lang)
-
-
-def reader_table(table: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
-    """The robustness table in a reader's words: headline, plan, value, range, verdict.
-
-    ``labels`` maps theme keys to names (``theme_labels``).
-    """
-    rows = []
-    for row in table.itertuples(index=False):
-        rows.append(
-            {
-                "headline": i18n.label(f"robustness.headline.{row.headline}", lang),
-                "plan": row.plan,
-                "primary": _shown(
-                    row.kind, row.primary_value, row.primary_text, labels, lang, row.headline
-                ),
-                "range": _range(row, labels, lang),
-                "holds": i18n.label("column.yes" if row.holds_everywhere else "column.no", lang),
-                "depends_on": "; ".join(
-                    decision_label(d, lang) for d in row.depends_on.split(";") if d
-                ),
-            }
-        )
-    out = pd.DataFrame(
-        rows, columns=["headline", "plan", "primary", "range", "holds", "depends_on"]
-    )
-    return out.rename(columns={c: i18n.label(f"robustness.column.{c}", lang) for c in out})
-
-
-def theme_labels(
-    themes: pd.DataFrame, alternatives: pd.DataFrame | None, lang: str
-) -> dict[str, str]:
-    """Theme key → name in ``lang``, for the crosswalk's themes and for the themes only an
-    alternative coding creates (their labels are in the alternatives file)."""
-    column = f"theme_label_{i18n.check_lang(lang)}"
-    rows = crosswalk_in_order(themes)
-    labels = {str(t): str(label) for t, label in zip(rows["theme"], rows[column], strict=True)}
-    if alternatives is None or alternatives.empty:
-        return labels
-    edits = alternatives[alternatives["table"] == "themes"]
-    for _, group in edits.groupby(["decision", "alternative", "row_id"], sort=False):
-        cells = dict(zip(group["column"], group["value"], strict=True))
-        if "theme" in cells and column in cells:
-            labels.setdefault(str(cells["theme"]), str(cells[column]))
-    return labels
-
-
-def _number(value: float, lang: str, headline: str = "", kind: str = KIND_COUNT) -> str:
-    """A headline value as a reader reads it: shares as %, share changes in points, changes
-    signed, counts whole, indices with two decimals."""
-    if math.isnan(value):
-        return "—"
-    if headline.endswith("_share_change"):
-        points = i18n.format_signed(value * 100, lang, 1)
-        return f"{points} {i18n.label('unit.percentage_points', lang)}"
-    if headline.startswith("s1_share"):
-        return i18n.format_percent(value, lang, 1)
-    decimals = 0 if float(value).is_integer() else 2
-    if kind == KIND_CHANGE:
-        return i18n.format_signed(value, lang, decimals)
-    return i18n.format_number(value, lang, decimals)
-
-
-def _names(text: str, labels: Mapping[str, str], lang: str) -> str:
-    keys = [t for t in text.split(";") if t]
-    if not keys:
-        return i18n.label("narrative.none", lang)
-    return "; ".join(labels.get(t, t) for t in keys)
-
-
-def _shown(
-    kind: str, value: float, text: str, labels: Mapping[str, str], lang: str, headline: str = ""
-) -> str:
-    if kind == KIND_LABEL:
-        return _names(text, labels, lang)
-    return _number(value, lang, headline, kind)
-
-
-def _range(row: object, labels: Mapping[str, str], lang: str, sentence: bool = False) -> str:
-    """ "low – high" of a number ("ranges from low to high" in a ``sentence``), or every set
-    of names met, primary first."""
-    if row.kind == KIND_LABEL:  # type: ignore[attr-defined]
-        others = _other_texts(row)
-        return " | ".join(
-            [
-                _names(row.primary_text, labels, lang),  # type: ignore
-                *(_names(t, labels, lang) for t in others),
-            ]
-        )
-    low, high = row.min_value, row.max_value  # type: ignore[attr-defined]
-    shown = [_number(v, lang, row.headline, row.kind) for v in (low, high)]  # type: ignore
-    if low == high:
-        return shown[0]
-    if not sentence:
-        return f"{shown[0]} – {shown[1]}"
-    return i18n.label("robustness.range", lang, low=shown[0], high=shown[1])
-
-
-def _other_texts(row: object) -> list[str]:
-    """The sets of names other codings give (``other_texts`` is "[a;b];[c]")."""
-    cell = str(row.other_texts)  # type: ignore[attr-defined]
-    return cell[1:-1].split("];[") if cell else []
-
-
-def robustness_statements(table: pd.DataFrame, labels: Mapping[str, str], lang: str) -> str:
-    """One Markdown bullet per headline and plan: its main value and whether it holds under
-    every coding, or its range and the decisions it depends on."""
-    lines = []
-    for row in table.itertuples(index=False):
-        fmt = {
-            "headline": i18n.label(f"robustness.headline.{row.headline}", lang),
-            "plan": row.plan,
-            "value": _shown(
-                row.kind, row.primary_value, row.primary_text, labels, lang, row.headline
-            ),
-            "range": _range(row, labels, lang, sentence=True),
-            "n": row.n_codings,
-            "decisions": "; ".join(decision_label(d, lang) for d in row.depends_on.split(";") if d),
-        }
-        if not row.holds_everywhere and row.kind == KIND_LABEL:
-            key = "robustness.depends_label"
-            fmt["range"] = " | ".join(_names(t, labels, lang) for t in _other_texts(row))
-        elif not row.holds_everywhere:
-            key = "robustness.depends"
-        elif row.min_value != row.max_value and row.kind != KIND_LABEL:
-            key = "robustness.holds_direction"
-        else:
-            key = "robustness.holds"
-        lines.append("- " + i18n.label(key, lang, **fmt))
-    return "\n".join(lines)
-
-
-def decision_table(alternatives: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The contested decisions for a reader: the decision, its alternatives (main coding
-    first) and the rows it touches (activity ids or crosswalk areas)."""
-    rows = []
-    for decision, alts in decisions(alternatives).items():
-        touched = alternatives.loc[alternatives["decision"] == decision, "row_id"]
-        rows.append(
-            {
-                "decision": decision_label(decision, lang),
-                "alternatives": " | ".join(alternative_label(decision, a, lang) for a in alts),
-                "rows": ", ".join(dict.fromkeys(str(r) for r in touched)),
-            }
-        )
-    out = pd.DataFrame(rows, columns=["decision", "alternatives", "rows"])
-    return out.rename(columns={c: i18n.label(f"robustness.column.{c}", lang) for c in out})
-
-
-def summary(table: pd.DataFrame, lang: str) -> str:
-    """The section's headline: how many figures hold everywhere, and on what the rest hang."""
-    depends = [d for cell in table["depends_on"] for d in str(cell).split(";") if d]
-    return i18n.label(
-        "robustness.summary",
-        lang,
-        n_hold=int(table["holds_everywhere"].sum()),
-        n_total=len(table),
-        n_codings=int(table["n_codings"].max()) if len(table) else 1,
-        decisions="; ".join(decision_label(d, lang) for d in dict.fromkeys(depends))
-        or i18n.label("narrative.none", lang),
-    )

@@ -30,11 +30,14 @@ import pandas as pd
 import typst
 from matplotlib.figure import Figure
 
+from gealc_analysis.charts import exposure as exposure_chart
 from gealc_analysis.charts import files, plots
 from gealc_analysis.core.outputs import write_bytes_atomically
 from gealc_analysis.data.bundle import DataBundle
-from gealc_analysis.measures import analysis, exposure
+from gealc_analysis.measures import counts, funding
+from gealc_analysis.measures import themes as theme_measures
 from gealc_analysis.words import findings, i18n
+from gealc_analysis.words import funding as funding_words
 from gealc_analysis.words.provenance import provenance_line
 
 TEMPLATE: Path = Path(__file__).resolve().with_name("brief.typ")
@@ -108,9 +111,9 @@ def theme_counts(
     Columns: theme, theme_label_en, theme_label_es, baseline_areas, baseline_value,
     compare_areas, compare_value, change. Themes absent from both plans are left out.
     """
-    counts = analysis.count_by_theme(plans, themes)
-    compared = analysis.compare_years(counts, baseline_year, compare_year, by="theme")
-    shifts = analysis.theme_shifts(themes, baseline_year, compare_year)
+    per_theme = theme_measures.count_by_theme(plans, themes)
+    compared = counts.compare_years(per_theme, baseline_year, compare_year, by="theme")
+    shifts = theme_measures.theme_shifts(themes, baseline_year, compare_year)
     areas = shifts.set_index("theme")[["baseline_areas", "compare_areas"]]
     out = compared.join(areas, on="theme")
     out = out[(out["baseline_value"] > 0) | (out["compare_value"] > 0)]
@@ -232,14 +235,7 @@ def write_brief(
     :func:`typeset_brief`. No file is read but the template and the fonts.
     """
     i18n.check_lang(lang)
-    sentences = findings.key_findings(
-        bundle.plans,
-        bundle.themes,
-        baseline_year,
-        compare_year,
-        lang,
-        alternatives=bundle.alternatives,
-    )
+    sentences = findings.key_findings(bundle, baseline_year, compare_year, lang)
     return typeset_brief(
         bundle,
         findings=sentences,
@@ -276,10 +272,10 @@ def typeset_brief(
     i18n.check_lang(lang)
     out_path = Path(out_path)
     plans, themes = bundle.plans, bundle.themes
-    by_year = exposure.exposure_by(plans, themes, FUNDER, by="year")
+    by_year = funding.exposure_by(plans, themes, FUNDER, by="year")
     years_shown = by_year[by_year["plan_year"].isin([baseline_year, compare_year])]
-    compared = analysis.compare_years(
-        analysis.count_by_theme(plans, themes), baseline_year, compare_year, by="theme"
+    compared = counts.compare_years(
+        theme_measures.count_by_theme(plans, themes), baseline_year, compare_year, by="theme"
     )
     table = theme_counts(plans, themes, baseline_year, compare_year)
 
@@ -292,8 +288,10 @@ def typeset_brief(
                 i18n.label("brief.alt.themes", lang, baseline=baseline_year, compare=compare_year),
             ),
             (
-                _write_chart(exposure.plot_exposure(years_shown, lang=lang), folder, "exposure"),
-                exposure.finding_title(years_shown, lang),
+                _write_chart(
+                    exposure_chart.plot_exposure(years_shown, lang=lang), folder, "exposure"
+                ),
+                funding_words.finding_title(years_shown, lang),
             ),
         ]
         common = {
@@ -302,7 +300,7 @@ def typeset_brief(
             "lang": lang,
             "date": build_date(provenance),
             "findings": list(findings),
-            "exposure_lines": _bullet_lines(exposure.summary(years_shown, lang)),
+            "exposure_lines": _bullet_lines(funding_words.summary(years_shown, lang)),
             "caveat": caveat,
             "provenance_text": provenance_line(provenance, lang),
             "charts": charts,

@@ -12,15 +12,18 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from gealc_analysis.data.alternatives import decisions, load_alternatives, primary_choice
+from gealc_analysis.data.alternatives import decisions, primary_choice
+from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.measures import robustness
-from gealc_analysis.measures.analysis import MIN_BASE_FOR_PERCENT, idb_by_instrument
+from gealc_analysis.measures.counts import MIN_BASE_FOR_PERCENT
+from gealc_analysis.measures.funding import NOT_STATED, instrument_mix
+from gealc_analysis.measures.themes import count_by_theme
 from gealc_analysis.words import i18n
 from gealc_analysis.words.narrative import join_words, percent
+from gealc_analysis.words.robustness import theme_labels
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class _Context:
     """The multiverse of one comparison and how to word it."""
 
     plans: pd.DataFrame
+    themes: pd.DataFrame
     universe: pd.DataFrame
     table: pd.DataFrame
     alternatives: pd.DataFrame
@@ -112,41 +116,35 @@ def _count(value: float, lang: str) -> str:
 
 
 def key_findings(
-    plans: pd.DataFrame,
-    themes: pd.DataFrame,
-    baseline_year: int,
-    compare_year: int,
-    lang: str = "en",
-    *,
-    alternatives: pd.DataFrame | None = None,
-    data_dir: Path | str | None = None,
+    bundle: DataBundle, baseline_year: int, compare_year: int, lang: str = "en"
 ) -> list[str]:
     """3–6 Markdown sentences (only ``**bold**``), each a change from the baseline plan to the
     comparison plan with its counts and shares, most needed first: the IDB as the only cash,
     the IDB instrument, new and dropped themes, the size of the plan, the OAS, events.
 
-    ``alternatives`` defaults to ``alternative_codings.csv`` of ``data_dir`` (the curated
-    folder when None); figures that change under an alternative are given with it.
+    Figures that change under an alternative coding of ``bundle.alternatives`` are given with
+    it. Reads nothing but the bundle.
     """
     i18n.check_lang(lang)
     if baseline_year == compare_year:
         return [i18n.label("narrative.no_comparison", lang, year=baseline_year)]
-    alts = alternatives if alternatives is not None else load_alternatives(plans, themes, data_dir)
+    plans, themes, alts = bundle.plans, bundle.themes, bundle.alternatives
     universe = robustness.multiverse(plans, themes, alts, baseline_year, compare_year)
     table = robustness.robustness_table(universe, list(decisions(alts)))
     ctx = _Context(
         plans,
+        themes,
         universe,
         table,
         alts,
-        robustness.theme_labels(themes, alts, lang),
+        theme_labels(themes, alts, lang),
         baseline_year,
         compare_year,
         lang,
     )
     sentences = [
         _idb_cash(ctx),
-        _idb_instrument(ctx, plans),
+        _idb_instrument(ctx),
         _themes(ctx),
         _activities(ctx),
         _oas(ctx),
@@ -179,15 +177,15 @@ def _idb_cash(ctx: _Context) -> str:
     )
 
 
-def _idb_instrument(ctx: _Context, plans: pd.DataFrame) -> str:
+def _idb_instrument(ctx: _Context) -> str:
     y0, y1 = ctx.baseline, ctx.compare
     k0, k1 = ctx.count("idb_instrument_named", y0), ctx.count("idb_instrument_named", y1)
     n0, n1 = ctx.count("idb_named", y0), ctx.count("idb_named", y1)
     if n0 == 0 and n1 == 0:
         return ""
-    mix = idb_by_instrument(plans)
+    mix = instrument_mix(ctx.plans, "idb")
     named = mix[
-        (mix["plan_year"] == y0) & (mix["instrument"] != "general") & (mix["n_activities"] > 0)
+        (mix["plan_year"] == y0) & (mix["instrument"] != NOT_STATED) & (mix["n_activities"] > 0)
     ]
     instruments = join_words(
         [
@@ -310,8 +308,9 @@ def _themes(ctx: _Context) -> str:
 
 def _theme_counts(ctx: _Context, year: int) -> dict[str, int]:
     """Activities per theme as curated (the primary coding is the curated data)."""
-    rows = ctx.plans[ctx.plans["plan_year"].astype(int) == year]
-    return rows["theme"].astype(str).value_counts().to_dict()
+    counts = count_by_theme(ctx.plans, ctx.themes)
+    rows = counts[counts["plan_year"] == year]
+    return dict(zip(rows["theme"], rows["n_activities"].astype(int), strict=True))
 
 
 def _names_everywhere(rows: pd.DataFrame) -> set[str]:
@@ -361,23 +360,8 @@ def _events(ctx: _Context) -> str:
 
 
 def key_findings_markdown(
-    plans: pd.DataFrame,
-    themes: pd.DataFrame,
-    baseline_year: int,
-    compare_year: int,
-    lang: str = "en",
-    *,
-    alternatives: pd.DataFrame | None = None,
-    data_dir: Path | str | None = None,
+    bundle: DataBundle, baseline_year: int, compare_year: int, lang: str = "en"
 ) -> str:
     """The key findings as a Markdown list followed by the caveat in italics."""
-    sentences = key_findings(
-        plans,
-        themes,
-        baseline_year,
-        compare_year,
-        lang,
-        alternatives=alternatives,
-        data_dir=data_dir,
-    )
+    sentences = key_findings(bundle, baseline_year, compare_year, lang)
     return "\n".join(f"- {s}" for s in sentences) + f"\n\n*{caveat(lang)}*"

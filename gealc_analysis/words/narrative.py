@@ -1,8 +1,8 @@
-"""Sentences of the report, written from the analysis frames in English or Spanish.
+"""Sentences of the report, written from the measures' frames in English or Spanish.
 
 The findings a reader sees are formatted here from computed frames — never typed into a
 notebook — with templates from the one label catalogue (``labels.csv``, keys
-``narrative.*``). Each function takes the tidy frame(s) of ``analysis`` and returns Markdown;
+``narrative.*``). Each function takes the tidy frame(s) of a measure and returns Markdown;
 every function loops over the years present, so a third plan adds sentences, not code.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+from babel.lists import format_list
 
 from gealc_analysis.data import vocabulary
 from gealc_analysis.words import i18n
@@ -34,15 +35,15 @@ def number(value: float, lang: str, decimals: int = 0) -> str:
 
 
 def join_words(words: Sequence[str], lang: str) -> str:
-    """'a, b and c' / 'a, b y c' — or the catalogue's word for none."""
+    """'a, b, and c' / 'a, b y c' (the locale's list pattern, ``babel.lists``) — or the
+    catalogue's word for none. Items that hold the conjunction or a comma themselves are
+    joined with semicolons instead, so the list stays unambiguous."""
     if not words:
         return i18n.label("narrative.none", lang)
-    if len(words) == 1:
-        return words[0]
     conjunction = i18n.label("narrative.and", lang)
-    if any(f" {conjunction} " in word or "," in word for word in words):
-        return "; ".join(words)  # labels that contain "and" or commas stay separable
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+    if len(words) > 1 and any(f" {conjunction} " in word or "," in word for word in words):
+        return "; ".join(words)
+    return format_list(list(words), locale=i18n.check_lang(lang))
 
 
 def _bullets(lines: Sequence[str]) -> str:

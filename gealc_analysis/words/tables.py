@@ -1,6 +1,6 @@
 """Tables for people: human labels beside codes, and the reader's view a page shows.
 
-Two forms of every analysis table:
+Two forms of every measure's table:
 
 * ``with_labels`` — the tidy frame to save and reuse: every code column keeps its codes and
   gains a ``<column>_label`` column right after it in the page's language (``theme`` +
@@ -22,7 +22,7 @@ from gealc_analysis.data import vocabulary
 from gealc_analysis.words import i18n
 from gealc_analysis.words.narrative import PERCENT_DECIMALS, number, percent
 
-# Columns of analysis frames that hold codes of a vocabulary (labelled for display).
+# Columns of the measures' frames that hold codes of a vocabulary (labelled for display).
 VOCABULARY_COLUMNS: dict[str, str] = {
     "source": "funding",
     "measure": "measure",
@@ -53,7 +53,7 @@ KEY_COLUMNS: tuple[str, ...] = (
 )
 # Columns holding ";"-joined area codes (theme_shifts): shown as "3.3, 3.9".
 AREA_LIST_COLUMNS: tuple[str, ...] = ("baseline_areas", "compare_areas")
-AREA_SEPARATOR = ";"  # as analysis.theme_shifts joins them
+AREA_SEPARATOR = ";"  # as measures.themes.theme_shifts joins them
 # Cell classes of the report stylesheet: ids never wrap ("code"), numbers align right ("num");
 # text cells carry no class and stay left-aligned.
 ID_CLASS = "code"

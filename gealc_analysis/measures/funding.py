@@ -1,0 +1,479 @@
+"""Funding: which activities name a resource, with what weight, and as their only cash or
+only resource; through which instrument; and how exposed each plan is to one funder.
+
+The plans name *resources*, never amounts, and they mix money (IDB, OAS) with people's time
+(working groups, Executive Committee, member countries). So funding is measured in
+activities, never in money, and money is kept apart from staff time
+(``vocabulary.RESOURCE_KINDS``): an activity whose only cash resource is the funder is *at
+risk* if that funder withdraws, even when the plan also names staff time for it, because
+time does not buy what the cash paid for.
+
+Every count of this module comes from one place, :func:`source_flags` (per activity: names
+the source, its 1/k weight, only cash, only resource); the tables below only group it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from gealc_analysis.data import crosswalk_in_order, vocabulary
+from gealc_analysis.data.vocabulary import (
+    CASH_SOURCES,
+    FUNDING_MEASURES,
+    FUNDING_SOURCES,
+    RESOURCE_KINDS,
+    area_sort_key,
+    split_funding,
+)
+from gealc_analysis.measures import themes as theme_measures
+from gealc_analysis.measures.tally import (
+    activities_per_year,
+    funding_lists,
+    plan_years,
+    share,
+    tally,
+    vocabulary_rank,
+)
+
+CASH = "cash"
+STAFF_TIME = "staff_time"
+
+# The measures of exposure, in the order a reader meets them: the activities that name the
+# funder; its fractional share (1/k of an activity with k resources); those for which it is
+# the only cash named (at risk); those for which it is the only resource named at all.
+EXPOSURE_MEASURES: tuple[str, ...] = ("any_touch", "fractional", "only_cash", "sole_source")
+# Column holding the count (or weight) of each measure in the ``exposure_by`` frames.
+MEASURE_COUNT_COLUMNS: dict[str, str] = {
+    "any_touch": "n_any_touch",
+    "fractional": "fractional",
+    "only_cash": "n_only_cash",
+    "sole_source": "n_sole_source",
+}
+
+# The column of the plans that says through which instrument a funder pays, for the funders
+# the codebook records one for (the IDB: RPG, consultant, or none stated).
+INSTRUMENT_COLUMNS: dict[str, str] = {"idb": "idb_instrument"}
+NOT_STATED = "general"  # the instrument code of "names the funder, no instrument stated"
+
+GROUPINGS: tuple[str, ...] = ("year", "theme", "area")
+
+RESOURCE_MIXES: tuple[str, ...] = ("cash_only", "cash_and_staff_time", "staff_time_only")
+
+
+# --------------------------------------------------------------------------- per activity
+
+
+def check_funder(funder: str) -> str:
+    """``funder`` if it is a cash resource; otherwise an error naming the cash resources.
+
+    Only cash can be withdrawn: "the only cash resource" of an activity means nothing for a
+    staff-time code such as ``working_group``.
+    """
+    if funder not in CASH_SOURCES:
+        raise ValueError(
+            f"funder must be a cash resource, one of {', '.join(CASH_SOURCES)}; got {funder!r} "
+            "(staff-time codes cannot be withdrawn like money)"
+        )
+    return funder
+
+
+def source_flags(plans: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Per activity (the plans' index): does it name ``source``, its fractional weight, is
+    ``source`` its only cash, its only resource of any kind.
+
+    Columns: named (bool), fractional (1/k for an activity naming k distinct resources, 0
+    when it does not name the source), only_cash (bool; always False for a staff-time code:
+    only cash can be "the only cash"), only_resource (bool). Works for any funding code.
+    """
+    lists = funding_lists(plans)
+    is_cash = RESOURCE_KINDS.get(source) == CASH
+    named = lists.map(lambda codes: source in codes).astype(bool)
+    k = lists.map(len).clip(lower=1).astype(float)
+    return pd.DataFrame(
+        {
+            "named": named,
+            "fractional": np.where(named, 1.0 / k, 0.0).astype(float),
+            "only_cash": lists.map(
+                lambda codes: is_cash and [c for c in codes if c in CASH_SOURCES] == [source]
+            ).astype(bool),
+            "only_resource": lists.map(lambda codes: codes == [source]).astype(bool),
+        },
+        index=plans.index,
+    )
+
+
+def resource_profile(plans: pd.DataFrame) -> pd.DataFrame:
+    """Each activity's resources split into cash and staff time.
+
+    Columns: plan_year, activity_id, source_ref, area_code, theme, resources, cash,
+    staff_time (``;``-joined codes in vocabulary order, "" when none), n_resources, n_cash.
+    An unknown code is an error, not silently "neither cash nor time".
+    """
+    lists = (
+        plans["funding_sources"]
+        .fillna("")
+        .astype(str)
+        .map(lambda cell: [c for c in FUNDING_SOURCES if c in set(split_funding(cell))])
+    )
+    unknown = sorted(
+        {c for cell in plans["funding_sources"].fillna("").astype(str) for c in split_funding(cell)}
+        - set(FUNDING_SOURCES)
+    )
+    if unknown:
+        raise ValueError(f"funding_sources has codes outside the vocabulary: {unknown}")
+
+    def of_kind(codes: list[str], kind: str) -> str:
+        return vocabulary.FUNDING_SEPARATOR.join(c for c in codes if RESOURCE_KINDS[c] == kind)
+
+    out = pd.DataFrame(
+        {
+            "plan_year": plans["plan_year"].astype("int64").to_numpy(),
+            "activity_id": plans["activity_id"].astype(str).to_numpy(),
+            "source_ref": plans["source_ref"].astype(str).to_numpy(),
+            "area_code": plans["area_code"].astype(str).to_numpy(),
+            "theme": plans["theme"].astype(str).to_numpy(),
+            "resources": lists.map(vocabulary.FUNDING_SEPARATOR.join).to_numpy(),
+            "cash": lists.map(lambda codes: of_kind(codes, CASH)).to_numpy(),
+            "staff_time": lists.map(lambda codes: of_kind(codes, STAFF_TIME)).to_numpy(),
+            "n_resources": lists.map(len).astype("int64").to_numpy(),
+        }
+    )
+    out["n_cash"] = out["cash"].map(lambda cell: len(split_funding(cell))).astype("int64")
+    return out
+
+
+# --------------------------------------------------------------------------- every source
+
+
+def funding_dependence(plans: pd.DataFrame) -> pd.DataFrame:
+    """How much of each year's agenda each funder carries, under three measures.
+
+    any_touch counts activities naming the source (overlapping: co-funding counts for
+    each funder); fractional splits an activity with k funders 1/k each (shares sum to 1
+    per year); sole_source counts activities the source funds alone (true dependence).
+    """
+    unknown = sorted({c for codes in funding_lists(plans) for c in codes} - set(FUNDING_SOURCES))
+    if unknown:
+        raise ValueError(f"source has values outside its vocabulary: {unknown}")
+    years = plan_years(plans)
+    parts = []
+    for source in FUNDING_SOURCES:
+        flags = source_flags(plans, source)
+        rows = flags["named"].to_numpy()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "plan_year": plans["plan_year"].astype("int64").to_numpy()[rows],
+                    "source": source,
+                    "any_touch": 1.0,
+                    "fractional": flags["fractional"].to_numpy()[rows],
+                    "sole_source": flags["only_resource"].astype(float).to_numpy()[rows],
+                }
+            )
+        )
+    long = pd.concat(parts, ignore_index=True)
+    totals = activities_per_year(plans)
+    out = pd.concat(
+        [
+            tally(
+                long,
+                "source",
+                FUNDING_SOURCES,
+                years,
+                weight=measure,
+                value_name="value",
+                totals=totals,
+            ).assign(measure=measure)
+            for measure in FUNDING_MEASURES
+        ],
+        ignore_index=True,
+    )
+    out["value"] = out["value"].astype(float)
+    out["measure"] = out["measure"].astype(str)
+    out = out.sort_values(
+        ["plan_year", "source", "measure"],
+        key=lambda col: (
+            vocabulary_rank(col, FUNDING_SOURCES)
+            if col.name == "source"
+            else vocabulary_rank(col, FUNDING_MEASURES)
+            if col.name == "measure"
+            else col
+        ),
+    )
+    return out[["plan_year", "source", "measure", "value", "share"]].reset_index(drop=True)
+
+
+def source_counts(plans: pd.DataFrame, sources: Sequence[str] = CASH_SOURCES) -> pd.DataFrame:
+    """Per year and source: activities naming it, naming it as the only cash, and naming it
+    as the only resource of any kind (``source_flags`` summed).
+
+    The plans name resources, never amounts, and mix money with people's time; "only cash"
+    ignores staff time (a 2024 item "BID y tiempo de trabajo de las agencias" still has the IDB
+    as its only money). Columns: plan_year, source, n_activities, named, only_cash,
+    only_resource and their shares of the year's activities. Any funding code works
+    (only_cash is 0 for a staff-time code).
+    """
+    years = plans["plan_year"].astype("int64").to_numpy()
+    totals = activities_per_year(plans)
+    per_source = {}
+    for source in sources:
+        flags = source_flags(plans, source).astype("int64")
+        per_source[source] = flags.groupby(years)[["named", "only_cash", "only_resource"]].sum()
+    rows = []
+    for year in plan_years(plans):
+        for source in sources:
+            summed = per_source[source].loc[year]
+            rows.append(
+                {
+                    "plan_year": year,
+                    "source": source,
+                    "n_activities": int(totals.loc[year]),
+                    **{column: int(summed[column]) for column in summed.index},
+                }
+            )
+    out = pd.DataFrame(
+        rows, columns=["plan_year", "source", "n_activities", "named", "only_cash", "only_resource"]
+    )
+    for column in ("named", "only_cash", "only_resource"):
+        out[f"{column}_share"] = share(out[column], out["n_activities"])
+    return out.astype(
+        {
+            "plan_year": "int64",
+            "n_activities": "int64",
+            "named": "int64",
+            "only_cash": "int64",
+            "only_resource": "int64",
+        }
+    )
+
+
+def cash_dependence(plans: pd.DataFrame) -> pd.DataFrame:
+    """``source_counts`` of the cash sources (vocabulary.CASH_SOURCES)."""
+    return source_counts(plans, CASH_SOURCES)
+
+
+def resource_mix(plans: pd.DataFrame) -> pd.DataFrame:
+    """Activities by the kinds of resource they name: cash only, cash and staff time, staff
+    time only (vocabulary.RESOURCE_KINDS), per year, with shares."""
+    kinds = funding_lists(plans).map(lambda codes: {RESOURCE_KINDS[c] for c in codes})
+    mix = kinds.map(
+        lambda k: (
+            RESOURCE_MIXES[0]
+            if k == {CASH}
+            else RESOURCE_MIXES[1]
+            if k == {CASH, STAFF_TIME}
+            else RESOURCE_MIXES[2]
+        )
+    )
+    frame = pd.DataFrame(
+        {"plan_year": plans["plan_year"].astype("int64").to_numpy(), "resources": mix.to_numpy()}
+    )
+    return tally(frame, "resources", RESOURCE_MIXES, plan_years(plans))
+
+
+# --------------------------------------------------------------------------- instruments
+
+
+def instrument_mix(plans: pd.DataFrame, funder: str = "idb") -> pd.DataFrame:
+    """Activities naming the funder, per instrument and year (empty for a funder without one).
+
+    Columns: plan_year, source, instrument, n_activities, share (of the activities naming
+    the funder that year). The code ``general`` reads "instrument not stated": a plan that
+    names the IDB without an instrument says nothing about whether RPG funds continue.
+    """
+    check_funder(funder)
+    columns = ["plan_year", "source", "instrument", "n_activities", "share"]
+    if funder not in INSTRUMENT_COLUMNS:
+        empty = {
+            "plan_year": "int64",
+            "source": str,
+            "instrument": str,
+            "n_activities": "int64",
+            "share": float,
+        }
+        return pd.DataFrame({column: pd.Series(dtype=kind) for column, kind in empty.items()})
+    codes = vocabulary.IDB_INSTRUMENTS
+    named = plans[source_flags(plans, funder)["named"].to_numpy()]
+    instrument = named[INSTRUMENT_COLUMNS[funder]]
+    frame = pd.DataFrame(
+        {
+            "plan_year": named["plan_year"].astype("int64").to_numpy(),
+            "instrument": instrument.astype(str).where(instrument.notna(), "").to_numpy(),
+        }
+    )
+    counts = frame.groupby(["plan_year", "instrument"]).size()
+    full = pd.MultiIndex.from_product(
+        [plan_years(plans), list(codes)], names=["plan_year", "instrument"]
+    )
+    out = counts.reindex(full, fill_value=0).rename("n_activities").reset_index()
+    totals = out.groupby("plan_year")["n_activities"].transform("sum").astype(float)
+    out["share"] = (out["n_activities"] / totals.where(totals > 0)).fillna(0.0)
+    out.insert(1, "source", funder)
+    return out[columns].astype({"plan_year": "int64", "n_activities": "int64"})
+
+
+def idb_by_instrument(plans: pd.DataFrame) -> pd.DataFrame:
+    """``instrument_mix`` of the IDB in the columns of its chart: plan_year, instrument,
+    n_activities, share_of_idb (the instrument mix of the IDB's contribution)."""
+    mix = instrument_mix(plans, "idb").drop(columns="source")
+    return mix.rename(columns={"share": "share_of_idb"})
+
+
+# --------------------------------------------------------------------------- exposure
+
+
+def _area_rows(themes: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """The areas each plan prints (from the crosswalk), with their names in both languages."""
+    rows = crosswalk_in_order(themes)
+    rows = rows[rows["plan_year"].astype("int64").isin(years)]
+    return pd.DataFrame(
+        {
+            "plan_year": rows["plan_year"].astype("int64").to_numpy(),
+            "area_code": rows["area_code"].astype(str).to_numpy(),
+            "area_name_en": rows["area_name_en"].astype(str).to_numpy(),
+            "area_name_es": rows["area_name_es"].astype(str).to_numpy(),
+            "theme": rows["theme"].astype(str).to_numpy(),
+        }
+    ).reset_index(drop=True)
+
+
+def exposure_by(
+    plans: pd.DataFrame, themes: pd.DataFrame, funder: str = "idb", by: str = "year"
+) -> pd.DataFrame:
+    """How exposed each year (or each theme or area of a year) is to one funder.
+
+    One row per plan year (``by="year"``), per (year, theme) over every crosswalk theme
+    (zero rows show where the funder is absent), or per (year, area) over the areas each
+    plan prints. Columns: plan_year, [theme, theme_label_en, theme_label_es | area_code,
+    area_name_en, area_name_es], source (the funder), n_activities, n_any_touch,
+    any_touch_share, fractional, fractional_share, n_only_cash, only_cash_share,
+    n_sole_source, sole_source_share. Shares are over the group's activities (0 when it
+    has none). Counts, not money: the plans name resources, never amounts.
+    """
+    check_funder(funder)
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {GROUPINGS}; got {by!r}")
+    profile = resource_profile(plans)
+    flags = source_flags(plans, funder).set_axis(profile.index)
+    counted = pd.DataFrame(
+        {
+            "n_any_touch": flags["named"].astype("int64"),
+            "fractional": flags["fractional"],
+            "n_only_cash": flags["only_cash"].astype("int64"),
+            "n_sole_source": flags["only_resource"].astype("int64"),
+        }
+    )
+    frame = pd.concat([profile[["plan_year", "area_code", "theme"]], counted], axis=1)
+    frame["n_activities"] = 1
+    years = plan_years(profile)
+    counts = ["n_activities", *MEASURE_COUNT_COLUMNS.values()]
+
+    if by == "year":
+        keys = ["plan_year"]
+        skeleton = pd.DataFrame({"plan_year": pd.Series(years, dtype="int64")})
+    elif by == "theme":
+        keys = ["plan_year", "theme"]
+        labels = theme_measures.theme_table(themes)  # one theme order for the whole report
+        skeleton = pd.DataFrame(
+            [(year, theme) for year in years for theme in labels["theme"]], columns=keys
+        ).astype({"plan_year": "int64"})
+        skeleton = skeleton.merge(labels, on="theme", how="left")
+    else:
+        keys = ["plan_year", "area_code"]
+        skeleton = _area_rows(themes, years)
+        skeleton = skeleton[["plan_year", "area_code", "area_name_en", "area_name_es"]]
+        frame = frame.drop(columns="theme")
+
+    summed = frame.groupby(keys, sort=False)[counts].sum().reset_index()
+    out = skeleton.merge(summed, on=keys, how="left")
+    for column in counts:
+        out[column] = out[column].fillna(0)
+    out = out.astype({c: "int64" for c in counts if c != "fractional"})
+    out["fractional"] = out["fractional"].astype(float)
+    out.insert(len(skeleton.columns), "source", funder)
+    total = out["n_activities"].astype(float)
+    ordered = [*skeleton.columns, "source", "n_activities"]
+    for measure, column in MEASURE_COUNT_COLUMNS.items():
+        measure_share = f"{measure}_share"
+        out[measure_share] = (out[column].astype(float) / total.where(total > 0)).fillna(0.0)
+        ordered += [column, measure_share]
+    return out[ordered].reset_index(drop=True)
+
+
+def exposure_change(by_year: pd.DataFrame, baseline_year: int, compare_year: int) -> pd.DataFrame:
+    """Each measure of an ``exposure_by(..., by="year")`` frame in two plans, side by side.
+
+    Columns: source, measure (EXPOSURE_MEASURES), baseline_year, compare_year,
+    baseline_value, compare_value, change (count of activities, or weight for fractional),
+    baseline_share, compare_share (of each plan's activities). Shares sit beside counts
+    because plans of different length are compared.
+    """
+    rows = by_year.set_index(by_year["plan_year"].astype("int64"))
+    for year in (baseline_year, compare_year):
+        if int(year) not in rows.index:
+            listed = ", ".join(str(y) for y in rows.index) or "none"
+            raise ValueError(f"year {year} is not in the exposure table (years: {listed})")
+    before, after = rows.loc[int(baseline_year)], rows.loc[int(compare_year)]
+    records = []
+    for measure, column in MEASURE_COUNT_COLUMNS.items():
+        records.append(
+            {
+                "source": str(before["source"]),
+                "measure": measure,
+                "baseline_year": int(baseline_year),
+                "compare_year": int(compare_year),
+                "baseline_value": float(before[column]),
+                "compare_value": float(after[column]),
+                "change": float(after[column]) - float(before[column]),
+                "baseline_share": float(before[f"{measure}_share"]),
+                "compare_share": float(after[f"{measure}_share"]),
+            }
+        )
+    return pd.DataFrame(records).astype({"baseline_year": "int64", "compare_year": "int64"})
+
+
+def at_risk_activities(plans: pd.DataFrame, funder: str = "idb") -> pd.DataFrame:
+    """The activities for which ``funder`` is the only cash resource the plan names.
+
+    These are the activities that would lose all their named money if the funder withdrew
+    (staff time may remain). Columns: plan_year, source_ref, title_en, title_es, instrument
+    (only for a funder with one, e.g. the IDB; code ``general`` = no instrument stated),
+    other_resources (the other resources named, ``;``-joined codes in vocabulary order, all
+    staff time by construction; "" when there are none), sole_source (True when the funder
+    is the only resource of any kind), area_code, activity_id. Sorted by year and printed
+    number. (``words.funding.at_risk_table`` adds the area's name and labels.)
+    """
+    check_funder(funder)
+    profile = resource_profile(plans)
+    risky = source_flags(plans, funder)["only_cash"].to_numpy()
+    chosen = plans[risky]
+    chosen_profile = profile[risky]
+    out = pd.DataFrame(
+        {
+            "plan_year": chosen_profile["plan_year"].to_numpy(),
+            "activity_id": chosen_profile["activity_id"].to_numpy(),
+            "source_ref": chosen_profile["source_ref"].to_numpy(),
+            "title_en": chosen["title_en"].fillna("").astype(str).to_numpy(),
+            "title_es": chosen["title_es"].fillna("").astype(str).to_numpy(),
+            "area_code": chosen_profile["area_code"].to_numpy(),
+        }
+    )
+    if funder in INSTRUMENT_COLUMNS:
+        instrument = chosen[INSTRUMENT_COLUMNS[funder]]
+        out["instrument"] = instrument.astype(str).where(instrument.notna(), "").to_numpy()
+    out["other_resources"] = [
+        vocabulary.FUNDING_SEPARATOR.join(c for c in split_funding(cell) if c != funder)
+        for cell in chosen_profile["resources"]
+    ]
+    out["sole_source"] = (chosen_profile["resources"] == funder).to_numpy()
+    rank = out["source_ref"].map(area_sort_key)
+    out = out.assign(_rank=rank).sort_values(["plan_year", "_rank", "activity_id"], kind="stable")
+    # What a reader scans first leads; the keys that join back to the plans close the row.
+    leading = ["plan_year", "source_ref", "title_en", "title_es"]
+    trailing = ["area_code", "activity_id"]
+    middle = [c for c in out.columns if c not in {*leading, *trailing, "_rank"}]
+    out = out[[*leading, *middle, *trailing]]
+    return out.astype({"plan_year": "int64"}).reset_index(drop=True)

@@ -447,14 +447,6 @@ def test_parallel_build_gives_the_same_report_as_sequential(tmp_path: Path, good
             assert parallel[name] == sequential[name], name
 
 
-def test_fixture_notebooks_are_committed_without_outputs() -> None:
-    for path in sorted(FIXTURES.glob("*.ipynb")):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "code":
-                assert cell["outputs"] == [] and cell["execution_count"] is None, path.name
-
-
 def test_a_kernel_that_dies_before_its_first_reply_is_started_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,7 +12,7 @@ from frames import make_plans, make_themes
 
 from gealc_analysis.data import alternatives
 from gealc_analysis.data.bundle import DataBundle, load_bundle
-from gealc_analysis.measures.lineage import empty_lineage
+from gealc_analysis.data.lineage import empty_lineage
 from gealc_analysis.words import findings
 
 JARGON = (
@@ -117,6 +117,7 @@ def bundle_of(plans: pd.DataFrame, themes: pd.DataFrame, codings: pd.DataFrame) 
         lineage=empty_lineage(),
         alternatives=codings,
         theme_kinds=pd.DataFrame({"theme": pd.Series(dtype=str), "kind": pd.Series(dtype=str)}),
+        funding_codes=load_bundle().funding_codes,  # the project's codes and their kinds
     )
 
 

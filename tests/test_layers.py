@@ -38,9 +38,6 @@ READERS = frozenset(
 # The one door: the section loads its bundle through the data layer when no build handed
 # one over (notebook.handoff calls load_bundle; the project's folder is its default).
 ALLOWED = {("gealc_analysis/notebook/handoff.py", "CURATED_DIR")}
-# Still reading a file on its own until the measures helper's change of words.findings lands
-# (key_findings(bundle, …)); remove the line then: this test fails until it is removed.
-PENDING = {("gealc_analysis/words/findings.py", "load_alternatives")}
 
 
 def names_used(source: str) -> set[str]:
@@ -64,7 +61,7 @@ def test_no_module_above_data_calls_a_loader_or_names_the_data_folder() -> None:
         for path in sorted((paths.PROJECT_ROOT / "gealc_analysis" / layer).rglob("*.py"))
         for name in names_used(path.read_text(encoding="utf-8")) & READERS
     }
-    assert found - ALLOWED == PENDING
+    assert found - ALLOWED == set()
 
 
 def test_no_report_notebook_reads_data_but_through_its_section() -> None:

@@ -303,7 +303,7 @@ def test_every_page_links_one_shared_stylesheet_and_carries_no_notebook_css(
     built: BuildResult,
 ) -> None:
     sizes = {}
-    # the explorer is one self-contained page by design (h5); every other page is ours
+    # the explorer is one self-contained page by design; every other page is ours
     for html_page in sorted(
         path for path in built.out_dir.rglob("*.html") if path.name != "explorer.html"
     ):

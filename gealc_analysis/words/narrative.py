@@ -215,27 +215,6 @@ def main_sources(dependence: pd.DataFrame, lang: str = "en") -> str:
     return _bullets(lines)
 
 
-def idb_instruments(instruments: pd.DataFrame, lang: str = "en") -> str:
-    """How IDB funds what it funds, by instrument, year by year."""
-    lines = []
-    for year, rows in instruments.groupby("plan_year", sort=True):
-        used = [
-            f"{i18n.code_label('idb_instrument', row.instrument, lang)} "
-            f"{int(row.n_activities)} ({percent(row.share_of_idb, lang)})"
-            for row in rows.itertuples(index=False)
-            if row.n_activities > 0
-        ]
-        lines.append(
-            i18n.label(
-                "narrative.funding.instruments",
-                lang,
-                year=int(year),
-                instruments=join_words(used, lang),
-            )
-        )
-    return _bullets(lines)
-
-
 def theme_shifts(
     shifts: pd.DataFrame, baseline_year: int, compare_year: int, lang: str = "en"
 ) -> str:

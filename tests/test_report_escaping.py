@@ -165,8 +165,8 @@ def test_no_generated_page_has_live_injected_markup(hostile_report) -> None:
     for page in pages:
         html = page.read_text(encoding="utf-8")
         if page.name == "explorer.html":
-            # the explorer's self-contained page has its own script: the data it carries must hold the
-            # payload only in escaped form (its own tests cover the rendering in Chromium).
+            # the explorer's self-contained page has its own script: the data it carries must
+            # hold the payload only in escaped form (its own tests cover the rendering in Chromium).
             for raw in ("<img src=x onerror", f'<script>alert("{MARKER}")', '<a href="javascript:'):
                 assert raw not in html, f"{page.relative_to(result.out_dir)} holds {raw!r}"
             shown += 1

@@ -13,13 +13,12 @@ Two forms of every measure's table:
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import pandas as pd
 
 from gealc_analysis.data import vocabulary
-from gealc_analysis.words import i18n
+from gealc_analysis.words import i18n, markup
 from gealc_analysis.words.narrative import PERCENT_DECIMALS, number, percent
 
 # Columns of the measures' frames that hold codes of a vocabulary (labelled for display).
@@ -191,24 +190,16 @@ def _view(
 
 
 def reader_html(frame: pd.DataFrame, lang: str = "en", themes: pd.DataFrame | None = None) -> str:
-    """The reader's view as an HTML table; every cell escaped, id columns marked ``ID_CLASS``
-    and number columns ``NUMBER_CLASS``; text cells carry no class."""
+    """The reader's view as an HTML table (``templates/reader_table.html.j2``, autoescaped);
+    id columns marked ``ID_CLASS`` and number columns ``NUMBER_CLASS``; text cells carry no
+    class."""
     view, columns = _view(frame, lang, themes)
-    classes = [_class_attribute(_cell_class(frame, column)) for column in columns]
-    head = "".join(
-        f"<th{cls}>{html.escape(str(text))}</th>"
-        for cls, text in zip(classes, view.columns, strict=True)
-    )
-    body = []
-    for row in view.itertuples(index=False):
-        cells = "".join(
-            f"<td{cls}>{html.escape(_cell_text(value))}</td>"
-            for cls, value in zip(classes, row, strict=True)
-        )
-        body.append(f"<tr>{cells}</tr>")
-    return (
-        f'<table class="{TABLE_CLASS}"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
+    return markup.render(
+        "reader_table.html.j2",
+        table_class=TABLE_CLASS,
+        classes=[_cell_class(frame, column) for column in columns],
+        header=[str(text) for text in view.columns],
+        rows=[[_cell_text(value) for value in row] for row in view.itertuples(index=False)],
     )
 
 
@@ -223,10 +214,6 @@ def _cell_class(frame: pd.DataFrame, column: str) -> str:
     ):
         return NUMBER_CLASS
     return ""
-
-
-def _class_attribute(name: str) -> str:
-    return f' class="{name}"' if name else ""
 
 
 def _cell_text(value: object) -> str:

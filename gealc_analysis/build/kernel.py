@@ -41,7 +41,7 @@ def allow_kernels() -> None:
 
 
 def stop_running_kernels() -> int:
-    """Send SIGTERM to every kernel this process started and has not shut down; how many.
+    """Kill every kernel this process started and has not shut down; how many.
 
     Used when a build is interrupted: the notebooks running in other threads then fail at
     once instead of running to their end. Kernels that are still starting are stopped as
@@ -54,7 +54,11 @@ def stop_running_kernels() -> int:
 
 
 def _terminate(manager: Any) -> bool:
-    """SIGTERM to the kernel's process group (``signal_kernel``), if it still has a kernel.
+    """SIGKILL to the kernel's process group (``signal_kernel``), if it still has a kernel.
+
+    Not SIGTERM: a kernel spawned while the command's signal handler had set SIGTERM to
+    "ignore" inherits that and would run its notebook to the end; a stopped build's kernels
+    have nothing to save.
 
     Called from the main thread while the kernel's own thread runs its notebook: sending a
     signal reads no channel of the kernel, so it needs no event loop of that thread.
@@ -64,7 +68,7 @@ def _terminate(manager: Any) -> bool:
     if not manager.has_kernel:
         return False
     try:
-        run_sync(manager.signal_kernel)(signal.SIGTERM)
+        run_sync(manager.signal_kernel)(signal.SIGKILL)
     except (RuntimeError, OSError):  # stopped meanwhile
         return False
     return True
@@ -142,9 +146,14 @@ def this_interpreter_kernel_manager() -> type:
             return ThisInterpreterSpecs(data_dir=self.data_dir)
 
         async def start_kernel(self, **kwargs: Any) -> None:
+            if _STOPPING.is_set():  # the build was interrupted before this kernel started
+                raise RuntimeError("the build is stopping: no kernel is started")
             await super().start_kernel(**kwargs)
             _RUNNING.add(self)
             if _STOPPING.is_set():  # the build was interrupted while this kernel started
-                await self.signal_kernel(signal.SIGTERM)
+                # SIGKILL, not SIGTERM: a kernel spawned after the command's own signal
+                # handler set SIGTERM to "ignore" (so the clean-up is not interrupted)
+                # inherits that disposition and would run its notebook to the end.
+                await self.signal_kernel(signal.SIGKILL)
 
     return ThisInterpreterKernelManager

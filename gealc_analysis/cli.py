@@ -176,7 +176,14 @@ def cmd_draft(args: argparse.Namespace) -> int:
     from gealc_analysis.curation.draft import DraftInputError, run
 
     try:
-        run(args.plan, args.year, lang=args.lang, out=args.out, data_dir=args.data_dir)
+        run(
+            args.plan,
+            args.year,
+            lang=args.lang,
+            out=args.out,
+            data_dir=args.data_dir,
+            force=args.force,
+        )
     except DraftInputError as error:
         print(f"draft: {error}", file=sys.stderr)
         return 2
@@ -304,7 +311,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=None,
-        help="CSV to write, with a needs_review column (default: stdout)",
+        help="CSV to write, with a needs_review column (default: stdout); never a file of "
+        "data/ or of --data-dir, nor the plan itself",
+    )
+    draft.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing --out file (outside the data folders)",
     )
     draft.add_argument(
         "--data-dir",

@@ -644,3 +644,66 @@ def test_command_without_a_themes_crosswalk_exits_2_and_says_why(
     err = capsys.readouterr().err
     assert "the themes crosswalk is needed for the theme column" in err
     assert "themes.csv" in err
+
+
+def _guarded_files() -> dict[Path, bytes]:
+    """Every file of the project's data folder, with its bytes."""
+    return {path: path.read_bytes() for path in sorted(paths.DATA_DIR.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        # the curated plan, with --data-dir pointing elsewhere (issue 20: exit 0, data lost)
+        (lambda tmp: paths.CURATED_DIR / "plan_2024.csv", "will not overwrite a file of"),
+        # the raw plan text being drafted, and the sources registry
+        (lambda tmp: SEEDS[2024], "is the plan being drafted"),
+        (lambda tmp: paths.RAW_DIR / "sources.yaml", "will not overwrite a file of"),
+        # a new file inside data/ is refused as well: drafts are reviewed before they go there
+        (lambda tmp: paths.CURATED_DIR / "plan_2099.csv", "will not overwrite a file of"),
+        (lambda tmp: tmp, "is a folder"),
+        # a file of the --data-dir folder itself
+        (lambda tmp: tmp / "elsewhere" / "plan_2024.csv", "will not overwrite a file of"),
+    ],
+)
+def test_draft_never_writes_into_the_data_folders_whatever_data_dir_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], out, message: str
+) -> None:
+    before = _guarded_files()
+    arguments = ["draft", str(SEEDS[2024]), "--year", "2024", "--out", str(out(tmp_path))]
+    elsewhere = tmp_path / "elsewhere"  # a copy of the curated data, as in the probe
+    shutil.copytree(paths.CURATED_DIR, elsewhere)
+    assert cli.main([*arguments, "--data-dir", str(elsewhere)]) == 2
+    assert message in capsys.readouterr().err
+    assert _guarded_files() == before
+    assert not (paths.CURATED_DIR / "plan_2099.csv").exists()
+
+
+def test_draft_refuses_its_own_input_and_a_link_into_the_data_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_bytes(SEEDS[2024].read_bytes())
+    assert cli.main(["draft", str(plan), "--year", "2024", "--out", str(plan)]) == 2
+    assert "is the plan being drafted" in capsys.readouterr().err
+    assert plan.read_bytes() == SEEDS[2024].read_bytes()
+    link = tmp_path / "looks-harmless.csv"
+    link.symlink_to(paths.CURATED_DIR / "plan_2024.csv")
+    before = _guarded_files()
+    assert cli.main(["draft", str(plan), "--year", "2024", "--out", str(link)]) == 2
+    assert "will not overwrite a file of the curated folder" in capsys.readouterr().err
+    assert _guarded_files() == before and link.is_symlink()
+
+
+def test_an_existing_draft_is_replaced_only_with_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "plan_2024.draft.csv"
+    out.write_text("keep me", encoding="utf-8")
+    arguments = ["draft", str(SEEDS[2024]), "--year", "2024", "--out", str(out)]
+    assert cli.main(arguments) == 2
+    assert "already exists; pass --force" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert cli.main([*arguments, "--force"]) == 0
+    assert out.read_text(encoding="utf-8").startswith("plan_year,activity_id,")
+    assert sorted(path.name for path in tmp_path.iterdir()) == [out.name]  # no temporary left

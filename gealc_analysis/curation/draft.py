@@ -650,6 +650,35 @@ def draft_csv(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
+def refuse_out(out: Path, plan: Path, data_dir: Path | None, *, force: bool = False) -> None:
+    """Raise DraftInputError unless ``out`` is a safe place for a draft.
+
+    The curator's files are never a draft's target, whatever ``--data-dir`` says: not the
+    plan being drafted, nothing inside the project's ``data/`` folder (curated, raw,
+    schemas, sources) or the ``--data-dir`` folder, not a folder. An existing file elsewhere
+    is replaced only with ``force`` (``--force``). Symlinks are resolved first, so a link
+    into ``data/`` is refused like the path it points to.
+    """
+    if out.is_dir():
+        raise DraftInputError(f"{out}: is a folder; --out names the CSV file to write")
+    if not out.parent.is_dir():
+        raise DraftInputError(f"{out.parent}: no such folder for --out")
+    target = out.resolve()
+    if target == plan.resolve():
+        raise DraftInputError(f"{out}: is the plan being drafted; write the draft elsewhere")
+    protected = [paths.DATA_DIR.resolve()]
+    if data_dir is not None:
+        protected.append(Path(data_dir).resolve())
+    for folder in protected:
+        if target == folder or folder in target.parents:
+            raise DraftInputError(
+                f"{out}: will not overwrite a file of the curated folder with a draft "
+                f"(it is inside {folder}); write it elsewhere and review it first"
+            )
+    if out.exists() and not force:
+        raise DraftInputError(f"{out}: already exists; pass --force to replace it")
+
+
 def write_draft(frame: pd.DataFrame, path: Path | str) -> Path:
     """Write the draft CSV atomically (a failed write never leaves half a file)."""
     return write_text_atomically(Path(path), draft_csv(frame))
@@ -663,6 +692,8 @@ def run(
     data_dir: Path | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    *,
+    force: bool = False,
 ) -> Draft:
     """What ``gealc-report draft`` does: draft, warn on stderr, write, print one summary line.
 
@@ -670,14 +701,8 @@ def run(
     Raises DraftInputError for what the person can fix.
     """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
-    if out is not None and not out.parent.is_dir():
-        raise DraftInputError(f"{out.parent}: no such folder for --out")
-    curated_dir = (data_dir or paths.CURATED_DIR).resolve()
-    if out is not None and out.exists() and out.resolve().parent == curated_dir:
-        raise DraftInputError(
-            f"{out}: will not overwrite a file of the curated folder with a "
-            "draft; write it elsewhere and review it first"
-        )
+    if out is not None:
+        refuse_out(out, plan, data_dir, force=force)
     try:
         themes = load_themes(data_dir)
     except PlanDataError as error:

@@ -9,7 +9,6 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from gealc_analysis.build import pages
-from gealc_analysis.build.index import summary_markdown
 from gealc_analysis.build.site import copy_data, languages_to_build
 from gealc_analysis.data.bundle import load_bundle
 from gealc_analysis.words import i18n
@@ -272,19 +271,6 @@ def test_languages_default_to_every_supported_one() -> None:
     assert languages_to_build("es") == ("es",)
     with pytest.raises(ValueError, match="Unsupported language"):
         languages_to_build("fr")
-
-
-def test_summary_markdown_splits_list_items_and_joins_wrapped_lines(tmp_path: Path) -> None:
-    summary = tmp_path / "summary.md"
-    summary.write_text(
-        "- **2020**: one\n  continued\n- **2024**: two\n\nA closing line.\n", encoding="utf-8"
-    )
-    assert summary_markdown(summary) == [
-        "**2020**: one continued",
-        "**2024**: two",
-        "A closing line.",
-    ]
-    assert summary_markdown(tmp_path / "missing.md") == []
 
 
 def test_copy_data_keeps_the_data_folders_layout(tmp_path: Path) -> None:

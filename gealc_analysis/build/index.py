@@ -9,7 +9,6 @@ safe link schemes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,24 +126,6 @@ def summary_html(path: Path) -> str:
     if not path.is_file():
         return ""
     return str(pages.markdown_html(path.read_text(encoding="utf-8")))
-
-
-def summary_markdown(path: Path) -> list[str]:
-    """A section's saved key findings as Markdown items (one per list item or paragraph)."""
-    if not path.is_file():
-        return []
-    items, current = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        stripped = line.strip()
-        if re.match(r"^[-*+]\s+", stripped) or not stripped:
-            if current:
-                items.append(" ".join(current))
-            current = [re.sub(r"^[-*+]\s+", "", stripped)] if stripped else []
-        else:
-            current.append(stripped)
-    if current:
-        items.append(" ".join(current))
-    return [item for item in items if item]
 
 
 def _file_names(folder: Path, pattern: str) -> tuple[str, ...]:

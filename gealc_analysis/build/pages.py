@@ -39,8 +39,6 @@ from gealc_analysis.words.markup import (
 )
 
 STYLESHEET: Path = TEMPLATES_DIR / "report.css"
-# Where the stylesheet lands, relative to the report root.
-STYLESHEET_HREF = "assets/report.css"
 
 
 @dataclass(frozen=True)
@@ -131,12 +129,6 @@ def document_page(markdown: str, *, title: str, root: str, lang: str, source_hre
 def href(*parts: str) -> str:
     """A relative URL from path parts, percent-encoded (the template escapes it as well)."""
     return quote(str(PurePosixPath(*parts)) if parts else "")
-
-
-def root_from(page: PurePosixPath) -> str:
-    """The relative prefix from ``page`` (relative to the report root) back to the root."""
-    depth = len(page.parent.parts)
-    return "../" * depth
 
 
 # --------------------------------------------------------------------------- section bodies

@@ -17,6 +17,7 @@ import pandas as pd
 
 from gealc_analysis.core import paths
 from gealc_analysis.data import PlanDataError, Problem, display_path, table_schema, vocabulary
+from gealc_analysis.data.lineage import RELATIONS as LINEAGE_RELATIONS
 from gealc_analysis.data.schema import field_constraint, field_names
 from gealc_analysis.data.side_tables import SCHEMAS_DIR_NAME, load_curated_table
 
@@ -24,7 +25,9 @@ ALTERNATIVES_FILE = "alternative_codings.csv"
 SCHEMA_FILE = paths.DATA_DIR / SCHEMAS_DIR_NAME / "alternative_codings.schema.yaml"
 COLUMNS: tuple[str, ...] = tuple(field_names(table_schema(SCHEMA_FILE)))
 
-# Which columns an alternative may set in each table.
+# Which columns an alternative may set in each table. ``listing_group`` is not a column of
+# the curated plans (every row is its own item there, an empty cell): an alternative sets it
+# to count repeated rows of one plan once (the unit of counting, ``measures.tally``).
 EDITABLE: dict[str, tuple[str, ...]] = {
     "plan": (
         "theme",
@@ -33,20 +36,67 @@ EDITABLE: dict[str, tuple[str, ...]] = {
         "frequency_per_year",
         "funding_sources",
         "idb_instrument",
+        "listing_group",
     ),
     "themes": ("theme", "theme_label_en", "theme_label_es", "relation", "related_areas"),
+    "funding_codes": ("kind", "in_kind_instruments"),
+    "lineage": ("relation", "from_activity_id", "to_activity_id"),
 }
+# Columns an alternative may set that the curated table does not have (empty there).
+VIRTUAL_COLUMNS: dict[str, tuple[str, ...]] = {"plan": ("listing_group",)}
 _THEME_ROW_ID = re.compile(r"^(\d{4}):(.+)$")
+# How each table's rows are named in row_id, and what a person should write.
+ROW_ID_FORMS: dict[str, str] = {
+    "plan": "an activity_id like 2020-3.2.3-b",
+    "themes": "plan_year:area_code like 2020:3.3",
+    "funding_codes": "a code of funding_codes.csv like idb",
+    "lineage": "from_activity_id|to_activity_id of a lineage.csv row like 2020-3.1.4|",
+}
+LINEAGE_SEPARATOR = "|"
+
+
+def row_ids(table: str, frame: pd.DataFrame) -> pd.Series:
+    """The row_id of every row of a table, as alternative_codings.csv names it."""
+    if table == "plan":
+        return frame["activity_id"].astype(str)
+    if table == "themes":
+        return frame["plan_year"].astype(str) + ":" + frame["area_code"].astype(str)
+    if table == "funding_codes":
+        return frame["code"].astype(str)
+    if table == "lineage":
+        return (
+            frame["from_activity_id"].fillna("").astype(str)
+            + LINEAGE_SEPARATOR
+            + frame["to_activity_id"].fillna("").astype(str)
+        )
+    raise ValueError(f"unknown table {table!r}; known: {sorted(EDITABLE)}")
+
+
+def row_years(table: str, row_id: str) -> tuple[int, ...]:
+    """The plan years a row_id is about (none for a funding code: every year)."""
+    if table == "funding_codes":
+        return ()
+    parts = row_id.split(LINEAGE_SEPARATOR) if table == "lineage" else [row_id]
+    return tuple(int(part[:4]) for part in parts if part[:4].isdigit())
 
 
 # The patterns the crosswalk's and the plan's own schemas state (one source of truth).
 THEME_KEY_PATTERN = str(field_constraint("themes", "theme", "pattern"))
 RELATED_AREAS_PATTERN = str(field_constraint("themes", "related_areas", "pattern"))
 _WHOLE_NUMBER = "[1-9][0-9]*"
+_SNAKE_CASE = "[a-z][a-z0-9_]*"
+_ACTIVITY_ID = str(field_constraint("plan", "activity_id", "pattern"))
 
 
-def _value_rule(column: str, funding_codes: Collection[str]) -> tuple[str, object]:
-    """(what a person should see, test) for a value of ``column``."""
+def _value_rule(
+    column: str, funding_codes: Collection[str], table: str = "plan"
+) -> tuple[str, object]:
+    """(what a person should see, test) for a value of ``column`` of ``table``."""
+    if table == "lineage" and column == "relation":
+        return (
+            f"one of {', '.join(LINEAGE_RELATIONS)}",
+            lambda v: v in LINEAGE_RELATIONS,
+        )
     rules: dict[str, tuple[str, object]] = {
         "theme": ("a theme key in snake_case", lambda v: re.fullmatch(THEME_KEY_PATTERN, v)),
         "activity_type": (
@@ -79,6 +129,28 @@ def _value_rule(column: str, funding_codes: Collection[str]) -> tuple[str, objec
             lambda v: v == "" or re.fullmatch(RELATED_AREAS_PATTERN, v),
         ),
     }
+    rules |= {
+        "listing_group": (
+            "an empty cell (its own item) or a group key in snake_case",
+            lambda v: v == "" or re.fullmatch(_SNAKE_CASE, v),
+        ),
+        "kind": (
+            f"one of {', '.join(vocabulary.RESOURCE_KIND_NAMES)}",
+            lambda v: v in vocabulary.RESOURCE_KIND_NAMES,
+        ),
+        "in_kind_instruments": (
+            f"an empty cell or ';'-joined codes of {', '.join(vocabulary.IDB_INSTRUMENTS)}",
+            lambda v: all(c in vocabulary.IDB_INSTRUMENTS for c in vocabulary.split_funding(v)),
+        ),
+        "from_activity_id": (
+            "an empty cell or an activity_id",
+            lambda v: v == "" or re.fullmatch(_ACTIVITY_ID, v),
+        ),
+        "to_activity_id": (
+            "an empty cell or an activity_id",
+            lambda v: v == "" or re.fullmatch(_ACTIVITY_ID, v),
+        ),
+    }
     return rules.get(column, ("non-empty text", lambda v: v.strip() != ""))
 
 
@@ -96,10 +168,11 @@ def load_alternatives(
     themes: pd.DataFrame,
     data_dir: Path | str | None = None,
     *,
-    funding_codes: Collection[str] = vocabulary.FUNDING_SOURCES,
+    funding_codes: Collection[str] | pd.DataFrame = vocabulary.FUNDING_SOURCES,
+    lineage: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The alternative codings, checked against the loaded plans, crosswalk and funding codes
-    (those of the same folder; the project's by default).
+    """The alternative codings, checked against the loaded plans, crosswalk, funding codes
+    (those of the same folder, the table or its codes; the project's by default) and lineage.
 
     A folder without the file has no contested decisions (an empty frame). Rows about a plan
     year that is not loaded are dropped, so a run over a subset of years still works.
@@ -114,12 +187,30 @@ def load_alternatives(
     frame = frame.astype({c: object for c in COLUMNS if c != "primary"})
     frame["value"] = frame["value"].where(frame["value"].notna(), "")
     frame["primary"] = frame["primary"].astype(bool)
-    problems = check_alternatives(frame, plans, themes, display_path(path), funding_codes)
+    problems = check_alternatives(
+        frame, plans, themes, display_path(path), funding_codes, lineage=lineage
+    )
     if problems:
         raise PlanDataError(problems)
     years = {int(y) for y in plans["plan_year"].unique()}
-    keep = frame["row_id"].map(lambda rid: int(str(rid)[:4]) in years)
+    keep = [
+        all(year in years for year in row_years(str(table), str(rid)))
+        for table, rid in zip(frame["table"], frame["row_id"], strict=True)
+    ]
     return frame[keep].reset_index(names="line")
+
+
+def _code_table(funding_codes: Collection[str] | pd.DataFrame) -> pd.DataFrame:
+    if isinstance(funding_codes, pd.DataFrame):
+        return funding_codes
+    # Only the codes are known: the rows of the project's file that are among them.
+    return pd.DataFrame(
+        {
+            "code": list(funding_codes),
+            "kind": [vocabulary.RESOURCE_KINDS.get(c, "") for c in funding_codes],
+            "in_kind_instruments": [vocabulary.FUNDING_IN_KIND.get(c, "") for c in funding_codes],
+        }
+    )
 
 
 def check_alternatives(
@@ -127,43 +218,53 @@ def check_alternatives(
     plans: pd.DataFrame,
     themes: pd.DataFrame,
     shown: str,
-    funding_codes: Collection[str] = vocabulary.FUNDING_SOURCES,
+    funding_codes: Collection[str] | pd.DataFrame = vocabulary.FUNDING_SOURCES,
+    *,
+    lineage: pd.DataFrame | None = None,
 ) -> list[Problem]:
     """Every rule across tables, each failure located at the file line (the frame's index).
 
-    ids exist in the loaded plans/crosswalk; the column belongs to the table and the value to
-    the column's vocabulary; each decision has exactly one primary alternative, every
-    alternative sets the same cells, and the primary alternative's values are today's data.
+    ids exist in the loaded plans/crosswalk/funding codes/lineage; the column belongs to the
+    table and the value to the column's vocabulary; each decision has exactly one primary
+    alternative, every alternative sets the same cells, and the primary alternative's values
+    are today's data. Rows about the lineage are checked when it is given.
     """
     problems: list[Problem] = []
-    plan_rows = plans.assign(activity_id=plans["activity_id"].astype(str)).set_index("activity_id")
-    theme_rows = themes.assign(
-        row_id=themes["plan_year"].astype(str) + ":" + themes["area_code"].astype(str)
-    ).set_index("row_id")
-    plan_years = {str(y) for y in plans["plan_year"].unique()}
-    theme_years = {str(y) for y in themes["plan_year"].unique()}
+    codes = _code_table(funding_codes)
+    tables = {"plan": plans, "themes": themes, "funding_codes": codes}
+    if lineage is not None:
+        tables["lineage"] = lineage
+    indexed = {
+        table: data.assign(_row_id=row_ids(table, data).to_numpy())
+        .drop_duplicates("_row_id")
+        .set_index("_row_id")
+        for table, data in tables.items()
+    }
+    loaded = {
+        "plan": {int(y) for y in plans["plan_year"].unique()},
+        "themes": {int(y) for y in themes["plan_year"].unique()},
+    }
+    code_names = tuple(codes["code"].astype(str))
     for line, row in frame.iterrows():
-        problems += _row_problems(
-            int(line), row, plan_rows, theme_rows, plan_years, theme_years, shown, funding_codes
-        )
+        problems += _row_problems(int(line), row, indexed, loaded, shown, code_names)
     for decision, rows in frame.groupby("decision", sort=True):
         problems += _decision_problems(str(decision), rows, shown)
     return problems
 
 
-def _current_value(row: pd.Series, plan_rows: pd.DataFrame, theme_rows: pd.DataFrame) -> str:
-    source = plan_rows if row["table"] == "plan" else theme_rows
-    value = source.at[row["row_id"], row["column"]]
-    return "" if pd.isna(value) else str(value)
+_WHERE = {
+    "plan": "plan_{year}.csv",
+    "themes": "themes.csv",
+    "funding_codes": "funding_codes.csv",
+    "lineage": "lineage.csv",
+}
 
 
 def _row_problems(
     line: int,
     row: pd.Series,
-    plan_rows: pd.DataFrame,
-    theme_rows: pd.DataFrame,
-    plan_years: set[str],
-    theme_years: set[str],
+    indexed: dict[str, pd.DataFrame],
+    loaded: dict[str, set[int]],
     shown: str,
     funding_codes: Collection[str],
 ) -> list[Problem]:
@@ -179,28 +280,29 @@ def _row_problems(
                 column,
             )
         )
-    is_theme_id = bool(_THEME_ROW_ID.match(row_id))
-    if (table == "themes") != is_theme_id:
-        form = (
-            "plan_year:area_code like 2020:3.3"
-            if table == "themes"
-            else "an activity_id like 2020-3.2.3-b"
+    if not _row_id_form_ok(table, row_id):
+        problems.append(
+            Problem(shown, line, "row_id", f"{ROW_ID_FORMS[table]} for table {table}", row_id)
         )
-        problems.append(Problem(shown, line, "row_id", f"{form} for table {table}", row_id))
         return problems
-    year = row_id[:4]
-    index = theme_rows.index if table == "themes" else plan_rows.index
-    loaded = theme_years if table == "themes" else plan_years
-    if year in loaded and row_id not in index:
-        where = "themes.csv" if table == "themes" else f"plan_{year}.csv"
+    years = row_years(table, row_id)
+    where = _WHERE[table].format(year=years[0] if years else "")
+    in_scope = table in indexed and all(year in loaded.get(table, loaded["plan"]) for year in years)
+    source = indexed.get(table)
+    if in_scope and source is not None and row_id not in source.index:
         problems.append(Problem(shown, line, "row_id", f"a row of {where}", row_id))
-    expected, test = _value_rule(column, funding_codes)
+    expected, test = _value_rule(column, funding_codes, table)
     if not test(value):  # type: ignore[operator]
         problems.append(Problem(shown, line, "value", f"{expected} (column {column})", value))
-    if row["primary"] and year in loaded and row_id in index and not problems:
-        current = _current_value(row, plan_rows, theme_rows)
+    if (
+        row["primary"]
+        and in_scope
+        and source is not None
+        and row_id in source.index
+        and not problems
+    ):
+        current = _current_value(source, row_id, column)
         if current != value:
-            where = "themes.csv" if table == "themes" else f"plan_{year}.csv"
             problems.append(
                 Problem(
                     shown,
@@ -211,6 +313,24 @@ def _row_problems(
                 )
             )
     return problems
+
+
+def _row_id_form_ok(table: str, row_id: str) -> bool:
+    is_theme_id = bool(_THEME_ROW_ID.match(row_id))
+    if table == "themes":
+        return is_theme_id
+    if table == "lineage":
+        return LINEAGE_SEPARATOR in row_id
+    if table == "funding_codes":
+        return bool(re.fullmatch("[a-z][a-z0-9_]*", row_id))
+    return not is_theme_id and LINEAGE_SEPARATOR not in row_id
+
+
+def _current_value(source: pd.DataFrame, row_id: str, column: str) -> str:
+    if column not in source.columns:
+        return ""  # a virtual column (VIRTUAL_COLUMNS): empty in the curated data
+    value = source.at[row_id, column]
+    return "" if pd.isna(value) else str(value)
 
 
 def _decision_problems(decision: str, rows: pd.DataFrame, shown: str) -> list[Problem]:

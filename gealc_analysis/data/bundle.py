@@ -94,13 +94,14 @@ def load_bundle(
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     loaders: tuple[tuple[str, Callable[[], pd.DataFrame]], ...] = (
+        ("lineage", lambda: lineage.load_lineage(plans, folder)),
         (
+            # After the lineage: an alternative coding may edit it (checked against it).
             "alternatives",
             lambda: alternatives.load_alternatives(
-                plans, themes, folder, funding_codes=tuple(codes["code"])
+                plans, themes, folder, funding_codes=codes, lineage=tables.get("lineage")
             ),
         ),
-        ("lineage", lambda: lineage.load_lineage(plans, folder)),
         ("theme_kinds", lambda: theme_kinds.load_theme_kinds(themes, folder)),
     )
     with warnings.catch_warnings(record=True) as caught:

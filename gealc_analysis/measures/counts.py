@@ -9,7 +9,9 @@ import pandas as pd
 from gealc_analysis.data.vocabulary import ACTIVITY_TYPES, VENUE_MODES, area_sort_key
 from gealc_analysis.measures.tally import (
     as_str,
+    event_weights,
     funding_lists,
+    items_per_year,
     natural_rank,
     plan_years,
     require_years,
@@ -23,13 +25,19 @@ MIN_BASE_FOR_PERCENT = 5
 
 
 def plan_overview(plans: pd.DataFrame) -> pd.DataFrame:
-    """One headline row per plan: size, events, structure and funding breadth."""
+    """One headline row per plan: size, events, structure and funding breadth.
+
+    n_activities counts items (rows, or one per ``listing_group`` when an alternative coding
+    groups repeated rows); n_events sums the events of event-type rows only
+    (``tally.EVENT_TYPES``): documents, website items, award steps and governance items are
+    not events.
+    """
     frame = pd.DataFrame(
         {
             "plan_year": plans["plan_year"].astype("int64"),
             "area_code": plans["area_code"].astype(str),
             "theme": plans["theme"].astype(str),
-            "frequency_per_year": plans["frequency_per_year"].astype("int64"),
+            "frequency_per_year": event_weights(plans),
             "n_sources": funding_lists(plans).map(len).astype("int64"),
         }
     )
@@ -44,6 +52,7 @@ def plan_overview(plans: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
+    out["n_activities"] = out["plan_year"].map(items_per_year(plans))
     return out.astype(
         {
             "plan_year": "int64",
@@ -54,6 +63,18 @@ def plan_overview(plans: pd.DataFrame) -> pd.DataFrame:
             "n_funding_sources_mean": float,
         }
     )
+
+
+def items_by_type(plans: pd.DataFrame) -> dict[str, int]:
+    """Items a plan lists per activity type (one plan's rows; rows an alternative coding
+    groups with ``listing_group`` count once): how documents, website items, award steps and
+    governance items are counted apart from events."""
+    types = as_str(plans["activity_type"])
+    return {
+        str(code): int(items_per_year(plans, types == code).sum())
+        for code in ACTIVITY_TYPES
+        if bool((types == code).any())
+    }
 
 
 def count_by_area(plans: pd.DataFrame) -> pd.DataFrame:
@@ -69,7 +90,7 @@ def count_by_area(plans: pd.DataFrame) -> pd.DataFrame:
             "area_code": plans["area_code"].astype(str),
             "area_name": plans["area_name"].fillna("").astype(str),
             "theme": plans["theme"].astype(str),
-            "frequency_per_year": plans["frequency_per_year"].astype("int64"),
+            "frequency_per_year": event_weights(plans),
         }
     )
     out = (
@@ -100,7 +121,8 @@ def venue_mix(plans: pd.DataFrame) -> pd.DataFrame:
 
 
 def event_totals(plans: pd.DataFrame) -> pd.DataFrame:
-    """Events a year per plan and how many come from working groups' regular meetings.
+    """Events a year per plan (event-type rows only) and how many come from working groups'
+    regular meetings.
 
     An events total is only as good as the cadence words behind it ("Semimonthly", "4 al
     año"): most events are meeting rows, so the total is shown with that share as its caveat.
@@ -111,7 +133,7 @@ def event_totals(plans: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "plan_year": plans["plan_year"].astype("int64"),
-            "events": plans["frequency_per_year"].astype("int64"),
+            "events": event_weights(plans),
             "meeting": meetings.astype(bool),
         }
     )

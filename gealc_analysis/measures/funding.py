@@ -32,6 +32,8 @@ from gealc_analysis.measures import themes as theme_measures
 from gealc_analysis.measures.tally import (
     activities_per_year,
     funding_lists,
+    item_keys,
+    items_per_year,
     plan_years,
     share,
     tally,
@@ -62,72 +64,143 @@ GROUPINGS: tuple[str, ...] = ("year", "theme", "area")
 
 RESOURCE_MIXES: tuple[str, ...] = ("cash_only", "cash_and_staff_time", "staff_time_only")
 
+# Column of ``funding_codes.csv`` listing the instruments through which a cash code gives
+# people's time rather than money (";"-joined instrument codes, empty: every instrument is
+# cash). A contested decision (alternative_codings.csv) may set it, e.g. the IDB consultant.
+IN_KIND_INSTRUMENTS = "in_kind_instruments"
+
+
+def project_codes() -> pd.DataFrame:
+    """The project's funding codes (code, kind, in_kind_instruments) as the vocabulary holds
+    them: the default when a measure is not given a bundle's ``funding_codes``."""
+    return pd.DataFrame(
+        {
+            "code": list(FUNDING_SOURCES),
+            "kind": [RESOURCE_KINDS[code] for code in FUNDING_SOURCES],
+            IN_KIND_INSTRUMENTS: [
+                vocabulary.FUNDING_IN_KIND.get(code, "") for code in FUNDING_SOURCES
+            ],
+        }
+    )
+
+
+def _kinds(codes: pd.DataFrame | None) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """(code → kind, code → instruments through which it is staff time) of a codes table."""
+    table = project_codes() if codes is None else codes
+    kind = dict(zip(table["code"].astype(str), table["kind"].astype(str), strict=True))
+    in_kind_cells = (
+        table[IN_KIND_INSTRUMENTS].fillna("").astype(str)
+        if IN_KIND_INSTRUMENTS in table.columns
+        else pd.Series("", index=table.index)
+    )
+    in_kind = {
+        str(code): frozenset(split_funding(cell))
+        for code, cell in zip(table["code"], in_kind_cells, strict=True)
+    }
+    return kind, in_kind
+
+
+def code_order(codes: pd.DataFrame | None = None) -> tuple[str, ...]:
+    """The funding codes of a codes table in canonical (alphabetical) order."""
+    table = project_codes() if codes is None else codes
+    return tuple(sorted(table["code"].astype(str)))
+
+
+def cash_codes(codes: pd.DataFrame | None = None) -> tuple[str, ...]:
+    """The codes whose kind is cash (some of their instruments may still be staff time)."""
+    kind, _ = _kinds(codes)
+    return tuple(code for code in code_order(codes) if kind[code] == CASH)
+
+
+def kind_lists(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per activity (the plans' index): its cash codes and its staff-time codes (lists, in
+    canonical order), from the kind of each code in ``codes`` (the bundle's
+    ``funding_codes``; the project's by default) and, for a funder with an instrument
+    column, whether that instrument gives people's time (``in_kind_instruments``)."""
+    kind, in_kind = _kinds(codes)
+    lists = funding_lists(plans)
+    unknown = sorted({c for codes_ in lists for c in codes_} - set(kind))
+    if unknown:
+        raise ValueError(f"funding_sources has codes outside the funding codes: {unknown}")
+    instruments = {
+        code: plans[column].astype(object).where(plans[column].notna(), "").astype(str).tolist()
+        for code, column in INSTRUMENT_COLUMNS.items()
+        if column in plans.columns
+    }
+    cash, staff = [], []
+    for position, named in enumerate(lists):
+        mine_cash, mine_staff = [], []
+        for code in named:
+            is_cash = kind[code] == CASH and not (
+                code in instruments and instruments[code][position] in in_kind.get(code, ())
+            )
+            (mine_cash if is_cash else mine_staff).append(code)
+        cash.append(mine_cash)
+        staff.append(mine_staff)
+    return pd.DataFrame({"all": lists, "cash": cash, "staff_time": staff}, index=plans.index)
+
 
 # --------------------------------------------------------------------------- per activity
 
 
-def check_funder(funder: str) -> str:
+def check_funder(funder: str, codes: pd.DataFrame | None = None) -> str:
     """``funder`` if it is a cash resource; otherwise an error naming the cash resources.
 
     Only cash can be withdrawn: "the only cash resource" of an activity means nothing for a
     staff-time code such as ``working_group``.
     """
-    if funder not in CASH_SOURCES:
+    cash = cash_codes(codes)
+    if funder not in cash:
         raise ValueError(
-            f"funder must be a cash resource, one of {', '.join(CASH_SOURCES)}; got {funder!r} "
+            f"funder must be a cash resource, one of {', '.join(cash)}; got {funder!r} "
             "(staff-time codes cannot be withdrawn like money)"
         )
     return funder
 
 
-def source_flags(plans: pd.DataFrame, source: str) -> pd.DataFrame:
+def source_flags(
+    plans: pd.DataFrame, source: str, codes: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per activity (the plans' index): does it name ``source``, its fractional weight, is
     ``source`` its only cash, its only resource of any kind.
 
     Columns: named (bool), fractional (1/k for an activity naming k distinct resources, 0
-    when it does not name the source), only_cash (bool; always False for a staff-time code:
-    only cash can be "the only cash"), only_resource (bool). Works for any funding code.
+    when it does not name the source), only_cash (bool; False where the source is staff time
+    for that activity: only cash can be "the only cash"), only_resource (bool). Works for any
+    funding code; kinds come from ``codes`` (the bundle's ``funding_codes``).
     """
-    lists = funding_lists(plans)
-    is_cash = RESOURCE_KINDS.get(source) == CASH
-    named = lists.map(lambda codes: source in codes).astype(bool)
+    kinds = kind_lists(plans, codes)
+    lists = kinds["all"]
+    named = lists.map(lambda codes_: source in codes_).astype(bool)
     k = lists.map(len).clip(lower=1).astype(float)
     return pd.DataFrame(
         {
             "named": named,
             "fractional": np.where(named, 1.0 / k, 0.0).astype(float),
-            "only_cash": lists.map(
-                lambda codes: is_cash and [c for c in codes if c in CASH_SOURCES] == [source]
-            ).astype(bool),
-            "only_resource": lists.map(lambda codes: codes == [source]).astype(bool),
+            "only_cash": kinds["cash"].map(lambda cash: cash == [source]).astype(bool),
+            "only_resource": lists.map(lambda codes_: codes_ == [source]).astype(bool),
         },
         index=plans.index,
     )
 
 
-def resource_profile(plans: pd.DataFrame) -> pd.DataFrame:
+def any_cash(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.Series:
+    """Per activity: does it name any cash resource (the base of the fair measure "of the
+    activities that name any cash, those whose only cash is the funder")."""
+    return kind_lists(plans, codes)["cash"].map(bool).astype(bool)
+
+
+def resource_profile(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each activity's resources split into cash and staff time.
 
     Columns: plan_year, activity_id, source_ref, area_code, theme, resources, cash,
-    staff_time (``;``-joined codes in vocabulary order, "" when none), n_resources, n_cash.
-    An unknown code is an error, not silently "neither cash nor time".
+    staff_time (``;``-joined codes in canonical order, "" when none), n_resources, n_cash.
+    An unknown code is an error, not silently "neither cash nor time". Kinds come from
+    ``codes`` (the bundle's ``funding_codes``; an IDB consultant is staff time when the
+    codes say so).
     """
-    lists = (
-        plans["funding_sources"]
-        .fillna("")
-        .astype(str)
-        .map(lambda cell: [c for c in FUNDING_SOURCES if c in set(split_funding(cell))])
-    )
-    unknown = sorted(
-        {c for cell in plans["funding_sources"].fillna("").astype(str) for c in split_funding(cell)}
-        - set(FUNDING_SOURCES)
-    )
-    if unknown:
-        raise ValueError(f"funding_sources has codes outside the vocabulary: {unknown}")
-
-    def of_kind(codes: list[str], kind: str) -> str:
-        return vocabulary.FUNDING_SEPARATOR.join(c for c in codes if RESOURCE_KINDS[c] == kind)
-
+    kinds = kind_lists(plans, codes)
+    join = vocabulary.FUNDING_SEPARATOR.join
     out = pd.DataFrame(
         {
             "plan_year": plans["plan_year"].astype("int64").to_numpy(),
@@ -135,10 +208,10 @@ def resource_profile(plans: pd.DataFrame) -> pd.DataFrame:
             "source_ref": plans["source_ref"].astype(str).to_numpy(),
             "area_code": plans["area_code"].astype(str).to_numpy(),
             "theme": plans["theme"].astype(str).to_numpy(),
-            "resources": lists.map(vocabulary.FUNDING_SEPARATOR.join).to_numpy(),
-            "cash": lists.map(lambda codes: of_kind(codes, CASH)).to_numpy(),
-            "staff_time": lists.map(lambda codes: of_kind(codes, STAFF_TIME)).to_numpy(),
-            "n_resources": lists.map(len).astype("int64").to_numpy(),
+            "resources": kinds["all"].map(join).to_numpy(),
+            "cash": kinds["cash"].map(join).to_numpy(),
+            "staff_time": kinds["staff_time"].map(join).to_numpy(),
+            "n_resources": kinds["all"].map(len).astype("int64").to_numpy(),
         }
     )
     out["n_cash"] = out["cash"].map(lambda cell: len(split_funding(cell))).astype("int64")
@@ -148,20 +221,21 @@ def resource_profile(plans: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- every source
 
 
-def funding_dependence(plans: pd.DataFrame) -> pd.DataFrame:
+def funding_dependence(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.DataFrame:
     """How much of each year's agenda each funder carries, under three measures.
 
     any_touch counts activities naming the source (overlapping: co-funding counts for
     each funder); fractional splits an activity with k funders 1/k each (shares sum to 1
     per year); sole_source counts activities the source funds alone (true dependence).
     """
-    unknown = sorted({c for codes in funding_lists(plans) for c in codes} - set(FUNDING_SOURCES))
+    sources = code_order(codes)
+    unknown = sorted({c for codes_ in funding_lists(plans) for c in codes_} - set(sources))
     if unknown:
         raise ValueError(f"source has values outside its vocabulary: {unknown}")
     years = plan_years(plans)
     parts = []
-    for source in FUNDING_SOURCES:
-        flags = source_flags(plans, source)
+    for source in sources:
+        flags = source_flags(plans, source, codes)
         rows = flags["named"].to_numpy()
         parts.append(
             pd.DataFrame(
@@ -181,7 +255,7 @@ def funding_dependence(plans: pd.DataFrame) -> pd.DataFrame:
             tally(
                 long,
                 "source",
-                FUNDING_SOURCES,
+                sources,
                 years,
                 weight=measure,
                 value_name="value",
@@ -196,7 +270,7 @@ def funding_dependence(plans: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(
         ["plan_year", "source", "measure"],
         key=lambda col: (
-            vocabulary_rank(col, FUNDING_SOURCES)
+            vocabulary_rank(col, sources)
             if col.name == "source"
             else vocabulary_rank(col, FUNDING_MEASURES)
             if col.name == "measure"
@@ -206,9 +280,14 @@ def funding_dependence(plans: pd.DataFrame) -> pd.DataFrame:
     return out[["plan_year", "source", "measure", "value", "share"]].reset_index(drop=True)
 
 
-def source_counts(plans: pd.DataFrame, sources: Sequence[str] = CASH_SOURCES) -> pd.DataFrame:
+def source_counts(
+    plans: pd.DataFrame,
+    sources: Sequence[str] = CASH_SOURCES,
+    codes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Per year and source: activities naming it, naming it as the only cash, and naming it
-    as the only resource of any kind (``source_flags`` summed).
+    as the only resource of any kind (``source_flags`` counted in items: rows an alternative
+    coding groups with ``listing_group`` count once).
 
     The plans name resources, never amounts, and mix money with people's time; "only cash"
     ignores staff time (a 2024 item "BID y tiempo de trabajo de las agencias" still has the IDB
@@ -216,22 +295,21 @@ def source_counts(plans: pd.DataFrame, sources: Sequence[str] = CASH_SOURCES) ->
     only_resource and their shares of the year's activities. Any funding code works
     (only_cash is 0 for a staff-time code).
     """
-    years = plans["plan_year"].astype("int64").to_numpy()
-    totals = activities_per_year(plans)
+    totals = items_per_year(plans)
+    flagged = ("named", "only_cash", "only_resource")
     per_source = {}
     for source in sources:
-        flags = source_flags(plans, source).astype("int64")
-        per_source[source] = flags.groupby(years)[["named", "only_cash", "only_resource"]].sum()
+        flags = source_flags(plans, source, codes)
+        per_source[source] = {column: items_per_year(plans, flags[column]) for column in flagged}
     rows = []
     for year in plan_years(plans):
         for source in sources:
-            summed = per_source[source].loc[year]
             rows.append(
                 {
                     "plan_year": year,
                     "source": source,
-                    "n_activities": int(totals.loc[year]),
-                    **{column: int(summed[column]) for column in summed.index},
+                    "n_activities": int(totals.get(year, 0)),
+                    **{column: int(per_source[source][column].get(year, 0)) for column in flagged},
                 }
             )
     out = pd.DataFrame(
@@ -250,26 +328,51 @@ def source_counts(plans: pd.DataFrame, sources: Sequence[str] = CASH_SOURCES) ->
     )
 
 
-def cash_dependence(plans: pd.DataFrame) -> pd.DataFrame:
-    """``source_counts`` of the cash sources (vocabulary.CASH_SOURCES)."""
-    return source_counts(plans, CASH_SOURCES)
+def cash_dependence(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``source_counts`` of the cash sources (the codes of kind cash in ``codes``)."""
+    return source_counts(plans, cash_codes(codes), codes)
 
 
-def resource_mix(plans: pd.DataFrame) -> pd.DataFrame:
-    """Activities by the kinds of resource they name: cash only, cash and staff time, staff
-    time only (vocabulary.RESOURCE_KINDS), per year, with shares."""
-    kinds = funding_lists(plans).map(lambda codes: {RESOURCE_KINDS[c] for c in codes})
-    mix = kinds.map(
-        lambda k: (
-            RESOURCE_MIXES[0]
-            if k == {CASH}
-            else RESOURCE_MIXES[1]
-            if k == {CASH, STAFF_TIME}
-            else RESOURCE_MIXES[2]
-        )
+def only_cash_among_cash(
+    plans: pd.DataFrame, funder: str = "idb", codes: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The fair measure of dependence on one funder: of the activities that name any cash
+    resource, those whose only cash is the funder (staff time beside it allowed).
+
+    Activities naming only staff time cannot depend on a funder's money, so they are left
+    out of the base. Columns: plan_year, source, n_any_cash, only_cash, share (only_cash /
+    n_any_cash; 0 when no activity names cash). Counted in items, like ``source_counts``.
+    """
+    any_named = any_cash(plans, codes)
+    only = source_flags(plans, funder, codes)["only_cash"]
+    base, counted = items_per_year(plans, any_named), items_per_year(plans, only)
+    years = plan_years(plans)
+    out = pd.DataFrame(
+        {
+            "plan_year": pd.Series(years, dtype="int64"),
+            "source": funder,
+            "n_any_cash": [int(base.get(year, 0)) for year in years],
+            "only_cash": [int(counted.get(year, 0)) for year in years],
+        }
     )
+    out["share"] = share(out["only_cash"], out["n_any_cash"])
+    return out.astype({"n_any_cash": "int64", "only_cash": "int64"})
+
+
+def resource_mix(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Activities by the kinds of resource they name: cash only, cash and staff time, staff
+    time only (kinds from ``codes``, the bundle's ``funding_codes``), per year, with shares."""
+    kinds = kind_lists(plans, codes)
+    mix = [
+        RESOURCE_MIXES[0]
+        if cash and not staff
+        else RESOURCE_MIXES[1]
+        if cash
+        else RESOURCE_MIXES[2]
+        for cash, staff in zip(kinds["cash"], kinds["staff_time"], strict=True)
+    ]
     frame = pd.DataFrame(
-        {"plan_year": plans["plan_year"].astype("int64").to_numpy(), "resources": mix.to_numpy()}
+        {"plan_year": plans["plan_year"].astype("int64").to_numpy(), "resources": mix}
     )
     return tally(frame, "resources", RESOURCE_MIXES, plan_years(plans))
 
@@ -277,14 +380,17 @@ def resource_mix(plans: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- instruments
 
 
-def instrument_mix(plans: pd.DataFrame, funder: str = "idb") -> pd.DataFrame:
+def instrument_mix(
+    plans: pd.DataFrame, funder: str = "idb", codes: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Activities naming the funder, per instrument and year (empty for a funder without one).
 
     Columns: plan_year, source, instrument, n_activities, share (of the activities naming
     the funder that year). The code ``general`` reads "instrument not stated": a plan that
     names the IDB without an instrument says nothing about whether RPG funds continue.
     """
-    check_funder(funder)
+    if funder not in code_order(codes):
+        raise ValueError(f"funder must be a funding code; got {funder!r}")
     columns = ["plan_year", "source", "instrument", "n_activities", "share"]
     if funder not in INSTRUMENT_COLUMNS:
         empty = {
@@ -295,18 +401,19 @@ def instrument_mix(plans: pd.DataFrame, funder: str = "idb") -> pd.DataFrame:
             "share": float,
         }
         return pd.DataFrame({column: pd.Series(dtype=kind) for column, kind in empty.items()})
-    codes = vocabulary.IDB_INSTRUMENTS
-    named = plans[source_flags(plans, funder)["named"].to_numpy()]
+    instrument_codes = vocabulary.IDB_INSTRUMENTS
+    named = plans[source_flags(plans, funder, codes)["named"].to_numpy()]
     instrument = named[INSTRUMENT_COLUMNS[funder]]
     frame = pd.DataFrame(
         {
             "plan_year": named["plan_year"].astype("int64").to_numpy(),
             "instrument": instrument.astype(str).where(instrument.notna(), "").to_numpy(),
+            "item": item_keys(named).to_numpy(),
         }
     )
-    counts = frame.groupby(["plan_year", "instrument"]).size()
+    counts = frame.groupby(["plan_year", "instrument"])["item"].nunique()
     full = pd.MultiIndex.from_product(
-        [plan_years(plans), list(codes)], names=["plan_year", "instrument"]
+        [plan_years(plans), list(instrument_codes)], names=["plan_year", "instrument"]
     )
     out = counts.reindex(full, fill_value=0).rename("n_activities").reset_index()
     totals = out.groupby("plan_year")["n_activities"].transform("sum").astype(float)
@@ -315,10 +422,10 @@ def instrument_mix(plans: pd.DataFrame, funder: str = "idb") -> pd.DataFrame:
     return out[columns].astype({"plan_year": "int64", "n_activities": "int64"})
 
 
-def idb_by_instrument(plans: pd.DataFrame) -> pd.DataFrame:
+def idb_by_instrument(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.DataFrame:
     """``instrument_mix`` of the IDB in the columns of its chart: plan_year, instrument,
     n_activities, share_of_idb (the instrument mix of the IDB's contribution)."""
-    mix = instrument_mix(plans, "idb").drop(columns="source")
+    mix = instrument_mix(plans, "idb", codes).drop(columns="source")
     return mix.rename(columns={"share": "share_of_idb"})
 
 
@@ -341,7 +448,11 @@ def _area_rows(themes: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
 
 
 def exposure_by(
-    plans: pd.DataFrame, themes: pd.DataFrame, funder: str = "idb", by: str = "year"
+    plans: pd.DataFrame,
+    themes: pd.DataFrame,
+    funder: str = "idb",
+    by: str = "year",
+    codes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """How exposed each year (or each theme or area of a year) is to one funder.
 
@@ -353,11 +464,11 @@ def exposure_by(
     n_sole_source, sole_source_share. Shares are over the group's activities (0 when it
     has none). Counts, not money: the plans name resources, never amounts.
     """
-    check_funder(funder)
+    check_funder(funder, codes)
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {GROUPINGS}; got {by!r}")
-    profile = resource_profile(plans)
-    flags = source_flags(plans, funder).set_axis(profile.index)
+    profile = resource_profile(plans, codes)
+    flags = source_flags(plans, funder, codes).set_axis(profile.index)
     counted = pd.DataFrame(
         {
             "n_any_touch": flags["named"].astype("int64"),
@@ -435,7 +546,9 @@ def exposure_change(by_year: pd.DataFrame, baseline_year: int, compare_year: int
     return pd.DataFrame(records).astype({"baseline_year": "int64", "compare_year": "int64"})
 
 
-def at_risk_activities(plans: pd.DataFrame, funder: str = "idb") -> pd.DataFrame:
+def at_risk_activities(
+    plans: pd.DataFrame, funder: str = "idb", codes: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The activities for which ``funder`` is the only cash resource the plan names.
 
     These are the activities that would lose all their named money if the funder withdrew
@@ -446,9 +559,9 @@ def at_risk_activities(plans: pd.DataFrame, funder: str = "idb") -> pd.DataFrame
     is the only resource of any kind), area_code, activity_id. Sorted by year and printed
     number. (``words.funding.at_risk_table`` adds the area's name and labels.)
     """
-    check_funder(funder)
-    profile = resource_profile(plans)
-    risky = source_flags(plans, funder)["only_cash"].to_numpy()
+    check_funder(funder, codes)
+    profile = resource_profile(plans, codes)
+    risky = source_flags(plans, funder, codes)["only_cash"].to_numpy()
     chosen = plans[risky]
     chosen_profile = profile[risky]
     out = pd.DataFrame(

@@ -23,8 +23,17 @@ import numpy as np
 import pandas as pd
 
 from gealc_analysis.data import vocabulary
-from gealc_analysis.data.alternatives import decisions, primary_choice
+from gealc_analysis.data.alternatives import (
+    VIRTUAL_COLUMNS,
+    decisions,
+    empty_alternatives,
+    primary_choice,
+    row_ids,
+)
+from gealc_analysis.data.bundle import DataBundle
+from gealc_analysis.data.lineage import DROPPED, NEW, empty_lineage
 from gealc_analysis.measures import counts, diversity, funding, timing
+from gealc_analysis.measures import lineage as lineage_measures
 from gealc_analysis.measures import themes as theme_measures
 
 IDB = "idb"
@@ -38,28 +47,39 @@ KIND_CHANGE = "change"  # holds when the direction (rise / fall / none) is the s
 KIND_LABEL = "label"  # holds when the named themes are the same
 
 # Every headline of the report, in the order a reader meets them; (key, kind, per plan?).
+# Events count event-type rows only (``tally.EVENT_TYPES``); documents, website items, award
+# steps and governance items are counted apart. Diversity is given as the evenness of
+# attention over the policy themes (real change), not the effective number of themes, which
+# rises with the number of themes the crosswalk has (structural change).
 HEADLINES: tuple[tuple[str, str, bool], ...] = (
     ("n_activities", KIND_COUNT, True),
     ("n_activities_change", KIND_CHANGE, False),
     ("n_events", KIND_COUNT, True),
     ("n_events_change", KIND_CHANGE, False),
+    ("n_documents", KIND_COUNT, True),
+    ("n_web_items", KIND_COUNT, True),
+    ("n_award_steps", KIND_COUNT, True),
+    ("n_governance_items", KIND_COUNT, True),
     ("idb_named", KIND_COUNT, True),
     ("idb_only_cash", KIND_COUNT, True),
+    ("idb_only_cash_of_cash", KIND_COUNT, True),
     ("idb_only_resource", KIND_COUNT, True),
     ("idb_only_cash_share_change", KIND_CHANGE, False),
     ("idb_only_resource_share_change", KIND_CHANGE, False),
     ("idb_instrument_named", KIND_COUNT, True),
+    ("idb_no_instrument", KIND_COUNT, True),
     ("oas_named", KIND_COUNT, True),
     ("working_group_time_named", KIND_COUNT, True),
+    ("carried_over", KIND_COUNT, False),
+    ("new_activities", KIND_COUNT, False),
     ("largest_theme_rise", KIND_LABEL, False),
     ("largest_theme_fall", KIND_LABEL, False),
     ("themes_new", KIND_LABEL, False),
     ("themes_dropped", KIND_LABEL, False),
     ("s1_share_of_dated", KIND_COUNT, True),
     ("undated_events", KIND_COUNT, True),
-    ("effective_n_themes", KIND_COUNT, True),
-    ("evenness_present_themes", KIND_COUNT, True),
-    ("effective_n_themes_change", KIND_CHANGE, False),
+    ("evenness_policy_themes", KIND_COUNT, True),
+    ("evenness_policy_themes_change", KIND_CHANGE, False),
 )
 HEADLINE_KIND: dict[str, str] = {key: kind for key, kind, _ in HEADLINES}
 HEADLINE_ORDER: dict[str, int] = {key: i for i, (key, _, _) in enumerate(HEADLINES)}
@@ -67,20 +87,73 @@ HEADLINE_ORDER: dict[str, int] = {key: i for i, (key, _, _) in enumerate(HEADLIN
 
 # --------------------------------------------------------------------------- applying
 
+# The tables an alternative coding may edit (``data.alternatives.EDITABLE``) and the
+# read-only ones the headlines also read.
+TABLES: tuple[str, ...] = ("plan", "themes", "funding_codes", "lineage")
+Tables = dict[str, pd.DataFrame]
+
 
 def _working_copy(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Plain-text code columns (categoricals cannot take a new theme key), ints kept."""
+    """Plain-text code columns (categoricals cannot take a new theme key), ints kept; the
+    plans get the virtual ``listing_group`` column (empty: each row its own item)."""
     plans = plans.copy()
     for column in ("theme", "activity_type", "timing", "funding_sources", "activity_id"):
         plans[column] = plans[column].astype(str)
     plans["idb_instrument"] = (
         plans["idb_instrument"].astype(object).where(plans["idb_instrument"].notna(), None)
     )
+    for column in VIRTUAL_COLUMNS["plan"]:
+        if column not in plans.columns:
+            plans[column] = ""
+        plans[column] = plans[column].astype(object).where(plans[column].notna(), "").astype(str)
     themes = themes.copy()
     for column in ("theme", "relation", "related_areas", "area_code"):
         themes[column] = themes[column].astype(object).where(themes[column].notna(), "")
         themes[column] = themes[column].astype(str)
     return plans, themes
+
+
+def _working_tables(
+    plans: pd.DataFrame,
+    themes: pd.DataFrame,
+    funding_codes: pd.DataFrame | None,
+    lineage: pd.DataFrame | None,
+    theme_kinds: pd.DataFrame | None,
+) -> Tables:
+    work_plans, work_themes = _working_copy(plans, themes)
+    codes = (funding.project_codes() if funding_codes is None else funding_codes).copy()
+    for column in ("code", "kind"):
+        codes[column] = codes[column].astype(str)
+    if funding.IN_KIND_INSTRUMENTS not in codes.columns:
+        codes[funding.IN_KIND_INSTRUMENTS] = ""
+    codes[funding.IN_KIND_INSTRUMENTS] = (
+        codes[funding.IN_KIND_INSTRUMENTS].astype(object).fillna("").astype(str)
+    )
+    links = (empty_lineage() if lineage is None else lineage).copy()
+    for column in ("from_activity_id", "to_activity_id", "relation"):
+        links[column] = links[column].astype(object).where(links[column].notna(), "").astype(str)
+    kinds = theme_kinds if theme_kinds is not None else pd.DataFrame()
+    return {
+        "plan": work_plans,
+        "themes": work_themes,
+        "funding_codes": codes.reset_index(drop=True),
+        "lineage": links.reset_index(drop=True),
+        "theme_kinds": kinds,
+    }
+
+
+def _check_choice(alternatives: pd.DataFrame, choice: Mapping[str, str] | None) -> dict[str, str]:
+    known = decisions(alternatives)
+    wanted = {**primary_choice(alternatives), **(choice or {})}
+    for decision, alternative in wanted.items():
+        if decision not in known:
+            raise ValueError(f"unknown decision {decision!r}; known: {sorted(known)}")
+        if alternative not in known[decision]:
+            raise ValueError(
+                f"decision {decision!r} has no alternative {alternative!r}; "
+                f"choose one of {known[decision]}"
+            )
+    return wanted
 
 
 def apply_alternatives(
@@ -93,20 +166,29 @@ def apply_alternatives(
 
     Decisions left out keep their primary alternative; ``choice=None`` (or the primary of
     every decision) reproduces the curated data. New frames are returned; the inputs are
-    untouched. Code columns come back as plain text (analysis functions accept both).
+    untouched. Code columns come back as plain text (analysis functions accept both). For
+    the funding codes and the lineage too, ``apply_to_tables``.
     """
-    known = decisions(alternatives)
-    wanted = {**primary_choice(alternatives), **(choice or {})}
-    for decision, alternative in wanted.items():
-        if decision not in known:
-            raise ValueError(f"unknown decision {decision!r}; known: {sorted(known)}")
-        if alternative not in known[decision]:
-            raise ValueError(
-                f"decision {decision!r} has no alternative {alternative!r}; "
-                f"choose one of {known[decision]}"
-            )
-    work_plans, work_themes = _working_copy(plans, themes)
-    return _applied(work_plans, work_themes, _edits_of(alternatives, wanted))
+    tables = apply_to_tables(_working_tables(plans, themes, None, None, None), alternatives, choice)
+    return tables["plan"], tables["themes"]
+
+
+def apply_to_tables(
+    tables: Mapping[str, pd.DataFrame],
+    alternatives: pd.DataFrame,
+    choice: Mapping[str, str] | None = None,
+) -> Tables:
+    """Every table (plan, themes, funding_codes, lineage, theme_kinds) as it reads under
+    ``choice``; ``tables`` as ``bundle_tables`` makes them."""
+    wanted = _check_choice(alternatives, choice)
+    return _applied(dict(tables), _edits_of(alternatives, wanted))
+
+
+def bundle_tables(bundle: DataBundle) -> Tables:
+    """The tables of a bundle in the working form the codings apply to."""
+    return _working_tables(
+        bundle.plans, bundle.themes, bundle.funding_codes, bundle.lineage, bundle.theme_kinds
+    )
 
 
 def _edits_of(alternatives: pd.DataFrame, wanted: Mapping[str, str]) -> list[tuple[str, ...]]:
@@ -118,27 +200,27 @@ def _edits_of(alternatives: pd.DataFrame, wanted: Mapping[str, str]) -> list[tup
     ]
 
 
-def _applied(
-    plans: pd.DataFrame, themes: pd.DataFrame, edits: Sequence[tuple[str, ...]]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Copies of the working frames with each listed cell set (column by column: fast)."""
-    out = {"plan": plans.copy(), "themes": themes.copy()}
-    ids = {
-        "plan": list(plans["activity_id"]),
-        "themes": list(themes["plan_year"].astype(str) + ":" + themes["area_code"]),
-    }
-    position = {table: {rid: i for i, rid in enumerate(rows)} for table, rows in ids.items()}
+def _applied(tables: Tables, edits: Sequence[tuple[str, ...]]) -> Tables:
+    """Copies of the working tables with each listed cell set (column by column: fast);
+    tables no edit touches are shared, not copied (nobody modifies them in place)."""
+    out = dict(tables)
     columns: dict[tuple[str, str], list[object]] = {}
+    positions: dict[str, dict[str, int]] = {}
     for table, row_id, column, value in edits:
-        where = position[table].get(row_id)
+        if table not in positions:
+            ids = row_ids(table, tables[table]).tolist()
+            positions[table] = {rid: i for i, rid in enumerate(ids)}
+        where = positions[table].get(row_id)
         if where is None:
             continue  # a plan year not loaded in this run
-        cells = columns.setdefault((table, column), list(out[table][column]))
+        cells = columns.setdefault((table, column), list(tables[table][column]))
         cells[where] = _typed(column, value)
+    for table in {table for table, _ in columns}:
+        out[table] = tables[table].copy()
     for (table, column), cells in columns.items():
         dtype = "int64" if column == "frequency_per_year" else object
         out[table][column] = pd.Series(cells, index=out[table].index, dtype=dtype)
-    return out["plan"], out["themes"]
+    return out
 
 
 def _typed(column: str, value: str) -> object:
@@ -158,188 +240,546 @@ def combinations(alternatives: pd.DataFrame) -> list[dict[str, str]]:
 
 # --------------------------------------------------------------------------- headlines
 
-
-@dataclass(frozen=True)
-class _Year:
-    """The headlines of one plan year (values and bases) and its activities per theme."""
-
-    values: dict[str, float]
-    bases: dict[str, float]
-    theme_counts: pd.DataFrame
-
-
 Values = dict[str, float]
+Result = tuple[Values, Values, dict[str, str]]  # values, bases, texts
 
 
-def _overview(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+def _overview(plans: pd.DataFrame, tables: Tables) -> Result:
     overview = counts.plan_overview(plans).iloc[0]
     values = {key: float(overview[key]) for key in ("n_activities", "n_events")}
-    return values, {}
+    items = counts.items_by_type(plans)
+    for key, activity_type in ITEM_HEADLINES.items():
+        values[key] = float(items.get(activity_type, 0))
+    return values, {}, {}
 
 
-def _sources(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
-    named = funding.source_counts(plans, (IDB, OAS, WORKING_GROUP)).set_index("source")
+def _sources(plans: pd.DataFrame, tables: Tables) -> Result:
+    codes = tables["funding_codes"]
+    wanted = tuple(s for s in (IDB, OAS, WORKING_GROUP) if s in set(codes["code"]))
+    named = funding.source_counts(plans, wanted, codes).set_index("source")
+    fair = funding.only_cash_among_cash(plans, IDB, codes).iloc[0]
     values = {
         "idb_named": float(named.at[IDB, "named"]),
         "idb_only_cash": float(named.at[IDB, "only_cash"]),
+        "idb_only_cash_of_cash": float(fair["only_cash"]),
         "idb_only_resource": float(named.at[IDB, "only_resource"]),
         "oas_named": float(named.at[OAS, "named"]),
         "working_group_time_named": float(named.at[WORKING_GROUP, "named"]),
     }
-    return values, {}
+    bases = {
+        "idb_only_cash_of_cash": float(fair["n_any_cash"]),
+        "idb_only_cash": float(named.at[IDB, "n_activities"]),
+        "idb_only_resource": float(named.at[IDB, "n_activities"]),
+    }
+    return values, bases, {}
 
 
-def _instruments(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
-    mix = funding.instrument_mix(plans, IDB)
+def _instruments(plans: pd.DataFrame, tables: Tables) -> Result:
+    mix = funding.instrument_mix(plans, IDB, tables["funding_codes"])
     stated = mix["instrument"] != funding.NOT_STATED
-    return {"idb_instrument_named": float(mix.loc[stated, "n_activities"].sum())}, {}
+    named = float(mix["n_activities"].sum())
+    values = {
+        "idb_instrument_named": float(mix.loc[stated, "n_activities"].sum()),
+        "idb_no_instrument": float(mix.loc[~stated, "n_activities"].sum()),
+    }
+    return values, {"idb_instrument_named": named, "idb_no_instrument": named}, {}
 
 
-def _dated(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+def _dated(plans: pd.DataFrame, tables: Tables) -> Result:
     dated = timing.semester_split_dated(plans).set_index("timing")
     base = {"s1_share_of_dated": float(dated.at[_S1, "n_dated"])}
-    return {"s1_share_of_dated": float(dated.at[_S1, "share_of_dated"])}, base
+    return {"s1_share_of_dated": float(dated.at[_S1, "share_of_dated"])}, base, {}
 
 
-def _undated(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
+def _undated(plans: pd.DataFrame, tables: Tables) -> Result:
     events = timing.semester_event_load(plans).set_index("timing")
-    return {"undated_events": float(events.at[timing.TBD, "n_events"])}, {}
+    return {"undated_events": float(events.at[timing.TBD, "n_events"])}, {}, {}
 
 
-def _evenness(plans: pd.DataFrame, themes: pd.DataFrame) -> tuple[Values, Values]:
-    evenness = diversity.agenda_evenness(plans, themes).iloc[0]
-    values = {
-        "effective_n_themes": float(evenness["effective_n_themes"]),
-        "evenness_present_themes": float(evenness["evenness_present"]),
-    }
-    return values, {}
+def _evenness(plans: pd.DataFrame, tables: Tables) -> Result:
+    kinds = tables["theme_kinds"]
+    evenness = diversity.agenda_evenness(
+        plans, tables["themes"], kinds if len(kinds.columns) else None
+    ).iloc[0]
+    values = {"evenness_policy_themes": float(evenness["evenness_policy"])}
+    return values, {"evenness_policy_themes": float(evenness["n_policy_activities"])}, {}
 
 
+def _theme_counts(plans: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+    counted = theme_measures.count_by_theme(plans, tables["themes"])
+    return counted[["plan_year", "theme", "n_activities"]]
+
+
+# A headline of ``HEADLINES`` per activity type counted apart from events (items a year).
+ITEM_HEADLINES: dict[str, str] = {
+    "n_documents": "study_or_document",
+    "n_web_items": "web_content",
+    "n_award_steps": "award",
+    "n_governance_items": "governance",
+}
 _THEME_COLUMNS = ("area_code", "theme", *theme_measures.THEME_NAME_COLUMNS)
-# The per-plan headlines, each from the measure the report shows, with what
-# it reads: (plan columns of one year's rows, crosswalk columns). The multiverse computes each
-# once per distinct content of what it reads (a coding that changes only the 2024 funding
-# leaves the 2020 figures and every theme figure as they are); ``test_robustness`` checks the
-# result equals ``headline_values`` recomputed from scratch on the codings' frames.
-_PER_PLAN: tuple[
-    tuple[Callable[..., tuple[Values, Values]], tuple[str, ...], tuple[str, ...]], ...
-] = (
-    (_overview, ("area_code", "theme", "frequency_per_year", "funding_sources"), ()),
-    (_sources, ("funding_sources",), ()),
-    (_instruments, ("funding_sources", "idb_instrument"), ()),
-    (_dated, ("timing", "frequency_per_year"), ()),
-    (_undated, ("timing", "frequency_per_year"), ()),
-    (_evenness, ("theme", "frequency_per_year"), _THEME_COLUMNS),
-)
-_THEME_COUNTS_READS = (("theme", "frequency_per_year"), _THEME_COLUMNS)
-
-Computed = Callable[[Callable[..., object], tuple[str, ...], tuple[str, ...]], object]
+_THEME_ALL = ("plan_year", *_THEME_COLUMNS, "relation", "related_areas")
+_KINDS = ("kind", funding.IN_KIND_INSTRUMENTS)
 
 
-def _year_headlines(compute: Computed) -> _Year:
-    """The per-plan headlines of one year; ``compute(function, plan_reads, theme_reads)``
-    runs ``function(plan rows of the year, crosswalk)``."""
-    values: Values = {}
-    bases: Values = {}
-    for function, plan_reads, theme_reads in _PER_PLAN:
-        more, more_bases = compute(function, plan_reads, theme_reads)  # type: ignore[misc]
-        values.update(more)
-        bases.update(more_bases)
-    theme_counts = compute(theme_measures.count_by_theme, *_THEME_COUNTS_READS)
-    in_order = dict(sorted(values.items(), key=lambda item: HEADLINE_ORDER[item[0]]))
-    return _Year(in_order, bases, theme_counts)  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class _Measure:
+    """A per-plan measure and what it reads: {table: columns}; "plan" is the year's rows."""
+
+    function: Callable[[pd.DataFrame, Tables], object]
+    reads: Mapping[str, tuple[str, ...]]
 
 
-def _of_year(plans: pd.DataFrame, themes: pd.DataFrame, year: int) -> _Year:
-    """The per-plan headlines of one year, computed directly."""
-    mine = plans[plans["plan_year"].astype("int64") == year]
-    return _year_headlines(lambda function, *_: function(mine, themes))
+# The per-plan headlines, each from the measure the report shows, with what it reads. The
+# multiverse computes each over the alternatives of only the decisions that edit what it
+# reads (a coding that changes only the 2024 funding leaves the 2020 figures and every theme
+# figure as they are); ``test_robustness`` checks the result equals ``headline_values``
+# recomputed from scratch on the codings' frames.
+_PER_PLAN: dict[str, _Measure] = {
+    "overview": _Measure(
+        _overview, {"plan": ("activity_type", "frequency_per_year", "listing_group")}
+    ),
+    "sources": _Measure(
+        _sources,
+        {
+            "plan": ("funding_sources", "idb_instrument", "listing_group"),
+            "funding_codes": _KINDS,
+        },
+    ),
+    "instruments": _Measure(
+        _instruments,
+        {"plan": ("funding_sources", "idb_instrument", "listing_group"), "funding_codes": _KINDS},
+    ),
+    "dated": _Measure(_dated, {"plan": ("timing",)}),
+    "undated": _Measure(_undated, {"plan": ("timing", "frequency_per_year", "activity_type")}),
+    "evenness": _Measure(
+        _evenness, {"plan": ("theme",), "themes": _THEME_ALL, "theme_kinds": ("theme", "kind")}
+    ),
+    "theme_counts": _Measure(_theme_counts, {"plan": ("theme",), "themes": _THEME_ALL}),
+}
+
+
+def _changes(
+    before: Mapping[str, Result], after: Mapping[str, Result], tables: Tables
+) -> list[tuple[str, float, str, float]]:
+    """The pair headlines computed from the two years' per-plan results (no table read)."""
+    b = {**before["overview"][0], **before["sources"][0], **before["evenness"][0]}
+    a = {**after["overview"][0], **after["sources"][0], **after["evenness"][0]}
+    rows = [
+        ("n_activities_change", a["n_activities"] - b["n_activities"], "", b["n_activities"]),
+        ("n_events_change", a["n_events"] - b["n_events"], "", b["n_events"]),
+    ]
+    for key in ("idb_only_cash", "idb_only_resource"):
+        share = a[key] / a["n_activities"] - b[key] / b["n_activities"]
+        rows.append((f"{key}_share_change", share, "", math.nan))
+    rows.append(
+        (
+            "evenness_policy_themes_change",
+            a["evenness_policy_themes"] - b["evenness_policy_themes"],
+            "",
+            math.nan,
+        )
+    )
+    return rows
+
+
+def _theme_labels(
+    before: pd.DataFrame, after: pd.DataFrame, tables: Tables, low: int, high: int
+) -> list[tuple[str, float, str, float]]:
+    themes = tables["themes"]
+    theme_counts = pd.concat([before, after], ignore_index=True)
+    change = theme_measures.theme_change(theme_counts, themes, low, high)
+    rows = []
+    value, named = theme_measures.largest_change(change, +1)
+    rows.append(("largest_theme_rise", value, ";".join(named), math.nan))
+    value, named = theme_measures.largest_change(change, -1)
+    rows.append(("largest_theme_fall", value, ";".join(named), math.nan))
+    new, dropped = theme_measures.theme_appearances(change, themes, low, high)
+    rows.append(("themes_new", len(new), ";".join(new), math.nan))
+    rows.append(("themes_dropped", len(dropped), ";".join(dropped), math.nan))
+    return rows
+
+
+def _lineage_rows(tables: Tables, low: int, high: int) -> list[tuple[str, float, str, float]]:
+    """2020 activities carried over (in any form) and 2024 activities new, of the pair's
+    lineage; none when the pair is not linked."""
+    links = tables["lineage"]
+    pair = links[(links["from_year"] == low) & (links["to_year"] == high)]
+    if pair.empty:
+        return []
+    plans = tables["plan"]
+    counted = lineage_measures.lineage_counts(pair, plans).set_index("relation")
+    n_before = int((plans["plan_year"].astype("int64") == low).sum())
+    n_after = int((plans["plan_year"].astype("int64") == high).sum())
+    carried = sum(
+        int(counted.at[relation, "n_earlier"])
+        for relation in counted.index
+        if relation not in (DROPPED, NEW)
+    )
+    new = int(counted.at[NEW, "n_later"]) if NEW in counted.index else 0
+    return [
+        ("carried_over", float(carried), "", float(n_before)),
+        ("new_activities", float(new), "", float(n_after)),
+    ]
+
+
+_LINEAGE_READS = ("from_year", "to_year", "from_activity_id", "to_activity_id", "relation")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One headline of one plan (or pair) under every combination of the decisions that
+    edit what it reads: values (and texts, bases) in C order over ``alternatives``."""
+
+    headline: str
+    plan: str
+    kind: str
+    decisions: tuple[str, ...]
+    alternatives: tuple[tuple[str, ...], ...]
+    values: np.ndarray
+    texts: tuple[str, ...]
+    bases: np.ndarray
+
+    def at(self, choice: Mapping[str, str]) -> tuple[float, str, float]:
+        """(value, text, base) under ``choice`` (decision → alternative, primary when left out)."""
+        index = 0
+        for decision, alternatives in zip(self.decisions, self.alternatives, strict=True):
+            index = index * len(alternatives) + alternatives.index(
+                choice.get(decision, alternatives[0])
+            )
+        return float(self.values[index]), self.texts[index], float(self.bases[index])
+
+
+class _Engine:
+    """Evaluates every headline over the alternatives of only the decisions it reads."""
+
+    def __init__(self, tables: Tables, alternatives: pd.DataFrame) -> None:
+        self.tables = tables
+        self.known = decisions(alternatives)
+        self.order = list(self.known)
+        # Every edit of every alternative, and what each decision touches.
+        self.edits: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+        self.touches: dict[str, set[tuple[str, str, int | None]]] = {}
+        plan_year = dict(
+            zip(
+                tables["plan"]["activity_id"].astype(str),
+                tables["plan"]["plan_year"].astype("int64"),
+                strict=True,
+            )
+        )
+        for e in alternatives.itertuples(index=False):
+            decision, alternative = str(e.decision), str(e.alternative)
+            edit = (str(e.table), str(e.row_id), str(e.column), str(e.value))
+            self.edits.setdefault(decision, {}).setdefault(alternative, []).append(edit)
+            year = plan_year.get(edit[1]) if edit[0] == "plan" else None
+            self.touches.setdefault(decision, set()).add((edit[0], edit[2], year))
+        self.rows_of_year = _rows_by_year(tables["plan"])
+
+    def relevant(self, reads: Mapping[str, tuple[str, ...]], years: Sequence[int]) -> list[str]:
+        """The decisions (file order) that edit a cell of ``reads`` (plan rows of ``years``)."""
+        out = []
+        for decision in self.order:
+            for table, column, year in self.touches.get(decision, ()):
+                if column not in reads.get(table, ()):
+                    continue
+                if table == "plan" and year not in years:
+                    continue
+                out.append(decision)
+                break
+        return out
+
+    def sub_combinations(self, chosen: Sequence[str]) -> list[tuple[str, ...]]:
+        return list(itertools.product(*(self.known[d] for d in chosen)))
+
+    def coded(self, chosen: Sequence[str], combo: Sequence[str]) -> Tables:
+        edits = [
+            edit
+            for decision, alternative in zip(chosen, combo, strict=True)
+            for edit in self.edits[decision][alternative]
+        ]
+        # In file order, as a full combination applies them (a later row wins).
+        return _applied(self.tables, edits) if edits else self.tables
+
+    def per_plan(self, name: str, year: int) -> tuple[list[str], dict[tuple[str, ...], object]]:
+        measure = _PER_PLAN[name]
+        chosen = self.relevant(measure.reads, [year])
+        results = {}
+        for combo in self.sub_combinations(chosen):
+            tables = self.coded(chosen, combo)
+            mine = tables["plan"].iloc[self.rows_of_year.get(year, [])]
+            results[combo] = measure.function(mine, tables)
+        return chosen, results
+
+
+def _project(chosen: Sequence[str], combo: Sequence[str], part: Sequence[str]) -> tuple[str, ...]:
+    picked = dict(zip(chosen, combo, strict=True))
+    return tuple(picked[d] for d in part)
+
+
+def _union(order: Sequence[str], *parts: Sequence[str]) -> list[str]:
+    wanted = {d for part in parts for d in part}
+    return [d for d in order if d in wanted]
+
+
+def _cells(
+    tables: Tables, alternatives: pd.DataFrame, baseline_year: int, compare_year: int
+) -> list[Cell]:
+    """Every headline as a Cell, in the order ``headline_values`` lists them."""
+    engine = _Engine(tables, alternatives)
+    years = sorted(int(y) for y in tables["plan"]["plan_year"].unique())
+    out: list[Cell] = []
+    per_year: dict[tuple[str, int], tuple[list[str], dict[tuple[str, ...], object]]] = {}
+
+    def add(
+        headline: str,
+        plan: str,
+        chosen: Sequence[str],
+        rows: Mapping[tuple[str, ...], tuple[float, str, float]],
+    ) -> None:
+        combos = engine.sub_combinations(chosen)
+        out.append(
+            Cell(
+                headline=headline,
+                plan=plan,
+                kind=HEADLINE_KIND[headline],
+                decisions=tuple(chosen),
+                alternatives=tuple(tuple(engine.known[d]) for d in chosen),
+                values=np.array([float(rows[c][0]) for c in combos], dtype=float),
+                texts=tuple(str(rows[c][1]) for c in combos),
+                bases=np.array([float(rows[c][2]) for c in combos], dtype=float),
+            )
+        )
+
+    for year in years:
+        entries: list[tuple[int, str, str]] = []
+        for name in _PER_PLAN:
+            per_year[(name, year)] = engine.per_plan(name, year)
+            if name == "theme_counts":
+                continue
+            chosen, results = per_year[(name, year)]
+            first = next(iter(results.values()))
+            for key in first[0]:  # type: ignore[index]
+                entries.append((HEADLINE_ORDER[key], key, name))
+        for _, key, name in sorted(entries):
+            chosen, results = per_year[(name, year)]
+            add(
+                key,
+                str(year),
+                chosen,
+                {
+                    combo: (
+                        result[0][key],  # type: ignore[index]
+                        "",
+                        result[1].get(key, math.nan),  # type: ignore[index]
+                    )
+                    for combo, result in results.items()
+                },
+            )
+
+    if baseline_year == compare_year:
+        return out
+    pair = f"{baseline_year}→{compare_year}"
+    pair_rows: dict[str, tuple[list[str], dict[tuple[str, ...], tuple[float, str, float]]]] = {}
+
+    # Changes: from the two years' results only.
+    names = ("overview", "sources", "evenness")
+    inputs = [per_year[(n, y)] for y in (baseline_year, compare_year) for n in names]
+    chosen = _union(engine.order, *(part for part, _ in inputs))
+    collected: dict[str, dict[tuple[str, ...], tuple[float, str, float]]] = {}
+    for combo in engine.sub_combinations(chosen):
+        results = [r[_project(chosen, combo, part)] for part, r in inputs]
+        before = dict(zip(names, results[: len(names)], strict=True))
+        after = dict(zip(names, results[len(names) :], strict=True))
+        for key, value, text, base in _changes(before, after, engine.tables):  # type: ignore[arg-type]
+            collected.setdefault(key, {})[combo] = (value, text, base)
+    for key, rows in collected.items():
+        # Each change over only the decisions its own inputs read.
+        pair_rows[key] = _narrowed(engine, chosen, rows)
+
+    # Themes: the two years' activities per theme and the crosswalk.
+    counts_in = [per_year[("theme_counts", y)] for y in (baseline_year, compare_year)]
+    theme_reads = engine.relevant({"themes": _THEME_ALL}, [])
+    chosen = _union(engine.order, *(part for part, _ in counts_in), theme_reads)
+    collected = {}
+    memo: dict[tuple[object, ...], list[tuple[str, float, str, float]]] = {}
+    for combo in engine.sub_combinations(chosen):
+        before, after = (r[_project(chosen, combo, part)] for part, r in counts_in)
+        themes_choice = _project(chosen, combo, theme_reads)
+        key = (id(before), id(after), themes_choice)
+        if key not in memo:
+            memo[key] = _theme_labels(
+                before,  # type: ignore[arg-type]
+                after,  # type: ignore[arg-type]
+                engine.coded(theme_reads, themes_choice),
+                baseline_year,
+                compare_year,
+            )
+        for headline, value, text, base in memo[key]:
+            collected.setdefault(headline, {})[combo] = (value, text, base)
+    for key, rows in collected.items():
+        pair_rows[key] = (chosen, rows)
+
+    # Lineage: the links between the two plans.
+    chosen = engine.relevant({"lineage": _LINEAGE_READS}, [])
+    collected = {}
+    for combo in engine.sub_combinations(chosen):
+        for headline, value, text, base in _lineage_rows(
+            engine.coded(chosen, combo), baseline_year, compare_year
+        ):
+            collected.setdefault(headline, {})[combo] = (value, text, base)
+    for key, rows in collected.items():
+        pair_rows[key] = (chosen, rows)
+
+    for key in sorted(pair_rows, key=HEADLINE_ORDER.__getitem__):
+        add(key, pair, *pair_rows[key])
+    return out
+
+
+def _narrowed(
+    engine: _Engine,
+    chosen: Sequence[str],
+    rows: Mapping[tuple[str, ...], tuple[float, str, float]],
+) -> tuple[list[str], dict[tuple[str, ...], tuple[float, str, float]]]:
+    """The decisions among ``chosen`` that move any of the rows, and the rows over them."""
+    moving = []
+    for position, decision in enumerate(chosen):
+        groups: dict[tuple[str, ...], set[tuple[float, str, float]]] = {}
+        for combo, row in rows.items():
+            rest = combo[:position] + combo[position + 1 :]
+            groups.setdefault(rest, set()).add(_rounded(row))
+        if any(len(found) > 1 for found in groups.values()):
+            moving.append(decision)
+    out = {}
+    for combo, row in rows.items():
+        out.setdefault(_project(chosen, combo, moving), row)
+    return moving, out
+
+
+def _rounded(row: tuple[float, str, float]) -> tuple[object, ...]:
+    return tuple(
+        round(v, 12) if isinstance(v, float) and not math.isnan(v) else str(v) for v in row
+    )
+
+
+def _frame_of(cells: Sequence[Cell]) -> pd.DataFrame:
+    """The headline rows of the all-primary coding of the cells."""
+    rows = [
+        {
+            "headline": cell.headline,
+            "plan": cell.plan,
+            "kind": cell.kind,
+            "value": float(cell.values[0]),
+            "text": cell.texts[0],
+            "base": float(cell.bases[0]),
+        }
+        for cell in cells
+    ]
+    return pd.DataFrame(rows, columns=["headline", "plan", "kind", "value", "text", "base"])
 
 
 def headline_values(
-    plans: pd.DataFrame, themes: pd.DataFrame, baseline_year: int, compare_year: int
+    plans: pd.DataFrame,
+    themes: pd.DataFrame,
+    baseline_year: int,
+    compare_year: int,
+    *,
+    funding_codes: pd.DataFrame | None = None,
+    lineage: pd.DataFrame | None = None,
+    theme_kinds: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every headline figure under one coding: headline, plan, kind, value, text, base.
 
     ``plan`` is the year, or "baseline→compare" for a change; ``value`` is the number (NaN
     for a label headline), ``text`` the named theme keys (";"-joined) of a label headline,
-    ``base`` the count a share is taken of (NaN when not a share).
+    ``base`` the N of "n of N" (NaN when none). The funding codes (kinds of resource) are
+    the project's unless given; the carry-over headlines need the ``lineage``.
     """
-    return _headline_rows(
-        plans,
-        themes,
-        baseline_year,
-        compare_year,
-        lambda year: _of_year(plans, themes, year),
-        theme_measures.theme_change,
+    tables = _working_tables(plans, themes, funding_codes, lineage, theme_kinds)
+    return _frame_of(_cells(tables, empty_alternatives(), baseline_year, compare_year))
+
+
+def bundle_headline_values(
+    bundle: DataBundle, baseline_year: int, compare_year: int
+) -> pd.DataFrame:
+    """``headline_values`` of a bundle (its funding codes, lineage and theme kinds)."""
+    return _frame_of(
+        _cells(bundle_tables(bundle), empty_alternatives(), baseline_year, compare_year)
     )
 
 
-def _headline_rows(
+# --------------------------------------------------------------------------- multiverse
+
+
+def cells(
     plans: pd.DataFrame,
     themes: pd.DataFrame,
+    alternatives: pd.DataFrame,
     baseline_year: int,
     compare_year: int,
-    of_year: Callable[[int], _Year],
-    theme_change: Callable[[pd.DataFrame, pd.DataFrame, int, int], pd.DataFrame],
-) -> pd.DataFrame:
-    """``headline_values`` with each year's headlines from ``of_year`` (the multiverse
-    reuses a year's headlines across the codings that leave that year unchanged)."""
-    rows: list[dict[str, object]] = []
-
-    def add(key: str, plan: str, value: float, text: str = "", base: float = math.nan) -> None:
-        rows.append(
-            {
-                "headline": key,
-                "plan": plan,
-                "kind": HEADLINE_KIND[key],
-                "value": float(value),
-                "text": text,
-                "base": float(base),
-            }
-        )
-
-    years = {year: of_year(year) for year in sorted(int(y) for y in plans["plan_year"].unique())}
-    for year, facts in years.items():
-        for key, value in facts.values.items():
-            add(key, str(year), value, base=facts.bases.get(key, math.nan))
-
-    if baseline_year != compare_year:
-        pair = f"{baseline_year}→{compare_year}"
-        before, after = years[baseline_year].values, years[compare_year].values
-        add(
-            "n_activities_change",
-            pair,
-            after["n_activities"] - before["n_activities"],
-            base=before["n_activities"],
-        )
-        add(
-            "n_events_change", pair, after["n_events"] - before["n_events"], base=before["n_events"]
-        )
-        for key in ("idb_only_cash", "idb_only_resource"):
-            share = after[key] / after["n_activities"] - before[key] / before["n_activities"]
-            add(f"{key}_share_change", pair, share)
-        add(
-            "effective_n_themes_change",
-            pair,
-            after["effective_n_themes"] - before["effective_n_themes"],
-        )
-        theme_counts = pd.concat(
-            [years[baseline_year].theme_counts, years[compare_year].theme_counts],
-            ignore_index=True,
-        )
-        change = theme_change(theme_counts, themes, baseline_year, compare_year)
-        value, named = theme_measures.largest_change(change, +1)
-        add("largest_theme_rise", pair, value, ";".join(named))
-        value, named = theme_measures.largest_change(change, -1)
-        add("largest_theme_fall", pair, value, ";".join(named))
-        new, dropped = theme_measures.theme_appearances(change, themes, baseline_year, compare_year)
-        add("themes_new", pair, len(new), ";".join(new))
-        add("themes_dropped", pair, len(dropped), ";".join(dropped))
-    return pd.DataFrame(rows, columns=["headline", "plan", "kind", "value", "text", "base"])
+    *,
+    funding_codes: pd.DataFrame | None = None,
+    lineage: pd.DataFrame | None = None,
+    theme_kinds: pd.DataFrame | None = None,
+) -> tuple[Cell, ...]:
+    """Every headline under every combination of the decisions that edit what it reads
+    (compact: the multiverse without repeating a figure for decisions it does not read)."""
+    tables = _working_tables(plans, themes, funding_codes, lineage, theme_kinds)
+    return _cached_cells(tables, alternatives, baseline_year, compare_year)
 
 
-# --------------------------------------------------------------------------- multiverse
+def bundle_cells(bundle: DataBundle, baseline_year: int, compare_year: int) -> tuple[Cell, ...]:
+    return _cached_cells(bundle_tables(bundle), bundle.alternatives, baseline_year, compare_year)
+
+
+def _cached_cells(
+    tables: Tables, alternatives: pd.DataFrame, baseline_year: int, compare_year: int
+) -> tuple[Cell, ...]:
+    key = _fingerprint(
+        *(tables[name] for name in sorted(tables)), alternatives, baseline_year, compare_year
+    )
+    if key not in _CELLS_CACHE:
+        while len(_CELLS_CACHE) >= _CACHE_SIZE:
+            _CELLS_CACHE.pop(next(iter(_CELLS_CACHE)))  # the oldest
+        _CELLS_CACHE[key] = tuple(_cells(tables, alternatives, baseline_year, compare_year))
+    return _CELLS_CACHE[key]
+
+
+def _universe(cells_: Sequence[Cell], alternatives: pd.DataFrame) -> pd.DataFrame:
+    """The long multiverse of the cells: every combination (0 = all primary), one column per
+    decision, then headline, plan, kind, value, text, base."""
+    known = decisions(alternatives)
+    names = list(known)
+    sizes = [len(known[d]) for d in names]
+    n = int(np.prod(sizes)) if sizes else 1
+    index = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.zeros((0, 1), int)
+    position = {d: i for i, d in enumerate(names)}
+    flat = []
+    for cell in cells_:
+        at = np.zeros(n, dtype=int)
+        for decision, alternatives_ in zip(cell.decisions, cell.alternatives, strict=True):
+            at = at * len(alternatives_) + index[position[decision]]
+        flat.append(at)
+    k = len(cells_)
+    picks = np.stack(flat, axis=1) if flat else np.zeros((n, 0), int)  # (n, k)
+    out = {"combination": np.repeat(np.arange(n), k)}
+    for decision in names:
+        labels = np.array(known[decision], dtype=object)
+        out[decision] = np.repeat(labels[index[position[decision]]], k)
+    out["headline"] = np.tile(np.array([c.headline for c in cells_], dtype=object), n)
+    out["plan"] = np.tile(np.array([c.plan for c in cells_], dtype=object), n)
+    out["kind"] = np.tile(np.array([c.kind for c in cells_], dtype=object), n)
+
+    def spread(arrays: list[np.ndarray], dtype: object) -> np.ndarray:
+        if not arrays:
+            return np.array([], dtype=dtype)
+        return np.stack([a[picks[:, i]] for i, a in enumerate(arrays)], axis=1).ravel()
+
+    out["value"] = spread([c.values for c in cells_], float)
+    out["text"] = spread([np.array(c.texts, dtype=object) for c in cells_], object)
+    out["base"] = spread([c.bases for c in cells_], float)
+    frame = pd.DataFrame(out)
+    frame["combination"] = frame["combination"].astype("int64")
+    return frame[["combination", *names, "headline", "plan", "kind", "value", "text", "base"]]
 
 
 def multiverse(
@@ -348,86 +788,42 @@ def multiverse(
     alternatives: pd.DataFrame,
     baseline_year: int,
     compare_year: int,
+    *,
+    funding_codes: pd.DataFrame | None = None,
+    lineage: pd.DataFrame | None = None,
+    theme_kinds: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every headline under every combination of alternatives (long, tidy).
 
     Columns: combination (0 = all primary), one column per decision (the alternative
-    chosen), then headline, plan, kind, value, text, base.
+    chosen), then headline, plan, kind, value, text, base. Each figure is computed once per
+    combination of the decisions that edit what it reads, then repeated over the others.
     """
-    key = _fingerprint(plans, themes, alternatives, baseline_year, compare_year)
-    if key in _MULTIVERSE_CACHE:
-        return _MULTIVERSE_CACHE[key].copy()
-    combos = combinations(alternatives) or [{}]
-    work_plans, work_themes = _working_copy(plans, themes)
-    memo: dict[tuple[object, ...], object] = {}
-    plan_rows = _rows_by_year(work_plans)
-
-    plan_reads = {c for _, reads, _ in _PER_PLAN for c in reads} | set(_THEME_COUNTS_READS[0])
-    theme_reads = {c for _, _, reads in _PER_PLAN for c in reads} | set(_THEME_COUNTS_READS[1])
-
-    def of_year(year: int, plans: pd.DataFrame, themes: pd.DataFrame) -> _Year:
-        mine = plan_rows.get(year, [])
-        plan_cells = {c: plans[c].tolist() for c in plan_reads}
-        theme_cells = {c: tuple(themes[c].tolist()) for c in theme_reads}
-
-        def compute(function, plan_columns, theme_columns):  # noqa: ANN001, ANN202
-            # Each per-plan measure once per content of what it reads.
-            key = (function.__name__, year)
-            key += tuple(tuple(plan_cells[c][i] for i in mine) for c in plan_columns)
-            key += tuple(theme_cells[c] for c in theme_columns)
-            if key not in memo:
-                memo[key] = function(plans.iloc[mine], themes)
-            return memo[key]
-
-        return _year_headlines(compute)
-
-    def theme_change(counted: pd.DataFrame, themes: pd.DataFrame, low: int, high: int):
-        key = ("change", _content(counted, ("plan_year", "theme", "n_activities")))
-        key += (_content(themes, ("plan_year", "area_code", "theme")), low, high)
-        if key not in memo:
-            memo[key] = theme_measures.theme_change(counted, themes, low, high)
-        return memo[key]
-
-    parts = []
-    for number, combo in enumerate(combos):
-        coded_plans, coded_themes = _applied(
-            work_plans, work_themes, _edits_of(alternatives, combo)
-        )
-        values = _headline_rows(
-            coded_plans,
-            coded_themes,
-            baseline_year,
-            compare_year,
-            lambda year, p=coded_plans, t=coded_themes: of_year(year, p, t),
-            theme_change,
-        )
-        parts.append(values.assign(combination=number, **combo))
-    out = pd.concat(parts, ignore_index=True)
-    names = list(decisions(alternatives))
-    out = out[["combination", *names, "headline", "plan", "kind", "value", "text", "base"]]
-    while len(_MULTIVERSE_CACHE) >= _MULTIVERSE_CACHE_SIZE:
-        _MULTIVERSE_CACHE.pop(next(iter(_MULTIVERSE_CACHE)))  # the oldest
-    _MULTIVERSE_CACHE[key] = out
-    return out.copy()
+    found = cells(
+        plans,
+        themes,
+        alternatives,
+        baseline_year,
+        compare_year,
+        funding_codes=funding_codes,
+        lineage=lineage,
+        theme_kinds=theme_kinds,
+    )
+    return _universe(found, alternatives)
 
 
-# The multiverse of the same inputs is asked for by the robustness section and the key
-# findings of one kernel, and by the index and the brief of both languages in the build's
-# process; it is computed once there. Keyed by the content of the inputs (a SHA-256 of every
-# cell), never their identity, so edited data is recomputed; results are copied out, so no
-# caller can change a cached frame; the few most recent inputs are kept.
-_MULTIVERSE_CACHE: dict[str, pd.DataFrame] = {}
-_MULTIVERSE_CACHE_SIZE = 4
+def bundle_multiverse(bundle: DataBundle, baseline_year: int, compare_year: int) -> pd.DataFrame:
+    """``multiverse`` of a bundle: its plans, crosswalk, funding codes, lineage and codings."""
+    return _universe(bundle_cells(bundle, baseline_year, compare_year), bundle.alternatives)
 
 
-def _content(
-    frame: pd.DataFrame, columns: Sequence[str], rows: Sequence[int] | None = None
-) -> tuple[tuple[object, ...], ...]:
-    """The values of some columns (of some row positions) of a frame, hashable: a memo key
-    of the multiverse."""
-    if rows is None:
-        return tuple(tuple(frame[column].tolist()) for column in columns)
-    return tuple(tuple(frame[column].iloc[list(rows)].tolist()) for column in columns)
+# The cells of the same inputs are asked for by the robustness section and the key findings
+# of one kernel, and by the index and the brief of both languages in the build's process;
+# they are computed once there. Keyed by the content of the inputs (a SHA-256 of every cell),
+# never their identity, so edited data is recomputed; cells are frozen and their arrays
+# never written; the few most recent inputs are kept.
+_CELLS_CACHE: dict[str, tuple[Cell, ...]] = {}
+_CACHE_SIZE = 4
 
 
 def _rows_by_year(frame: pd.DataFrame) -> dict[int, list[int]]:
@@ -452,27 +848,34 @@ def _fingerprint(*parts: object) -> str:
     return digest.hexdigest()
 
 
-def _stated(kind: str, values: pd.Series, texts: pd.Series) -> pd.Series:
-    """What a headline states under each coding: the value, its direction, or the names."""
+def _stated(
+    kind: str, values: pd.Series, texts: pd.Series, bases: pd.Series | None = None
+) -> pd.Series:
+    """What a headline states under each coding: the value (with its base, for "n of N"),
+    its direction, or the names."""
     if kind == KIND_CHANGE:
         return np.sign(values.round(9)).astype(int).astype(str)
     if kind == KIND_LABEL:
         return texts.astype(str)
-    return values.round(9).astype(str)
+    stated = values.round(9).astype(str)
+    if bases is not None:
+        stated = stated + " of " + bases.round(9).astype(str)
+    return stated
 
 
 def robustness_table(universe: pd.DataFrame, decision_names: Sequence[str]) -> pd.DataFrame:
     """One row per headline and plan: primary value, min, max, holds_everywhere, depends_on.
 
-    ``holds_everywhere``: the stated fact (value for a count, direction for a change, names
-    for a label) is the same under every combination. ``depends_on``: the decisions (";"-
-    joined, in file order) for which switching that decision alone, with the others at any
-    alternative, changes the stated fact.
+    ``holds_everywhere``: the stated fact (value for a count, with its base when it is an
+    "n of N", direction for a change, names for a label) is the same under every
+    combination. ``depends_on``: the decisions (";"-joined, in file order) for which
+    switching that decision alone, with the others at any alternative, changes the stated
+    fact.
     """
     rows = []
     for (headline, plan), group in universe.groupby(["headline", "plan"], sort=False):
         kind = str(group["kind"].iloc[0])
-        stated = _stated(kind, group["value"], group["text"])
+        stated = _stated(kind, group["value"], group["text"], group["base"])
         primary = group[group["combination"] == 0].iloc[0]
         depends = []
         for decision in decision_names:
@@ -501,6 +904,10 @@ def robustness_table(universe: pd.DataFrame, decision_names: Sequence[str]) -> p
                 "n_codings": int(len(group)),
             }
         )
+    return _ordered_table(rows)
+
+
+def _ordered_table(rows: list[dict[str, object]]) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["_order"] = out["headline"].map(HEADLINE_ORDER)
     return (
@@ -510,16 +917,70 @@ def robustness_table(universe: pd.DataFrame, decision_names: Sequence[str]) -> p
     )
 
 
+def cells_table(cells_: Sequence[Cell], alternatives: pd.DataFrame) -> pd.DataFrame:
+    """``robustness_table`` of the multiverse, computed from the compact cells (the same
+    table, without spelling out the combinations a figure does not read)."""
+    known = decisions(alternatives)
+    n_codings = int(np.prod([len(a) for a in known.values()])) if known else 1
+    rows = []
+    for cell in cells_:
+        stated = _stated(
+            cell.kind, pd.Series(cell.values), pd.Series(cell.texts), pd.Series(cell.bases)
+        ).to_numpy()
+        shape = tuple(len(a) for a in cell.alternatives)
+        grid = stated.astype(object).reshape(shape) if shape else stated.astype(object)
+        depends = [
+            decision
+            for axis, decision in enumerate(cell.decisions)
+            if bool(np.any(grid != np.take(grid, [0], axis=axis)))
+        ]
+        texts = list(dict.fromkeys(cell.texts))
+        rows.append(
+            {
+                "headline": cell.headline,
+                "plan": cell.plan,
+                "kind": cell.kind,
+                "primary_value": float(cell.values[0]),
+                "min_value": float(np.min(cell.values)),
+                "max_value": float(np.max(cell.values)),
+                "primary_text": cell.texts[0],
+                "other_texts": ";".join(f"[{t}]" for t in texts if t != cell.texts[0]),
+                "holds_everywhere": bool(len(set(stated.tolist())) == 1),
+                "depends_on": ";".join(d for d in known if d in depends),
+                "n_codings": n_codings,
+            }
+        )
+    return _ordered_table(rows)
+
+
 def robustness(
     plans: pd.DataFrame,
     themes: pd.DataFrame,
     alternatives: pd.DataFrame,
     baseline_year: int,
     compare_year: int,
+    *,
+    funding_codes: pd.DataFrame | None = None,
+    lineage: pd.DataFrame | None = None,
+    theme_kinds: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The robustness table of every headline (``robustness_table`` of the multiverse)."""
-    universe = multiverse(plans, themes, alternatives, baseline_year, compare_year)
-    return robustness_table(universe, list(decisions(alternatives)))
+    found = cells(
+        plans,
+        themes,
+        alternatives,
+        baseline_year,
+        compare_year,
+        funding_codes=funding_codes,
+        lineage=lineage,
+        theme_kinds=theme_kinds,
+    )
+    return cells_table(found, alternatives)
+
+
+def bundle_robustness(bundle: DataBundle, baseline_year: int, compare_year: int) -> pd.DataFrame:
+    """The robustness table of a bundle (plans, crosswalk, funding codes, lineage, codings)."""
+    return cells_table(bundle_cells(bundle, baseline_year, compare_year), bundle.alternatives)
 
 
 def value_by_alternative(
@@ -534,3 +995,12 @@ def value_by_alternative(
     return {
         str(row[decision]): (float(row["value"]), str(row["text"])) for _, row in rows.iterrows()
     }
+
+
+def cell_by_alternative(
+    cell: Cell, alternatives: pd.DataFrame, decision: str
+) -> dict[str, tuple[float, str]]:
+    """``value_by_alternative`` of one cell: (value, text) under each alternative of
+    ``decision``, every other decision primary."""
+    known = decisions(alternatives)
+    return {alternative: cell.at({decision: alternative})[:2] for alternative in known[decision]}

@@ -13,7 +13,23 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from gealc_analysis.data.vocabulary import area_sort_key, split_funding
+from gealc_analysis.data.vocabulary import ACTIVITY_TYPES, area_sort_key, split_funding
+
+# The activity types whose rows are events (something held on a date, with people taking
+# part): the codebook's workshops, webinars, meetings, working-group meetings, public events
+# and exchanges. Documents, website items, award steps and governance items are counted apart
+# (``NON_EVENT_TYPES``), never as events.
+EVENT_TYPES: tuple[str, ...] = tuple(
+    code
+    for code in ACTIVITY_TYPES
+    if code in {"workshop", "webinar", "meeting", "working_group_meeting", "event", "exchange"}
+)
+NON_EVENT_TYPES: tuple[str, ...] = tuple(code for code in ACTIVITY_TYPES if code not in EVENT_TYPES)
+# The unit of counting (a contested decision, ``alternative_codings.csv``): rows of one plan
+# that share a non-empty ``listing_group`` are one item when activities are counted (the
+# 2024 per-area website line, the per-group meeting rows). The curated plans have no such
+# column: every row is its own item unless an alternative coding sets it.
+LISTING_GROUP = "listing_group"
 
 
 def natural_rank(codes: pd.Series) -> pd.Series:
@@ -110,3 +126,32 @@ def funding_lists(plans: pd.DataFrame) -> pd.Series:
         .astype(str)
         .map(lambda cell: sorted(set(split_funding(cell))))
     )
+
+
+def event_weights(plans: pd.DataFrame) -> pd.Series:
+    """Events each row announces: ``frequency_per_year`` for an event-type row
+    (``EVENT_TYPES``), 0 for a document, website item, award step or governance item."""
+    is_event = as_str(plans["activity_type"]).isin(EVENT_TYPES)
+    return plans["frequency_per_year"].astype("int64").where(is_event, 0).astype("int64")
+
+
+def item_keys(plans: pd.DataFrame) -> pd.Series:
+    """What one counted activity is, per row: its activity_id, or ``<year>|<listing_group>``
+    for rows an alternative coding groups into one item (see ``LISTING_GROUP``)."""
+    ids = plans["activity_id"].astype(str)
+    if LISTING_GROUP not in plans.columns:
+        return ids
+    group = plans[LISTING_GROUP].fillna("").astype(str)
+    grouped = plans["plan_year"].astype("int64").astype(str) + "|" + group
+    return grouped.where(group != "", ids)
+
+
+def items_per_year(plans: pd.DataFrame, rows: pd.Series | None = None) -> pd.Series:
+    """Activities per year (distinct ``item_keys``), optionally of the rows where ``rows`` is
+    True: the unit of counting every activity count honours."""
+    keys = item_keys(plans)
+    years = plans["plan_year"].astype("int64")
+    if rows is not None:
+        keep = rows.to_numpy(dtype=bool)
+        keys, years = keys[keep], years[keep]
+    return keys.groupby(years.to_numpy()).nunique()

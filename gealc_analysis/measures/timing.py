@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from gealc_analysis.data.vocabulary import SEMESTERS, TIMINGS
-from gealc_analysis.measures.tally import as_str, plan_years, share, tally
+from gealc_analysis.measures.tally import as_str, event_weights, plan_years, share, tally
 
 # The timings after the semesters are, in vocabulary order, "all year" and "not scheduled";
 # unpacking fails loudly at import if that vocabulary changes shape.
@@ -19,7 +19,8 @@ def semester_load(plans: pd.DataFrame) -> pd.DataFrame:
 
 
 def semester_event_load(plans: pd.DataFrame) -> pd.DataFrame:
-    """Events (not activities) per semester, the workload the network actually carries.
+    """Events (not activities; event-type rows only) per semester, the workload the network
+    actually carries.
 
     A year-round activity with f events a year adds f/2 to each semester; unscheduled
     (tbd) events stay visible as their own row instead of being guessed into a semester.
@@ -29,7 +30,7 @@ def semester_event_load(plans: pd.DataFrame) -> pd.DataFrame:
         {
             "plan_year": plans["plan_year"].astype("int64").to_numpy(),
             "timing": timing.to_numpy(),
-            "n_events": plans["frequency_per_year"].astype(float).to_numpy(),
+            "n_events": event_weights(plans).astype(float).to_numpy(),
         }
     )
     year_round = frame["timing"] == YEAR_ROUND
@@ -54,7 +55,12 @@ def semester_split_dated(plans: pd.DataFrame) -> pd.DataFrame:
     years = plan_years(plans)
     counts = tally(plans, "timing", TIMINGS, years)
     events = tally(
-        plans, "timing", TIMINGS, years, weight="frequency_per_year", value_name="n_events"
+        plans.assign(_events=event_weights(plans)),
+        "timing",
+        TIMINGS,
+        years,
+        weight="_events",
+        value_name="n_events",
     )
     out = counts.drop(columns="share").merge(
         events[["plan_year", "timing", "n_events"]], on=["plan_year", "timing"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from gealc_analysis.data.alternatives import decisions, primary_choice
 from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.measures import robustness
+from gealc_analysis.measures import themes as theme_measures
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ class Finding:
     holds_everywhere: bool  # all its figures hold
     depends_on: tuple[str, ...]  # union of its figures' decisions
     section: str  # notebook stem it links to, e.g. "03_funding_dependence"
+    # Names that are data (theme labels of the crosswalk) travelling with their codes:
+    # code -> {"en": …, "es": …}; empty when the names are codes of the label catalogue.
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,10 @@ SECTION_FUNDING = "03_funding_dependence"
 SECTION_THEMES = "04_theme_shifts"
 SECTION_LINEAGE = "06_what_carried_over"
 SECTION_ROBUSTNESS = "07_robustness"
+
+# Contested readings of a kind of resource that a question for the Committee can settle
+# (decision keys of alternative_codings.csv; words "findings.question.<key>").
+KIND_QUESTIONS: tuple[str, ...] = ("idb_consultant", "oas_support")
 
 
 class _Table:
@@ -174,6 +182,16 @@ def _finding(
     )
 
 
+def _theme_names(bundle: DataBundle, keys: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """The crosswalk's names of some themes, in both languages (data, not labels)."""
+    table = theme_measures.theme_table(bundle.themes).set_index("theme")
+    return {
+        key: {lang: str(table.at[key, f"theme_label_{lang}"]) for lang in ("en", "es")}
+        for key in keys
+        if key in table.index
+    }
+
+
 def _codes(text: str) -> tuple[str, ...]:
     return tuple(code for code in str(text).split(";") if code)
 
@@ -200,21 +218,8 @@ def headlines(bundle: DataBundle, baseline_year: int, compare_year: int) -> Head
     numbers.append(KeyNumber("n_events", fig("n_events", y1)))
 
     found: list[Finding] = []
-    # 1. The IDB as the only cash, over the activities that name any cash (the fair measure).
-    idb = {
-        "a0": fig("idb_only_cash_of_cash", y0),
-        "a1": fig("idb_only_cash_of_cash", y1),
-    }
-    if idb["a0"].base > 0 or idb["a1"].base > 0:
-        found.append(_finding("idb_only_cash", idb, SECTION_FUNDING, decision_order=order))
-    # 2. The IDB instrument: named in the baseline, not (or less) in the comparison.
-    instruments = {
-        "k0": fig("idb_instrument_named", y0),
-        "k1": fig("idb_instrument_named", y1),
-    }
-    if instruments["k0"].base > 0 or instruments["k1"].base > 0:
-        found.append(_finding("idb_instrument", instruments, SECTION_FUNDING, decision_order=order))
-    # 3. The size of the plan, with the range the unit of counting gives it.
+    # 1. The size of the plan, with the range the unit of counting gives it; listed only
+    #    when the direction of the change holds under every coding.
     size = {
         "n0": fig("n_activities", y0),
         "n1": fig("n_activities", y1),
@@ -222,12 +227,17 @@ def headlines(bundle: DataBundle, baseline_year: int, compare_year: int) -> Head
     }
     if size["change"].holds_everywhere:
         found.append(_finding("activities", size, SECTION_OVERVIEW, decision_order=order))
+    # 2. The IDB as the only cash, over the activities that name any cash (the fair measure).
+    idb = {"a0": fig("idb_only_cash_of_cash", y0), "a1": fig("idb_only_cash_of_cash", y1)}
+    if idb["a0"].base > 0 or idb["a1"].base > 0:
+        found.append(_finding("idb_only_cash", idb, SECTION_FUNDING, decision_order=order))
+    # 3. The IDB instrument: how many of the activities naming the IDB name an instrument.
+    instruments = {"k0": fig("idb_instrument_named", y0), "k1": fig("idb_instrument_named", y1)}
+    if instruments["k0"].base > 0 or instruments["k1"].base > 0:
+        found.append(_finding("idb_instrument", instruments, SECTION_FUNDING, decision_order=order))
     # 4. What carried over (lineage), with its range.
     if table.has("carried_over", pair) and table.has("new_activities", pair):
-        carried = {
-            "carried": fig("carried_over", pair),
-            "new": fig("new_activities", pair),
-        }
+        carried = {"carried": fig("carried_over", pair), "new": fig("new_activities", pair)}
         found.append(_finding("carried_over", carried, SECTION_LINEAGE, decision_order=order))
     # 5. New themes, named only when every coding names them.
     new = fig("themes_new", pair)
@@ -242,15 +252,17 @@ def headlines(bundle: DataBundle, baseline_year: int, compare_year: int) -> Head
                 holds_everywhere=True,  # only the themes every coding names are stated
                 depends_on=(),
                 section=SECTION_THEMES,
+                labels=_theme_names(bundle, robust_new),
             )
         )
 
     questions = []
-    unnamed = fig("idb_no_instrument", y1) if table.has("idb_no_instrument", y1) else None
-    if unnamed is not None and unnamed.value > 0:
-        questions.append(Question("idb_instrument", {"n": unnamed}))
-    if table.has("idb_only_cash", y1):
-        questions.append(Question("idb_only_cash", {"n": fig("idb_only_cash", y1)}))
+    if table.has("idb_no_instrument", y1) and fig("idb_no_instrument", y1).value > 0:
+        questions.append(Question("idb_instrument", {"n": fig("idb_no_instrument", y1)}))
+    # The kinds of resource the plans leave open, when the fair measure depends on them.
+    for decision in idb["a0"].depends_on + idb["a1"].depends_on:
+        if decision in KIND_QUESTIONS and all(q.key != decision for q in questions):
+            questions.append(Question(decision, {"a0": idb["a0"], "a1": idb["a1"]}))
 
     return Headlines(
         baseline_year=y0,

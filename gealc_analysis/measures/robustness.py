@@ -854,12 +854,12 @@ def _stated(
     """What a headline states under each coding: the value (with its base, for "n of N"),
     its direction, or the names."""
     if kind == KIND_CHANGE:
-        return np.sign(values.round(9)).astype(int).astype(str)
+        return np.sign(values.round(9)).map(repr)
     if kind == KIND_LABEL:
         return texts.astype(str)
-    stated = values.round(9).astype(str)
+    stated = values.round(9).map(repr)
     if bases is not None:
-        stated = stated + " of " + bases.round(9).astype(str)
+        stated = stated + " of " + bases.round(9).map(repr)
     return stated
 
 
@@ -999,8 +999,8 @@ def value_by_alternative(
 
 def cell_by_alternative(
     cell: Cell, alternatives: pd.DataFrame, decision: str
-) -> dict[str, tuple[float, str]]:
-    """``value_by_alternative`` of one cell: (value, text) under each alternative of
-    ``decision``, every other decision primary."""
+) -> dict[str, tuple[float, str, float]]:
+    """(value, text, base) of one cell under each alternative of ``decision``, every other
+    decision primary (``value_by_alternative`` without the long multiverse)."""
     known = decisions(alternatives)
-    return {alternative: cell.at({decision: alternative})[:2] for alternative in known[decision]}
+    return {alternative: cell.at({decision: alternative}) for alternative in known[decision]}

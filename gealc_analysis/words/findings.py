@@ -1,156 +1,229 @@
-"""The report's key findings: a few plain sentences, each a change between two plans.
+"""The report's headlines in a reader's words: the key numbers, the findings (each at most 35
+words, plain words, only **bold**), each finding's one-line robustness and the questions for
+the Committee, in English or Spanish (templates ``findings.*`` in ``labels.csv``).
 
-What the Executive Committee and the IDB need first, generated from the computed tables in
-English or Spanish (templates ``findings.*`` in ``labels.csv``). Every number comes with its
-base (n of N) and, where meaningful, its share. A figure that holds under every alternative
-coding (``robustness``) is stated as fact; one that does not carries the readings it depends
-on, e.g. "124 (52 if the 2020 'semimonthly' meetings were every two months)".
+Everything here renders a :class:`gealc_analysis.measures.findings.Headlines`; no number is
+computed here, none is typed. The index (pages) and the brief use only these functions.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-import pandas as pd
-
-from gealc_analysis.data.alternatives import decisions, primary_choice
 from gealc_analysis.data.bundle import DataBundle
-from gealc_analysis.measures import robustness
+from gealc_analysis.measures import findings as measures
 from gealc_analysis.measures.counts import MIN_BASE_FOR_PERCENT
-from gealc_analysis.measures.funding import NOT_STATED, instrument_mix
-from gealc_analysis.measures.themes import count_by_theme
+from gealc_analysis.measures.findings import Figure, Finding, Headlines, KeyNumber, Question
 from gealc_analysis.words import i18n
-from gealc_analysis.words.narrative import join_words, percent
-from gealc_analysis.words.robustness import theme_labels
+from gealc_analysis.words.narrative import join_words
 
-
-@dataclass(frozen=True)
-class _Context:
-    """The multiverse of one comparison and how to word it."""
-
-    plans: pd.DataFrame
-    themes: pd.DataFrame
-    universe: pd.DataFrame
-    table: pd.DataFrame
-    alternatives: pd.DataFrame
-    labels: dict[str, str]
-    baseline: int
-    compare: int
-    lang: str
-
-    @property
-    def pair(self) -> str:
-        return f"{self.baseline}→{self.compare}"
-
-    def row(self, headline: str, plan: int | str) -> pd.Series:
-        rows = self.table[(self.table["headline"] == headline) & (self.table["plan"] == str(plan))]
-        return rows.iloc[0]
-
-    def value(self, headline: str, plan: int | str) -> float:
-        return float(self.row(headline, plan)["primary_value"])
-
-    def count(self, headline: str, plan: int | str) -> int:
-        return int(round(self.value(headline, plan)))
-
-    def readings(self, headline: str, plan: int | str) -> list[tuple[str, str, float, str]]:
-        """(decision, alternative, value, text) of each other reading that changes it."""
-        row = self.row(headline, plan)
-        primary = primary_choice(self.alternatives)
-        out = []
-        for decision in [d for d in str(row["depends_on"]).split(";") if d]:
-            values = robustness.value_by_alternative(
-                self.universe, self.alternatives, headline, str(plan), decision
-            )
-            for alternative, (value, text) in values.items():
-                if alternative != primary[decision] and (
-                    value != row["primary_value"] or text != row["primary_text"]
-                ):
-                    out.append((decision, alternative, value, text))
-        return out
-
-    def condition(self, decision: str, alternative: str) -> str:
-        return i18n.label(f"robustness.if.{decision}.{alternative}", self.lang)
-
-    def n_of(self, n: int, total: int) -> str:
-        return i18n.label("findings.n_of", self.lang, n=n, total=total)
-
-    def share(self, n: float, total: float) -> str:
-        """The share as a percentage, or "" when the base is too small to mean much."""
-        if total < MIN_BASE_FOR_PERCENT:
-            return ""
-        return percent(n / total, self.lang)
-
-    def other_readings(self, headline: str, plan: int | str, total: int | None = None) -> list[str]:
-        """ "52 if the 2020 'semimonthly' meetings were every two months", for each reading
-        that changes the figure (none when it holds under every coding)."""
-        return [
-            i18n.label(
-                "findings.reading",
-                self.lang,
-                value=self.n_of(int(value), total) if total else _count(value, self.lang),
-                condition=self.condition(decision, alternative),
-            )
-            for decision, alternative, value, _ in self.readings(headline, plan)
-        ]
-
-    def figure(self, headline: str, plan: int, total: int | None = None) -> str:
-        """The figure in bold (n of N when ``total`` is given), then in brackets its share and
-        the other readings it depends on: "**4 of 41** (9.8%; 5 of 41 if …)"."""
-        value = self.count(headline, plan)
-        shown = self.n_of(value, total) if total else _count(value, self.lang)
-        extras = [self.share(value, total)] if total else []
-        extras += self.other_readings(headline, plan, total)
-        extras = [extra for extra in extras if extra]
-        return f"**{shown}**" + (f" ({'; '.join(extras)})" if extras else "")
-
-    def readings_after(self, headline: str, plan: int) -> str:
-        """The other readings of a figure, in brackets, to follow its phrase ("" if robust)."""
-        others = self.other_readings(headline, plan)
-        return f" ({'; '.join(others)})" if others else ""
+# The longest a finding may be, in words (issue 17: read in 30 seconds).
+MAX_WORDS = 35
 
 
 def _count(value: float, lang: str) -> str:
     return i18n.format_number(value, lang, 0 if float(value).is_integer() else 1)
 
 
+def _years(figure: Figure) -> dict[str, str]:
+    """{year} of a plan's figure, {y0} and {y1} of a pair's."""
+    if "→" in figure.plan:
+        y0, y1 = figure.plan.split("→")
+        return {"y0": y0, "y1": y1, "year": y1}
+    return {"year": figure.plan}
+
+
+def _figure(
+    figure: Figure, lang: str, value: float | None = None, base: float | None = None
+) -> str:
+    """The figure as a reader reads it: "11 of 15" when it has a base, else "41"."""
+    shown = figure.value if value is None else value
+    total = figure.base if base is None else base
+    if not math.isnan(total):
+        return i18n.label("findings.n_of", lang, n=_count(shown, lang), total=_count(total, lang))
+    return _count(shown, lang)
+
+
+def number_text(number: KeyNumber, lang: str = "en") -> str:
+    """The large number of a key number: "11 of 15" or "41"."""
+    i18n.check_lang(lang)
+    return _figure(number.figure, lang)
+
+
+def number_label(number: KeyNumber, lang: str = "en") -> str:
+    """The one-line label under a key number (``findings.number.<key>``)."""
+    i18n.check_lang(lang)
+    return i18n.label(f"findings.number.{number.key}", lang, **_years(number.figure))
+
+
+def _decision_words(decision: str, lang: str) -> str:
+    """A decision as a short phrase ("how repeated items are counted"); a decision without
+    one (added with its alternatives by another data file) reads by its catalogue name."""
+    key = f"findings.decision.{decision}"
+    if key in i18n.load_catalogue():
+        return i18n.label(key, lang)
+    return i18n.label(f"robustness.decision.{decision}", lang)
+
+
+def robustness_line(finding: Finding, lang: str = "en") -> str:
+    """One short line: "Holds under every coding." or "Depends on how X is read; see
+    section 07." (the decisions in file order)."""
+    i18n.check_lang(lang)
+    if finding.holds_everywhere or not finding.depends_on:
+        return i18n.label("findings.robustness.holds", lang)
+    return i18n.label(
+        "findings.robustness.depends",
+        lang,
+        decisions=join_words([_decision_words(d, lang) for d in finding.depends_on], lang),
+    )
+
+
+def _condition(decision: str, alternative: str, lang: str) -> str:
+    return i18n.label(f"robustness.if.{decision}.{alternative}", lang)
+
+
+def _bold(text: str) -> str:
+    return f"**{text}**"
+
+
+def _activities(finding: Finding, lang: str) -> str:
+    n0, n1, change = finding.figures["n0"], finding.figures["n1"], finding.figures["change"]
+    shown = i18n.format_signed(change.value, lang)
+    if n0.value >= MIN_BASE_FOR_PERCENT:
+        percent = i18n.format_percent(change.value / n0.value, lang, 0)
+        shown += f", {'+' if change.value > 0 else ''}{percent}"
+    # The other counts each reading gives (e.g. repeated items counted once).
+    others = {(r.decision, r.alternative): r.value for r in n1.readings}
+    readings = [
+        i18n.label(
+            "findings.activities_reading",
+            lang,
+            n1=_count(value, lang),
+            n0=_count(
+                next(
+                    (r.value for r in n0.readings if (r.decision, r.alternative) == pair),
+                    n0.value,
+                ),
+                lang,
+            ),
+            condition=_condition(*pair, lang),
+        )
+        for pair, value in others.items()
+    ]
+    return i18n.label(
+        "findings.activities",
+        lang,
+        y0=n0.plan,
+        y1=n1.plan,
+        n0=_bold(_count(n0.value, lang)),
+        n1=_bold(_count(n1.value, lang)),
+        change=shown,
+        readings="".join(f"; {reading}" for reading in readings),
+    )
+
+
+def _idb_only_cash(finding: Finding, lang: str) -> str:
+    a0, a1 = finding.figures["a0"], finding.figures["a1"]
+    return i18n.label(
+        "findings.idb_only_cash",
+        lang,
+        y0=a0.plan,
+        y1=a1.plan,
+        a0=_bold(_figure(a0, lang)),
+        a1=_bold(_figure(a1, lang)),
+    )
+
+
+def _idb_instrument(finding: Finding, lang: str) -> str:
+    k0, k1 = finding.figures["k0"], finding.figures["k1"]
+    key = "findings.idb_instrument_none" if k1.value == 0 else "findings.idb_instrument"
+    return i18n.label(
+        key,
+        lang,
+        y0=k0.plan,
+        y1=k1.plan,
+        k0=_bold(_figure(k0, lang)),
+        k1=_bold(_figure(k1, lang)),
+        n1=_bold(_count(k1.base, lang)),
+    )
+
+
+def _range(figure: Figure, lang: str) -> str:
+    """ " (16–20 by coding)" when the codings move the figure, else ""."""
+    if figure.low == figure.high:
+        return ""
+    return i18n.label(
+        "findings.range", lang, low=_count(figure.low, lang), high=_count(figure.high, lang)
+    )
+
+
+def _carried_over(finding: Finding, lang: str) -> str:
+    carried, new = finding.figures["carried"], finding.figures["new"]
+    return i18n.label(
+        "findings.carried_over",
+        lang,
+        **_years(carried),
+        carried=_bold(_figure(carried, lang)) + _range(carried, lang),
+        new=_bold(_figure(new, lang)) + _range(new, lang),
+    )
+
+
+def _themes_new(finding: Finding, lang: str) -> str:
+    figure = finding.figures["themes"]
+    names = [finding.labels.get(key, {}).get(lang, key) for key in finding.names.get("themes", ())]
+    return i18n.label("findings.themes_new", lang, **_years(figure), themes=join_words(names, lang))
+
+
+_SENTENCES = {
+    "activities": _activities,
+    "idb_only_cash": _idb_only_cash,
+    "idb_instrument": _idb_instrument,
+    "carried_over": _carried_over,
+    "themes_new": _themes_new,
+}
+
+
+def finding_sentence(finding: Finding, lang: str = "en") -> str:
+    """The finding in plain words (Markdown, only **bold**, at most ``MAX_WORDS`` words)."""
+    i18n.check_lang(lang)
+    return _SENTENCES[finding.key](finding, lang)
+
+
+def question_sentence(question: Question, lang: str = "en") -> str:
+    """A question the data raises for the Committee (never a recommendation)."""
+    i18n.check_lang(lang)
+    key = f"findings.question.{question.key}"
+    if question.key == "idb_instrument":
+        figure = question.figures["n"]
+        return i18n.label(key, lang, year=figure.plan, n=_bold(_count(figure.value, lang)))
+    # A contested kind of resource: the fair measure under the other reading.
+    fmt: dict[str, str] = {}
+    for slot, figure in question.figures.items():
+        other = next((r for r in figure.readings if r.decision == question.key), None)
+        fmt[slot] = _bold(_figure(figure, lang))
+        fmt[f"{slot}_other"] = (
+            _bold(_figure(figure, lang, other.value, other.base)) if other else fmt[slot]
+        )
+        fmt[f"y_{slot}"] = figure.plan
+    return i18n.label(key, lang, **fmt)
+
+
+def headlines(bundle: DataBundle, baseline_year: int, compare_year: int) -> Headlines:
+    """The headlines of a comparison (``measures.findings.headlines``)."""
+    return measures.headlines(bundle, baseline_year, compare_year)
+
+
 def key_findings(
     bundle: DataBundle, baseline_year: int, compare_year: int, lang: str = "en"
 ) -> list[str]:
-    """3–6 Markdown sentences (only ``**bold**``), each a change from the baseline plan to the
-    comparison plan with its counts and shares, most needed first: the IDB as the only cash,
-    the IDB instrument, new and dropped themes, the size of the plan, the OAS, events.
-
-    Figures that change under an alternative coding of ``bundle.alternatives`` are given with
-    it. Reads nothing but the bundle.
-    """
+    """The finding sentences of the comparison, most needed first (at most five, each at
+    most ``MAX_WORDS`` words). Reads nothing but the bundle."""
     i18n.check_lang(lang)
     if baseline_year == compare_year:
         return [i18n.label("narrative.no_comparison", lang, year=baseline_year)]
-    plans, themes, alts = bundle.plans, bundle.themes, bundle.alternatives
-    universe = robustness.multiverse(plans, themes, alts, baseline_year, compare_year)
-    table = robustness.robustness_table(universe, list(decisions(alts)))
-    ctx = _Context(
-        plans,
-        themes,
-        universe,
-        table,
-        alts,
-        theme_labels(themes, alts, lang),
-        baseline_year,
-        compare_year,
-        lang,
-    )
-    sentences = [
-        _idb_cash(ctx),
-        _idb_instrument(ctx),
-        _themes(ctx),
-        _activities(ctx),
-        _oas(ctx),
-        _events(ctx),
-    ]
-    return [sentence for sentence in sentences if sentence]
+    found = measures.headlines(bundle, baseline_year, compare_year).findings
+    return [finding_sentence(finding, lang) for finding in found]
 
 
 def caveat(lang: str = "en") -> str:
@@ -158,210 +231,33 @@ def caveat(lang: str = "en") -> str:
     return i18n.label("findings.caveat", lang)
 
 
-# --------------------------------------------------------------------------- sentences
-
-
-def _idb_cash(ctx: _Context) -> str:
-    y0, y1 = ctx.baseline, ctx.compare
-    n0, n1 = ctx.count("n_activities", y0), ctx.count("n_activities", y1)
-    r0, r1 = ctx.count("idb_only_resource", y0), ctx.count("idb_only_resource", y1)
-    return i18n.label(
-        "findings.idb_only_cash",
-        ctx.lang,
-        y0=y0,
-        y1=y1,
-        a0=ctx.figure("idb_only_cash", y0, n0),
-        a1=ctx.figure("idb_only_cash", y1, n1),
-        r0=ctx.n_of(r0, n0),
-        r1=ctx.n_of(r1, n1),
-    )
-
-
-def _idb_instrument(ctx: _Context) -> str:
-    y0, y1 = ctx.baseline, ctx.compare
-    k0, k1 = ctx.count("idb_instrument_named", y0), ctx.count("idb_instrument_named", y1)
-    n0, n1 = ctx.count("idb_named", y0), ctx.count("idb_named", y1)
-    if n0 == 0 and n1 == 0:
-        return ""
-    mix = instrument_mix(ctx.plans, "idb")
-    named = mix[
-        (mix["plan_year"] == y0) & (mix["instrument"] != NOT_STATED) & (mix["n_activities"] > 0)
-    ]
-    instruments = join_words(
-        [
-            f"{i18n.code_label('idb_instrument', row.instrument, ctx.lang)}: "
-            f"{int(row.n_activities)}"
-            for row in named.itertuples()
-        ],
-        ctx.lang,
-    )
-    key = "findings.idb_instrument_none" if k1 == 0 else "findings.idb_instrument"
-    return i18n.label(
-        key,
-        ctx.lang,
-        y0=y0,
-        y1=y1,
-        k0=ctx.n_of(k0, n0),
-        k1=ctx.n_of(k1, n1),
-        n1=n1,
-        instruments=instruments,
-    )
-
-
-def _activities(ctx: _Context) -> str:
-    y0, y1 = ctx.baseline, ctx.compare
-    n0, n1 = ctx.count("n_activities", y0), ctx.count("n_activities", y1)
-    change = i18n.format_signed(n1 - n0, ctx.lang)
-    if n0 >= MIN_BASE_FOR_PERCENT:
-        change += f", {i18n.format_signed((n1 - n0) / n0 * 100, ctx.lang, 1)} %".replace(
-            " %", "%" if ctx.lang == "en" else " %"
-        )
-    return i18n.label(
-        "findings.activities",
-        ctx.lang,
-        y0=y0,
-        y1=y1,
-        n0=ctx.figure("n_activities", y0),
-        n1=ctx.figure("n_activities", y1),
-        change=change,
-    )
-
-
-def _theme_list(
-    ctx: _Context, keys: Sequence[str], year: int, counts: dict[str, int], total: int
-) -> str:
-    def counted(key: str) -> str:
-        n = counts.get(key, 0)
-        share = ctx.share(n, total)
-        return f"{ctx.n_of(n, total)}, {share}" if share else ctx.n_of(n, total)
-
-    return join_words([f"{ctx.labels.get(k, k)} ({counted(k)})" for k in keys], ctx.lang)
-
-
-def _themes(ctx: _Context) -> str:
-    y0, y1 = ctx.baseline, ctx.compare
-    universe = ctx.universe[ctx.universe["plan"] == ctx.pair]
-    counts = _theme_counts(ctx, y1)
-    total = ctx.count("n_activities", y1)
-    new_row = ctx.row("themes_new", ctx.pair)
-    primary_new = [t for t in str(new_row["primary_text"]).split(";") if t]
-    every_new = _names_everywhere(universe[universe["headline"] == "themes_new"])
-    robust = [t for t in primary_new if t in every_new]
-    parts = [
-        i18n.label(
-            "findings.themes_new",
-            ctx.lang,
-            y0=y0,
-            y1=y1,
-            themes=_theme_list(ctx, robust, y1, counts, total),
-        )
-        if robust
-        else i18n.label("findings.themes_new_none", ctx.lang, y0=y0, y1=y1)
-    ]
-    dependent = [t for t in primary_new if t not in every_new]
-    if dependent:
-        conditions = [
-            ctx.condition(d, a)
-            for d, a, _, text in ctx.readings("themes_new", ctx.pair)
-            if not set(dependent) <= set(text.split(";"))
-        ]
-        parts.append(
-            i18n.label(
-                "findings.themes_new_dependent",
-                ctx.lang,
-                themes=_theme_list(ctx, dependent, y1, counts, total),
-                conditions=join_words(conditions, ctx.lang),
-            )
-        )
-    dropped = [t for t in str(ctx.row("themes_dropped", ctx.pair)["primary_text"]).split(";") if t]
-    if not dropped:
-        readings = [
-            i18n.label(
-                "findings.themes_dropped_if",
-                ctx.lang,
-                themes=join_words([ctx.labels.get(t, t) for t in text.split(";") if t], ctx.lang),
-                condition=ctx.condition(decision, alternative),
-            )
-            for decision, alternative, _, text in ctx.readings("themes_dropped", ctx.pair)
-        ]
-        parts.append(
-            i18n.label(
-                "findings.themes_dropped_none",
-                ctx.lang,
-                y0=y0,
-                y1=y1,
-                readings=f" ({'; '.join(readings)})" if readings else "",
-            )
-        )
-    else:
-        parts.append(
-            i18n.label(
-                "findings.themes_dropped",
-                ctx.lang,
-                y0=y0,
-                y1=y1,
-                themes=join_words([ctx.labels.get(t, t) for t in dropped], ctx.lang),
-            )
-        )
-    return " ".join(parts)
-
-
-def _theme_counts(ctx: _Context, year: int) -> dict[str, int]:
-    """Activities per theme as curated (the primary coding is the curated data)."""
-    counts = count_by_theme(ctx.plans, ctx.themes)
-    rows = counts[counts["plan_year"] == year]
-    return dict(zip(rows["theme"], rows["n_activities"].astype(int), strict=True))
-
-
-def _names_everywhere(rows: pd.DataFrame) -> set[str]:
-    """The names every coding gives (intersection over the multiverse)."""
-    sets = [set(t for t in str(text).split(";") if t) for text in rows["text"]]
-    return set.intersection(*sets) if sets else set()
-
-
-def _oas(ctx: _Context) -> str:
-    y0, y1 = ctx.baseline, ctx.compare
-    n0, n1 = ctx.count("n_activities", y0), ctx.count("n_activities", y1)
-    o0, o1 = ctx.count("oas_named", y0), ctx.count("oas_named", y1)
-    if o0 == 0 and o1 == 0 and ctx.row("oas_named", y1)["holds_everywhere"]:
-        return ""
-    return i18n.label(
-        "findings.oas",
-        ctx.lang,
-        y0=y0,
-        y1=y1,
-        a0=ctx.figure("oas_named", y0, n0),
-        a1=ctx.figure("oas_named", y1, n1),
-    )
-
-
-def _events(ctx: _Context) -> str:
-    y0, y1 = ctx.baseline, ctx.compare
-    e0, e1 = ctx.value("n_events", y0), ctx.value("n_events", y1)
-    change = ctx.row("n_events_change", ctx.pair)
-    if change["holds_everywhere"]:
-        word = "findings.events_fall" if change["primary_value"] < 0 else "findings.events_rise"
-        verdict = i18n.label(word, ctx.lang)
-    else:
-        verdict = i18n.label("findings.events_direction_depends", ctx.lang)
-    if math.isnan(e0) or math.isnan(e1):
-        return ""
-    return i18n.label(
-        "findings.events",
-        ctx.lang,
-        y0=y0,
-        y1=y1,
-        e0=f"**{_count(e0, ctx.lang)}**",
-        r0=ctx.readings_after("n_events", y0),
-        e1=f"**{_count(e1, ctx.lang)}**",
-        r1=ctx.readings_after("n_events", y1),
-        verdict=verdict,
-    )
-
-
 def key_findings_markdown(
     bundle: DataBundle, baseline_year: int, compare_year: int, lang: str = "en"
 ) -> str:
-    """The key findings as a Markdown list followed by the caveat in italics."""
-    sentences = key_findings(bundle, baseline_year, compare_year, lang)
-    return "\n".join(f"- {s}" for s in sentences) + f"\n\n*{caveat(lang)}*"
+    """The findings as a Markdown list, each with its robustness line, then the caveat."""
+    i18n.check_lang(lang)
+    if baseline_year == compare_year:
+        return key_findings(bundle, baseline_year, compare_year, lang)[0]
+    found = measures.headlines(bundle, baseline_year, compare_year).findings
+    lines = [f"- {finding_sentence(f, lang)} *{robustness_line(f, lang)}*" for f in found]
+    return "\n".join(lines) + f"\n\n*{caveat(lang)}*"
+
+
+def word_count(sentence: str) -> int:
+    """Words of a sentence as a reader counts them (Markdown marks left out)."""
+    return len(sentence.replace("**", "").split())
+
+
+__all__: Sequence[str] = (
+    "MAX_WORDS",
+    "caveat",
+    "finding_sentence",
+    "headlines",
+    "key_findings",
+    "key_findings_markdown",
+    "number_label",
+    "number_text",
+    "question_sentence",
+    "robustness_line",
+    "word_count",
+)

@@ -132,7 +132,10 @@ def test_schema_errors_are_located_and_all_reported_at_once(tmp_path, plans, the
     assert any(
         ":2: decision: expected a decision key in snake_case, found 'Bad Key'" in p for p in found
     ), found
-    assert any(":2: table: expected one of plan, themes, found 'sheet'" in p for p in found)
+    assert any(
+        ":2: table: expected one of plan, themes, funding_codes, lineage, found 'sheet'" in p
+        for p in found
+    ), found
     assert any(
         ":2: note: expected a note saying why the alternative is defensible, "
         "found an empty cell" in p
@@ -163,6 +166,9 @@ def test_the_real_file_lists_every_decision_the_review_asked_for(real_alternativ
         "joint_meetings_2024": ["counted_twice", "counted_once"],
         "oas_in_2024_3_8_3": ["not_named", "named"],
         "unclear_staff_time": ["member_countries", "working_group"],
+        "idb_consultant": ["cash", "in_kind_staff_time"],
+        "oas_support": ["cash", "staff_time"],
+        "unit_of_counting": ["each_row", "repeated_items_once"],
     }
 
 
@@ -187,3 +193,59 @@ def test_every_two_months_gives_the_reviews_52_events_for_2020(
     assert real_plans.loc[real_plans["plan_year"] == 2020, "frequency_per_year"].sum() == 124, (
         "applying an alternative must not change the frame it was given"
     )
+
+
+# --------------------------------------------------------------------------- other tables
+
+
+def test_a_funding_code_row_and_a_virtual_column_are_checked(tmp_path, plans, themes):
+    """funding_codes rows are named by code; a virtual column (in_kind_instruments, not in
+    funding_codes.csv; listing_group, not in the plans) is empty in the curated data, so a
+    primary alternative must leave it empty."""
+    body = (
+        "kinds,cash,true,funding_codes,idb,in_kind_instruments,,x\n"
+        "kinds,time,false,funding_codes,idb,in_kind_instruments,consultant,x\n"
+        "rows,each,true,plan,2020-3.1.1,listing_group,grouped,x\n"
+        "rows,each,false,funding_codes,nope,kind,money,x\n"
+    )
+    found = problems_of(write(tmp_path, body), plans, themes)
+    assert any(
+        ":4: value: expected '' as plan_2020.csv holds (a primary alternative is today's coding)"
+        in p
+        for p in found
+    ), found
+    assert any(":5: row_id: expected a row of funding_codes.csv, found 'nope'" in p for p in found)
+    assert any(":5: value: expected one of cash, staff_time (column kind)" in p for p in found)
+    assert not [p for p in found if ":2:" in p or ":3:" in p], found
+
+
+def test_a_lineage_row_is_named_from_and_to_and_checked_when_the_lineage_is_given(
+    tmp_path, plans, themes
+):
+    lineage = pd.DataFrame(
+        {
+            "from_year": [2020],
+            "from_activity_id": ["2020-3.1.1"],
+            "to_year": [2024],
+            "to_activity_id": [""],
+            "relation": ["dropped"],
+            "note": ["x"],
+        }
+    )
+    body = (
+        "link,dropped,true,lineage,2020-3.1.1|,relation,dropped,x\n"
+        "link,modified,false,lineage,2020-3.1.1|,relation,modified,x\n"
+        "other,a,true,lineage,2020-3.1.9|,relation,renamed,x\n"
+    )
+    path = write(tmp_path, body)
+    frame, _ = alternatives.load_curated_table(
+        alternatives.alternatives_path(path), alternatives.SCHEMA_FILE
+    )
+    frame = frame.astype(object)
+    frame["value"] = frame["value"].where(frame["value"].notna(), "")
+    found = [
+        str(p) for p in alternatives.check_alternatives(frame, plans, themes, "f", lineage=lineage)
+    ]
+    assert any(":4: row_id: expected a row of lineage.csv, found '2020-3.1.9|'" in p for p in found)
+    assert any(":4: value: expected one of continued" in p for p in found), found
+    assert not [p for p in found if ":2:" in p or ":3:" in p], found

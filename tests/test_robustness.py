@@ -246,26 +246,75 @@ def bundle():
 
 
 def test_every_coding_of_the_multiverse_is_the_headlines_recomputed_on_that_coding(bundle):
-    """The multiverse computes a year's measures once per distinct content of the columns
-    they read (``robustness._READS``); under a sample of codings of the real data its rows
-    equal ``headline_values`` run from scratch on that coding's frames."""
-    universe = robustness.multiverse(bundle.plans, bundle.themes, bundle.alternatives, 2020, 2024)
+    """The multiverse computes each headline over the alternatives of only the decisions that
+    edit what it reads (``robustness._PER_PLAN``); under a sample of codings of the real data
+    its rows equal ``headline_values`` run from scratch on that coding's tables (plans,
+    crosswalk, funding codes, lineage)."""
+    universe = robustness.bundle_multiverse(bundle, 2020, 2024)
     combos = robustness.combinations(bundle.alternatives)
     columns = ["headline", "plan", "kind", "value", "text", "base"]
-    for number in range(0, len(combos), 23):
-        coded = robustness.apply_alternatives(
-            bundle.plans, bundle.themes, bundle.alternatives, combos[number]
+    for number in range(0, len(combos), 97):
+        coded = robustness.apply_to_tables(
+            robustness.bundle_tables(bundle), bundle.alternatives, combos[number]
         )
-        fresh = robustness.headline_values(*coded, 2020, 2024)
+        fresh = robustness.headline_values(
+            coded["plan"],
+            coded["themes"],
+            2020,
+            2024,
+            funding_codes=coded["funding_codes"],
+            lineage=coded["lineage"],
+            theme_kinds=coded["theme_kinds"],
+        )
         served = universe[universe["combination"] == number][columns].reset_index(drop=True)
         pd.testing.assert_frame_equal(served, fresh, check_exact=True)
 
 
+def test_the_compact_table_is_the_table_of_the_long_multiverse(bundle):
+    """``robustness`` (from the compact cells) equals ``robustness_table`` of every
+    combination spelled out."""
+    universe = robustness.bundle_multiverse(bundle, 2020, 2024)
+    names = list(robustness.decisions(bundle.alternatives))
+    long = robustness.robustness_table(universe, names)
+    compact = robustness.bundle_robustness(bundle, 2020, 2024)
+    pd.testing.assert_frame_equal(compact, long)
+
+
+def test_the_resource_kinds_are_decisions_of_the_multiverse(bundle):
+    """Read the 2020 IDB consultant as staff time paid by the IDB and 2020's IDB-only-cash
+    count loses the four award steps (the review's 9 of 28, recomputed, not typed)."""
+    table = robustness.bundle_robustness(bundle, 2020, 2024)
+    only_cash = value(table, "idb_only_cash", "2020")
+    assert "idb_consultant" in only_cash["depends_on"].split(";")
+    consultant = bundle.plans["idb_instrument"].astype(str) == "consultant"
+    in_2020 = bundle.plans["plan_year"] == 2020
+    assert only_cash["min_value"] == only_cash["primary_value"] - (consultant & in_2020).sum()
+    fair = value(table, "idb_only_cash_of_cash", "2024")
+    assert "oas_support" in fair["depends_on"].split(";")
+
+
+def test_events_and_items_are_counted_apart(bundle):
+    """Events are event-type rows only; documents, website items, award steps and governance
+    items are their own headlines; together they are every row's events as printed."""
+    values = robustness.bundle_headline_values(bundle, 2020, 2024).set_index(["headline", "plan"])
+    for year in (2020, 2024):
+        plan = str(year)
+        rows = bundle.plans[bundle.plans["plan_year"] == year]
+        items = sum(
+            values.at[(key, plan), "value"]
+            for key in ("n_documents", "n_web_items", "n_award_steps", "n_governance_items")
+        )
+        other = rows["activity_type"].astype(str) == "other"
+        assert values.at[("n_events", plan), "value"] + items == (
+            rows.loc[~other, "frequency_per_year"].sum()
+        )
+
+
 def test_the_primary_headlines_are_the_figures_the_sections_show(bundle):
     plans, themes = bundle.plans, bundle.themes
-    values = robustness.headline_values(plans, themes, 2020, 2024).set_index(["headline", "plan"])
-    cash = funding.cash_dependence(plans).set_index(["plan_year", "source"])
-    evenness = diversity.agenda_evenness(plans, themes).set_index("plan_year")
+    values = robustness.bundle_headline_values(bundle, 2020, 2024).set_index(["headline", "plan"])
+    cash = funding.cash_dependence(plans, bundle.funding_codes).set_index(["plan_year", "source"])
+    evenness = diversity.agenda_evenness(plans, themes, bundle.theme_kinds).set_index("plan_year")
     overview = counts.plan_overview(plans).set_index("plan_year")
     for year in (2020, 2024):
         plan = str(year)
@@ -273,8 +322,8 @@ def test_the_primary_headlines_are_the_figures_the_sections_show(bundle):
         assert values.at[("oas_named", plan), "value"] == cash.at[(year, "oas"), "named"]
         assert values.at[("n_events", plan), "value"] == overview.at[year, "n_events"]
         assert (
-            values.at[("effective_n_themes", plan), "value"]
-            == (evenness.at[year, "effective_n_themes"])
+            values.at[("evenness_policy_themes", plan), "value"]
+            == (evenness.at[year, "evenness_policy"])
         )
     shifts = counts.compare_years(theme_measures.count_by_theme(plans, themes), 2020, 2024)
     rise = shifts[shifts["change"] == shifts["change"].max()]["theme"].tolist()

@@ -27,7 +27,9 @@ COLUMNS: tuple[str, ...] = tuple(field_names(table_schema(SCHEMA_FILE)))
 
 # Which columns an alternative may set in each table. ``listing_group`` is not a column of
 # the curated plans (every row is its own item there, an empty cell): an alternative sets it
-# to count repeated rows of one plan once (the unit of counting, ``measures.tally``).
+# to count repeated rows of one plan once (the unit of counting, ``measures.tally``);
+# ``in_kind_instruments`` is not one of funding_codes.csv (every instrument of a cash code
+# is cash there): an alternative sets it to read an instrument as staff time.
 EDITABLE: dict[str, tuple[str, ...]] = {
     "plan": (
         "theme",
@@ -43,7 +45,12 @@ EDITABLE: dict[str, tuple[str, ...]] = {
     "lineage": ("relation", "from_activity_id", "to_activity_id"),
 }
 # Columns an alternative may set that the curated table does not have (empty there).
-VIRTUAL_COLUMNS: dict[str, tuple[str, ...]] = {"plan": ("listing_group",)}
+VIRTUAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "plan": ("listing_group",),
+    # Instruments through which a cash code gives staff time (measures.funding): the curated
+    # reading is none, so the file has no such column.
+    "funding_codes": ("in_kind_instruments",),
+}
 _THEME_ROW_ID = re.compile(r"^(\d{4}):(.+)$")
 # How each table's rows are named in row_id, and what a person should write.
 ROW_ID_FORMS: dict[str, str] = {
@@ -208,7 +215,6 @@ def _code_table(funding_codes: Collection[str] | pd.DataFrame) -> pd.DataFrame:
         {
             "code": list(funding_codes),
             "kind": [vocabulary.RESOURCE_KINDS.get(c, "") for c in funding_codes],
-            "in_kind_instruments": [vocabulary.FUNDING_IN_KIND.get(c, "") for c in funding_codes],
         }
     )
 

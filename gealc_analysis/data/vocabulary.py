@@ -60,11 +60,6 @@ RESOURCE_KINDS: dict[str, str] = {
     **{code: CASH for code in CASH_SOURCES},
     **{code: STAFF_TIME for code in STAFF_TIME_SOURCES},
 }
-# Instruments through which a cash code gives people's time, not money (";"-joined; "" for
-# none): the curated reading; a contested decision may change it (alternative_codings.csv).
-FUNDING_IN_KIND: dict[str, str] = {
-    row["code"]: row.get("in_kind_instruments") or "" for row in _FUNDING
-}
 # Each code's label by language, from the same file (the words layer's catalogue adds them).
 FUNDING_LABELS: dict[str, dict[str, str]] = {
     row["code"]: {"en": row["label_en"], "es": row["label_es"]} for row in _FUNDING

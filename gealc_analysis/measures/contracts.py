@@ -289,6 +289,32 @@ class SourceCounts(YearTable):
         )
 
 
+@output_of("only_cash_among_cash")
+class OnlyCashAmongCash(YearTable):
+    source: Series[str] = vocab(CASH_SOURCES)
+    n_any_cash: Series[int] = count()
+    only_cash: Series[int] = count()
+    share: Series[float] = share()
+
+    class Config:
+        unique = ["plan_year", "source"]
+
+    @pa.dataframe_check(error="only_cash <= n_any_cash")
+    @classmethod
+    def nested(cls, frame: pd.DataFrame) -> pd.Series:
+        return frame["only_cash"] <= frame["n_any_cash"]
+
+
+@output_of("project_codes")
+class ProjectCodes(pa.DataFrameModel):
+    code: Series[str] = vocab(FUNDING_SOURCES)
+    kind: Series[str] = pa.Field(isin=["cash", "staff_time"])
+    in_kind_instruments: Series[str]
+
+    class Config:
+        unique = ["code"]
+
+
 @output_of("cash_dependence")
 class CashDependence(SourceCounts):
     source: Series[str] = vocab(CASH_SOURCES)

@@ -64,9 +64,11 @@ GROUPINGS: tuple[str, ...] = ("year", "theme", "area")
 
 RESOURCE_MIXES: tuple[str, ...] = ("cash_only", "cash_and_staff_time", "staff_time_only")
 
-# Column of ``funding_codes.csv`` listing the instruments through which a cash code gives
-# people's time rather than money (";"-joined instrument codes, empty: every instrument is
-# cash). A contested decision (alternative_codings.csv) may set it, e.g. the IDB consultant.
+# The instruments through which a cash code gives people's time rather than money
+# (";"-joined instrument codes; empty: every instrument is cash). Not a column of
+# ``funding_codes.csv``, whose curated reading is that every instrument of a cash code is
+# cash: a contested decision (``alternative_codings.csv``, table funding_codes) sets it, e.g.
+# the IDB consultant read as staff time paid by the IDB.
 IN_KIND_INSTRUMENTS = "in_kind_instruments"
 
 
@@ -77,9 +79,7 @@ def project_codes() -> pd.DataFrame:
         {
             "code": list(FUNDING_SOURCES),
             "kind": [RESOURCE_KINDS[code] for code in FUNDING_SOURCES],
-            IN_KIND_INSTRUMENTS: [
-                vocabulary.FUNDING_IN_KIND.get(code, "") for code in FUNDING_SOURCES
-            ],
+            IN_KIND_INSTRUMENTS: "",
         }
     )
 
@@ -112,7 +112,7 @@ def cash_codes(codes: pd.DataFrame | None = None) -> tuple[str, ...]:
     return tuple(code for code in code_order(codes) if kind[code] == CASH)
 
 
-def kind_lists(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.DataFrame:
+def _kind_lists(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per activity (the plans' index): its cash codes and its staff-time codes (lists, in
     canonical order), from the kind of each code in ``codes`` (the bundle's
     ``funding_codes``; the project's by default) and, for a funder with an instrument
@@ -169,7 +169,7 @@ def source_flags(
     for that activity: only cash can be "the only cash"), only_resource (bool). Works for any
     funding code; kinds come from ``codes`` (the bundle's ``funding_codes``).
     """
-    kinds = kind_lists(plans, codes)
+    kinds = _kind_lists(plans, codes)
     lists = kinds["all"]
     named = lists.map(lambda codes_: source in codes_).astype(bool)
     k = lists.map(len).clip(lower=1).astype(float)
@@ -187,7 +187,7 @@ def source_flags(
 def any_cash(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.Series:
     """Per activity: does it name any cash resource (the base of the fair measure "of the
     activities that name any cash, those whose only cash is the funder")."""
-    return kind_lists(plans, codes)["cash"].map(bool).astype(bool)
+    return _kind_lists(plans, codes)["cash"].map(bool).astype(bool)
 
 
 def resource_profile(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -199,7 +199,7 @@ def resource_profile(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> 
     ``codes`` (the bundle's ``funding_codes``; an IDB consultant is staff time when the
     codes say so).
     """
-    kinds = kind_lists(plans, codes)
+    kinds = _kind_lists(plans, codes)
     join = vocabulary.FUNDING_SEPARATOR.join
     out = pd.DataFrame(
         {
@@ -362,7 +362,7 @@ def only_cash_among_cash(
 def resource_mix(plans: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Activities by the kinds of resource they name: cash only, cash and staff time, staff
     time only (kinds from ``codes``, the bundle's ``funding_codes``), per year, with shares."""
-    kinds = kind_lists(plans, codes)
+    kinds = _kind_lists(plans, codes)
     mix = [
         RESOURCE_MIXES[0]
         if cash and not staff

@@ -46,6 +46,28 @@ def finding_title(by_year: pd.DataFrame, lang: str = "en") -> str:
     )
 
 
+def fair_summary(fair: pd.DataFrame, lang: str = "en") -> str:
+    """``funding.only_cash_among_cash`` as Markdown bullets: per year, of the activities that
+    name any cash, those whose only cash is the funder (activities naming only staff time
+    cannot depend on a funder's money, so they are not in the base)."""
+    if fair.empty:
+        return ""
+    words = funder_words(str(fair["source"].iloc[0]), lang)
+    lines = [
+        "- "
+        + i18n.label(
+            "exposure.fair.year",
+            lang,
+            year=int(row.plan_year),
+            n=int(row.only_cash),
+            total=int(row.n_any_cash),
+            **words,
+        )
+        for row in fair.sort_values("plan_year").itertuples()
+    ]
+    return "\n".join(lines)
+
+
 def summary(by_year: pd.DataFrame, lang: str = "en") -> str:
     """The section's findings as Markdown bullets: per year, what the plans say of the funder.
 

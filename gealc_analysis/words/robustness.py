@@ -71,7 +71,8 @@ def theme_labels(
 
 def _number(value: float, lang: str, headline: str = "", kind: str = KIND_COUNT) -> str:
     """A headline value as a reader reads it: shares as %, share changes in points, changes
-    signed, counts whole, indices with two decimals."""
+    signed, counts whole, indices with two decimals (evenness, whose changes are small,
+    three)."""
     if math.isnan(value):
         return "—"
     if headline.endswith("_share_change"):
@@ -79,7 +80,7 @@ def _number(value: float, lang: str, headline: str = "", kind: str = KIND_COUNT)
         return f"{points} {i18n.label('unit.percentage_points', lang)}"
     if headline.startswith("s1_share"):
         return i18n.format_percent(value, lang, 1)
-    decimals = 0 if float(value).is_integer() else 2
+    decimals = 0 if float(value).is_integer() else 3 if "evenness" in headline else 2
     if kind == KIND_CHANGE:
         return i18n.format_signed(value, lang, decimals)
     return i18n.format_number(value, lang, decimals)

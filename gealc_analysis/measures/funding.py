@@ -551,8 +551,8 @@ def at_risk_activities(
 ) -> pd.DataFrame:
     """The activities for which ``funder`` is the only cash resource the plan names.
 
-    These are the activities that would lose all their named money if the funder withdrew
-    (staff time may remain). Columns: plan_year, source_ref, title_en, title_es, instrument
+    The plans name the funder as these activities' only cash (staff time may be named beside
+    it); what would happen without it, the plans do not say. Columns: plan_year, source_ref, title_en, title_es, instrument
     (only for a funder with one, e.g. the IDB; code ``general`` = no instrument stated),
     other_resources (the other resources named, ``;``-joined codes in vocabulary order, all
     staff time by construction; "" when there are none), sole_source (True when the funder

@@ -552,7 +552,8 @@ def at_risk_activities(
     """The activities for which ``funder`` is the only cash resource the plan names.
 
     The plans name the funder as these activities' only cash (staff time may be named beside
-    it); what would happen without it, the plans do not say. Columns: plan_year, source_ref, title_en, title_es, instrument
+    it); what would happen without it, the plans do not say. Columns: plan_year, source_ref,
+    title_en, title_es, instrument
     (only for a funder with one, e.g. the IDB; code ``general`` = no instrument stated),
     other_resources (the other resources named, ``;``-joined codes in vocabulary order, all
     staff time by construction; "" when there are none), sole_source (True when the funder

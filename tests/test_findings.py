@@ -356,3 +356,26 @@ def test_a_figure_without_base_has_nan_base(real):
     assert findings.number_text(real.numbers[0], "es") == findings.number_text(
         real.numbers[0], "en"
     )
+
+
+def test_a_robustness_line_names_the_two_decisions_that_move_the_figures_most():
+    """Hand-made: three decisions; the one moving the figure by 4 and the one moving its base
+    by 4 are named, the one moving it by 1 is counted."""
+    readings = (
+        measures.Reading("oas_in_2024_3_8_3", "named", 11, "", 16),
+        measures.Reading("idb_consultant", "in_kind_staff_time", 7, "", 15),
+        measures.Reading("oas_support", "staff_time", 11, "", 11),
+    )
+    figure = measures.Figure("idb_only_cash_of_cash", "2024", 11, 7, 11, 15, False, (), readings)
+    finding = measures.Finding(
+        "idb_only_cash",
+        {"a1": figure},
+        {},
+        False,
+        ("oas_in_2024_3_8_3", "idb_consultant", "oas_support"),
+        measures.SECTION_FUNDING,
+    )
+    assert findings.robustness_line(finding, "en") == (
+        "Depends on how the 2020 IDB consultant is read, how the 2024 OAS support is read "
+        "and one more call of the coding; see section 07."
+    )

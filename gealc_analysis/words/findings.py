@@ -20,6 +20,8 @@ from gealc_analysis.words.narrative import join_words
 
 # The longest a finding may be, in words (issue 17: read in 30 seconds).
 MAX_WORDS = 35
+# A robustness line names at most this many decisions (file order), then counts the rest.
+MAX_DECISIONS_NAMED = 2
 
 
 def _count(value: float, lang: str) -> str:
@@ -66,17 +68,40 @@ def _decision_words(decision: str, lang: str) -> str:
     return i18n.label(f"robustness.decision.{decision}", lang)
 
 
+def _by_effect(finding: Finding) -> list[str]:
+    """The finding's decisions, those that move its figures most first (file order among
+    equals): how much a reading changes a figure's value or its base."""
+    effect = dict.fromkeys(finding.depends_on, 0.0)
+    for figure in finding.figures.values():
+        for reading in figure.readings:
+            if reading.decision not in effect:
+                continue
+            moved = abs(reading.value - figure.value)
+            if not (math.isnan(reading.base) or math.isnan(figure.base)):
+                moved = max(moved, abs(reading.base - figure.base))
+            if not math.isnan(moved):
+                effect[reading.decision] = max(effect[reading.decision], moved)
+    order = list(finding.depends_on)
+    return sorted(order, key=lambda d: (-effect[d], order.index(d)))
+
+
 def robustness_line(finding: Finding, lang: str = "en") -> str:
     """One short line: "Holds under every coding." or "Depends on how X is read; see
-    section 07." (the decisions in file order)."""
+    section 07." (the decisions that move its figures most first; beyond two, the rest
+    counted)."""
     i18n.check_lang(lang)
     if finding.holds_everywhere or not finding.depends_on:
         return i18n.label("findings.robustness.holds", lang)
-    return i18n.label(
-        "findings.robustness.depends",
-        lang,
-        decisions=join_words([_decision_words(d, lang) for d in finding.depends_on], lang),
-    )
+    named = [_decision_words(d, lang) for d in _by_effect(finding)[:MAX_DECISIONS_NAMED]]
+    more = len(finding.depends_on) - len(named)
+    if more:
+        key = (
+            "findings.robustness.depends_one_more"
+            if more == 1
+            else "findings.robustness.depends_more"
+        )
+        return i18n.label(key, lang, decisions=", ".join(named), more=more)
+    return i18n.label("findings.robustness.depends", lang, decisions=join_words(named, lang))
 
 
 def _condition(decision: str, alternative: str, lang: str) -> str:

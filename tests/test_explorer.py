@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import html
 import io
 import re
 from pathlib import Path
@@ -186,6 +187,56 @@ def test_same_inputs_give_byte_identical_pages(tmp_path):
     first = write(tmp_path / "a").read_bytes()
     second = write(tmp_path / "b").read_bytes()
     assert first == second
+
+
+def test_the_title_in_the_page_language_comes_first():
+    assert explorer.columns("es")[:4] == ("plan_year", "source_ref", "title_es", "title_en")
+    assert explorer.columns("en")[:4] == ("plan_year", "source_ref", "title_en", "title_es")
+    assert sorted(explorer.columns("es")) == sorted(explorer.COLUMNS)
+
+
+def test_the_page_heads_the_spanish_title_first_in_spanish(tmp_path):
+    page = write(tmp_path, "es").read_text(encoding="utf-8")
+    spanish = page.index(f'data-column="title_es">{i18n.label("explorer.column.title_es", "es")}')
+    english = page.index(f'data-column="title_en">{i18n.label("explorer.column.title_en", "es")}')
+    assert spanish < english
+
+
+def test_plan_language_is_the_title_that_repeats_the_printed_text():
+    plans = curated_bundle().plans
+    assert explorer.plan_languages(plans) == {2020: "en", 2024: "es"}
+    # no title repeats the printed one (the small plans): no language, no mark
+    assert explorer.plan_languages(small_plans()) == {}
+    assert all(
+        not row.translated for row in explorer.activity_rows(small_plans(), small_themes(), "es")
+    )
+
+
+def test_translated_titles_are_marked_and_the_mark_is_explained_in_each_language(tmp_path):
+    bundle = curated_bundle()
+    for lang in ("en", "es"):
+        rows = explorer.activity_rows(bundle.plans, bundle.themes, lang)
+        marked = {(row.year, column) for row in rows for column in row.translated}
+        assert marked == {("2020", "title_es"), ("2024", "title_en")}
+        assert (
+            sum("title_es" in row.translated for row in rows)
+            == (bundle.plans.plan_year == 2020).sum()
+        )
+        page = write(tmp_path / lang, lang, bundle=bundle).read_text(encoding="utf-8")
+        notes = [
+            html.unescape(note)
+            for note in re.findall(r'<p class="hint translation-note">(.*?)</p>', page)
+        ]
+        assert notes == [
+            i18n.label(
+                "explorer.translated.back", lang, mark=explorer.TRANSLATED_MARK, years="2020"
+            ),
+            i18n.label(
+                "explorer.translated.forward", lang, mark=explorer.TRANSLATED_MARK, years="2024"
+            ),
+        ]
+        assert page.count('<span class="mark">') == len(bundle.plans)
+        assert i18n.label("explorer.translated.cell", lang) in page
 
 
 # --------------------------------------------------------------------------- browser

@@ -149,7 +149,7 @@ def test_a_figure_that_depends_on_a_reading_is_given_with_that_reading(plans, th
 def test_findings_are_spanish_in_spanish(plans, themes):
     sentences = findings.key_findings(bundle_of(plans, themes, CADENCE), 2020, 2024, "es")
     assert sentences[0].startswith(
-        "Las actividades cuyo único recurso monetario mencionado es el BID pasan de **2 de 5**"
+        "Las actividades cuyo único recurso monetario nombrado es el BID pasan de **2 de 5**"
     )
     assert "Tema tres (1 de 6, 16,7\u00a0%)" in " ".join(sentences)
     assert " of " not in " ".join(sentences)
@@ -191,7 +191,7 @@ def test_real_findings_state_the_reviews_cash_figures_as_fact(real_findings):
         "2020 to **11 of 41** (26.8%) in 2024"
     )
     assert real_findings["es"][0].startswith(
-        "Las actividades cuyo único recurso monetario mencionado es el BID pasan de "
+        "Las actividades cuyo único recurso monetario nombrado es el BID pasan de "
         "**13 de 28** (46,4\u00a0%) en 2020 a **11 de 41** (26,8\u00a0%) en 2024"
     )
     assert "The 2024 plan names no IDB instrument" in real_findings["en"][1]

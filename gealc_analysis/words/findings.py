@@ -22,7 +22,7 @@ from gealc_analysis.measures.counts import MIN_BASE_FOR_PERCENT
 from gealc_analysis.measures.funding import NOT_STATED, instrument_mix
 from gealc_analysis.measures.themes import count_by_theme
 from gealc_analysis.words import i18n
-from gealc_analysis.words.narrative import join_words, percent
+from gealc_analysis.words.narrative import join_words, percent, signed_percent
 from gealc_analysis.words.robustness import theme_labels
 
 
@@ -213,9 +213,7 @@ def _activities(ctx: _Context) -> str:
     n0, n1 = ctx.count("n_activities", y0), ctx.count("n_activities", y1)
     change = i18n.format_signed(n1 - n0, ctx.lang)
     if n0 >= MIN_BASE_FOR_PERCENT:
-        change += f", {i18n.format_signed((n1 - n0) / n0 * 100, ctx.lang, 1)} %".replace(
-            " %", "%" if ctx.lang == "en" else " %"
-        )
+        change += f", {signed_percent((n1 - n0) / n0, ctx.lang)}"
     return i18n.label(
         "findings.activities",
         ctx.lang,

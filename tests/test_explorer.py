@@ -311,3 +311,26 @@ def test_browser_filters_sorts_and_downloads_the_filtered_rows(tmp_path, width):
             assert errors == []
         finally:
             browser.close()
+
+
+def test_browser_real_spanish_page_fits_a_phone_and_exports_titles_without_the_mark(tmp_path):
+    sync_api = _browser()
+    path = write(tmp_path, "es", bundle=curated_bundle())
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 900}, accept_downloads=True)
+            page.goto(path.as_uri())
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 390px"
+            first_title = page.locator("#activities thead th").nth(2).text_content()
+            assert first_title == i18n.label("explorer.column.title_es", "es")
+            page.select_option('select[data-filter="year"]', "2020")
+            rows = _download_rows(page)
+            assert rows[0][2] == i18n.label("explorer.column.title_es", "es")
+            spanish_2020 = set(curated_bundle().plans.query("plan_year == 2020")["title_es"])
+            assert {row[2] for row in rows[1:]} == spanish_2020  # no mark in the export
+        finally:
+            browser.close()

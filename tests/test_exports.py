@@ -102,6 +102,8 @@ def test_spanish_export_says_yes_and_no_in_spanish_and_keeps_both_titles(bundle)
     out = exports.export_table(at_risk, bundle.themes, "es")
     assert set(out["Único recurso nombrado"]) <= {"sí", "no"}
     assert {"Título (inglés)", "Título (español)", "Id. de actividad"} <= set(out.columns)
+    columns = list(out.columns)
+    assert columns.index("Título (español)") + 1 == columns.index("Título (inglés)")
 
 
 def test_lineage_relations_are_labelled_as_activities_in_one_gender(bundle):

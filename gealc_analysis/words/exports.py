@@ -69,6 +69,11 @@ def export_table(
             out[column] = [
                 i18n.label("column.yes" if value else "column.no", lang) for value in out[column]
             ]
+    first, other = f"title_{lang}", [c for c in BOTH_LANGUAGES if c != f"title_{lang}"]
+    if first in out and all(c in out for c in other):  # the reader's language's title first
+        at = min(out.columns.get_loc(c) for c in (first, *other))
+        rest = [c for c in out.columns if c not in (first, *other)]
+        out = out[[*rest[:at], first, *other, *rest[at:]]]
     return out.rename(columns={column: header(column, lang) for column in out.columns})
 
 

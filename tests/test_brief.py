@@ -160,7 +160,7 @@ def test_spanish_brief_has_two_pages_at_most_spanish_numbers_as_text_and_metadat
     text = pdf_text(path)
     assert "+46,4 %" in text
     # the exposure lines are computed: 1 of 2 activities (50,0 %) name the IDB in 2020
-    assert "1 de 2 actividades (50,0 %) indican al BID como recurso" in text
+    assert "1 de 2 actividades (50,0 %) nombran al BID como recurso" in text
     assert reader.metadata.title == i18n.label("brief.title", "es", baseline=2020, compare=2024)
     assert reader.trailer["/Root"]["/Lang"] == "es"
     assert squeezed(provenance_line({"build_date": "2024-05-01"}, "es")) in squeezed(text)

@@ -96,7 +96,7 @@ def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
         & (funding["plan_year"] == 2024)
         & (funding["measure"] == "any_touch")
     ].iloc[0]
-    assert f"({narrative.percent(idb_2024.share, 'es')}) indican al BID como recurso" in html
+    assert f"({narrative.percent(idb_2024.share, 'es')}) nombran al BID como recurso" in html
     # the page's prose is the Spanish cells only, and its header is Spanish too
     assert '<h1 id="Dependencia-del-financiamiento">' in html
     assert "Funding exposure" not in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import html
 import io
 import re
 from pathlib import Path
@@ -188,6 +189,56 @@ def test_same_inputs_give_byte_identical_pages(tmp_path):
     assert first == second
 
 
+def test_the_title_in_the_page_language_comes_first():
+    assert explorer.columns("es")[:4] == ("plan_year", "source_ref", "title_es", "title_en")
+    assert explorer.columns("en")[:4] == ("plan_year", "source_ref", "title_en", "title_es")
+    assert sorted(explorer.columns("es")) == sorted(explorer.COLUMNS)
+
+
+def test_the_page_heads_the_spanish_title_first_in_spanish(tmp_path):
+    page = write(tmp_path, "es").read_text(encoding="utf-8")
+    spanish = page.index(f'data-column="title_es">{i18n.label("explorer.column.title_es", "es")}')
+    english = page.index(f'data-column="title_en">{i18n.label("explorer.column.title_en", "es")}')
+    assert spanish < english
+
+
+def test_plan_language_is_the_title_that_repeats_the_printed_text():
+    plans = curated_bundle().plans
+    assert explorer.plan_languages(plans) == {2020: "en", 2024: "es"}
+    # no title repeats the printed one (the small plans): no language, no mark
+    assert explorer.plan_languages(small_plans()) == {}
+    assert all(
+        not row.translated for row in explorer.activity_rows(small_plans(), small_themes(), "es")
+    )
+
+
+def test_translated_titles_are_marked_and_the_mark_is_explained_in_each_language(tmp_path):
+    bundle = curated_bundle()
+    for lang in ("en", "es"):
+        rows = explorer.activity_rows(bundle.plans, bundle.themes, lang)
+        marked = {(row.year, column) for row in rows for column in row.translated}
+        assert marked == {("2020", "title_es"), ("2024", "title_en")}
+        assert (
+            sum("title_es" in row.translated for row in rows)
+            == (bundle.plans.plan_year == 2020).sum()
+        )
+        page = write(tmp_path / lang, lang, bundle=bundle).read_text(encoding="utf-8")
+        notes = [
+            html.unescape(note)
+            for note in re.findall(r'<p class="hint translation-note">(.*?)</p>', page)
+        ]
+        assert notes == [
+            i18n.label(
+                "explorer.translated.back", lang, mark=explorer.TRANSLATED_MARK, years="2020"
+            ),
+            i18n.label(
+                "explorer.translated.forward", lang, mark=explorer.TRANSLATED_MARK, years="2024"
+            ),
+        ]
+        assert page.count('<span class="mark">') == len(bundle.plans)
+        assert i18n.label("explorer.translated.cell", lang) in page
+
+
 # --------------------------------------------------------------------------- browser
 
 
@@ -258,5 +309,28 @@ def test_browser_filters_sorts_and_downloads_the_filtered_rows(tmp_path, width):
                 == "descending"
             )
             assert errors == []
+        finally:
+            browser.close()
+
+
+def test_browser_real_spanish_page_fits_a_phone_and_exports_titles_without_the_mark(tmp_path):
+    sync_api = _browser()
+    path = write(tmp_path, "es", bundle=curated_bundle())
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 900}, accept_downloads=True)
+            page.goto(path.as_uri())
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 390px"
+            first_title = page.locator("#activities thead th").nth(2).text_content()
+            assert first_title == i18n.label("explorer.column.title_es", "es")
+            page.select_option('select[data-filter="year"]', "2020")
+            rows = _download_rows(page)
+            assert rows[0][2] == i18n.label("explorer.column.title_es", "es")
+            spanish_2020 = set(curated_bundle().plans.query("plan_year == 2020")["title_es"])
+            assert {row[2] for row in rows[1:]} == spanish_2020  # no mark in the export
         finally:
             browser.close()

@@ -199,7 +199,7 @@ def test_change_between_plans_gives_counts_and_shares_of_each_plan():
 
 def test_instrument_not_stated_replaces_general_support_in_both_languages():
     assert i18n.code_label("idb_instrument", "general", "en") == "Instrument not stated"
-    assert i18n.code_label("idb_instrument", "general", "es") == "Instrumento no indicado"
+    assert i18n.code_label("idb_instrument", "general", "es") == "Instrumento sin especificar"
 
 
 def test_words_name_resources_and_never_claim_a_share_of_funding():
@@ -211,7 +211,7 @@ def test_words_name_resources_and_never_claim_a_share_of_funding():
 
 
 def test_spanish_sentences_keep_the_gender_of_each_funder():
-    for funder, article in (("idb", "indican al BID"), ("oas", "indican a la OEA")):
+    for funder, article in (("idb", "nombran al BID"), ("oas", "nombran a la OEA")):
         by_year = funding.exposure_by(small_plans(), small_themes(), funder)
         assert article in funding_words.summary(by_year, "es")
 

@@ -169,12 +169,12 @@ def test_spanish_funding_sentences_assume_no_article_or_gender_for_the_source() 
     assert narrative.funding(funding_frame(), "oas", lang="es") == (
         "- **2024** — OEA: presente en **50,0\u00a0%** de las actividades "
         "(cualquier participación), cuota fraccional de **37,5\u00a0%**; **25,0\u00a0%** no "
-        "citan otra fuente (1 de 4 actividades)."
+        "nombran otro recurso (1 de 4 actividades)."
     )
     top = narrative.main_sources(funding_frame(), lang="es")
     # idb and oas tie at 2 of 4: the first in vocabulary order is named
     assert top == (
-        "- **2024**: la fuente citada por más actividades: BID (50,0\u00a0% de las actividades)."
+        "- **2024**: la fuente nombrada por más actividades: BID (50,0\u00a0% de las actividades)."
     )
 
 

@@ -397,7 +397,7 @@ def test_theme_change_in_spanish_and_in_percentage_points_for_shares():
         "mayor descenso: Gobierno abierto (−12,5 p. p.)"
     )
     assert subtitle(fig) == "Cambio en proporción de actividades por tema, 2020 → 2024"
-    assert "+12,5 p. p." in texts(fig)
+    assert "+12,5\u00a0p.\u00a0p." in texts(fig)
 
 
 def test_funding_dependence_title_names_the_most_named_source_of_each_year():
@@ -411,7 +411,7 @@ def test_funding_dependence_title_names_the_most_named_source_of_each_year():
     )
     es = plots.plot_funding_dependence(funding_leaders_frame(), lang="es")
     assert title(es) == (
-        "Fuente citada por más actividades: BID en 2020 (3 de 4) y Tiempo de "
+        "Fuente nombrada por más actividades: BID en 2020 (3 de 4) y Tiempo de "
         "los grupos de trabajo en 2024 (3 de 5)"
     )
 
@@ -438,11 +438,11 @@ def test_funding_dependence_single_measure_states_its_own_leader():
     assert len(fig.axes) == 1
     # sole source: 2020 IDB alone in 2 of 4; 2024 working-group time alone in 2 of 5
     assert title(fig) == (
-        "Fuente citada como única por más actividades: BID en 2020 (2 de 4) y "
+        "Fuente nombrada como único recurso por más actividades: BID en 2020 (2 de 4) y "
         "Tiempo de los grupos de trabajo en 2024 (2 de 5)"
     )
     assert subtitle(fig) == (
-        "Proporción de las actividades de cada plan que no citan otra fuente (fuente única)"
+        "Proporción de las actividades de cada plan que no nombran otro recurso (único recurso)"
     )
 
 

@@ -179,4 +179,4 @@ def test_provenance_line_names_a_missing_commit_and_date() -> None:
         "build_date": None,
     }
     line = provenance_line(prov, "es")
-    assert "commit ninguno" in line and "fecha del informe no indicada" in line
+    assert "commit ninguno" in line and "fecha del informe sin indicar" in line

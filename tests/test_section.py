@@ -108,7 +108,7 @@ def test_figure_alt_text_given_by_hand_is_escaped(tmp_path: Path, shown: list[st
 
 
 def test_table_saves_labels_beside_codes_and_shows_the_labelled_view(tmp_path, shown):
-    make_section(tmp_path, "es").table(areas_frame(), "activities_by_area")
+    make_section(tmp_path, "en").table(areas_frame(), "activities_by_area")
     saved = pd.read_csv(tmp_path / "tables" / "activities_by_area.csv")
     assert list(saved.columns) == [
         "plan_year",
@@ -119,7 +119,22 @@ def test_table_saves_labels_beside_codes_and_shows_the_labelled_view(tmp_path, s
         "theme_label",
         "n_activities",
     ]
-    assert saved["theme_label"].tolist()[0] == "Servicios transfronterizos"
+    assert saved["theme"].tolist()[0] == "cross_border_services"
+
+
+def test_spanish_table_saves_spanish_headers_and_labels_and_shows_the_labelled_view(
+    tmp_path, shown
+):
+    make_section(tmp_path, "es").table(areas_frame(), "activities_by_area")
+    saved = pd.read_csv(tmp_path / "tables" / "activities_by_area.csv")
+    assert list(saved.columns) == [
+        "Año del plan",
+        "Área",
+        "Área de trabajo",
+        "Tema",
+        "Actividades",
+    ]
+    assert saved["Tema"].tolist()[0] == "Servicios transfronterizos"
     (markup,) = shown
     assert "cross_border_services" not in markup
     assert "Servicios transfronterizos" in markup

@@ -539,7 +539,7 @@ def plot_theme_change(
     def signed(change: float) -> str:
         if value == "share":
             points = label("unit.percentage_points", lang)
-            return f"{format_signed(change * 100, lang, 1)} {points}"
+            return f"{format_signed(change * 100, lang, 1)}\u00a0{points}"
         return format_signed(change, lang, 0 if float(change).is_integer() else 1)
 
     kinds = np.select([changes > 0, changes < 0], ["increase", "decrease"], "no_change")

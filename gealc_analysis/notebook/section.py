@@ -27,7 +27,7 @@ from gealc_analysis.core import outputs, paths
 from gealc_analysis.core.years import comparison_years, parse_years
 from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.notebook.handoff import load_validated
-from gealc_analysis.words import i18n, markup, tables
+from gealc_analysis.words import exports, i18n, markup, tables
 
 FIGURE_CLASS = "gealc-figure"
 
@@ -93,10 +93,13 @@ class Section:
         return tables.with_labels(frame, self.themes, self.lang)
 
     def table(self, frame: pd.DataFrame, name: str) -> None:
-        """Save the tidy ``frame`` with human labels beside its codes under
-        ``output_dir/tables`` and show its reader's view (labelled headers, labels instead
-        of codes, shares as percentages in the page's language, key columns first)."""
-        outputs.save_table(self.labelled(frame), self.output_dir, name)
+        """Save ``frame`` under ``output_dir/tables`` in the section's language (English: the
+        tidy frame with labels beside its codes; Spanish: Spanish headers, labels instead of
+        codes, ``words.exports``) and show its reader's view (labelled headers, labels
+        instead of codes, shares as percentages in the page's language, key columns first)."""
+        outputs.save_table(
+            exports.export_table(frame, self.themes, self.lang), self.output_dir, name
+        )
         _display_html(tables.reader_html(frame, self.lang, self.themes))
 
     def headline(self, markdown: str) -> None:

@@ -28,6 +28,8 @@ from gealc_analysis.words import i18n, markup
 from gealc_analysis.words.provenance import provenance_line
 
 # The table's columns in display order: key (also the CSV's), and the label key of its header.
+# The two titles come in the page's language first (``columns``): on a phone the first title
+# is the one a reader sees without scrolling sideways.
 COLUMNS: tuple[str, ...] = (
     "plan_year",
     "source_ref",
@@ -42,9 +44,31 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
+TITLE_COLUMNS: tuple[str, ...] = ("title_en", "title_es")
+# The mark on a title that is a translation made for this report (see ``translation_notes``).
+TRANSLATED_MARK = "\u2020"  # dagger
+
+
+def columns(lang: str) -> tuple[str, ...]:
+    """``COLUMNS`` with the title in ``lang`` before the other language's title."""
+    first = f"title_{i18n.check_lang(lang)}"
+    titles = (first, *(column for column in TITLE_COLUMNS if column != first))
+    out: list[str] = []
+    for column in COLUMNS:
+        if column in TITLE_COLUMNS:
+            if column == TITLE_COLUMNS[0]:
+                out.extend(titles)
+        else:
+            out.append(column)
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Row:
-    """One activity as the explorer shows it: display texts plus the codes filters use."""
+    """One activity as the explorer shows it: display texts plus the codes filters use.
+
+    ``translated`` names the title columns that are not the plan's own text but a translation
+    made for this report (the plan was printed in the other language)."""
 
     cells: dict[str, str]
     sort_keys: dict[str, str]
@@ -52,6 +76,26 @@ class Row:
     area: str
     theme: str
     resources: tuple[str, ...]
+    translated: frozenset[str] = frozenset()
+
+
+def plan_languages(plans: pd.DataFrame) -> dict[int, str]:
+    """Plan year → the language the plan was printed in, read from the data: the language
+    whose title column repeats ``title_original`` (the plan's text, verbatim) in the most
+    rows; the other title is the curators' translation (data/CODEBOOK.md). A year where no
+    title repeats the printed one, or two tie, is left out (its titles are not marked)."""
+    languages: dict[int, str] = {}
+    for year, rows in plans.groupby("plan_year", sort=True):
+        printed = rows["title_original"].astype(str)
+        matches = {
+            lang: int((rows[f"title_{lang}"].astype(str) == printed).sum())
+            for lang in i18n.SUPPORTED_LANGS
+        }
+        best = max(matches.values())
+        winners = [lang for lang, n in matches.items() if n == best]
+        if best > 0 and len(winners) == 1:
+            languages[int(year)] = winners[0]
+    return languages
 
 
 def activity_rows(plans: pd.DataFrame, themes: pd.DataFrame, lang: str) -> list[Row]:
@@ -67,6 +111,7 @@ def activity_rows(plans: pd.DataFrame, themes: pd.DataFrame, lang: str) -> list[
         str(r.theme): str(getattr(r, f"theme_label_{lang}"))
         for r in crosswalk.drop_duplicates("theme", keep="last").itertuples(index=False)
     }
+    printed_in = plan_languages(plans)
     frame = plans.assign(_rank=plans["source_ref"].astype(str).map(area_sort_key))
     frame = frame.sort_values(["plan_year", "_rank", "activity_id"], kind="stable")
     rows = []
@@ -99,9 +144,38 @@ def activity_rows(plans: pd.DataFrame, themes: pd.DataFrame, lang: str) -> list[
                 area=f"{year}|{area_code}",
                 theme=theme,
                 resources=codes,
+                translated=frozenset(
+                    column
+                    for column in TITLE_COLUMNS
+                    if year in printed_in and column != f"title_{printed_in[year]}"
+                ),
             )
         )
     return rows
+
+
+def translation_notes(rows: Sequence[Row], plans: pd.DataFrame, lang: str) -> list[str]:
+    """The legend of the translation mark, one line per kind of translated title that occurs:
+    titles translated back from a plan that survives only in English (a translation of its
+    Spanish original), and English titles translated from a plan printed in Spanish."""
+    printed_in = plan_languages(plans)
+    notes = []
+    for source_lang, key in (
+        ("en", "explorer.translated.back"),
+        ("es", "explorer.translated.forward"),
+    ):
+        years = sorted(
+            {
+                int(row.year)
+                for row in rows
+                if row.translated and printed_in.get(int(row.year)) == source_lang
+            }
+        )
+        if years:
+            notes.append(
+                i18n.label(key, lang, mark=TRANSLATED_MARK, years=i18n.format_years(years))
+            )
+    return notes
 
 
 def _text(value: object) -> str:
@@ -180,8 +254,13 @@ def explorer_html(
         words=words,
         filters=_filters(rows, themes, lang),
         count=script_words["count"].format(shown=len(rows), total=len(rows)),
-        columns=[(column, i18n.label(f"explorer.column.{column}", lang)) for column in COLUMNS],
+        columns=[
+            (column, i18n.label(f"explorer.column.{column}", lang)) for column in columns(lang)
+        ],
         rows=rows,
+        mark=TRANSLATED_MARK,
+        mark_text=i18n.label("explorer.translated.cell", lang),
+        translation_notes=translation_notes(rows, plans, lang),
         provenance_text=provenance_text,
         script_words=script_words,
     )

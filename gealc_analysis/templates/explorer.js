@@ -52,9 +52,18 @@
     noRows.hidden = shown > 0;
   }
 
+  // A cell's own text: without the mark (and its spoken words) on a translated title.
+  function cellText(cell) {
+    var copy = cell.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll(".mark"), function (mark) {
+      mark.remove();
+    });
+    return copy.textContent;
+  }
+
   function sortKey(row, column) {
     var cell = row.querySelector('td[data-column="' + column + '"]');
-    return cell.getAttribute("data-sort") || cell.textContent;
+    return cell.getAttribute("data-sort") || cellText(cell);
   }
 
   table.tHead.addEventListener("click", function (event) {
@@ -90,7 +99,7 @@
     rows.forEach(function (row) {
       if (row.hidden) return;
       lines.push(Array.prototype.map.call(row.cells, function (td) {
-        return csvCell(td.textContent);
+        return csvCell(cellText(td));
       }).join(","));
     });
     return "\ufeff" + lines.join("\r\n") + "\r\n";  // BOM: Excel then reads UTF-8 accents

@@ -12,6 +12,7 @@ import functools
 import io
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -19,10 +20,15 @@ from pathlib import Path
 from babel import Locale
 from babel import numbers as babel_numbers
 
-from gealc_analysis.data import vocabulary
+from gealc_analysis.data import lineage, vocabulary
+from gealc_analysis.measures.funding import RESOURCE_MIXES
 
 SUPPORTED_LANGS: tuple[str, ...] = ("en", "es")
 LABELS_FILE: Path = Path(__file__).resolve().parent / "labels.csv"
+# The terminology list beside the catalogue: one term per concept per language, the synonyms
+# the labels avoid, and the gender and number that the labels of a category agree with.
+TERMS_FILE: Path = Path(__file__).resolve().parent / "terms.csv"
+TERM_LIST_SEPARATOR = ";"
 # Numbers: the CLDR decimal pattern (grouping every three digits) with the decimals asked
 # for; Babel supplies each language's separators and percent sign spacing.
 DECIMAL_PATTERN = "#,##0"
@@ -37,7 +43,9 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "activity_type": vocabulary.ACTIVITY_TYPES,
     "idb_instrument": vocabulary.IDB_INSTRUMENTS,
     "theme_relation": vocabulary.THEME_RELATIONS,
+    "lineage.relation": lineage.RELATIONS,
     "measure": vocabulary.FUNDING_MEASURES,
+    "resources": RESOURCE_MIXES,
 }
 
 
@@ -73,6 +81,56 @@ def load_catalogue() -> dict[str, dict[str, str]]:
             raise ValueError(f"Label key 'funding.{code}' is data (funding_codes.csv).")
         catalogue[f"funding.{code}"] = {lang: labels.get(lang, "") for lang in SUPPORTED_LANGS}
     return catalogue
+
+
+@dataclass(frozen=True)
+class Term:
+    """One concept of the terminology list (``terms.csv``): the report's one term for it in
+    each language, the synonyms no label may use (``allowed_es``: quoted phrases, such as the
+    plan translation's own word, that may contain one), and, for a concept whose labelled
+    categories qualify it (``keys``: label-key patterns), its Spanish gender (``m``/``f``) and
+    number (``sg``/``pl``), which those labels agree with (``invariant_es``: words that do
+    not inflect, such as the verb "continúa")."""
+
+    concept: str
+    term_en: str
+    term_es: str
+    avoid_en: tuple[str, ...]
+    avoid_es: tuple[str, ...]
+    allowed_es: tuple[str, ...]
+    gender_es: str
+    number_es: str
+    keys: tuple[str, ...]
+    invariant_es: tuple[str, ...]
+
+    def avoid(self, lang: str) -> tuple[str, ...]:
+        """The synonyms the labels of ``lang`` never use for this concept."""
+        return self.avoid_en if check_lang(lang) == "en" else self.avoid_es
+
+
+@functools.cache
+def load_terms() -> tuple[Term, ...]:
+    """Read ``terms.csv`` once, in file order; its ``;``-separated cells become tuples."""
+    text = resources.files("gealc_analysis.words").joinpath("terms.csv").read_text(encoding="utf-8")
+
+    def listed(cell: str | None) -> tuple[str, ...]:
+        return tuple(part.strip() for part in (cell or "").split(TERM_LIST_SEPARATOR) if part)
+
+    return tuple(
+        Term(
+            concept=row["concept"],
+            term_en=row["term_en"],
+            term_es=row["term_es"],
+            avoid_en=listed(row["avoid_en"]),
+            avoid_es=listed(row["avoid_es"]),
+            allowed_es=listed(row["allowed_es"]),
+            gender_es=row["gender_es"] or "",
+            number_es=row["number_es"] or "",
+            keys=listed(row["keys"]),
+            invariant_es=listed(row["invariant_es"]),
+        )
+        for row in csv.DictReader(io.StringIO(text))
+    )
 
 
 def label(key: str, lang: str = "en", **fmt: object) -> str:

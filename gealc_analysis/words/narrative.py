@@ -31,6 +31,7 @@ def signed_percent(change: float, lang: str) -> str:
 
 
 def number(value: float, lang: str, decimals: int = 0) -> str:
+    """Every number of a sentence, counts included, in ``lang``'s convention (Babel/CLDR)."""
     return i18n.format_number(value, lang, decimals)
 
 
@@ -74,9 +75,9 @@ def overview(
             "narrative.overview.plan",
             lang,
             year=int(row.plan_year),
-            n_activities=int(row.n_activities),
-            n_areas=int(row.n_areas),
-            n_themes=int(row.n_themes),
+            n_activities=number(row.n_activities, lang),
+            n_areas=number(row.n_areas, lang),
+            n_themes=number(row.n_themes, lang),
             n_events=number(row.n_events, lang),
         )
         for row in overview_frame.itertuples(index=False)
@@ -91,8 +92,8 @@ def overview(
         lang,
         baseline=baseline_year,
         compare=compare_year,
-        before=int(before.n_activities),
-        after=int(after.n_activities),
+        before=number(before.n_activities, lang),
+        after=number(after.n_activities, lang),
         change=signed_percent(change, lang),
     )
     return _bullets(lines) + "\n\n" + summary
@@ -126,8 +127,8 @@ def theme_changes(comparison: pd.DataFrame, lang: str = "en") -> str:
                 "narrative.themes.largest_rise",
                 lang,
                 theme=rise[labels],
-                before=int(rise.baseline_value),
-                after=int(rise.compare_value),
+                before=number(rise.baseline_value, lang),
+                after=number(rise.compare_value, lang),
                 baseline=baseline,
                 compare=compare,
             )
@@ -138,8 +139,8 @@ def theme_changes(comparison: pd.DataFrame, lang: str = "en") -> str:
                 "narrative.themes.largest_fall",
                 lang,
                 theme=fall[labels],
-                before=int(fall.baseline_value),
-                after=int(fall.compare_value),
+                before=number(fall.baseline_value, lang),
+                after=number(fall.compare_value, lang),
             )
         )
     lines += [
@@ -190,8 +191,8 @@ def funding(dependence: pd.DataFrame, source: str = "idb", lang: str = "en") -> 
                 any_touch=percent(shares["any_touch"].share, lang),
                 fractional=percent(shares["fractional"].share, lang),
                 sole_source=percent(shares["sole_source"].share, lang),
-                n_sole=int(shares["sole_source"].value),
-                n_total=_activities(dependence, year),
+                n_sole=number(shares["sole_source"].value, lang),
+                n_total=number(_activities(dependence, year), lang),
             )
         )
     return _bullets(lines)
@@ -247,7 +248,7 @@ def diversity(diversity_frame: pd.DataFrame, lang: str = "en") -> str:
             entropy=number(row.entropy, lang, 2),
             normalised=number(row.normalised_entropy, lang, 2),
             effective=number(row.effective_n_themes, lang, 1),
-            n_categories=int(row.n_categories),
+            n_categories=number(row.n_categories, lang),
         )
         for row in diversity_frame.itertuples(index=False)
     ]
@@ -271,10 +272,10 @@ def semester_load(load: pd.DataFrame, event_load: pd.DataFrame, lang: str = "en"
                 "narrative.semester.year",
                 lang,
                 year=int(year),
-                s1=counts["S1"],
-                s2=counts["S2"],
-                year_round=counts["year_round"],
-                tbd=counts["tbd"],
+                s1=number(counts["S1"], lang),
+                s2=number(counts["S2"], lang),
+                year_round=number(counts["year_round"], lang),
+                tbd=number(counts["tbd"], lang),
                 s1_events=percent(events["S1"], lang),
                 s2_events=percent(events["S2"], lang),
                 tbd_events=percent(events["tbd"], lang),

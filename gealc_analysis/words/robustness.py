@@ -77,7 +77,7 @@ def _number(value: float, lang: str, headline: str = "", kind: str = KIND_COUNT)
         return "—"
     if headline.endswith("_share_change"):
         points = i18n.format_signed(value * 100, lang, 1)
-        return f"{points} {i18n.label('unit.percentage_points', lang)}"
+        return f"{points}\u00a0{i18n.label('unit.percentage_points', lang)}"
     if headline.startswith("s1_share"):
         return i18n.format_percent(value, lang, 1)
     decimals = 0 if float(value).is_integer() else 3 if "evenness" in headline else 2

@@ -31,7 +31,11 @@ VOCABULARY_COLUMNS: dict[str, str] = {
     "instrument": "idb_instrument",
     "idb_instrument": "idb_instrument",
     "relation": "theme_relation",
+    "resources": "resources",
 }
+# The lineage frames' relation column holds an activity's relation, not a theme's: its labels
+# agree with "actividad" (the theme relations' with "tema"); a lineage frame has ``from_year``.
+LINEAGE_RELATION_VOCABULARY = "lineage.relation"
 LABEL_SUFFIX = "_label"
 # Columns that identify a row: shown first (in this order) and never wrapped on a page.
 ID_COLUMNS: tuple[str, ...] = ("activity_id", "source_ref", "area_code")
@@ -90,6 +94,13 @@ def _code_text(vocabulary_name: str, code: object, lang: str) -> str:
     return i18n.code_label(vocabulary_name, str(code), lang)
 
 
+def _vocabulary_of(column: str, frame: pd.DataFrame) -> str:
+    """The vocabulary labelling ``column`` of ``frame`` (lineage relations for lineage frames)."""
+    if column == "relation" and "from_year" in frame:
+        return LINEAGE_RELATION_VOCABULARY
+    return VOCABULARY_COLUMNS[column]
+
+
 def with_labels(
     frame: pd.DataFrame, themes: pd.DataFrame | None = None, lang: str = "en"
 ) -> pd.DataFrame:
@@ -124,8 +135,9 @@ def with_labels(
                 for year, code in zip(out["plan_year"], out["area_code"], strict=True)
             ],
         )
-    for column, vocabulary_name in VOCABULARY_COLUMNS.items():
+    for column in VOCABULARY_COLUMNS:
         if column in out:
+            vocabulary_name = _vocabulary_of(column, out)
             _insert_after(
                 out,
                 column,
@@ -169,6 +181,11 @@ def _view(
     labelled = with_labels(frame, themes, lang)
     other_lang = "es" if lang == "en" else "en"
     view = labelled.drop(columns=[c for c in labelled.columns if c.endswith(f"_{other_lang}")])
+    # A frame that already carried its codes' labels per language (``resources_label_es``)
+    # shows them once, under the code column's header.
+    view = view.drop(
+        columns=[f"{c}{LABEL_SUFFIX}_{lang}" for c in VOCABULARY_COLUMNS], errors="ignore"
+    )
     if f"title_{lang}" in view:
         view = view.drop(columns=["title_original"], errors="ignore")
     shown_as = {"theme_label": "theme", "area_label": "area_name"}

@@ -76,21 +76,7 @@ TEXT_WIDTH_IN = (PAGE_WIDTH_CM - 2 * MARGIN_CM["x"]) / 2.54
 MIN_PRINT_PT = 8.0  # the smallest text of the brief, charts included, at print size
 LIST_PT = 8.5  # the IDB list: many rows, still above the smallest print size
 # Page 1's type sizes tried in turn, largest first: the first that keeps page 1 on one page.
-BODY_PT: tuple[float, ...] = (
-    15.0,
-    14.5,
-    14.0,
-    13.5,
-    13.0,
-    12.5,
-    12.0,
-    11.5,
-    11.0,
-    10.5,
-    10.0,
-    9.5,
-    9.0,
-)
+BODY_PT: tuple[float, ...] = tuple(16.5 - 0.25 * step for step in range(31))  # 16.5 … 9 pt
 MAX_CHART_SCALE = 1.3  # a chart printed larger than its design size by at most this
 CHART_SCALE_STEP = 0.05
 NUMBER_PT = 30.0  # the large numbers, at most (smaller when 5 wide numbers share the row)

@@ -36,7 +36,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import matplotlib
 import numpy as np
@@ -65,6 +65,7 @@ FONT = "DejaVu Sans"
 MAX_PAGES = 2
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 NON_BREAKING_SPACE = "\u00a0"
+T = TypeVar("T")
 FUNDER = "idb"  # the brief reports the promoting organization's exposure
 # The section whose page carries the full list with its downloads (a link beside the brief).
 LIST_SECTION = "03_funding_dependence"
@@ -267,26 +268,21 @@ def _laid_out_cleanly(fig: Figure) -> bool:
     return not any(a.overlaps(b) for i, a in enumerate(own) for b in own[i + 1 :])
 
 
-def clean_prints(fig: Figure) -> list[tuple[float, bytes, float]]:
-    """(scale, SVG, printed height in cm) of ``fig`` at each scale of ``chart_scales`` at
-    which it lays out cleanly, largest first."""
-    printed = [(scale, print_chart(fig, scale)) for scale in chart_scales(fig)]
-    return [(scale, done[0], done[1] * 2.54) for scale, done in printed if done is not None]
-
-
-def largest_fitting(
-    prints: Sequence[tuple[float, bytes, float]], fits: Callable[[float, bytes, float], bool]
-) -> bool:
-    """Whether any of ``prints`` (largest first) ``fits``; ``fits`` is called last with the
-    largest that does. A smaller chart fits wherever a larger one does, so they are bisected."""
-    low, high = 0, len(prints)  # the first that fits is in prints[low:high], or none is
+def largest_fitting(candidates: Sequence[T], fits: Callable[[T], bool]) -> T | None:
+    """The first of ``candidates`` (largest first) that ``fits``, or None; ``fits`` is called
+    last with it. Whatever fits, every smaller candidate fits too (a smaller chart leaves more
+    room; a smaller chart is a wider figure, which lays out at least as cleanly), so the
+    candidates are bisected: a few typesettings, not one per candidate."""
+    low, high = 0, len(candidates)  # the first that fits is in candidates[low:high], or none
     while low < high:
         middle = (low + high) // 2
-        if fits(*prints[middle]):
+        if fits(candidates[middle]):
             high = middle
         else:
             low = middle + 1
-    return low < len(prints) and fits(*prints[low])
+    if low == len(candidates) or not fits(candidates[low]):
+        return None
+    return candidates[low]
 
 
 # --------------------------------------------------------------------------- inputs
@@ -446,16 +442,22 @@ def typeset_brief(
             chosen.update(inputs)
             return _pages(source_path, inputs) == (1, MAX_PAGES)
 
-        def fits_with_chart(show_list: bool, scale: float, svg: bytes, height_cm: float) -> bool:
+        printed = functools.cache(functools.partial(print_chart, fig))
+
+        def fits_with_chart(show_list: bool, scale: float) -> bool:
+            done = printed(scale)
+            if done is None:  # does not lay out cleanly at this scale
+                return False
+            svg, height_in = done
             chart_path.write_bytes(svg)
-            chart = {"path": chart_path.name, "alt": alt, "height_cm": height_cm, "scale": scale}
-            return fits(show_list, chart)
+            chart = {"path": chart_path.name, "alt": alt, "height_cm": height_in * 2.54}
+            return fits(show_list, chart | {"scale": scale})
 
         # The list with the chart, else the link with the chart; the chart goes only when it
         # prints at no scale or even its smallest leaves no room for the link.
-        prints = clean_prints(fig)
+        scales = chart_scales(fig)
         placed = any(
-            largest_fitting(prints, functools.partial(fits_with_chart, show_list))
+            largest_fitting(scales, functools.partial(fits_with_chart, show_list)) is not None
             for show_list in (True, False)
         ) or any(fits(show_list, None) for show_list in (True, False))
         if not placed:
@@ -473,20 +475,14 @@ def typeset_brief(
 
 def _page_one_size(source_path: Path, inputs_at: Callable[[float], dict[str, str]]) -> float:
     """The largest of ``BODY_PT`` at which page 1 (numbers, findings, questions, caveat)
-    stays on one page (smaller type fits wherever larger does, so the sizes are bisected)."""
-    low, high = 0, len(BODY_PT)
-    while low < high:
-        middle = (low + high) // 2
-        if _pages(source_path, inputs_at(BODY_PT[middle]))[0] == 1:
-            high = middle
-        else:
-            low = middle + 1
-    if low == len(BODY_PT):
+    stays on one page."""
+    size = largest_fitting(BODY_PT, lambda pt: _pages(source_path, inputs_at(pt))[0] == 1)
+    if size is None:
         raise BriefDoesNotFitError(
             f"page 1 of the brief needs more than one page even at {BODY_PT[-1]} pt; "
             "shorten the findings"
         )
-    return BODY_PT[low]
+    return size
 
 
 def _compile_options() -> dict[str, Any]:

@@ -280,10 +280,10 @@ FULL_WORDS = {
         [
             "El plan 2024 enumera **41** actividades frente a **28** en 2020 (+13), en parte "
             "porque detalla reuniones que 2020 agrupaba en una sola actividad.",
-            "De las actividades que indican algún recurso monetario, aquellas cuyo único "
+            "De las actividades que nombran algún recurso monetario, aquellas cuyo único "
             "recurso monetario es el BID pasan de **13 de 13** en 2020 a **11 de 15** en 2024.",
             "El plan 2024 no nombra ningún instrumento del BID en sus **11** actividades que "
-            "indican al BID; en 2020, **12 de 13** nombraban uno.",
+            "nombran al BID; en 2020, **12 de 13** nombraban uno.",
             "Unas **17 de 28** actividades de 2020 continúan en 2024; las demás terminan o se "
             "fusionan.",
             "Gobernanza de datos e inteligencia artificial tiene actividades en 2024 y ninguna "
@@ -292,13 +292,13 @@ FULL_WORDS = {
         numbers=(
             ("41", "actividades en el plan 2024 (28 en 2020)"),
             ("11 de 15", "actividades con recurso monetario cuyo único es el BID"),
-            ("0 de 11", "actividades que indican al BID y nombran un instrumento"),
+            ("0 de 11", "actividades que nombran al BID y un instrumento"),
             ("17 de 28", "actividades de 2020 que continúan (15–19)"),
             ("124", "eventos al año en 2020 (52–124)"),
         ),
         robustness="Depende de cómo se lean los tipos de recurso; véase la sección 07.",
         questions=(
-            "¿Qué instrumento del BID financia las **11** actividades de 2024 que indican al "
+            "¿Qué instrumento del BID financia las **11** actividades de 2024 que nombran al "
             "BID sin instrumento?",
             "¿Las reuniones que el plan 2024 detalla una por una son más trabajo, o el mismo "
             "trabajo escrito en detalle?",

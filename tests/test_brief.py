@@ -24,7 +24,9 @@ from frames import make_plans, make_themes
 from matplotlib import colors
 from pypdf import PdfReader
 
+from gealc_analysis.charts import exposure
 from gealc_analysis.data.bundle import DataBundle, load_bundle
+from gealc_analysis.measures import findings as headline_measures
 from gealc_analysis.measures import funding
 from gealc_analysis.products import brief
 from gealc_analysis.words import i18n
@@ -476,8 +478,6 @@ def test_same_inputs_give_byte_identical_pdfs(tmp_path):
 
 def test_a_chart_prints_no_smaller_than_its_smallest_text_allows(real_bundle):
     by_year = funding.exposure_by(real_bundle.plans, real_bundle.themes, "idb", by="year")
-    from gealc_analysis.charts import exposure
-
     fig = exposure.plot_exposure(by_year, lang="en")
     scales = brief.chart_scales(fig)
     assert scales == sorted(scales, reverse=True)
@@ -551,8 +551,6 @@ def test_the_chart_reads_in_grey_scale(lang, full_folder):
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", i18n.SUPPORTED_LANGS)
 def test_the_brief_of_the_real_data_states_its_headlines_on_two_pages(tmp_path, real_bundle, lang):
-    from gealc_analysis.measures import findings as headline_measures
-
     years = real_bundle.years
     path = brief.write_brief(
         real_bundle,

@@ -100,7 +100,7 @@ def load_bundle(
                 plans, themes, folder, funding_codes=tuple(codes["code"])
             ),
         ),
-        ("lineage", lambda: lineage.load_lineage(plans, folder)),
+        ("lineage", lambda: lineage.load_lineage(plans, folder, themes=themes)),
         ("theme_kinds", lambda: theme_kinds.load_theme_kinds(themes, folder)),
     )
     with warnings.catch_warnings(record=True) as caught:

@@ -209,9 +209,7 @@ def test_the_cases_issue_18_listed_are_decided_under_the_one_rule(real_plans):
     """Same subject in another format → merged/modified; other subject → dropped + new; same
     subject, new scope → modified; a merge takes up only the products its successor names."""
     links = data_lineage.load_lineage(real_plans)
-    link = {
-        (row.from_activity_id, row.to_activity_id): row.relation for row in links.itertuples()
-    }
+    link = {(row.from_activity_id, row.to_activity_id): row.relation for row in links.itertuples()}
     assert link[("2020-3.1.1", "2024-3.1.6")] == link[("2020-3.1.4", "2024-3.1.6")] == "merged"
     assert link[("", "2024-3.1.2")] == "new"
     assert link[("2020-3.6.2", "")] == "dropped" and link[("", "2024-3.6.1")] == "new"

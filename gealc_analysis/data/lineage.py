@@ -292,9 +292,7 @@ def check_crosswalk_agrees(
     area_of = dict(
         zip(plans["activity_id"].astype(str), plans["area_code"].astype(str), strict=True)
     )
-    linked = set(
-        zip(lineage["from_year"].astype(int), lineage["to_year"].astype(int), strict=True)
-    )
+    linked = set(zip(lineage["from_year"].astype(int), lineage["to_year"].astype(int), strict=True))
     carried = lineage[lineage["relation"].isin(CARRIED)]
     # (earlier area, later area) -> the carried links between them, as "a → b relation (line)".
     between: dict[tuple[str, str], list[str]] = {}

@@ -17,7 +17,7 @@ from gealc_analysis.measures import lineage
 from gealc_analysis.words import lineage as lineage_words
 from gealc_analysis.words import robustness as robustness_words
 
-HEADER = "from_year,from_activity_id,to_year,to_activity_id,relation,note\n"
+HEADER = "from_year,from_activity_id,to_year,to_activity_id,relation,note,note_es\n"
 
 
 @pytest.fixture
@@ -55,7 +55,9 @@ GOOD = (
 
 
 def write(folder: Path, body: str) -> Path:
-    (folder / data_lineage.LINEAGE_FILE).write_text(HEADER + body, encoding="utf-8")
+    """lineage.csv with these rows, each given a Spanish note ("nota")."""
+    rows = "".join(f"{line},nota\n" for line in body.splitlines())
+    (folder / data_lineage.LINEAGE_FILE).write_text(HEADER + rows, encoding="utf-8")
     return folder
 
 
@@ -234,6 +236,34 @@ def test_lineage_lists_carry_titles_in_the_page_language(real_plans):
     assert listed["relation"].iloc[0] == "continued" and listed["relation"].iloc[-1] == "new"
 
 
+def test_every_link_has_a_spanish_note_of_its_own(real_plans):
+    """Each note has a Spanish twin written for the Spanish pages: never the English text, the
+    plan's Spanish words ("quincenal", with the translation's word only in parentheses)."""
+    links = data_lineage.load_lineage(real_plans)
+    assert (links["note_es"].str.strip() != "").all()
+    assert (links["note_es"] != links["note"]).all()
+    semimonthly = links["note_es"].str.contains("Semimonthly")
+    assert semimonthly.any()
+    assert (
+        links.loc[semimonthly, "note_es"]
+        .str.contains(r"quincenales \(Semimonthly en la traducción\)")
+        .all()
+    )
+
+
+def test_the_spanish_list_shows_the_spanish_notes(real_plans):
+    links = data_lineage.load_lineage(real_plans)
+    spanish = lineage_words.lineage_list(links, real_plans, "es")
+    english = lineage_words.lineage_list(links, real_plans, "en")
+    row = spanish[spanish["from_activity_id"] == "2020-3.6.2"].iloc[0]
+    assert row["note"].startswith("Otro tema: ninguna actividad de 2024")
+    assert (
+        english[english["from_activity_id"] == "2020-3.6.2"]
+        .iloc[0]["note"]
+        .startswith("Other subject:")
+    )
+
+
 def test_real_themes_feed_the_flow_chart_without_error(real_plans, real_themes):
     from gealc_analysis.charts import lineage_flows as plots_lineage
     from gealc_analysis.data.alternatives import empty_alternatives
@@ -313,7 +343,7 @@ def test_validate_rejects_an_area_continued_whose_activities_were_all_dropped(
     _relink(curated_copy, dropped)
     path = curated_copy / "lineage.csv"
     with path.open("a", encoding="utf-8") as handle:
-        handle.write("2020,,2024,2024-3.2.1,new,x\n2020,,2024,2024-3.2.3,new,x\n")
+        handle.write("2020,,2024,2024-3.2.1,new,x,x\n2020,,2024,2024-3.2.3,new,x,x\n")
     errors = _validate_errors(curated_copy, capsys)
     themes = curated_copy / "themes.csv"
     expected = (

@@ -66,6 +66,7 @@ def empty_lineage() -> pd.DataFrame:
             "to_activity_id": pd.Series(dtype=object),
             "relation": pd.Series(dtype=object),
             "note": pd.Series(dtype=object),
+            "note_es": pd.Series(dtype=object),
         }
     )
 
@@ -96,6 +97,7 @@ def load_lineage(
                 "to_year": "int64",
                 "relation": object,
                 "note": object,
+                "note_es": object,
                 "from_activity_id": object,
                 "to_activity_id": object,
             }

@@ -13,30 +13,38 @@ from gealc_analysis.words import i18n
 def lineage_list(lineage: pd.DataFrame, plans: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The links as a reader's list: relation, the two activities with their titles, the note.
 
-    Titles in ``lang``; rows by pair, then relation (continued … new), then activity number.
+    Titles and the note in ``lang`` (``note`` is English, ``note_<lang>`` another language's
+    twin, written by a person); rows by pair, then relation (continued … new), then activity
+    number.
     """
     title = f"title_{i18n.check_lang(lang)}"
+    note = "note" if lang == "en" else f"note_{lang}"
     titles = dict(zip(plans["activity_id"].astype(str), plans[title].astype(str), strict=True))
     out = lineage.assign(
         from_title=[titles.get(a, "") for a in lineage["from_activity_id"]],
         to_title=[titles.get(a, "") for a in lineage["to_activity_id"]],
         _rank=lineage["relation"].map({r: i for i, r in enumerate(RELATIONS)}),
+        _note=lineage[note],
     )
     out = out.sort_values(
         ["from_year", "to_year", "_rank", "from_activity_id", "to_activity_id"], kind="stable"
     )
-    return out[
-        [
-            "from_year",
-            "to_year",
-            "relation",
-            "from_activity_id",
-            "from_title",
-            "to_activity_id",
-            "to_title",
-            "note",
+    return (
+        out[
+            [
+                "from_year",
+                "to_year",
+                "relation",
+                "from_activity_id",
+                "from_title",
+                "to_activity_id",
+                "to_title",
+                "_note",
+            ]
         ]
-    ].reset_index(drop=True)
+        .rename(columns={"_note": "note"})
+        .reset_index(drop=True)
+    )
 
 
 def carry_over_summary(lineage: pd.DataFrame, plans: pd.DataFrame, lang: str) -> str:

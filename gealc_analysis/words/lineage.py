@@ -47,6 +47,26 @@ def lineage_list(lineage: pd.DataFrame, plans: pd.DataFrame, lang: str) -> pd.Da
     )
 
 
+def text_signal_list(signals: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The signals in the plans' text as a reader's list: the signal's number (in file order),
+    the plan year, where the passage is (as printed), the plan's words, the raw text and its
+    lines, and what the passage shows in ``lang`` (``note_en`` / ``note_<lang>``)."""
+    note = f"note_{i18n.check_lang(lang)}"
+    number = {signal: i for i, signal in enumerate(dict.fromkeys(signals["signal"]), start=1)}
+    out = pd.DataFrame(
+        {
+            "signal": [number[s] for s in signals["signal"]],
+            "plan_year": signals["plan_year"],
+            "source_ref": signals["source_ref"],
+            "quote": signals["quote"],
+            "raw_file": signals["raw_file"],
+            "lines": signals["lines"],
+            "what_it_shows": signals[note],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
 def carry_over_summary(lineage: pd.DataFrame, plans: pd.DataFrame, lang: str) -> str:
     """One sentence per pair of consecutive plans (what continued, changed, merged, split,
     was dropped or is new), and a line for each pair not linked yet."""

@@ -162,7 +162,7 @@ def test_the_real_file_lists_every_decision_the_review_asked_for(real_alternativ
         "semimonthly_meetings": ["twice_a_month", "monthly", "every_two_months"],
         "tbd_with_count": ["tbd", "year_round"],
         "knowledge_management": ["merged", "retired", "split"],
-        "digital_government_measurement": ["merged", "retired"],
+        "digital_government_measurement": ["retired", "merged"],
         "joint_meetings_2024": ["counted_twice", "counted_once"],
         "oas_in_2024_3_8_3": ["not_named", "named"],
         "unclear_staff_time": ["member_countries", "working_group"],

@@ -295,3 +295,48 @@ def test_a_plan_without_a_source_entry_is_refused(package_copy: Path) -> None:
     with pytest.raises(PlanDataError) as caught:
         write_descriptor(package_copy)
     assert "year: expected an entry for 2025 (the source of plan_2025.csv)" in str(caught.value)
+
+
+# --------------------------------------------------------------------------- Spanish codebook
+
+CODEBOOK_ES = paths.DATA_DIR / "CODEBOOK.es.md"
+
+
+def test_every_in_page_link_of_the_spanish_codebook_reaches_a_heading() -> None:
+    from urllib.parse import unquote
+
+    from gealc_analysis.words import markup
+
+    html = str(markup.markdown_html(CODEBOOK_ES.read_text(encoding="utf-8")))
+    # A browser percent-decodes a fragment before matching it to an id ("análisis").
+    links = {unquote(link) for link in re.findall(r'href="#([^"]*)"', html)}
+    headings = set(re.findall(r'id="([^"]*)"', html))
+    assert links and links <= headings, links - headings
+
+
+def test_the_spanish_codebook_names_the_lineage_relations_as_the_pages_do() -> None:
+    """The lineage table of CODEBOOK.es.md lists every relation, in the schema's order, with the
+    Spanish word the report's pages use for it."""
+    from gealc_analysis.words import i18n
+
+    text = CODEBOOK_ES.read_text(encoding="utf-8")
+    table = text[
+        text.index("| relación | significado |\n|---|---|\n| continúa | la misma actividad") :
+    ]
+    rows = table.split("\n\n", 1)[0].splitlines()[2:]
+    words = [row.split("|")[1].strip() for row in rows]
+    expected = [
+        i18n.label(f"lineage.relation.{r}", "es").lower() for r in enum("lineage", "relation")
+    ]
+    assert words == expected
+
+
+def test_the_spanish_codebook_is_shipped_and_rendered_as_a_spanish_page(tmp_path) -> None:
+    from gealc_analysis.build import site
+
+    copied = site.copy_data(paths.CURATED_DIR, tmp_path)
+    assert "data/CODEBOOK.es.md" in copied and "data/CODEBOOK.es.html" in copied
+    page = (tmp_path / "data" / "CODEBOOK.es.html").read_text(encoding="utf-8")
+    assert 'lang="es"' in page and "La regla del linaje" in page
+    english = (tmp_path / "data" / "CODEBOOK.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in english

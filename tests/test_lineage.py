@@ -17,7 +17,7 @@ from gealc_analysis.measures import lineage
 from gealc_analysis.words import lineage as lineage_words
 from gealc_analysis.words import robustness as robustness_words
 
-HEADER = "from_year,from_activity_id,to_year,to_activity_id,relation,note\n"
+HEADER = "from_year,from_activity_id,to_year,to_activity_id,relation,note,note_es\n"
 
 
 @pytest.fixture
@@ -55,7 +55,9 @@ GOOD = (
 
 
 def write(folder: Path, body: str) -> Path:
-    (folder / data_lineage.LINEAGE_FILE).write_text(HEADER + body, encoding="utf-8")
+    """lineage.csv with these rows, each given a Spanish note ("nota")."""
+    rows = "".join(f"{line},nota\n" for line in body.splitlines())
+    (folder / data_lineage.LINEAGE_FILE).write_text(HEADER + rows, encoding="utf-8")
     return folder
 
 
@@ -188,28 +190,42 @@ def test_the_curated_lineage_covers_both_plans_with_the_counts_of_the_report(rea
     links = data_lineage.load_lineage(real_plans)
     counts = lineage.lineage_counts(links, real_plans).set_index("relation")
     assert counts["n_earlier"].to_dict() == {
-        "continued": 7,
+        "continued": 6,
         "modified": 7,
         "split": 0,
         "merged": 4,
-        "dropped": 10,
+        "dropped": 11,
         "new": 0,
     }
     assert counts["n_later"].to_dict() == {
-        "continued": 7,
+        "continued": 6,
         "modified": 7,
         "split": 0,
-        "merged": 1,
+        "merged": 2,
         "dropped": 0,
         "new": 26,
     }
 
 
-def test_every_awards_step_of_2020_merges_into_the_2024_call(real_plans):
+def test_the_cases_issue_18_listed_are_decided_under_the_one_rule(real_plans):
+    """Same subject in another format → merged/modified; other subject → dropped + new; same
+    subject, new scope → modified; a merge takes up only the products its successor names."""
     links = data_lineage.load_lineage(real_plans)
-    merged = links[links["relation"] == "merged"]
-    assert sorted(merged["from_activity_id"]) == [f"2020-3.3.{i}" for i in range(1, 5)]
-    assert set(merged["to_activity_id"]) == {"2024-3.9ii.3"}
+    link = {(row.from_activity_id, row.to_activity_id): row.relation for row in links.itertuples()}
+    assert link[("2020-3.1.1", "2024-3.1.6")] == link[("2020-3.1.4", "2024-3.1.6")] == "merged"
+    assert link[("", "2024-3.1.2")] == "new"
+    assert link[("2020-3.6.2", "")] == "dropped" and link[("", "2024-3.6.1")] == "new"
+    assert link[("2020-3.1.5", "2024-3.1.4")] == "modified"
+    assert link[("2020-3.4.1", "")] == "dropped"
+
+
+def test_the_awards_call_takes_up_requirements_and_invitation_only(real_plans):
+    links = data_lineage.load_lineage(real_plans)
+    merged = links[links["to_activity_id"] == "2024-3.9ii.3"]
+    assert sorted(merged["from_activity_id"]) == ["2020-3.3.1", "2020-3.3.2"]
+    assert set(merged["relation"]) == {"merged"}
+    dropped = links[links["relation"] == "dropped"]["from_activity_id"]
+    assert {"2020-3.3.3", "2020-3.3.4"} <= set(dropped)
 
 
 def test_lineage_lists_carry_titles_in_the_page_language(real_plans):
@@ -218,6 +234,34 @@ def test_lineage_lists_carry_titles_in_the_page_language(real_plans):
     row = listed[listed["from_activity_id"] == "2020-3.8.1"].iloc[0]
     assert row["to_title"] == "Actualización de contenidos en web y redes sociales de Red Gealc."
     assert listed["relation"].iloc[0] == "continued" and listed["relation"].iloc[-1] == "new"
+
+
+def test_every_link_has_a_spanish_note_of_its_own(real_plans):
+    """Each note has a Spanish twin written for the Spanish pages: never the English text, the
+    plan's Spanish words ("quincenal", with the translation's word only in parentheses)."""
+    links = data_lineage.load_lineage(real_plans)
+    assert (links["note_es"].str.strip() != "").all()
+    assert (links["note_es"] != links["note"]).all()
+    semimonthly = links["note_es"].str.contains("Semimonthly")
+    assert semimonthly.any()
+    assert (
+        links.loc[semimonthly, "note_es"]
+        .str.contains(r"quincenales \(Semimonthly en la traducción\)")
+        .all()
+    )
+
+
+def test_the_spanish_list_shows_the_spanish_notes(real_plans):
+    links = data_lineage.load_lineage(real_plans)
+    spanish = lineage_words.lineage_list(links, real_plans, "es")
+    english = lineage_words.lineage_list(links, real_plans, "en")
+    row = spanish[spanish["from_activity_id"] == "2020-3.6.2"].iloc[0]
+    assert row["note"].startswith("Otro tema: ninguna actividad de 2024")
+    assert (
+        english[english["from_activity_id"] == "2020-3.6.2"]
+        .iloc[0]["note"]
+        .startswith("Other subject:")
+    )
 
 
 def test_real_themes_feed_the_flow_chart_without_error(real_plans, real_themes):
@@ -235,7 +279,7 @@ def test_real_themes_feed_the_flow_chart_without_error(real_plans, real_themes):
         to_year=2024,
         lang="es",
     )
-    assert fig._suptitle.get_text().startswith("18 de 28 actividades de 2020 continúan")
+    assert fig._suptitle.get_text().startswith("17 de 28 actividades de 2020 continúan")
 
 
 def test_a_single_plan_says_there_is_nothing_to_link(tmp_path, plans):
@@ -258,3 +302,117 @@ def test_a_section_can_say_unlinked_in_words_instead_of_a_warning(tmp_path, plan
     assert lineage_words.carry_over_summary(links, all_plans, "en").endswith(
         "Plans 2024 and 2028 are not linked yet: their activities have no lineage in `lineage.csv`."
     )
+
+
+# --------------------------------------------------------------------------- crosswalk agreement
+
+
+def _relink(folder: Path, changes: dict[str, str], drop_new: tuple[str, ...] = ()) -> None:
+    """Rewrite lineage.csv rows: each earlier activity in ``changes`` gets the link
+    ``"<to_activity_id>,<relation>"``; the ``new`` rows of ``drop_new`` go (they now have a
+    predecessor)."""
+    path = folder / "lineage.csv"
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        cells = line.split(",", 5)
+        if cells[1] in changes:
+            cells[3], cells[4] = changes[cells[1]].split(",")
+            line = ",".join(cells)
+        elif cells[4] == "new" and cells[3] in drop_new:
+            continue
+        out.append(line)
+    path.write_text("".join(out), encoding="utf-8")
+
+
+def _validate_errors(folder: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    from gealc_analysis import cli
+
+    assert cli.main(["validate", str(folder)]) == 2
+    return capsys.readouterr().err.splitlines()[1:]
+
+
+def test_the_curated_crosswalk_and_lineage_agree(real_plans, real_themes):
+    links = data_lineage.load_lineage(real_plans, themes=real_themes)
+    assert not links.empty
+
+
+def test_validate_rejects_an_area_continued_whose_activities_were_all_dropped(
+    curated_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dropped = {a: "," + "dropped" for a in ("2020-3.2.3", "2020-3.2.3-b")}
+    _relink(curated_copy, dropped)
+    path = curated_copy / "lineage.csv"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("2020,,2024,2024-3.2.1,new,x,x\n2020,,2024,2024-3.2.3,new,x,x\n")
+    errors = _validate_errors(curated_copy, capsys)
+    themes = curated_copy / "themes.csv"
+    expected = (
+        "relation: expected an activity of {a} carried (continued, modified, merged or split) "
+        "into {b}, as 'continued' with {o} says (else code the area retired or new, or link the "
+        "activity in lineage.csv), found 'none in lineage.csv: {f}'"
+    )
+    assert errors == [
+        f"{themes}:3: "
+        + expected.format(
+            a="2020:3.2",
+            b="2024:3.2",
+            o="2024:3.2",
+            f="2020-3.2.1 dropped, 2020-3.2.2 dropped, 2020-3.2.3 dropped, 2020-3.2.3-b dropped",
+        ),
+        f"{themes}:12: "
+        + expected.format(
+            a="2020:3.2",
+            b="2024:3.2",
+            o="2020:3.2",
+            f="2020-3.2.1 dropped, 2020-3.2.2 dropped, 2020-3.2.3 dropped, 2020-3.2.3-b dropped",
+        ),
+    ]
+
+
+def test_validate_rejects_measurement_merged_while_its_one_activity_is_dropped(
+    curated_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The crosswalk coding issue 18 found: 2020 3.4 merged into 2024 3.7, 2020-3.4.1 dropped."""
+    themes = curated_copy / "themes.csv"
+    text = themes.read_text(encoding="utf-8").splitlines(keepends=True)
+    text[4] = text[4].replace(",retired,,", ",merged,2024:3.7,")
+    themes.write_text("".join(text), encoding="utf-8")
+    errors = _validate_errors(curated_copy, capsys)
+    assert (
+        f"{themes}:5: relation: expected an activity of 2020:3.4 carried (continued, modified, "
+        "merged or split) into 2024:3.7, as 'merged' with 2024:3.7 says (else code the area "
+        "retired or new, or link the activity in lineage.csv), found 'none in lineage.csv: "
+        "2020-3.4.1 dropped'"
+    ) in errors
+
+
+def test_validate_rejects_a_retired_area_whose_activity_carries_over(
+    curated_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _relink(curated_copy, {"2020-3.4.1": "2024-3.7.1,modified"}, drop_new=("2024-3.7.1",))
+    line = next(
+        n
+        for n, text in enumerate(
+            (curated_copy / "lineage.csv").read_text(encoding="utf-8").splitlines(), start=1
+        )
+        if text.startswith("2020,2020-3.4.1,")
+    )
+    errors = _validate_errors(curated_copy, capsys)
+    assert errors == [
+        f"{curated_copy / 'themes.csv'}:5: relation: expected no activity of 2020:3.4 carried "
+        "into the 2024 plan, as 'retired' says (else relate the area to where its activities "
+        f"go), found '2020-3.4.1 → 2024-3.7.1 modified (lineage.csv line {line})'"
+    ]
+
+
+def test_validate_rejects_a_new_area_with_a_predecessor(
+    curated_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _relink(curated_copy, {"2020-3.3.3": "2024-3.3.1,modified"}, drop_new=("2024-3.3.1",))
+    errors = _validate_errors(curated_copy, capsys)
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        f"{curated_copy / 'themes.csv'}:13: relation: expected no activity of 2024:3.3 carried "
+        "from the 2020 plan, as 'new' says"
+    )
+    assert "found '2020-3.3.3 → 2024-3.3.1 modified (lineage.csv line " in errors[0]

@@ -85,6 +85,7 @@ def add_a_funding_code_and_an_area(curated: Path) -> None:
             "to_activity_id": ACTIVITY,
             "relation": "new",
             "note": "A test's new activity.",
+            "note_es": "Una actividad nueva de la prueba.",
         },
     )
 

@@ -43,7 +43,13 @@ ASSETS_DIR = "assets"
 DATA_DIR = "data"
 # What of the project's data folder a report carries besides the curated files, by name under
 # the data root (the curated folder's parent), falling back to the project's own copy.
-DATA_EXTRAS: tuple[str, ...] = ("CODEBOOK.md", "datapackage.json", "raw", "schemas")
+DATA_EXTRAS: tuple[str, ...] = (
+    "CODEBOOK.md",
+    "CODEBOOK.es.md",
+    "datapackage.json",
+    "raw",
+    "schemas",
+)
 
 
 def languages_to_build(lang: str | None) -> tuple[str, ...]:
@@ -82,7 +88,7 @@ def copy_data(data_dir: Path, report: Path) -> list[str]:
                 document.read_text(encoding="utf-8"),
                 title=document.stem,
                 root=root,
-                lang="en",
+                lang="es" if document.name.endswith(".es.md") else "en",
                 source_href=document.name,
             ),
             encoding="utf-8",

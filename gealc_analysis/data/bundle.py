@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +29,7 @@ from gealc_analysis.data import (
     load_funding_codes,
     load_plans,
     load_themes,
+    text_signals,
     theme_kinds,
 )
 
@@ -52,7 +53,9 @@ class DataBundle:
     ``funding_codes`` lists every code a plan's ``funding_sources`` may name, with its kind
     of resource (``cash`` or ``staff_time``) and its labels (``funding_codes.csv``), so the
     kind is data a contested coding can change, like any other cell. ``notes`` are the data
-    warnings (not errors) met while loading, worded for a person.
+    warnings (not errors) met while loading, worded for a person. ``text_signals`` are the
+    passages quoted from the raw plans (``text_signals.csv``), each with the ``lines`` of the
+    raw text it spans (empty when the folder has none).
     """
 
     data_dir: Path
@@ -64,6 +67,7 @@ class DataBundle:
     theme_kinds: pd.DataFrame
     funding_codes: pd.DataFrame
     notes: tuple[str, ...] = ()
+    text_signals: pd.DataFrame = field(default_factory=text_signals.empty_text_signals)
 
     def replaced(self, **frames: pd.DataFrame) -> DataBundle:
         """A new bundle with some frames replaced (e.g. an alternative coding applied)."""
@@ -94,7 +98,7 @@ def load_bundle(
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     loaders: tuple[tuple[str, Callable[[], pd.DataFrame]], ...] = (
-        ("lineage", lambda: lineage.load_lineage(plans, folder)),
+        ("lineage", lambda: lineage.load_lineage(plans, folder, themes=themes)),
         (
             # After the lineage: an alternative coding may edit it (checked against it).
             "alternatives",
@@ -103,6 +107,7 @@ def load_bundle(
             ),
         ),
         ("theme_kinds", lambda: theme_kinds.load_theme_kinds(themes, folder)),
+        ("text_signals", lambda: text_signals.load_text_signals(plans, folder)),
     )
     with warnings.catch_warnings(record=True) as caught:
         # Only the side tables' own warnings: a ResourceWarning that garbage collection

@@ -17,8 +17,15 @@ from pathlib import Path
 import pandas as pd
 
 from gealc_analysis.core import paths
-from gealc_analysis.data import PlanDataError, Problem, display_path
-from gealc_analysis.data.schema import field_constraint
+from gealc_analysis.data import (
+    THEMES_FILE,
+    PlanDataError,
+    Problem,
+    display_path,
+    read_raw_table,
+    table_schema,
+)
+from gealc_analysis.data.schema import field_constraint, field_names
 from gealc_analysis.data.side_tables import SCHEMAS_DIR_NAME, load_curated_table
 
 LINEAGE_FILE = "lineage.csv"
@@ -28,6 +35,12 @@ RELATIONS: tuple[str, ...] = tuple(field_constraint(SCHEMA_FILE, "relation", "en
 CONTINUED, MODIFIED, SPLIT, MERGED, DROPPED, NEW = RELATIONS
 # Which side of a link is empty for each relation (None: both sides are filled).
 _EMPTY_SIDE = {DROPPED: "to_activity_id", NEW: "from_activity_id"}
+# The relations by which an activity carries over into the next plan.
+CARRIED: tuple[str, ...] = (CONTINUED, MODIFIED, SPLIT, MERGED)
+# The crosswalk's relations (themes.csv) that name a counterpart area in the other plan, and
+# the two that say there is none: retired (in the next plan) and new (in the previous one).
+AREA_RELATING: tuple[str, ...] = ("continued", "renamed", "merged", "split")
+AREA_RETIRED, AREA_NEW = "retired", "new"
 
 
 class UnlinkedPlanWarning(UserWarning):
@@ -53,18 +66,25 @@ def empty_lineage() -> pd.DataFrame:
             "to_activity_id": pd.Series(dtype=object),
             "relation": pd.Series(dtype=object),
             "note": pd.Series(dtype=object),
+            "note_es": pd.Series(dtype=object),
         }
     )
 
 
 def load_lineage(
-    plans: pd.DataFrame, data_dir: Path | str | None = None, *, warn: bool = True
+    plans: pd.DataFrame,
+    data_dir: Path | str | None = None,
+    *,
+    themes: pd.DataFrame | None = None,
+    warn: bool = True,
 ) -> pd.DataFrame:
     """The lineage links between the loaded plans, checked; raises ``PlanDataError``.
 
     Links about plan years that are not loaded are left out. A pair of consecutive loaded
     plans without any link gives an ``UnlinkedPlanWarning`` (see ``unlinked_pairs``) unless
-    ``warn`` is False (a report section says it in words instead).
+    ``warn`` is False (a report section says it in words instead). Given the crosswalk of the
+    same folder (``themes``), its area-level calls are checked against the links
+    (:func:`check_crosswalk_agrees`), each disagreement located in ``themes.csv``.
     """
     path = lineage_path(data_dir)
     if path.is_file():
@@ -77,6 +97,7 @@ def load_lineage(
                 "to_year": "int64",
                 "relation": object,
                 "note": object,
+                "note_es": object,
                 "from_activity_id": object,
                 "to_activity_id": object,
             }
@@ -95,6 +116,10 @@ def load_lineage(
             dtype=bool,
         )
         frame = frame[consecutive]
+        if themes is not None:
+            problems = check_crosswalk_agrees(frame, plans, themes, _themes_lines(path.parent))
+            if problems:
+                raise PlanDataError(problems)
         frame = frame.reset_index(drop=True)
     else:
         frame = empty_lineage()
@@ -230,6 +255,114 @@ def _pair_problems(
                         f"{relation} to link {activity} with two or more "
                         "activities (else continued or modified)",
                         relation,
+                    )
+                )
+    return problems
+
+
+# --------------------------------------------------------------------------- crosswalk
+
+
+def _themes_lines(data_dir: Path) -> tuple[str, list[int]]:
+    """``themes.csv`` as shown in messages and the file line of each of its records."""
+    path = data_dir / THEMES_FILE
+    raw, _ = read_raw_table(path, field_names(table_schema("themes")))
+    return display_path(path), list(raw.lines)
+
+
+def _area(year: int, area: str) -> str:
+    return f"{year}:{area}"
+
+
+def check_crosswalk_agrees(
+    lineage: pd.DataFrame,
+    plans: pd.DataFrame,
+    themes: pd.DataFrame,
+    located: tuple[str, list[int]],
+) -> list[Problem]:
+    """The crosswalk's area-level calls that the activity lineage contradicts.
+
+    For each pair of consecutive plans with lineage rows: an area the crosswalk relates to an
+    area of the other plan (continued, renamed, merged or split, through ``related_areas``)
+    must have an activity carried (continued, modified, merged or split) into that area; a
+    retired area must have none carried into the next plan, a new area none carried from the
+    previous one. ``lineage`` keeps its file lines as index; ``located`` is ``themes.csv`` as
+    shown and the line of each of its rows (``themes`` in file order). Each problem is at the
+    crosswalk row that makes the call, column ``relation``.
+    """
+    shown, lines = located
+    area_of = dict(
+        zip(plans["activity_id"].astype(str), plans["area_code"].astype(str), strict=True)
+    )
+    linked = set(zip(lineage["from_year"].astype(int), lineage["to_year"].astype(int), strict=True))
+    carried = lineage[lineage["relation"].isin(CARRIED)]
+    # (earlier area, later area) -> the carried links between them, as "a → b relation (line)".
+    between: dict[tuple[str, str], list[str]] = {}
+    for line, row in carried.iterrows():
+        earlier = _area(int(row["from_year"]), area_of.get(row["from_activity_id"], ""))
+        later = _area(int(row["to_year"]), area_of.get(row["to_activity_id"], ""))
+        between.setdefault((earlier, later), []).append(
+            f"{row['from_activity_id']} → {row['to_activity_id']} {row['relation']} "
+            f"(lineage.csv line {line})"
+        )
+    fates: dict[str, list[str]] = {}
+    for _, row in lineage.iterrows():
+        for side, year in (("from_activity_id", "from_year"), ("to_activity_id", "to_year")):
+            if row[side]:
+                key = _area(int(row[year]), area_of.get(row[side], ""))
+                fates.setdefault(key, []).append(f"{row[side]} {row['relation']}")
+    years = sorted(int(y) for y in plans["plan_year"].unique())
+    previous = dict(zip(years[1:], years[:-1], strict=True))
+    following = dict(zip(years[:-1], years[1:], strict=True))
+    problems: list[Problem] = []
+    for position, (_, row) in enumerate(themes.iterrows()):
+        year, area, relation = int(row["plan_year"]), str(row["area_code"]), str(row["relation"])
+        here = _area(year, area)
+        line = lines[position] if position < len(lines) else 0
+        if relation in AREA_RELATING:
+            related = [r for r in str(row["related_areas"] or "").split(";") if r]
+            for other in related:
+                other_year = int(other.split(":", 1)[0])
+                if other_year not in (previous.get(year), following.get(year)):
+                    continue
+                pair = (min(year, other_year), max(year, other_year))
+                if pair not in linked:
+                    continue
+                earlier, later = (here, other) if year < other_year else (other, here)
+                if between.get((earlier, later)):
+                    continue
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        "relation",
+                        f"an activity of {earlier} carried (continued, modified, merged or "
+                        f"split) into {later}, as '{relation}' with {other} says (else code the "
+                        "area retired or new, or link the activity in lineage.csv)",
+                        "none in lineage.csv: "
+                        + (", ".join(sorted(set(fates.get(earlier, [])))) or "no activities"),
+                    )
+                )
+        elif relation in (AREA_RETIRED, AREA_NEW):
+            other_year = (following if relation == AREA_RETIRED else previous).get(year)
+            if other_year is None or (min(year, other_year), max(year, other_year)) not in linked:
+                continue
+            found = sorted(
+                link
+                for (earlier, later), links in between.items()
+                if (earlier if relation == AREA_RETIRED else later) == here
+                for link in links
+            )
+            if found:
+                direction = "into" if relation == AREA_RETIRED else "from"
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        "relation",
+                        f"no activity of {here} carried {direction} the {other_year} plan, as "
+                        f"'{relation}' says (else relate the area to where its activities go)",
+                        "; ".join(found),
                     )
                 )
     return problems

@@ -34,6 +34,7 @@ from gealc_analysis.core import paths
 from gealc_analysis.core.years import parse_years
 from gealc_analysis.data import PlanDataError
 from gealc_analysis.data.bundle import load_bundle
+from gealc_analysis.measures.counts import plan_overview
 
 # The exit codes of every command (also printed by --help and listed in the README).
 EXIT_CODES: tuple[tuple[int, str], ...] = (
@@ -76,11 +77,10 @@ def plan_summary_lines(data_dir: Path | None = None, years: list[int] | None = N
     bundle = load_bundle(data_dir, years)
     plans, themes = bundle.plans, bundle.themes
     lines = [f"warning: {note}" for note in bundle.notes]
-    for year, plan in plans.groupby("plan_year", sort=True):
+    for row in plan_overview(plans).itertuples():
         lines.append(
-            f"plan {year}: {len(plan)} activities in {plan['area_code'].nunique()} areas, "
-            f"{plan['theme'].nunique()} themes, {int(plan['frequency_per_year'].sum())} events "
-            f"a year; valid"
+            f"plan {row.plan_year}: {row.n_activities} activities in {row.n_areas} areas, "
+            f"{row.n_themes} themes, {row.n_events} events a year (event-type rows); valid"
         )
     lines.append(
         f"themes crosswalk: {len(themes)} areas, {themes['theme'].nunique()} themes; valid"

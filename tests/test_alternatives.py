@@ -169,6 +169,9 @@ def test_the_real_file_lists_every_decision_the_review_asked_for(real_alternativ
         "idb_consultant": ["cash", "in_kind_staff_time"],
         "oas_support": ["cash", "staff_time"],
         "unit_of_counting": ["each_row", "repeated_items_once"],
+        "interoperability_workshops": ["merged_into_group", "by_format"],
+        "blockchain_seminar": ["dropped", "modified"],
+        "awards_catalogue_and_vote": ["call_takes_two", "all_four_merged"],
     }
 
 

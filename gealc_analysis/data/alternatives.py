@@ -199,9 +199,12 @@ def load_alternatives(
     )
     if problems:
         raise PlanDataError(problems)
-    years = {int(y) for y in plans["plan_year"].unique()}
+    loaded = _loaded_years(plans, themes, lineage)
     keep = [
-        all(year in years for year in row_years(str(table), str(rid)))
+        all(
+            year in loaded.get(str(table), loaded["plan"])
+            for year in row_years(str(table), str(rid))
+        )
         for table, rid in zip(frame["table"], frame["row_id"], strict=True)
     ]
     return frame[keep].reset_index(names="line")
@@ -246,16 +249,29 @@ def check_alternatives(
         .set_index("_row_id")
         for table, data in tables.items()
     }
-    loaded = {
-        "plan": {int(y) for y in plans["plan_year"].unique()},
-        "themes": {int(y) for y in themes["plan_year"].unique()},
-    }
+    loaded = _loaded_years(plans, themes, lineage)
     code_names = tuple(codes["code"].astype(str))
     for line, row in frame.iterrows():
         problems += _row_problems(int(line), row, indexed, loaded, shown, code_names)
     for decision, rows in frame.groupby("decision", sort=True):
         problems += _decision_problems(str(decision), rows, shown)
     return problems
+
+
+def _loaded_years(
+    plans: pd.DataFrame, themes: pd.DataFrame, lineage: pd.DataFrame | None
+) -> dict[str, set[int]]:
+    """The plan years each table holds. A lineage row is about a pair of plans: it is in
+    scope only when the loaded lineage links that year (with one plan loaded it links none,
+    so ``--years 2024`` leaves the 2020→2024 alternatives aside like any other year's)."""
+    loaded = {
+        "plan": {int(y) for y in plans["plan_year"].unique()},
+        "themes": {int(y) for y in themes["plan_year"].unique()},
+    }
+    if lineage is not None:
+        years = pd.concat([lineage["from_year"], lineage["to_year"]]).dropna()
+        loaded["lineage"] = {int(y) for y in years}
+    return loaded
 
 
 _WHERE = {

@@ -37,8 +37,9 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_validate_prints_one_summary_line_per_plan(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["validate"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "plan 2020: 28 activities in 9 areas, 8 themes, 108 events a year (event-type rows); valid"
-    assert out[1] == "plan 2024: 41 activities in 10 areas, 10 themes, 47 events a year (event-type rows); valid"
+    events = "events a year (event-type rows); valid"
+    assert out[0] == f"plan 2020: 28 activities in 9 areas, 8 themes, 108 {events}"
+    assert out[1] == f"plan 2024: 41 activities in 10 areas, 10 themes, 47 {events}"
     assert out[2] == "themes crosswalk: 19 areas, 11 themes; valid"
 
 

@@ -479,7 +479,7 @@ def test_semester_load_title_names_the_timing_of_most_activities():
     assert {"Primer semestre (S1)", "Todo el año", "Por definir", "Calendario"} <= set(texts(es))
 
 
-def test_semester_event_load_prints_half_events_and_names_ties():
+def test_semester_event_load_prints_half_events_and_headlines_only_a_clear_leader():
     fig = plots.plot_semester_event_load(semester_event_load_frame())
     assert title(fig) == (
         "Timing of the most events: First semester (S1) in every plan "
@@ -491,9 +491,31 @@ def test_semester_event_load_prints_half_events_and_names_ties():
     )
     tied.loc[:2, "share"] = [6.5 / 12, 4.5 / 12, 1 / 12]
     es = plots.plot_semester_event_load(tied, lang="es")
-    assert title(es).endswith(
-        "Primer semestre (S1) y Segundo semestre (S2) en 2024 (empate, 13 de 26)"
+    # A tie is not a finding: the chart is titled by what it shows, with no subtitle.
+    assert title(es) == (
+        "Eventos al año por semestre; los eventos de todo el año se reparten por mitades"
     )
+    assert subtitle(es) == ""
+    assert style.alt_text(es) == f"{title(es)}."
+
+
+def test_a_lead_smaller_than_the_rule_is_no_finding():
+    """62.5 against 61.5 events of 124 (0.8 points) is no finding; 6.5 against 4.5 of 12 is."""
+    close = semester_event_load_frame().assign(
+        n_events=[62.5, 61.5, 0.0, 14.0, 12.0, 0.0],
+        share=[62.5 / 124, 61.5 / 124, 0.0, 14 / 26, 12 / 26, 0.0],
+    )
+    assert (
+        plots.leader_title(
+            close, category="timing", value="n_events", names={}, what="x", lang="en", share="share"
+        )
+        == ""
+    )
+    clear = close.assign(n_events=[70.0, 54.0, 0.0, 14.0, 12.0, 0.0])
+    clear["share"] = clear["n_events"] / clear.groupby("plan_year")["n_events"].transform("sum")
+    assert plots.leader_title(
+        clear, category="timing", value="n_events", names={}, what="x", lang="en", share="share"
+    ).startswith("x: S1 in every plan")
 
 
 def test_agenda_diversity_title_states_the_effective_number_of_themes():

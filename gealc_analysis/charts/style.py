@@ -94,7 +94,7 @@ YEAR_EDGE = "#1A1A1A"  # a thin dark edge keeps the lightest grey visible on whi
 FUNDING_COLOURS: dict[str, str] = {
     "executive_committee": "#1F4E79",
     "idb": "#0072B2",
-    "member_countries": "#7FC8E8",
+    "member_countries": "#A6DBF0",  # lighter than the OAS blue in grey-scale too
     "oas": "#56B4E9",
     "working_group": "#009E73",
 }
@@ -277,6 +277,22 @@ def year_hatch(year: int) -> str:
 def hatch_colour(fill: str) -> str:
     """An edge or hatch colour that contrasts with ``fill`` (dark on light fills, else white)."""
     return UNSPECIFIED_EDGE if _luminance(fill) > 0.4 else "#FFFFFF"
+
+
+MIN_CONTRAST = 4.5  # WCAG AA for text: every text printed on a fill
+MIN_LIGHTNESS_STEP = 8.0  # CIE L*: categories drawn together differ at least this in grey-scale
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def lightness(colour: str) -> float:
+    """CIE L* of a colour (0 black to 100 white): how it prints in grey-scale."""
+    y = _luminance(colour)
+    return 116 * y ** (1 / 3) - 16 if y > 216 / 24389 else y * 24389 / 27
 
 
 def text_colour_on(fill: str) -> str:

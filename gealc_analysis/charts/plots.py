@@ -1,10 +1,10 @@
 """One function per chart: a tidy frame from a measure (see CONTRACTS.md) in, a Figure out.
 
 Every chart states its finding in its title, computed from the frame it draws (never typed
-in), when there is one worth stating (``MIN_LEAD``: a leader must lead the runner-up by at
-least 5 % of the plan's whole and by one activity or event; 62.5 against 61.5 events is not
-a finding): otherwise the title says what the chart shows. It names the measure in a subtitle
-and the plan years in a source line (``style``), takes
+in), when there is one worth stating: a leader must lead the runner-up by ``MIN_LEAD`` (5 %)
+of the plan's whole and by at least one activity or event (62.5 against 61.5 events of 124
+is no finding, nor is a tie); otherwise the title says what the chart shows (the measure).
+It names the measure in a subtitle and the plan years in a source line (``style``), takes
 every word from the label catalogue (``i18n``) so ``lang="es"`` gives the Spanish edition, and
 reads the years from the frame, so a third plan needs no change here. Every chart function is
 ``style.responsive``: it reads its width from the layout it is drawn in (desktop or phone).
@@ -907,7 +907,7 @@ def _timing_chart(
     """The body shared by the two semester charts: one stack of timing classes per year."""
     years = _years(frame)
     categories = _in_order(frame["timing"], vocabulary.TIMINGS)
-    fig, (ax,) = new_figure(3.8)
+    fig, (ax,) = new_figure(4.8 if style.is_phone() else 3.8)  # + the legend above
     entries = _stacked_bars(
         ax, frame, category="timing", categories=categories, value=value, years=years, lang=lang
     )
@@ -915,14 +915,17 @@ def _timing_chart(
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(label("axis.plan_year", lang))
     ax.set_ylabel(label(y_label_key, lang))
-    # An axes legend beside the plot: the layout makes room for it below the title block.
+    # An axes legend beside the plot on a desktop, above it on a phone (the stacks keep the
+    # width): the layout makes room for it below the title block.
+    phone = style.is_phone()
     ax.legend(
         [handle for handle, _ in entries],
         [text for _, text in entries],
         title=label("legend.timing", lang),
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
+        loc="lower left" if phone else "upper left",
+        bbox_to_anchor=(0.0, 1.06) if phone else (1.02, 1.0),
         borderaxespad=0,
+        alignment="left",
     )
     names = {code: code_label("timing", code, lang) for code in categories}
     title = leader_title(

@@ -440,14 +440,16 @@ def figure_text(fig: Figure, gid: str) -> str:
 
 
 def alt_text(fig: Figure) -> str:
-    """A chart's alt text: its title (the finding) and its subtitle (the measure).
+    """A chart's alt text: its title (the finding) and its subtitle (the measure); a chart
+    without a finding worth stating has its title (what it shows) alone.
 
     A chart laid out without ``frame_figure`` gives its ``suptitle`` and its first panel's
     left title instead, so every chart shown by a section has an alt text.
     """
-    title = figure_text(fig, TITLE_GID) or " ".join(fig.get_suptitle().split())
+    framed = figure_text(fig, TITLE_GID)
+    title = framed or " ".join(fig.get_suptitle().split())
     subtitle = figure_text(fig, SUBTITLE_GID)
-    if not subtitle and fig.axes:
+    if not framed and fig.axes:  # a framed chart without a finding has its title alone
         subtitle = " ".join(fig.axes[0].get_title(loc="left").split())
     parts = [title, subtitle]
     sentences = [p if p.endswith((".", "!", "?")) else f"{p}." for p in parts if p]

@@ -165,3 +165,21 @@ def test_the_chart_font_ships_in_the_stylesheet_the_same_every_build():
     assert f'font-family: "{style.FONT_FAMILY}"' in css
     assert "font-weight: bold" in css and "data:font/woff;base64," in css
     assert "http" not in css, "nothing downloads"
+
+
+def test_the_sanitiser_keeps_chart_svg_but_nothing_that_leaves_the_page_or_runs():
+    hostile = (
+        '<svg viewBox="0 0 10 10" width="10" role="img" aria-label="a" onload="x()" style="x">'
+        '<title>a</title><defs><clipPath id="c-p1"><rect x="1" width="2" height="2"/></clipPath>'
+        '</defs><g clip-path="url(#c-p1)"><path d="M 0 0 L 1 1" fill="url(https://evil/x)"/>'
+        '<use href="#c-m1" x="1"/><use href="https://evil/#x"/>'
+        '<text x="1" y="2" font-size="11px" fill="#000">Hi &lt;b&gt;</text></g>'
+        "<script>alert(1)</script><foreignObject><p>q</p></foreignObject>"
+        '<animate attributeName="href" to="javascript:alert(1)"/><image href="x.png"/></svg>'
+    )
+    clean = str(markup.sanitize(hostile))
+    assert '<g clip-path="url(#c-p1)">' in clean and '<use href="#c-m1" x="1">' in clean
+    assert '<text x="1" y="2" font-size="11px" fill="#000">Hi &lt;b&gt;</text>' in clean
+    for gone in ("onload", "style=", "evil", "<script", "alert", "<foreignObject", "<animate",
+                 "<image"):  # fmt: skip
+        assert gone not in clean, gone

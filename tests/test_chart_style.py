@@ -59,7 +59,7 @@ def test_categories_drawn_together_differ_in_grey_scale(name):
 
 
 def test_hatches_mean_one_thing_each():
-    """/// on white: not specified by the plan; crosses: dropped; dots: new. Never shared."""
+    """/// on white: not specified by the plan; crosses: dropped; lines: new. Never shared."""
     hatches = [style.UNSPECIFIED_HATCH, *style.LINEAGE_HATCHES.values()]
     assert len(set(hatches)) == len(hatches)
     assert all(style.LINEAGE_COLOURS[r] == "#FFFFFF" for r in style.LINEAGE_HATCHES)
@@ -113,7 +113,7 @@ def test_lineage_bands_use_the_relation_colours_and_stubs_their_hatch(real_bundl
         for r in style.LINEAGE_COLOURS
     }
     assert fills <= expected
-    assert ("#ffffff", "xx") in fills and ("#ffffff", "..") in fills
+    assert ("#ffffff", "xx") in fills and ("#ffffff", "--") in fills
 
 
 @pytest.mark.parametrize(

@@ -101,6 +101,9 @@ def inline_svg(svg: bytes, *, alt: str, prefix: str, css_class: str) -> str:
                 parent.remove(child)
     referenced = set(re.findall(rb'(?:url\(#|href="#)([^)"]+)', svg))
     for element in root.iter():
+        if _local(element.tag) != "text" and element.text and not element.text.strip():
+            element.text = None
+        element.tail = None
         _inline_style(element)
         ref = element.attrib.pop(XLINK_HREF, None)
         if ref is not None:

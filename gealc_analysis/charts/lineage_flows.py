@@ -2,7 +2,7 @@
 
 Kept apart from ``plots`` (one module per concern); it uses the same ``style``, sizes, title
 block and label catalogue. Bands are the lineage relations' olive ramp (continued darkest,
-then modified, merged, split); dropped and new activities are white stubs, crossed and dotted
+then modified, merged, split); dropped and new activities are white stubs, crossed and lined
 (``style.LINEAGE_COLOURS`` / ``LINEAGE_HATCHES``): no grey, which means a plan year, and
 every relation reads in grey-scale. Theme names wrap to the room the layout leaves beside the
 flow, and each theme gets the height its name needs, so names never overlap.
@@ -106,7 +106,7 @@ def plot_theme_flow(
     title), ``theme_names`` maps theme keys to names in crosswalk order and ``activities``
     (plan_year, theme) to the plan's number of activities (the node labels). A dropped
     activity leaves its theme as a short crossed stub, a new one enters its theme from a
-    dotted one; bands are coloured by relation.
+    lined one; bands are coloured by relation.
     """
     check_lang(lang)
     pair = flows[(flows["from_year"] == from_year) & (flows["to_year"] == to_year)]

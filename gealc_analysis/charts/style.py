@@ -27,8 +27,8 @@ grey-scale lightness, and that text printed on a fill has a contrast of at least
   black or white, whichever contrasts more with the cell.
 
 Hatches: ``///`` on white means *not specified by the plan* (to be defined, undated) and
-nothing else; the lineage stubs use crosses (dropped) and dots (new). Every hatch is drawn
-on white, so it reads in grey-scale.
+nothing else; the lineage stubs use crosses (dropped) and horizontal lines (new). Every hatch
+is drawn on white, so it reads in grey-scale.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ LINEAGE_COLOURS: dict[str, str] = {
     "dropped": "#FFFFFF",
     "new": "#FFFFFF",
 }
-LINEAGE_HATCHES: dict[str, str] = {"dropped": "xx", "new": ".."}
+LINEAGE_HATCHES: dict[str, str] = {"dropped": "xx", "new": "--"}  # lines: light pages
 LINEAGE_EDGE = "#4B5716"  # hatch lines and edges of the white stubs
 
 # Ink: text, axes, edges, the robustness chart's dot and range (no fill, so no colour meaning).

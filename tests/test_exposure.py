@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import matplotlib
 import pandas as pd
 import pytest
 from frames import make_plans, make_themes
+from test_plots import _ticks_outside_the_view
 
 from gealc_analysis.charts import exposure as exposure_chart
+from gealc_analysis.charts import style
 from gealc_analysis.data import load_plans, load_themes
 from gealc_analysis.measures import funding
 from gealc_analysis.words import funding as funding_words
@@ -230,8 +233,35 @@ def test_real_plans_idb_is_the_only_cash_for_13_activities_in_2020_and_11_in_202
 def test_exposure_chart_title_states_the_finding_from_the_data():
     by_year = funding.exposure_by(small_plans(), small_themes(), "idb")
     fig = exposure_chart.plot_exposure(by_year, lang="en")
-    title = fig._suptitle.get_text().replace("\n", " ")
+    title = style.figure_text(fig, style.TITLE_GID)
     assert "2 of 4 activities in 2020 and 1 of 2 activities in 2021" in title
+
+
+def test_exposure_chart_uses_the_report_sizes_and_grey_per_year_in_both_layouts():
+    """No sizes of its own: every text 11 to 14 pt, inside the figure, in both layouts."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    by_year = funding.exposure_by(small_plans(), small_themes(), "idb")
+    desktop = exposure_chart.plot_exposure(by_year, lang="es")
+    for layout in style.LAYOUTS:
+        fig = style.in_layout(desktop, layout)
+        assert fig.get_figwidth() == style.LAYOUTS[layout].width_in
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        undrawn = {id(t) for t in _ticks_outside_the_view(fig)}
+        shown = [
+            t
+            for t in fig.findobj(Text)
+            if t.get_text() and t.get_visible() and id(t) not in undrawn
+        ]
+        assert {t.get_fontsize() for t in shown} <= set(style.FONT_PT.values())
+        for text in shown:
+            box = text.get_window_extent(renderer)
+            assert box.x1 <= fig.bbox.x1 + 1 and box.y1 <= fig.bbox.y1 + 1, text.get_text()
+        assert "1 de 2" in {t.get_text() for t in shown}
+        fills = {matplotlib.colors.to_hex(p.get_facecolor()) for ax in fig.axes for p in ax.patches}
+        assert fills == {style.year_colour(2020).lower(), style.year_colour(2021).lower()}
 
 
 def test_comparing_a_plan_with_itself_reports_no_change():

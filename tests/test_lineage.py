@@ -279,7 +279,8 @@ def test_real_themes_feed_the_flow_chart_without_error(real_plans, real_themes):
         to_year=2024,
         lang="es",
     )
-    assert fig._suptitle.get_text().startswith("17 de 28 actividades de 2020 continúan")
+    title = plots_lineage.style.figure_text(fig, plots_lineage.style.TITLE_GID)
+    assert title.startswith("17 de 28 actividades de 2020 continúan")
 
 
 def test_a_single_plan_says_there_is_nothing_to_link(tmp_path, plans):

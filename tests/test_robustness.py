@@ -209,9 +209,8 @@ def test_the_ranges_chart_title_counts_the_headlines_that_hold(plans, themes):
     fig = plots_robustness.plot_headline_ranges(table, lang="en")
     counts = table[table["headline"].isin(plots_robustness.COUNT_HEADLINES)]
     held = int(counts["holds_everywhere"].sum())
-    assert fig._suptitle.get_text() == (
-        f"{held} of {len(counts)} headline counts are the same under all 2 codings"
-    )
+    title = plots_robustness.style.figure_text(fig, plots_robustness.style.TITLE_GID)
+    assert title == (f"{held} of {len(counts)} headline counts are the same under all 2 codings")
     assert held == len(counts) - 1, "only the 2020 events total moves with the cadence"
 
 

@@ -4,7 +4,6 @@ labels beside codes in the saved CSV and a labelled reader's view on the page.""
 
 from __future__ import annotations
 
-import base64
 import re
 from pathlib import Path
 
@@ -17,9 +16,10 @@ import pytest
 from test_plots import venue_mix_frame
 from test_tables import areas_frame, themes
 
-from gealc_analysis.charts import plots
+from gealc_analysis.charts import plots, style
 from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.notebook import section
+from gealc_analysis.words import markup as markup_module
 
 
 @pytest.fixture
@@ -88,23 +88,39 @@ def test_say_keeps_safe_links(tmp_path: Path, shown: list[str], url: str):
     assert f'href="{url}"' in shown[0]
 
 
-def test_figure_shows_the_saved_png_with_its_finding_as_escaped_alt_text(tmp_path, shown):
+def test_figure_shows_the_chart_inline_as_svg_in_both_layouts_with_its_finding_as_alt(
+    tmp_path, shown
+):
     fig = plots.plot_venue_mix(venue_mix_frame(), lang="es")
     expected_alt = plots.chart_title(fig) + ". " + plots.chart_subtitle(fig) + "."
     make_section(tmp_path).figure(fig, "venue_mix")
-    png = (tmp_path / "figures" / "venue_mix.png").read_bytes()
-    assert (tmp_path / "figures" / "venue_mix.svg").exists()
+    assert (tmp_path / "figures" / "venue_mix.png").is_file(), "the PNG stays as a download"
+    saved = (tmp_path / "figures" / "venue_mix.svg").read_text(encoding="utf-8")
     (markup,) = shown
-    assert markup.startswith('<figure class="gealc-figure"><img ')
-    assert f'alt="{expected_alt}"' in markup
-    assert base64.b64encode(png).decode() in markup
+    assert markup.startswith('<figure class="gealc-figure"><svg ')
+    svgs = re.findall(r"<svg [^>]*>", markup)
+    assert len(svgs) == 2
+    assert 'class="chart chart-desktop"' in svgs[0] and 'class="chart chart-phone"' in svgs[1]
+    for tag in svgs:
+        assert 'role="img"' in tag and f'aria-label="{expected_alt}"' in tag
+    assert markup.count(f"<title>{expected_alt}</title>") == 2
+    # desktop at its design width in CSS px (1 pt = 1 px), the phone one narrower
+    widths = [float(re.search(r' width="([0-9.]+)"', tag).group(1)) for tag in svgs]
+    assert widths == [pytest.approx(lay.width_in * 72, abs=0.01) for lay in style.LAYOUTS.values()]
+    assert plots.chart_title(fig).split()[0] in saved, "the saved SVG keeps real text"
+    # what the page's sanitiser keeps is the whole chart (nothing of it is dropped)
+    assert str(markup_module.sanitize(markup)).count("<text") == markup.count("<text")
+    assert "style=" not in markup and "<style" not in markup
+    ids = re.findall(r' id="([^"]+)"', markup)
+    assert len(ids) == len(set(ids)), "two layouts of a chart share no id"
+    assert all(i.startswith(("venue_mix-desktop-", "venue_mix-phone-")) for i in ids)
 
 
 def test_figure_alt_text_given_by_hand_is_escaped(tmp_path: Path, shown: list[str]):
     fig = plots.plot_venue_mix(venue_mix_frame())
     make_section(tmp_path).figure(fig, "venue_mix", alt='"><script>alert(1)</script>')
     assert "<script>" not in shown[0]
-    assert 'alt="&quot;&gt;&lt;script&gt;' in shown[0]
+    assert 'aria-label="&quot;&gt;&lt;script&gt;' in shown[0]
 
 
 def test_table_saves_labels_beside_codes_and_shows_the_labelled_view(tmp_path, shown):

@@ -34,6 +34,7 @@ from gealc_analysis.build.render import (
     render_section,
     section_chrome,
 )
+from gealc_analysis.charts import files
 from gealc_analysis.core import paths, provenance
 from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.words import i18n
@@ -190,7 +191,8 @@ def write_root(
 ) -> None:
     """The landing page, the stylesheet and the report-wide ``provenance.json``."""
     (report / ASSETS_DIR).mkdir(exist_ok=True)
-    (report / ASSETS_DIR / "report.css").write_text(pages.stylesheet_text(), encoding="utf-8")
+    stylesheet = pages.stylesheet_text() + files.font_face_css()  # + the charts' font
+    (report / ASSETS_DIR / "report.css").write_text(stylesheet, encoding="utf-8")
     languages = languages_present(report) or i18n.SUPPORTED_LANGS
     first = languages[0]
     landing = pages.landing_page(

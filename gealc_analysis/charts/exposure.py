@@ -1,95 +1,59 @@
 """The exposure chart: activities per plan that name the funder, name it as their only cash,
 or as their only resource (numbers from :mod:`gealc_analysis.measures.funding`, words from
-:mod:`gealc_analysis.words.funding`)."""
+:mod:`gealc_analysis.words.funding`).
+
+Drawn like every comparison of years in ``plots``: each measure named on its own line, one bar
+per plan in the plan's grey with "n of N" printed past it, the report's sizes and title block.
+"""
 
 from __future__ import annotations
 
-import textwrap
-
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
-from gealc_analysis.charts import style
+from gealc_analysis.charts import plots
 from gealc_analysis.measures.funding import EXPOSURE_MEASURES, MEASURE_COUNT_COLUMNS
 from gealc_analysis.words import i18n
 from gealc_analysis.words.funding import finding_title, funder_words
 
-TITLE_WRAP = 55  # characters per line of the chart title (it states the finding in full)
 
-
+@plots.styled
 def plot_exposure(by_year: pd.DataFrame, *, lang: str = "en") -> Figure:
     """Activities per plan that name the funder, name it as their only cash, or as their only
-    resource: bars per measure, the plans side by side in their colour and hatch.
+    resource: per measure, one bar per plan.
 
-    The title states the at-risk finding computed from the frame; counts print on the bars
-    with the plan's total, since plans of different length are compared.
+    The title states the finding computed from the frame; counts print on the bars with the
+    plan's total ("13 of 28"), since plans of different length are compared.
     """
-    i18n.check_lang(lang)
     words = funder_words(str(by_year["source"].iloc[0]), lang)
     measures = [m for m in EXPOSURE_MEASURES if m != "fractional"]
     frame = by_year.sort_values("plan_year")
     years = [int(y) for y in frame["plan_year"]]
-    with style.style_context():
-        fig = Figure(
-            figsize=(8.0, 1.9 + 0.55 * len(measures) * max(len(years), 1) / 2 + 0.6),
-            layout="constrained",
-        )
-        ax = fig.subplots()
-        span = 0.8
-        width = span / max(len(years), 1)
-        slots = np.arange(len(measures))
-        for i, (_, row) in enumerate(frame.iterrows()):
-            year = int(row["plan_year"])
-            values = [int(row[MEASURE_COUNT_COLUMNS[m]]) for m in measures]
-            fill = style.year_colour(year)
-            bars = ax.barh(
-                slots + width * (i + 0.5) - span / 2,
-                values,
-                width,
-                facecolor=fill,
-                hatch=style.year_hatch(year),
-                edgecolor=style.hatch_colour(fill),
-                linewidth=0.6,
-            )
-            texts = [
-                i18n.label("exposure.bar", lang, n=v, total=int(row["n_activities"]))
-                for v in values
-            ]
-            ax.bar_label(bars, labels=texts, padding=3, fontsize=8)
-        ax.set_yticks(slots, [i18n.label(f"exposure.measure.{m}", lang, **words) for m in measures])
-        ax.set_ylim(len(measures) - 0.5, -0.5)
-        ax.grid(axis="y", visible=False)
-        ax.margins(x=0.2)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.set_xlabel(i18n.label("exposure.axis", lang))
-        handles = [
-            Patch(
-                facecolor=style.year_colour(y),
-                hatch=style.year_hatch(y),
-                edgecolor=style.hatch_colour(style.year_colour(y)),
-            )
-            for y in years
-        ]
-        fig.legend(
-            handles,
-            [str(y) for y in years],
-            title=i18n.label("legend.plan_year", lang),
-            loc="outside right upper",
-        )
-        fig.suptitle(_wrapped(finding_title(frame, lang)), x=0.01, ha="left")
-        ax.set_title(
-            i18n.label("exposure.subtitle", lang),
-            loc="left",
-            fontsize=9,
-            fontweight="normal",
-            color=style.TEXT_GREY,
-        )
-        style.add_source_line(fig, years, lang)
-        fig.draw_without_rendering()
-    return fig
-
-
-def _wrapped(text: str, width: int = TITLE_WRAP) -> str:
-    return textwrap.fill(text, width)
+    totals = {int(row.plan_year): int(row.n_activities) for row in frame.itertuples()}
+    long = pd.DataFrame(
+        [
+            (int(row["plan_year"]), m, float(row[MEASURE_COUNT_COLUMNS[m]]))
+            for _, row in frame.iterrows()
+            for m in measures
+        ],
+        columns=["plan_year", "measure", "n"],
+    )
+    headers = [i18n.label(f"exposure.measure.{m}", lang, **words) for m in measures]
+    fig, (ax,) = plots.new_figure(plots.bar_height(plots.rows_height(measures, headers, years)))
+    plots.year_bars(
+        ax,
+        long,
+        category="measure",
+        categories=measures,
+        headers=headers,
+        value="n",
+        years=years,
+        lang=lang,
+        bar_text=lambda year, n: i18n.label("exposure.bar", lang, n=int(n), total=totals[year]),
+    )
+    ax.margins(x=0.25)  # "13 of 28" is longer than a bare count
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(i18n.label("exposure.axis", lang))
+    title = finding_title(frame, lang)
+    return plots.finish(fig, title, i18n.label("exposure.subtitle", lang), years, lang)

@@ -7,9 +7,11 @@ business; the writing itself is ``core.outputs.write_bytes_atomically``.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 from matplotlib.figure import Figure
 
@@ -57,3 +59,155 @@ def save_figure(fig: Figure, output_dir: Path | str, name: str) -> list[Path]:
         write_bytes_atomically(folder / f"{name}.{fmt}", figure_bytes(fig, fmt))
         for fmt in FIGURE_FORMATS
     ]
+
+
+# --- inline SVG -----------------------------------------------------------------------------
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+# What a chart's SVG is made of once inlined (``inline_svg``): the page's sanitiser keeps
+# exactly these elements and attributes (``words.markup``), so a chart needs no exception.
+SVG_ELEMENTS: frozenset[str] = frozenset(
+    {"svg", "g", "defs", "clipPath", "pattern", "path", "rect", "use", "text", "title"}
+)
+SVG_ATTRIBUTES: frozenset[str] = frozenset(
+    {
+        "viewBox", "width", "height", "x", "y", "d", "transform", "href", "patternUnits",
+        "clip-path", "fill", "fill-opacity", "fill-rule", "opacity", "stroke", "stroke-width",
+        "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray",
+        "stroke-dashoffset", "stroke-opacity", "font-size", "font-family", "font-weight",
+        "font-style", "text-anchor", "dominant-baseline", "class", "id", "role", "aria-label",
+        "aria-hidden",
+    }
+)  # fmt: skip
+_DROPPED_SVG_ELEMENTS = ("metadata", "style")
+_URL_REF = re.compile(r"url\(#([^)]+)\)")
+
+
+def inline_svg(svg: bytes, *, alt: str, prefix: str, css_class: str) -> str:
+    """A saved chart SVG as markup to put inside an HTML page.
+
+    The ``<svg>`` keeps its size in points as CSS pixels (1 pt of the chart = 1 CSS px), gets
+    ``role="img"``, the alt text as ``aria-label`` and ``<title>``, and ``css_class``. Every
+    ``style`` attribute becomes presentation attributes and the stylesheet matplotlib writes
+    is folded into the root (a page's CSS stays the page's); ids are prefixed with ``prefix``
+    (several charts, and two layouts of each, share one page) and ids nothing refers to are
+    dropped. What remains is only ``SVG_ELEMENTS`` with ``SVG_ATTRIBUTES``.
+    """
+    root = ElementTree.fromstring(svg)
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if _local(child.tag) in _DROPPED_SVG_ELEMENTS:
+                parent.remove(child)
+    referenced = set(re.findall(rb'(?:url\(#|href="#)([^)"]+)', svg))
+    for element in root.iter():
+        if _local(element.tag) != "text" and element.text and not element.text.strip():
+            element.text = None
+        element.tail = None
+        _inline_style(element)
+        ref = element.attrib.pop(XLINK_HREF, None)
+        if ref is not None:
+            element.set("href", f"#{prefix}-{ref.removeprefix('#')}")
+        element_id = element.attrib.pop("id", None)
+        if element_id is not None and element_id.encode() in referenced:
+            element.set("id", f"{prefix}-{element_id}")
+        for name in _GEOMETRY & element.attrib.keys():
+            element.set(name, _short_numbers(element.attrib[name]))
+        for name in ("clip-path", "fill", "stroke"):
+            value = element.get(name)
+            if value and "url(" in value:
+                element.set(name, _URL_REF.sub(lambda m: f"url(#{prefix}-{m.group(1)})", value))
+    _, _, width, height = (float(v) for v in root.attrib["viewBox"].split())
+    for name in ("version", "width", "height"):
+        root.attrib.pop(name, None)
+    root.set("width", f"{width:g}")
+    root.set("height", f"{height:g}")
+    root.set("class", css_class)
+    root.set("role", "img")
+    root.set("aria-label", alt)
+    root.set("stroke-linejoin", "round")
+    root.set("stroke-linecap", "butt")
+    title = ElementTree.Element(f"{{{SVG_NS}}}title")
+    title.text = alt
+    root.insert(0, title)
+    return ElementTree.tostring(root, encoding="unicode")
+
+
+_GEOMETRY = frozenset({"d", "x", "y", "transform"})
+_LONG_DECIMAL = re.compile(r"(\d\.\d{2})\d+")
+
+
+def _short_numbers(value: str) -> str:
+    """Coordinates to 1/100 pt (a hundredth of a CSS px on the page) and single spaces: the
+    page carries half the characters and draws the same picture."""
+    return " ".join(_LONG_DECIMAL.sub(r"\1", value).split())
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _inline_style(element: ElementTree.Element) -> None:
+    """``style="fill: #fff; stroke: none"`` as ``fill="#fff" stroke="none"``."""
+    style_text = element.attrib.pop("style", None)
+    if not style_text:
+        return
+    for declaration in style_text.split(";"):
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if name in SVG_ATTRIBUTES and value:
+            element.set(name, value)
+
+
+ElementTree.register_namespace("", SVG_NS)
+ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+
+
+# --- the shipped font -------------------------------------------------------------------------
+
+# The chart font as the report ships it: matplotlib's DejaVu Sans (the font the charts are
+# measured in), cut to the characters of the report and declared by ``font_face_css`` in the
+# report's stylesheet as data URLs, so a page opened from disk (file://, where browsers refuse
+# font files) or offline draws chart text in the font it was laid out in. Nothing downloads.
+FONT_FILES: dict[str, str] = {"normal": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
+# Latin, Latin-1 (Spanish), Latin Extended-A, general punctuation, arrows, minus and ≤ ≥.
+FONT_UNICODES: tuple[tuple[int, int], ...] = (
+    (0x0020, 0x007E),
+    (0x00A0, 0x017F),
+    (0x2000, 0x206F),
+    (0x2190, 0x21FF),
+    (0x2212, 0x2212),
+    (0x2264, 0x2265),
+)
+
+
+def font_bytes(ttf_name: str) -> bytes:
+    """matplotlib's DejaVu font ``ttf_name`` cut to ``FONT_UNICODES``, unhinted, as WOFF."""
+    from fontTools import subset
+    from matplotlib import get_data_path
+
+    options = subset.Options()
+    options.flavor = "woff"
+    options.hinting = False
+    options.drop_tables += ["FFTM"]
+    font = subset.load_font(str(Path(get_data_path()) / "fonts" / "ttf" / ttf_name), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[c for low, high in FONT_UNICODES for c in range(low, high + 1)])
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    return buffer.getvalue()
+
+
+def font_face_css() -> str:
+    """@font-face rules of the chart font (``style.FONT_FAMILY``), normal and bold, as data
+    URLs: the stylesheet carries the font, so it loads wherever the page does."""
+    rules = []
+    for weight, ttf in FONT_FILES.items():
+        data = base64.b64encode(font_bytes(ttf)).decode("ascii")
+        rules.append(
+            f'@font-face {{ font-family: "{style.FONT_FAMILY}"; font-style: normal; '
+            f"font-weight: {weight}; font-display: block; "
+            f'src: url("data:font/woff;base64,{data}") format("woff"); }}\n'
+        )
+    return "".join(rules)

@@ -1,14 +1,15 @@
 """The lineage chart: activities flowing from the earlier plan's themes to the next plan's.
 
-Kept apart from ``plots`` (one module per concern); it uses the same ``style`` and label
-catalogue. Bands are shades of grey by relation (continued darkest, then modified, then
-merged/split), so the chart adds no colour meaning to the report's palette and reads in
-grey-scale as printed.
+Kept apart from ``plots`` (one module per concern); it uses the same ``style``, sizes, title
+block and label catalogue. Bands are the lineage relations' olive ramp (continued darkest,
+then modified, merged, split); dropped and new activities are white stubs, crossed and lined
+(``style.LINEAGE_COLOURS`` / ``LINEAGE_HATCHES``): no grey, which means a plan year, and
+every relation reads in grey-scale. Theme names wrap to the room the layout leaves beside the
+flow, and each theme gets the height its name needs, so names never overlap.
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 
 import pandas as pd
@@ -21,30 +22,25 @@ from gealc_analysis.words.i18n import check_lang, label
 
 NODE_WIDTH = 0.04
 GAP = 0.6  # vertical space between nodes, in activities
-RELATION_GREYS: dict[str, str] = {
-    "continued": "#4D4D4D",
-    "modified": "#8C8C8C",
-    "merged": "#BDBDBD",
-    "split": "#BDBDBD",
-    "dropped": "#E0E0E0",
-    "new": "#E0E0E0",
-}
-NODE_COLOUR = "#333333"
-WRAP = 26  # characters per line of a theme name beside its node
-TITLE_WRAP = 70
-SUBTITLE_WRAP = 95
+UNIT_IN = 0.16  # inches per activity
+X_LIMITS = (-0.9, 1.9)  # the flow runs from 0 to 1; theme names sit beside it
+RELATIONS: tuple[str, ...] = ("continued", "modified", "merged", "split", "dropped", "new")
+NODE_COLOUR = style.INK
 STUB = 0.22  # length of the stub of a dropped or new activity, in axis units
-STUB_RELATIONS = ("dropped", "new")
+TEXT_PT = style.FONT_PT["text"]
 
 
-def _stack(keys: list[str], sizes: Mapping[str, float]) -> dict[str, float]:
-    """Bottom of each node when nodes are stacked top-down with a gap."""
+def _stack(
+    keys: list[str], sizes: Mapping[str, float], slots: Mapping[str, float]
+) -> tuple[dict[str, float], float]:
+    """Bottom of each node stacked top-down, each centred in a slot as tall as its name needs,
+    with a gap; and the bottom of the stack."""
     bottoms, top = {}, 0.0
     for key in keys:
-        top -= sizes[key]
-        bottoms[key] = top
-        top -= GAP
-    return bottoms
+        slot = max(sizes[key], slots[key])
+        bottoms[key] = top - (slot + sizes[key]) / 2
+        top -= slot + GAP
+    return bottoms, top + GAP
 
 
 def _band(x0: float, y0: tuple[float, float], x1: float, y1: tuple[float, float]) -> MplPath:
@@ -93,6 +89,7 @@ def lineage_title(counts: pd.DataFrame, from_year: int, to_year: int, lang: str)
     )
 
 
+@style.responsive
 def plot_theme_flow(
     flows: pd.DataFrame,
     counts: pd.DataFrame,
@@ -108,27 +105,41 @@ def plot_theme_flow(
     ``flows`` is ``lineage.theme_flows``, ``counts`` ``lineage.lineage_counts`` (for the
     title), ``theme_names`` maps theme keys to names in crosswalk order and ``activities``
     (plan_year, theme) to the plan's number of activities (the node labels). A dropped
-    activity leaves its theme as a short hatched stub, a new one enters its theme from one;
-    bands are shaded by relation.
+    activity leaves its theme as a short crossed stub, a new one enters its theme from a
+    lined one; bands are coloured by relation.
     """
     check_lang(lang)
     pair = flows[(flows["from_year"] == from_year) & (flows["to_year"] == to_year)]
     if pair.empty:
         return _not_linked(from_year, to_year, lang)
+    width = style.figure_width()
+    name_in = width * (-X_LIMITS[0] - 0.04) / (X_LIMITS[1] - X_LIMITS[0])
     left = _nodes(theme_names, pair["from_theme"])
     right = _nodes(theme_names, pair["to_theme"])
     left_size = pair.groupby("from_theme")["n_links"].sum().to_dict()
     right_size = pair.groupby("to_theme")["n_links"].sum().to_dict()
-    left_bottom, right_bottom = _stack(left, left_size), _stack(right, right_size)
+    names = {
+        (year, key): style.wrap_chars(
+            f"{theme_names.get(key, key)} ({activities.get((year, key), 0)})", TEXT_PT, name_in
+        )
+        for year, keys in ((from_year, left), (to_year, right))
+        for key in keys
+    }
+    line_units = TEXT_PT * 1.2 / 72 / UNIT_IN
+    slots_l = {k: names[(from_year, k)].count("\n") * line_units + line_units for k in left}
+    slots_r = {k: names[(to_year, k)].count("\n") * line_units + line_units for k in right}
+    left_bottom, left_end = _stack(left, left_size, slots_l)
+    right_bottom, right_end = _stack(right, right_size, slots_r)
+    lowest = min(left_end, right_end)
+    top = 1.6
 
-    height = max(5.0, 0.16 * max(sum(left_size.values()), sum(right_size.values())) + 3.0)
     with style.style_context():
-        fig = Figure(figsize=(7.5, height), layout="constrained")
+        fig = Figure(figsize=(width, UNIT_IN * (top - lowest + 0.5) + 0.3), layout="constrained")
         ax = fig.subplots()
         ax.set_axis_off()
         used = {("l", k): 0.0 for k in left} | {("r", k): 0.0 for k in right}
         rank_l, rank_r = {k: i for i, k in enumerate(left)}, {k: i for i, k in enumerate(right)}
-        rank_rel = {r: i for i, r in enumerate(RELATION_GREYS)}
+        rank_rel = {r: i for i, r in enumerate(RELATIONS)}
         ordered = pair.assign(
             _l=pair["from_theme"].map(rank_l).fillna(-1),
             _r=pair["to_theme"].map(rank_r).fillna(len(right)),
@@ -136,7 +147,6 @@ def plot_theme_flow(
         )
         for row in ordered.sort_values(["_l", "_r", "_rel"]).itertuples(index=False):
             n = float(row.n_links)
-            grey, hatch = RELATION_GREYS[row.relation], ""
             if row.from_theme:
                 top_l = (
                     left_bottom[row.from_theme]
@@ -152,63 +162,55 @@ def plot_theme_flow(
                 )
                 used[("r", row.to_theme)] += n
             if not row.to_theme:  # dropped: a stub out of the earlier theme
-                band, hatch = _band(NODE_WIDTH, (top_l - n, top_l), STUB, (top_l - n, top_l)), "//"
+                band = _band(NODE_WIDTH, (top_l - n, top_l), STUB, (top_l - n, top_l))
             elif not row.from_theme:  # new: a stub into the later theme
-                band, hatch = _band(1.0 - STUB, (top_r - n, top_r), 1.0, (top_r - n, top_r)), "//"
+                band = _band(1.0 - STUB, (top_r - n, top_r), 1.0, (top_r - n, top_r))
             else:
                 band = _band(NODE_WIDTH, (top_l - n, top_l), 1.0, (top_r - n, top_r))
-            ax.add_patch(
-                PathPatch(band, facecolor=grey, edgecolor="white", linewidth=0.5, hatch=hatch)
-            )
+            ax.add_patch(PathPatch(band, **_relation_style(row.relation)))
         for keys, bottoms, sizes, x, side, year in (
             (left, left_bottom, left_size, 0.0, "left", from_year),
             (right, right_bottom, right_size, 1.0, "right", to_year),
         ):
             for key in keys:
-                _node(
-                    ax,
-                    x,
-                    bottoms[key],
-                    sizes[key],
-                    side,
-                    f"{theme_names.get(key, key)} ({activities.get((year, key), 0)})",
-                )
-        lowest = min([*left_bottom.values(), *right_bottom.values()])
-        ax.set_xlim(-0.9, 1.95)
-        ax.set_ylim(lowest - 0.5, 1.6)
+                _node(ax, x, bottoms[key], sizes[key], side, names[(year, key)])
+        ax.set_xlim(*X_LIMITS)
+        ax.set_ylim(lowest - 0.5, top)
         for x, year in ((0.0, from_year), (1.0, to_year)):
-            ax.text(x + NODE_WIDTH / 2, 0.7, str(year), ha="center", fontweight="bold")
-        shown = [r for r in RELATION_GREYS if r in set(pair["relation"])]
-        handles = [
-            Rectangle(
-                (0, 0),
-                1,
-                1,
-                facecolor=RELATION_GREYS[r],
-                edgecolor=NODE_COLOUR,
-                linewidth=0.4,
-                hatch="//" if r in STUB_RELATIONS else "",
+            ax.text(
+                x + NODE_WIDTH / 2, 0.7, str(year), ha="center", fontweight="bold", fontsize=TEXT_PT
             )
-            for r in shown
-        ]
-        ax.legend(
+        shown = [r for r in RELATIONS if r in set(pair["relation"])]
+        handles = [Rectangle((0, 0), 1, 1, **_relation_style(r, legend=True)) for r in shown]
+        ax.legend(  # below the flow, inside the layout (clear of the source line)
             handles,
             [label(f"lineage.relation.{r}", lang) for r in shown],
-            loc="lower left",
-            ncols=1,
+            loc="upper left",
+            bbox_to_anchor=(0.0, 0.0),
+            ncols=2 if style.is_phone() else 3,
             title=label("lineage.legend", lang),
+            alignment="left",
         )
-        fig.suptitle(_wrapped(lineage_title(counts, from_year, to_year, lang)), x=0.01, ha="left")
-        ax.set_title(
-            textwrap.fill(label("lineage.subtitle", lang), SUBTITLE_WRAP),
-            loc="left",
-            fontsize=9,
-            color=style.TEXT_GREY,
-            fontweight="normal",
+        style.frame_figure(
+            fig,
+            lineage_title(counts, from_year, to_year, lang),
+            label("lineage.subtitle", lang),
+            [from_year, to_year],
+            lang,
         )
-        style.add_source_line(fig, [from_year, to_year], lang)
         fig.draw_without_rendering()
     return fig
+
+
+def _relation_style(relation: str, *, legend: bool = False) -> dict[str, object]:
+    """Fill, hatch and edge of a band (or its legend key) of ``relation``."""
+    hatch = style.LINEAGE_HATCHES.get(relation, "")
+    return {
+        "facecolor": style.LINEAGE_COLOURS[relation],
+        "hatch": hatch,
+        "edgecolor": style.LINEAGE_EDGE if hatch or legend else "white",
+        "linewidth": 0.6 if hatch or legend else 0.5,
+    }
 
 
 def _nodes(theme_names: Mapping[str, str], present: pd.Series) -> list[str]:
@@ -217,54 +219,33 @@ def _nodes(theme_names: Mapping[str, str], present: pd.Series) -> list[str]:
     return [t for t in theme_names if t in found]
 
 
-def _node(ax: object, x: float, bottom: float, size: float, side: str, name: str) -> None:
-    """One theme node (a dark bar) with its name and the plan's activity count."""
-    ax.add_patch(
-        Rectangle(
-            (x, bottom),
-            NODE_WIDTH,
-            size,  # type: ignore[attr-defined]
-            facecolor=NODE_COLOUR,
-            edgecolor=NODE_COLOUR,
-        )
+def _node(ax: object, x: float, bottom: float, size: float, side: str, text: str) -> None:
+    """One theme node (a black bar) with its name and the plan's activity count beside it."""
+    ax.add_patch(  # type: ignore[attr-defined]
+        Rectangle((x, bottom), NODE_WIDTH, size, facecolor=NODE_COLOUR, edgecolor=NODE_COLOUR)
     )
-    text = textwrap.fill(name, WRAP)
-    if side == "left":
-        ax.text(
-            x - 0.02,
-            bottom + size / 2,
-            text,
-            ha="right",
-            va="center",  # type: ignore
-            fontsize=8.5,
-        )
-    else:
-        ax.text(
-            x + NODE_WIDTH + 0.02,
-            bottom + size / 2,
-            text,
-            ha="left",  # type: ignore
-            va="center",
-            fontsize=8.5,
-        )
+    left = side == "left"
+    ax.text(  # type: ignore[attr-defined]
+        x - 0.02 if left else x + NODE_WIDTH + 0.02,
+        bottom + size / 2,
+        text,
+        ha="right" if left else "left",
+        va="center",
+        fontsize=TEXT_PT,
+        linespacing=1.1,
+    )
 
 
-def _wrapped(title: str) -> str:
-    return textwrap.fill(title, TITLE_WRAP)
-
-
+@style.responsive
 def _not_linked(from_year: int, to_year: int, lang: str) -> Figure:
     """A placeholder chart saying the two plans have no lineage yet."""
     with style.style_context():
-        fig = Figure(figsize=(7.5, 2.0), layout="constrained")
-        ax = fig.subplots()
-        ax.set_axis_off()
+        fig = Figure(figsize=(style.figure_width(), 0.2), layout="constrained")
         text = (
             label("lineage.single_plan", lang, year=from_year)
             if from_year == to_year
             else label("lineage.not_linked", lang, from_year=from_year, to_year=to_year)
         )
-        fig.suptitle(_wrapped(text.replace("`", "")), x=0.01, ha="left")
-        style.add_source_line(fig, [from_year, to_year], lang)
+        style.frame_figure(fig, text.replace("`", ""), "", [from_year, to_year], lang)
         fig.draw_without_rendering()
     return fig

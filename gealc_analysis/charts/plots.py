@@ -1,9 +1,13 @@
 """One function per chart: a tidy frame from a measure (see CONTRACTS.md) in, a Figure out.
 
 Every chart states its finding in its title, computed from the frame it draws (never typed
-in), names the measure in a subtitle and the plan years in a source line (``style``), takes
+in), when there is one worth stating: a leader must lead the runner-up by ``MIN_LEAD`` (5 %)
+of the plan's whole and by at least one activity or event (62.5 against 61.5 events of 124
+is no finding, nor is a tie); otherwise the title says what the chart shows (the measure).
+It names the measure in a subtitle and the plan years in a source line (``style``), takes
 every word from the label catalogue (``i18n``) so ``lang="es"`` gives the Spanish edition, and
-reads the years from the frame, so a third plan needs no change here.
+reads the years from the frame, so a third plan needs no change here. Every chart function is
+``style.responsive``: it reads its width from the layout it is drawn in (desktop or phone).
 
 One layout serves every comparison of years across categories: each category's name is
 printed on its own line above its bars (so the bars get the full width of a phone screen),
@@ -19,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -43,12 +48,13 @@ from gealc_analysis.words.narrative import join_words
 
 P = ParamSpec("P")
 
-WIDTH = style.FIGURE_WIDTH
 TEXT_PT = style.FONT_PT["text"]
 ROW_IN = 0.26  # inches per bar row (and per category-name row) of a horizontal bar chart
 BAR_FILL = 0.78  # share of a row a bar fills
 HEADER_ROWS = 1.0  # rows above a category's bars for its name (more when the name wraps)
 GAP_ROWS = 0.35  # empty rows between two categories
+MIN_LEAD = 0.05  # a leader leads the runner-up by this share of the plan's whole, or no title
+MIN_LEAD_UNITS = 1.0  # … and by at least one activity or event
 MIN_SEGMENT_FOR_LABEL = 0.06  # stacked segments below this share of the axis get no label
 BAR_LINEWIDTH = 0.6
 # A white box behind a category name keeps grid and zero lines from crossing its letters.
@@ -58,7 +64,7 @@ HEADER_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "
 # --- shared helpers -------------------------------------------------------------------------
 
 
-def _styled(func: Callable[P, Figure]) -> Callable[P, Figure]:
+def styled(func: Callable[P, Figure]) -> Callable[P, Figure]:
     """Build the chart inside the report style and lay it out before leaving that style.
 
     Ticks and the layout are created at draw time, so drawing once inside the style keeps a
@@ -73,7 +79,7 @@ def _styled(func: Callable[P, Figure]) -> Callable[P, Figure]:
             fig.draw_without_rendering()
         return fig
 
-    return wrapper
+    return style.responsive(wrapper)
 
 
 def chart_title(fig: Figure) -> str:
@@ -116,11 +122,11 @@ def _by_value(frame: pd.DataFrame, category: str, value: str, order: Sequence[st
     return sorted(order, key=lambda code: (-values.get(code, 0.0), rank[code]))
 
 
-def _new_figure(
+def new_figure(
     height: float, nrows: int = 1, ncols: int = 1, **subplot_kw: object
 ) -> tuple[Figure, np.ndarray]:
     """A pyplot-free figure of the report's width (no global registry), constrained layout."""
-    fig = Figure(figsize=(WIDTH, height), layout="constrained")
+    fig = Figure(figsize=(style.figure_width(), height), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
     return fig, axes.ravel()
 
@@ -144,7 +150,7 @@ def _axis_formatter(value: str, lang: str) -> FuncFormatter:
 
 
 def _header_lines(text: str) -> str:
-    return style.wrap_to_width(text, TEXT_PT, WIDTH - 0.9)
+    return style.wrap_chars(text, TEXT_PT, style.figure_width() - 0.9)
 
 
 @dataclass(frozen=True)
@@ -171,12 +177,12 @@ class _Rows:
         return cls(bars, header_y, y - GAP_ROWS)
 
 
-def _rows_height(categories: Sequence[str], headers: Sequence[str], years: Sequence[int]) -> float:
-    """Rows a ``_year_bars`` chart needs for these category names (wrapped as it wraps them)."""
+def rows_height(categories: Sequence[str], headers: Sequence[str], years: Sequence[int]) -> float:
+    """Rows a ``year_bars`` chart needs for these category names (wrapped as it wraps them)."""
     return _Rows.layout(categories, [_header_lines(h) for h in headers], years).height
 
 
-def _year_bars(
+def year_bars(
     ax: Axes,
     frame: pd.DataFrame,
     *,
@@ -187,11 +193,13 @@ def _year_bars(
     years: Sequence[int],
     lang: str,
     name_years: bool = True,
+    bar_text: Callable[[int, float], str] | None = None,
 ) -> None:
     """Horizontal bars, one per (category, year) in the year's grey, the category named above.
 
     Missing (category, year) cells draw as zero so every year has the same bars; with
     ``name_years`` each bar's year is written at the axis (a one-plan panel leaves it out).
+    ``bar_text(year, value)`` writes the value printed past a bar (default: the value).
     """
     table = (
         frame.assign(_cat=frame[category].astype(str), _year=frame["plan_year"].astype(int))
@@ -214,7 +222,8 @@ def _year_bars(
             linewidth=BAR_LINEWIDTH,
             label=str(year),
         )
-        ax.bar_label(bars, labels=[fmt(v) for v in values], padding=3, fontsize=TEXT_PT)
+        texts = [fmt(v) if bar_text is None else bar_text(year, v) for v in values]
+        ax.bar_label(bars, labels=texts, padding=3, fontsize=TEXT_PT)
     to_axes_x = blended_transform_factory(ax.transAxes, ax.transData)
     for code, text in zip(categories, wrapped, strict=True):
         ax.text(
@@ -241,9 +250,10 @@ def _year_bars(
     ax.spines["left"].set_visible(True)
 
 
-def _bar_height(n_rows: float, extra: float = 1.9) -> float:
-    """Figure height for ``n_rows`` rows of bars plus the title block, axis and source line."""
-    return max(3.2, extra + ROW_IN * n_rows)
+def bar_height(n_rows: float, extra: float = 0.8) -> float:
+    """Body height for ``n_rows`` rows of bars plus the axis (``finish`` adds the title block
+    and the source line)."""
+    return max(2.0, extra + ROW_IN * n_rows)
 
 
 # "13 of 28", "13 de 28" and "in 2024", "en 2024": a line break never splits these.
@@ -256,8 +266,13 @@ def keep_numbers_together(text: str) -> str:
     return _UNBREAKABLE.sub(lambda match: match.group(0).replace(" ", "\u00a0"), text)
 
 
-def _finish(fig: Figure, title: str, subtitle: str, years: Iterable[int], lang: str) -> Figure:
-    """Title (the finding), subtitle (the measure) and source line: what every chart carries."""
+def finish(fig: Figure, title: str, subtitle: str, years: Iterable[int], lang: str) -> Figure:
+    """Title (the finding), subtitle (the measure) and source line: what every chart carries.
+
+    Without a finding worth stating (``title`` empty) the measure becomes the title: it says
+    what the chart shows."""
+    if not title:
+        title, subtitle = subtitle, ""
     style.frame_figure(fig, keep_numbers_together(title), subtitle, years, lang)
     return fig
 
@@ -301,6 +316,18 @@ def _leaders(
     return leaders
 
 
+def _clear_lead(frame: pd.DataFrame, category: str, value: str, year: int, total: float) -> bool:
+    """Whether the leader of ``year`` leads the runner-up by a margin worth a headline:
+    ``MIN_LEAD`` of the plan's whole and ``MIN_LEAD_UNITS`` (a tie never does)."""
+    rows = frame[frame["plan_year"].astype(int) == year]
+    values = sorted(
+        rows.groupby(rows[category].astype(str))[value].sum().astype(float), reverse=True
+    )
+    if len(values) < 2:
+        return True
+    return values[0] - values[1] >= max(MIN_LEAD_UNITS, MIN_LEAD * total)
+
+
 def _join_parts(parts: Sequence[str], lang: str) -> str:
     """Year clauses as "a, b and c": each clause names its year, so commas or "and" inside a
     label never make the list ambiguous (``join_words`` is for bare labels)."""
@@ -326,12 +353,16 @@ def leader_title(
     share: str | None = None,
 ) -> str:
     """ "<what>: <leader> in every plan (n of N in 2020 and n of N in 2024)", or the leader of
-    each year when they differ; ties name every leader. Years with nothing counted say so."""
+    each year when they differ. Years with nothing counted say so. "" (no finding: the chart
+    is titled by what it shows) when in some plan the leader does not lead clearly
+    (``_clear_lead``: a tie, or 62.5 against 61.5 events)."""
     totals = _year_totals(frame, value, share)
     leaders = _leaders(frame, category, value, names)
     named = {year: names_ for year, (names_, _) in leaders.items() if names_}
     if not named:
         return label("finding.nothing", lang, what=what)
+    if not all(_clear_lead(frame, category, value, y, totals[y]) for y in named):
+        return ""
     firsts = {tuple(v) for v in named.values()}
     if len(firsts) == 1 and len(named) == len(leaders) and len(leaders) > 1:
         (who,) = firsts
@@ -374,7 +405,7 @@ def values_title(values: Mapping[int, str], what: str, lang: str) -> str:
 # --- charts ---------------------------------------------------------------------------------
 
 
-@_styled
+@styled
 def plot_activities_by_area(
     frame: pd.DataFrame, *, value: str = "n_activities", lang: str = "en"
 ) -> Figure:
@@ -397,15 +428,15 @@ def plot_activities_by_area(
         sub = named[named["plan_year"] == year]
         names = dict(zip(sub["area_code"].astype(str), sub[name_column].astype(str), strict=True))
         headers[year] = [f"{code}  {names[code]}" for code in areas[year]]
-    heights = [max(_rows_height(areas[y], headers[y], [y]), 1.0) for y in years]
-    fig, axes = _new_figure(
-        _bar_height(sum(heights) + 1.5 * len(years)),
+    heights = [max(rows_height(areas[y], headers[y], [y]), 1.0) for y in years]
+    fig, axes = new_figure(
+        bar_height(sum(heights) + 1.5 * len(years)),
         nrows=len(years),
         sharex=True,
         gridspec_kw={"height_ratios": heights},
     )
     for ax, year in zip(axes, years, strict=True):
-        _year_bars(
+        year_bars(
             ax,
             named[named["plan_year"] == year],
             category="area_code",
@@ -431,23 +462,23 @@ def plot_activities_by_area(
         what=label(f"finding.what.by_area.{value}", lang),
         lang=lang,
     )
-    return _finish(fig, title, label(f"subtitle.by_area.{value}", lang), years, lang)
+    return finish(fig, title, label(f"subtitle.by_area.{value}", lang), years, lang)
 
 
 def _ranked_themes(frame: pd.DataFrame) -> list[str]:
     return _by_value(frame, "theme", "share", _first_seen(frame["theme"]))
 
 
-@_styled
+@styled
 def plot_theme_attention(frame: pd.DataFrame, *, lang: str = "en") -> Figure:
     """Share of each year's activities per harmonised theme, ranked by the latest plan."""
     years = _years(frame)
     themes = _ranked_themes(frame)
     names = _theme_or_area_labels(frame, "theme", lang)
     headers = [names[t] for t in themes]
-    rows = _rows_height(themes, headers, years)
-    fig, (ax,) = _new_figure(_bar_height(rows))
-    _year_bars(
+    rows = rows_height(themes, headers, years)
+    fig, (ax,) = new_figure(bar_height(rows))
+    year_bars(
         ax,
         frame,
         category="theme",
@@ -467,10 +498,10 @@ def plot_theme_attention(frame: pd.DataFrame, *, lang: str = "en") -> Figure:
         lang=lang,
         share="share",
     )
-    return _finish(fig, title, label("subtitle.theme_attention", lang), years, lang)
+    return finish(fig, title, label("subtitle.theme_attention", lang), years, lang)
 
 
-@_styled
+@styled
 def plot_theme_heatmap(frame: pd.DataFrame, *, lang: str = "en") -> Figure:
     """Theme shares as a theme × year grid (a seaborn heatmap): the shape of each agenda.
 
@@ -487,22 +518,29 @@ def plot_theme_heatmap(frame: pd.DataFrame, *, lang: str = "en") -> Figure:
         .astype(float)
     )
     cells = grid.map(lambda share: format_percent(share, lang))
-    fig, (ax,) = _new_figure(_bar_height(len(themes) * 1.9, 2.2))
+    fig, (ax,) = new_figure(bar_height(len(themes) * 1.9, 1.0))
+    cmap = matplotlib.colormaps[style.SEQUENTIAL_CMAP]
+    top = max(float(np.nanmax(grid.to_numpy())), 1e-9)
     sns.heatmap(
-        grid,
-        ax=ax,
-        cmap=style.SEQUENTIAL_CMAP,
-        vmin=0,
-        annot=cells.to_numpy(),
-        fmt="",
-        linewidths=1,
-        linecolor="white",
-        cbar=False,
-        annot_kws={"fontsize": TEXT_PT},
+        grid, ax=ax, cmap=cmap, vmin=0, vmax=top, linewidths=1, linecolor="white", cbar=False
     )
+    # Each cell's percentage in black or white, whichever contrasts more with the cell.
+    for i, theme in enumerate(themes):
+        for j, year in enumerate(years):
+            fill = matplotlib.colors.to_hex(cmap(float(grid.at[theme, year]) / top))
+            ax.text(
+                j + 0.5,
+                i + 0.5,
+                cells.at[theme, year],
+                ha="center",
+                va="center",
+                fontsize=TEXT_PT,
+                color=style.text_colour_on(fill),
+            )
+    name_width = min(2.6, 0.45 * style.figure_width())
     ax.set_yticks(
         [i + 0.5 for i in range(len(themes))],
-        [style.wrap_to_width(names[t], TEXT_PT, 2.6) for t in themes],
+        [style.wrap_chars(names[t], TEXT_PT, name_width) for t in themes],
         rotation=0,
     )
     ax.set_xticks([i + 0.5 for i in range(len(years))], [str(year) for year in years])
@@ -514,10 +552,10 @@ def plot_theme_heatmap(frame: pd.DataFrame, *, lang: str = "en") -> Figure:
         shares = grid[year]
         present[year] = label("finding.of", lang, n=int((shares > 0).sum()), total=len(themes))
     title = values_title(present, label("finding.what.themes_present", lang), lang)
-    return _finish(fig, title, label("subtitle.theme_heatmap", lang), years, lang)
+    return finish(fig, title, label("subtitle.theme_heatmap", lang), years, lang)
 
 
-@_styled
+@styled
 def plot_theme_change(
     frame: pd.DataFrame, *, value: str = "n_activities", lang: str = "en"
 ) -> Figure:
@@ -546,7 +584,7 @@ def plot_theme_change(
     codes = ordered["_key"].tolist()
     headers = [_header_lines(names[k]) for k in codes]
     rows = _Rows.layout(codes, headers, [0])
-    fig, (ax,) = _new_figure(_bar_height(rows.height))
+    fig, (ax,) = new_figure(bar_height(rows.height))
     positions = np.array([rows.bars[(code, 0)] for code in codes])
     for kind in ("increase", "decrease", "no_change"):
         mask = kinds == kind
@@ -589,7 +627,7 @@ def plot_theme_change(
     by = label("noun.theme" if key == "theme" else "noun.area", lang)
     title = _change_title(ordered, names, signed, baseline, compare, lang)
     subtitle = label("subtitle.change", lang, what=what, by=by, baseline=baseline, compare=compare)
-    return _finish(fig, title, subtitle, [baseline, compare], lang)
+    return finish(fig, title, subtitle, [baseline, compare], lang)
 
 
 def _change_title(
@@ -614,7 +652,7 @@ def _change_title(
     )
 
 
-@_styled
+@styled
 def plot_funding_dependence(
     frame: pd.DataFrame, measure: str | None = None, *, lang: str = "en"
 ) -> Figure:
@@ -634,12 +672,12 @@ def plot_funding_dependence(
     rank_measure = "any_touch" if "any_touch" in set(frame["measure"]) else measures[0]
     sources = _by_value(frame[frame["measure"] == rank_measure], "source", "share", present)
     headers = [code_label("funding", s, lang) for s in sources]
-    rows = _rows_height(sources, headers, years)
-    fig, axes = _new_figure(
-        _bar_height((rows + 1.6) * len(measures)), nrows=len(measures), sharex=True
+    rows = rows_height(sources, headers, years)
+    fig, axes = new_figure(
+        bar_height((rows + 1.6) * len(measures)), nrows=len(measures), sharex=True
     )
     for ax, each in zip(axes, measures, strict=True):
-        _year_bars(
+        year_bars(
             ax,
             frame[frame["measure"] == each],
             category="source",
@@ -669,10 +707,10 @@ def plot_funding_dependence(
         if measure is None
         else label(f"subtitle.funding.{measure}", lang)
     )
-    return _finish(fig, title, subtitle, years, lang)
+    return finish(fig, title, subtitle, years, lang)
 
 
-@_styled
+@styled
 def plot_idb_instruments(
     frame: pd.DataFrame, *, value: str = "n_activities", lang: str = "en"
 ) -> Figure:
@@ -680,8 +718,8 @@ def plot_idb_instruments(
     years = _years(frame)
     instruments = _in_order(frame["instrument"], vocabulary.IDB_INSTRUMENTS)
     headers = [code_label("idb_instrument", i, lang) for i in instruments]
-    fig, (ax,) = _new_figure(_bar_height(_rows_height(instruments, headers, years)))
-    _year_bars(
+    fig, (ax,) = new_figure(bar_height(rows_height(instruments, headers, years)))
+    year_bars(
         ax,
         frame,
         category="instrument",
@@ -704,7 +742,7 @@ def plot_idb_instruments(
         lang=lang,
         share="share_of_idb",
     )
-    return _finish(fig, title, label("subtitle.idb_instruments", lang), years, lang)
+    return finish(fig, title, label("subtitle.idb_instruments", lang), years, lang)
 
 
 def _composition_chart(
@@ -725,8 +763,8 @@ def _composition_chart(
     used = [c for c in present if frame.loc[frame[category].astype(str) == c, value].sum() > 0]
     codes = _by_value(frame, category, value, used) if ranked else used
     headers = [code_label(vocabulary_name, c, lang) for c in codes]
-    fig, (ax,) = _new_figure(_bar_height(_rows_height(codes, headers, years)))
-    _year_bars(
+    fig, (ax,) = new_figure(bar_height(rows_height(codes, headers, years)))
+    year_bars(
         ax,
         frame,
         category=category,
@@ -749,10 +787,10 @@ def _composition_chart(
         lang=lang,
         share="share",
     )
-    return _finish(fig, title, label(subtitle_key, lang), years, lang)
+    return finish(fig, title, label(subtitle_key, lang), years, lang)
 
 
-@_styled
+@styled
 def plot_activity_type_mix(
     frame: pd.DataFrame, *, value: str = "share", lang: str = "en"
 ) -> Figure:
@@ -770,7 +808,7 @@ def plot_activity_type_mix(
     )
 
 
-@_styled
+@styled
 def plot_venue_mix(frame: pd.DataFrame, *, value: str = "share", lang: str = "en") -> Figure:
     """Each plan's activities by venue mode: virtual, on site, to be defined (fixed order)."""
     return _composition_chart(
@@ -869,7 +907,7 @@ def _timing_chart(
     """The body shared by the two semester charts: one stack of timing classes per year."""
     years = _years(frame)
     categories = _in_order(frame["timing"], vocabulary.TIMINGS)
-    fig, (ax,) = _new_figure(5.4)
+    fig, (ax,) = new_figure(4.8 if style.is_phone() else 3.8)  # + the legend above
     entries = _stacked_bars(
         ax, frame, category="timing", categories=categories, value=value, years=years, lang=lang
     )
@@ -877,14 +915,17 @@ def _timing_chart(
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(label("axis.plan_year", lang))
     ax.set_ylabel(label(y_label_key, lang))
-    # An axes legend beside the plot: the layout makes room for it below the title block.
+    # An axes legend beside the plot on a desktop, above it on a phone (the stacks keep the
+    # width): the layout makes room for it below the title block.
+    phone = style.is_phone()
     ax.legend(
         [handle for handle, _ in entries],
         [text for _, text in entries],
         title=label("legend.timing", lang),
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
+        loc="lower left" if phone else "upper left",
+        bbox_to_anchor=(0.0, 1.06) if phone else (1.02, 1.0),
         borderaxespad=0,
+        alignment="left",
     )
     names = {code: code_label("timing", code, lang) for code in categories}
     title = leader_title(
@@ -896,10 +937,10 @@ def _timing_chart(
         lang=lang,
         share="share",
     )
-    return _finish(fig, title, label(subtitle_key, lang), years, lang)
+    return finish(fig, title, label(subtitle_key, lang), years, lang)
 
 
-@_styled
+@styled
 def plot_semester_load(
     frame: pd.DataFrame, *, value: str = "n_activities", lang: str = "en"
 ) -> Figure:
@@ -916,7 +957,7 @@ def plot_semester_load(
     )
 
 
-@_styled
+@styled
 def plot_semester_event_load(
     frame: pd.DataFrame, *, value: str = "n_events", lang: str = "en"
 ) -> Figure:
@@ -954,14 +995,18 @@ def _bars_per_year(
     ax.grid(axis="x", visible=False)
 
 
-@_styled
+@styled
 def plot_agenda_diversity(frame: pd.DataFrame, *, lang: str = "en") -> Figure:
     """Effective number of themes and normalised entropy per plan year, side by side.
 
     The dashed line marks the number of theme categories (the most even agenda possible).
     """
     years = _years(frame)
-    fig, (left, right) = _new_figure(4.8, ncols=2)
+    # Side by side on a desktop; one above the other on a phone (each panel keeps its width).
+    if style.is_phone():
+        fig, (left, right) = new_figure(6.0, nrows=2)
+    else:
+        fig, (left, right) = new_figure(3.4, ncols=2)
     _bars_per_year(left, frame, value="effective_n_themes", years=years, decimals=1, lang=lang)
     n_categories = int(frame["n_categories"].max())
     left.axhline(n_categories, color=style.TEXT_GREY, linestyle="--", linewidth=0.9)
@@ -995,4 +1040,4 @@ def plot_agenda_diversity(frame: pd.DataFrame, *, lang: str = "en") -> Figure:
         for row in frame.itertuples(index=False)
     }
     title = values_title(effective, label("finding.what.effective_themes", lang), lang)
-    return _finish(fig, title, label("subtitle.agenda_diversity", lang), years, lang)
+    return finish(fig, title, label("subtitle.agenda_diversity", lang), years, lang)

@@ -1,57 +1,85 @@
-"""The one look of every chart: sizes, colours, the title block and the source line.
+"""The one look of every chart: layouts, sizes, colours, the title block and the source line.
 
-Sizes. Every chart is ``FIGURE_WIDTH`` inches wide (6.0 in) and every text is at least
-``MIN_FONT_PT`` (11 pt). A page shows a chart at the column's width: on a 390 px phone the
-column is about 358 px (``PHONE_COLUMN_PX``, the screen less the page's padding), so an inch
-becomes 358 / 6.0 ≈ 60 px and 11 pt ≈ 9.1 px: the smallest text stays legible. One set of sizes
-(``FONT_PT``) serves every chart, so text never jumps from page to page.
+Sizes. A page shows a chart inline, as SVG with real text, at its natural size: one point of
+the chart is one CSS pixel on the page, whatever the screen. Each chart is drawn twice, in
+two layouts (``LAYOUTS``): ``desktop`` (8.0 in = 576 px wide) and ``phone`` (4.9 in = 353 px,
+narrower and taller, inside a 390 px screen's 358 px column); the page's stylesheet shows one
+of them by a media query. Text sizes (``FONT_PT``) are 11 to 14 pt in both layouts, so chart
+text is 11 to 14 CSS px on a desktop and on a phone, and never smaller than body text allows.
+A chart function marked ``responsive`` can be drawn again in the other layout
+(``in_layout``); it reads its width from ``figure_width()``.
 
-Colour scheme — one meaning per colour across the whole report (``PALETTES``; a test checks
-that no colour serves two dimensions):
+Colour scheme — one meaning per colour (and per grey) across the whole report (``PALETTES``;
+tests check that no colour serves two dimensions, that categories drawn together differ in
+grey-scale lightness, and that text printed on a fill has a contrast of at least 4.5:1):
 
 * **Plan years**: neutral greys, light for the earlier plan and near-black for the later one
-  (``YEAR_COLOURS``), always with the year written beside the bar. A chart that compares years
-  across categories (funding sources, instruments, activity types, venues, themes) draws the
-  categories on an axis, names them there, and colours the bars by year only.
-* **Funding sources** (``FUNDING_COLOURS``): the cool family (blues and blue-greens), for charts
-  that show the sources as parts of a whole.
+  (``YEAR_COLOURS``), always with the year written beside the bar. These greys mean years
+  only: no other chart fills with a grey. Ink (text, edges, axes, the main coding's dot) is
+  black or the text grey.
+* **Funding sources** (``FUNDING_COLOURS``): the cool family (blues and blue-greens).
 * **Timing classes** (``TIMING_COLOURS``): the warm family (yellow, orange, vermillion).
 * **IDB instruments** (``IDB_INSTRUMENT_COLOURS``): the pinks.
-* **Change** (``CHANGE_COLOURS``): teal for an increase, brown for a decrease.
-* **Heat maps**: one purple ramp (``SEQUENTIAL_CMAP``), light to dark, every cell printed.
+* **Change** (``CHANGE_COLOURS``): dark teal for an increase, light brown for a decrease.
+* **Lineage relations** (``LINEAGE_COLOURS``): an olive ramp, darkest for continued; a dropped
+  or new activity is a white stub with its own hatch (``LINEAGE_HATCHES``).
+* **Heat maps**: one purple ramp (``SEQUENTIAL_CMAP``), light to dark, every cell printed in
+  black or white, whichever contrasts more with the cell.
 
-Hatching has one meaning everywhere: *not specified by the plan* (to be defined, undated).
-It is drawn on a white fill (``UNSPECIFIED_FILL``), so it also reads in grey-scale. No other
-bar is hatched; years and categories are told apart by their printed labels and lightness.
+Hatches: ``///`` on white means *not specified by the plan* (to be defined, undated) and
+nothing else; the lineage stubs use crosses (dropped) and horizontal lines (new). Every hatch
+is drawn on white, so it reads in grey-scale.
 """
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import textwrap
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import ParamSpec
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 
 from gealc_analysis.words.i18n import format_years, label
 
 # --- sizes ---------------------------------------------------------------------------------
 
-FIGURE_WIDTH = 6.0  # inches; every chart, so every chart scales the same way on a page
+FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib; the report ships it too (``files``)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One way of drawing every chart: its width in inches (1 pt = 1 CSS px on the page)."""
+
+    name: str
+    width_in: float
+
+
+LAYOUTS: dict[str, Layout] = {
+    "desktop": Layout("desktop", 8.0),  # 576 px: inside the 672 px text column
+    "phone": Layout("phone", 4.9),  # 353 px: inside a 390 px screen less 2 × 16 px padding
+}
+DEFAULT_LAYOUT = "desktop"
 PHONE_COLUMN_PX = 358  # a 390 px screen less 2 × 16 px of page padding
-MIN_TEXT_PX = 9  # the smallest text on a phone, in CSS pixels
+MIN_TEXT_PX = 10  # the smallest chart text on a 390 px phone, in CSS pixels
+MAX_TEXT_PX = 16  # the largest chart text on a desktop, in CSS pixels (below the headings)
 MIN_FONT_PT = 11
 FONT_PT: dict[str, float] = {
-    "title": 14,  # the finding, bold
+    "title": 14,  # the finding (or what the chart shows), bold
     "subtitle": 12,  # the measure
     "text": 11,  # axis labels, ticks, legends, values printed on bars
     "source": 11,  # the source line
 }
 # Points of a text line (font size × line spacing), to reserve room for the title block.
 LINE_SPACING = 1.25
-AVERAGE_CHAR_WIDTH = 0.58  # of the font size, DejaVu Sans mixed-case text (a safe upper bound)
-BOLD_CHAR_WIDTH = 0.65
+FIGURE_WIDTH = LAYOUTS[DEFAULT_LAYOUT].width_in  # the width of a chart drawn outside a layout
 
 # --- colours -------------------------------------------------------------------------------
 
@@ -66,7 +94,7 @@ YEAR_EDGE = "#1A1A1A"  # a thin dark edge keeps the lightest grey visible on whi
 FUNDING_COLOURS: dict[str, str] = {
     "executive_committee": "#1F4E79",
     "idb": "#0072B2",
-    "member_countries": "#7FC8E8",
+    "member_countries": "#A6DBF0",  # lighter than the OAS blue in grey-scale too
     "oas": "#56B4E9",
     "working_group": "#009E73",
 }
@@ -91,10 +119,26 @@ IDB_INSTRUMENT_COLOURS: dict[str, str] = {
 }
 
 CHANGE_COLOURS: dict[str, str] = {
-    "increase": "#01665E",
-    "decrease": "#8C510A",
+    "increase": "#01665E",  # dark teal
+    "decrease": "#D8B365",  # light brown: far from the teal in grey-scale too
     "no_change": "#F6E8C3",  # never visible (a zero bar); not a year grey
 }
+
+# Lineage relations (the flow chart): an olive ramp, dark to light by how much of an activity
+# carried over; dropped and new activities are white stubs told apart by their hatch.
+LINEAGE_COLOURS: dict[str, str] = {
+    "continued": "#4B5716",
+    "modified": "#8A9A3A",
+    "merged": "#BCC67A",
+    "split": "#E0E5B8",
+    "dropped": "#FFFFFF",
+    "new": "#FFFFFF",
+}
+LINEAGE_HATCHES: dict[str, str] = {"dropped": "xx", "new": "--"}  # lines: light pages
+LINEAGE_EDGE = "#4B5716"  # hatch lines and edges of the white stubs
+
+# Ink: text, axes, edges, the robustness chart's dot and range (no fill, so no colour meaning).
+INK = "#000000"
 
 SEQUENTIAL_CMAP = "Purples"
 
@@ -106,14 +150,15 @@ PALETTES: dict[str, dict[str, str]] = {
     "timing": {code: c for code, c in TIMING_COLOURS.items() if code not in UNSPECIFIED_CODES},
     "idb_instrument": IDB_INSTRUMENT_COLOURS,
     "change": CHANGE_COLOURS,
+    "lineage": {r: c for r, c in LINEAGE_COLOURS.items() if r not in LINEAGE_HATCHES},
     "unspecified": {"tbd": UNSPECIFIED_FILL},
 }
 
-# rcParams of every chart; fonts ship with matplotlib (DejaVu Sans covers Spanish accents),
-# the SVG hash salt and fixed dpi make saved files byte-identical across runs.
+# rcParams of every chart; the font ships with matplotlib (DejaVu Sans covers Spanish accents)
+# and with the report; the SVG hash salt and fixed dpi make saved files byte-identical.
 STYLE_RC: dict[str, object] = {
     "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
+    "font.sans-serif": [FONT_FAMILY],
     "font.size": FONT_PT["text"],
     "axes.titlesize": FONT_PT["text"],
     "axes.titleweight": "bold",
@@ -136,7 +181,7 @@ STYLE_RC: dict[str, object] = {
     "savefig.dpi": 150,
     "hatch.linewidth": 0.8,
     "svg.hashsalt": "gealc-report",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",  # real text, drawn by the page in the shipped font
     "pdf.fonttype": 42,
 }
 
@@ -158,6 +203,64 @@ def style_context() -> Iterator[None]:
         yield
 
 
+# --- layouts -------------------------------------------------------------------------------
+
+P = ParamSpec("P")
+_LAYOUT: contextvars.ContextVar[str] = contextvars.ContextVar("chart_layout", default="desktop")
+# How each chart drawn by a ``responsive`` function was made, so it can be drawn again.
+_BUILDERS: weakref.WeakKeyDictionary[Figure, Callable[[], Figure]] = weakref.WeakKeyDictionary()
+
+
+def layout() -> Layout:
+    """The layout charts are being drawn in (``desktop`` unless ``using_layout`` says)."""
+    return LAYOUTS[_LAYOUT.get()]
+
+
+def figure_width() -> float:
+    """The width in inches of a chart drawn now."""
+    return layout().width_in
+
+
+def is_phone() -> bool:
+    """Whether charts are being drawn for a phone (narrow and tall)."""
+    return layout().name == "phone"
+
+
+@contextmanager
+def using_layout(name: str) -> Iterator[Layout]:
+    """Draw charts in layout ``name`` inside the block."""
+    if name not in LAYOUTS:
+        raise ValueError(f"Unknown chart layout {name!r}; use one of {sorted(LAYOUTS)}.")
+    token = _LAYOUT.set(name)
+    try:
+        yield LAYOUTS[name]
+    finally:
+        _LAYOUT.reset(token)
+
+
+def responsive(func: Callable[P, Figure]) -> Callable[P, Figure]:
+    """Mark a chart function whose figure can be drawn again in another layout
+    (``in_layout``): the function and its arguments are remembered with the figure."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        fig = func(*args, **kwargs)
+        _BUILDERS[fig] = functools.partial(func, *args, **kwargs)
+        return fig
+
+    return wrapper
+
+
+def in_layout(fig: Figure, name: str) -> Figure:
+    """``fig`` drawn in layout ``name`` by the chart function that made it; ``fig`` itself
+    when it was made by other code (it is then shown scaled to fit)."""
+    builder = _BUILDERS.get(fig)
+    if builder is None:
+        return fig
+    with using_layout(name):
+        return builder()
+
+
 def year_colour(year: int) -> str:
     """The fixed grey of a plan year: known plans pinned, others by a stable rule."""
     year = int(year)
@@ -174,6 +277,22 @@ def year_hatch(year: int) -> str:
 def hatch_colour(fill: str) -> str:
     """An edge or hatch colour that contrasts with ``fill`` (dark on light fills, else white)."""
     return UNSPECIFIED_EDGE if _luminance(fill) > 0.4 else "#FFFFFF"
+
+
+MIN_CONTRAST = 4.5  # WCAG AA for text: every text printed on a fill
+MIN_LIGHTNESS_STEP = 8.0  # CIE L*: categories drawn together differ at least this in grey-scale
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def lightness(colour: str) -> float:
+    """CIE L* of a colour (0 black to 100 white): how it prints in grey-scale."""
+    y = _luminance(colour)
+    return 116 * y ** (1 / 3) - 16 if y > 216 / 24389 else y * 24389 / 27
 
 
 def text_colour_on(fill: str) -> str:
@@ -198,38 +317,50 @@ def source_line_text(years: Iterable[int], lang: str = "en") -> str:
     return label("source_line", lang, years=format_years(years))
 
 
-def add_source_line(fig: Figure, years: Iterable[int], lang: str = "en") -> None:
-    """Write only the source line, bottom left, and keep the layout clear of it — for a chart
-    that lays out its own title; charts of ``plots`` call ``frame_figure`` instead."""
-    text = wrap_to_width(source_line_text(years, lang), FONT_PT["source"], fig.get_figwidth())
-    pad = 0.08
-    fig.text(
-        0.1 / fig.get_figwidth(),
-        pad / fig.get_figheight(),
-        text,
-        ha="left",
-        va="bottom",
-        fontsize=FONT_PT["source"],
-        color=TEXT_GREY,
-        gid=SOURCE_GID,
-    )
-    engine = fig.get_layout_engine()
-    if engine is not None and hasattr(engine, "set"):
-        reserved = (2 * pad + _height_in(text, FONT_PT["source"])) / fig.get_figheight()
-        engine.set(rect=(0, reserved, 1, 1 - reserved))
+def text_width_in(text: str, fontsize: float, *, bold: bool = False) -> float:
+    """Width in inches of one line of ``text`` in the report's font (measured, not guessed)."""
+    prop = FontProperties(family=FONT_FAMILY, size=fontsize, weight="bold" if bold else "normal")
+    width, _, _ = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath=False)
+    return float(width) / 72
+
+
+_TEXT_TO_PATH = TextToPath()
 
 
 def wrap_to_width(text: str, fontsize: float, width_in: float, *, bold: bool = False) -> str:
-    """``text`` wrapped so each line fits ``width_in`` inches at ``fontsize`` points."""
-    char = BOLD_CHAR_WIDTH if bold else AVERAGE_CHAR_WIDTH
-    chars = max(20, int(width_in * 72 / (fontsize * char)))
-    lines = _wrap(text, chars)
-    # Balance the lines: the narrowest width that needs no more lines (no one-word last line).
-    for narrower in range(max(1, len(text) // len(lines)), chars):
-        balanced = _wrap(text, narrower)
-        if len(balanced) <= len(lines):
-            return "\n".join(balanced)
-    return "\n".join(lines)
+    """``text`` wrapped so each line fits ``width_in`` inches at ``fontsize`` points, the
+    lines balanced (the narrowest width that needs no more lines: no one-word last line)."""
+    lines = _wrap_measured(text, fontsize, width_in, bold)
+    low, high = 0.3 * width_in, width_in
+    for _ in range(12):
+        middle = (low + high) / 2
+        if len(_wrap_measured(text, fontsize, middle, bold)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return "\n".join(_wrap_measured(text, fontsize, high, bold))
+
+
+def _wrap_measured(text: str, fontsize: float, width_in: float, bold: bool) -> list[str]:
+    """Greedy wrap at spaces by measured width (a word longer than a line stays whole)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        current = ""
+        for word in paragraph.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if current and text_width_in(candidate, fontsize, bold=bold) > width_in:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+        lines.append(current)
+    return lines
+
+
+def wrap_chars(text: str, fontsize: float, width_in: float) -> str:
+    """``text`` wrapped to ``width_in`` by a character count (for labels drawn many times)."""
+    chars = max(8, int(width_in / text_width_in("n" * 10, fontsize) * 10))
+    return "\n".join(_wrap(text, chars))
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -245,23 +376,21 @@ def frame_figure(
 ) -> None:
     """Write the title (the finding), the subtitle (the measure) and the source line.
 
-    The three texts sit outside the plotting area, which constrained layout then fills:
-    nothing overlaps and nothing is clipped, however many lines a long Spanish title takes.
+    The three texts sit outside the plotting area: the figure grows by their height (its
+    height so far is the body's), so a long Spanish title that wraps onto more lines on a
+    phone takes room of its own instead of squeezing the chart, and is never cut.
     """
     width = fig.get_figwidth() - 0.2
     title = wrap_to_width(title, FONT_PT["title"], width, bold=True)
-    subtitle = wrap_to_width(subtitle, FONT_PT["subtitle"], width)
+    subtitle = wrap_to_width(subtitle, FONT_PT["subtitle"], width) if subtitle else ""
     source = wrap_to_width(source_line_text(years, lang), FONT_PT["source"], width)
-    height = fig.get_figheight()
     pad = 0.08
-    top_in = (
-        pad
-        + _height_in(title, FONT_PT["title"])
-        + 0.04
-        + _height_in(subtitle, FONT_PT["subtitle"])
-        + pad
-    )
+    title_in = _height_in(title, FONT_PT["title"])
+    subtitle_in = _height_in(subtitle, FONT_PT["subtitle"]) + 0.04 if subtitle else 0.0
+    top_in = pad + title_in + subtitle_in + pad
     bottom_in = pad + _height_in(source, FONT_PT["source"]) + pad
+    height = fig.get_figheight() + top_in + bottom_in
+    fig.set_figheight(height)
     x = 0.1 / fig.get_figwidth()
     fig.text(
         x,
@@ -274,18 +403,18 @@ def frame_figure(
         gid=TITLE_GID,
         linespacing=LINE_SPACING - 0.05,
     )
-    subtitle_top = 1 - (pad + _height_in(title, FONT_PT["title"]) + 0.04) / height
-    fig.text(
-        x,
-        subtitle_top,
-        subtitle,
-        ha="left",
-        va="top",
-        fontsize=FONT_PT["subtitle"],
-        color=TEXT_GREY,
-        gid=SUBTITLE_GID,
-        linespacing=LINE_SPACING - 0.05,
-    )
+    if subtitle:
+        fig.text(
+            x,
+            1 - (pad + title_in + 0.04) / height,
+            subtitle,
+            ha="left",
+            va="top",
+            fontsize=FONT_PT["subtitle"],
+            color=TEXT_GREY,
+            gid=SUBTITLE_GID,
+            linespacing=LINE_SPACING - 0.05,
+        )
     fig.text(
         x,
         pad / height,
@@ -311,14 +440,16 @@ def figure_text(fig: Figure, gid: str) -> str:
 
 
 def alt_text(fig: Figure) -> str:
-    """A chart's alt text: its title (the finding) and its subtitle (the measure).
+    """A chart's alt text: its title (the finding) and its subtitle (the measure); a chart
+    without a finding worth stating has its title (what it shows) alone.
 
     A chart laid out without ``frame_figure`` gives its ``suptitle`` and its first panel's
     left title instead, so every chart shown by a section has an alt text.
     """
-    title = figure_text(fig, TITLE_GID) or " ".join(fig.get_suptitle().split())
+    framed = figure_text(fig, TITLE_GID)
+    title = framed or " ".join(fig.get_suptitle().split())
     subtitle = figure_text(fig, SUBTITLE_GID)
-    if not subtitle and fig.axes:
+    if not framed and fig.axes:  # a framed chart without a finding has its title alone
         subtitle = " ".join(fig.axes[0].get_title(loc="left").split())
     parts = [title, subtitle]
     sentences = [p if p.endswith((".", "!", "?")) else f"{p}." for p in parts if p]

@@ -6,15 +6,14 @@ notebook resolve its parameters the same way, whether the build or a person runs
 
 Everything a section shows is HTML built here, escaped by construction: narrative Markdown is
 rendered with raw HTML escaped and sanitised (``words.markup.markdown_html``), tables are
-escaped cell by cell (``tables.reader_html``), and a figure's alt text is escaped
-(``figure_html``). Text from the data (a crosswalk label, a title) can never run in a
-reader's browser.
+escaped cell by cell (``tables.reader_html``), and a figure is inline SVG written by
+``charts.files.inline_svg`` (text escaped by the XML writer; only the elements and attributes
+the page's sanitiser keeps). Text from the data (a crosswalk label, a title) can never run in
+a reader's browser.
 """
 
 from __future__ import annotations
 
-import base64
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,13 +36,29 @@ def markdown_html(markdown: str) -> str:
     return str(markup.markdown_html(markdown))
 
 
-def figure_html(png: bytes, alt: str) -> str:
-    """``<figure><img …></figure>`` showing the PNG bytes, with the alt text escaped."""
-    data = base64.b64encode(png).decode("ascii")
-    return (
-        f'<figure class="{FIGURE_CLASS}"><img src="data:image/png;base64,{data}" '
-        f'alt="{html.escape(alt, quote=True)}"></figure>'
-    )
+def figure_html(layouts: dict[str, str]) -> str:
+    """``<figure>`` holding one inline SVG per layout (``charts.style.LAYOUTS``); the page's
+    stylesheet shows the desktop one on wide screens and the phone one on narrow ones."""
+    inner = "".join(layouts.values())
+    return f'<figure class="{FIGURE_CLASS}">{inner}</figure>'
+
+
+def figure_layouts(fig: Figure, name: str, alt: str, svg: bytes) -> dict[str, str]:
+    """The inline SVG of ``fig`` in every layout: the desktop one from the saved file ``svg``,
+    the others drawn again by the chart's function (``style.in_layout``)."""
+    layouts: dict[str, str] = {}
+    for layout in style.LAYOUTS:
+        if layout == style.DEFAULT_LAYOUT:
+            data = svg
+        else:
+            other = style.in_layout(fig, layout)
+            data = files.figure_bytes(other, "svg")
+            if other is not fig:
+                plt.close(other)
+        layouts[layout] = files.inline_svg(
+            data, alt=alt, prefix=f"{name}-{layout}", css_class=f"chart chart-{layout}"
+        )
+    return layouts
 
 
 @dataclass
@@ -74,18 +89,20 @@ class Section:
         return self.bundle.themes
 
     def figure(self, fig: Figure, name: str, alt: str | None = None) -> None:
-        """Save ``fig`` as PNG and SVG under ``output_dir/figures`` and show the saved PNG.
+        """Save ``fig`` as PNG and SVG under ``output_dir/figures`` and show it inline as SVG,
+        in the desktop layout and in the phone layout (the page shows the one that fits).
 
-        Showing the file itself (not the live figure) means the report displays exactly
-        the bytes a reader downloads. The alt text is the chart's title (its finding) and
-        subtitle (its measure) unless ``alt`` is given; it is in the page's language because
-        the chart is.
+        The chart's text stays text, drawn by the page in the report's font at one CSS pixel
+        per point, so it reads at the same size on a phone as on a desktop. The alt text is
+        the chart's title (its finding) and subtitle (its measure) unless ``alt`` is given;
+        it is in the page's language because the chart is.
         """
         written = files.save_figure(fig, self.output_dir, name)
         text = alt if alt is not None else style.alt_text(fig)
+        svg = next(path for path in written if path.suffix == ".svg").read_bytes()
+        layouts = figure_layouts(fig, name, text, svg)
         plt.close(fig)
-        png = next(path for path in written if path.suffix == ".png")
-        _display_html(figure_html(png.read_bytes(), text))
+        _display_html(figure_html(layouts))
 
     def labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with labels beside its codes in the section's language (area names of

@@ -51,6 +51,23 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
         "th", "thead", "tr", "u", "ul", "var",
     }
 )  # fmt: skip
+# Inline SVG as the charts write it (``charts.files.inline_svg``): shapes, text and the
+# definitions they use (clip paths, hatch patterns, markers). No script, style, animation,
+# foreignObject or image; a reference (href, url()) may only point inside the page (#id).
+SVG_TAGS: frozenset[str] = frozenset(
+    {"svg", "g", "defs", "clipPath", "pattern", "path", "rect", "use", "text", "title"}
+)
+SVG_ATTRIBUTES: frozenset[str] = frozenset(
+    {
+        "viewBox", "width", "height", "x", "y", "d", "transform", "href", "patternUnits",
+        "clip-path", "fill", "fill-opacity", "fill-rule", "opacity", "stroke", "stroke-width",
+        "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray",
+        "stroke-dashoffset", "stroke-opacity", "font-size", "font-family", "font-weight",
+        "font-style", "text-anchor", "dominant-baseline", "aria-hidden",
+    }
+)  # fmt: skip
+_LOCAL_REFERENCE = re.compile(r"#[\w.-]+")
+_URL = re.compile(r"url\(([^)]*)\)")
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "lang", "title", "dir", "aria-label", "aria-labelledby", "role"},
     "a": {"href", "hreflang"},
@@ -59,7 +76,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
     "div": {"data-mime-type"},
-}
+} | {tag: set(SVG_ATTRIBUTES) for tag in SVG_TAGS}
 # Removed with everything inside them (the text of a script is not content).
 DROPPED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style", "template", "noscript"})
 NO_BREAK_SPACE = "\u00a0"
@@ -98,7 +115,17 @@ def render(template: str, **context: object) -> str:
 
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
-    """Ammonia checks URL schemes; this refuses the data URLs it would let through."""
+    """Ammonia checks URL schemes; this refuses the data URLs it would let through, and any
+    SVG reference that leaves the page (``href`` and ``url()`` only as ``#id``)."""
+    if element in SVG_TAGS:
+        if attribute == "href":
+            return value if _LOCAL_REFERENCE.fullmatch(value) else None
+        targets = _URL.findall(value)
+        if targets and not all(_LOCAL_REFERENCE.fullmatch(t.strip()) for t in targets):
+            return None
+        if "url(" in value.replace(" ", "").lower() and not targets:
+            return None
+        return value
     if attribute in ("href", "src") and _CONTROL_AND_SPACE.sub("", value).lower().startswith(
         "data:"
     ):
@@ -110,7 +137,7 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
 @functools.cache
 def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(
-        tags=set(ALLOWED_TAGS),
+        tags=set(ALLOWED_TAGS | SVG_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         attribute_filter=_keep_attribute,

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from gealc_analysis.build import pages
-from gealc_analysis.build.site import copy_data, languages_to_build
+from gealc_analysis.build.site import copy_data, landing_order, languages_to_build
 from gealc_analysis.data.bundle import load_bundle
 from gealc_analysis.words import i18n
 
@@ -194,21 +194,64 @@ def chrome(lang: str = "en") -> pages.Chrome:
     )
 
 
-def test_index_page_puts_key_findings_and_caveat_before_the_sections() -> None:
+def front() -> pages.Front:
+    return pages.Front(
+        numbers=(
+            pages.KeyNumber("41", "activities in 2024 <plan>"),
+            pages.KeyNumber("11 of 15", "b"),
+        ),
+        chart=pages.Chart(
+            "03_c/figures/exposure.png", "Only <cash>", pages.Link("03_c.html", "Funding")
+        ),
+        findings=(
+            pages.KeyFinding(
+                "**13** of 28 <script>x</script>", "Holds under every coding.", "07_r.html"
+            ),
+            pages.KeyFinding("Second", "Depends on how X is read; see section 07.", ""),
+        ),
+        questions=("Which *instrument* funds the **11**?",),
+        idb_list=pages.Link("03_c.html#idb-list", "The IDB list"),
+    )
+
+
+def test_index_page_opens_with_numbers_chart_findings_and_the_committee_block() -> None:
     html = pages.index_page(
         chrome(),
         title="Plans <2020>",
         parameters_line="Parameters: years 2020",
-        findings=["**13** of 28 <script>x</script>", "Second"],
+        front=front(),
         caveat="Plans are *plans*.",
         sections=[pages.IndexEntry("01_a.html", "Overview & <more>")],
     )
-    assert html.index("key-findings") < html.index("section-entry")
-    assert "<li><strong>13</strong> of 28 &lt;script&gt;x&lt;/script&gt;</li>" in html
+    order = ["key-numbers", "front-chart", "key-findings", 'id="committee"', "section-entry"]
+    assert [html.index(part) for part in order] == sorted(html.index(part) for part in order)
+    assert (
+        '<span class="number">41</span> '
+        '<span class="number-label">activities in 2024 &lt;plan&gt;</span>' in html
+    )
+    assert '<img src="03_c/figures/exposure.png" alt="Only &lt;cash&gt;">' in html
+    assert "<li><strong>13</strong> of 28 &lt;script&gt;x&lt;/script&gt;" in html
+    assert '<a class="robustness" href="07_r.html">Holds under every coding.</a>' in html
+    assert '<span class="robustness">Depends on how X is read; see section 07.</span>' in html
+    assert "<li>Which <em>instrument</em> funds the <strong>11</strong>?</li>" in html
+    assert '<a class="idb-list" href="03_c.html#idb-list">The IDB list →</a>' in html
     assert '<p class="caveat">Plans are <em>plans</em>.</p>' in html
     assert "Overview &amp; &lt;more&gt;" in html and "<title>Plans &lt;2020&gt;</title>" in html
     assert '<link rel="stylesheet" href="../assets/report.css">' in html
     assert "gealc-report 0.1.0 · data &lt;sha&gt;" in html
+
+
+def test_an_index_without_findings_leaves_the_front_blocks_out() -> None:
+    html = pages.index_page(
+        chrome("es"),
+        title="Planes",
+        parameters_line="p",
+        front=pages.Front(),
+        caveat=None,
+        sections=[pages.IndexEntry("01_a.html", "Resumen")],
+    )
+    for part in ("key-numbers", "front-chart", "key-findings", 'id="committee"'):
+        assert part not in html
 
 
 def test_section_page_has_pager_menu_twin_and_table_links() -> None:
@@ -239,16 +282,74 @@ def test_section_page_has_pager_menu_twin_and_table_links() -> None:
 
 def test_landing_page_offers_each_language_in_its_own_words() -> None:
     html = pages.landing_page(
-        languages=["en", "es"],
+        languages=["es", "en"],
         index_hrefs={"en": "en/index.html", "es": "es/index.html"},
         years_line="2020 → 2024",
         footer=(),
         provenance_line="p",
     )
+    assert '<html lang="es">' in html
+    assert html.index('<li lang="es">') < html.index('<li lang="en">')
+    assert (
+        f'<span class="title-other" lang="en">· {i18n.label("report.title", "en")}</span>' in html
+    )
     for lang in ("en", "es"):
         assert f'<li lang="{lang}">' in html
         assert i18n.label("pages.landing.open", lang) in html
         assert f'href="{lang}/index.html"' in html
+
+
+def test_the_landing_page_puts_spanish_first_whatever_the_catalogue_order() -> None:
+    assert landing_order(("en", "es")) == ("es", "en")
+    assert landing_order(("en",)) == ("en",)
+
+
+def test_links_to_english_only_documents_say_so_on_spanish_pages() -> None:
+    files = [
+        "data/CODEBOOK.md",
+        "data/CODEBOOK.html",
+        "data/raw/SOURCES.md",
+        "data/raw/SOURCES.html",
+    ]
+    spanish = pages.footer_links(files, "es", "../", None, "en")
+    assert [(link.label, link.lang) for link in spanish] == [
+        ("Libro de códigos (en inglés)", "en"),
+        ("Fuentes originales (en inglés)", "en"),
+    ]
+    assert [link.href for link in spanish] == ["../data/CODEBOOK.html", "../data/raw/SOURCES.html"]
+    english = pages.footer_links(files, "en", "../", None, "en")
+    assert [(link.label, link.lang) for link in english] == [
+        ("Codebook", None),
+        ("Raw sources", None),
+    ]
+    frame = pages.Chrome(
+        lang="es",
+        root="../",
+        site_title="t",
+        index=pages.Link("index.html", "i"),
+        footer_links=spanish,
+    )
+    html = pages.section_page(frame, pages.SectionPage(title="t", body_html=""))
+    assert '<a href="../data/CODEBOOK.html" hreflang="en">Libro de códigos (en inglés)</a>' in html
+
+
+def test_a_documents_tables_scroll_in_a_box_the_keyboard_reaches() -> None:
+    html = pages.document_page(
+        "# Codebook\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        title="CODEBOOK",
+        root="../",
+        lang="en",
+        source_href="CODEBOOK.md",
+    )
+    assert '<div class="table-box" tabindex="0" role="region" aria-label="Table"><table>' in html
+    assert "</table></div>" in html
+
+
+def test_links_to_a_sections_files_still_resolve_one_folder_down() -> None:
+    body = '<p><a href="03_c/tables/t.csv">CSV</a> <a href="other.html">x</a></p>'
+    assert pages.relink(body, "03_c/", "../03_c/") == (
+        '<p><a href="../03_c/tables/t.csv">CSV</a> <a href="other.html">x</a></p>'
+    )
 
 
 def test_the_stylesheet_keeps_the_reading_rules() -> None:
@@ -257,6 +358,7 @@ def test_the_stylesheet_keeps_the_reading_rules() -> None:
         "max-width: 44rem",
         "max-width: 100%",
         "overflow-x: auto",
+        "table.stack td::before { content: attr(data-label);",
         "td.num { text-align: right",
         "td.code { white-space: nowrap; }",
     ):

@@ -56,9 +56,11 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "hreflang"},
     "img": {"src", "alt", "width", "height"},
     "th": {"scope", "colspan", "rowspan"},
-    "td": {"colspan", "rowspan"},
+    # data-label: the column's header, shown by the stylesheet when a phone stacks the table
+    "td": {"colspan", "rowspan", "data-label"},
     "ol": {"start"},
-    "div": {"data-mime-type"},
+    # tabindex: a table's scroll box takes keyboard focus (a reader scrolls it by keyboard)
+    "div": {"data-mime-type", "tabindex"},
 }
 # Removed with everything inside them (the text of a script is not content).
 DROPPED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style", "template", "noscript"})

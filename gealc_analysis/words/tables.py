@@ -17,7 +17,8 @@ Two forms of every measure's table:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -73,6 +74,7 @@ TABLE_CLASS = "gealc-table"
 STACK_CLASS = "stack"
 PHONE_COLUMNS = 3
 PHONE_TEXT_CHARACTERS = 40
+ONE_WORD_CHARACTERS = 24  # as pages.classify_table_cells marks a notebook's own tables
 
 
 def area_names(themes: pd.DataFrame, lang: str = "en") -> dict[tuple[int, str], str]:
@@ -232,8 +234,11 @@ def reader_html(frame: pd.DataFrame, lang: str = "en", themes: pd.DataFrame | No
     table too wide for a phone marked ``STACK_CLASS``."""
     view, columns = _view(frame, lang, themes)
     view, columns, context = _context(view, columns)
-    classes = [_cell_class(frame, column) for column in columns]
     rows = [[_cell_text(value) for value in row] for row in view.itertuples(index=False)]
+    classes = [
+        _cell_class(frame, column) or (ID_CLASS if _one_word(row[i] for row in rows) else "")
+        for i, column in enumerate(columns)
+    ]
     return markup.render(
         "reader_table.html.j2",
         table_class=" ".join([TABLE_CLASS] + ([STACK_CLASS] if _stacks(classes, rows) else [])),
@@ -243,6 +248,12 @@ def reader_html(frame: pd.DataFrame, lang: str = "en", themes: pd.DataFrame | No
         header=[str(text) for text in view.columns],
         rows=rows,
     )
+
+
+def _one_word(texts: Iterable[str]) -> bool:
+    """Whether every cell of a column is one short word (a year, "yes", a code): kept
+    unwrapped like an id, so the text columns beside it get the room."""
+    return all(not re.search(r"\s", text) and len(text) <= ONE_WORD_CHARACTERS for text in texts)
 
 
 def _stacks(classes: Sequence[str], rows: Sequence[Sequence[str]]) -> bool:

@@ -455,3 +455,89 @@ def test_a_brief_that_fails_is_named_and_not_linked_and_the_explorer_still_is(
     assert said == ["[en] brief.pdf not written: RuntimeError: needs 3 pages"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["explorer.html"]
     assert calls["explorer"]["twin_href"] is None
+
+
+# ------------------------------------------------------------------ the index's front
+
+
+def hand_made_headlines():
+    """Headlines as measures.findings makes them, built by hand (numbers invented for the
+    test: only the wording and the links are under test here)."""
+    from gealc_analysis.measures.findings import Figure, Finding, Headlines, KeyNumber, Question
+
+    def figure(plan: str, value: float, base: float = float("nan"), holds: bool = True):
+        depends = () if holds else ("idb_consultant",)
+        return Figure("h", plan, value, value, value, base, holds, depends, ())
+
+    a0, a1 = figure("2020", 13, 13), figure("2024", 11, 15, holds=False)
+    return Headlines(
+        baseline_year=2020,
+        compare_year=2024,
+        numbers=(
+            KeyNumber("n_activities", figure("2024", 41)),
+            KeyNumber("idb_only_cash_of_cash", a1),
+            KeyNumber("n_events", figure("2024", 47)),
+        ),
+        findings=(
+            Finding("idb_only_cash", {"a0": a0, "a1": a1}, {}, False, ("idb_consultant",), "03_c"),
+        ),
+        questions=(Question("idb_instrument", {"n": figure("2024", 11)}),),
+    )
+
+
+def test_the_front_words_the_headlines_and_links_only_sections_the_report_holds() -> None:
+    from gealc_analysis.build.index import IndexSection, front
+    from gealc_analysis.words import findings as finding_words
+
+    headlines = hand_made_headlines()
+    sections = [
+        IndexSection(
+            "03_funding_dependence",
+            "Funding",
+            figures=("exposure.png",),
+            alt_texts={"exposure.png": "Only cash <IDB>"},
+        ),
+        IndexSection("07_robustness", "Robustness"),
+    ]
+    shown = front(headlines, "es", sections)
+    assert [number.number for number in shown.numbers] == ["41", "11 de 15", "47"]
+    assert shown.numbers[0].label == finding_words.number_label(headlines.numbers[0], "es")
+    (finding,) = shown.findings
+    assert finding.sentence == finding_words.finding_sentence(headlines.findings[0], "es")
+    assert finding.robustness == finding_words.robustness_line(headlines.findings[0], "es")
+    assert finding.robustness_href == "07_robustness.html"
+    assert shown.questions == (finding_words.question_sentence(headlines.questions[0], "es"),)
+    assert shown.chart == pages.Chart(
+        "03_funding_dependence/figures/exposure.png",
+        "Only cash <IDB>",
+        pages.Link("03_funding_dependence.html", "Funding"),
+    )
+    assert shown.idb_list == pages.Link(
+        "03_funding_dependence.html#idb-list", i18n.label("pages.idb_list", "es")
+    )
+    alone = front(headlines, "en", [])  # a partial build: no section to link
+    assert alone.chart is None and alone.idb_list is None
+    assert alone.findings[0].robustness_href == ""
+
+
+def test_the_front_chart_takes_the_alt_text_its_section_showed_it_with(tmp_path: Path) -> None:
+    import nbformat
+
+    from gealc_analysis.build.index import alt_texts
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )
+    (tmp_path / "exposure.png").write_bytes(png)
+    (tmp_path / "other.png").write_bytes(png + b"\0")
+    inline = base64.b64encode(png).decode("ascii")
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            {"text/html": f'<img src="data:image/png;base64,{inline}" alt="A &amp; B">'},
+        )
+    ]
+    notebook.cells = [cell]
+    assert alt_texts(notebook, tmp_path) == {"exposure.png": "A & B"}

@@ -345,6 +345,27 @@ def test_a_documents_tables_scroll_in_a_box_the_keyboard_reaches() -> None:
     assert "</table></div>" in html
 
 
+def test_a_sections_table_boxes_stay_reachable_by_keyboard_after_sanitising() -> None:
+    body = '<div class="table-box" tabindex="0" role="region" aria-label="T"><table></table></div>'
+    html = pages.section_page(chrome(), pages.SectionPage(title="t", body_html=body))
+    assert '<div class="table-box" tabindex="0" role="region" aria-label="T">' in html
+    assert html.count("tabindex") == 1
+    hostile = '<div class="x" tabindex="5"><p tabindex="3">x</p></div>'
+    assert "tabindex" not in pages.section_page(chrome(), pages.SectionPage("t", hostile))
+
+
+def test_a_spanish_page_links_the_spanish_twin_of_a_document_when_there_is_one() -> None:
+    files = ["data/CODEBOOK.es.html", "data/CODEBOOK.es.md", "data/CODEBOOK.html",
+             "data/CODEBOOK.md", "data/raw/SOURCES.md"]  # fmt: skip
+    spanish = pages.footer_links(files, "es", "", None, "en")
+    assert [(link.href, link.label, link.lang) for link in spanish] == [
+        ("data/CODEBOOK.es.html", "Libro de códigos", None),
+        ("data/raw/SOURCES.md", "Fuentes originales (en inglés)", "en"),
+    ]
+    english = pages.footer_links(files, "en", "", None, "en")
+    assert [link.href for link in english] == ["data/CODEBOOK.html", "data/raw/SOURCES.md"]
+
+
 def test_links_to_a_sections_files_still_resolve_one_folder_down() -> None:
     body = '<p><a href="03_c/tables/t.csv">CSV</a> <a href="other.html">x</a></p>'
     assert pages.relink(body, "03_c/", "../03_c/") == (

@@ -264,9 +264,9 @@ def test_each_index_opens_with_numbers_a_chart_short_findings_and_the_committee(
         assert page.url.endswith("03_funding_dependence.html#idb-list"), page.url
         heading = page.evaluate("""() => {
             const target = document.querySelector(':target');
-            const heading = target && target.parentElement.previousElementSibling;
-            return heading && heading.tagName === 'H2'
-                ? heading.getBoundingClientRect().top : null;
+            const after = [...document.querySelectorAll('h2')].filter(h2 => target &&
+                target.compareDocumentPosition(h2) & Node.DOCUMENT_POSITION_FOLLOWING);
+            return after.length ? after[0].getBoundingClientRect().top : null;
         }""")
         assert heading is not None, (lang, "the IDB list's anchor opens its section")
         assert 0 <= heading < 900, (lang, "the browser scrolled to the IDB list's heading")

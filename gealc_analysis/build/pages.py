@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from gealc_analysis.words import i18n
 from gealc_analysis.words.markup import (
     TEMPLATES_DIR,
@@ -160,18 +162,27 @@ def document_page(markdown: str, *, title: str, root: str, lang: str, source_hre
         title=title,
         root=root,
         lang=lang,
-        body=sanitize(boxed_tables(str(markdown_html(markdown)), lang)),
+        body=Markup(focusable_boxes(boxed_tables(str(markdown_html(markdown)), lang))),
         source_href=source_href,
     )
 
 
+TABLE_BOX = '<div class="table-box"'
+
+
 def boxed_tables(body_html: str, lang: str) -> str:
-    """Every ``<table>`` of ``body_html`` in a box that scrolls sideways when the table is
-    wider than the page and takes keyboard focus (so a keyboard reader can scroll it too)."""
+    """Every ``<table>`` of ``body_html`` (safe HTML) in a box that scrolls sideways when the
+    table is wider than the page (:func:`focusable_boxes` lets the keyboard reach it)."""
     label = i18n.label("pages.table_region", lang).replace('"', "&quot;")
-    opening = f'<div class="table-box" tabindex="0" role="region" aria-label="{label}"><table'
+    opening = f'{TABLE_BOX} role="region" aria-label="{label}"><table'
     boxed = re.sub(r"<table(?=[\s>])", lambda _: opening, body_html)
     return boxed.replace("</table>", "</table></div>")
+
+
+def focusable_boxes(safe_html: str) -> str:
+    """Every table's scroll box of ``safe_html`` (sanitised, which drops ``tabindex``) made
+    reachable by the keyboard, so a reader without a mouse can scroll a wide table too."""
+    return re.sub(re.escape(TABLE_BOX) + r"(?! tabindex)", f'{TABLE_BOX} tabindex="0"', safe_html)
 
 
 # --------------------------------------------------------------------------- links
@@ -371,17 +382,23 @@ def footer_links(
 
     ``data_files`` are paths relative to the report root (``data/curated/plan_2020.csv``);
     curated CSVs are listed by file name, the other files by what they are. The documents
-    (codebook, raw sources) are written in ``documents_lang``: a page in another language
-    says so after their links ("(en inglés)") and marks the links' language.
+    (codebook, raw sources) are written in ``documents_lang``: a page in ``lang`` links the
+    document's twin in its language when the report has one (``CODEBOOK.es.md`` beside
+    ``CODEBOOK.md``), else says after the link that it is in another language
+    ("(en inglés)") and marks the link's language.
     """
-    foreign = documents_lang is not None and documents_lang != lang
 
-    def document(href_: str, key: str) -> Link:
+    def document(path: str, key: str) -> Link:
         label = i18n.label(key, lang)
-        if not foreign:
-            return Link(href=href_, label=label)
+        twin = str(PurePosixPath(path).with_suffix(f".{lang}.md"))
+        if twin in data_files:
+            return Link(href=root + href(readable(twin, data_files)), label=label)
+        target = root + href(readable(path, data_files))
+        if documents_lang is None or documents_lang == lang:
+            return Link(href=target, label=label)
         note = i18n.label(f"pages.in_language.{documents_lang}", lang)
-        return Link(href=href_, label=f"{label} {note}", lang=documents_lang)
+        label = label if label.endswith(note) else f"{label} {note}"
+        return Link(href=target, label=label, lang=documents_lang)
 
     named = {
         "CODEBOOK.md": "pages.footer.codebook",
@@ -401,18 +418,17 @@ def footer_links(
     for path in data_files:
         key = named.get(PurePosixPath(path).name)
         if key and not any(link.label.startswith(i18n.label(key, lang)) for link in links):
-            target = root + href(readable(path, data_files))
             links.append(
-                document(target, key)
-                if path.endswith(".md") or path.endswith(".html")
-                else Link(href=target, label=i18n.label(key, lang))
+                document(str(PurePosixPath(path).with_suffix(".md")), key)
+                if path.endswith((".md", ".html"))
+                else Link(href=root + href(path), label=i18n.label(key, lang))
             )
     raw = [path for path in data_files if PurePosixPath(path).parent.name == "raw"]
     raw_index = next(
         (path for path in raw if PurePosixPath(path).name == "SOURCES.md"), raw[0] if raw else None
     )
     if raw_index:
-        links.append(document(root + href(readable(raw_index, data_files)), "pages.footer.raw"))
+        links.append(document(raw_index, "pages.footer.raw"))
     if provenance_href:
         links.append(Link(href=provenance_href, label=i18n.label("pages.footer.provenance", lang)))
     return tuple(links)
@@ -461,7 +477,8 @@ def section_page(chrome: Chrome, page: SectionPage) -> str:
 
     The body is notebook output: it goes through the sanitiser here, whatever made it.
     """
-    return render("page_section.html.j2", chrome=chrome, page=page, body=sanitize(page.body_html))
+    body = focusable_boxes(str(sanitize(page.body_html)))
+    return render("page_section.html.j2", chrome=chrome, page=page, body=Markup(body))
 
 
 def landing_page(

@@ -47,12 +47,13 @@ ASSETS_DIR = "assets"
 DATA_DIR = "data"
 # What of the project's data folder a report carries besides the curated files, by name under
 # the data root (the curated folder's parent), falling back to the project's own copy.
-DATA_EXTRAS: tuple[str, ...] = ("CODEBOOK.md", "datapackage.json", "raw", "schemas")
-# The language of the documents shipped with the data (codebook, sources) when a page's
-# language has no version of its own; a page in another language says so beside the link.
-DOCUMENTS_LANG = "en"
-# The landing page's first language: the Committee's (the others follow in catalogue order).
-FIRST_LANG = "es"
+DATA_EXTRAS: tuple[str, ...] = (
+    "CODEBOOK.md",
+    "CODEBOOK.es.md",
+    "datapackage.json",
+    "raw",
+    "schemas",
+)
 
 
 def languages_to_build(lang: str | None) -> tuple[str, ...]:
@@ -91,7 +92,7 @@ def copy_data(data_dir: Path, report: Path) -> list[str]:
                 document.read_text(encoding="utf-8"),
                 title=document.stem,
                 root=root,
-                lang=DOCUMENTS_LANG,
+                lang="es" if document.name.endswith(".es.md") else "en",
                 source_href=document.name,
             ),
             encoding="utf-8",
@@ -197,7 +198,8 @@ def write_root(
     """The landing page, the stylesheet and the report-wide ``provenance.json``."""
     (report / ASSETS_DIR).mkdir(exist_ok=True)
     (report / ASSETS_DIR / "report.css").write_text(pages.stylesheet_text(), encoding="utf-8")
-    languages = landing_order(languages_present(report) or i18n.SUPPORTED_LANGS)
+    languages = languages_present(report) or i18n.SUPPORTED_LANGS
+    languages = landing_order(languages)
     first = languages[0]
     landing = pages.landing_page(
         languages=languages,
@@ -210,6 +212,13 @@ def write_root(
     )
     (report / INDEX_FILE).write_text(landing, encoding="utf-8")
     provenance.write_provenance(prov, report)
+
+
+# The language of the documents shipped with the data (codebook, sources) unless a document
+# has a twin in the page's language (CODEBOOK.es.md); a page in another language says so.
+DOCUMENTS_LANG = "en"
+# The landing page's first language: the Committee's (the others follow in catalogue order).
+FIRST_LANG = "es"
 
 
 def landing_order(languages: Sequence[str]) -> tuple[str, ...]:

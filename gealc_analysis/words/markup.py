@@ -59,8 +59,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     # data-label: the column's header, shown by the stylesheet when a phone stacks the table
     "td": {"colspan", "rowspan", "data-label"},
     "ol": {"start"},
-    # tabindex: a table's scroll box takes keyboard focus (a reader scrolls it by keyboard)
-    "div": {"data-mime-type", "tabindex"},
+    "div": {"data-mime-type"},
 }
 # Removed with everything inside them (the text of a script is not content).
 DROPPED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style", "template", "noscript"})

@@ -341,15 +341,19 @@ def test_a_documents_tables_scroll_in_a_box_the_keyboard_reaches() -> None:
         lang="en",
         source_href="CODEBOOK.md",
     )
-    assert '<div class="table-box" tabindex="0" role="region" aria-label="Table"><table>' in html
+    assert '<div tabindex="0" class="table-box" role="region" aria-label="Table"><table>' in html
     assert "</table></div>" in html
 
 
 def test_a_sections_table_boxes_stay_reachable_by_keyboard_after_sanitising() -> None:
     body = '<div class="table-box" tabindex="0" role="region" aria-label="T"><table></table></div>'
     html = pages.section_page(chrome(), pages.SectionPage(title="t", body_html=body))
-    assert '<div class="table-box" tabindex="0" role="region" aria-label="T">' in html
+    assert '<div tabindex="0" class="table-box" role="region" aria-label="T">' in html
     assert html.count("tabindex") == 1
+    reordered = '<div aria-label="T" class="table-box" role="region"><table></table></div>'
+    assert pages.focusable_boxes(reordered) == (
+        '<div tabindex="0" aria-label="T" class="table-box" role="region"><table></table></div>'
+    )
     hostile = '<div class="x" tabindex="5"><p tabindex="3">x</p></div>'
     assert "tabindex" not in pages.section_page(chrome(), pages.SectionPage("t", hostile))
 

@@ -182,7 +182,12 @@ def boxed_tables(body_html: str, lang: str) -> str:
 def focusable_boxes(safe_html: str) -> str:
     """Every table's scroll box of ``safe_html`` (sanitised, which drops ``tabindex``) made
     reachable by the keyboard, so a reader without a mouse can scroll a wide table too."""
-    return re.sub(re.escape(TABLE_BOX) + r"(?! tabindex)", f'{TABLE_BOX} tabindex="0"', safe_html)
+    return _TABLE_BOX_TAG.sub(r'<div tabindex="0"\1>', safe_html)
+
+
+# A table box's opening tag without a tabindex, its attributes in any order (the sanitiser
+# and nbconvert may reorder them).
+_TABLE_BOX_TAG = re.compile(r'<div\b(?=[^>]*\sclass="table-box")(?![^>]*\stabindex=)([^>]*)>')
 
 
 # --------------------------------------------------------------------------- links

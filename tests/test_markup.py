@@ -133,15 +133,20 @@ def test_reader_table_template_escapes_every_cell_and_marks_column_classes() -> 
     html = markup.render(
         "reader_table.html.j2",
         table_class="gealc-table",
+        region_label="Table",
+        caption="",
         classes=["code", "", "num"],
         header=["Id", "<b>Title</b>", "n"],
         rows=[["2024-3.1.1", '<img src=x onerror="y">', "3"]],
     )
     assert html == (
-        '<table class="gealc-table"><thead><tr><th class="code">Id</th>'
-        '<th>&lt;b&gt;Title&lt;/b&gt;</th><th class="num">n</th></tr></thead><tbody><tr>'
-        '<td class="code">2024-3.1.1</td><td>&lt;img src=x onerror=&#34;y&#34;&gt;</td>'
-        '<td class="num">3</td></tr></tbody></table>'
+        '<div class="table-box" tabindex="0" role="region" aria-label="Table">'
+        '<table class="gealc-table"><thead><tr><th scope="col" class="code">Id</th>'
+        '<th scope="col">&lt;b&gt;Title&lt;/b&gt;</th><th scope="col" class="num">n</th>'
+        "</tr></thead><tbody><tr>"
+        '<td class="code" data-label="Id">2024-3.1.1</td>'
+        '<td data-label="&lt;b&gt;Title&lt;/b&gt;">&lt;img src=x onerror=&#34;y&#34;&gt;</td>'
+        '<td class="num" data-label="n">3</td></tr></tbody></table></div>'
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from gealc_analysis.build import pages
-from gealc_analysis.build.site import copy_data, languages_to_build
+from gealc_analysis.build.site import copy_data, landing_order, languages_to_build
 from gealc_analysis.data.bundle import load_bundle
 from gealc_analysis.words import i18n
 
@@ -194,21 +194,64 @@ def chrome(lang: str = "en") -> pages.Chrome:
     )
 
 
-def test_index_page_puts_key_findings_and_caveat_before_the_sections() -> None:
+def front() -> pages.Front:
+    return pages.Front(
+        numbers=(
+            pages.KeyNumber("41", "activities in 2024 <plan>"),
+            pages.KeyNumber("11 of 15", "b"),
+        ),
+        chart=pages.Chart(
+            "03_c/figures/exposure.png", "Only <cash>", pages.Link("03_c.html", "Funding")
+        ),
+        findings=(
+            pages.KeyFinding(
+                "**13** of 28 <script>x</script>", "Holds under every coding.", "07_r.html"
+            ),
+            pages.KeyFinding("Second", "Depends on how X is read; see section 07.", ""),
+        ),
+        questions=("Which *instrument* funds the **11**?",),
+        idb_list=pages.Link("03_c.html#idb-list", "The IDB list"),
+    )
+
+
+def test_index_page_opens_with_numbers_chart_findings_and_the_committee_block() -> None:
     html = pages.index_page(
         chrome(),
         title="Plans <2020>",
         parameters_line="Parameters: years 2020",
-        findings=["**13** of 28 <script>x</script>", "Second"],
+        front=front(),
         caveat="Plans are *plans*.",
         sections=[pages.IndexEntry("01_a.html", "Overview & <more>")],
     )
-    assert html.index("key-findings") < html.index("section-entry")
-    assert "<li><strong>13</strong> of 28 &lt;script&gt;x&lt;/script&gt;</li>" in html
+    order = ["key-numbers", "front-chart", "key-findings", 'id="committee"', "section-entry"]
+    assert [html.index(part) for part in order] == sorted(html.index(part) for part in order)
+    assert (
+        '<span class="number">41</span> '
+        '<span class="number-label">activities in 2024 &lt;plan&gt;</span>' in html
+    )
+    assert '<img src="03_c/figures/exposure.png" alt="Only &lt;cash&gt;">' in html
+    assert "<li><strong>13</strong> of 28 &lt;script&gt;x&lt;/script&gt;" in html
+    assert '<a class="robustness" href="07_r.html">Holds under every coding.</a>' in html
+    assert '<span class="robustness">Depends on how X is read; see section 07.</span>' in html
+    assert "<li>Which <em>instrument</em> funds the <strong>11</strong>?</li>" in html
+    assert '<a class="idb-list" href="03_c.html#idb-list">The IDB list →</a>' in html
     assert '<p class="caveat">Plans are <em>plans</em>.</p>' in html
     assert "Overview &amp; &lt;more&gt;" in html and "<title>Plans &lt;2020&gt;</title>" in html
     assert '<link rel="stylesheet" href="../assets/report.css">' in html
     assert "gealc-report 0.1.0 · data &lt;sha&gt;" in html
+
+
+def test_an_index_without_findings_leaves_the_front_blocks_out() -> None:
+    html = pages.index_page(
+        chrome("es"),
+        title="Planes",
+        parameters_line="p",
+        front=pages.Front(),
+        caveat=None,
+        sections=[pages.IndexEntry("01_a.html", "Resumen")],
+    )
+    for part in ("key-numbers", "front-chart", "key-findings", 'id="committee"'):
+        assert part not in html
 
 
 def test_section_page_has_pager_menu_twin_and_table_links() -> None:
@@ -239,16 +282,99 @@ def test_section_page_has_pager_menu_twin_and_table_links() -> None:
 
 def test_landing_page_offers_each_language_in_its_own_words() -> None:
     html = pages.landing_page(
-        languages=["en", "es"],
+        languages=["es", "en"],
         index_hrefs={"en": "en/index.html", "es": "es/index.html"},
         years_line="2020 → 2024",
         footer=(),
         provenance_line="p",
     )
+    assert '<html lang="es">' in html
+    assert html.index('<li lang="es">') < html.index('<li lang="en">')
+    assert (
+        f'<span class="title-other" lang="en">· {i18n.label("report.title", "en")}</span>' in html
+    )
     for lang in ("en", "es"):
         assert f'<li lang="{lang}">' in html
         assert i18n.label("pages.landing.open", lang) in html
         assert f'href="{lang}/index.html"' in html
+
+
+def test_the_landing_page_puts_spanish_first_whatever_the_catalogue_order() -> None:
+    assert landing_order(("en", "es")) == ("es", "en")
+    assert landing_order(("en",)) == ("en",)
+
+
+def test_links_to_english_only_documents_say_so_on_spanish_pages() -> None:
+    files = [
+        "data/CODEBOOK.md",
+        "data/CODEBOOK.html",
+        "data/raw/SOURCES.md",
+        "data/raw/SOURCES.html",
+    ]
+    spanish = pages.footer_links(files, "es", "../", None, "en")
+    assert [(link.label, link.lang) for link in spanish] == [
+        ("Libro de códigos (en inglés)", "en"),
+        ("Fuentes originales (en inglés)", "en"),
+    ]
+    assert [link.href for link in spanish] == ["../data/CODEBOOK.html", "../data/raw/SOURCES.html"]
+    english = pages.footer_links(files, "en", "../", None, "en")
+    assert [(link.label, link.lang) for link in english] == [
+        ("Codebook", None),
+        ("Raw sources", None),
+    ]
+    frame = pages.Chrome(
+        lang="es",
+        root="../",
+        site_title="t",
+        index=pages.Link("index.html", "i"),
+        footer_links=spanish,
+    )
+    html = pages.section_page(frame, pages.SectionPage(title="t", body_html=""))
+    assert '<a href="../data/CODEBOOK.html" hreflang="en">Libro de códigos (en inglés)</a>' in html
+
+
+def test_a_documents_tables_scroll_in_a_box_the_keyboard_reaches() -> None:
+    html = pages.document_page(
+        "# Codebook\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        title="CODEBOOK",
+        root="../",
+        lang="en",
+        source_href="CODEBOOK.md",
+    )
+    assert '<div tabindex="0" class="table-box" role="region" aria-label="Table"><table>' in html
+    assert "</table></div>" in html
+
+
+def test_a_sections_table_boxes_stay_reachable_by_keyboard_after_sanitising() -> None:
+    body = '<div class="table-box" tabindex="0" role="region" aria-label="T"><table></table></div>'
+    html = pages.section_page(chrome(), pages.SectionPage(title="t", body_html=body))
+    assert '<div tabindex="0" class="table-box" role="region" aria-label="T">' in html
+    assert html.count("tabindex") == 1
+    reordered = '<div aria-label="T" class="table-box" role="region"><table></table></div>'
+    assert pages.focusable_boxes(reordered) == (
+        '<div tabindex="0" aria-label="T" class="table-box" role="region"><table></table></div>'
+    )
+    hostile = '<div class="x" tabindex="5"><p tabindex="3">x</p></div>'
+    assert "tabindex" not in pages.section_page(chrome(), pages.SectionPage("t", hostile))
+
+
+def test_a_spanish_page_links_the_spanish_twin_of_a_document_when_there_is_one() -> None:
+    files = ["data/CODEBOOK.es.html", "data/CODEBOOK.es.md", "data/CODEBOOK.html",
+             "data/CODEBOOK.md", "data/raw/SOURCES.md"]  # fmt: skip
+    spanish = pages.footer_links(files, "es", "", None, "en")
+    assert [(link.href, link.label, link.lang) for link in spanish] == [
+        ("data/CODEBOOK.es.html", "Libro de códigos", None),
+        ("data/raw/SOURCES.md", "Fuentes originales (en inglés)", "en"),
+    ]
+    english = pages.footer_links(files, "en", "", None, "en")
+    assert [link.href for link in english] == ["data/CODEBOOK.html", "data/raw/SOURCES.md"]
+
+
+def test_links_to_a_sections_files_still_resolve_one_folder_down() -> None:
+    body = '<p><a href="03_c/tables/t.csv">CSV</a> <a href="other.html">x</a></p>'
+    assert pages.relink(body, "03_c/", "../03_c/") == (
+        '<p><a href="../03_c/tables/t.csv">CSV</a> <a href="other.html">x</a></p>'
+    )
 
 
 def test_the_stylesheet_keeps_the_reading_rules() -> None:
@@ -257,6 +383,7 @@ def test_the_stylesheet_keeps_the_reading_rules() -> None:
         "max-width: 44rem",
         "max-width: 100%",
         "overflow-x: auto",
+        "table.stack td::before { content: attr(data-label);",
         "td.num { text-align: right",
         "td.code { white-space: nowrap; }",
     ):
@@ -353,3 +480,89 @@ def test_a_brief_that_fails_is_named_and_not_linked_and_the_explorer_still_is(
     assert said == ["[en] brief.pdf not written: RuntimeError: needs 3 pages"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["explorer.html"]
     assert calls["explorer"]["twin_href"] is None
+
+
+# ------------------------------------------------------------------ the index's front
+
+
+def hand_made_headlines():
+    """Headlines as measures.findings makes them, built by hand (numbers invented for the
+    test: only the wording and the links are under test here)."""
+    from gealc_analysis.measures.findings import Figure, Finding, Headlines, KeyNumber, Question
+
+    def figure(plan: str, value: float, base: float = float("nan"), holds: bool = True):
+        depends = () if holds else ("idb_consultant",)
+        return Figure("h", plan, value, value, value, base, holds, depends, ())
+
+    a0, a1 = figure("2020", 13, 13), figure("2024", 11, 15, holds=False)
+    return Headlines(
+        baseline_year=2020,
+        compare_year=2024,
+        numbers=(
+            KeyNumber("n_activities", figure("2024", 41)),
+            KeyNumber("idb_only_cash_of_cash", a1),
+            KeyNumber("n_events", figure("2024", 47)),
+        ),
+        findings=(
+            Finding("idb_only_cash", {"a0": a0, "a1": a1}, {}, False, ("idb_consultant",), "03_c"),
+        ),
+        questions=(Question("idb_instrument", {"n": figure("2024", 11)}),),
+    )
+
+
+def test_the_front_words_the_headlines_and_links_only_sections_the_report_holds() -> None:
+    from gealc_analysis.build.index import IndexSection, front
+    from gealc_analysis.words import findings as finding_words
+
+    headlines = hand_made_headlines()
+    sections = [
+        IndexSection(
+            "03_funding_dependence",
+            "Funding",
+            figures=("exposure.png",),
+            alt_texts={"exposure.png": "Only cash <IDB>"},
+        ),
+        IndexSection("07_robustness", "Robustness"),
+    ]
+    shown = front(headlines, "es", sections)
+    assert [number.number for number in shown.numbers] == ["41", "11 de 15", "47"]
+    assert shown.numbers[0].label == finding_words.number_label(headlines.numbers[0], "es")
+    (finding,) = shown.findings
+    assert finding.sentence == finding_words.finding_sentence(headlines.findings[0], "es")
+    assert finding.robustness == finding_words.robustness_line(headlines.findings[0], "es")
+    assert finding.robustness_href == "07_robustness.html"
+    assert shown.questions == (finding_words.question_sentence(headlines.questions[0], "es"),)
+    assert shown.chart == pages.Chart(
+        "03_funding_dependence/figures/exposure.png",
+        "Only cash <IDB>",
+        pages.Link("03_funding_dependence.html", "Funding"),
+    )
+    assert shown.idb_list == pages.Link(
+        "03_funding_dependence.html#idb-list", i18n.label("pages.idb_list", "es")
+    )
+    alone = front(headlines, "en", [])  # a partial build: no section to link
+    assert alone.chart is None and alone.idb_list is None
+    assert alone.findings[0].robustness_href == ""
+
+
+def test_the_front_chart_takes_the_alt_text_its_section_showed_it_with(tmp_path: Path) -> None:
+    import nbformat
+
+    from gealc_analysis.build.index import alt_texts
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )
+    (tmp_path / "exposure.png").write_bytes(png)
+    (tmp_path / "other.png").write_bytes(png + b"\0")
+    inline = base64.b64encode(png).decode("ascii")
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            {"text/html": f'<img src="data:image/png;base64,{inline}" alt="A &amp; B">'},
+        )
+    ]
+    notebook.cells = [cell]
+    assert alt_texts(notebook, tmp_path) == {"exposure.png": "A & B"}

@@ -154,7 +154,7 @@ def test_spanish_table_saves_spanish_headers_and_labels_and_shows_the_labelled_v
     (markup,) = shown
     assert "cross_border_services" not in markup
     assert "Servicios transfronterizos" in markup
-    assert '<td class="code">3.1</td>' in markup
+    assert '<td class="code" data-label="Área">3.1</td>' in markup
 
 
 def test_labelled_gives_charts_area_names_in_the_sections_language(tmp_path: Path):

@@ -157,7 +157,7 @@ def test_area_names_map_each_plans_area_to_the_page_language() -> None:
     assert tables.area_names(themes(), "en")[(2024, "3.3")] == "Cybersecurity"
 
 
-def test_at_risk_table_puts_ids_first_and_shows_one_title_in_the_page_language() -> None:
+def test_at_risk_table_puts_the_title_then_the_fact_first_in_the_page_language() -> None:
     plans = make_plans(
         [
             {
@@ -175,9 +175,13 @@ def test_at_risk_table_puts_ids_first_and_shows_one_title_in_the_page_language()
     )
     at_risk = funding_words.at_risk_table(funding.at_risk_activities(plans), themes(), "es")
     view = tables.reader_view(at_risk, "es", themes())
-    assert list(view.columns)[:3] == ["Año del plan", "Id. de actividad", "Número en el plan"]
-    assert "Título (español)" in view.columns
+    assert list(view.columns)[:3] == [
+        "Título (español)",
+        "Único recurso indicado",
+        "Instrumento del BID",
+    ]
     assert "Título (inglés)" not in view.columns
+    assert len(set(view.columns)) == len(view.columns)
 
 
 def test_reader_html_escapes_every_cell_and_marks_id_columns() -> None:
@@ -191,10 +195,11 @@ def test_reader_html_escapes_every_cell_and_marks_id_columns() -> None:
     markup = tables.reader_html(frame, "en")
     assert "<img" not in markup
     assert "&lt;img src=x onerror=alert(1)&gt;" in markup
-    assert '<td class="code">2024-3.1.1</td>' in markup  # the stylesheet keeps ids unwrapped
-    assert '<th class="code">Activity id</th>' in markup
-    assert '<td class="num">1</td>' in markup  # numbers align right
-    assert "<td>&lt;img" in markup  # text stays left-aligned
+    # the stylesheet keeps ids unwrapped, aligns numbers right, leaves text left-aligned
+    assert '<td class="code" data-label="Activity id">2024-3.1.1</td>' in markup
+    assert '<th scope="col" class="code">Activity id</th>' in markup
+    assert '<td class="num" data-label="Activities">1</td>' in markup
+    assert '<td data-label="Title (English)">&lt;img' in markup
 
 
 def test_signed_changes_use_the_true_minus_sign() -> None:
@@ -254,3 +259,45 @@ def test_lists_of_area_codes_read_as_lists() -> None:
     view = tables.reader_view(frame, "es")
     assert view["Áreas (año base)"].tolist() == ["3.3, 3.9", ""]
     assert view["Áreas (comparación)"].tolist() == ["3.9ii", "3.3"]
+
+
+def test_a_header_is_shown_once_even_when_two_columns_would_share_it() -> None:
+    frame = pd.DataFrame(
+        {
+            "plan_year": [2020, 2024],
+            "area_code": ["3.1", "3.1"],
+            "area_name_en": ["Cross-border services", "Cross-border services"],
+            "area_name_es": ["Servicios transfronterizos", "Servicios transfronterizos"],
+            "n_activities": [6, 8],
+        }
+    )
+    view = tables.reader_view(frame, "es", themes())
+    assert list(view.columns) == ["Año del plan", "Área", "Área de trabajo", "Actividades"]
+
+
+def test_a_context_column_with_one_value_is_said_once_above_the_table() -> None:
+    frame = pd.DataFrame(
+        {"plan_year": [2024, 2024], "source": ["idb", "idb"], "n_activities": [3, 4]}
+    )
+    markup = tables.reader_html(frame, "es")
+    assert "<caption>Año del plan: 2024 · Fuente de financiamiento: BID</caption>" in markup
+    assert markup.count("<th ") == 1  # only "Actividades" stays a column
+    one_row = tables.reader_html(frame.head(1), "es")
+    assert "<caption>" not in one_row  # a single row keeps its columns
+
+
+def test_a_table_wider_than_a_phone_is_marked_to_read_as_a_list_per_row() -> None:
+    narrow = pd.DataFrame({"plan_year": [2020, 2024], "n_activities": [28, 41]})
+    assert 'class="gealc-table"' in tables.reader_html(narrow, "en")
+    wide = narrow.assign(n_events=[10, 12], share=[0.5, 0.4])
+    assert 'class="gealc-table stack"' in tables.reader_html(wide, "en")
+    long_text = narrow.assign(title_en=["A title much longer than a phone column shows", "x"])
+    assert 'class="gealc-table stack"' in tables.reader_html(long_text, "en")
+
+
+def test_every_table_sits_in_a_scroll_box_a_keyboard_can_reach() -> None:
+    markup = tables.reader_html(pd.DataFrame({"n_activities": [1]}), "es")
+    assert markup.startswith(
+        '<div class="table-box" tabindex="0" role="region" aria-label="Tabla"><table'
+    )
+    assert markup.endswith("</table></div>")

@@ -5,10 +5,20 @@ Every string from the notebooks or the data reaches the page through the templat
 escaped by construction; the only markup passed in as safe is Markdown (the key findings and
 each section's own), rendered by :func:`pages.markdown_html` with raw HTML escaped and only
 safe link schemes.
+
+The page opens with what a Committee member reads in 30 seconds (:func:`front`): the large
+numbers, one chart a section saved, the findings each with its robustness linked to the
+section that tests every coding, the questions the data raises and the one-click way to the
+list of activities that name the IDB as their only cash resource. All of it comes from the
+agreed findings shape (``measures.findings.Headlines``) worded by ``words.findings``.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +41,15 @@ from gealc_analysis.build.parameters import (
     parameters_line,
     report_title,
 )
+from gealc_analysis.measures.findings import Headlines
+from gealc_analysis.words import findings as finding_words
 from gealc_analysis.words import i18n
+
+# The section that tests every coding: each finding's robustness line links it.
+ROBUSTNESS_SECTION = "07_robustness"
+# The front page's one chart (a figure a section saved) and the IDB list's place.
+FRONT_CHART: tuple[str, str] = ("03_funding_dependence", "exposure")
+IDB_LIST: tuple[str, str] = ("03_funding_dependence", "idb-list")  # section, heading anchor
 
 
 @dataclass(frozen=True)
@@ -44,6 +62,7 @@ class IndexSection:
     figures: tuple[str, ...] = ()  # file names under <stem>/figures
     tables: tuple[str, ...] = ()  # file names under <stem>/tables
     summary_html: str = ""  # the section's key findings (<stem>/summary.md), rendered
+    alt_texts: Mapping[str, str] = field(default_factory=dict)  # figure file → its alt text
 
 
 def index_html(
@@ -52,15 +71,15 @@ def index_html(
     sections: Sequence[IndexSection],
     *,
     chrome: pages.Chrome | None = None,
-    findings: Sequence[str] = (),
+    front: pages.Front | None = None,
     caveat: str | None = None,
     products: Sequence[pages.Link] = (),
 ) -> str:
-    """A language's front page: key findings and caveat first, then one entry per section.
+    """A language's front page: the front (see :func:`front`) and caveat first, then one
+    entry per section.
 
     A section built with other parameters than this build (a partial rebuild over an older
     report) shows its own parameters line, so a mixed report never passes for a uniform one.
-    ``findings`` are Markdown sentences (see :mod:`gealc_analysis.build.findings`).
     """
     build_line = parameters_line(parameters)
     lang = lang_of(parameters)
@@ -84,11 +103,88 @@ def index_html(
         chrome,
         title=report_title(years, lang),
         parameters_line=build_line,
-        findings=findings,
+        front=front or pages.Front(),
         caveat=caveat,
         sections=entries,
         products=products,
     )
+
+
+def front(headlines: Headlines, lang: str, sections: Sequence[IndexSection]) -> pages.Front:
+    """What a language's index opens with, worded in ``lang`` by ``words.findings``.
+
+    Links go only to sections the report holds: a finding's robustness line links the
+    robustness section, the chart its section, the IDB list its heading.
+    """
+    present = {section.stem: section for section in sections}
+    robustness_href = (
+        pages.href(f"{ROBUSTNESS_SECTION}.html") if ROBUSTNESS_SECTION in present else ""
+    )
+    list_stem, anchor = IDB_LIST
+    return pages.Front(
+        numbers=tuple(
+            pages.KeyNumber(
+                finding_words.number_text(number, lang), finding_words.number_label(number, lang)
+            )
+            for number in headlines.numbers
+        ),
+        chart=front_chart(present.get(FRONT_CHART[0]), FRONT_CHART[1]),
+        findings=tuple(
+            pages.KeyFinding(
+                finding_words.finding_sentence(finding, lang),
+                finding_words.robustness_line(finding, lang),
+                robustness_href,
+            )
+            for finding in headlines.findings
+        ),
+        questions=tuple(
+            finding_words.question_sentence(question, lang) for question in headlines.questions
+        ),
+        idb_list=pages.Link(
+            pages.href(f"{list_stem}.html") + f"#{anchor}", i18n.label("pages.idb_list", lang)
+        )
+        if list_stem in present
+        else None,
+    )
+
+
+def front_chart(section: IndexSection | None, name: str) -> pages.Chart | None:
+    """The figure ``name`` a section saved, with the alt text its page gives it (None when
+    the section, the figure or its alt text is missing: a chart never goes without one)."""
+    if section is None:
+        return None
+    for file_name in section.figures:
+        if Path(file_name).stem == name and file_name in section.alt_texts:
+            return pages.Chart(
+                src=pages.href(section.stem, FIGURES_DIR, file_name),
+                alt=section.alt_texts[file_name],
+                section=pages.Link(pages.href(f"{section.stem}.html"), section.title),
+            )
+    return None
+
+
+_INLINE_FIGURE = re.compile(r'<img\b[^>]*?src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"[^>]*>')
+_ALT = re.compile(r'\balt="([^"]*)"')
+
+
+def alt_texts(notebook: Any, figures: Path) -> dict[str, str]:
+    """Saved figure file name → the alt text the notebook showed it with: each inlined PNG
+    of the executed notebook's outputs matched, byte for byte, to a file in ``figures``."""
+    saved = {
+        hashlib.sha256(path.read_bytes()).hexdigest(): path.name
+        for path in sorted(figures.glob("*.png"))
+    }
+    found: dict[str, str] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html", "")
+            for match in _INLINE_FIGURE.finditer("".join(markup)):
+                content = base64.b64decode(re.sub(r"\s", "", match.group(1)))
+                alt = _ALT.search(match.group(0))
+                name = saved.get(hashlib.sha256(content).hexdigest())
+                if name and alt:
+                    found[name] = html.unescape(alt.group(1))
+    return found
 
 
 def _own_parameters_line(section: IndexSection, build_line: str) -> str:
@@ -116,6 +212,7 @@ def index_sections(staging: Path, notebooks: Sequence[Path]) -> list[IndexSectio
                 figures=_file_names(staging / stem / FIGURES_DIR, "*.png"),
                 tables=_file_names(staging / stem / TABLES_DIR, "*.csv"),
                 summary_html=summary_html(staging / stem / SUMMARY_FILE),
+                alt_texts=alt_texts(nb, staging / stem / FIGURES_DIR),
             )
         )
     return sections

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from gealc_analysis.words import i18n
 from gealc_analysis.words.markup import (
     TEMPLATES_DIR,
@@ -83,6 +85,48 @@ class IndexEntry:
 
 
 @dataclass(frozen=True)
+class KeyNumber:
+    """One large number of a front page and its one-line label."""
+
+    number: str
+    label: str
+
+
+@dataclass(frozen=True)
+class KeyFinding:
+    """One finding of a front page (Markdown, only emphasis) and its one-line robustness,
+    linked to the section that tests every coding (``robustness_href``, "" when absent)."""
+
+    sentence: str
+    robustness: str
+    robustness_href: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure a section saved, shown on a front page: the file, its alt text (the chart's
+    finding, as the section page shows it) and the section it comes from."""
+
+    src: str
+    alt: str
+    section: Link
+
+
+@dataclass(frozen=True)
+class Front:
+    """What a language's front page opens with: 3–5 large numbers, one chart, the findings
+    with their robustness, the Committee's block (what the data can answer, the questions
+    it raises) and the one-click way to the list of activities that name the IDB as their
+    only cash resource."""
+
+    numbers: tuple[KeyNumber, ...] = ()
+    chart: Chart | None = None
+    findings: tuple[KeyFinding, ...] = ()
+    questions: tuple[str, ...] = ()  # Markdown sentences
+    idb_list: Link | None = None
+
+
+@dataclass(frozen=True)
 class TableLink:
     """One exported table: its title in the page's language, the CSV and its spreadsheet."""
 
@@ -118,9 +162,32 @@ def document_page(markdown: str, *, title: str, root: str, lang: str, source_hre
         title=title,
         root=root,
         lang=lang,
-        body=markdown_html(markdown),
+        body=Markup(focusable_boxes(boxed_tables(str(markdown_html(markdown)), lang))),
         source_href=source_href,
     )
+
+
+TABLE_BOX = '<div class="table-box"'
+
+
+def boxed_tables(body_html: str, lang: str) -> str:
+    """Every ``<table>`` of ``body_html`` (safe HTML) in a box that scrolls sideways when the
+    table is wider than the page (:func:`focusable_boxes` lets the keyboard reach it)."""
+    label = i18n.label("pages.table_region", lang).replace('"', "&quot;")
+    opening = f'{TABLE_BOX} role="region" aria-label="{label}"><table'
+    boxed = re.sub(r"<table(?=[\s>])", lambda _: opening, body_html)
+    return boxed.replace("</table>", "</table></div>")
+
+
+def focusable_boxes(safe_html: str) -> str:
+    """Every table's scroll box of ``safe_html`` (sanitised, which drops ``tabindex``) made
+    reachable by the keyboard, so a reader without a mouse can scroll a wide table too."""
+    return _TABLE_BOX_TAG.sub(r'<div tabindex="0"\1>', safe_html)
+
+
+# A table box's opening tag without a tabindex, its attributes in any order (the sanitiser
+# and nbconvert may reorder them).
+_TABLE_BOX_TAG = re.compile(r'<div\b(?=[^>]*\sclass="table-box")(?![^>]*\stabindex=)([^>]*)>')
 
 
 # --------------------------------------------------------------------------- links
@@ -164,6 +231,12 @@ def figure_hashes(folder: Path, href_prefix: str) -> dict[str, str]:
         hashlib.sha256(path.read_bytes()).hexdigest(): href(href_prefix, path.name)
         for path in sorted(folder.glob("*.png"))
     }
+
+
+def relink(body_html: str, prefix: str, replacement: str) -> str:
+    """Every link of ``body_html`` whose URL starts with ``prefix`` made to start with
+    ``replacement`` instead (a page rendered one folder down keeps its relative links)."""
+    return body_html.replace(f'href="{prefix}', f'href="{replacement}')
 
 
 # A cell holding one number as a table shows it: 12, 46.4%, 46,4 %, −3, +2, 1,234 (not a
@@ -304,13 +377,34 @@ def readable(path: str, data_files: Sequence[str]) -> str:
 
 
 def footer_links(
-    data_files: Sequence[str], lang: str, root: str, provenance_href: str | None
+    data_files: Sequence[str],
+    lang: str,
+    root: str,
+    provenance_href: str | None,
+    documents_lang: str | None = None,
 ) -> tuple[Link, ...]:
     """The footer's way to the data: every file copied under ``data/``, labelled in ``lang``.
 
     ``data_files`` are paths relative to the report root (``data/curated/plan_2020.csv``);
-    curated CSVs are listed by file name, the other files by what they are.
+    curated CSVs are listed by file name, the other files by what they are. The documents
+    (codebook, raw sources) are written in ``documents_lang``: a page in ``lang`` links the
+    document's twin in its language when the report has one (``CODEBOOK.es.md`` beside
+    ``CODEBOOK.md``), else says after the link that it is in another language
+    ("(en inglés)") and marks the link's language.
     """
+
+    def document(path: str, key: str) -> Link:
+        label = i18n.label(key, lang)
+        twin = str(PurePosixPath(path).with_suffix(f".{lang}.md"))
+        if twin in data_files:
+            return Link(href=root + href(readable(twin, data_files)), label=label)
+        target = root + href(readable(path, data_files))
+        if documents_lang is None or documents_lang == lang:
+            return Link(href=target, label=label)
+        note = i18n.label(f"pages.in_language.{documents_lang}", lang)
+        label = label if label.endswith(note) else f"{label} {note}"
+        return Link(href=target, label=label, lang=documents_lang)
+
     named = {
         "CODEBOOK.md": "pages.footer.codebook",
         "CODEBOOK.html": "pages.footer.codebook",
@@ -328,21 +422,18 @@ def footer_links(
         )
     for path in data_files:
         key = named.get(PurePosixPath(path).name)
-        if key and not any(link.label == i18n.label(key, lang) for link in links):
+        if key and not any(link.label.startswith(i18n.label(key, lang)) for link in links):
             links.append(
-                Link(href=root + href(readable(path, data_files)), label=i18n.label(key, lang))
+                document(str(PurePosixPath(path).with_suffix(".md")), key)
+                if path.endswith((".md", ".html"))
+                else Link(href=root + href(path), label=i18n.label(key, lang))
             )
     raw = [path for path in data_files if PurePosixPath(path).parent.name == "raw"]
     raw_index = next(
         (path for path in raw if PurePosixPath(path).name == "SOURCES.md"), raw[0] if raw else None
     )
     if raw_index:
-        links.append(
-            Link(
-                href=root + href(readable(raw_index, data_files)),
-                label=i18n.label("pages.footer.raw", lang),
-            )
-        )
+        links.append(document(raw_index, "pages.footer.raw"))
     if provenance_href:
         links.append(Link(href=provenance_href, label=i18n.label("pages.footer.provenance", lang)))
     return tuple(links)
@@ -361,22 +452,25 @@ def index_page(
     *,
     title: str,
     parameters_line: str,
-    findings: Sequence[str],
+    front: Front,
     caveat: str | None,
     sections: Sequence[IndexEntry],
     products: Sequence[Link] = (),
 ) -> str:
-    """A language's front page: key findings and caveat first, then one entry per section.
+    """A language's front page: the large numbers, one chart, the findings with their
+    robustness and the caveat, the Committee's block, then one entry per section.
 
-    ``findings`` are Markdown sentences (only emphasis is expected); they are rendered by
-    :func:`markdown_inline_html`, so markup in them is shown, never run.
+    Findings and questions are Markdown sentences (only emphasis is expected); they are
+    rendered by :func:`markdown_inline_html`, so markup in them is shown, never run.
     """
     return render(
         "page_index.html.j2",
         chrome=chrome,
         title=title,
         parameters_line=parameters_line,
-        findings=[markdown_inline_html(finding) for finding in findings],
+        front=front,
+        findings=[(markdown_inline_html(finding.sentence), finding) for finding in front.findings],
+        questions=[markdown_inline_html(question) for question in front.questions],
         caveat=markdown_inline_html(caveat) if caveat else None,
         sections=sections,
         products=products,
@@ -388,7 +482,8 @@ def section_page(chrome: Chrome, page: SectionPage) -> str:
 
     The body is notebook output: it goes through the sanitiser here, whatever made it.
     """
-    return render("page_section.html.j2", chrome=chrome, page=page, body=sanitize(page.body_html))
+    body = focusable_boxes(str(sanitize(page.body_html)))
+    return render("page_section.html.j2", chrome=chrome, page=page, body=Markup(body))
 
 
 def landing_page(

@@ -79,6 +79,9 @@ def render_executed_notebook(
     )
     figures = pages.figure_hashes(lang_dir / stem / FIGURES_DIR, f"../{stem}/{FIGURES_DIR}")
     body = pages.classify_table_cells(pages.link_saved_figures(body, figures))
+    # The narrative links the section's files from the section page (``<stem>/tables/…``);
+    # this page sits one folder down.
+    body = pages.relink(body, f"{pages.href(stem)}/", f"../{pages.href(stem)}/")
     content = pages.SectionPage(
         title=_title(chrome, stem),
         body_html=body,

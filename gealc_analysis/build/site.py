@@ -3,12 +3,14 @@ a copy of the data, so the folder works offline and when zipped and mailed.
 
 Layout (``reports/`` = the build's output folder)::
 
-    index.html               bilingual landing page (links each language's index)
+    index.html               landing page: a language chooser, Spanish first, each part
+                             in its own language
     assets/report.css        the one stylesheet every page links
     data/                    curated CSVs, codebook, Data Package, raw sources (copies)
     provenance.json          version, commit, data fingerprint, parameters, date
     en/ es/                  one full report per language:
-      index.html             key findings first, then each section
+      index.html             large numbers, one chart, the findings, the Committee's
+                             questions, then each section
       NN_name.html           section pages (outputs only)
       NN_name/figures|tables the section's files (CSV with .xlsx beside)
       notebooks/NN_name.html executed notebook with its code (.ipynb beside)
@@ -23,9 +25,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gealc_analysis.build import findings, pages
+from gealc_analysis.build import pages
 from gealc_analysis.build.errors import NotebookFailed
-from gealc_analysis.build.index import index_html, index_sections
+from gealc_analysis.build.index import front, index_html, index_sections
 from gealc_analysis.build.layout import EXECUTED_DIR, INDEX_FILE
 from gealc_analysis.build.parameters import notebook_title, parameters_line, report_title
 from gealc_analysis.build.products import write_products
@@ -37,6 +39,8 @@ from gealc_analysis.build.render import (
 from gealc_analysis.charts import files
 from gealc_analysis.core import paths, provenance
 from gealc_analysis.data.bundle import DataBundle
+from gealc_analysis.measures import findings as measured_findings
+from gealc_analysis.words import findings as finding_words
 from gealc_analysis.words import i18n
 from gealc_analysis.words.provenance import provenance_line
 
@@ -132,7 +136,9 @@ def write_language(
         root="../",
         site_title=report_title(years, lang),
         index=pages.Link(INDEX_FILE, i18n.label("pages.index", lang)),
-        footer_links=pages.footer_links(data_files, lang, "../", provenance.PROVENANCE_FILE),
+        footer_links=pages.footer_links(
+            data_files, lang, "../", provenance.PROVENANCE_FILE, DOCUMENTS_LANG
+        ),
         provenance_line=provenance_line(prov, lang),
     )
     for notebook in present:
@@ -155,8 +161,8 @@ def write_language(
             detail = f"ran but could not be rendered: {type(exc).__name__}: {exc}"
             raise NotebookFailed(stem, detail, 0.0) from exc
 
-    key_findings, caveat = findings.key_findings(
-        bundle, int(shown["baseline_year"]), int(shown["compare_year"]), lang
+    headlines = measured_findings.headlines(
+        bundle, int(shown["baseline_year"]), int(shown["compare_year"])
     )
     products = write_products(
         lang_dir,
@@ -173,13 +179,14 @@ def write_language(
         index=pages.Link(INDEX_FILE, base.index.label),
         twin=pages.twin_link(PurePosixPath(INDEX_FILE), lang, languages),
     )
+    sections_present = index_sections(lang_dir, present)
     page = index_html(
         years,
         shown,
-        index_sections(lang_dir, present),
+        sections_present,
         chrome=index_chrome,
-        findings=key_findings,
-        caveat=caveat,
+        front=front(headlines, lang, sections_present),
+        caveat=finding_words.caveat(lang),
         products=products,
     )
     (lang_dir / INDEX_FILE).write_text(page, encoding="utf-8")
@@ -194,16 +201,31 @@ def write_root(
     stylesheet = pages.stylesheet_text() + files.font_face_css()  # + the charts' font
     (report / ASSETS_DIR / "report.css").write_text(stylesheet, encoding="utf-8")
     languages = languages_present(report) or i18n.SUPPORTED_LANGS
+    languages = landing_order(languages)
     first = languages[0]
     landing = pages.landing_page(
         languages=languages,
         index_hrefs={lang: pages.href(lang, INDEX_FILE) for lang in languages},
         years_line=" → ".join(str(year) for year in years),
-        footer=pages.footer_links(data_files, first, "", provenance.PROVENANCE_FILE),
+        footer=pages.footer_links(
+            data_files, first, "", provenance.PROVENANCE_FILE, DOCUMENTS_LANG
+        ),
         provenance_line=provenance_line(prov, first),
     )
     (report / INDEX_FILE).write_text(landing, encoding="utf-8")
     provenance.write_provenance(prov, report)
+
+
+# The language of the documents shipped with the data (codebook, sources) unless a document
+# has a twin in the page's language (CODEBOOK.es.md); a page in another language says so.
+DOCUMENTS_LANG = "en"
+# The landing page's first language: the Committee's (the others follow in catalogue order).
+FIRST_LANG = "es"
+
+
+def landing_order(languages: Sequence[str]) -> tuple[str, ...]:
+    """``languages`` with :data:`FIRST_LANG` first (when built), the others in their order."""
+    return tuple(sorted(languages, key=lambda lang: lang != FIRST_LANG))
 
 
 def language_progress(progress: Callable[[str], None], lang: str) -> Callable[[str], None]:

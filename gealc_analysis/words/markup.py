@@ -73,7 +73,8 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "hreflang"},
     "img": {"src", "alt", "width", "height"},
     "th": {"scope", "colspan", "rowspan"},
-    "td": {"colspan", "rowspan"},
+    # data-label: the column's header, shown by the stylesheet when a phone stacks the table
+    "td": {"colspan", "rowspan", "data-label"},
     "ol": {"start"},
     "div": {"data-mime-type"},
 } | {tag: set(SVG_ATTRIBUTES) for tag in SVG_TAGS}

@@ -7,13 +7,18 @@ Two forms of every measure's table:
   ``theme_label``, ``source`` + ``source_label``, area names of either plan from the themes
   crosswalk in ``area_label``).
 * ``reader_view`` / ``reader_html`` — what a page shows: labels instead of codes (never a
-  code), headers from the label catalogue, shares as percentages, key columns first, and the
-  id columns marked (``ID_CLASS``) so the stylesheet keeps them from wrapping.
+  code), headers from the label catalogue (each header once), shares as percentages, the
+  title and the fact the table is about first, the id columns marked (``ID_CLASS``) so the
+  stylesheet keeps them from wrapping. A context column that holds one value in every row
+  (the plan pair of a lineage list, the funder of an exposure table) is said once above the
+  table instead of in each row. Each cell carries its column's header (``data-label``), so
+  on a phone a table too wide to fit reads as one short list per row (``STACK_CLASS``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -39,8 +44,14 @@ LINEAGE_RELATION_VOCABULARY = "lineage.relation"
 LABEL_SUFFIX = "_label"
 # Columns that identify a row: shown first (in this order) and never wrapped on a page.
 ID_COLUMNS: tuple[str, ...] = ("activity_id", "source_ref", "area_code")
-# Columns a reader needs first, in this order; the rest keep the frame's order after them.
+# Columns a reader needs first, in this order: an activity's title, then the fact a list of
+# activities is about, then where the row sits; the rest keep the frame's order after them.
 KEY_COLUMNS: tuple[str, ...] = (
+    "title_en",
+    "title_es",
+    "sole_source",
+    "instrument",
+    "other_resources",
     "plan_year",
     "activity_id",
     "source_ref",
@@ -49,11 +60,11 @@ KEY_COLUMNS: tuple[str, ...] = (
     "theme",
     "source",
     "measure",
-    "instrument",
     "idb_only",
-    "title_en",
-    "title_es",
 )
+# Columns that place a row (which plans, which funder) rather than describe it: when one
+# holds the same value in every row it is said once, above the table.
+CONTEXT_COLUMNS: tuple[str, ...] = ("plan_year", "from_year", "to_year", "source")
 # Columns holding ";"-joined area codes (theme_shifts): shown as "3.3, 3.9".
 AREA_LIST_COLUMNS: tuple[str, ...] = ("baseline_areas", "compare_areas")
 AREA_SEPARATOR = ";"  # as measures.themes.theme_shifts joins them
@@ -62,6 +73,12 @@ AREA_SEPARATOR = ";"  # as measures.themes.theme_shifts joins them
 ID_CLASS = "code"
 NUMBER_CLASS = "num"
 TABLE_CLASS = "gealc-table"
+# A table read as one list per row on a phone (the stylesheet's narrow-screen rule): any
+# table with more columns than a phone shows side by side, or with long text beside others.
+STACK_CLASS = "stack"
+PHONE_COLUMNS = 3
+PHONE_TEXT_CHARACTERS = 40
+ONE_WORD_CHARACTERS = 24  # as pages.classify_table_cells marks a notebook's own tables
 
 
 def area_names(themes: pd.DataFrame, lang: str = "en") -> dict[tuple[int, str], str]:
@@ -188,6 +205,8 @@ def _view(
     )
     if f"title_{lang}" in view:
         view = view.drop(columns=["title_original"], errors="ignore")
+    if "area_label" in view:  # the crosswalk's name in lang: the plan's own column repeats it
+        view = view.drop(columns=[f"area_name_{lang}"], errors="ignore")
     shown_as = {"theme_label": "theme", "area_label": "area_name"}
     shown_as |= {column + LABEL_SUFFIX: column for column in VOCABULARY_COLUMNS}
     shown_as["funding_sources" + LABEL_SUFFIX] = "funding_sources"
@@ -199,25 +218,68 @@ def _view(
         view = view.drop(columns=["theme"])  # a bare theme key is a code: never shown
     first = [c for c in KEY_COLUMNS if c in view]
     view = view[first + [c for c in view.columns if c not in first]]
+    headers: dict[str, str] = {}
+    for column in view.columns:  # a header shown twice names two columns one way: keep one
+        if _header(column, lang) not in headers.values():
+            headers[column] = _header(column, lang)
+    view = view[list(headers)]
     columns = list(view.columns)
     for column in columns:
         view[column] = _formatted(view[column], column, lang)
-    view = view.rename(columns={column: _header(column, lang) for column in columns})
+    view = view.rename(columns=headers)
     return view, columns
 
 
+def _context(view: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Move each context column holding one value in every row (of two rows or more) out of
+    the table: the view without them, their columns, and "Header: value" for each."""
+    said = [
+        i
+        for i, column in enumerate(columns)
+        if column in CONTEXT_COLUMNS and len(view) > 1 and view.iloc[:, i].nunique() == 1
+    ]
+    context = [f"{view.columns[i]}: {_cell_text(view.iloc[0, i])}" for i in said]
+    kept = [i for i in range(len(columns)) if i not in said]
+    return view.iloc[:, kept], [columns[i] for i in kept], context
+
+
 def reader_html(frame: pd.DataFrame, lang: str = "en", themes: pd.DataFrame | None = None) -> str:
-    """The reader's view as an HTML table (``templates/reader_table.html.j2``, autoescaped);
-    id columns marked ``ID_CLASS`` and number columns ``NUMBER_CLASS``; text cells carry no
-    class."""
+    """The reader's view as an HTML table (``templates/reader_table.html.j2``, autoescaped)
+    in a box that scrolls sideways when the table is wider than the page and can be reached
+    with the keyboard; id columns marked ``ID_CLASS`` and number columns ``NUMBER_CLASS``
+    (text cells carry no class); context columns with one value said once in the caption; a
+    table too wide for a phone marked ``STACK_CLASS``."""
     view, columns = _view(frame, lang, themes)
+    view, columns, context = _context(view, columns)
+    rows = [[_cell_text(value) for value in row] for row in view.itertuples(index=False)]
+    classes = [
+        _cell_class(frame, column) or (ID_CLASS if _one_word(row[i] for row in rows) else "")
+        for i, column in enumerate(columns)
+    ]
     return markup.render(
         "reader_table.html.j2",
-        table_class=TABLE_CLASS,
-        classes=[_cell_class(frame, column) for column in columns],
+        table_class=" ".join([TABLE_CLASS] + ([STACK_CLASS] if _stacks(classes, rows) else [])),
+        region_label=i18n.label("pages.table_region", lang),
+        caption=" · ".join(context),
+        classes=classes,
         header=[str(text) for text in view.columns],
-        rows=[[_cell_text(value) for value in row] for row in view.itertuples(index=False)],
+        rows=rows,
     )
+
+
+def _one_word(texts: Iterable[str]) -> bool:
+    """Whether every cell of a column is one short word (a year, "yes", a code): kept
+    unwrapped like an id, so the text columns beside it get the room."""
+    return all(not re.search(r"\s", text) and len(text) <= ONE_WORD_CHARACTERS for text in texts)
+
+
+def _stacks(classes: Sequence[str], rows: Sequence[Sequence[str]]) -> bool:
+    """Whether a table is read as one list per row on a phone: more columns than a phone
+    shows side by side, or long text beside other columns."""
+    if len(classes) > PHONE_COLUMNS:
+        return True
+    longest = max((len(text) for row in rows for text in row), default=0)
+    return len(classes) > 1 and longest > PHONE_TEXT_CHARACTERS
 
 
 def _cell_class(frame: pd.DataFrame, column: str) -> str:

@@ -510,6 +510,13 @@ def hand_made_headlines():
     )
 
 
+SHOWN_FIGURE = (
+    '<figure class="gealc-figure" data-figure="exposure">'
+    '<svg class="chart chart-desktop" role="img" aria-label="Only cash &lt;IDB&gt;">'
+    "<title>Only cash &lt;IDB&gt;</title><script>alert(1)</script></svg></figure>"
+)
+
+
 def test_the_front_words_the_headlines_and_links_only_sections_the_report_holds() -> None:
     from gealc_analysis.build.index import IndexSection, front
     from gealc_analysis.words import findings as finding_words
@@ -520,7 +527,7 @@ def test_the_front_words_the_headlines_and_links_only_sections_the_report_holds(
             "03_funding_dependence",
             "Funding",
             figures=("exposure.png",),
-            alt_texts={"exposure.png": "Only cash <IDB>"},
+            figure_markup={"exposure": SHOWN_FIGURE},
         ),
         IndexSection("07_robustness", "Robustness"),
     ]
@@ -532,11 +539,11 @@ def test_the_front_words_the_headlines_and_links_only_sections_the_report_holds(
     assert finding.robustness == finding_words.robustness_line(headlines.findings[0], "es")
     assert finding.robustness_href == "07_robustness.html"
     assert shown.questions == (finding_words.question_sentence(headlines.questions[0], "es"),)
-    assert shown.chart == pages.Chart(
-        "03_funding_dependence/figures/exposure.png",
-        "Only cash <IDB>",
-        pages.Link("03_funding_dependence.html", "Funding"),
-    )
+    assert shown.chart is not None
+    assert shown.chart.alt == "Only cash <IDB>"
+    assert shown.chart.section == pages.Link("03_funding_dependence.html", "Funding")
+    assert 'aria-label="Only cash &lt;IDB&gt;"' in shown.chart.html
+    assert "<script" not in shown.chart.html  # sanitised like a section page
     assert shown.idb_list == pages.Link(
         "03_funding_dependence.html#idb-list", i18n.label("pages.idb_list", "es")
     )
@@ -545,24 +552,18 @@ def test_the_front_words_the_headlines_and_links_only_sections_the_report_holds(
     assert alone.findings[0].robustness_href == ""
 
 
-def test_the_front_chart_takes_the_alt_text_its_section_showed_it_with(tmp_path: Path) -> None:
+def test_the_front_chart_is_the_figure_its_section_showed() -> None:
     import nbformat
 
-    from gealc_analysis.build.index import alt_texts
+    from gealc_analysis.build.index import figure_markup
+    from gealc_analysis.notebook.section import figure_html
 
-    png = base64.b64decode(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-    )
-    (tmp_path / "exposure.png").write_bytes(png)
-    (tmp_path / "other.png").write_bytes(png + b"\0")
-    inline = base64.b64encode(png).decode("ascii")
+    shown = figure_html({"desktop": "<svg aria-label='A &amp; B'></svg>"}, "exposure")
     notebook = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("")
     cell.outputs = [
-        nbformat.v4.new_output(
-            "display_data",
-            {"text/html": f'<img src="data:image/png;base64,{inline}" alt="A &amp; B">'},
-        )
+        nbformat.v4.new_output("display_data", {"text/html": "<p>before</p>" + shown}),
+        nbformat.v4.new_output("display_data", {"text/html": shown.replace("A &amp;", "C")}),
     ]
     notebook.cells = [cell]
-    assert alt_texts(notebook, tmp_path) == {"exposure.png": "A & B"}
+    assert figure_markup(notebook) == {"exposure": shown}  # the first time it is shown

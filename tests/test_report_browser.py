@@ -240,8 +240,9 @@ def test_each_index_opens_with_numbers_a_chart_short_findings_and_the_committee(
             numbers: [...document.querySelectorAll('.key-numbers li')].map(li => [
                 li.querySelector('.number').textContent, li.querySelector('.number-label')
                     .textContent]),
-            chart: [...document.querySelectorAll('.front-chart img')]
-                .map(img => img.complete && img.naturalWidth > 0 && img.alt.length > 0),
+            chart: [...document.querySelectorAll('.front-chart svg.chart')]
+                .filter(svg => svg.getBoundingClientRect().width > 0)
+                .map(svg => (svg.getAttribute('aria-label') || '').length > 0),
             findings: [...document.querySelectorAll('.key-findings > ol > li')].map(li => {
                 const line = li.querySelector('.robustness');
                 const text = li.cloneNode(true);

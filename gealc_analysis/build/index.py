@@ -15,8 +15,6 @@ agreed findings shape (``measures.findings.Headlines``) worded by ``words.findin
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import re
 from collections.abc import Mapping, Sequence
@@ -44,6 +42,7 @@ from gealc_analysis.build.parameters import (
 from gealc_analysis.measures.findings import Headlines
 from gealc_analysis.words import findings as finding_words
 from gealc_analysis.words import i18n
+from gealc_analysis.words.markup import sanitize
 
 # The section that tests every coding: each finding's robustness line links it.
 ROBUSTNESS_SECTION = "07_robustness"
@@ -62,7 +61,7 @@ class IndexSection:
     figures: tuple[str, ...] = ()  # file names under <stem>/figures
     tables: tuple[str, ...] = ()  # file names under <stem>/tables
     summary_html: str = ""  # the section's key findings (<stem>/summary.md), rendered
-    alt_texts: Mapping[str, str] = field(default_factory=dict)  # figure file → its alt text
+    figure_markup: Mapping[str, str] = field(default_factory=dict)  # name → <figure>
 
 
 def index_html(
@@ -149,41 +148,36 @@ def front(headlines: Headlines, lang: str, sections: Sequence[IndexSection]) -> 
 
 
 def front_chart(section: IndexSection | None, name: str) -> pages.Chart | None:
-    """The figure ``name`` a section saved, with the alt text its page gives it (None when
-    the section, the figure or its alt text is missing: a chart never goes without one)."""
-    if section is None:
+    """The figure ``name`` as its section shows it (inline SVG in both layouts, its alt text
+    inside), sanitised like every section page; None when the section or the figure is
+    missing, or the figure has no alt text: a chart never goes without one."""
+    if section is None or name not in section.figure_markup:
         return None
-    for file_name in section.figures:
-        if Path(file_name).stem == name and file_name in section.alt_texts:
-            return pages.Chart(
-                src=pages.href(section.stem, FIGURES_DIR, file_name),
-                alt=section.alt_texts[file_name],
-                section=pages.Link(pages.href(f"{section.stem}.html"), section.title),
-            )
-    return None
+    fragment = section.figure_markup[name]
+    alt = _ARIA_LABEL.search(fragment)
+    if alt is None or not alt.group(1).strip():
+        return None
+    return pages.Chart(
+        html=sanitize(fragment),
+        alt=html.unescape(alt.group(1)),
+        section=pages.Link(pages.href(f"{section.stem}.html"), section.title),
+    )
 
 
-_INLINE_FIGURE = re.compile(r'<img\b[^>]*?src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"[^>]*>')
-_ALT = re.compile(r'\balt="([^"]*)"')
+# A chart a section showed: ``notebook.section.figure_html`` names it with data-figure.
+_SHOWN_FIGURE = re.compile(r'<figure\b[^>]*\bdata-figure="([^"]+)"[^>]*>.*?</figure>', re.S)
+_ARIA_LABEL = re.compile(r'\baria-label="([^"]*)"')
 
 
-def alt_texts(notebook: Any, figures: Path) -> dict[str, str]:
-    """Saved figure file name → the alt text the notebook showed it with: each inlined PNG
-    of the executed notebook's outputs matched, byte for byte, to a file in ``figures``."""
-    saved = {
-        hashlib.sha256(path.read_bytes()).hexdigest(): path.name
-        for path in sorted(figures.glob("*.png"))
-    }
+def figure_markup(notebook: Any) -> dict[str, str]:
+    """Figure name → the ``<figure>`` markup the executed notebook showed it with (the
+    first time it is shown), for a front page to show the same chart."""
     found: dict[str, str] = {}
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            markup = output.get("data", {}).get("text/html", "")
-            for match in _INLINE_FIGURE.finditer("".join(markup)):
-                content = base64.b64decode(re.sub(r"\s", "", match.group(1)))
-                alt = _ALT.search(match.group(0))
-                name = saved.get(hashlib.sha256(content).hexdigest())
-                if name and alt:
-                    found[name] = html.unescape(alt.group(1))
+            markup = "".join(output.get("data", {}).get("text/html", ""))
+            for match in _SHOWN_FIGURE.finditer(markup):
+                found.setdefault(html.unescape(match.group(1)), match.group(0))
     return found
 
 
@@ -212,7 +206,7 @@ def index_sections(staging: Path, notebooks: Sequence[Path]) -> list[IndexSectio
                 figures=_file_names(staging / stem / FIGURES_DIR, "*.png"),
                 tables=_file_names(staging / stem / TABLES_DIR, "*.csv"),
                 summary_html=summary_html(staging / stem / SUMMARY_FILE),
-                alt_texts=alt_texts(nb, staging / stem / FIGURES_DIR),
+                figure_markup=figure_markup(nb),
             )
         )
     return sections

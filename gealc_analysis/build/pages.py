@@ -104,10 +104,11 @@ class KeyFinding:
 
 @dataclass(frozen=True)
 class Chart:
-    """A figure a section saved, shown on a front page: the file, its alt text (the chart's
-    finding, as the section page shows it) and the section it comes from."""
+    """A figure a section showed, shown again on a front page: its markup (inline SVG in both
+    layouts, sanitised), its alt text (the chart's finding, inside the markup too) and the
+    section it comes from."""
 
-    src: str
+    html: Markup
     alt: str
     section: Link
 

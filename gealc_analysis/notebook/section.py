@@ -14,6 +14,7 @@ a reader's browser.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,11 +37,12 @@ def markdown_html(markdown: str) -> str:
     return str(markup.markdown_html(markdown))
 
 
-def figure_html(layouts: dict[str, str]) -> str:
+def figure_html(layouts: dict[str, str], name: str) -> str:
     """``<figure>`` holding one inline SVG per layout (``charts.style.LAYOUTS``); the page's
-    stylesheet shows the desktop one on wide screens and the phone one on narrow ones."""
+    stylesheet shows the desktop one on wide screens and the phone one on narrow ones.
+    ``data-figure`` names the saved files, so a front page can show the same figure."""
     inner = "".join(layouts.values())
-    return f'<figure class="{FIGURE_CLASS}">{inner}</figure>'
+    return f'<figure class="{FIGURE_CLASS}" data-figure="{html.escape(name)}">{inner}</figure>'
 
 
 def figure_layouts(fig: Figure, name: str, alt: str, svg: bytes) -> dict[str, str]:
@@ -102,7 +104,7 @@ class Section:
         svg = next(path for path in written if path.suffix == ".svg").read_bytes()
         layouts = figure_layouts(fig, name, text, svg)
         plt.close(fig)
-        _display_html(figure_html(layouts))
+        _display_html(figure_html(layouts, name))
 
     def labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with labels beside its codes in the section's language (area names of

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path, PurePosixPath
 
 import pytest
+from markupsafe import Markup
 
 from gealc_analysis.build import pages
 from gealc_analysis.build.site import copy_data, landing_order, languages_to_build
@@ -201,7 +202,11 @@ def front() -> pages.Front:
             pages.KeyNumber("11 of 15", "b"),
         ),
         chart=pages.Chart(
-            "03_c/figures/exposure.png", "Only <cash>", pages.Link("03_c.html", "Funding")
+            Markup(
+                '<figure class="gealc-figure"><svg aria-label="Only &lt;cash&gt;"></svg></figure>'
+            ),
+            "Only <cash>",
+            pages.Link("03_c.html", "Funding"),
         ),
         findings=(
             pages.KeyFinding(
@@ -229,7 +234,8 @@ def test_index_page_opens_with_numbers_chart_findings_and_the_committee_block() 
         '<span class="number">41</span> '
         '<span class="number-label">activities in 2024 &lt;plan&gt;</span>' in html
     )
-    assert '<img src="03_c/figures/exposure.png" alt="Only &lt;cash&gt;">' in html
+    assert '<svg aria-label="Only &lt;cash&gt;"></svg>' in html  # the section's own markup
+    assert '<a href="03_c.html">' in html
     assert "<li><strong>13</strong> of 28 &lt;script&gt;x&lt;/script&gt;" in html
     assert '<a class="robustness" href="07_r.html">Holds under every coding.</a>' in html
     assert '<span class="robustness">Depends on how X is read; see section 07.</span>' in html

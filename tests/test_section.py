@@ -97,7 +97,7 @@ def test_figure_shows_the_chart_inline_as_svg_in_both_layouts_with_its_finding_a
     assert (tmp_path / "figures" / "venue_mix.png").is_file(), "the PNG stays as a download"
     saved = (tmp_path / "figures" / "venue_mix.svg").read_text(encoding="utf-8")
     (markup,) = shown
-    assert markup.startswith('<figure class="gealc-figure"><svg ')
+    assert markup.startswith('<figure class="gealc-figure" data-figure="venue_mix"><svg ')
     svgs = re.findall(r"<svg [^>]*>", markup)
     assert len(svgs) == 2
     assert 'class="chart chart-desktop"' in svgs[0] and 'class="chart chart-phone"' in svgs[1]

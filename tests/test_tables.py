@@ -177,7 +177,7 @@ def test_at_risk_table_puts_the_title_then_the_fact_first_in_the_page_language()
     view = tables.reader_view(at_risk, "es", themes())
     assert list(view.columns)[:3] == [
         "Título (español)",
-        "Único recurso indicado",
+        "Único recurso nombrado",
         "Instrumento del BID",
     ]
     assert "Título (inglés)" not in view.columns

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from gealc_analysis.charts import style
 from gealc_analysis.core import paths
 from gealc_analysis.core.outputs import write_bytes_atomically
+from gealc_analysis.words import markup
 
 FIGURE_DPI = 150
 FIGURE_FORMATS: tuple[str, ...] = ("png", "svg")
@@ -65,21 +66,12 @@ def save_figure(fig: Figure, output_dir: Path | str, name: str) -> list[Path]:
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-# What a chart's SVG is made of once inlined (``inline_svg``): the page's sanitiser keeps
-# exactly these elements and attributes (``words.markup``), so a chart needs no exception.
-SVG_ELEMENTS: frozenset[str] = frozenset(
-    {"svg", "g", "defs", "clipPath", "pattern", "path", "rect", "use", "text", "title"}
+# What a chart's SVG is made of once inlined (``inline_svg``): exactly what the page's
+# sanitiser keeps (``words.markup``, the one allowlist), so a chart needs no exception.
+SVG_ELEMENTS: frozenset[str] = markup.SVG_TAGS
+SVG_ATTRIBUTES: frozenset[str] = markup.SVG_ATTRIBUTES | frozenset(
+    {"class", "id", "role", "aria-label"}  # allowed on every element (markup's "*")
 )
-SVG_ATTRIBUTES: frozenset[str] = frozenset(
-    {
-        "viewBox", "width", "height", "x", "y", "d", "transform", "href", "patternUnits",
-        "clip-path", "fill", "fill-opacity", "fill-rule", "opacity", "stroke", "stroke-width",
-        "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray",
-        "stroke-dashoffset", "stroke-opacity", "font-size", "font-family", "font-weight",
-        "font-style", "text-anchor", "dominant-baseline", "class", "id", "role", "aria-label",
-        "aria-hidden",
-    }
-)  # fmt: skip
 _DROPPED_SVG_ELEMENTS = ("metadata", "style")
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
 

@@ -155,3 +155,24 @@ def local_links(page: Path) -> list[str]:
     parser = _Links()
     parser.feed(page.read_text(encoding="utf-8"))
     return [unquote(link) for link in parser.links]
+
+
+# The one Chromium the browser tests drive (Debian: apt-get install chromium), started once
+# per test run and shared: each test opens its own context and pages.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
+    )
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        except Exception as error:  # e.g. missing shared libraries in a container
+            pytest.skip(f"Chromium at {CHROMIUM} cannot start: {error}")
+        yield browser
+        browser.close()

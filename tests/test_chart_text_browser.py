@@ -11,14 +11,12 @@ folder.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DESKTOP, PHONE = 1280, 390
 BOUNDS = {DESKTOP: (11.0, 16.0), PHONE: (10.0, float("inf"))}
 
@@ -45,22 +43,6 @@ MEASURE = """() => [...document.querySelectorAll('figure svg')]
       }),
     };
   })"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
-    )
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        except Exception as error:  # e.g. missing shared libraries in a container
-            pytest.skip(f"Chromium at {CHROMIUM} cannot start: {error}")
-        yield browser
-        browser.close()
 
 
 def section_pages(out: Path) -> list[Path]:

@@ -16,13 +16,11 @@ Skipped, with the reason, only where Chromium or Playwright cannot run here.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WIDTHS = {"desktop": 1280, "phone": 390}
 PHONE = WIDTHS["phone"]
 # The WCAG levels the report meets, as axe-core tags its rules.
@@ -61,22 +59,6 @@ def axe():
         reason="axe-playwright-python is not installed (pip install -e .[test])",
     )
     return axe_module.Axe()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
-    )
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        except Exception as error:  # e.g. missing shared libraries in a container
-            pytest.skip(f"Chromium at {CHROMIUM} cannot start: {error}")
-        yield browser
-        browser.close()
 
 
 def report_pages(out: Path) -> list[Path]:

@@ -18,7 +18,6 @@ from gealc_analysis.data.bundle import DataBundle, load_bundle
 from gealc_analysis.products import explorer
 from gealc_analysis.words import i18n
 
-CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
 FORMULA = '=HYPERLINK("http://example.com","click")'
 
@@ -242,14 +241,6 @@ def test_translated_titles_are_marked_and_the_mark_is_explained_in_each_language
 # --------------------------------------------------------------------------- browser
 
 
-def _browser():
-    """A headless Chromium, or a skip that says why there is none."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (install Debian's chromium package)")
-    return sync_api
-
-
 def _download_rows(page) -> list[list[str]]:
     with page.expect_download() as info:
         page.click("#download")
@@ -259,78 +250,74 @@ def _download_rows(page) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_browser_filters_sorts_and_downloads_the_filtered_rows(tmp_path, width):
-    sync_api = _browser()
+def test_browser_filters_sorts_and_downloads_the_filtered_rows(browser, tmp_path, width):
     path = write(tmp_path)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(path.as_uri())
-            visible = "#activities tbody tr:not([hidden])"
-            assert page.locator(visible).count() == 5
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
+    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
+    try:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(path.as_uri())
+        visible = "#activities tbody tr:not([hidden])"
+        assert page.locator(visible).count() == 5
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
 
-            page.select_option('select[data-filter="year"]', "2020")
-            assert page.locator(visible).count() == 3
-            page.select_option('select[data-filter="resource"]', "idb")
-            assert page.locator(visible).count() == 2
-            assert page.text_content("#count") == "2 of 5 activities shown"
+        page.select_option('select[data-filter="year"]', "2020")
+        assert page.locator(visible).count() == 3
+        page.select_option('select[data-filter="resource"]', "idb")
+        assert page.locator(visible).count() == 2
+        assert page.text_content("#count") == "2 of 5 activities shown"
 
-            rows = _download_rows(page)
-            assert rows[0][:3] == ["Year", "No.", "Title (English)"]
-            assert [row[1] for row in rows[1:]] == ["3.1.1", "3.2.1"]
-            assert rows[1][2] == HOSTILE  # text, exactly as the plan has it
-            assert rows[1][3] == "Gestión del conocimiento"
+        rows = _download_rows(page)
+        assert rows[0][:3] == ["Year", "No.", "Title (English)"]
+        assert [row[1] for row in rows[1:]] == ["3.1.1", "3.2.1"]
+        assert rows[1][2] == HOSTILE  # text, exactly as the plan has it
+        assert rows[1][3] == "Gestión del conocimiento"
 
-            page.fill("#search", "gestion")  # accents and case do not matter
-            assert page.locator(visible).count() == 1
-            page.click("#reset")
-            page.wait_for_function(
-                "document.querySelectorAll('#activities tbody tr:not([hidden])').length == 5"
-            )
+        page.fill("#search", "gestion")  # accents and case do not matter
+        assert page.locator(visible).count() == 1
+        page.click("#reset")
+        page.wait_for_function(
+            "document.querySelectorAll('#activities tbody tr:not([hidden])').length == 5"
+        )
 
-            page.fill("#search", "hyperlink")
-            rows = _download_rows(page)
-            assert rows[1][2] == "'" + FORMULA, "a formula-like cell is defused"
+        page.fill("#search", "hyperlink")
+        rows = _download_rows(page)
+        assert rows[1][2] == "'" + FORMULA, "a formula-like cell is defused"
 
-            page.click("#reset")
-            page.click('th button[data-column="source_ref"]')
-            order = page.locator("#activities tbody tr td:nth-child(2)").all_text_contents()
-            assert order == ["3.1.1", "3.1.2", "3.1.2", "3.1.10", "3.2.1"]
-            page.click('th button[data-column="source_ref"]')
-            assert (
-                page.get_attribute('th:has(button[data-column="source_ref"])', "aria-sort")
-                == "descending"
-            )
-            assert errors == []
-        finally:
-            browser.close()
+        page.click("#reset")
+        page.click('th button[data-column="source_ref"]')
+        order = page.locator("#activities tbody tr td:nth-child(2)").all_text_contents()
+        assert order == ["3.1.1", "3.1.2", "3.1.2", "3.1.10", "3.2.1"]
+        page.click('th button[data-column="source_ref"]')
+        assert (
+            page.get_attribute('th:has(button[data-column="source_ref"])', "aria-sort")
+            == "descending"
+        )
+        assert errors == []
+    finally:
+        page.close()
 
 
-def test_browser_real_spanish_page_fits_a_phone_and_exports_titles_without_the_mark(tmp_path):
-    sync_api = _browser()
+def test_browser_real_spanish_page_fits_a_phone_and_exports_titles_without_the_mark(
+    browser, tmp_path
+):
     path = write(tmp_path, "es", bundle=curated_bundle())
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 900}, accept_downloads=True)
-            page.goto(path.as_uri())
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 390px"
-            first_title = page.locator("#activities thead th").nth(2).text_content()
-            assert first_title == i18n.label("explorer.column.title_es", "es")
-            page.select_option('select[data-filter="year"]', "2020")
-            rows = _download_rows(page)
-            assert rows[0][2] == i18n.label("explorer.column.title_es", "es")
-            spanish_2020 = set(curated_bundle().plans.query("plan_year == 2020")["title_es"])
-            assert {row[2] for row in rows[1:]} == spanish_2020  # no mark in the export
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 390, "height": 900}, accept_downloads=True)
+    try:
+        page.goto(path.as_uri())
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 390px"
+        first_title = page.locator("#activities thead th").nth(2).text_content()
+        assert first_title == i18n.label("explorer.column.title_es", "es")
+        page.select_option('select[data-filter="year"]', "2020")
+        rows = _download_rows(page)
+        assert rows[0][2] == i18n.label("explorer.column.title_es", "es")
+        spanish_2020 = set(curated_bundle().plans.query("plan_year == 2020")["title_es"])
+        assert {row[2] for row in rows[1:]} == spanish_2020  # no mark in the export
+    finally:
+        page.close()

@@ -207,6 +207,18 @@ def headlines(bundle: DataBundle, baseline_year: int, compare_year: int) -> Head
     table = _Table(bundle, baseline_year, compare_year)
     order = {d: i for i, d in enumerate(decisions(bundle.alternatives))}
     fig = table.figure
+    if y0 == y1:  # one plan: its numbers, and no change to state or question to raise
+        return Headlines(
+            y0,
+            y1,
+            numbers=tuple(
+                KeyNumber(key, fig(key, y1))
+                for key in ("n_activities", "idb_only_cash_of_cash", "idb_instrument_named")
+            )
+            + (KeyNumber("n_events", fig("n_events", y1)),),
+            findings=(),
+            questions=(),
+        )
 
     numbers = [
         KeyNumber("n_activities", fig("n_activities", y1)),

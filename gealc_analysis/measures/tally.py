@@ -135,6 +135,21 @@ def event_weights(plans: pd.DataFrame) -> pd.Series:
     return plans["frequency_per_year"].astype("int64").where(is_event, 0).astype("int64")
 
 
+def event_tally(
+    plans: pd.DataFrame, key: str, vocabulary: Sequence[str], years: Sequence[int]
+) -> pd.DataFrame:
+    """Events a year per (year, category) of ``key``: ``tally`` weighted by
+    ``event_weights`` (event-type rows only), in column ``n_events``."""
+    return tally(
+        plans.assign(_events=event_weights(plans)),
+        key,
+        vocabulary,
+        years,
+        weight="_events",
+        value_name="n_events",
+    )
+
+
 def item_keys(plans: pd.DataFrame) -> pd.Series:
     """What one counted activity is, per row: its activity_id, or ``<year>|<listing_group>``
     for rows an alternative coding groups into one item (see ``LISTING_GROUP``)."""

@@ -13,7 +13,7 @@ import pandas as pd
 from gealc_analysis.data import crosswalk_in_order
 from gealc_analysis.data.vocabulary import THEME_RELATIONS, area_sort_key
 from gealc_analysis.measures.counts import compare_years
-from gealc_analysis.measures.tally import as_str, event_weights, plan_years, require_years, tally
+from gealc_analysis.measures.tally import as_str, event_tally, plan_years, require_years, tally
 
 _CONTINUED, _RENAMED, _MERGED, _SPLIT, _NEW, _RETIRED = THEME_RELATIONS
 THEME_NAME_COLUMNS: tuple[str, ...] = ("theme_label_en", "theme_label_es")
@@ -43,14 +43,7 @@ def count_by_theme(plans: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     vocabulary = list(table["theme"])
     years = plan_years(plans)
     activities = tally(plans, "theme", vocabulary, years)
-    events = tally(
-        plans.assign(_events=event_weights(plans)),
-        "theme",
-        vocabulary,
-        years,
-        weight="_events",
-        value_name="n_events",
-    )
+    events = event_tally(plans, "theme", vocabulary, years)
     out = activities.merge(events[["plan_year", "theme", "n_events"]], on=["plan_year", "theme"])
     out = out.merge(table, on="theme", how="left")
     out["n_events"] = out["n_events"].astype("int64")

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from gealc_analysis.data.vocabulary import SEMESTERS, TIMINGS
-from gealc_analysis.measures.tally import as_str, event_weights, plan_years, share, tally
+from gealc_analysis.measures.tally import (
+    as_str,
+    event_tally,
+    event_weights,
+    plan_years,
+    share,
+    tally,
+)
 
 # The timings after the semesters are, in vocabulary order, "all year" and "not scheduled";
 # unpacking fails loudly at import if that vocabulary changes shape.
@@ -54,14 +61,7 @@ def semester_split_dated(plans: pd.DataFrame) -> pd.DataFrame:
     """
     years = plan_years(plans)
     counts = tally(plans, "timing", TIMINGS, years)
-    events = tally(
-        plans.assign(_events=event_weights(plans)),
-        "timing",
-        TIMINGS,
-        years,
-        weight="_events",
-        value_name="n_events",
-    )
+    events = event_tally(plans, "timing", TIMINGS, years)
     out = counts.drop(columns="share").merge(
         events[["plan_year", "timing", "n_events"]], on=["plan_year", "timing"]
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -40,23 +38,6 @@ def test_a_section_body_is_sanitised_as_the_page_is_rendered() -> None:
 
 
 # ------------------------------------------------------------------ figures and tables
-
-
-def test_inlined_figures_become_links_to_the_identical_saved_file(tmp_path: Path) -> None:
-    figures = tmp_path / "01_a" / "figures"
-    figures.mkdir(parents=True)
-    png = b"\x89PNG\r\n\x1a\nsaved"
-    (figures / "chart.png").write_bytes(png)
-    other = base64.b64encode(b"\x89PNG\r\n\x1a\nlive figure").decode()
-    body = (
-        f'<img alt="Finding" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
-        f'<img src="data:image/png;base64,{other}">'
-    )
-    hashes = pages.figure_hashes(figures, "01_a/figures")
-    assert hashes == {hashlib.sha256(png).hexdigest(): "01_a/figures/chart.png"}
-    linked = pages.link_saved_figures(body, hashes)
-    assert '<img alt="Finding" src="01_a/figures/chart.png">' in linked
-    assert f"data:image/png;base64,{other}" in linked  # no saved twin: stays inlined
 
 
 @pytest.mark.parametrize(

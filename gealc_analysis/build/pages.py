@@ -21,8 +21,6 @@ Why it is shaped this way:
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -200,38 +198,6 @@ def href(*parts: str) -> str:
 
 
 # --------------------------------------------------------------------------- section bodies
-
-
-_DATA_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
-
-
-def link_saved_figures(body_html: str, figures: Mapping[str, str]) -> str:
-    """Replace inlined PNGs by links to the saved files they are byte-identical to.
-
-    ``figures`` maps the SHA-256 of each saved PNG to its href from the page. An inlined image
-    that matches no saved file stays inlined (nothing is lost); every other attribute of the
-    ``<img>`` (alt text above all) is kept as it was.
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        try:
-            content = base64.b64decode(re.sub(r"\s", "", match.group(1)), validate=True)
-        except ValueError:
-            return match.group(0)
-        target = figures.get(hashlib.sha256(content).hexdigest())
-        return f'src="{target}"' if target else match.group(0)
-
-    return _DATA_PNG.sub(replace, body_html)
-
-
-def figure_hashes(folder: Path, href_prefix: str) -> dict[str, str]:
-    """SHA-256 → href for every PNG saved in ``folder`` (for :func:`link_saved_figures`)."""
-    if not folder.is_dir():
-        return {}
-    return {
-        hashlib.sha256(path.read_bytes()).hexdigest(): href(href_prefix, path.name)
-        for path in sorted(folder.glob("*.png"))
-    }
 
 
 def relink(body_html: str, prefix: str, replacement: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from gealc_analysis.build import pages
-from gealc_analysis.build.layout import EXECUTED_DIR, FIGURES_DIR, TABLES_DIR
+from gealc_analysis.build.layout import EXECUTED_DIR, TABLES_DIR
 from gealc_analysis.build.parameters import (
     lang_of,
     other_language_tags,
@@ -31,9 +31,10 @@ def render_section(
 ) -> None:
     """Write ``page`` (``<lang>/<stem>.html``): the notebook's outputs, no code, no prompts.
 
-    Figures the notebook saved are linked from ``<stem>/figures/`` instead of inlined; the
-    section's tables are listed under their titles with CSV and spreadsheet links; the
-    executed notebook is linked as an HTML page with its code.
+    Charts are the inline SVG the notebook showed (the saved PNG/SVG files sit in
+    ``<stem>/figures/`` for download); the section's tables are listed under their titles
+    with CSV and spreadsheet links; the executed notebook is linked as an HTML page with its
+    code.
     """
     import nbformat
 
@@ -45,8 +46,7 @@ def render_section(
     body = pages.notebook_body(
         executed, remove_tags=_removed_tags(lang), with_code=False, assets_dir=assets_dir
     )
-    figures = pages.figure_hashes(lang_dir / stem / FIGURES_DIR, f"{stem}/{FIGURES_DIR}")
-    body = pages.classify_table_cells(pages.link_saved_figures(body, figures))
+    body = pages.classify_table_cells(body)
     notebook_page = lang_dir / EXECUTED_DIR / f"{stem}.html"
     content = pages.SectionPage(
         title=_title(chrome, stem),
@@ -66,7 +66,6 @@ def render_executed_notebook(
     import nbformat
 
     stem = page.stem
-    lang_dir = page.parent.parent
     nb = nbformat.read(executed, as_version=4)
     parameters = papermill_parameters(nb)
     lang = lang_of(parameters)
@@ -77,8 +76,7 @@ def render_executed_notebook(
         with_code=True,
         assets_dir=assets_dir,
     )
-    figures = pages.figure_hashes(lang_dir / stem / FIGURES_DIR, f"../{stem}/{FIGURES_DIR}")
-    body = pages.classify_table_cells(pages.link_saved_figures(body, figures))
+    body = pages.classify_table_cells(body)
     # The narrative links the section's files from the section page (``<stem>/tables/…``);
     # this page sits one folder down.
     body = pages.relink(body, f"{pages.href(stem)}/", f"../{pages.href(stem)}/")

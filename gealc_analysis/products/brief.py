@@ -175,7 +175,7 @@ def idb_list(bundle: DataBundle, lang: str) -> dict[str, Any]:
     template prints them: the header (number, title, other resources named) and one group of
     rows per plan and IDB instrument, headed by both and how many activities it holds."""
     listed = funding_words.at_risk_table(
-        funding.at_risk_activities(bundle.plans, FUNDER), bundle.themes, lang
+        funding.at_risk_activities(bundle.plans, FUNDER, bundle.funding_codes), bundle.themes, lang
     )
     header = [
         i18n.label(f"brief.list.{column}", lang) for column in ("number", "activity", "other")
@@ -402,7 +402,9 @@ def typeset_brief(
     """
     i18n.check_lang(lang)
     out_path = Path(out_path)
-    by_year = funding.exposure_by(bundle.plans, bundle.themes, FUNDER, by="year")
+    by_year = funding.exposure_by(
+        bundle.plans, bundle.themes, FUNDER, by="year", codes=bundle.funding_codes
+    )
     years_shown = by_year[by_year["plan_year"].isin([baseline_year, compare_year])]
     fig = exposure_chart.plot_exposure(years_shown, lang=lang)
     alt = style.alt_text(fig) or funding_words.finding_title(years_shown, lang)

@@ -18,11 +18,13 @@ traceback or a silently wrapped int64.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
 import frictionless
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import yaml
@@ -290,11 +292,10 @@ def check_cells(
         extra.append(first_lines(keyed, schema.primary_key).rename(FIRST_LINE))
     frame = pd.concat([cells, located, *extra], axis=1)
     fields = {field.name: field for field in schema.fields}
-    problems = [
-        _problem(located, text, fields[column], index, column, expected(fields[column]))
-        for column in unreadable.columns
-        for index in unreadable.index[unreadable[column]]
-    ]
+    problems: list[Problem] = []
+    for column in unreadable.columns:
+        rows = np.flatnonzero(unreadable[column].to_numpy())
+        problems += _located_problems(located, text, rows, column, expected(fields[column]))
     missing = [name for name in fields if name not in text.columns]
     if missing:  # a header without some columns: check the rest (the header is reported)
         checker = checker.remove_columns(missing)
@@ -316,27 +317,76 @@ def _failure_problems(
     text: pd.DataFrame,
     skip_unlocated: bool,
 ) -> list[Problem]:
-    problems = []
-    cases = errors.failure_cases
-    for context, column, check, number, failure, index in cases[
+    """pandera's failure cases → problems, one pass per check, not one lookup per failure.
+
+    A check on the whole frame fails once per column of each failing row: it is one
+    problem per row, on the column its title names. Time and memory grow with the number
+    of failing rows, never with rows × lookups (200 000 bad rows stay seconds).
+    """
+    cases = errors.failure_cases[
         ["schema_context", "column", "check", "check_number", "failure_case", "index"]
-    ].itertuples(index=False, name=None):
-        if context == "DataFrameSchema" and number is not None and not pd.isna(number):
-            named = checker.checks[int(number)]
-            column, message = named.title, named.error
-        elif column in fields:
-            message = _column_message(checker, fields[column], column, check, number)
-        else:
-            continue  # a context column: never checked
-        if index is None or pd.isna(index):
-            if skip_unlocated:
-                continue  # a check that needs a column the header lacks
-            # Not a cell: a check that broke. That is a fault here, not in the data.
-            raise RuntimeError(f"check {check!r} on {column!r} failed to run: {failure}")
-        row = frame.loc[int(index)]
-        words = message.format(**{k: _shown(v) for k, v in row.items()})
-        problems.append(_problem(located, text, fields.get(column), int(index), str(column), words))
+    ]
+    unlocated = cases[cases["index"].isna()]
+    for context, column, check, number, failure in unlocated.iloc[:, :5].itertuples(
+        index=False, name=None
+    ):
+        on_frame = context == "DataFrameSchema" and number is not None and not pd.isna(number)
+        if skip_unlocated or not (on_frame or column in fields):
+            continue  # a check that needs a column the header lacks, or a context column
+        # Not a cell: a check that broke. That is a fault here, not in the data.
+        raise RuntimeError(f"check {check!r} on {column!r} failed to run: {failure}")
+    cases = cases[cases["index"].notna()]
+    whole = cases["schema_context"].eq("DataFrameSchema") & cases["check_number"].notna()
+    problems: list[Problem] = []
+    named = cases[whole].drop_duplicates(["check_number", "index"])
+    for number, group in named.groupby("check_number", sort=True):
+        check = checker.checks[int(number)]
+        rows = _positions(frame, group["index"])
+        problems += _located_problems(located, text, rows, check.title, check.error, frame)
+    own = cases[~whole & cases["column"].isin(list(fields))]
+    own = own.drop_duplicates(["column", "check", "check_number", "index"])
+    for (column, check, number), group in own.groupby(
+        ["column", "check", "check_number"], sort=True, dropna=False
+    ):
+        message = _column_message(checker, fields[column], column, check, number)
+        rows = _positions(frame, group["index"])
+        problems += _located_problems(located, text, rows, column, message, frame)
     return problems
+
+
+def _positions(frame: pd.DataFrame, index: pd.Series) -> np.ndarray:
+    return frame.index.get_indexer(index.astype("int64").to_numpy())
+
+
+def _located_problems(
+    located: pd.DataFrame,
+    text: pd.DataFrame,
+    rows: np.ndarray,
+    column: str,
+    message: str,
+    frame: pd.DataFrame | None = None,
+) -> list[Problem]:
+    """One problem per row position in ``rows``: the cell of ``column`` as typed, located
+    by the row's file and line; ``message`` filled from the row's cells when it names any."""
+    if len(rows) == 0:
+        return []
+    paths = located[PATH].to_numpy()[rows]
+    lines = located[LINE].to_numpy()[rows]
+    found = (
+        text[column].to_numpy()[rows] if column in text.columns else np.full(len(rows), "")
+    )
+    names = [name for _, name, _, _ in string.Formatter().parse(message) if name]
+    if names and frame is not None:
+        values = {name: [_shown(v) for v in frame[name].to_numpy()[rows]] for name in names}
+        words = [
+            message.format(**{name: values[name][i] for name in names}) for i in range(len(rows))
+        ]
+    else:
+        words = [message.format()] * len(rows)
+    return [
+        Problem(str(path), int(line), str(column), word, str(cell))
+        for path, line, word, cell in zip(paths, lines, words, found, strict=True)
+    ]
 
 
 def _column_message(
@@ -355,17 +405,3 @@ def _column_message(
 
 def _shown(value: object) -> str:
     return "" if value is None or (not isinstance(value, list) and pd.isna(value)) else str(value)
-
-
-def _problem(
-    located: pd.DataFrame,
-    text: pd.DataFrame,
-    field: frictionless.Field | None,
-    index: int,
-    column: str,
-    message: str,
-) -> Problem:
-    found = text.at[index, column] if column in text.columns else ""
-    return Problem(
-        str(located.at[index, PATH]), int(located.at[index, LINE]), column, message, str(found)
-    )

@@ -13,6 +13,9 @@ from functools import cache
 
 # A message listing 100 000 duplicated ids helps nobody: the first ones show the pattern.
 SHOWN_PROBLEMS = 50
+# The column of the problem that says where a capped scan of a table stopped
+# (``schema.check_cells``): always shown, after the others, so the count is read right.
+SCAN_STOPPED, NOT_SCANNED = "rows", "rows not checked yet"
 
 
 _VISIBLE = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
@@ -44,11 +47,14 @@ class PlanDataError(ValueError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems: list[Problem] = sorted(set(problems), key=_problem_sort_key)
-        count = len(self.problems)
+        stops = [p for p in self.problems if p.column == SCAN_STOPPED and p.found == NOT_SCANNED]
+        listed = [p for p in self.problems if p not in stops]
+        count = len(listed)
         header = f"{count} problem{'s' if count != 1 else ''} in the curated data:"
-        shown = [str(problem) for problem in self.problems[:SHOWN_PROBLEMS]]
-        if count > SHOWN_PROBLEMS:
-            shown.append(f"… and {count - SHOWN_PROBLEMS} more")
+        shown = [str(problem) for problem in listed[:SHOWN_PROBLEMS]]
+        if len(listed) > SHOWN_PROBLEMS:
+            shown.append(f"… and {len(listed) - SHOWN_PROBLEMS} more")
+        shown += [str(stop) for stop in stops]
         super().__init__("\n".join([header, *shown]))
 
 

@@ -39,6 +39,7 @@ from gealc_analysis.build.render import (
 from gealc_analysis.charts import files
 from gealc_analysis.core import paths, provenance
 from gealc_analysis.data.bundle import DataBundle
+from gealc_analysis.data.files import regular_data_files
 from gealc_analysis.measures import findings as measured_findings
 from gealc_analysis.words import findings as finding_words
 from gealc_analysis.words import i18n
@@ -75,11 +76,12 @@ def copy_data(data_dir: Path, report: Path) -> list[str]:
     target = report / DATA_DIR
     shutil.rmtree(target, ignore_errors=True)
     (target / "curated").mkdir(parents=True)
-    for path in provenance.curated_files(data_dir):
+    for path in regular_data_files(data_dir, recursive=False):  # no link out, FIFO, loop
         shutil.copyfile(path, target / "curated" / path.name)
     data_root = Path(data_dir).resolve().parent
     for name in DATA_EXTRAS:
         source = data_root / name if (data_root / name).exists() else paths.DATA_DIR / name
+        regular_data_files(source, within=source.parent)  # raises on a link out, FIFO, loop
         if source.is_dir():
             shutil.copytree(
                 source, target / name, ignore=shutil.ignore_patterns(".*", "__pycache__")

@@ -23,7 +23,6 @@ import pandas as pd
 from gealc_analysis.core import paths
 from gealc_analysis.data import (
     PlanDataError,
-    Problem,
     alternatives,
     lineage,
     load_funding_codes,
@@ -32,6 +31,7 @@ from gealc_analysis.data import (
     text_signals,
     theme_kinds,
 )
+from gealc_analysis.data.files import folder_problems
 
 # The warnings the side tables' loaders give about the data (not errors: validation passes).
 DATA_WARNINGS: tuple[type[Warning], ...] = (
@@ -95,7 +95,9 @@ def load_bundle(
     wanted = sorted({int(year) for year in years}) if years is not None else None
     plans, themes = load_plans(folder, wanted), load_themes(folder)
     codes = load_funding_codes(folder)
-    problems: list[Problem] = []
+    # The raw texts beside the curated folder are published with the report: checked too.
+    root = folder.resolve().parent
+    _, problems = folder_problems(root / "raw", within=root)
     tables: dict[str, pd.DataFrame] = {}
     loaders: tuple[tuple[str, Callable[[], pd.DataFrame]], ...] = (
         ("lineage", lambda: lineage.load_lineage(plans, folder, themes=themes)),

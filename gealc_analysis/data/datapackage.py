@@ -31,6 +31,7 @@ from gealc_analysis.data import (
     schema_names,
     table_schema,
 )
+from gealc_analysis.data.files import folder_problems
 from gealc_analysis.data.schema import schema_path
 
 DESCRIPTOR_NAME = "datapackage.json"
@@ -54,6 +55,9 @@ def raw_sources(data_root: Path | None = None) -> dict[int, dict[str, Any]]:
     root = data_root or paths.DATA_DIR
     path = root / "raw" / SOURCES_FILE
     shown = display_path(path)
+    _, unsafe = folder_problems(root / "raw", within=root)
+    if unsafe:  # a link out of the data folder, a loop or a FIFO: read nothing
+        raise PlanDataError(unsafe)
     if not path.is_file():
         raise PlanDataError([Problem(shown, 0, "file", "the list of raw sources", "none")])
     try:
@@ -72,7 +76,9 @@ def raw_sources(data_root: Path | None = None) -> dict[int, dict[str, Any]]:
             problems.append(Problem(shown, 0, where, f"the keys {', '.join(SOURCE_KEYS)}", have))
             continue
         file = root / "raw" / str(entry["path"])
-        if not file.is_file():
+        if not file.resolve().is_relative_to((root / "raw").resolve()):
+            problems.append(Problem(shown, 0, where, "a path inside raw/", str(entry["path"])))
+        elif not file.is_file():
             problems.append(Problem(shown, 0, where, f"a file raw/{entry['path']}", "none"))
         elif sha256(file) != entry["sha256"]:
             problems.append(

@@ -19,8 +19,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from gealc_analysis.core import paths
+from gealc_analysis.core.links import is_symlink_loop
 from gealc_analysis.data import checks, vocabulary
 from gealc_analysis.data.errors import PlanDataError, Problem
+from gealc_analysis.data.files import LOOP, folder_problems
 from gealc_analysis.data.reading import RawTable, display_path, read_raw_table
 from gealc_analysis.data.schema import (
     LINE,
@@ -34,6 +36,8 @@ from gealc_analysis.data.schema import (
 PLAN_FILE_GLOB = "plan_*.csv"
 # [0-9], not \d: "plan_٢٠٢٤.csv" (Arabic-Indic digits) must not pass for plan_2024.csv.
 PLAN_FILE_PATTERN = re.compile(r"plan_([0-9]{4})\.csv")
+# Only names ending in ".csv" are read: "plan_2024.CSV" would be skipped without a word.
+CSV_SUFFIX_WORDS = "a name ending in .csv, in lower case (other spellings are not read)"
 THEMES_FILE = checks.THEMES_FILE
 FUNDING_CODES_FILE = checks.FUNDING_CODES_FILE
 PLAN_SCHEMA, THEMES_SCHEMA, FUNDING_SCHEMA = "plan", "themes", "funding_codes"
@@ -61,6 +65,8 @@ def available_years(data_dir: Path | str | None = None) -> list[int]:
 
 def _file_set_problems(data_dir: Path, years: Sequence[int] | None) -> list[Problem]:
     shown = display_path(data_dir)
+    if is_symlink_loop(data_dir):
+        return [Problem(shown, 0, "folder", "a folder of curated plan_<year>.csv files", LOOP)]
     if not data_dir.is_dir():
         return [
             Problem(
@@ -71,10 +77,18 @@ def _file_set_problems(data_dir: Path, years: Sequence[int] | None) -> list[Prob
                 "no such folder",
             )
         ]
-    problems = [
+    # Every entry, read or not: a symlink leaving the folder, a loop or a FIFO is refused
+    # (the report copies every file of the folder).
+    _, problems = folder_problems(data_dir, recursive=False)
+    problems += [
         Problem(display_path(path), 0, "file name", "plan_<four-digit year>.csv", path.name)
         for path in sorted(data_dir.glob(PLAN_FILE_GLOB))
         if not PLAN_FILE_PATTERN.fullmatch(path.name)
+    ]
+    problems += [
+        Problem(display_path(path), 0, "file name", CSV_SUFFIX_WORDS, path.name)
+        for path in sorted(data_dir.iterdir())
+        if path.suffix.lower() == ".csv" and path.suffix != ".csv"
     ]
     files = plan_files(data_dir)
     if not files:

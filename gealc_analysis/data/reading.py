@@ -11,13 +11,13 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from gealc_analysis.core import paths
 from gealc_analysis.data.errors import Problem
+from gealc_analysis.data.files import display_path, entry_problem
 
 HEADER_LINE = 1
 
@@ -43,19 +43,6 @@ class RawTable:
         return pd.DataFrame(self.rows, columns=self.header, dtype="str")
 
 
-def display_path(path: Path) -> str:
-    """Show project files relative to the project root (what a person types to open them)."""
-    return _display_path(str(path))
-
-
-@lru_cache(maxsize=8192)
-def _display_path(path: str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(paths.PROJECT_ROOT))
-    except ValueError:
-        return path
-
-
 def read_raw_table(path: Path, expected_columns: Sequence[str]) -> tuple[RawTable, list[Problem]]:
     """Read a CSV as text cells, reporting file, encoding, header and field-count problems.
 
@@ -63,6 +50,9 @@ def read_raw_table(path: Path, expected_columns: Sequence[str]) -> tuple[RawTabl
     bytes that are not UTF-8 or a broken quote all come back as located problems.
     """
     shown = display_path(path)
+    unsafe = entry_problem(path, path.parent)  # never read a FIFO or a file elsewhere
+    if unsafe is not None:
+        return _empty(path), [unsafe]
     try:
         data = path.read_bytes()
     except IsADirectoryError:

@@ -10,7 +10,9 @@ file and the message asks to report it), 130/143 when stopped by Ctrl-C/SIGTERM.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -30,7 +32,8 @@ from gealc_analysis.build.errors import (
 )
 from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
 from gealc_analysis.build.folders import DEFAULT_LOCK_TIMEOUT
-from gealc_analysis.core import paths
+from gealc_analysis.core import paths, provenance
+from gealc_analysis.core.links import LOOP_WORDS, is_symlink_loop
 from gealc_analysis.core.years import parse_years
 from gealc_analysis.data import PlanDataError
 from gealc_analysis.data.bundle import load_bundle
@@ -102,6 +105,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from gealc_analysis.build import BuildError, build_report
 
+    try:  # before any kernel starts: a bad date would fail every notebook
+        provenance.source_date_epoch()
+    except ValueError as error:
+        print(f"gealc-report build: {error}", file=sys.stderr)
+        return EXIT_USER
     only = [name for part in args.only for name in part.split(",") if name] if args.only else None
     try:
         build_report(
@@ -119,6 +127,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             force=args.force,
         )
     except BuildError as error:
+        fixable = _user_cause(error)
+        if fixable is not None:
+            print(f"build failed: {_cause_text(fixable, args.out)}", file=sys.stderr)
+            return EXIT_USER
         print(f"build failed: {error}", file=sys.stderr)
         if error.exit_code == EXIT_INTERNAL:
             print(
@@ -130,29 +142,89 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive_seconds(text: str) -> float:
-    """Parse a positive number of seconds (argparse type)."""
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not seconds > 0 or seconds == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, found {text!r}")
-    return seconds
+# Errors of the file system a person fixes (free space, permissions, a read-only disk).
+USER_FIXABLE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.ELOOP}
+)
 
 
-def _seconds_or_zero(text: str) -> float:
-    return 0.0 if text.strip() in ("0", "0.0") else _positive_seconds(text)
+def _user_cause(error: BaseException) -> OSError | PlanDataError | None:
+    """What the user can fix behind a failed build: a full disk, a permission, a refused
+    data file (a symlink out of the data folder) — found along the chain of causes."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, PlanDataError):
+            return cause
+        if isinstance(cause, OSError) and cause.errno in USER_FIXABLE_ERRNOS:
+            return cause
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def _cause_text(cause: OSError | PlanDataError, out: Path | None) -> str:
+    if isinstance(cause, PlanDataError):
+        return str(cause)
+    where = cause.filename or out or paths.REPORTS_DIR
+    return (
+        f"cannot write {where}: {cause.strerror or cause}; free some disk space or fix the "
+        "permissions, then build again"
+    )
+
+
+# Bounds of the numeric options: beyond them is a typo, not a wish (a week of waiting).
+MAX_SECONDS = 7 * 24 * 3600
+MAX_JOBS = 64
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits: int() would take "٣" and "1_0"
+
+
+def _whole_number(text: str, low: int, high: int, what: str) -> int:
+    """``text`` as an int within [low, high], else an argparse error saying what to type.
+
+    Parsed to the type it is used as: the cell timeout goes to nbclient, whose timeout is
+    a whole number of seconds, so "2.5", "1e308", "nan" or "inf" are refused here, with
+    the bounds, rather than failing every notebook later.
+    """
+    cleaned = text.strip()
+    if not _WHOLE_NUMBER.fullmatch(cleaned) or not low <= int(cleaned) <= high:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from {low} to {high} ({what}), found {text!r}"
+        )
+    return int(cleaned)
+
+
+def _cell_seconds(text: str) -> int:
+    """--cell-timeout: whole seconds, at least 1 (argparse type)."""
+    return _whole_number(text, 1, MAX_SECONDS, "seconds a cell may run")
+
+
+def _wait_seconds(text: str) -> int:
+    """--wait: whole seconds, 0 (fail at once) or more (argparse type)."""
+    return _whole_number(text, 0, MAX_SECONDS, "seconds to wait for another build")
 
 
 def _jobs(text: str) -> int:
+    """--jobs: notebooks at a time (argparse type)."""
+    return _whole_number(text, 1, MAX_JOBS, "notebooks run at a time")
+
+
+def _year(text: str) -> int:
+    """--baseline-year / --compare-year: one four-digit year (argparse type)."""
     try:
-        jobs = int(text)
+        years = parse_years(text.strip())
     except ValueError:
-        jobs = 0
-    if jobs < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
-    return jobs
+        years = None
+    if not years or len(years) != 1 or "," in text:
+        raise argparse.ArgumentTypeError(f"expected a four-digit year like 2024, found {text!r}")
+    return years[0]
+
+
+def _folder(text: str) -> Path:
+    """A path option: refused at once when it is a symlink loop (argparse type)."""
+    if is_symlink_loop(text):
+        raise argparse.ArgumentTypeError(f"{text} is {LOOP_WORDS}; give a real folder")
+    return Path(text)
 
 
 def cmd_datapackage(args: argparse.Namespace) -> int:
@@ -203,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "data_dir",
         nargs="?",
-        type=Path,
+        type=_folder,
         default=None,
         help=f"folder of plan_<year>.csv and themes.csv (default: {paths.CURATED_DIR})",
     )
@@ -219,11 +291,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     build.add_argument(
-        "--out", type=Path, default=None, help=f"output folder (default: {paths.REPORTS_DIR})"
+        "--out", type=_folder, default=None, help=f"output folder (default: {paths.REPORTS_DIR})"
     )
     build.add_argument(
         "--data-dir",
-        type=Path,
+        type=_folder,
         default=None,
         help=f"curated data folder (default: {paths.CURATED_DIR})",
     )
@@ -234,10 +306,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="plan years to include, e.g. 2020,2024 (default: all)",
     )
     build.add_argument(
-        "--baseline-year", type=int, default=None, help="year compared from (default: earliest)"
+        "--baseline-year", type=_year, default=None, help="year compared from (default: earliest)"
     )
     build.add_argument(
-        "--compare-year", type=int, default=None, help="year compared to (default: latest)"
+        "--compare-year", type=_year, default=None, help="year compared to (default: latest)"
     )
     build.add_argument(
         "--lang",
@@ -256,14 +328,14 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=_jobs, default=1, help="notebooks run in parallel")
     build.add_argument(
         "--notebooks-dir",
-        type=Path,
+        type=_folder,
         default=None,
         help=f"folder of NN_name.ipynb notebooks (default: {paths.NOTEBOOKS_DIR})",
     )
     build.add_argument(
         "--cell-timeout",
-        type=_positive_seconds,
-        default=DEFAULT_CELL_TIMEOUT,
+        type=_cell_seconds,
+        default=int(DEFAULT_CELL_TIMEOUT),
         metavar="SECONDS",
         help="fail the build when one notebook cell runs longer than this "
         f"(default: {DEFAULT_CELL_TIMEOUT:g})",
@@ -276,8 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--wait",
-        type=_seconds_or_zero,
-        default=DEFAULT_LOCK_TIMEOUT,
+        type=_wait_seconds,
+        default=int(DEFAULT_LOCK_TIMEOUT),
         metavar="SECONDS",
         help="how long to wait for another build into the same folder; 0 fails "
         f"at once (default: {DEFAULT_LOCK_TIMEOUT:g})",
@@ -290,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument(
         "data_root",
         nargs="?",
-        type=Path,
+        type=_folder,
         default=None,
         help=f"data folder holding curated/ and raw/ (default: {paths.DATA_DIR})",
     )

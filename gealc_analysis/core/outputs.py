@@ -16,6 +16,7 @@ import datetime
 import io
 import os
 import tempfile
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,15 @@ from gealc_analysis.core import paths
 TABLE_DECIMALS = 6
 # OWASP CSV-injection guidance: a cell starting with one of these may be run as a formula
 # (or DDE command) by Excel, LibreOffice or Google Sheets; a leading apostrophe makes it text.
-FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+# Checked on the character class, not these exact bytes (see is_formula_like): after NFKC
+# ("＝" is "=") and past leading spaces and invisible format characters (a zero-width space
+# before "=" still starts a formula once a spreadsheet trims it).
+FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@")
+# Control characters that trigger on their own, at the very start of a cell.
+FORMULA_CONTROL_STARTS: tuple[str, ...] = ("\t", "\r")
+# Unicode categories skipped before the first character that counts: format characters
+# (zero-width space and joiners, BOM, bidi marks) and space separators (no-break spaces).
+SKIPPED_CATEGORIES = frozenset({"Cf", "Zs"})
 NEUTRALISING_PREFIX = "'"
 # Fixed dates of the .xlsx (document properties and zip entries), so its bytes depend on the
 # table alone. 1980-01-01 is the earliest date a zip entry can carry.
@@ -55,6 +64,11 @@ def write_bytes_atomically(path: Path | str, data: bytes) -> Path:
             os.fsync(stream.fileno())
         temporary.chmod(0o644)  # mkstemp's files are private (0600); outputs are published
         os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        if error.filename is None and error.errno is not None:  # write() names no file
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -66,12 +80,29 @@ def write_text_atomically(path: Path | str, text: str) -> Path:
     return write_bytes_atomically(path, text.encode("utf-8"))
 
 
+def is_formula_like(text: str) -> bool:
+    """True when a spreadsheet could run ``text`` as a formula.
+
+    A tab or carriage return at the very start, or — after NFKC normalisation (full-width
+    and small forms become ASCII) and past leading whitespace and format characters
+    (categories Cf, Zs) — a first character among ``= + - @``.
+    """
+    if text.startswith(FORMULA_CONTROL_STARTS):
+        return True
+    for char in unicodedata.normalize("NFKC", text):
+        if char.isspace() or unicodedata.category(char) in SKIPPED_CATEGORIES:
+            continue
+        return char in FORMULA_TRIGGERS
+    return False
+
+
 def neutralise_cell(value: Any) -> Any:
-    """``value`` with a leading apostrophe if it is text a spreadsheet would run as a formula.
+    """``value`` with a leading apostrophe if it is text a spreadsheet would run as a formula
+    (:func:`is_formula_like`); the text itself is kept as written.
 
     Only text is touched: numbers (negative ones included) stay numbers.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and is_formula_like(value):
         return NEUTRALISING_PREFIX + value
     return value
 

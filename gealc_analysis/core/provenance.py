@@ -52,6 +52,9 @@ _MONTHS = {
         start=1,
     )
 }
+# SOURCE_DATE_EPOCH: ASCII digits, up to the last second of 2100 (UTC).
+_EPOCH_TEXT = re.compile(r"[0-9]{1,12}")
+LAST_EPOCH = int(dt.datetime(2100, 12, 31, 23, 59, 59, tzinfo=dt.UTC).timestamp())
 # Metadata files of data/raw that may state when each source was issued or received.
 _RAW_METADATA_SUFFIXES = (".md", ".yaml", ".yml", ".json", ".csv")
 
@@ -100,20 +103,33 @@ def curated_files(data_dir: Path) -> list[Path]:
     )
 
 
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` as seconds, None when unset; raises ValueError unless it is a
+    whole number of seconds for a date from 1970 to 2100.
+
+    Checked by the command line before any kernel starts (exit 2): a date the report would
+    print as year 5138, or before 1970, is a mistake in the environment, not a build date.
+    """
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        return None
+    if not _EPOCH_TEXT.fullmatch(text) or int(text) > LAST_EPOCH:
+        raise ValueError(
+            "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 for a date from "
+            f"1970 to 2100 (0 to {LAST_EPOCH}), found {text!r}"
+        )
+    return int(text)
+
+
 def build_date(data_dir: Path, raw_dir: Path | None = None) -> tuple[str | None, str | None]:
     """The build date (ISO ``YYYY-MM-DD``) and where it came from; see the module docstring.
 
     Returns ``(date, source)`` with source one of ``"SOURCE_DATE_EPOCH"``, ``"git"``,
     ``"raw_sources"``, or ``(None, None)`` when nothing states a date.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-        except (ValueError, OverflowError, OSError):
-            raise ValueError(
-                f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, found {epoch!r}"
-            ) from None
+    epoch = source_date_epoch()
+    if epoch is not None:
+        moment = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
         return moment.date().isoformat(), "SOURCE_DATE_EPOCH"
     committed = last_commit_date(curated_files(data_dir))
     if committed:

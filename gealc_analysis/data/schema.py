@@ -31,6 +31,7 @@ import yaml
 from pandera.io.pandas_io import from_frictionless_schema
 
 from gealc_analysis.core import paths
+from gealc_analysis.core.outputs import is_formula_like
 from gealc_analysis.data.errors import NOT_SCANNED, SCAN_STOPPED, Problem
 
 SCHEMAS_DIR: Path = paths.DATA_DIR / "schemas"
@@ -163,6 +164,9 @@ def pandera_schema(
         column = built.columns[field.name]
         own = [check for part in column.checks for check in _split_range(part)]
         own += list((column_checks or {}).get(field.name, ()))
+        constraints = field.constraints or {}
+        if field.type == "string" and "enum" not in constraints:
+            own.append(_not_a_formula(constraints.get("pattern")))
         update: dict = {"checks": own}
         if field.type == "integer":
             update["dtype"] = "Int64"
@@ -177,6 +181,36 @@ def pandera_schema(
         strict=False,
         unique=None,
         report_duplicates="all",
+    )
+
+
+# Free text must not read as a spreadsheet formula: the report publishes the curated CSVs
+# as they are (reports/data/), and a cell like "=HYPERLINK(…)" or "＝1+1" would run when a
+# reader opens one (OWASP "CSV Injection"). Refused here rather than altered in the copy,
+# so the published file is byte for byte the curated one (see data/CODEBOOK.md).
+NOT_A_FORMULA_EXPECTED = (
+    "text that does not start like a spreadsheet formula (=, +, - or @, also after "
+    "spaces, invisible characters or full-width look-alikes): start it with a word"
+)
+
+
+def _not_a_formula(pattern: str | None) -> pa.Check:
+    """The check of one free-text field; a cell breaking the field's pattern passes it (the
+    pattern reports that cell: one mistake, one problem)."""
+    shape = re.compile(pattern.removeprefix("^").removesuffix("$")) if pattern else None
+
+    def test(cells: pd.Series) -> pd.Series:
+        passes = ~cells.map(is_formula_like).astype(bool)
+        if shape is not None:
+            passes |= ~cells.str.fullmatch(shape).fillna(False).astype(bool)
+        return passes
+
+    return pa.Check(
+        test,
+        ignore_na=True,
+        name="not_formula_like",
+        error=NOT_A_FORMULA_EXPECTED,
+        title="not_formula_like",
     )
 
 

@@ -84,10 +84,13 @@
     });
   });
 
-  // A cell a spreadsheet would run as a formula (=, +, -, @, tab, return) gets a leading
-  // apostrophe; every cell is quoted, quotes doubled.
+  // A cell a spreadsheet would run as a formula gets a leading apostrophe (the rule of
+  // core/outputs.is_formula_like): a tab or return at the very start, or = + - @ first
+  // after NFKC ("＝" is "=") and leading spaces and invisible format characters (Cf, Zs).
+  // Every cell is quoted, quotes doubled.
   function csvCell(text) {
-    if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
+    var first = text.normalize("NFKC").replace(/^[\s\p{Cf}\p{Zs}]+/u, "");
+    if (/^[\t\r]/.test(text) || /^[=+\-@]/.test(first)) text = "'" + text;
     return '"' + text.replace(/"/g, '""') + '"';
   }
 

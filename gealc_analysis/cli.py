@@ -275,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "data_dir",
         nargs="?",
-        type=_folder,
+        type=Path,  # a loop is reported by the loader, located like every data problem
         default=None,
         help=f"folder of plan_<year>.csv and themes.csv (default: {paths.CURATED_DIR})",
     )

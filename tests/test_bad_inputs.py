@@ -5,12 +5,16 @@ Each case breaks a private copy of the curated data (``curated_copy``) in one na
 and returns the problem lines it must produce, in order. The catalogue covers the folder
 and its files, the CSV text (encoding, quoting, fields), the header, every kind of cell
 rule (type, bound, pattern, enum, cross-column, cross-file), the crosswalk, and the
-``datapackage`` command.
+``datapackage`` command; what the folder may hold (symlinks leaving it, loops, FIFOs,
+sockets, ``raw/`` beside it, extensions in upper case) and text that a spreadsheet would
+run as a formula (with Unicode look-alikes).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,10 +23,24 @@ import pytest
 from conftest import rewrite_cell
 
 from gealc_analysis import cli
+from gealc_analysis.core import paths
 from gealc_analysis.data import PlanDataError, load_plans
 from gealc_analysis.data.errors import SHOWN_PROBLEMS
 
 P2024, P2020, THEMES = "plan_2024.csv", "plan_2020.csv", "themes.csv"
+OUTSIDE = (
+    "file: expected a file or folder inside the data folder (a symlink may only point "
+    "inside it), found 'a symlink to a path outside the data folder'"
+)
+LOOPED = (
+    "file: expected a file or folder, not a symlink loop, found 'a symlink loop (a link "
+    "that leads back to itself)'"
+)
+FORMULA = (
+    "expected text that does not start like a spreadsheet formula (=, +, - or @, also "
+    "after spaces, invisible characters or full-width look-alikes): start it with a word"
+)
+SECRET = "SECRET-FIRST-LINE,of,a,file,outside"
 TEXT = "non-empty text without leading or trailing spaces"
 FREQUENCY = "a whole number of events per year, 1 or more"
 AT_MOST_366 = "at most 366 events per year (one a day)"
@@ -375,6 +393,129 @@ def a_crosswalk_year_that_is_not_a_year(folder: Path) -> list[str]:
     return [f"{path}:2: plan_year: expected a four-digit year, found '20x0'"]
 
 
+# ------------------------------------------------------------------ what the folder may hold
+
+
+def secret_file(folder: Path) -> Path:
+    """A file outside ``folder`` (and outside its data root) whose first line must never
+    reach a message."""
+    secret = folder.parent.parent / f"{folder.parent.name}-outside" / "secret.csv"
+    secret.parent.mkdir(exist_ok=True)
+    secret.write_text(SECRET + "\n", encoding="utf-8")
+    return secret
+
+
+def a_symlink_to_a_file_outside_the_folder(folder: Path) -> list[str]:
+    (folder / "leak.csv").symlink_to(secret_file(folder))
+    return [f"{folder / 'leak.csv'}: {OUTSIDE}"]
+
+
+def a_plan_symlinked_outside_the_folder(folder: Path) -> list[str]:
+    (folder / P2024).unlink()
+    (folder / P2024).symlink_to(secret_file(folder))
+    return [f"{folder / P2024}: {OUTSIDE}"]
+
+
+def a_folder_symlinked_outside_the_folder(folder: Path) -> list[str]:
+    (folder / "more").symlink_to(secret_file(folder).parent, target_is_directory=True)
+    return [f"{folder / 'more'}: {OUTSIDE}"]
+
+
+def a_symlink_loop_in_the_folder(folder: Path) -> list[str]:
+    (folder / "plan_2030.csv").symlink_to(folder / "plan_2030.csv")
+    return [f"{folder / 'plan_2030.csv'}: {LOOPED}"]
+
+
+def a_symlink_loop_as_the_folder(folder: Path) -> list[str]:
+    os.rename(folder, folder.with_name("elsewhere"))
+    folder.symlink_to(folder)
+    return [
+        f"{folder}: folder: expected a folder of curated plan_<year>.csv files, found "
+        "'a symlink loop (a link that leads back to itself)'"
+    ]
+
+
+def a_fifo_for_a_plan(folder: Path) -> list[str]:
+    os.mkfifo(folder / "plan_2030.csv")  # reading it would wait forever
+    return [
+        f"{folder / 'plan_2030.csv'}: file: expected a regular file or folder, "
+        "found 'a FIFO (named pipe)'"
+    ]
+
+
+def a_socket_in_the_folder(folder: Path) -> list[str]:
+    here = Path.cwd()
+    os.chdir(folder)  # a socket's path is limited to ~100 bytes: bind a short relative one
+    try:
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind("s.sock")
+    finally:
+        os.chdir(here)
+    return [f"{folder / 's.sock'}: file: expected a regular file or folder, found 'a socket'"]
+
+
+def a_plan_with_an_upper_case_extension(folder: Path) -> list[str]:
+    (folder / P2024).rename(folder / "plan_2024.CSV")
+    return [
+        f"{folder / 'plan_2024.CSV'}: file name: expected a name ending in .csv, in lower "
+        "case (other spellings are not read), found 'plan_2024.CSV'"
+    ]
+
+
+def raw_beside(folder: Path) -> Path:
+    """A copy of the project's raw/ beside the curated copy (its data root's raw/)."""
+    raw = folder.parent / "raw"
+    shutil.copytree(paths.DATA_DIR / "raw", raw)
+    return raw
+
+
+def a_raw_text_symlinked_outside_the_data_folder(folder: Path) -> list[str]:
+    raw = raw_beside(folder)
+    (raw / "leak.txt").symlink_to(secret_file(folder))
+    return [f"{raw / 'leak.txt'}: {OUTSIDE}"]
+
+
+def a_raw_folder_symlinked_outside_the_data_folder(folder: Path) -> list[str]:
+    raw = folder.parent / "raw"
+    raw.symlink_to(paths.DATA_DIR / "raw", target_is_directory=True)
+    return [f"{raw}: {OUTSIDE}"]
+
+
+def a_symlink_loop_inside_raw(folder: Path) -> list[str]:
+    raw = raw_beside(folder)
+    (raw / "a").symlink_to(raw / "b")
+    (raw / "b").symlink_to(raw / "a")
+    return [f"{raw / 'a'}: {LOOPED}", f"{raw / 'b'}: {LOOPED}"]
+
+
+def a_folder_linked_into_itself_inside_raw(folder: Path) -> list[str]:
+    raw = raw_beside(folder)
+    (raw / "up").symlink_to(raw.parent, target_is_directory=True)  # copying it never ends
+    return [f"{raw / 'up'}: {LOOPED}"]
+
+
+# ------------------------------------------------------------------ formulas in text cells
+
+
+def formula_case(value: str, column: str = "notes") -> Callable[[Path], list[str]]:
+    def case(folder: Path) -> list[str]:
+        path, line = set_cell(folder, "2024-3.1.1", column, value)
+        return [f"{path}:{line}: {column}: {FORMULA}, found '{value}'"]
+
+    return case
+
+
+FORMULA_CASES: dict[str, Callable[[Path], list[str]]] = {
+    "a_hyperlink_formula_in_a_note": formula_case('=HYPERLINK("http://x.test/?q=1","ok")'),
+    "a_formula_after_a_space": formula_case(" =1+1"),
+    "a_formula_after_a_zero_width_space": formula_case("\u200b=1+1"),
+    "a_formula_after_a_no_break_space": formula_case("\u00a0@SUM(A1)"),
+    "a_full_width_equals_sign_in_a_title": formula_case("＝SUM(1)", "title_en"),
+    "a_small_plus_sign_in_a_title": formula_case("\ufe62cmd", "title_es"),
+    "a_dash_opening_a_note": formula_case("-2+3"),
+}
+
+
 CASES: dict[str, Callable[[Path], list[str]]] = {
     "missing_folder": missing_folder,
     "empty_folder": empty_folder,
@@ -404,6 +545,21 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "an_area_listed_twice": an_area_listed_twice,
     "a_theme_labelled_two_ways": a_theme_labelled_two_ways,
     "a_crosswalk_year_that_is_not_a_year": a_crosswalk_year_that_is_not_a_year,
+    "a_symlink_to_a_file_outside_the_folder": a_symlink_to_a_file_outside_the_folder,
+    "a_plan_symlinked_outside_the_folder": a_plan_symlinked_outside_the_folder,
+    "a_folder_symlinked_outside_the_folder": a_folder_symlinked_outside_the_folder,
+    "a_symlink_loop_in_the_folder": a_symlink_loop_in_the_folder,
+    "a_symlink_loop_as_the_folder": a_symlink_loop_as_the_folder,
+    "a_fifo_for_a_plan": a_fifo_for_a_plan,
+    "a_socket_in_the_folder": a_socket_in_the_folder,
+    "a_plan_with_an_upper_case_extension": a_plan_with_an_upper_case_extension,
+    "a_raw_text_symlinked_outside_the_data_folder": a_raw_text_symlinked_outside_the_data_folder,
+    "a_raw_folder_symlinked_outside_the_data_folder": (
+        a_raw_folder_symlinked_outside_the_data_folder
+    ),
+    "a_symlink_loop_inside_raw": a_symlink_loop_inside_raw,
+    "a_folder_linked_into_itself_inside_raw": a_folder_linked_into_itself_inside_raw,
+    **FORMULA_CASES,
 }
 
 
@@ -413,10 +569,12 @@ def test_each_bad_input_gets_its_exact_message_and_exit_code_2(
 ) -> None:
     expected = CASES[name](curated_copy)
     assert cli.main(["validate", str(curated_copy)]) == 2
-    err = capsys.readouterr().err.splitlines()
+    captured = capsys.readouterr()
+    err = captured.err.splitlines()
     count = len(expected)
     assert err[0] == f"{count} problem{'s' if count != 1 else ''} in the curated data:"
     assert err[1:] == expected
+    assert "SECRET" not in captured.err + captured.out  # what a refused file holds
 
 
 def test_the_catalogue_holds_at_least_thirty_named_bad_inputs() -> None:

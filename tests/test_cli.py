@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import shutil
 import signal
@@ -165,7 +166,27 @@ def test_user_fixable_build_problems_exit_2_with_a_message(
 
 @pytest.mark.parametrize(
     "option",
-    [["--jobs", "0"], ["--cell-timeout", "-1"], ["--cell-timeout", "soon"], ["--wait", "x"]],
+    [
+        ["--jobs", "0"],
+        ["--jobs", "65"],
+        ["--jobs", "\u0663"],  # an Arabic-Indic 3: int() would take it
+        ["--jobs", "inf"],
+        ["--cell-timeout", "-1"],
+        ["--cell-timeout", "soon"],
+        ["--cell-timeout", "2.5"],  # nbclient's timeout is whole seconds
+        ["--cell-timeout", "1e308"],
+        ["--cell-timeout", "nan"],
+        ["--cell-timeout", "inf"],
+        ["--cell-timeout", "0"],
+        ["--cell-timeout", "604801"],
+        ["--cell-timeout", "9" * 5000],  # beyond int()'s digit limit
+        ["--wait", "x"],
+        ["--wait", "-1"],
+        ["--wait", "nan"],
+        ["--baseline-year", "99999999999999999999"],
+        ["--compare-year", "-2024"],
+        ["--compare-year", "2020,2024"],
+    ],
 )
 def test_bad_option_values_are_usage_errors(
     option: list[str], capsys: pytest.CaptureFixture[str]
@@ -173,7 +194,149 @@ def test_bad_option_values_are_usage_errors(
     with pytest.raises(SystemExit) as caught:
         cli.main(["build", *option])
     assert caught.value.code == 2
-    assert "expected a" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"argument {option[0]}: expected a" in err
+    assert "Traceback" not in err
+
+
+def test_wait_takes_whole_seconds_and_says_so_for_half_a_second(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["build", "--wait", "0.5"])
+    err = capsys.readouterr().err
+    assert "--wait: expected a whole number from 0 to 604800" in err
+    assert "at most 0 s" not in err
+
+
+@pytest.fixture
+def recorded_builds(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """``build_report`` replaced by a recorder: what the command would have built."""
+    import gealc_analysis.build as build
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(build, "build_report", lambda out, **kwargs: calls.append(kwargs))
+    return calls
+
+
+def test_numeric_options_reach_the_build_as_the_types_it_uses(
+    recorded_builds: list[dict[str, object]], tmp_path: Path
+) -> None:
+    arguments = ["--cell-timeout", "30", "--wait", "0", "--jobs", "2", "--baseline-year", "2020"]
+    assert cli.main(["build", "--out", str(tmp_path / "r"), *arguments]) == 0
+    (call,) = recorded_builds
+    assert (call["cell_timeout"], call["lock_timeout"], call["jobs"]) == (30, 0, 2)
+    assert all(type(call[k]) is int for k in ("cell_timeout", "lock_timeout", "jobs"))
+    assert call["baseline_year"] == 2020
+
+
+@pytest.mark.parametrize(
+    "epoch", ["garbage", "-1", "1.5", "99999999999", "4133980800", "\u0661\u0662", "1e9"]
+)
+def test_a_bad_source_date_epoch_is_exit_2_before_any_kernel_starts(
+    epoch: str,
+    recorded_builds: list[dict[str, object]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert cli.main(["build", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970" in err
+    assert f"found {epoch!r}" in err
+    assert recorded_builds == []  # nothing started
+
+
+@pytest.mark.parametrize("epoch", ["0", "1700611200", "4133980799", " 86400 "])
+def test_a_source_date_epoch_from_1970_to_2100_is_accepted(
+    epoch: str,
+    recorded_builds: list[dict[str, object]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert cli.main(["build", "--out", str(tmp_path / "r")]) == 0
+    assert len(recorded_builds) == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device", "/r/en/tables/t.csv"), "No space"),
+        (PermissionError(errno.EACCES, "Permission denied", "/r/en/index.html"), "Permission"),
+        (OSError(errno.EROFS, "Read-only file system", "/r/en"), "Read-only"),
+    ],
+)
+def test_a_full_disk_or_a_refused_permission_is_exit_2_naming_the_path(
+    error: OSError,
+    words: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    import gealc_analysis.build as build
+    from gealc_analysis.build import BuildError
+
+    def failing(*_args: object, **_kwargs: object) -> None:
+        # As the pipeline wraps what broke while writing the staging folder.
+        try:
+            raise error
+        except OSError as cause:
+            raise BuildError(f"report build failed: {cause}", exit_code=1) from cause
+
+    monkeypatch.setattr(build, "build_report", failing)
+    assert cli.main(["build", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write {error.filename}: {words}" in err
+    assert "bug" not in err and "Traceback" not in err
+
+
+def test_a_full_disk_in_an_atomic_write_names_the_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from gealc_analysis.core import outputs
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")  # write() names no file
+
+    monkeypatch.setattr(outputs.os, "fsync", full)
+    with pytest.raises(OSError) as caught:
+        outputs.write_bytes_atomically(tmp_path / "t.csv", b"x")
+    assert (caught.value.errno, caught.value.filename) == (errno.ENOSPC, str(tmp_path / "t.csv"))
+    assert list(tmp_path.iterdir()) == []  # no temporary file left
+
+
+def test_a_data_copy_refused_during_the_build_is_exit_2_with_the_problem(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import gealc_analysis.build as build
+    from gealc_analysis.build import BuildError
+    from gealc_analysis.data import PlanDataError, Problem
+
+    refused = Problem("data/raw/leak.txt", 0, "file", "a file inside", "a symlink outside")
+
+    def failing(*_args: object, **_kwargs: object) -> None:
+        try:
+            raise PlanDataError([refused])
+        except PlanDataError as cause:
+            raise BuildError(f"report build failed: {cause}", exit_code=1) from cause
+
+    monkeypatch.setattr(build, "build_report", failing)
+    assert cli.main(["build", "--out", str(tmp_path / "r")]) == 2
+    assert str(refused) in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", ["--out", "--data-dir", "--notebooks-dir"])
+def test_a_symlink_loop_as_a_folder_option_is_exit_2(
+    option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["build", option, str(tmp_path / "a" / "report")])
+    assert caught.value.code == 2
+    assert "is a symlink loop (a link that leads back to itself)" in capsys.readouterr().err
 
 
 def test_bad_data_stops_the_build_with_exit_2(

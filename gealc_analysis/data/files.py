@@ -38,9 +38,10 @@ def display_path(path: Path) -> str:
 
 @lru_cache(maxsize=8192)
 def _display_path(path: str) -> str:
+    # Lexically, not resolved: a symlink is shown where it is, never where it leads.
     try:
-        return str(Path(path).resolve().relative_to(paths.PROJECT_ROOT))
-    except (ValueError, RuntimeError, OSError):  # outside the project, or a symlink loop
+        return str(Path(os.path.abspath(path)).relative_to(paths.PROJECT_ROOT))
+    except ValueError:  # outside the project
         return path
 
 

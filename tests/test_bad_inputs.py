@@ -636,3 +636,36 @@ def test_datapackage_on_a_garbage_folder_writes_nothing_and_exits_2(
     assert cli.main(["datapackage", str(data_root)]) == 2
     assert "nothing written" in capsys.readouterr().err
     assert not (data_root / "datapackage.json").exists()
+
+
+# ------------------------------------------------------------------ the report's data copy
+
+
+def test_a_symlink_that_stays_inside_the_folder_is_read(
+    curated_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (curated_copy / "kept").mkdir()
+    os.rename(curated_copy / THEMES, curated_copy / "kept" / THEMES)
+    (curated_copy / THEMES).symlink_to(Path("kept") / THEMES)
+    assert cli.main(["validate", str(curated_copy)]) == 0, capsys.readouterr().err
+
+
+def test_the_reports_data_copy_refuses_what_the_loader_refuses(tmp_path: Path) -> None:
+    from gealc_analysis.build import site
+    from gealc_analysis.core import provenance
+    from gealc_analysis.data.files import regular_data_files
+
+    root = tmp_path / "data"
+    shutil.copytree(paths.CURATED_DIR, root / "curated")
+    shutil.copytree(paths.DATA_DIR / "raw", root / "raw")
+    # One listing of the curated files: the copy's and the fingerprint's agree.
+    assert regular_data_files(root / "curated", recursive=False) == provenance.curated_files(
+        root / "curated"
+    )
+    secret = secret_file(root / "curated")
+    (root / "raw" / "leak.txt").symlink_to(secret)
+    with pytest.raises(PlanDataError) as caught:
+        site.copy_data(root / "curated", tmp_path / "report")
+    assert [str(p) for p in caught.value.problems] == [f"{root / 'raw' / 'leak.txt'}: {OUTSIDE}"]
+    copied = [p for p in (tmp_path / "report").rglob("*") if p.is_file()]
+    assert not any(SECRET in p.read_text(encoding="utf-8", errors="replace") for p in copied)

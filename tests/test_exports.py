@@ -4,6 +4,7 @@ yes/no in words and numbers still numbers — for every table the sections save.
 
 from __future__ import annotations
 
+import io
 import re
 
 import pandas as pd
@@ -123,3 +124,74 @@ def test_lineage_relations_are_labelled_as_activities_in_one_gender(bundle):
 def test_a_readers_frame_with_worded_headers_passes_through():
     frame = pd.DataFrame({"Decisión discutible": ["x"], "Filas afectadas": ["2020-3.1.1"]})
     pd.testing.assert_frame_equal(exports.export_table(frame, None, "es"), frame)
+
+
+# ------------------------------------------------------------------ formulas, by character class
+
+LOOK_ALIKES = [
+    "=1+1",
+    " =1+1",  # a leading space: spreadsheets trim it, then run the formula
+    "\u200b=1+1",  # a zero-width space before "="
+    "\ufeff=1",  # a byte-order mark
+    "\u00a0@SUM(A1)",  # a no-break space
+    "\u2003\u200d+1",  # an em space and a zero-width joiner
+    "＝SUM(1)",  # full-width equals sign (NFKC: "=")
+    "\ufe62cmd",  # small plus sign
+    "＠x",  # full-width commercial at
+    "－2",  # full-width hyphen-minus
+    "\tfoo",
+    "\rfoo",
+    '=HYPERLINK("http://x.test","ok")',
+]
+PLAIN_TEXT = ["Taller", "a=b", "2+2", "", "\u200bTaller", "e-mail", "−2"]  # U+2212 is no trigger
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES)
+def test_a_look_alike_formula_is_neutralised_in_the_csv_and_the_xlsx(text: str) -> None:
+    from openpyxl import load_workbook
+
+    from gealc_analysis.core import outputs
+
+    frame = pd.DataFrame({"note": [text], "count": [-3]})
+    csv_rows = pd.read_csv(
+        io.StringIO(outputs.table_csv_text(frame)), dtype=str, keep_default_na=False
+    )
+    assert csv_rows.loc[0, "note"] == "'" + text
+    assert csv_rows.loc[0, "count"] == "-3", "numbers stay numbers"
+    sheet = load_workbook(io.BytesIO(outputs.table_xlsx_bytes(frame))).active
+    # (XML reads a carriage return back as a line feed: the prefix is what matters.)
+    assert sheet["A2"].value.startswith("'") and sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == -3
+
+
+@pytest.mark.parametrize("text", PLAIN_TEXT)
+def test_plain_text_is_left_as_written(text: str) -> None:
+    from gealc_analysis.core.outputs import neutralise_cell
+
+    assert neutralise_cell(text) == text
+
+
+def test_the_explorer_download_applies_the_same_rule_as_the_tables() -> None:
+    """The explorer's ``csvCell`` (JavaScript) against ``is_formula_like`` on every case."""
+    import json
+    import shutil
+    import subprocess
+
+    from gealc_analysis.core import paths
+    from gealc_analysis.core.outputs import is_formula_like
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = (paths.PROJECT_ROOT / "gealc_analysis/templates/explorer.js").read_text("utf-8")
+    function = re.search(r"function csvCell\(text\) \{.*?\n  \}", script, re.DOTALL)
+    assert function is not None, "explorer.js has no csvCell"
+    cases = LOOK_ALIKES + PLAIN_TEXT
+    program = (
+        function.group(0)
+        + f"\nprocess.stdout.write(JSON.stringify({json.dumps(cases)}.map(csvCell)));"
+    )
+    out = subprocess.run([node, "-e", program], capture_output=True, text=True, check=True)
+    for text, cell in zip(cases, json.loads(out.stdout), strict=True):
+        prefixed = cell.startswith("\"'") and not text.startswith("'")
+        assert prefixed == is_formula_like(text), repr(text)

@@ -361,3 +361,71 @@ def test_a_missing_data_folder_says_how_to_point_at_one(tmp_path: Path) -> None:
             "(give its path: DATA_DIR or --data-dir), found 'no such folder'"
         )
     ]
+
+
+# ------------------------------------------------------------------ many bad rows
+
+
+def many_bad_rows(folder: Path, count: int) -> Path:
+    """``plan_2024.csv`` as ``count`` copies of its first row with a broken frequency and id
+    (three problems each: the id twice over, the frequency)."""
+    path = folder / "plan_2024.csv"
+    header, first = path.read_text(encoding="utf-8").splitlines(keepends=True)[:2]
+    cells = first.split(",")
+    cells[1] = "x"
+    path.write_text(header + ",".join(cells) * count, encoding="utf-8")
+    return path
+
+
+def test_the_detailed_scan_stops_at_its_cap_and_says_where(curated_copy: Path) -> None:
+    from gealc_analysis.data import errors, schema
+
+    path = many_bad_rows(curated_copy, 30_000)
+    with pytest.raises(PlanDataError) as caught:
+        load_plans(curated_copy)
+    problems = caught.value.problems
+    stops = [p for p in problems if p.column == errors.SCAN_STOPPED]
+    assert len(stops) == 1
+    (stop,) = stops
+    assert stop.path.endswith("plan_2024.csv") and stop.found == errors.NOT_SCANNED
+    # Every row before the stop was checked; none after it.
+    scanned = {p.line for p in problems if p.path.endswith("plan_2024.csv") and p != stop}
+    assert scanned == set(range(2, stop.line))
+    assert schema.SCAN_CAP <= len(problems) - 1 < 3 * schema.FIRST_SCAN_ROWS
+    message = str(caught.value).splitlines()
+    assert message[-1] == str(stop), "the stop is always shown, after the count"
+    assert message[-2] == f"… and {len(problems) - 1 - errors.SHOWN_PROBLEMS} more"
+    assert str(path) in message[1]
+
+
+def test_below_the_cap_every_row_is_checked_and_nothing_says_stopped(curated_copy: Path) -> None:
+    from gealc_analysis.data import errors, schema
+
+    many_bad_rows(curated_copy, schema.SCAN_CAP // 4)
+    with pytest.raises(PlanDataError) as caught:
+        load_plans(curated_copy)
+    assert not [p for p in caught.value.problems if p.column == errors.SCAN_STOPPED]
+    lines = {p.line for p in caught.value.problems if p.path.endswith("plan_2024.csv")}
+    assert lines == set(range(2, 2 + schema.SCAN_CAP // 4))
+
+
+def test_a_row_check_names_the_row_cells_of_the_failing_row(curated_copy: Path) -> None:
+    """The vectorised failures fill each message from its own row (not a neighbour's)."""
+    path = curated_copy / "plan_2024.csv"
+    first = rewrite_cell(path, "2024-3.1.1", "theme", "open_data")
+    second = rewrite_cell(path, "2024-3.2.1", "theme", "cross_border_services")
+    with pytest.raises(PlanDataError) as caught:
+        load_plans(curated_copy)
+    assert {(p.line, p.found, p.expected) for p in caught.value.problems} == {
+        (
+            first,
+            "open_data",
+            "'cross_border_services' as themes.csv gives for 2024 3.1 "
+            "(fix the row or the crosswalk)",
+        ),
+        (
+            second,
+            "cross_border_services",
+            "'open_data' as themes.csv gives for 2024 3.2 (fix the row or the crosswalk)",
+        ),
+    }

@@ -11,8 +11,12 @@ also passed once locally, 135 s).
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
+import socket
 import tempfile
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -20,8 +24,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gealc_analysis import cli
 from gealc_analysis.core import paths
+from gealc_analysis.core.outputs import is_formula_like, neutralise_cell
 from gealc_analysis.data import PlanDataError, load_plans, vocabulary
+from gealc_analysis.data.files import folder_problems
 
 
 @cache
@@ -49,6 +56,13 @@ EXTREME_CELLS = [
     "\r",
     "\x00",
     "=1+1",
+    " =1+1",
+    "\u200b=1+1",
+    "＝SUM(1)",
+    "\ufe62cmd",
+    "@x",
+    "[link](http://x.test)",
+    "![pixel](http://x.test/p.png)",
     "<img src=x onerror=alert(1)>",
     "é" * 5000,
     "3.9ii.4",
@@ -161,3 +175,146 @@ def test_the_loader_returns_a_valid_frame_or_located_problems_and_nothing_else(
     assert plans["activity_id"].is_unique
     assert isinstance(plans["timing"].dtype, pd.CategoricalDtype)
     assert plans["timing"].notna().all()
+
+
+# ------------------------------------------------------------------ what the folders hold
+
+ENTRY_KINDS = (
+    "regular",
+    "link_inside",
+    "link_outside",
+    "link_to_outside_folder",
+    "loop",
+    "dangling",
+    "fifo",
+    "socket",
+    "folder",
+    "folder_link_up",
+)
+# The kinds a data folder must refuse (each named in a problem, none read).
+REFUSED = {"link_outside", "link_to_outside_folder", "loop", "fifo", "socket", "folder_link_up"}
+SECRET = "SECRET-CONTENT-NEVER-SHOWN"
+
+
+def make_entry(folder: Path, name: str, kind: str, outside: Path) -> None:
+    path = folder / name
+    if kind == "regular":
+        path.write_text("a,b\n", encoding="utf-8")
+    elif kind == "link_inside":
+        (folder / f"{name}.target").write_text("a,b\n", encoding="utf-8")
+        path.symlink_to(f"{name}.target")
+    elif kind == "link_outside":
+        path.symlink_to(outside / "secret.csv")
+    elif kind == "link_to_outside_folder":
+        path.symlink_to(outside, target_is_directory=True)
+    elif kind == "loop":
+        path.symlink_to(name)
+    elif kind == "dangling":
+        path.symlink_to(f"{name}.gone")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        here = Path.cwd()
+        os.chdir(folder)  # a socket's path is limited to ~100 bytes
+        try:
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.bind(name)
+        finally:
+            os.chdir(here)
+    elif kind == "folder":
+        path.mkdir()
+    else:  # folder_link_up: a folder linked to the one it is in
+        path.symlink_to(".", target_is_directory=True)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    entries=st.dictionaries(
+        st.sampled_from(["plan_2030.csv", "plan_2031.CSV", "leak.csv", "x", "notes.txt"]),
+        st.sampled_from(ENTRY_KINDS),
+        max_size=4,
+    ),
+    raw_entries=st.dictionaries(
+        st.sampled_from(["leak.txt", "sub", "y"]), st.sampled_from(ENTRY_KINDS), max_size=3
+    ),
+)
+def test_a_data_folder_refuses_every_unsafe_entry_and_reads_none_of_them(
+    entries: dict[str, str], raw_entries: dict[str, str]
+) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        root, outside = Path(scratch) / "data", Path(scratch) / "outside"
+        folder, raw = root / "curated", root / "raw"
+        for made in (folder, raw, outside):
+            made.mkdir(parents=True)
+        (outside / "secret.csv").write_text(SECRET + "\n", encoding="utf-8")
+        for name in ("plan_2024.csv", "themes.csv", "funding_codes.csv"):
+            (folder / name).write_bytes(curated_bytes(name))
+        for name, kind in entries.items():
+            make_entry(folder, name, kind, outside)
+        for name, kind in raw_entries.items():
+            make_entry(raw, name, kind, outside)
+        named: set[str] = set()
+        try:
+            load_plans(folder)
+        except PlanDataError as error:
+            assert SECRET not in str(error)
+            for problem in error.problems:
+                assert LOCATED.match(str(problem)), str(problem)
+                named.add(Path(problem.path).name)
+        refused = {name for name, kind in entries.items() if kind in REFUSED}
+        assert refused <= named, f"not refused: {refused - named}"
+        _, raw_problems = folder_problems(raw, within=root)
+        raw_refused = {name for name, kind in raw_entries.items() if kind in REFUSED}
+        assert {Path(p.path).name for p in raw_problems} == raw_refused
+        assert SECRET not in "\n".join(map(str, raw_problems))
+
+
+# ------------------------------------------------------------------ formulas, by character class
+
+# What a spreadsheet skips before reading a formula: spaces and invisible format characters.
+INVISIBLE = st.sampled_from(
+    [" ", "\u00a0", "\u2003", "\u3000", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+)
+TRIGGERS = st.sampled_from(["=", "+", "-", "@", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(lead=st.lists(INVISIBLE, max_size=4).map("".join), trigger=TRIGGERS, rest=st.text())
+def test_any_look_alike_formula_is_neutralised(lead: str, trigger: str, rest: str) -> None:
+    text = lead + trigger + rest
+    assert is_formula_like(text)
+    assert neutralise_cell(text) == "'" + text
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.text())
+def test_text_is_neutralised_exactly_when_its_first_visible_character_is_a_trigger(
+    text: str,
+) -> None:
+    visible = [
+        c
+        for c in unicodedata.normalize("NFKC", text)
+        if not (c.isspace() or unicodedata.category(c) in ("Cf", "Zs"))
+    ]
+    formula = text[:1] in ("\t", "\r") or (visible[:1] != [] and visible[0] in "=+-@")
+    assert (neutralise_cell(text) != text) == formula
+
+
+@given(number=st.one_of(st.integers(), st.floats()))
+def test_numbers_stay_numbers(number: float) -> None:
+    assert neutralise_cell(number) is number
+
+
+# ------------------------------------------------------------------ numeric options
+
+
+@given(text=st.text(max_size=30))
+def test_a_numeric_option_is_a_bounded_whole_number_or_a_usage_error(text: str) -> None:
+    for parse, low in ((cli._cell_seconds, 1), (cli._wait_seconds, 0), (cli._jobs, 1)):
+        try:
+            value = parse(text)
+        except argparse.ArgumentTypeError as error:
+            assert "expected a whole number from" in str(error)
+        else:
+            high = cli.MAX_JOBS if parse is cli._jobs else cli.MAX_SECONDS
+            assert type(value) is int and low <= value <= high

@@ -1,23 +1,30 @@
 """Time validation (``load_plans``) over 10, 100 and 1000 synthetic plans; print the scaling.
 
+``--bad-rows 2000 8000 200000`` times instead one plan of that many bad rows (each row the
+first one with a broken id: three problems), with the peak memory: the detailed scan stops
+at its cap, so time and memory grow with the file's size, not with the problems found.
+
 Each synthetic plan is a copy of ``plan_2024.csv`` under a new year (3000, 3001 …) with
 the 2024 crosswalk rows copied for that year, so every plan is valid and the work is the
 real work. The exponent is the slope of log(time) against log(plans), fitted by least
 squares: 1.0 is linear. Not a test; run it by hand:
 
     .venv/bin/python benchmarks/bench_validation.py [--sizes 10 100 1000] [--repeat 3]
+    .venv/bin/python benchmarks/bench_validation.py --bad-rows 2000 8000 200000
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import resource
+import shutil
 import tempfile
 import time
 from pathlib import Path
 
 from gealc_analysis.core import paths
-from gealc_analysis.data import load_plans
+from gealc_analysis.data import PlanDataError, load_plans
 
 FIRST_YEAR = 3000
 
@@ -60,12 +67,49 @@ def slope(sizes: list[int], seconds: list[float]) -> float:
     )
 
 
+def bad_rows_folder(folder: Path, rows: int) -> Path:
+    """The curated folder with ``plan_2024.csv`` made of ``rows`` copies of its first row,
+    each with a broken activity id."""
+    shutil.copytree(paths.CURATED_DIR, folder)
+    path = folder / "plan_2024.csv"
+    header, first = path.read_text(encoding="utf-8").splitlines(keepends=True)[:2]
+    cells = first.split(",")
+    cells[1] = "x"
+    path.write_text(header + ",".join(cells) * rows, encoding="utf-8")
+    return folder
+
+
+def time_bad_rows(sizes: list[int]) -> None:
+    """One load per size: wall and CPU seconds, problems found, peak memory of the process."""
+    with tempfile.TemporaryDirectory() as scratch:
+        for rows in sizes:
+            folder = bad_rows_folder(Path(scratch) / f"bad-{rows}", rows)
+            started, started_cpu = time.perf_counter(), time.process_time()
+            try:
+                load_plans(folder)
+                found = 0
+            except PlanDataError as error:
+                found = len(error.problems)
+            wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"validation, {rows:>7} bad rows: {wall:7.3f} s wall, {cpu:7.3f} s CPU, "
+                f"{found} problems listed, peak memory so far {peak:.0f} MB"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--repeat", type=int, default=3, help="loads per size (best kept)")
+    parser.add_argument(
+        "--bad-rows", type=int, nargs="+", default=None, help="time plans of this many bad rows"
+    )
     args = parser.parse_args()
     load_plans()  # warm imports and caches: time the validation, not the first import
+    if args.bad_rows:
+        time_bad_rows(args.bad_rows)
+        return
     walls, cpus = [], []
     with tempfile.TemporaryDirectory() as scratch:
         for size in args.sizes:

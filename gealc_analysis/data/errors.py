@@ -42,7 +42,9 @@ class PlanDataError(ValueError):
     """Raised when curated data breaks the contract; ``problems`` lists every violation.
 
     The message shows the first :data:`SHOWN_PROBLEMS` and counts the rest; ``problems``
-    always holds them all, in file, line and column order.
+    holds them all, in file, line and column order. A table whose cell checks stopped at
+    their cap (``schema.check_cells``) adds one :data:`SCAN_STOPPED` problem saying where;
+    it is always shown, last.
     """
 
     def __init__(self, problems: Sequence[Problem]) -> None:

@@ -90,7 +90,8 @@ def entry_problem(path: Path, within: Path) -> Problem | None:
 def folder_problems(
     folder: Path, *, within: Path | None = None, recursive: bool = True
 ) -> tuple[list[Path], list[Problem]]:
-    """The visible regular files under ``folder`` (sorted) and every unsafe entry in it.
+    """The visible regular files under ``folder`` (in name order, folder by folder) and
+    every unsafe entry in it.
 
     ``within`` is the data folder symlinks must stay in (default: ``folder`` itself; the
     folder is checked against it too). ``recursive``: look inside subfolders as well; a
@@ -133,7 +134,7 @@ def folder_problems(
 def regular_data_files(
     folder: Path, *, within: Path | None = None, recursive: bool = True
 ) -> list[Path]:
-    """The visible regular files under ``folder``, sorted; raises :class:`PlanDataError`
+    """The visible regular files under ``folder``, in name order; raises :class:`PlanDataError`
     listing every symlink leaving ``within`` (default ``folder``), loop and special file.
 
     What the report's data copies use, so nothing outside the data folder is published.

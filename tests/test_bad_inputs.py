@@ -497,10 +497,15 @@ def a_folder_linked_into_itself_inside_raw(folder: Path) -> list[str]:
 # ------------------------------------------------------------------ formulas in text cells
 
 
-def formula_case(value: str, column: str = "notes") -> Callable[[Path], list[str]]:
+def formula_case(
+    value: str, column: str = "notes", shown: str | None = None
+) -> Callable[[Path], list[str]]:
+    """``value`` in a cell; the message shows it as ``shown`` (invisible characters named)."""
+    shown = value if shown is None else shown
+
     def case(folder: Path) -> list[str]:
         path, line = set_cell(folder, "2024-3.1.1", column, value)
-        return [f"{path}:{line}: {column}: {FORMULA}, found '{value}'"]
+        return [f"{path}:{line}: {column}: {FORMULA}, found '{shown}'"]
 
     return case
 
@@ -508,8 +513,8 @@ def formula_case(value: str, column: str = "notes") -> Callable[[Path], list[str
 FORMULA_CASES: dict[str, Callable[[Path], list[str]]] = {
     "a_hyperlink_formula_in_a_note": formula_case('=HYPERLINK("http://x.test/?q=1","ok")'),
     "a_formula_after_a_space": formula_case(" =1+1"),
-    "a_formula_after_a_zero_width_space": formula_case("\u200b=1+1"),
-    "a_formula_after_a_no_break_space": formula_case("\u00a0@SUM(A1)"),
+    "a_formula_after_a_zero_width_space": formula_case("\u200b=1+1", shown="\\u200b=1+1"),
+    "a_formula_after_a_no_break_space": formula_case("\u00a0@SUM(A1)", shown="\\u00a0@SUM(A1)"),
     "a_full_width_equals_sign_in_a_title": formula_case("＝SUM(1)", "title_en"),
     "a_small_plus_sign_in_a_title": formula_case("\ufe62cmd", "title_es"),
     "a_dash_opening_a_note": formula_case("-2+3"),

@@ -7,6 +7,7 @@ A :class:`Problem` is one violation located as ``file:line: column``; a
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +22,21 @@ SCAN_STOPPED, NOT_SCANNED = "rows", "rows not checked yet"
 _VISIBLE = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
+def _visible(text: str) -> str:
+    """``text`` on one line, invisible characters named: a line break as ``\\n``, a
+    zero-width space or a no-break space as ``\\u200b`` / ``\\u00a0`` (else a cell
+    refused for a hidden "=" or a trailing no-break space would look fine)."""
+    text = text.translate(_VISIBLE)
+    if text.isascii():
+        return text
+    return "".join(
+        f"\\u{ord(char):04x}"
+        if char != " " and unicodedata.category(char) in ("Cf", "Zs")
+        else char
+        for char in text
+    )
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One violation of the data contract, located precisely enough to fix by hand."""
@@ -32,7 +48,7 @@ class Problem:
     found: str
 
     def __str__(self) -> str:
-        shown = self.found.translate(_VISIBLE)  # one problem, one line: show line breaks
+        shown = _visible(self.found)
         found = f"'{shown}'" if self.found != "" else "an empty cell"
         where = f"{self.path}:{self.line}" if self.line else self.path  # 0: the file or folder
         return f"{where}: {self.column}: expected {self.expected}, found {found}"

@@ -7,6 +7,12 @@ copy of the 2024 plan and the crosswalk mutated 1–4 times by random bytes, tru
 deleted or repeated lines, stray quotes and commas, re-encoding (Latin-1, UTF-16, cp1252)
 and extreme cell values; about 23 s on the shared 2-core machine (800 random examples
 also passed once locally, 135 s).
+
+Beside it, smaller properties: a data folder with random unsafe entries (symlinks out,
+loops, FIFOs, sockets, a folder linked into itself) in ``curated/`` and ``raw/`` refuses
+each and reads none; formula look-alikes (any invisible prefix, full-width or small
+forms) are neutralised, exactly those; numeric options and ``SOURCE_DATE_EPOCH`` are
+bounded whole numbers or refused.
 """
 
 from __future__ import annotations
@@ -21,11 +27,12 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gealc_analysis import cli
-from gealc_analysis.core import paths
+from gealc_analysis.core import paths, provenance
 from gealc_analysis.core.outputs import is_formula_like, neutralise_cell
 from gealc_analysis.data import PlanDataError, load_plans, vocabulary
 from gealc_analysis.data.files import folder_problems
@@ -318,3 +325,20 @@ def test_a_numeric_option_is_a_bounded_whole_number_or_a_usage_error(text: str) 
         else:
             high = cli.MAX_JOBS if parse is cli._jobs else cli.MAX_SECONDS
             assert type(value) is int and low <= value <= high
+
+
+# ------------------------------------------------------------------ environment
+
+
+@given(text=st.text(max_size=24))
+def test_source_date_epoch_is_a_date_from_1970_to_2100_or_refused(text: str) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        if "\x00" in text:
+            return  # an environment variable cannot hold NUL
+        patch.setenv("SOURCE_DATE_EPOCH", text)
+        try:
+            epoch = provenance.source_date_epoch()
+        except ValueError as error:
+            assert "SOURCE_DATE_EPOCH must be a whole number" in str(error)
+            return
+    assert epoch is None if not text.strip() else 0 <= epoch <= provenance.LAST_EPOCH

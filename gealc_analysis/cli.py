@@ -127,7 +127,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             force=args.force,
         )
     except BuildError as error:
-        fixable = _user_cause(error)
+        # An "internal" failure caused by a full disk, a permission or a refused data file is
+        # the user's to fix: say so, with the path (the build's own messages stay as they are).
+        fixable = _user_cause(error) if error.exit_code == EXIT_INTERNAL else None
         if fixable is not None:
             print(f"build failed: {_cause_text(fixable, args.out)}", file=sys.stderr)
             return EXIT_USER

@@ -435,7 +435,11 @@ def _failure_problems(
 
 
 def _positions(frame: pd.DataFrame, index: pd.Series) -> np.ndarray:
-    return frame.index.get_indexer(index.astype("int64").to_numpy())
+    """Row positions of pandera's failure-case labels (-1 would silently pick the last row)."""
+    rows = frame.index.get_indexer(index.astype("int64").to_numpy())
+    if (rows < 0).any():
+        raise RuntimeError("a failure case names a row the checked frame does not have")
+    return rows
 
 
 def _located_problems(

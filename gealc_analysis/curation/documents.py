@@ -1,0 +1,710 @@
+"""A plan as the Secretariat receives it (text, Word or PDF) → located lines for ``draft``.
+
+The drafter (:mod:`gealc_analysis.curation.draft`) reads a plan line by line. A text or
+Markdown file already is lines. A Word file and a PDF are not, and the conversion is where
+activities get lost, so this module does it once, for both, with what a reader of the
+printed page sees:
+
+- **Word** (python-docx): the "3.1.1)" numbers are usually Word's automatic list numbering,
+  absent from the paragraph text. They are recomputed from ``numbering.xml`` (the paragraph's
+  or its style's ``numPr`` → ``abstractNum`` level: start, format, ``lvlText`` like
+  ``%1.%2.%3)``), so each paragraph reads as printed. Tables are read row by row.
+- **PDF** (pdfplumber): running headers and footers (rows repeated at the same height on
+  most pages) and page numbers are dropped; two-column pages are split at their gutter and
+  read left column first; physical lines are joined into paragraphs, and a word hyphenated
+  at a line end is joined; ruled tables are read row by row.
+
+Superscript footnote numbers come out as ``<sup>n</sup>``, the form the drafter already
+reads in Markdown exports. A table row whose first cell is an activity number becomes
+``3.1.1) Title Lugar: … Fecha: …``: each cell after the title behind its column's header,
+so the drafter's field labels find them. Every line keeps where it is printed ("page 3,
+line 12", "paragraph 41", "table 2, row 5") for warnings and the review column.
+
+Anything that is not a readable plan (encrypted or image-only PDF, corrupt .docx, another
+file type) is a :class:`DocumentError` whose message says what to do.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import zipfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown")
+WORD_SUFFIX = ".docx"
+PDF_SUFFIX = ".pdf"
+SUPPORTED = (*TEXT_SUFFIXES, WORD_SUFFIX, PDF_SUFFIX)
+
+# What opens a new paragraph whatever the spacing: a printed number "3)", "3.1)",
+# "3.9ii.4)", or a footnote's text (its superscript number first).
+ITEM_START = re.compile(r"^(?:\d+(?:\.\d+[a-z]{0,4}){0,2}\)(?=\s|$)|<sup>)")
+ACTIVITY_CELL = re.compile(r"^(?P<ref>\d+\.\d+[a-z]{0,4}\.\d+)\)?\.?$")
+# A line that only numbers the page: "7", "- 7 -", "Page 7", "Página 7 de 12", "7 / 12".
+PAGE_NUMBER = re.compile(
+    r"^(?:(?:page|pag|pág|página|pagina|p\.)\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?"
+    r"(?:\s*(?:/|of|de)\s*\d{1,4})?$",
+    re.IGNORECASE,
+)
+# Hyphens a typesetter puts at a line end: hyphen-minus, hyphen, soft hyphen.
+LINE_END_HYPHENS = ("-", "\u2010", "\u00ad")
+
+
+class DocumentError(ValueError):
+    """A plan file that cannot be read as a plan; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class PlanLines:
+    """A plan's lines, and where each is printed (None: a text file, lines are numbered)."""
+
+    lines: list[str]
+    places: list[str] | None
+    kind: str  # "text", "Word" or "PDF"
+
+
+def normalise_newlines(text: str) -> str:
+    """One ``\\n`` per line whatever the source (Windows ``\\r\\n``, old Mac ``\\r``), no BOM."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_plan(path: Path) -> PlanLines:
+    """The lines of a plan file, by its extension (case ignored): .txt/.md, .docx, .pdf."""
+    if not path.is_file():
+        raise DocumentError(f"{path}: no such file (give the path of the plan)")
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return read_text(path)
+    if suffix == WORD_SUFFIX:
+        return read_docx(path)
+    if suffix == PDF_SUFFIX:
+        return read_pdf(path)
+    raise DocumentError(
+        f"{path}: expected a plan as {', '.join(SUPPORTED)}, found '{path.suffix or 'no'}' "
+        "extension (save a .doc or .odt as .docx, or export the plan to PDF)"
+    )
+
+
+def read_text(path: Path) -> PlanLines:
+    """A UTF-8 text or Markdown file, line by line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise DocumentError(
+            f"{path}: expected UTF-8 text, found byte "
+            f"0x{error.object[error.start]:02x} at offset {error.start} "
+            "(save the plan as UTF-8 text)"
+        ) from None
+    return PlanLines(normalise_newlines(text).split("\n"), None, "text")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def table_lines(rows: Sequence[Sequence[str]]) -> list[tuple[int, str]]:
+    """(row index, line) for each row of a table of activities, header row excluded.
+
+    A first row that is not an activity is the header: a row that starts with an activity
+    number becomes "3.1.1) <title> <Header>: <cell> …", so a column headed "Lugar" reads as
+    the field "Lugar:". Any other row (an area or a semester spanning the table) is its
+    cells' text.
+    """
+    if not rows:
+        return []
+    header: Sequence[str] = ()
+    start = 0
+    if not ACTIVITY_CELL.match(rows[0][0].strip() if rows[0] else ""):
+        header, start = [cell.strip().rstrip(":").strip() for cell in rows[0]], 1
+    lines = []
+    for index in range(start, len(rows)):
+        cells = [cell.strip() for cell in rows[index]]
+        number = ACTIVITY_CELL.match(cells[0]) if cells else None
+        if number is None:
+            text = " ".join(dict.fromkeys(cell for cell in cells if cell))
+        else:
+            parts = [f"{number.group('ref')})", *cells[1:2]]
+            for column, cell in enumerate(cells[2:], start=2):
+                label = header[column] if column < len(header) else ""
+                parts.append(f"{label}: {cell}" if label else cell)
+            text = " ".join(part for part in parts if part)
+        if text:
+            lines.append((index + 1, text))
+    return lines
+
+
+# --------------------------------------------------------------------------- Word
+
+
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"))
+_ROMAN += ((50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+def _letters(number: int) -> str:
+    """Word's lowerLetter: a … z, then aa, bb … (the letter repeated)."""
+    if number <= 0:
+        return ""
+    return chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
+
+
+def format_number(value: int, number_format: str) -> str:
+    """One level's counter as Word prints it for ``w:numFmt``."""
+    if number_format == "lowerRoman":
+        return _roman(value)
+    if number_format == "upperRoman":
+        return _roman(value).upper()
+    if number_format == "lowerLetter":
+        return _letters(value)
+    if number_format == "upperLetter":
+        return _letters(value).upper()
+    if number_format == "decimalZero":
+        return f"{value:02d}"
+    if number_format in ("none", "bullet"):
+        return ""
+    return str(value)  # decimal and the formats a plan does not use
+
+
+@dataclass(frozen=True)
+class _Level:
+    start: int
+    number_format: str
+    text: str  # lvlText: "%1.%2)"
+    suffix: str  # what follows the number: tab, space or nothing
+
+
+@dataclass
+class WordNumbering:
+    """Word's automatic list numbering (``numbering.xml``), replayed paragraph by paragraph.
+
+    Counters belong to the abstract list (``abstractNum``), as in Word: every ``num`` that
+    points to it continues one list, unless it overrides a level's start. A level's counter
+    restarts when a level above it advances.
+    """
+
+    levels: dict[str, dict[int, _Level]] = field(default_factory=dict)
+    abstract_of: dict[str, str] = field(default_factory=dict)
+    overrides: dict[str, dict[int, int]] = field(default_factory=dict)
+    counters: dict[str, dict[int, int]] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_document(cls, document: Any) -> WordNumbering:
+        from docx.oxml.ns import qn
+
+        numbering = cls()
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return numbering  # no numbering part: no automatic numbers
+
+        def value(element: Any, tag: str, default: str = "") -> str:
+            child = element.find(qn(tag)) if element is not None else None
+            return child.get(qn("w:val"), default) if child is not None else default
+
+        for abstract in root.iter(qn("w:abstractNum")):
+            levels = {}
+            for level in abstract.iter(qn("w:lvl")):
+                start = value(level, "w:start", "0")
+                levels[int(level.get(qn("w:ilvl"), "0"))] = _Level(
+                    int(start) if start.isdigit() else 0,
+                    value(level, "w:numFmt", "decimal"),
+                    value(level, "w:lvlText", ""),
+                    value(level, "w:suff", "tab"),
+                )
+            numbering.levels[abstract.get(qn("w:abstractNumId"), "")] = levels
+        for num in root.iter(qn("w:num")):
+            num_id = num.get(qn("w:numId"), "")
+            numbering.abstract_of[num_id] = value(num, "w:abstractNumId")
+            for override in num.iter(qn("w:lvlOverride")):
+                start = value(override, "w:startOverride")
+                if start.isdigit():
+                    level = int(override.get(qn("w:ilvl"), "0"))
+                    numbering.overrides.setdefault(num_id, {})[level] = int(start)
+        return numbering
+
+    def label(self, num_id: str, level: int) -> str:
+        """The printed number of the next paragraph of list ``num_id`` at ``level``, with
+        the separator Word puts after it ("3.1.1) "); "" when there is no such list."""
+        abstract = self.abstract_of.get(num_id)
+        levels = self.levels.get(abstract or "", {})
+        if abstract is None or level not in levels:
+            return ""
+        counters = self.counters.setdefault(abstract, {})
+        starts = {lvl: spec.start for lvl, spec in levels.items()}
+        if num_id not in self.used:
+            self.used.add(num_id)
+            for lvl, start in self.overrides.get(num_id, {}).items():
+                starts[lvl] = start
+                counters.pop(lvl, None)
+                counters[lvl] = start - 1
+        counters[level] = counters.get(level, starts[level] - 1) + 1
+        for deeper in [lvl for lvl in counters if lvl > level]:
+            del counters[deeper]
+        for upper in range(level):
+            counters.setdefault(upper, starts.get(upper, 1))
+        spec = levels[level]
+
+        def number(match: re.Match[str]) -> str:
+            lvl = int(match.group(1)) - 1
+            fmt = levels[lvl].number_format if lvl in levels else "decimal"
+            return format_number(counters.get(lvl, 1), fmt)
+
+        printed = re.sub(r"%([1-9])", number, spec.text)
+        if not printed:
+            return ""
+        return printed + ("" if spec.suffix == "nothing" else " ")
+
+
+def _numbering_of(paragraph: Any) -> tuple[str, int] | None:
+    """(numId, level) of a paragraph's automatic number: its own ``numPr`` or its style's
+    (heading styles carry the numbering of a multi-level list); None when unnumbered."""
+    from docx.oxml.ns import qn
+
+    candidates = [paragraph._p.pPr]
+    style = paragraph.style
+    while style is not None:
+        candidates.append(style.element.pPr)
+        style = style.base_style
+    num_id: str | None = None
+    level: int | None = None
+    for properties in candidates:
+        numbering = properties.find(qn("w:numPr")) if properties is not None else None
+        if numbering is None:
+            continue
+        num = numbering.find(qn("w:numId"))
+        lvl = numbering.find(qn("w:ilvl"))
+        if num_id is None and num is not None:
+            num_id = num.get(qn("w:val"))
+        if level is None and lvl is not None:
+            level = int(lvl.get(qn("w:val"), "0"))
+    if num_id is None or num_id == "0":  # numId 0: numbering switched off here
+        return None
+    return num_id, level or 0
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    """A paragraph's text as printed: superscript digits as ``<sup>n</sup>`` (footnotes)."""
+    parts = []
+    for item in paragraph.iter_inner_content():
+        runs = item.runs if hasattr(item, "runs") else [item]
+        for run in runs:
+            text = run.text
+            if run.font.superscript and text.strip().isdigit():
+                text = f"<sup>{text.strip()}</sup>"
+            parts.append(text)
+    return "".join(parts)
+
+
+def read_docx(path: Path) -> PlanLines:
+    """A Word plan: body paragraphs and tables in order, numbers as Word prints them."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    from lxml import etree
+
+    try:
+        document = docx.Document(str(path))
+        numbering = WordNumbering.from_document(document)
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.Error) as error:
+        raise DocumentError(
+            f"{path}: not a readable Word .docx file ({type(error).__name__}: {error}); "
+            "open it in Word or LibreOffice and save it again as .docx"
+        ) from None
+
+    def text_of(paragraph: Any) -> str:
+        numbered = _numbering_of(paragraph)
+        label = numbering.label(*numbered) if numbered else ""
+        return (label + _paragraph_text(paragraph)).strip()
+
+    lines: list[str] = []
+    places: list[str] = []
+    paragraphs = tables = 0
+    for element in document.element.body.iterchildren():
+        tag = etree.QName(element).localname
+        if tag == "p":
+            paragraphs += 1
+            text = text_of(Paragraph(element, document))
+            if text:
+                lines.append(text)
+                places.append(f"paragraph {paragraphs}")
+        elif tag == "tbl":
+            tables += 1
+            rows = []
+            for row in Table(element, document).rows:
+                cells = list(dict.fromkeys(row.cells))  # a merged cell is listed once per column
+                rows.append([" ".join(filter(None, map(text_of, c.paragraphs))) for c in cells])
+            for number, text in table_lines(rows):
+                lines.append(text)
+                places.append(f"table {tables}, row {number}")
+    return PlanLines(lines, places, "Word")
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+@dataclass
+class _Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass
+class _Line:
+    """A printed line: its words left to right, the column it is in, its place."""
+
+    words: list[_Word]
+    column: int  # 0: full width, 1: left column, 2: right column
+    page: int
+    number: int  # on its page, top to bottom, left column before right
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(word.top for word in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(word.bottom for word in self.words)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(word.size for word in self.words)
+
+    @property
+    def text(self) -> str:
+        out = ""
+        for word in self.words:
+            if word.text.startswith("<sup>") or not out:
+                out += word.text
+            else:
+                out += " " + word.text
+        return out
+
+    @property
+    def place(self) -> str:
+        return f"page {self.page}, line {self.number}"
+
+
+def _rows(words: list[_Word]) -> list[list[_Word]]:
+    """Words grouped into printed rows: overlapping heights, top to bottom, left to right.
+
+    A superscript sits higher than its line but overlaps it, so it joins its line.
+    """
+    rows: list[list[_Word]] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        for row in reversed(rows[-3:]):
+            top, bottom = min(w.top for w in row), max(w.bottom for w in row)
+            overlap = min(bottom, word.bottom) - max(top, word.top)
+            if overlap >= 0.5 * min(word.bottom - word.top, bottom - top):
+                row.append(word)
+                break
+        else:
+            rows.append([word])
+    return [_mark_superscripts(sorted(row, key=lambda w: w.x0)) for row in rows]
+
+
+def _gutter(rows: list[list[_Word]], width: float) -> tuple[float, float] | None:
+    """The blank vertical band between two columns, if the page has two.
+
+    Looked for in the middle half of the page: the widest band of x that no row's word
+    covers (a few full-width rows may cross it), with many rows on each side and the right
+    column's rows starting at one left edge, as set columns do (a gap that happens to line
+    up in one column of justified text does not).
+    """
+    if len(rows) < 6:
+        return None
+    low, high = int(width * 0.25), int(width * 0.75)
+    coverage = [0] * (high - low + 1)
+    for row in rows:
+        covered = set()
+        for word in row:
+            covered.update(range(max(low, int(word.x0)), min(high, int(word.x1)) + 1))
+        for x in covered:
+            coverage[x - low] += 1
+    allowed = max(1, len(rows) // 10)
+    best: tuple[int, int] | None = None
+    run_start = None
+    for offset, count in enumerate([*coverage, allowed + 1]):
+        if count <= allowed and run_start is None:
+            run_start = offset
+        elif count > allowed and run_start is not None:
+            if best is None or offset - run_start > best[1] - best[0]:
+                best = (run_start, offset)
+            run_start = None
+    if best is None or best[1] - best[0] < 6:
+        return None
+    left, right = low + best[0], low + best[1]
+    starts = [
+        round(next(w.x0 for w in row if w.x0 >= right - 1))
+        for row in rows
+        if any(w.x1 <= left + 1 for w in row) or any(w.x0 >= right - 1 for w in row)
+        if any(w.x0 >= right - 1 for w in row)
+    ]
+    lefts = sum(1 for row in rows if any(w.x1 <= left + 1 for w in row))
+    if len(starts) < 3 or lefts < 3:
+        return None
+    edge, count = Counter(starts).most_common(1)[0]
+    if count < 0.6 * len(starts):
+        return None
+    return float(left), float(right)
+
+
+def _reading_order(rows: list[list[_Word]], gutter: tuple[float, float] | None) -> Iterator:
+    """(column, words) in reading order: each band of two-column rows left column first,
+    full-width rows (crossing the gutter) where they are."""
+    if gutter is None:
+        yield from ((0, row) for row in rows)
+        return
+    left_edge, right_edge = gutter
+    left: list[list[_Word]] = []
+    right: list[list[_Word]] = []
+    for row in rows:
+        if any(w.x0 < right_edge - 1 and w.x1 > left_edge + 1 for w in row):
+            yield from ((1, r) for r in left)
+            yield from ((2, r) for r in right)
+            left, right = [], []
+            yield 0, row
+            continue
+        left_words = [w for w in row if w.x1 <= left_edge + 1]
+        right_words = [w for w in row if w.x0 >= right_edge - 1]
+        if left_words:
+            left.append(left_words)
+        if right_words:
+            right.append(right_words)
+    yield from ((1, r) for r in left)
+    yield from ((2, r) for r in right)
+
+
+def _words(page: Any) -> list[_Word]:
+    """The page's words with their font size (a change of size splits a word, so a
+    footnote's superscript number is a word of its own)."""
+    raw = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=False)
+    return [
+        _Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"])) for w in raw
+    ]
+
+
+def _mark_superscripts(row: list[_Word]) -> list[_Word]:
+    """A row with its raised, smaller digits written ``<sup>n</sup>`` (footnote marks)."""
+    size = max(word.size for word in row)
+    baseline = max(word.bottom for word in row if word.size == size)
+    for word in row:
+        raised = word.bottom < baseline - 0.15 * size
+        if word.text.isdigit() and word.size < 0.85 * size and raised:
+            word.text = f"<sup>{word.text}</sup>"
+    return row
+
+
+def _inside(word: _Word, box: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = box
+    middle_x, middle_y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+    return x0 <= middle_x <= x1 and top <= middle_y <= bottom
+
+
+# A table as read: (its top, rows of cells, each cell its printed lines).
+_Table = tuple[float, list[list[list[str]]]]
+
+
+@dataclass
+class _Page:
+    number: int
+    lines: list[_Line]
+    tables: list[_Table]
+
+
+def _read_page(page: Any, number: int) -> _Page:
+    words = _words(page)
+    tables: list[_Table] = []
+    if page.rects or page.lines:  # a ruled table needs rules; most text pages have none
+        for table in page.find_tables():
+            tables.append((table.bbox[1], _table_cells(words, table)))
+            words = [word for word in words if not _inside(word, table.bbox)]
+    rows = _rows(words)
+    gutter = _gutter(rows, float(page.width))
+    lines = [
+        _Line(row, column, number, index)
+        for index, (column, row) in enumerate(_reading_order(rows, gutter), start=1)
+    ]
+    return _Page(number, lines, tables)
+
+
+def _table_cells(words: list[_Word], table: Any) -> list[list[list[str]]]:
+    """A ruled table's rows: each cell's printed lines, top to bottom."""
+    return [
+        [
+            [_Line(row, 0, 0, 0).text for row in _rows([w for w in words if _inside(w, box)])]
+            for box in row.cells
+            if box is not None
+        ]
+        for row in table.rows
+    ]
+
+
+def _running_lines(pages: list[_Page]) -> set[tuple[int, int]]:
+    """(page, line number) of running headers, footers and page numbers.
+
+    A running line is among the top or bottom two rows of its page and prints the same text
+    (digits aside: "Page 3" = "Page 4") at the same height on at least half the pages; a row
+    that is only a page number is one wherever it is at the top or bottom.
+    """
+
+    def key(line: _Line) -> tuple[str, int]:
+        return re.sub(r"\d+", "#", line.text), round(line.top)
+
+    edges = []
+    for page in pages:
+        by_height = sorted(page.lines, key=lambda line: line.top)
+        edges.append(by_height if len(by_height) <= 4 else by_height[:2] + by_height[-2:])
+    seen = Counter(key(line) for lines in edges for line in lines)
+    repeated = {k for k, count in seen.items() if count >= max(2, len(pages) / 2)}
+    return {
+        (line.page, line.number)
+        for lines in edges
+        for line in lines
+        if key(line) in repeated or PAGE_NUMBER.match(line.text)
+    }
+
+
+def _join(previous: str, following: str, vocabulary: set[str]) -> str:
+    """Two printed lines of one paragraph as one: a hyphen at the end of the first joins the
+    word it split ("transfron-" + "terizo"), unless the document prints the word with its
+    hyphen elsewhere ("on-" + "site", as "on-site")."""
+    if previous.endswith(LINE_END_HYPHENS) and len(previous) > 1 and previous[-2].isalpha():
+        head = previous[:-1]
+        tail_word = re.match(r"\w+", following)
+        if tail_word and following[0].islower():
+            last = re.findall(r"\w+$", head)
+            compound = f"{last[0]}-{tail_word.group(0)}".casefold() if last else ""
+            hyphen = "-" if previous[-1] == "-" and compound in vocabulary else ""
+            return head + hyphen + following
+    return f"{previous} {following}"
+
+
+def _join_lines(texts: Sequence[str], vocabulary: set[str] | None = None) -> str:
+    out = ""
+    for text in texts:
+        out = _join(out, text, vocabulary or set()) if out else text
+    return out
+
+
+def _paragraph_break(previous: _Line, line: _Line, right_edge: dict) -> bool:
+    """Whether ``line`` starts a new paragraph after ``previous`` (in reading order).
+
+    In one column: a larger gap than the line spacing (baselines more than 1.6 × the text
+    size apart), another text size (a heading) or an item number opening the line. Across a
+    column or page break the paragraph goes on only if the line before the break fills its
+    column (justified text ends a paragraph with a shorter line).
+    """
+    if ITEM_START.match(line.text) or abs(line.size - previous.size) > 0.1 * previous.size:
+        return True
+    if (line.page, line.column) == (previous.page, previous.column):
+        return line.bottom - previous.bottom > 1.6 * previous.size or line.top < previous.top
+    edge = right_edge.get((previous.page, previous.column), previous.x1)
+    return previous.x1 < edge - 2
+
+
+def read_pdf(path: Path) -> PlanLines:
+    """A PDF plan's paragraphs in reading order, running headers and footers dropped."""
+    pages = _open_pdf_pages(path)
+    if not any(page.lines or page.tables for page in pages):
+        raise DocumentError(
+            f"{path}: the PDF has no text layer (a scanned document?); run OCR on it outside "
+            "this tool (for example ocrmypdf) and draft the PDF that makes, or the plan's "
+            "Word file"
+        )
+    running = _running_lines(pages)
+    body = [
+        [line for line in page.lines if (line.page, line.number) not in running] for page in pages
+    ]
+    right_edge: dict[tuple[int, int], float] = {}
+    for lines in body:
+        for line in lines:
+            key = (line.page, line.column)
+            right_edge[key] = max(right_edge.get(key, 0.0), line.x1)
+    printed = [line.text for lines in body for line in lines]
+    printed += [text for page in pages for _, rows in page.tables for row in rows for cell in row
+                for text in cell]  # fmt: skip
+    vocabulary = {
+        token.casefold() for text in printed for token in re.findall(r"\w+(?:-\w+)+", text)
+    }
+    out_lines: list[str] = []
+    places: list[str] = []
+    previous: _Line | None = None
+    for page, lines in zip(pages, body, strict=True):
+        items: list[tuple[float, str, str, _Line | None]] = [
+            (line.top, line.text, line.place, line) for line in lines
+        ]
+        for index, (top, rows) in enumerate(page.tables, start=1):
+            cells = [[_join_lines(cell, vocabulary) for cell in row] for row in rows]
+            items.extend(
+                (top + row / 1000, text, f"page {page.number}, table {index}, row {row}", None)
+                for row, text in table_lines(cells)
+            )
+        if page.tables:  # tables sit between text lines by height (one column pages)
+            items.sort(key=lambda item: item[0])
+        for _, text, place, line in items:
+            if line and previous and not _paragraph_break(previous, line, right_edge):
+                out_lines[-1] = _join(out_lines[-1], text, vocabulary)
+            else:
+                out_lines.append(text)
+                places.append(place)
+            previous = line
+    return PlanLines(out_lines, places, "PDF")
+
+
+def _open_pdf_pages(path: Path) -> list[_Page]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            return [_read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
+    except (PDFPasswordIncorrect, PDFEncryptionError) as error:
+        raise DocumentError(_encrypted(path, error)) from None
+    except PdfminerException as error:
+        cause = error.args[0] if error.args else error
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise DocumentError(_encrypted(path, cause)) from None
+        raise DocumentError(_unreadable(path, cause)) from None
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
+        raise DocumentError(_unreadable(path, error)) from None
+
+
+def _encrypted(path: Path, error: BaseException) -> str:
+    return (
+        f"{path}: the PDF is encrypted ({type(error).__name__}); save an unprotected copy "
+        "(or use the plan's Word file) and draft that"
+    )
+
+
+def _unreadable(path: Path, error: BaseException) -> str:
+    return (
+        f"{path}: not a readable PDF ({type(error).__name__}: {error}); export the plan "
+        "to PDF again, or draft its Word file"
+    )

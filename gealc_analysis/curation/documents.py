@@ -105,35 +105,55 @@ def read_text(path: Path) -> PlanLines:
 # --------------------------------------------------------------------------- tables
 
 
-def table_lines(rows: Sequence[Sequence[str]]) -> list[tuple[int, str]]:
-    """(row index, line) for each row of a table of activities, header row excluded.
+def table_header(rows: Sequence[Sequence[str]]) -> list[str] | None:
+    """A table's column headers ("No.", "Activity", "Venue" …), or None when its first row
+    is an activity already (a table continued from the page before, its header not
+    repeated)."""
+    if not rows or not rows[0] or ACTIVITY_CELL.match(rows[0][0].strip()):
+        return None
+    return [cell.strip().rstrip(":").strip() for cell in rows[0]]
 
-    A first row that is not an activity is the header: a row that starts with an activity
-    number becomes "3.1.1) <title> <Header>: <cell> …", so a column headed "Lugar" reads as
-    the field "Lugar:". Any other row (an area or a semester spanning the table) is its
-    cells' text.
+
+def table_lines(
+    rows: Sequence[Sequence[str]], header: Sequence[str] | None = None
+) -> list[tuple[int, str]]:
+    """(row number, line) for each row of a table of activities, header row excluded.
+
+    A row that starts with an activity number becomes "3.1.1) <title> <Header>: <cell> …",
+    so a column headed "Lugar" reads as the field "Lugar:". Any other row (an area or a
+    semester spanning the table) is its cells' text. A table without a header row of its own
+    uses ``header``, the one of the table it continues.
     """
-    if not rows:
-        return []
-    header: Sequence[str] = ()
-    start = 0
-    if not ACTIVITY_CELL.match(rows[0][0].strip() if rows[0] else ""):
-        header, start = [cell.strip().rstrip(":").strip() for cell in rows[0]], 1
-    lines = []
-    for index in range(start, len(rows)):
-        cells = [cell.strip() for cell in rows[index]]
-        number = ACTIVITY_CELL.match(cells[0]) if cells else None
-        if number is None:
-            text = " ".join(dict.fromkeys(cell for cell in cells if cell))
-        else:
-            parts = [f"{number.group('ref')})", *cells[1:2]]
-            for column, cell in enumerate(cells[2:], start=2):
-                label = header[column] if column < len(header) else ""
-                parts.append(f"{label}: {cell}" if label else cell)
-            text = " ".join(part for part in parts if part)
-        if text:
-            lines.append((index + 1, text))
-    return lines
+    own = table_header(rows)
+    start = 1 if own is not None else 0
+    header = own if own is not None else header
+    numbered = [(index + 1, row_line(rows[index], header)) for index in range(start, len(rows))]
+    return [(number, text) for number, text in numbered if text]
+
+
+def row_line(row: Sequence[str], header: Sequence[str] | None) -> str:
+    """One table row as the line the drafter reads (see :func:`table_lines`)."""
+    cells = [cell.strip() for cell in row]
+    number = ACTIVITY_CELL.match(cells[0]) if cells else None
+    if number is None:
+        return " ".join(dict.fromkeys(cell for cell in cells if cell))
+    header = header or ()
+    parts = [f"{number.group('ref')})", *cells[1:2]]
+    for column, cell in enumerate(cells[2:], start=2):
+        label = header[column] if column < len(header) else ""
+        parts.append(f"{label}: {cell}" if label else cell)
+    return " ".join(part for part in parts if part)
+
+
+def _continued_header(rows: Sequence[Sequence[str]], last: list[str] | None) -> list[str] | None:
+    """The header that applies to a table: its own, else the last table's if it has as many
+    columns (a table broken across pages without its header repeated)."""
+    own = table_header(rows)
+    if own is not None:
+        return own
+    if last is not None and rows and len(rows[0]) == len(last):
+        return last
+    return None
 
 
 # --------------------------------------------------------------------------- Word
@@ -331,6 +351,7 @@ def read_docx(path: Path) -> PlanLines:
     lines: list[str] = []
     places: list[str] = []
     paragraphs = tables = 0
+    header: list[str] | None = None
     for element in document.element.body.iterchildren():
         tag = etree.QName(element).localname
         if tag == "p":
@@ -345,7 +366,8 @@ def read_docx(path: Path) -> PlanLines:
             for row in Table(element, document).rows:
                 cells = list(dict.fromkeys(row.cells))  # a merged cell is listed once per column
                 rows.append([" ".join(filter(None, map(text_of, c.paragraphs))) for c in cells])
-            for number, text in table_lines(rows):
+            header = _continued_header(rows, header)
+            for number, text in table_lines(rows, header):
                 lines.append(text)
                 places.append(f"table {tables}, row {number}")
     return PlanLines(lines, places, "Word")
@@ -362,6 +384,7 @@ class _Word:
     top: float
     bottom: float
     size: float
+    font: str
 
 
 @dataclass
@@ -392,6 +415,14 @@ class _Line:
     @property
     def size(self) -> float:
         return statistics.median(word.size for word in self.words)
+
+    @property
+    def font(self) -> str:
+        """The font most of the line is printed in (a heading's bold, the body's regular)."""
+        weight: Counter[str] = Counter()
+        for word in self.words:
+            weight[word.font] += len(word.text)
+        return weight.most_common(1)[0][0]
 
     @property
     def text(self) -> str:
@@ -426,8 +457,8 @@ def _rows(words: list[_Word]) -> list[list[_Word]]:
     return [_mark_superscripts(sorted(row, key=lambda w: w.x0)) for row in rows]
 
 
-def _gutter(rows: list[list[_Word]], width: float) -> tuple[float, float] | None:
-    """The blank vertical band between two columns, if the page has two.
+def _gutter(rows: list[list[_Word]], width: float) -> float | None:
+    """The middle of the blank vertical band between two columns, if the page has two.
 
     Looked for in the middle half of the page: the widest band of x that no row's word
     covers (a few full-width rows may cross it), with many rows on each side and the right
@@ -456,40 +487,35 @@ def _gutter(rows: list[list[_Word]], width: float) -> tuple[float, float] | None
             run_start = None
     if best is None or best[1] - best[0] < 6:
         return None
-    left, right = low + best[0], low + best[1]
-    starts = [
-        round(next(w.x0 for w in row if w.x0 >= right - 1))
-        for row in rows
-        if any(w.x1 <= left + 1 for w in row) or any(w.x0 >= right - 1 for w in row)
-        if any(w.x0 >= right - 1 for w in row)
-    ]
-    lefts = sum(1 for row in rows if any(w.x1 <= left + 1 for w in row))
+    middle = low + (best[0] + best[1]) / 2
+    starts = [round(next(w.x0 for w in row if w.x0 >= middle)) for row in rows
+              if any(w.x0 >= middle for w in row)]  # fmt: skip
+    lefts = sum(1 for row in rows if any(w.x1 <= middle for w in row))
     if len(starts) < 3 or lefts < 3:
         return None
-    edge, count = Counter(starts).most_common(1)[0]
+    _, count = Counter(starts).most_common(1)[0]
     if count < 0.6 * len(starts):
         return None
-    return float(left), float(right)
+    return middle
 
 
-def _reading_order(rows: list[list[_Word]], gutter: tuple[float, float] | None) -> Iterator:
+def _reading_order(rows: list[list[_Word]], gutter: float | None) -> Iterator:
     """(column, words) in reading order: each band of two-column rows left column first,
-    full-width rows (crossing the gutter) where they are."""
+    full-width rows (a word across the gutter's middle) where they are."""
     if gutter is None:
         yield from ((0, row) for row in rows)
         return
-    left_edge, right_edge = gutter
     left: list[list[_Word]] = []
     right: list[list[_Word]] = []
     for row in rows:
-        if any(w.x0 < right_edge - 1 and w.x1 > left_edge + 1 for w in row):
+        if any(w.x0 < gutter < w.x1 for w in row):
             yield from ((1, r) for r in left)
             yield from ((2, r) for r in right)
             left, right = [], []
             yield 0, row
             continue
-        left_words = [w for w in row if w.x1 <= left_edge + 1]
-        right_words = [w for w in row if w.x0 >= right_edge - 1]
+        left_words = [w for w in row if w.x1 <= gutter]
+        right_words = [w for w in row if w.x0 >= gutter]
         if left_words:
             left.append(left_words)
         if right_words:
@@ -501,9 +527,12 @@ def _reading_order(rows: list[list[_Word]], gutter: tuple[float, float] | None) 
 def _words(page: Any) -> list[_Word]:
     """The page's words with their font size (a change of size splits a word, so a
     footnote's superscript number is a word of its own)."""
-    raw = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=False)
+    raw = page.extract_words(
+        extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False
+    )
     return [
-        _Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"])) for w in raw
+        _Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"]), w["fontname"])
+        for w in raw
     ]
 
 
@@ -595,7 +624,7 @@ def _join(previous: str, following: str, vocabulary: set[str]) -> str:
     if previous.endswith(LINE_END_HYPHENS) and len(previous) > 1 and previous[-2].isalpha():
         head = previous[:-1]
         tail_word = re.match(r"\w+", following)
-        if tail_word and following[0].islower():
+        if tail_word and following[0].isalpha():
             last = re.findall(r"\w+$", head)
             compound = f"{last[0]}-{tail_word.group(0)}".casefold() if last else ""
             hyphen = "-" if previous[-1] == "-" and compound in vocabulary else ""
@@ -614,11 +643,13 @@ def _paragraph_break(previous: _Line, line: _Line, right_edge: dict) -> bool:
     """Whether ``line`` starts a new paragraph after ``previous`` (in reading order).
 
     In one column: a larger gap than the line spacing (baselines more than 1.6 × the text
-    size apart), another text size (a heading) or an item number opening the line. Across a
+    size apart), another text size or font (a heading) or an item number opening the line. Across a
     column or page break the paragraph goes on only if the line before the break fills its
     column (justified text ends a paragraph with a shorter line).
     """
     if ITEM_START.match(line.text) or abs(line.size - previous.size) > 0.1 * previous.size:
+        return True
+    if line.font != previous.font:
         return True
     if (line.page, line.column) == (previous.page, previous.column):
         return line.bottom - previous.bottom > 1.6 * previous.size or line.top < previous.top
@@ -652,26 +683,48 @@ def read_pdf(path: Path) -> PlanLines:
     }
     out_lines: list[str] = []
     places: list[str] = []
-    previous: _Line | None = None
+    previous: _Line | None = None  # the last text line, while its paragraph may go on
+    header: list[str] | None = None
+    last_row: tuple[int, list[str]] | None = None  # (its line, its cells) of the last table row
     for page, lines in zip(pages, body, strict=True):
-        items: list[tuple[float, str, str, _Line | None]] = [
-            (line.top, line.text, line.place, line) for line in lines
+        items: list[tuple[float, str, _Line | list[str]]] = [
+            (line.top, line.place, line) for line in lines
         ]
         for index, (top, rows) in enumerate(page.tables, start=1):
             cells = [[_join_lines(cell, vocabulary) for cell in row] for row in rows]
+            header = _continued_header(cells, header)
+            first = 1 if table_header(cells) is not None else 0
             items.extend(
-                (top + row / 1000, text, f"page {page.number}, table {index}, row {row}", None)
-                for row, text in table_lines(cells)
+                (top + number / 1000, f"page {page.number}, table {index}, row {number + 1}", row)
+                for number, row in enumerate(cells[first:], start=first)
             )
-        if page.tables:  # tables sit between text lines by height (one column pages)
+        if page.tables:  # tables sit between text lines by height
             items.sort(key=lambda item: item[0])
-        for _, text, place, line in items:
-            if line and previous and not _paragraph_break(previous, line, right_edge):
-                out_lines[-1] = _join(out_lines[-1], text, vocabulary)
-            else:
+        for _, place, item in items:
+            if isinstance(item, _Line):
+                last_row = None
+                if previous and not _paragraph_break(previous, item, right_edge):
+                    out_lines[-1] = _join(out_lines[-1], item.text, vocabulary)
+                else:
+                    out_lines.append(item.text)
+                    places.append(place)
+                previous = item
+                continue
+            previous = None
+            if last_row is not None and item and not item[0] and place.endswith(("row 1", "row 2")):
+                # a row broken across the page: its rest, without its number, continues it
+                merged = [
+                    _join(before, after, vocabulary) if before and after else before or after
+                    for before, after in zip(last_row[1], item, strict=False)
+                ]
+                out_lines[last_row[0]] = row_line(merged, header)
+                last_row = (last_row[0], merged)
+                continue
+            text = row_line(item, header)
+            if text:
                 out_lines.append(text)
                 places.append(place)
-            previous = line
+                last_row = (len(out_lines) - 1, item)
     return PlanLines(out_lines, places, "PDF")
 
 

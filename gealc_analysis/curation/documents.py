@@ -84,8 +84,9 @@ def read_plan(path: Path) -> PlanLines:
     if suffix == PDF_SUFFIX:
         return read_pdf(path)
     raise DocumentError(
-        f"{path}: expected a plan as {', '.join(SUPPORTED)}, found '{path.suffix or 'no'}' "
-        "extension (save a .doc or .odt as .docx, or export the plan to PDF)"
+        f"{path}: expected a plan as {', '.join(SUPPORTED[:-1])} or {SUPPORTED[-1]}, found "
+        f"'{path.suffix or 'no'}' extension (save a .doc or .odt as .docx, or export the plan "
+        "to PDF)"
     )
 
 
@@ -141,7 +142,7 @@ def row_line(row: Sequence[str], header: Sequence[str] | None) -> str:
     parts = [f"{number.group('ref')})", *cells[1:2]]
     for column, cell in enumerate(cells[2:], start=2):
         label = header[column] if column < len(header) else ""
-        parts.append(f"{label}: {cell}" if label else cell)
+        parts.append(f"{label}: {cell}".strip() if label else cell)
     return " ".join(part for part in parts if part)
 
 
@@ -337,7 +338,15 @@ def read_docx(path: Path) -> PlanLines:
     try:
         document = docx.Document(str(path))
         numbering = WordNumbering.from_document(document)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.Error) as error:
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        etree.Error,
+        KeyError,
+        ValueError,
+        AttributeError,  # python-docx on a zip whose parts are not Word's
+        TypeError,
+    ) as error:
         raise DocumentError(
             f"{path}: not a readable Word .docx file ({type(error).__name__}: {error}); "
             "open it in Word or LibreOffice and save it again as .docx"

@@ -19,6 +19,7 @@ and their variations (blank lines, Windows line endings, heading levels) read th
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import sys
@@ -29,9 +30,10 @@ from pathlib import Path
 from typing import TextIO
 
 import pandas as pd
+import yaml
 
 from gealc_analysis.core import paths
-from gealc_analysis.core.outputs import write_text_atomically
+from gealc_analysis.core.outputs import write_bytes_atomically, write_text_atomically
 from gealc_analysis.curation import coding_rules, documents
 from gealc_analysis.curation.documents import normalise_newlines
 from gealc_analysis.data import PlanDataError, load_themes, vocabulary
@@ -365,8 +367,9 @@ class _Parser:
 
     def parse(self) -> list[_Activity]:
         for number, raw in enumerate(self.lines, start=1):
-            self.read_line(number, clean_line(raw))
-            if self.current is not None and not self.orphan and raw.strip():
+            line = clean_line(raw)
+            self.read_line(number, line)
+            if self.current is not None and not self.orphan and _part_of_activity(line):
                 self.current.last_line = number
             if len(self.activities) > MAX_ACTIVITIES:
                 raise DraftInputError(
@@ -501,6 +504,12 @@ class _Parser:
             if printed.column in activity.fields or not value:
                 activity.flags.add(printed.column)  # an empty label, maybe filled below
             activity.fields[printed.column] = value
+
+
+def _part_of_activity(line: str) -> bool:
+    """Whether a line read inside an activity is its text (not a blank, a page break or a
+    footnote printed there), so the activity's location spans it."""
+    return bool(line) and not SEPARATOR_LINE.match(line) and not FOOTNOTE_TEXT.match(line)
 
 
 def _shorten(text: str, width: int = 60) -> str:
@@ -785,15 +794,21 @@ def run(
     stderr: TextIO | None = None,
     *,
     force: bool = False,
+    add_source: bool = False,
 ) -> Draft:
     """What ``gealc-report draft`` does: draft, warn on stderr, write, print one summary line.
 
     With no ``out`` the CSV goes to stdout and the summary to stderr, so it can be piped.
+    ``add_source`` (``--add-source``, the one way ``draft`` writes into the data folder)
+    also copies the plan file into the raw folder and lists it in ``sources.yaml``.
     Raises DraftInputError for what the person can fix.
     """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    raw_dir = (Path(data_dir).parent if data_dir is not None else paths.DATA_DIR) / "raw"
     if out is not None:
         refuse_out(out, plan, data_dir, force=force)
+    if add_source:
+        refuse_source(plan, year, raw_dir)
     try:
         themes = load_themes(data_dir)
     except PlanDataError as error:
@@ -803,7 +818,7 @@ def run(
     if result.frame.empty:
         raise DraftInputError(
             f"{plan}: no activity numbers like '3.1.1)' found; is this a "
-            "Red GEALC work plan in plain text or Markdown?"
+            "Red GEALC work plan (text, Markdown, Word or PDF)?"
         )
     for warning in result.warnings:
         print(warning.located(str(plan)), file=stderr)
@@ -813,7 +828,59 @@ def run(
     else:
         write_draft(result.frame, out)
         print(result.summary(str(plan), str(out)), file=stdout)
+    if add_source:
+        registry = record_source(plan, year, result.lang, raw_dir)
+        print(
+            f"added {raw_dir / plan.name} to {registry}: fill in its title, assembly and "
+            f"date there and in {raw_dir / 'SOURCES.md'}",
+            file=stderr if out is None else stdout,
+        )
     return result
+
+
+SOURCES_FILE = "sources.yaml"
+
+
+def refuse_source(plan: Path, year: int, raw_dir: Path) -> None:
+    """Raise DraftInputError unless ``plan`` can be added as the raw source of ``year``:
+    raw sources are never replaced, so neither the year nor the file name may be taken."""
+    registry = raw_dir / SOURCES_FILE
+    if not registry.is_file() or registry.is_symlink():
+        raise DraftInputError(f"{registry}: no list of raw sources to add the plan to")
+    if plan.resolve().parent == raw_dir.resolve():
+        raise DraftInputError(
+            f"{plan}: is in the raw folder already; draft it without --add-source"
+        )
+    target = raw_dir / plan.name
+    if target.exists() or target.is_symlink():
+        raise DraftInputError(
+            f"{target}: already exists; a raw source is never replaced (rename the plan file)"
+        )
+    listed = yaml.safe_load(registry.read_text(encoding="utf-8")) or []
+    if any(isinstance(entry, dict) and entry.get("year") == year for entry in listed):
+        raise DraftInputError(f"{registry}: already lists a source for {year}")
+
+
+def record_source(plan: Path, year: int, lang: str, raw_dir: Path) -> Path:
+    """Copy ``plan`` into ``raw_dir`` and append its entry, with its SHA-256, to
+    ``sources.yaml`` (appended as text: the file's comments and order stay). Title, assembly
+    and date are left empty for the curator: nothing is invented."""
+    data = plan.read_bytes()
+    write_bytes_atomically(raw_dir / plan.name, data)
+    entry = {
+        "year": year,
+        "path": plan.name,
+        "title": "",
+        "assembly": "",
+        "date": "",
+        "language": lang,
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    registry = raw_dir / SOURCES_FILE
+    text = registry.read_text(encoding="utf-8")
+    block = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False)
+    write_text_atomically(registry, text + ("" if text.endswith("\n") else "\n") + block)
+    return registry
 
 
 def seed_plans(raw_dir: Path | None = None) -> dict[int, Path]:

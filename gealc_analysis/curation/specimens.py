@@ -259,16 +259,21 @@ def _table_items(plan_blocks: list[Block]) -> list[dict[str, object]]:
         pending.clear()
         activities.clear()
 
+    footnotes: list[Block] = []  # printed between a title and its fields: after the table
     for block in plan_blocks:
         is_field = block.kind == "text" and bool(draft.LABEL.match(block.text))
         if block.kind == "activity":
             pending.append((block, []))
         elif is_field and pending:
             pending[-1][1].append(block.text)
+        elif block.kind == "footnote" and pending:
+            footnotes.append(block)
         else:
             flush()
-            items.extend(_paragraph_items([block]))
+            items.extend(_paragraph_items([*footnotes, block]))
+            footnotes.clear()
     flush()
+    items.extend(_paragraph_items(footnotes))
     columns = list(labels)
     for item in items:
         if item["kind"] != "table":

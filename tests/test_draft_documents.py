@@ -196,7 +196,7 @@ def test_a_table_row_reads_as_an_activity_line_under_its_header() -> None:
     ]
     assert documents.table_lines(rows) == [
         (2, "3.1.1) Taller regional Lugar: Presencial. Fecha: 1er semestre. Recursos: BID."),
-        (3, "3.1.2) Webinar Lugar: Fecha: Anual. Recursos: OEA."),
+        (3, "3.1.2) Webinar Fecha: Anual. Recursos: OEA."),
         (4, "Actividades anuales"),
     ]
     continued = [["3.1.3", "Reunión", "Virtual.", "Anual.", "BID."]]

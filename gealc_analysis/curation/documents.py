@@ -121,7 +121,8 @@ def table_lines(
     """(row number, line) for each row of a table of activities, header row excluded.
 
     A row that starts with an activity number becomes "3.1.1) <title> <Header>: <cell> …",
-    so a column headed "Lugar" reads as the field "Lugar:". Any other row (an area or a
+    so a column headed "Lugar" reads as the field "Lugar:" (an empty cell is left out, like
+    a field the plan does not print). Any other row (an area or a
     semester spanning the table) is its cells' text. A table without a header row of its own
     uses ``header``, the one of the table it continues.
     """
@@ -142,7 +143,8 @@ def row_line(row: Sequence[str], header: Sequence[str] | None) -> str:
     parts = [f"{number.group('ref')})", *cells[1:2]]
     for column, cell in enumerate(cells[2:], start=2):
         label = header[column] if column < len(header) else ""
-        parts.append(f"{label}: {cell}".strip() if label else cell)
+        if cell:  # an empty cell prints nothing, as a plan that leaves a field out
+            parts.append(f"{label}: {cell}" if label else cell)
     return " ".join(part for part in parts if part)
 
 

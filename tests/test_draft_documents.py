@@ -333,3 +333,24 @@ def test_without_add_source_nothing_is_written_into_the_data_folder(
     )
     capsys.readouterr()
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+# --------------------------------------------------------------------------- size
+
+
+def test_a_200_page_plan_drafts_every_activity(
+    tmp_path: Path, session_themes: pd.DataFrame
+) -> None:
+    """The 2024 plan printed 22 times over (~190 pages): every activity is drafted, each
+    repeat with its own id. (The lead times it: a few seconds, against ~40 s when every
+    page went through pdfplumber.)"""
+    import pypdfium2
+
+    copies = 22
+    text = SEEDS[2024].read_text(encoding="utf-8") * copies
+    path = specimens.write_pdf(text, tmp_path / "long.pdf", "pdf", 2024, "es")
+    assert len(pypdfium2.PdfDocument(str(path))) >= 180
+    result = draft.draft_file(path, 2024, None, session_themes)
+    assert len(result.frame) == copies * len(load_plans(years=[2024]))
+    assert result.frame["activity_id"].is_unique
+    assert not [w for w in result.warnings if w.unparsed]

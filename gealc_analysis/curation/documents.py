@@ -26,6 +26,7 @@ file type) is a :class:`DocumentError` whose message says what to do.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 import zipfile
@@ -479,13 +480,21 @@ def _gutter(rows: list[list[_Word]], width: float) -> float | None:
     if len(rows) < 6:
         return None
     low, high = int(width * 0.25), int(width * 0.75)
-    coverage = [0] * (high - low + 1)
+    steps = [0] * (high - low + 2)  # +1 where a row's run of words starts, -1 after it ends
     for row in rows:
-        covered = set()
-        for word in row:
-            covered.update(range(max(low, int(word.x0)), min(high, int(word.x1)) + 1))
-        for x in covered:
-            coverage[x - low] += 1
+        runs: list[list[int]] = []
+        for word in row:  # left to right: merge overlapping words into runs
+            start, end = max(low, int(word.x0)), min(high, int(word.x1))
+            if start > end:
+                continue
+            if runs and start <= runs[-1][1] + 1:
+                runs[-1][1] = max(runs[-1][1], end)
+            else:
+                runs.append([start, end])
+        for start, end in runs:
+            steps[start - low] += 1
+            steps[end - low + 1] -= 1
+    coverage = list(itertools.accumulate(steps[:-1]))  # rows covering each x
     allowed = max(1, len(rows) // 10)
     best: tuple[int, int] | None = None
     run_start = None
@@ -575,20 +584,89 @@ class _Page:
     tables: list[_Table]
 
 
-def _read_page(page: Any, number: int) -> _Page:
+def _plumber_page(page: Any, number: int) -> _Page:
+    """A page with rules (a table, maybe): pdfplumber's words and ruled tables."""
     words = _words(page)
     tables: list[_Table] = []
-    if page.rects or page.lines:  # a ruled table needs rules; most text pages have none
-        for table in page.find_tables():
-            tables.append((table.bbox[1], _table_cells(words, table)))
-            words = [word for word in words if not _inside(word, table.bbox)]
+    for table in page.find_tables():
+        tables.append((table.bbox[1], _table_cells(words, table)))
+        words = [word for word in words if not _inside(word, table.bbox)]
+    return _layout(words, tables, float(page.width), number)
+
+
+def _layout(words: list[_Word], tables: list[_Table], width: float, number: int) -> _Page:
+    """A page's printed lines in reading order, from its words (tables taken out)."""
     rows = _rows(words)
-    gutter = _gutter(rows, float(page.width))
+    gutter = _gutter(rows, width)
     lines = [
         _Line(row, column, number, index)
         for index, (column, row) in enumerate(_reading_order(rows, gutter), start=1)
     ]
     return _Page(number, lines, tables)
+
+
+_WORD_BREAKS = frozenset(" \t\r\n\x00")
+# How PDFium reports a hyphen the typesetter put at a line end (per character, in a text run).
+_PDFIUM_SOFT_HYPHENS = ("\x02", "\ufffe")
+
+
+def _pdfium_words(page: Any) -> list[_Word]:
+    """A page's words through PDFium (C, fast): characters joined while on one baseline, in
+    one size, with no gap; each word's font read at its first character."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    height = page.get_height()
+    textpage = page.get_textpage()
+    handle = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(handle)
+    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    pdfium_c.FPDFText_GetText(
+        handle, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
+    )
+    chars = buffer.raw[: 2 * count].decode("utf-16-le", errors="replace")
+    char_box, font_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize
+    box = pdfium_c.FS_RECTF()
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    words: list[_Word] = []
+    current: _Word | None = None
+    for index, char in enumerate(chars):
+        if char in _PDFIUM_SOFT_HYPHENS:
+            if current is not None:
+                current.text += "\u00ad"
+            current = None
+            continue
+        if char in _WORD_BREAKS:
+            current = None
+            continue
+        char_box(handle, index, box)
+        size = font_size(handle, index)
+        top, bottom = height - box.top, height - box.bottom
+        if (
+            current is not None
+            and abs(current.size - size) < 0.01
+            and abs(current.bottom - bottom) < 0.5
+            and box.left > current.x0 - 0.5  # kerning and ligatures overlap: still one word
+            and box.left - current.x1 < 0.15 * size
+        ):
+            current.text += char
+            current.x1, current.top = max(current.x1, box.right), min(current.top, top)
+            continue
+        pdfium_c.FPDFText_GetFontInfo(handle, index, name, len(name), ctypes.byref(flags))
+        current = _Word(char, box.left, box.right, top, bottom, size, name.value.decode("latin-1"))
+        words.append(current)
+    textpage.close()
+    return words
+
+
+def _has_rules(page: Any) -> bool:
+    """Whether a page draws lines or boxes (path objects): only such a page can hold a
+    ruled table, and only it needs pdfplumber's slower table finder."""
+    import pypdfium2.raw as pdfium_c
+
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
 
 
 def _table_cells(words: list[_Word], table: Any) -> list[list[list[str]]]:
@@ -612,7 +690,8 @@ def _running_lines(pages: list[_Page]) -> set[tuple[int, int]]:
     """
 
     def key(line: _Line) -> tuple[str, int]:
-        return re.sub(r"\d+", "#", line.text), round(line.top)
+        # heights within 2 pt are one place (the two PDF readers round differently)
+        return re.sub(r"\d+", "#", line.text), round(line.top / 4)
 
     edges = []
     for page in pages:
@@ -638,7 +717,7 @@ def _join(previous: str, following: str, vocabulary: set[str]) -> str:
         if tail_word and following[0].isalpha():
             last = re.findall(r"\w+$", head)
             compound = f"{last[0]}-{tail_word.group(0)}".casefold() if last else ""
-            hyphen = "-" if previous[-1] == "-" and compound in vocabulary else ""
+            hyphen = "-" if compound in vocabulary else ""  # PDF readers confuse the two
             return head + hyphen + following
     return f"{previous} {following}"
 
@@ -740,6 +819,34 @@ def read_pdf(path: Path) -> PlanLines:
 
 
 def _open_pdf_pages(path: Path) -> list[_Page]:
+    """Every page's lines and tables: text through PDFium (a 200-page plan in about a
+    second), pages with rules through pdfplumber, whose table finder reads ruled tables."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as error:
+        if getattr(error, "err_code", None) in (pdfium_c.FPDF_ERR_PASSWORD, 6):  # 6: security
+            raise DocumentError(_encrypted(path, error)) from None
+        raise DocumentError(_unreadable(path, error)) from None
+    pages: dict[int, _Page] = {}
+    ruled: list[int] = []
+    try:
+        for number, page in enumerate(document, start=1):
+            if _has_rules(page):
+                ruled.append(number)
+            else:
+                pages[number] = _layout(_pdfium_words(page), [], page.get_width(), number)
+            page.close()
+    finally:
+        document.close()
+    if ruled:
+        pages.update(_plumber_pages(path, ruled))
+    return [pages[number] for number in sorted(pages)]
+
+
+def _plumber_pages(path: Path, numbers: list[int]) -> dict[int, _Page]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -747,8 +854,11 @@ def _open_pdf_pages(path: Path) -> list[_Page]:
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
-        with pdfplumber.open(path) as pdf:
-            return [_read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
+        with pdfplumber.open(path, pages=numbers) as pdf:
+            return {
+                number: _plumber_page(page, number)
+                for number, page in zip(numbers, pdf.pages, strict=True)
+            }
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
         raise DocumentError(_encrypted(path, error)) from None
     except PdfminerException as error:

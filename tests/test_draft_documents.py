@@ -354,3 +354,102 @@ def test_a_200_page_plan_drafts_every_activity(
     assert len(result.frame) == copies * len(load_plans(years=[2024]))
     assert result.frame["activity_id"].is_unique
     assert not [w for w in result.warnings if w.unparsed]
+
+
+# --------------------------------------------------------------------------- Word pieces
+
+
+def _numbered_docx(path: Path) -> Path:
+    """A small Word plan: a table of activities, an activity number Word cannot read
+    (typed without its ")"), and a list restarted by a level override in roman numerals."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="77">'
+            '<w:lvl w:ilvl="0"><w:start w:val="3"/><w:numFmt w:val="decimal"/>'
+            '<w:lvlText w:val="%1)"/><w:suff w:val="space"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerRoman"/>'
+            '<w:lvlText w:val="%1.9%2)"/><w:suff w:val="space"/></w:lvl></w:abstractNum>'
+        )
+    )
+    for num_id, start in (("77", None), ("78", 2)):
+        override = (
+            f'<w:lvlOverride w:ilvl="1"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+            if start
+            else ""
+        )
+        numbering.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+                f'<w:abstractNumId w:val="77"/>{override}</w:num>'
+            )
+        )
+
+    def numbered(text: str, num_id: str, level: int) -> None:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/>'
+                f'<w:numId w:val="{num_id}"/></w:numPr>'
+            )
+        )
+
+    numbered("Áreas de trabajo", "77", 0)  # "3)"
+    numbered("Nuevos grupos", "77", 1)  # "3.9i)"
+    document.add_paragraph("3.9i.1 Crear un grupo sin paréntesis")
+    numbered("Reunión ministerial", "78", 1)  # restarted at 2: "3.9ii)"
+    table = document.add_table(rows=3, cols=5)
+    for row, cells in zip(
+        table.rows,
+        [
+            ["N.º", "Actividad", "Lugar", "Fecha", "Recursos"],
+            ["3.9ii.1", "Plan de Acción", "Brasil.", "2do semestre.", "BID."],
+            ["3.9ii.2)", "Elección de autoridades", "Virtual.", "Anual.", "OEA."],
+        ],
+        strict=True,
+    ):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    document.save(str(path))
+    return path
+
+
+def test_word_numbering_overrides_roman_levels_tables_and_unparsed_lines(
+    tmp_path: Path, session_themes: pd.DataFrame
+) -> None:
+    path = _numbered_docx(tmp_path / "plan.docx")
+    plan = documents.read_plan(path)
+    assert plan.lines[:4] == [
+        "3) Áreas de trabajo",
+        "3.9i) Nuevos grupos",
+        "3.9i.1 Crear un grupo sin paréntesis",
+        "3.9ii) Reunión ministerial",
+    ]
+    result = draft.draft_file(path, 2024, "es", session_themes)
+    assert list(result.frame["activity_id"]) == ["2024-3.9ii.1", "2024-3.9ii.2"]
+    first = result.frame.iloc[0]
+    assert (first["venue_original"], first["timing"], first["funding_sources"]) == (
+        "Brasil.",
+        "S2",
+        "idb",
+    )
+    assert first[draft.REVIEW_COLUMN].endswith("[table 1, row 2]")
+    assert result.unparsed_lines == ["paragraph 3"]
+    [warning] = [w for w in result.warnings if w.unparsed]
+    assert warning.located(str(path)).startswith(f"{path}: paragraph 3: '3.9i.1 Crear")
+
+
+def test_an_unreadable_activity_line_of_a_pdf_is_reported_by_page_and_line(
+    tmp_path: Path, session_themes: pd.DataFrame
+) -> None:
+    text = "3.1) Área\n\n3.1.1) Taller\n\nLugar: Virtual.\n\n3.1.2 Sin paréntesis\n"
+    path = specimens.write_pdf(text, tmp_path / "plan.pdf", "pdf", 2030, "es")
+    result = draft.draft_file(path, 2030, "es", session_themes)
+    assert list(result.frame["activity_id"]) == ["2030-3.1.1"]
+    assert result.frame.iloc[0][draft.REVIEW_COLUMN].endswith("[page 1, line 3 to page 1, line 4]")
+    assert result.unparsed_lines == ["page 1, line 5"]  # line 1 is the running header

@@ -46,9 +46,11 @@ SUPPORTED = (*TEXT_SUFFIXES, WORD_SUFFIX, PDF_SUFFIX)
 ITEM_START = re.compile(r"^(?:\d+(?:\.\d+[a-z]{0,4}){0,2}\)(?=\s|$)|<sup>)")
 ACTIVITY_CELL = re.compile(r"^(?P<ref>\d+\.\d+[a-z]{0,4}\.\d+)\)?\.?$")
 # A line that only numbers the page: "7", "- 7 -", "Page 7", "Página 7 de 12", "7 / 12".
+# (Single optional spaces: a line's words are joined by one space, and no run of blanks can
+# make the pattern retry.)
 PAGE_NUMBER = re.compile(
-    r"^(?:(?:page|pag|pág|página|pagina|p\.)\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?"
-    r"(?:\s*(?:/|of|de)\s*\d{1,4})?$",
+    r"^(?:(?:page|pag|pág|página|pagina|p\.) ?)?[-–—]? ?\d{1,4} ?[-–—]?"
+    r"(?: ?(?:/|of|de) ?\d{1,4})?$",
     re.IGNORECASE,
 )
 # Hyphens a typesetter puts at a line end: hyphen-minus, hyphen, soft hyphen.

@@ -1,12 +1,17 @@
 """Draft a year's curated CSV from the plan's text for a curator to review (`gealc-report draft`).
 
 Each year the Executive Committee approves a new plan as a document. Curating ~40 activities
-by hand is slow and error-prone, so this module turns the plan's plain text (or a Markdown
-export) into a draft in the curated contract's columns, plus ``needs_review``: the fields the
-extractor is unsure of. It never invents: every field keeps the printed text in its
+by hand is slow and error-prone, so this module turns the plan (plain text, a Markdown
+export, or a Word or PDF file read into located lines by :mod:`documents`) into a draft in
+the curated contract's columns, plus ``needs_review``: the fields the extractor is unsure of
+and where the row is printed. It never invents: every field keeps the printed text in its
 ``*_original`` column, codes come from ``coding_rules`` (the same functions the tests check the
 curated rows against), translations are left empty, and a line that looks like an activity
-but cannot be read is reported with its line number.
+but cannot be read is reported with its place (line; paragraph; page and line).
+
+Every pattern runs in time linear in the line (no pattern retries a run of blanks from each
+of its positions), and a line over ``MAX_LINE_CHARS`` or a text with more than
+``MAX_ACTIVITIES`` numbers is refused before any pattern reads it (issue 20).
 
 Two layouts are known (``data/raw/SOURCES.md``): the 2020 English one (semester headings above
 the activities, fields run together on one line, sometimes two activities on one line) and

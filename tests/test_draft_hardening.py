@@ -135,3 +135,13 @@ def test_a_failed_write_exits_2_and_removes_its_temporary_file(
     assert cli.main(arguments) == 2
     assert "cannot write the draft (No space left on device)" in capsys.readouterr().err
     assert _entries(tmp_path) == []
+
+
+def test_pdf_line_joining_is_linear_in_the_paragraph() -> None:
+    from gealc_analysis.curation import documents
+
+    assert documents._join_lines(["x" * LONG + "-", "yz"]) == "x" * LONG + "yz"
+    assert documents._last_word("a " + "b" * LONG) == "b" * LONG
+    many = documents._join_lines(["palabra"] * 100_000)
+    assert len(many) == 100_000 * 8 - 1 and many.startswith("palabra palabra")
+    assert not documents.PAGE_NUMBER.match("7" + " " * LONG + "x")

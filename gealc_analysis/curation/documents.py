@@ -53,6 +53,7 @@ PAGE_NUMBER = re.compile(
     r"(?: ?(?:/|of|de) ?\d{1,4})?$",
     re.IGNORECASE,
 )
+HYPHENATED_WORD = re.compile(r"\w+(?:-\w+)+")
 # Hyphens a typesetter puts at a line end: hyphen-minus, hyphen, soft hyphen.
 LINE_END_HYPHENS = ("-", "\u2010", "\u00ad")
 
@@ -709,26 +710,49 @@ def _running_lines(pages: list[_Page]) -> set[tuple[int, int]]:
     }
 
 
-def _join(previous: str, following: str, vocabulary: set[str]) -> str:
-    """Two printed lines of one paragraph as one: a hyphen at the end of the first joins the
-    word it split ("transfron-" + "terizo"), unless the document prints the word with its
-    hyphen elsewhere ("on-" + "site", as "on-site")."""
-    if previous.endswith(LINE_END_HYPHENS) and len(previous) > 1 and previous[-2].isalpha():
+def _joint(previous: str, following: str, vocabulary: set[str]) -> tuple[str, str]:
+    """How two printed lines of one paragraph join: (the first line as it stays, what goes
+    between). A hyphen at the end of the first joins the word it split ("transfron-" +
+    "teriza"), unless the document prints that word with its hyphen elsewhere ("on-" +
+    "site", printed "on-site"): PDF readers do not tell a typesetter's hyphen from a word's.
+    """
+    if (
+        previous.endswith(LINE_END_HYPHENS)
+        and len(previous) > 1
+        and previous[-2].isalpha()
+        and following[:1].isalpha()
+    ):
         head = previous[:-1]
-        tail_word = re.match(r"\w+", following)
-        if tail_word and following[0].isalpha():
-            last = re.findall(r"\w+$", head)
-            compound = f"{last[0]}-{tail_word.group(0)}".casefold() if last else ""
-            hyphen = "-" if compound in vocabulary else ""  # PDF readers confuse the two
-            return head + hyphen + following
-    return f"{previous} {following}"
+        tail = re.match(r"\w+", following)
+        compound = f"{_last_word(head)}-{tail.group(0) if tail else ''}".casefold()
+        return head + ("-" if compound in vocabulary else ""), ""
+    return previous, " "
+
+
+def _last_word(text: str) -> str:
+    """The word characters that end ``text`` (a loop, not ``\\w+$``, which retries a long
+    run of word characters from each of its positions)."""
+    index = len(text)
+    while index and (text[index - 1].isalnum() or text[index - 1] == "_"):
+        index -= 1
+    return text[index:]
+
+
+def _join(previous: str, following: str, vocabulary: set[str]) -> str:
+    """Two printed lines of one paragraph as one (see :func:`_joint`)."""
+    head, between = _joint(previous, following, vocabulary)
+    return head + between + following
 
 
 def _join_lines(texts: Sequence[str], vocabulary: set[str] | None = None) -> str:
-    out = ""
+    """A paragraph's printed lines as one text; linear in its length (pieces joined once)."""
+    pieces: list[str] = []
     for text in texts:
-        out = _join(out, text, vocabulary or set()) if out else text
-    return out
+        if pieces:
+            pieces[-1], between = _joint(pieces[-1], text, vocabulary or set())
+            pieces.append(between)
+        pieces.append(text)
+    return "".join(pieces)
 
 
 def _paragraph_break(previous: _Line, line: _Line, right_edge: dict) -> bool:
@@ -770,10 +794,13 @@ def read_pdf(path: Path) -> PlanLines:
     printed = [line.text for lines in body for line in lines]
     printed += [text for page in pages for _, rows in page.tables for row in rows for cell in row
                 for text in cell]  # fmt: skip
-    vocabulary = {
-        token.casefold() for text in printed for token in re.findall(r"\w+(?:-\w+)+", text)
+    vocabulary = {  # the hyphenated words the document prints whole
+        token.casefold()
+        for text in printed
+        for token in (word.strip(".,;:()[]\"'«»“”") for word in text.split())
+        if "-" in token and HYPHENATED_WORD.fullmatch(token)
     }
-    out_lines: list[str] = []
+    out_lines: list[list[str]] = []  # each paragraph's pieces, joined once at the end
     places: list[str] = []
     previous: _Line | None = None  # the last text line, while its paragraph may go on
     header: list[str] | None = None
@@ -796,9 +823,11 @@ def read_pdf(path: Path) -> PlanLines:
             if isinstance(item, _Line):
                 last_row = None
                 if previous and not _paragraph_break(previous, item, right_edge):
-                    out_lines[-1] = _join(out_lines[-1], item.text, vocabulary)
+                    pieces = out_lines[-1]
+                    pieces[-1], between = _joint(pieces[-1], item.text, vocabulary)
+                    pieces.extend((between, item.text))
                 else:
-                    out_lines.append(item.text)
+                    out_lines.append([item.text])
                     places.append(place)
                 previous = item
                 continue
@@ -809,15 +838,15 @@ def read_pdf(path: Path) -> PlanLines:
                     _join(before, after, vocabulary) if before and after else before or after
                     for before, after in zip(last_row[1], item, strict=False)
                 ]
-                out_lines[last_row[0]] = row_line(merged, header)
+                out_lines[last_row[0]] = [row_line(merged, header)]
                 last_row = (last_row[0], merged)
                 continue
             text = row_line(item, header)
             if text:
-                out_lines.append(text)
+                out_lines.append([text])
                 places.append(place)
                 last_row = (len(out_lines) - 1, item)
-    return PlanLines(out_lines, places, "PDF")
+    return PlanLines(["".join(pieces) for pieces in out_lines], places, "PDF")
 
 
 def _open_pdf_pages(path: Path) -> list[_Page]:

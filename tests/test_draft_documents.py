@@ -200,8 +200,10 @@ def test_a_table_row_reads_as_an_activity_line_under_its_header() -> None:
         (4, "Actividades anuales"),
     ]
     continued = [["3.1.3", "Reunión", "Virtual.", "Anual.", "BID."]]
-    header = documents._continued_header(continued, rows[0])
-    assert documents.table_lines(continued, header) == [
+    broken = [["", "(continued) regional", "", "", ""], *continued]
+    assert documents.table_layout(broken, rows[0]) == (rows[0], 0)  # not a header
+    assert documents.table_layout(rows, None) == (rows[0], 1)
+    assert documents.table_lines(continued, rows[0]) == [
         (1, "3.1.3) Reunión Lugar: Virtual. Fecha: Anual. Recursos: BID.")
     ]
 

@@ -9,10 +9,12 @@ printed page sees:
   absent from the paragraph text. They are recomputed from ``numbering.xml`` (the paragraph's
   or its style's ``numPr`` → ``abstractNum`` level: start, format, ``lvlText`` like
   ``%1.%2.%3)``), so each paragraph reads as printed. Tables are read row by row.
-- **PDF** (pdfplumber): running headers and footers (rows repeated at the same height on
-  most pages) and page numbers are dropped; two-column pages are split at their gutter and
-  read left column first; physical lines are joined into paragraphs, and a word hyphenated
-  at a line end is joined; ruled tables are read row by row.
+- **PDF** (words and their boxes through PDFium, ``pypdfium2``, fast enough for a 200-page
+  plan; pages that draw rules through pdfplumber, whose table finder reads ruled tables):
+  running headers and footers (rows repeated at the same height on most pages) and page
+  numbers are dropped; two-column pages are split at their gutter and read left column
+  first; physical lines are joined into paragraphs, and a word hyphenated at a line end is
+  joined; ruled tables are read row by row, a row broken across pages joined again.
 
 Superscript footnote numbers come out as ``<sup>n</sup>``, the form the drafter already
 reads in Markdown exports. A table row whose first cell is an activity number becomes
@@ -130,9 +132,7 @@ def table_lines(
     semester spanning the table) is its cells' text. A table without a header row of its own
     uses ``header``, the one of the table it continues.
     """
-    own = table_header(rows)
-    start = 1 if own is not None else 0
-    header = own if own is not None else header
+    header, start = table_layout(rows, header)
     numbered = [(index + 1, row_line(rows[index], header)) for index in range(start, len(rows))]
     return [(number, text) for number, text in numbered if text]
 
@@ -152,15 +152,20 @@ def row_line(row: Sequence[str], header: Sequence[str] | None) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _continued_header(rows: Sequence[Sequence[str]], last: list[str] | None) -> list[str] | None:
-    """The header that applies to a table: its own, else the last table's if it has as many
-    columns (a table broken across pages without its header repeated)."""
+def table_layout(
+    rows: Sequence[Sequence[str]], last: Sequence[str] | None
+) -> tuple[list[str] | None, int]:
+    """(the header that applies to a table, the index of its first data row).
+
+    Its own header row; else, for a table broken across pages without its header repeated,
+    the last table's header if it has as many columns. A first row with an empty first cell
+    and not the last header is the rest of a row broken across the page, not a header.
+    """
     own = table_header(rows)
-    if own is not None:
-        return own
-    if last is not None and rows and len(rows[0]) == len(last):
-        return last
-    return None
+    continued = last is not None and rows and len(rows[0]) == len(last)
+    if own is not None and not (continued and not own[0] and own != list(last or ())):
+        return own, 1
+    return (list(last) if continued and last is not None else None), 0
 
 
 # --------------------------------------------------------------------------- Word
@@ -381,10 +386,10 @@ def read_docx(path: Path) -> PlanLines:
             for row in Table(element, document).rows:
                 cells = list(dict.fromkeys(row.cells))  # a merged cell is listed once per column
                 rows.append([" ".join(filter(None, map(text_of, c.paragraphs))) for c in cells])
-            header = _continued_header(rows, header)
             for number, text in table_lines(rows, header):
                 lines.append(text)
                 places.append(f"table {tables}, row {number}")
+            header = table_layout(rows, header)[0]
     return PlanLines(lines, places, "Word")
 
 
@@ -806,20 +811,24 @@ def read_pdf(path: Path) -> PlanLines:
     header: list[str] | None = None
     last_row: tuple[int, list[str]] | None = None  # (its line, its cells) of the last table row
     for page, lines in zip(pages, body, strict=True):
-        items: list[tuple[float, str, _Line | list[str]]] = [
-            (line.top, line.place, line) for line in lines
+        items: list[tuple[float, str, _Line | list[str], bool]] = [
+            (line.top, line.place, line, False) for line in lines
         ]
         for index, (top, rows) in enumerate(page.tables, start=1):
             cells = [[_join_lines(cell, vocabulary) for cell in row] for row in rows]
-            header = _continued_header(cells, header)
-            first = 1 if table_header(cells) is not None else 0
+            header, first = table_layout(cells, header)
             items.extend(
-                (top + number / 1000, f"page {page.number}, table {index}, row {number + 1}", row)
+                (
+                    top + number / 1000,
+                    f"page {page.number}, table {index}, row {number + 1}",
+                    row,
+                    number == first,  # may be the rest of the last page's last row
+                )
                 for number, row in enumerate(cells[first:], start=first)
             )
         if page.tables:  # tables sit between text lines by height
             items.sort(key=lambda item: item[0])
-        for _, place, item in items:
+        for _, place, item, first_row in items:
             if isinstance(item, _Line):
                 last_row = None
                 if previous and not _paragraph_break(previous, item, right_edge):
@@ -832,7 +841,7 @@ def read_pdf(path: Path) -> PlanLines:
                 previous = item
                 continue
             previous = None
-            if last_row is not None and item and not item[0] and place.endswith(("row 1", "row 2")):
+            if last_row is not None and item and not item[0] and first_row:
                 # a row broken across the page: its rest, without its number, continues it
                 merged = [
                     _join(before, after, vocabulary) if before and after else before or after

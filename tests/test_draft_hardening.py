@@ -145,3 +145,19 @@ def test_pdf_line_joining_is_linear_in_the_paragraph() -> None:
     many = documents._join_lines(["palabra"] * 100_000)
     assert len(many) == 100_000 * 8 - 1 and many.startswith("palabra palabra")
     assert not documents.PAGE_NUMBER.match("7" + " " * LONG + "x")
+
+
+def test_out_is_never_the_raw_folder_beside_data_dir(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    root = tmp_path / "copy"
+    shutil.copytree(paths.DATA_DIR, root)
+    registry = root / "raw" / "sources.yaml"
+    before = registry.read_bytes()
+    arguments = ["draft", str(paths.RAW_DIR / _seed(2024)), "--year", "2024"]
+    arguments += ["--out", str(registry), "--force", "--data-dir", str(root / "curated")]
+    assert cli.main(arguments) == 2
+    assert "will not overwrite a file of the curated folder" in capsys.readouterr().err
+    assert registry.read_bytes() == before

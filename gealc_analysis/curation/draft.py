@@ -751,7 +751,8 @@ def refuse_out(out: Path, plan: Path, data_dir: Path | None, *, force: bool = Fa
 
     The curator's files are never a draft's target, whatever ``--data-dir`` says: not the
     plan being drafted, nothing inside the project's ``data/`` folder (curated, raw,
-    schemas, sources) or the ``--data-dir`` folder, not a folder. An existing file elsewhere
+    schemas, sources), the ``--data-dir`` folder or the ``raw/`` folder beside it, not a
+    folder. An existing file elsewhere
     is replaced only with ``force`` (``--force``). Symlinks are resolved first, so a link
     into ``data/`` is refused like the path it points to.
     """
@@ -763,8 +764,8 @@ def refuse_out(out: Path, plan: Path, data_dir: Path | None, *, force: bool = Fa
     if target == plan.resolve():
         raise DraftInputError(f"{out}: is the plan being drafted; write the draft elsewhere")
     protected = [paths.DATA_DIR.resolve()]
-    if data_dir is not None:
-        protected.append(Path(data_dir).resolve())
+    if data_dir is not None:  # and the raw folder beside it, where --add-source writes
+        protected += [Path(data_dir).resolve(), (Path(data_dir).parent / "raw").resolve()]
     for folder in protected:
         if target == folder or folder in target.parents:
             raise DraftInputError(

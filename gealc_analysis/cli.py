@@ -257,6 +257,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
             out=args.out,
             data_dir=args.data_dir,
             force=args.force,
+            add_source=args.add_source,
         )
     except DraftInputError as error:
         print(f"draft: {error}", file=sys.stderr)
@@ -373,7 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
     draft = commands.add_parser(
         "draft", help="draft a year's plan CSV from the plan's text, for a curator to review"
     )
-    draft.add_argument("plan", type=Path, help="the plan as plain text or a Markdown export")
+    draft.add_argument(
+        "plan", type=Path, help="the plan: plain text, a Markdown export, Word .docx or PDF"
+    )
     draft.add_argument("--year", type=int, required=True, help="the year the plan covers")
     draft.add_argument(
         "--lang",
@@ -398,6 +401,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help=f"folder of themes.csv, for the theme column (default: {paths.CURATED_DIR})",
+    )
+    draft.add_argument(
+        "--add-source",
+        action="store_true",
+        help="also copy the plan into the raw/ folder beside --data-dir (default: "
+        f"{paths.RAW_DIR}) and list it with its SHA-256 in sources.yaml; never replaces one",
     )
     draft.set_defaults(handler=cmd_draft)
     return parser

@@ -50,7 +50,7 @@ def row(result: draft.Draft, activity_id: str) -> dict[str, str]:
 
 
 def flags(record: dict[str, str]) -> set[str]:
-    return set(filter(None, record[draft.REVIEW_COLUMN].split(";")))
+    return set(draft.flagged_fields(record[draft.REVIEW_COLUMN]))
 
 
 # --------------------------------------------------------------------------- the seed plans
@@ -162,7 +162,14 @@ def test_perturbed_plan_drafts_exactly_like_the_original(draft_text, year: int) 
     perturbed = draft_text(perturb(seed_text(year)), year)
     score = draft.score_draft(perturbed.frame, curated(year))
     assert not score.target_failures(), "\n".join(score.lines(f"{year} perturbed"))
-    pd.testing.assert_frame_equal(perturbed.frame, original.frame)
+    pd.testing.assert_frame_equal(without_places(perturbed.frame), without_places(original.frame))
+
+
+def without_places(frame: pd.DataFrame) -> pd.DataFrame:
+    """The draft with its review column's locations left out (blank lines move them)."""
+    return frame.assign(
+        **{draft.REVIEW_COLUMN: frame[draft.REVIEW_COLUMN].map(draft.flagged_fields).map(";".join)}
+    )
 
 
 def test_perturbation_really_reorders_fields() -> None:
@@ -400,7 +407,7 @@ def test_a_line_that_looks_like_an_activity_but_cannot_be_read_is_reported_by_li
 ) -> None:
     result = draft_text(SPANISH_PLAN, 2024, "es")
     assert list(result.frame["source_ref"]) == ["3.5.2", "3.7.1", "3.7.3"]
-    assert result.unparsed_lines == [23]
+    assert result.unparsed_lines == ["23"]
     assert "3.7.2" in result.warnings[0].message
     # its Lugar line belongs to no drafted activity: 3.7.1 keeps its own venue
     assert row(result, "2024-3.7.1")["venue_original"] == "Virtual"

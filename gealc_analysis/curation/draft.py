@@ -1,12 +1,17 @@
 """Draft a year's curated CSV from the plan's text for a curator to review (`gealc-report draft`).
 
 Each year the Executive Committee approves a new plan as a document. Curating ~40 activities
-by hand is slow and error-prone, so this module turns the plan's plain text (or a Markdown
-export) into a draft in the curated contract's columns, plus ``needs_review``: the fields the
-extractor is unsure of. It never invents: every field keeps the printed text in its
+by hand is slow and error-prone, so this module turns the plan (plain text, a Markdown
+export, or a Word or PDF file read into located lines by :mod:`documents`) into a draft in
+the curated contract's columns, plus ``needs_review``: the fields the extractor is unsure of
+and where the row is printed. It never invents: every field keeps the printed text in its
 ``*_original`` column, codes come from ``coding_rules`` (the same functions the tests check the
 curated rows against), translations are left empty, and a line that looks like an activity
-but cannot be read is reported with its line number.
+but cannot be read is reported with its place (line; paragraph; page and line).
+
+Every pattern runs in time linear in the line (no pattern retries a run of blanks from each
+of its positions), and a line over ``MAX_LINE_CHARS`` or a text with more than
+``MAX_ACTIVITIES`` numbers is refused before any pattern reads it (issue 20).
 
 Two layouts are known (``data/raw/SOURCES.md``): the 2020 English one (semester headings above
 the activities, fields run together on one line, sometimes two activities on one line) and
@@ -19,6 +24,7 @@ and their variations (blank lines, Windows line endings, heading levels) read th
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import sys
@@ -29,10 +35,12 @@ from pathlib import Path
 from typing import TextIO
 
 import pandas as pd
+import yaml
 
 from gealc_analysis.core import paths
-from gealc_analysis.core.outputs import write_text_atomically
-from gealc_analysis.curation import coding_rules
+from gealc_analysis.core.outputs import write_bytes_atomically, write_text_atomically
+from gealc_analysis.curation import coding_rules, documents
+from gealc_analysis.curation.documents import normalise_newlines
 from gealc_analysis.data import PlanDataError, load_themes, vocabulary
 
 REVIEW_COLUMN = "needs_review"
@@ -111,7 +119,14 @@ PLAN_TITLE_YEAR = re.compile(
     r"(?:work\s+plan|plan\s+de\s+trabajo)\s+(?P<after>\d{4}))$"
 )
 # Where a resources text lists several sources: "X y Y", "X and Y", "X, Y".
-RESOURCE_PARTS = re.compile(r",|;|\s+(?:and|y|e)\s+")
+# The look-behind starts a match only at the first space of a run, so a long run of spaces
+# costs one pass, not one per space (issue 20: quadratic patterns).
+RESOURCE_PARTS = re.compile(r",|;|(?<!\s)\s+(?:and|y|e)\s+")
+# A plan's line is a paragraph at most (the seeds' longest: ~550 characters); far longer
+# "lines" are not a plan's text, and refusing them keeps every pass over a line cheap.
+MAX_LINE_CHARS = 20_000
+# A plan prints about 40 activities; a text with thousands of numbers is not a plan.
+MAX_ACTIVITIES = 5_000
 
 
 class DraftInputError(ValueError):
@@ -120,13 +135,24 @@ class DraftInputError(ValueError):
 
 @dataclass(frozen=True)
 class DraftWarning:
-    """Something in the plan's text the extractor could not use, located by line."""
+    """Something in the plan the extractor could not use, located by line.
+
+    ``line`` counts the lines read (a text file's line number); ``where`` is the place in a
+    Word or PDF document ("page 3, line 12", "paragraph 41"), empty for a text file.
+    """
 
     line: int
     message: str
     unparsed: bool = False  # a line that looks like an activity but gave no row
+    where: str = ""
+
+    @property
+    def place(self) -> str:
+        return self.where or str(self.line)
 
     def located(self, source: str) -> str:
+        if self.where:
+            return f"{source}: {self.where}: {self.message}"
         return f"{source}:{self.line}: {self.message}"
 
 
@@ -140,24 +166,23 @@ class Draft:
     warnings: list[DraftWarning]
 
     @property
-    def unparsed_lines(self) -> list[int]:
-        return [warning.line for warning in self.warnings if warning.unparsed]
+    def unparsed_lines(self) -> list[str]:
+        """Where each line that looks like an activity but gave no row is."""
+        return [warning.place for warning in self.warnings if warning.unparsed]
 
     def flag_counts(self) -> Counter[str]:
         """How many rows flag each field."""
-        return Counter(
-            name for cell in self.frame[REVIEW_COLUMN] for name in cell.split(";") if name
-        )
+        return Counter(name for cell in self.frame[REVIEW_COLUMN] for name in flagged_fields(cell))
 
     def summary(self, source: str, out: str | None = None) -> str:
         """The one line the command prints: what was found and what needs a person."""
         flags = self.flag_counts()
-        flagged_rows = int(self.frame[REVIEW_COLUMN].ne("").sum())
+        flagged_rows = sum(bool(flagged_fields(cell)) for cell in self.frame[REVIEW_COLUMN])
         detail = ", ".join(
             f"{name} {count}"
             for name, count in sorted(flags.items(), key=lambda item: (-item[1], item[0]))
         )
-        unparsed = ", ".join(str(line) for line in self.unparsed_lines) or "none"
+        unparsed = ", ".join(self.unparsed_lines) or "none"
         return (
             f"draft {self.year} ({self.lang}) from {source}: "
             f"{len(self.frame)} activities in {self.frame['area_code'].nunique()} areas; "
@@ -167,12 +192,22 @@ class Draft:
         )
 
 
+def review_cell(fields: Iterable[str], where: str) -> str:
+    """The ``needs_review`` cell: the flagged columns, then where the plan prints the row.
+
+    ``"title_es;activity_type [page 3, line 12]"``: the curator reads which fields to check
+    and where to look; :func:`flagged_fields` reads the columns back.
+    """
+    return ";".join(fields) + f" [{where}]"
+
+
+def flagged_fields(cell: str) -> list[str]:
+    """The columns a ``needs_review`` cell flags (its location, in brackets, left out)."""
+    names, _, _ = cell.partition(" [")
+    return [name for name in names.split(";") if name]
+
+
 # --------------------------------------------------------------------------- reading lines
-
-
-def normalise_newlines(text: str) -> str:
-    """One ``\\n`` per line whatever the source (Windows ``\\r\\n``, old Mac ``\\r``), no BOM."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def clean_line(raw: str) -> str:
@@ -180,11 +215,23 @@ def clean_line(raw: str) -> str:
     spaces (Markdown's line break). What is left is the printed words."""
     line = raw.strip()
     line = re.sub(r"^#{1,6}(\s+|$)", "", line)
-    line = re.sub(r"\s+#+$", "", line)
+    line = _without_closing_hashes(line)
     line = line.replace("**", "").replace("__", "")
     line = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|>~])", r"\1", line)
     line = re.sub(r"^[-+*]\s+(?=\d)", "", line)
     return line.strip()
+
+
+def _without_closing_hashes(line: str) -> str:
+    """``line`` without a Markdown heading's closing ``###`` (after a space).
+
+    String methods, not a ``\\s+#+$`` pattern: that pattern retries the whole run of spaces
+    from each of its spaces, so a long run took minutes (issue 20).
+    """
+    hashless = line.rstrip("#")
+    if hashless != line and hashless[-1:].isspace():
+        return hashless.rstrip()
+    return line
 
 
 def collect_footnotes(lines: Iterable[str]) -> dict[str, str]:
@@ -275,7 +322,7 @@ class _Activity:
     """An activity as read, before coding: printed texts and where they came from."""
 
     ref: str
-    line: int
+    line: int  # index of its number's line; last_line: of the last line it was read from
     area: _Area
     title: str
     timing_heading: tuple[str, int] | None
@@ -283,13 +330,19 @@ class _Activity:
     flags: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
+    last_line: int = 0
 
 
 class _Parser:
-    """Reads a plan's lines into activities; one pass, state = current area/heading/activity."""
+    """Reads a plan's lines into activities; one pass, state = current area/heading/activity.
 
-    def __init__(self, text: str) -> None:
-        self.lines = normalise_newlines(text).split("\n")
+    ``places`` says where each line is printed in a Word or PDF document ("page 3, line 12");
+    None for a text file, whose lines are their own numbers.
+    """
+
+    def __init__(self, lines: list[str], places: list[str] | None = None) -> None:
+        self.lines = lines
+        self.places = places
         self.footnotes = collect_footnotes(self.lines)
         self.areas: dict[str, _Area] = {}
         self.area: _Area | None = None
@@ -299,8 +352,19 @@ class _Parser:
         self.activities: list[_Activity] = []
         self.warnings: list[DraftWarning] = []
 
+    def where(self, line: int) -> str:
+        return self.places[line - 1] if self.places is not None else ""
+
+    def location(self, activity: _Activity) -> str:
+        """Where the plan prints an activity, for the review column."""
+        first, last = activity.line, max(activity.line, activity.last_line)
+        if self.places is None:
+            return f"line {first}" if first == last else f"lines {first}-{last}"
+        start, end = self.where(first), self.where(last)
+        return start if start == end else f"{start} to {end}"
+
     def warn(self, line: int, message: str, unparsed: bool = False) -> None:
-        self.warnings.append(DraftWarning(line, message, unparsed))
+        self.warnings.append(DraftWarning(line, message, unparsed, self.where(line)))
 
     def close(self) -> None:
         self.current = None
@@ -308,7 +372,15 @@ class _Parser:
 
     def parse(self) -> list[_Activity]:
         for number, raw in enumerate(self.lines, start=1):
-            self.read_line(number, clean_line(raw))
+            line = clean_line(raw)
+            self.read_line(number, line)
+            if self.current is not None and not self.orphan and _part_of_activity(line):
+                self.current.last_line = number
+            if len(self.activities) > MAX_ACTIVITIES:
+                raise DraftInputError(
+                    f"{self.where(number) or f'line {number}'}: more than {MAX_ACTIVITIES} "
+                    "activity numbers; a plan prints about 40 (is this the plan's text?)"
+                )
         return self.activities
 
     def read_line(self, number: int, line: str) -> None:
@@ -439,6 +511,12 @@ class _Parser:
             activity.fields[printed.column] = value
 
 
+def _part_of_activity(line: str) -> bool:
+    """Whether a line read inside an activity is its text (not a blank, a page break or a
+    footnote printed there), so the activity's location spans it."""
+    return bool(line) and not SEPARATOR_LINE.match(line) and not FOOTNOTE_TEXT.match(line)
+
+
 def _shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -448,6 +526,7 @@ def _shorten(text: str, width: int = 60) -> str:
 
 def _code_row(
     activity: _Activity,
+    where: str,
     year: int,
     lang: str,
     themes: dict[tuple[int, str], dict],
@@ -459,7 +538,7 @@ def _code_row(
     notes = list(activity.notes)
     row = dict.fromkeys(vocabulary.PLAN_COLUMNS, "")
     seen[activity.ref] += 1
-    suffix = "" if seen[activity.ref] == 1 else "-" + chr(ord("a") + seen[activity.ref] - 1)
+    suffix = vocabulary.repeat_suffix(seen[activity.ref])
     if suffix:
         flags.add("activity_id")
         notes.append(
@@ -501,7 +580,7 @@ def _code_row(
     for number in dict.fromkeys(activity.footnotes):
         notes.append(f"Footnote {number} of the plan: {footnotes.get(number, '(text not found)')}")
     row["notes"] = " ".join(notes)
-    row[REVIEW_COLUMN] = ";".join(c for c in vocabulary.PLAN_COLUMNS if c in flags)
+    row[REVIEW_COLUMN] = review_cell((c for c in vocabulary.PLAN_COLUMNS if c in flags), where)
     return row
 
 
@@ -596,15 +675,34 @@ def draft_plan(
     text: str, year: int, lang: str | None = None, themes: pd.DataFrame | None = None
 ) -> Draft:
     """Draft the rows of a plan from its text. ``lang`` None: guessed from the field labels."""
+    return draft_lines(normalise_newlines(text).split("\n"), year, lang, themes)
+
+
+def draft_lines(
+    lines: list[str],
+    year: int,
+    lang: str | None = None,
+    themes: pd.DataFrame | None = None,
+    places: list[str] | None = None,
+) -> Draft:
+    """Draft the rows of a plan from its lines; ``places`` locate them in a Word or PDF
+    document (None: the lines of a text file). ``lang`` None: guessed from the labels."""
     if not 1000 <= year <= 9999:
         raise DraftInputError(f"--year: expected the plan's four-digit year, found {year}")
-    language = lang or guess_language(text)
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:  # before any pattern reads it
+            place = places[number - 1] if places is not None else f"line {number}"
+            raise DraftInputError(
+                f"{place}: a line of {len(line)} characters; a plan's line is at most "
+                f"{MAX_LINE_CHARS} (is this the plan's text?)"
+            )
+    language = lang or guess_language("\n".join(lines))
     if language not in LANGUAGES:
         raise DraftInputError(
             "cannot tell the plan's language from its field labels "
             "(Venue/Resources or Lugar/Recursos); give --lang en or --lang es"
         )
-    parser = _Parser(text)
+    parser = _Parser(lines, places)
     activities = parser.parse()
     printed = printed_plan_year(parser.lines)
     if printed and printed[1] != year:
@@ -615,7 +713,9 @@ def draft_plan(
     crosswalk = themes_by_area(themes)
     seen: Counter[str] = Counter()
     rows = [
-        _code_row(activity, year, language, crosswalk, parser.footnotes, seen)
+        _code_row(
+            activity, parser.location(activity), year, language, crosswalk, parser.footnotes, seen
+        )
         for activity in activities
     ]
     frame = pd.DataFrame(rows, columns=list(DRAFT_COLUMNS), dtype="str")
@@ -625,19 +725,15 @@ def draft_plan(
 def draft_file(
     path: Path | str, year: int, lang: str | None = None, themes: pd.DataFrame | None = None
 ) -> Draft:
-    """Draft from a text file; a missing or non-UTF-8 file is a DraftInputError."""
-    source = Path(path)
-    if not source.is_file():
-        raise DraftInputError(f"{source}: no such file (give the path of the plan's text)")
+    """Draft from a plan file: text or Markdown, Word (.docx) or PDF (``documents``).
+
+    A missing, unreadable or unsupported file is a DraftInputError that says why.
+    """
     try:
-        text = source.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise DraftInputError(
-            f"{source}: expected UTF-8 text, found byte "
-            f"0x{error.object[error.start]:02x} at offset {error.start} "
-            "(save the plan as UTF-8 text)"
-        ) from None
-    return draft_plan(text, year, lang, themes)
+        plan = documents.read_plan(Path(path))
+    except documents.DocumentError as error:
+        raise DraftInputError(str(error)) from None
+    return draft_lines(plan.lines, year, lang, themes, plan.places)
 
 
 def draft_csv(frame: pd.DataFrame) -> str:
@@ -655,7 +751,8 @@ def refuse_out(out: Path, plan: Path, data_dir: Path | None, *, force: bool = Fa
 
     The curator's files are never a draft's target, whatever ``--data-dir`` says: not the
     plan being drafted, nothing inside the project's ``data/`` folder (curated, raw,
-    schemas, sources) or the ``--data-dir`` folder, not a folder. An existing file elsewhere
+    schemas, sources), the ``--data-dir`` folder or the ``raw/`` folder beside it, not a
+    folder. An existing file elsewhere
     is replaced only with ``force`` (``--force``). Symlinks are resolved first, so a link
     into ``data/`` is refused like the path it points to.
     """
@@ -667,21 +764,30 @@ def refuse_out(out: Path, plan: Path, data_dir: Path | None, *, force: bool = Fa
     if target == plan.resolve():
         raise DraftInputError(f"{out}: is the plan being drafted; write the draft elsewhere")
     protected = [paths.DATA_DIR.resolve()]
-    if data_dir is not None:
-        protected.append(Path(data_dir).resolve())
+    if data_dir is not None:  # and the raw folder beside it, where --add-source writes
+        protected += [Path(data_dir).resolve(), (Path(data_dir).parent / "raw").resolve()]
     for folder in protected:
         if target == folder or folder in target.parents:
             raise DraftInputError(
                 f"{out}: will not overwrite a file of the curated folder with a draft "
                 f"(it is inside {folder}); write it elsewhere and review it first"
             )
-    if out.exists() and not force:
+    if (out.exists() or out.is_symlink()) and not force:
         raise DraftInputError(f"{out}: already exists; pass --force to replace it")
 
 
 def write_draft(frame: pd.DataFrame, path: Path | str) -> Path:
-    """Write the draft CSV atomically (a failed write never leaves half a file)."""
-    return write_text_atomically(Path(path), draft_csv(frame))
+    """Write the draft CSV atomically: ``write_text_atomically`` makes a uniquely named
+    temporary file beside it (``mkstemp``: O_CREAT|O_EXCL|O_NOFOLLOW, so never through a
+    planted symlink), removes it on any failure, and ``os.replace``-s it over ``path`` (which
+    replaces a symlink itself, never the file it points to). A file that cannot be written
+    (permissions, a full disk) is a DraftInputError naming it."""
+    try:
+        return write_text_atomically(Path(path), draft_csv(frame))
+    except OSError as error:
+        raise DraftInputError(
+            f"{path}: cannot write the draft ({error.strerror or error}); choose another --out"
+        ) from None
 
 
 def run(
@@ -694,15 +800,21 @@ def run(
     stderr: TextIO | None = None,
     *,
     force: bool = False,
+    add_source: bool = False,
 ) -> Draft:
     """What ``gealc-report draft`` does: draft, warn on stderr, write, print one summary line.
 
     With no ``out`` the CSV goes to stdout and the summary to stderr, so it can be piped.
+    ``add_source`` (``--add-source``, the one way ``draft`` writes into the data folder)
+    also copies the plan file into the raw folder and lists it in ``sources.yaml``.
     Raises DraftInputError for what the person can fix.
     """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    raw_dir = (Path(data_dir).parent if data_dir is not None else paths.DATA_DIR) / "raw"
     if out is not None:
         refuse_out(out, plan, data_dir, force=force)
+    if add_source:
+        refuse_source(plan, year, raw_dir)
     try:
         themes = load_themes(data_dir)
     except PlanDataError as error:
@@ -712,7 +824,7 @@ def run(
     if result.frame.empty:
         raise DraftInputError(
             f"{plan}: no activity numbers like '3.1.1)' found; is this a "
-            "Red GEALC work plan in plain text or Markdown?"
+            "Red GEALC work plan (text, Markdown, Word or PDF)?"
         )
     for warning in result.warnings:
         print(warning.located(str(plan)), file=stderr)
@@ -722,7 +834,59 @@ def run(
     else:
         write_draft(result.frame, out)
         print(result.summary(str(plan), str(out)), file=stdout)
+    if add_source:
+        registry = record_source(plan, year, result.lang, raw_dir)
+        print(
+            f"added {raw_dir / plan.name} to {registry}: fill in its title, assembly and "
+            f"date there and in {raw_dir / 'SOURCES.md'}",
+            file=stderr if out is None else stdout,
+        )
     return result
+
+
+SOURCES_FILE = "sources.yaml"
+
+
+def refuse_source(plan: Path, year: int, raw_dir: Path) -> None:
+    """Raise DraftInputError unless ``plan`` can be added as the raw source of ``year``:
+    raw sources are never replaced, so neither the year nor the file name may be taken."""
+    registry = raw_dir / SOURCES_FILE
+    if not registry.is_file() or registry.is_symlink():
+        raise DraftInputError(f"{registry}: no list of raw sources to add the plan to")
+    if plan.resolve().parent == raw_dir.resolve():
+        raise DraftInputError(
+            f"{plan}: is in the raw folder already; draft it without --add-source"
+        )
+    target = raw_dir / plan.name
+    if target.exists() or target.is_symlink():
+        raise DraftInputError(
+            f"{target}: already exists; a raw source is never replaced (rename the plan file)"
+        )
+    listed = yaml.safe_load(registry.read_text(encoding="utf-8")) or []
+    if any(isinstance(entry, dict) and entry.get("year") == year for entry in listed):
+        raise DraftInputError(f"{registry}: already lists a source for {year}")
+
+
+def record_source(plan: Path, year: int, lang: str, raw_dir: Path) -> Path:
+    """Copy ``plan`` into ``raw_dir`` and append its entry, with its SHA-256, to
+    ``sources.yaml`` (appended as text: the file's comments and order stay). Title, assembly
+    and date are left empty for the curator: nothing is invented."""
+    data = plan.read_bytes()
+    write_bytes_atomically(raw_dir / plan.name, data)
+    entry = {
+        "year": year,
+        "path": plan.name,
+        "title": "",
+        "assembly": "",
+        "date": "",
+        "language": lang,
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    registry = raw_dir / SOURCES_FILE
+    text = registry.read_text(encoding="utf-8")
+    block = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False)
+    write_text_atomically(registry, text + ("" if text.endswith("\n") else "\n") + block)
+    return registry
 
 
 def seed_plans(raw_dir: Path | None = None) -> dict[int, Path]:
@@ -846,7 +1010,7 @@ def score_draft(
                 continue
             review = drafted.at[aid, REVIEW_COLUMN] if REVIEW_COLUMN in drafted else ""
             disagreements.append(
-                Disagreement(aid, column, mine, theirs, column in review.split(";"))
+                Disagreement(aid, column, mine, theirs, column in flagged_fields(review))
             )
         agreement[column] = same / len(matched) if matched else 0.0
     return DraftScore(
@@ -868,6 +1032,6 @@ def fill_flagged_from(draft: pd.DataFrame, curated: pd.DataFrame) -> pd.DataFram
     for index, row in filled.iterrows():
         if row["activity_id"] not in truth.index:
             continue  # a row the curated file lacks stays as drafted; validation will tell
-        for column in filter(None, row[REVIEW_COLUMN].split(";")):
+        for column in flagged_fields(row[REVIEW_COLUMN]):
             filled.at[index, column] = truth.at[row["activity_id"], column]
     return filled[list(vocabulary.PLAN_COLUMNS)]

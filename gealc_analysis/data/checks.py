@@ -51,7 +51,8 @@ def _canonical_funding(cells: pd.Series) -> pd.Series:
 def _id_made_of_year_and_ref(frame: pd.DataFrame) -> pd.Series:
     made_of = frame["plan_year"].astype("str") + "-" + frame["source_ref"]
     ids = frame["activity_id"]
-    repeat = ids.str.slice(stop=-2).eq(made_of) & ids.str.slice(start=-2).str.fullmatch("-[b-z]")
+    base = ids.str.replace(vocabulary.REPEAT_SUFFIX, "", regex=True)
+    repeat = base.eq(made_of) & base.ne(ids)
     return (ids.eq(made_of) | repeat).fillna(False).astype(bool) | _missing(
         frame, "activity_id", "plan_year", "source_ref"
     )

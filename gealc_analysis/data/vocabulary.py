@@ -80,6 +80,23 @@ def join_funding(codes: list[str] | tuple[str, ...] | set[str]) -> str:
     return FUNDING_SEPARATOR.join(sorted(set(codes)))
 
 
+# The letters after an activity_id's number for its 2nd, 3rd … occurrence (codebook: -b, -c …):
+# one letter up to the 26th, then two (aa, ab …), so any count of repeats has a valid id.
+REPEAT_SUFFIX = re.compile(r"-(?:[b-z]|[a-z]{2,})$")
+
+
+def repeat_suffix(occurrence: int) -> str:
+    """The activity_id suffix of a number's ``occurrence``-th printing: '' for the first,
+    '-b' … '-z' for the 2nd to 26th, then '-aa', '-ab' … (bijective base 26, a = 1)."""
+    if occurrence <= 1:
+        return ""
+    letters, rest = "", occurrence
+    while rest:
+        rest, digit = divmod(rest - 1, 26)
+        letters = chr(ord("a") + digit) + letters
+    return "-" + letters
+
+
 _AREA_PART = re.compile(r"^(\d*)([a-z]*)$")
 _ROMAN = {"i": 1, "v": 5, "x": 10}
 

@@ -8,6 +8,15 @@ EXIT_INTERNAL = 1  # a notebook failed or a bug: the message asks to report it
 EXIT_USER = 2  # something the user can fix: data, arguments, paths
 EXIT_SIGINT = 130  # 128 + SIGINT, the shell's convention
 EXIT_SIGTERM = 143  # 128 + SIGTERM
+# What a stopped build says of the report when nothing says otherwise (see report_state).
+REPORT_UNCHANGED = "the last report is unchanged"
+
+
+def report_state(error: BaseException) -> str:
+    """Which report is in place after ``error`` stopped a build: the swap that publishes a
+    report records it on the exception (``build.publish``), since a signal may land after the
+    new report is in place; before the swap, the last report is untouched."""
+    return str(getattr(error, "report_state", REPORT_UNCHANGED))
 
 
 class BuildError(RuntimeError):

@@ -22,6 +22,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gealc_analysis.charts import files, plots, style
 from gealc_analysis.data import vocabulary
@@ -94,7 +96,7 @@ def outside_references(page: str) -> list[tuple[str, str, str]]:
 def visible_text(page: str) -> str:
     parser = References()
     parser.feed(page)
-    return " ".join(" ".join(parser.text).split())
+    return " ".join("".join(parser.text).split())
 
 
 def plant(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -250,3 +252,36 @@ def test_no_page_of_the_built_report_references_anything_outside_it(report_build
             target = url.split("#")[0].split("?")[0]
             if target and not target.startswith("data:"):
                 assert (page.parent / target).resolve().is_relative_to(root), (page, url)
+
+
+# Markdown's own alphabet, weighted in so the fuzzer builds links, images, emphasis, code,
+# HTML, entities, list markers and headings far more often than uniform text would.
+MARKDOWN_ALPHABET = st.one_of(
+    st.sampled_from(list("[]()!<>*_`~|&#;+-=.:/\\ \n\t1a")),
+    st.sampled_from(["http://", "https://", "](", "![", "<img ", "&amp;", "&#x41;", "**", "1. "]),
+    # any character but control ones (a page cannot show them; the loader's business)
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(MARKDOWN_ALPHABET, max_size=40).map("".join))
+def test_any_data_value_renders_as_exactly_its_text(value: str) -> None:
+    """Fuzzing (item 9, Markdown syntax in every text field): whatever a label holds, the
+    sentence that quotes it shows it as typed, with no element but the sentence's own, and
+    the brief prints the same characters."""
+    sentence = f"- The **label**: {markup.markdown_text(value)} (end)"
+    page = str(markup.markdown_html(sentence))
+    tags = set(re.findall(r"<([a-z0-9]+)", page))
+    assert tags <= {"ul", "li", "strong"}, (value, page)
+    typed = " ".join(value.split())
+    assert visible_text(page) == " ".join(f"The label: {typed} (end)".split()), (value, page)
+    parts = brief.sentence_parts(f"The **label**: {markup.markdown_text(value)}")
+    printed = " ".join("".join(part["text"] for part in parts).split())
+    assert printed == " ".join(f"The label: {typed}".split()), (value, parts)
+
+
+def test_the_brief_template_never_evaluates_text() -> None:
+    """Typst: the data comes in as JSON strings shown as text; the template has no eval."""
+    template = brief.TEMPLATE.read_text(encoding="utf-8")
+    assert "eval(" not in template and "json(bytes(sys.inputs.brief))" in template

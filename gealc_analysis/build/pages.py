@@ -154,17 +154,14 @@ def document_page(markdown: str, *, title: str, root: str, lang: str, source_hre
 
     Browsers download ``.md`` files instead of showing them; this page shows the same text
     with the report's stylesheet (raw HTML escaped, tables kept, headings with anchors) and
-    links the ``.md`` beside. A document the project writes is the one kind of page whose
-    links may leave the report (``external_links``); its images still may not.
+    links the ``.md`` beside.
     """
     return render(
         "page_document.html.j2",
         title=title,
         root=root,
         lang=lang,
-        body=Markup(
-            focusable_boxes(boxed_tables(str(markdown_html(markdown, external_links=True)), lang))
-        ),
+        body=Markup(focusable_boxes(boxed_tables(str(markdown_html(markdown)), lang))),
         source_href=source_href,
     )
 

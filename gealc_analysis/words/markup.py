@@ -13,9 +13,9 @@ Why libraries and one of each:
   URL schemes listed below; everything else (scripts, event handlers, styles,
   ``javascript:`` or ``data:`` links) is removed, whatever the text it came from. An
   allowlist, so markup nobody thought of is dropped rather than let through. A page
-  references nothing outside the report: no image (a tracking pixel, a broken offline page)
-  and no link leaves it; only the documents the project writes (the codebook) keep their
-  links to other sites (``external_links=True``).
+  references nothing outside the report folder: no image loads from another host (a
+  tracking pixel, a broken offline page) and no link leaves it (the project's own prose and
+  documents have none to keep).
 - **Data text is text.** Markdown is for the prose the project writes. A value from the data
   (a theme label, a title, a funding label) enters a Markdown sentence through
   :func:`markdown_text`, which escapes every character Markdown could read as syntax, so
@@ -91,8 +91,6 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 DROPPED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style", "template", "noscript"})
 NO_BREAK_SPACE = "\u00a0"
 _CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f]")
-# Schemes a link of a project-written document may use to leave the report.
-EXTERNAL_LINK_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 # Characters Markdown (CommonMark and mistune's table and strikethrough plugins) can read as
 # syntax anywhere in a line (links and images need "[", autolinks and HTML "<", entities "&"):
 # each is escaped with a backslash in a data value.
@@ -148,12 +146,10 @@ def is_local_url(value: str) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def _keep_attribute(
-    element: str, attribute: str, value: str, *, external_links: bool = False
-) -> str | None:
+def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     """Ammonia checks URL schemes; this refuses the data URLs it would let through, any
     SVG reference that leaves the page (``href`` and ``url()`` only as ``#id``), and any
-    URL that leaves the report (a link does only where ``external_links``)."""
+    URL that leaves the report folder."""
     if element in SVG_TAGS:
         if attribute == "href":
             return value if _LOCAL_REFERENCE.fullmatch(value) else None
@@ -168,40 +164,33 @@ def _keep_attribute(
     if _CONTROL_AND_SPACE.sub("", value).lower().startswith("data:"):
         inline_image = element == "img" and attribute == "src" and INLINE_IMAGE.fullmatch(value)
         return value if inline_image else None
-    if is_local_url(value):
-        return value
-    if external_links and element == "a" and attribute == "href":
-        scheme = urlsplit(_CONTROL_AND_SPACE.sub("", value)).scheme.lower()
-        return value if scheme in EXTERNAL_LINK_SCHEMES else None
-    return None
+    return value if is_local_url(value) else None
 
 
 @functools.cache
-def _cleaner(external_links: bool = False) -> nh3.Cleaner:
+def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS | SVG_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=functools.partial(_keep_attribute, external_links=external_links),
+        attribute_filter=_keep_attribute,
         url_schemes=set(SAFE_URL_SCHEMES) | {"data"},  # data: only as _keep_attribute allows
         link_rel=None,
         strip_comments=True,
     )
 
 
-def sanitize(fragment: str, *, external_links: bool = False) -> Markup:
+def sanitize(fragment: str) -> Markup:
     """``fragment`` with nothing left that could run in a reader's browser or reach outside
-    the report, marked safe.
+    the report folder, marked safe.
 
     Only :data:`ALLOWED_TAGS` with :data:`ALLOWED_ATTRIBUTES` are kept (text of any other
     element stays, as text); links and images keep relative URLs (and images inlined raster
-    data) only, so opening a page loads nothing from another host. ``external_links``: a
-    document the project writes (the codebook) may also link to http(s) and mailto.
+    data) only, so opening a page loads nothing from another host and links nowhere else.
     """
     # The serialiser writes U+00A0 as "&nbsp;"; the character goes back as the data has it
     # (Spanish "46,4 %" keeps its non-breaking space as text, not as an entity).
-    cleaned = _cleaner(external_links).clean(fragment)
-    return Markup(cleaned.replace("&nbsp;", NO_BREAK_SPACE))
+    return Markup(_cleaner().clean(fragment).replace("&nbsp;", NO_BREAK_SPACE))
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -242,15 +231,14 @@ def _escape_line_start(match: re.Match[str]) -> str:
     return f"{spaces}\\{opener}"
 
 
-def markdown_html(text: str, *, external_links: bool = False) -> Markup:
+def markdown_html(text: str) -> Markup:
     """Markdown the project writes (data values in it escaped by :func:`markdown_text`) as
     HTML a page may include as is.
 
     Raw HTML in the text is escaped (shown, never run), headings get ids, and the result goes
-    through :func:`sanitize`, so only safe, local links and images remain
-    (``external_links``: for a document the project writes, see :func:`sanitize`).
+    through :func:`sanitize`, so only safe links and images inside the report remain.
     """
-    return sanitize(str(_markdown()(text)).strip(), external_links=external_links)
+    return sanitize(str(_markdown()(text)).strip())
 
 
 def markdown_inline_html(text: str) -> Markup:

@@ -22,10 +22,17 @@ from pathlib import Path
 import pytest
 
 from gealc_analysis.build import folders, publish
-from gealc_analysis.build.errors import REPORT_UNCHANGED, BuildError, report_state
+from gealc_analysis.build.errors import REPORT_UNCHANGED, BuildError, note_published, report_state
 
 OLD = {"index.html": b"old report", "en/index.html": b"old en", "en/brief.pdf": b"%PDF old"}
 NEW = {"index.html": b"new report", "en/index.html": b"new en", "es/index.html": b"new es"}
+
+
+@pytest.fixture(autouse=True)
+def nothing_published() -> Iterator[None]:
+    """What a swap records for a later stop is process state: no test leaves it to another."""
+    yield
+    note_published(None)
 
 
 def make_report(folder: Path, files: dict[str, bytes]) -> Path:
@@ -309,3 +316,14 @@ def test_a_half_deleted_replaced_report_keeps_its_marker_and_is_finished_next_ti
     folders.clean_leftovers(out, messages.append)
     assert beside(tmp_path) == ["report"] and contents(out) == NEW
     assert messages == [f"Removed {trash.name}, left by a build that died (pid {trash.name[13:]})"]
+
+
+def test_a_stop_after_the_swap_says_the_new_report_is_in_place(tmp_path: Path) -> None:
+    """A signal that lands after the swap (the lock released, the last lines printed) is
+    told truly too; the next build starts from "unchanged" again."""
+    out = make_report(tmp_path / "report", OLD)
+    with folders.build_lock(out, timeout=0):
+        publish.swap_into_place(make_report(tmp_path / "report.partial-1", NEW), out)
+    assert report_state(KeyboardInterrupt()) == f"the new report is in place at {out}"
+    with folders.build_lock(out, timeout=0):
+        assert report_state(KeyboardInterrupt()) == REPORT_UNCHANGED

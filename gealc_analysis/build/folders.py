@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from gealc_analysis.build.errors import BuildError
+from gealc_analysis.build.errors import BuildError, note_published
 from gealc_analysis.build.layout import README_FILE
 from gealc_analysis.core import paths
 
@@ -127,6 +127,7 @@ def build_lock(
                     "let it finish (or stop it) and try again, or wait longer with --wait"
                 )
             time.sleep(LOCK_POLL_SECONDS)
+    note_published(None)  # this build has published nothing yet
     try:
         yield
     finally:

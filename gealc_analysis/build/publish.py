@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from gealc_analysis.build.errors import REPORT_UNCHANGED, BuildError
+from gealc_analysis.build.errors import REPORT_UNCHANGED, BuildError, note_published
 from gealc_analysis.build.folders import (
     MARKER_FILE,
     check_replaceable,
@@ -138,6 +138,7 @@ def swap_into_place(staging: Path, out_dir: Path) -> None:
                 os.rename(backup, trash)
             else:
                 os.rename(staging, out_dir)
+        note_published(f"the new report is in place at {out_dir}")  # for a later stop
         try:
             remove_marked_tree(trash)
         except OSError:  # the new report is in place; the next build deletes the old one

@@ -19,10 +19,11 @@ from gealc_analysis.data import vocabulary
 from gealc_analysis.data.bundle import load_bundle
 from gealc_analysis.words import i18n
 
-# Text columns of the data that charts print (axis labels, legends, titles).
+# Text columns of the data that charts print (axis labels, legends, titles), and the titles
+# the brief prints in the same font (DejaVu Sans, embedded by Typst).
 CHARTED_COLUMNS = {
     "themes": ("theme_label_en", "theme_label_es", "area_name", "area_name_en", "area_name_es"),
-    "plans": ("area_name",),
+    "plans": ("area_name", "title_en", "title_es"),
 }
 
 

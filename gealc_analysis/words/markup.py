@@ -43,8 +43,6 @@ from gealc_analysis.words import i18n
 
 TEMPLATES_DIR: Path = Path(__file__).resolve().parent.parent / "templates"
 
-# URL schemes a link or image may use; relative URLs (other pages, #anchors) always pass.
-SAFE_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 # The one data URL a page keeps: a raster image a notebook inlined (a figure that has no
 # saved file); an SVG or an HTML document in a data URL can run script, so it is removed.
 INLINE_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*", re.I)
@@ -174,7 +172,8 @@ def _cleaner() -> nh3.Cleaner:
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         attribute_filter=_keep_attribute,
-        url_schemes=set(SAFE_URL_SCHEMES) | {"data"},  # data: only as _keep_attribute allows
+        # no scheme leaves the report: relative URLs only, and data: as _keep_attribute allows
+        url_schemes={"data"},
         link_rel=None,
         strip_comments=True,
     )

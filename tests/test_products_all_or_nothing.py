@@ -98,3 +98,23 @@ def test_an_explorer_the_disk_refuses_fails_the_build_and_keeps_the_last_report(
     assert "explorer.html: No space left on device" in str(error)
     assert snapshot(good_report) == before  # the truncated file was never published
     assert sorted(p.name for p in good_report.parent.iterdir()) == ["report"]
+
+
+def test_an_index_that_cannot_be_written_fails_the_build_and_keeps_the_last_report(
+    good_report: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An internal error (exit 1): the failed build is kept beside for reading, the last
+    report stays, its brief included."""
+    from gealc_analysis.build import site
+    from gealc_analysis.build.errors import EXIT_INTERNAL
+
+    before = snapshot(good_report)
+
+    def broken(*_: object, **__: object) -> str:
+        raise RuntimeError("the index template broke")
+
+    monkeypatch.setattr(site, "index_html", broken)
+    error = rebuild(good_report)
+    assert error.exit_code == EXIT_INTERNAL and "the index template broke" in str(error)
+    assert snapshot(good_report) == before
+    assert sorted(p.name for p in good_report.parent.iterdir()) == ["report", "report.failed"]

@@ -10,6 +10,7 @@ typesetting replaced by a writer of fixed bytes, so no kernel and no Typst run.
 from __future__ import annotations
 
 import errno
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -45,18 +46,31 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture
-def good_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(execute, "execute_notebook", fake_execute)
+def fixed_brief(bundle: object, *, out_path: Path, **_: object) -> Path:
+    """The brief's writer without Typst: fixed bytes."""
+    out_path.write_bytes(GOOD_BRIEF)
+    return out_path
 
-    def good_brief(bundle: object, *, out_path: Path, **_: object) -> Path:
-        out_path.write_bytes(GOOD_BRIEF)
-        return out_path
 
-    monkeypatch.setattr(products.brief, "write_brief", good_brief)
-    out = tmp_path / "report"
-    build_report(out, lang="en", only=["01"], progress=lambda message: None)
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One good report (fake notebooks, a fixed-bytes brief), built once for the module."""
+    out = tmp_path_factory.mktemp("good") / "report"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(execute, "execute_notebook", fake_execute)
+        patch.setattr(products.brief, "write_brief", fixed_brief)
+        build_report(out, lang="en", only=["01"], progress=lambda message: None)
     assert (out / "en" / products.BRIEF_FILE).read_bytes() == GOOD_BRIEF
+    return out
+
+
+@pytest.fixture
+def good_report(built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the good report for one test, which rebuilds it with the fake executor."""
+    monkeypatch.setattr(execute, "execute_notebook", fake_execute)
+    monkeypatch.setattr(products.brief, "write_brief", fixed_brief)
+    out = tmp_path / "report"
+    shutil.copytree(built_once, out)
     return out
 
 
@@ -118,3 +132,18 @@ def test_an_index_that_cannot_be_written_fails_the_build_and_keeps_the_last_repo
     assert error.exit_code == EXIT_INTERNAL and "the index template broke" in str(error)
     assert snapshot(good_report) == before
     assert sorted(p.name for p in good_report.parent.iterdir()) == ["report", "report.failed"]
+
+
+def test_a_disk_full_while_a_notebook_is_written_publishes_no_truncated_file(
+    good_report: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(good_report)
+
+    def disk_full(notebook: Path, executed: Path, *_: object) -> None:
+        executed.write_text('{"cells": [{"cell_type": "mark', encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device", str(executed))
+
+    monkeypatch.setattr(execute, "execute_notebook", disk_full)
+    error = rebuild(good_report)
+    assert "No space left on device" in str(error)
+    assert snapshot(good_report) == before  # the truncated notebook stays in report.failed

@@ -52,8 +52,12 @@ def staging_dir(out_dir: Path, seed_from_report: bool) -> Path:
 
 
 def discard(staging: Path) -> None:
-    """Delete a staging folder (an interrupted build leaves nothing behind)."""
-    shutil.rmtree(staging, ignore_errors=True)
+    """Delete a staging folder (an interrupted build leaves nothing behind), its marker last
+    so a deletion cut short is finished by the next build."""
+    try:
+        remove_marked_tree(staging)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def failed_dir(out_dir: Path) -> Path:

@@ -29,6 +29,7 @@ from gealc_analysis.build.errors import (
     EXIT_SIGINT,
     EXIT_SIGTERM,
     EXIT_USER,
+    report_state,
 )
 from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
 from gealc_analysis.build.folders import DEFAULT_LOCK_TIMEOUT
@@ -473,7 +474,7 @@ def _guarded(command: str, handler: Callable[[], int]) -> int:
     except KeyboardInterrupt as stop:
         name = getattr(stop, "name", "SIGINT")
         code = getattr(stop, "exit_code", EXIT_SIGINT)
-        after = "; the last report is unchanged" if command == "build" else ""
+        after = f"; {report_state(stop)}" if command == "build" else ""
         print(f"gealc-report {command}: stopped by {name}{after}", file=sys.stderr)
         return code
     except OSError as error:

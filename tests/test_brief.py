@@ -30,6 +30,7 @@ from gealc_analysis.measures import findings as headline_measures
 from gealc_analysis.measures import funding
 from gealc_analysis.products import brief
 from gealc_analysis.words import i18n
+from gealc_analysis.words.markup import markdown_text
 from gealc_analysis.words.provenance import provenance_line
 
 MARKUP = 'A #title *with* _markup_ $x$ @ref <tag> back\\slash "quoted" [x]'
@@ -339,7 +340,13 @@ def test_bold_markdown_becomes_strong_parts_and_nothing_else_is_markup():
         {"text": "b", "strong": True},
         {"text": " c 5\u00a0%", "strong": False},
     ]
-    assert brief.sentence_parts("5 * 3 _x_") == [{"text": "5 * 3 _x_", "strong": False}]
+    # data values enter a sentence escaped (words.markup.markdown_text): printed as typed,
+    # their "**" included, as the page shows them
+    typed = "5 * 3 _x_ **y** [l](http://e.org) \\ 1."
+    assert brief.sentence_parts(f"{markdown_text(typed)} **{markdown_text(typed)}**") == [
+        {"text": f"{typed} ", "strong": False},
+        {"text": typed, "strong": True},
+    ]
 
 
 def test_a_key_number_prints_its_first_word_large_and_the_rest_beside_it():
@@ -355,7 +362,7 @@ def test_the_typst_source_is_the_fixed_template_and_the_data_comes_as_json(tmp_p
     """No data string is ever part of the Typst source: the source typeset is the packaged
     template byte for byte; the words are in the JSON inputs beside it."""
     source = tmp_path / "source"
-    write(tmp_path, "en", [f"About **{MARKUP}**."], source_dir=source)
+    write(tmp_path, "en", [f"About **{markdown_text(MARKUP)}**."], source_dir=source)
     assert (source / "brief.typ").read_bytes() == brief.TEMPLATE.read_bytes()
     assert MARKUP not in brief.TEMPLATE.read_text(encoding="utf-8")
     inputs = json.loads((source / "brief.json").read_text(encoding="utf-8"))
@@ -435,7 +442,8 @@ def test_every_font_is_embedded(tmp_path):
 
 
 def test_markup_in_data_strings_is_printed_as_written(tmp_path):
-    path = write(tmp_path, "en", [f"Finding about **{MARKUP}**."], plans=small_plans(title=MARKUP))
+    sentence = f"Finding about **{markdown_text(MARKUP)}**."
+    path = write(tmp_path, "en", [sentence], plans=small_plans(title=MARKUP))
     text = squeezed(pdf_text(path))
     assert text.count(squeezed(MARKUP)) >= 2  # the finding and the IDB list
 

@@ -20,10 +20,16 @@ UNSAFE_URLS = [
     "data:text/html;base64,PHNjcmlwdD4=",
     "file:///etc/passwd",
 ]
-SAFE_URLS = [
+EXTERNAL_URLS = [
     "https://www.oas.org",
     "http://x.org/a?b=c",
     "mailto:a@b.org",
+    "//evil.example/pixel.gif",  # protocol-relative: another host
+    "\\\\evil.example\\pixel.gif",  # a browser reads backslashes as slashes
+    "/etc/passwd",  # outside the report folder
+    "HTTPS://EVIL.EXAMPLE",
+]
+SAFE_URLS = [
     "03_funding.html",
     "../data/x.csv",
     "#top",
@@ -41,6 +47,14 @@ def test_unsafe_link_schemes_lose_their_href(url: str) -> None:
 @pytest.mark.parametrize("url", SAFE_URLS)
 def test_safe_and_in_page_links_pass_unchanged(url: str) -> None:
     assert str(markup.sanitize(f'<a href="{url}">x</a>')) == f'<a href="{url}">x</a>'
+
+
+@pytest.mark.parametrize("url", EXTERNAL_URLS)
+def test_no_page_fragment_links_or_loads_outside_the_report(url: str) -> None:
+    """A page references nothing outside the report folder: the link loses its href, the
+    image its src (a remote image is a tracking pixel and breaks the offline report)."""
+    html = str(markup.sanitize(f'<a href="{url}">x</a><img src="{url}" alt="a">'))
+    assert "href" not in html and "src" not in html, html
 
 
 def test_in_page_heading_anchor_of_a_notebook_survives() -> None:

@@ -407,6 +407,7 @@ def stub_products(monkeypatch: pytest.MonkeyPatch, calls: dict, brief_error: Exc
     import types
 
     from gealc_analysis.build import products
+    from gealc_analysis.products import brief
 
     def write_brief(bundle, **kwargs):
         calls["brief"] = {"bundle": bundle, **kwargs}
@@ -420,7 +421,13 @@ def stub_products(monkeypatch: pytest.MonkeyPatch, calls: dict, brief_error: Exc
         kwargs["out_path"].write_text("<html></html>", encoding="utf-8")
         return kwargs["out_path"]
 
-    monkeypatch.setattr(products, "brief", types.SimpleNamespace(write_brief=write_brief))
+    monkeypatch.setattr(
+        products,
+        "brief",
+        types.SimpleNamespace(
+            write_brief=write_brief, BriefDoesNotFitError=brief.BriefDoesNotFitError
+        ),
+    )
     monkeypatch.setattr(products, "explorer", types.SimpleNamespace(write_explorer=write_explorer))
     return products
 
@@ -447,14 +454,9 @@ def test_brief_and_explorer_are_written_from_the_bundle_and_linked(
     assert calls["explorer"]["twin_href"] == "../en/explorer.html"
 
 
-def test_a_brief_that_fails_is_named_and_not_linked_and_the_explorer_still_is(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: dict[str, dict] = {}
-    products = stub_products(monkeypatch, calls, brief_error=RuntimeError("needs 3 pages"))
-    said: list[str] = []
-    links = products.write_products(
-        tmp_path,
+def write_en_products(products, folder: Path, said: list[str]):
+    return products.write_products(
+        folder,
         bundle=load_bundle(),
         baseline_year=2020,
         compare_year=2024,
@@ -463,10 +465,53 @@ def test_a_brief_that_fails_is_named_and_not_linked_and_the_explorer_still_is(
         prov={},
         progress=said.append,
     )
-    assert [link.href for link in links] == ["explorer.html"]
-    assert said == ["[en] brief.pdf not written: RuntimeError: needs 3 pages"]
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["explorer.html"]
-    assert calls["explorer"]["twin_href"] is None
+
+
+def test_a_brief_that_does_not_fit_fails_the_build_naming_the_labels_to_shorten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All or nothing (issue 20, item 4): no report is published without its brief; the
+    error is the user's to fix (exit 2) and names the data the findings quote."""
+    from gealc_analysis.build.errors import EXIT_USER, BuildError
+    from gealc_analysis.products.brief import BriefDoesNotFitError
+
+    calls: dict[str, dict] = {}
+    products = stub_products(monkeypatch, calls, BriefDoesNotFitError("page 1 needs 2 pages"))
+    said: list[str] = []
+    with pytest.raises(BuildError) as raised:
+        write_en_products(products, tmp_path, said)
+    message = str(raised.value)
+    assert raised.value.exit_code == EXIT_USER
+    assert "brief.pdf cannot be written: page 1 needs 2 pages" in message
+    themes = load_bundle().themes
+    longest = max(themes["theme_label_en"], key=len)
+    assert f"{longest!r} ({len(longest)} characters)" in message and "themes.csv" in message
+    assert "explorer" not in calls and said == []
+
+
+def test_a_product_the_disk_refuses_fails_the_build_with_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from gealc_analysis.build.errors import EXIT_USER, BuildError
+
+    full = OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "brief.pdf"))
+    products = stub_products(monkeypatch, {}, brief_error=full)
+    with pytest.raises(BuildError) as raised:
+        write_en_products(products, tmp_path, [])
+    assert raised.value.exit_code == EXIT_USER
+    assert f"cannot write {tmp_path / 'brief.pdf'}: No space left on device" in str(raised.value)
+
+
+def test_a_brief_that_breaks_is_an_internal_error_not_a_skipped_product(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in the brief is not the user's to fix: it propagates (the build keeps the
+    failed folder and exits 1), and no index is written that leaves the brief out."""
+    products = stub_products(monkeypatch, {}, brief_error=RuntimeError("a bug"))
+    with pytest.raises(RuntimeError, match="a bug"):
+        write_en_products(products, tmp_path, [])
 
 
 # ------------------------------------------------------------------ the index's front

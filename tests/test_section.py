@@ -80,12 +80,17 @@ def test_say_turns_unsafe_link_schemes_into_dead_links(tmp_path: Path, shown: li
     assert "codebook" in markup
 
 
-@pytest.mark.parametrize(
-    "url", ["https://www.redgealc.org", "../data/CODEBOOK.md", "#notes", "mailto:info@example.org"]
-)
-def test_say_keeps_safe_links(tmp_path: Path, shown: list[str], url: str):
+@pytest.mark.parametrize("url", ["../data/CODEBOOK.md", "#notes"])
+def test_say_keeps_links_inside_the_report(tmp_path: Path, shown: list[str], url: str):
     make_section(tmp_path).say(f"[codebook]({url})")
     assert f'href="{url}"' in shown[0]
+
+
+@pytest.mark.parametrize("url", ["https://www.redgealc.org", "mailto:info@example.org"])
+def test_say_links_nowhere_outside_the_report(tmp_path: Path, shown: list[str], url: str):
+    """A section page references nothing outside the report (issue 20, item 3)."""
+    make_section(tmp_path).say(f"[codebook]({url})")
+    assert "href" not in shown[0] and "codebook" in shown[0]
 
 
 def test_figure_shows_the_chart_inline_as_svg_in_both_layouts_with_its_finding_as_alt(

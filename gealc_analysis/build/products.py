@@ -5,6 +5,11 @@ researchers' activities explorer (``gealc_analysis.products.brief`` and
 The build calls them once per language after the notebooks, with the build's data bundle and
 the same provenance record as the pages, and the index links what they wrote; this is the
 only place that calls them.
+
+All or nothing: a product that cannot be written fails the build, like a notebook that
+fails, so the last good report (its brief included) stays as it was. A brief the data makes
+too long, or a file the disk refuses, is a :class:`BuildError` (exit 2) that says what to fix;
+anything else is an internal error (exit 1, the failed build kept for inspection).
 """
 
 from __future__ import annotations
@@ -14,12 +19,16 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gealc_analysis.build import pages
+from gealc_analysis.build.errors import BuildError
 from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.products import brief, explorer
 from gealc_analysis.words import i18n
 
 BRIEF_FILE = "brief.pdf"
 EXPLORER_FILE = "explorer.html"
+# How many of the longest theme labels a brief that does not fit names (the findings quote
+# them, so they are what a curator can shorten).
+LONGEST_NAMED = 3
 
 
 def write_products(
@@ -34,38 +43,63 @@ def write_products(
     progress: Callable[[str], None] = print,
 ) -> tuple[pages.Link, ...]:
     """Write the brief and the explorer of ``bundle`` into ``lang_dir``; return the links the
-    language's index shows for what was written.
+    language's index shows for them.
 
-    A product that cannot be written (e.g. a brief that does not fit on two pages) is named in
-    a progress line and left out of the index; the report's pages are still published.
+    Raises :class:`BuildError` when a product cannot be written (a brief that does not fit on
+    two pages, a full disk, a folder that cannot be written); the build then stops and the
+    last report is kept. ``progress`` names each product written.
     """
-    links: list[pages.Link] = []
+    brief_path = lang_dir / BRIEF_FILE
     try:
         brief.write_brief(
             bundle,
             baseline_year=baseline_year,
             compare_year=compare_year,
             lang=lang,
-            out_path=lang_dir / BRIEF_FILE,
+            out_path=brief_path,
             provenance=dict(prov),
         )
-    except Exception as error:  # the brief's own located message, e.g. does not fit
-        (lang_dir / BRIEF_FILE).unlink(missing_ok=True)
-        progress(f"[{lang}] {BRIEF_FILE} not written: {type(error).__name__}: {error}")
-    else:
-        links.append(pages.Link(BRIEF_FILE, i18n.label("pages.product.brief", lang)))
+    except brief.BriefDoesNotFitError as error:
+        raise BuildError(
+            f"[{lang}] {BRIEF_FILE} cannot be written: {error}. The findings quote the theme "
+            f"labels of themes.csv (theme_label_{lang}); the longest are "
+            f"{longest_theme_labels(bundle, lang)}: shorten them and build again "
+            "(the last report is unchanged)"
+        ) from error
+    except OSError as error:
+        raise unwritable(brief_path, error) from error
+    progress(f"[{lang}] {BRIEF_FILE} written")
+    explorer_path = lang_dir / EXPLORER_FILE
     twin = pages.twin_link(PurePosixPath(EXPLORER_FILE), lang, languages)
     try:
         explorer.write_explorer(
             bundle,
             lang=lang,
-            out_path=lang_dir / EXPLORER_FILE,
+            out_path=explorer_path,
             provenance=dict(prov),
             twin_href=twin.href if twin else None,
         )
-    except Exception as error:
-        (lang_dir / EXPLORER_FILE).unlink(missing_ok=True)
-        progress(f"[{lang}] {EXPLORER_FILE} not written: {type(error).__name__}: {error}")
-    else:
-        links.append(pages.Link(EXPLORER_FILE, i18n.label("pages.product.explorer", lang)))
-    return tuple(links)
+    except OSError as error:
+        raise unwritable(explorer_path, error) from error
+    progress(f"[{lang}] {EXPLORER_FILE} written")
+    return (
+        pages.Link(BRIEF_FILE, i18n.label("pages.product.brief", lang)),
+        pages.Link(EXPLORER_FILE, i18n.label("pages.product.explorer", lang)),
+    )
+
+
+def unwritable(path: Path, error: OSError) -> BuildError:
+    """The build's error for a product the disk refused (full, read-only, no permission)."""
+    return BuildError(
+        f"cannot write {error.filename or path}: {error.strerror or error}; free some disk "
+        "space or fix the folder's permissions and build again (the last report is unchanged)"
+    )
+
+
+def longest_theme_labels(bundle: DataBundle, lang: str) -> str:
+    """The longest theme labels of the crosswalk in ``lang``, quoted, with their lengths."""
+    column = f"theme_label_{i18n.check_lang(lang)}"
+    labels = sorted(
+        {str(label) for label in bundle.themes[column]}, key=lambda label: (-len(label), label)
+    )
+    return "; ".join(f"{label!r} ({len(label)} characters)" for label in labels[:LONGEST_NAMED])

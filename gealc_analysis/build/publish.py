@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from gealc_analysis.build.errors import BuildError
-from gealc_analysis.build.folders import MARKER_FILE, check_replaceable, is_ours, mark
+from gealc_analysis.build.errors import REPORT_UNCHANGED, BuildError, note_published
+from gealc_analysis.build.folders import (
+    MARKER_FILE,
+    check_replaceable,
+    is_ours,
+    mark,
+    remove_marked_tree,
+)
 
 __all__ = ["check_replaceable", "failed_dir", "keep_failed", "staging_dir", "swap_into_place"]
 
@@ -43,8 +52,12 @@ def staging_dir(out_dir: Path, seed_from_report: bool) -> Path:
 
 
 def discard(staging: Path) -> None:
-    """Delete a staging folder (an interrupted build leaves nothing behind)."""
-    shutil.rmtree(staging, ignore_errors=True)
+    """Delete a staging folder (an interrupted build leaves nothing behind), its marker last
+    so a deletion cut short is finished by the next build."""
+    try:
+        remove_marked_tree(staging)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def failed_dir(out_dir: Path) -> Path:
@@ -66,19 +79,93 @@ def keep_failed(staging: Path, out_dir: Path) -> Path:
     return failed
 
 
+def aside_name(out_dir: Path, kind: str) -> Path:
+    """This process's ``<out>.<kind>-<pid>`` beside ``out_dir``: ``old`` (the last report
+    moved aside while the new one is renamed in) or ``trash`` (the replaced report, being
+    deleted); :func:`.folders.clean_leftovers` finishes what a build that died left."""
+    return out_dir.with_name(f"{out_dir.name}.{kind}-{os.getpid()}")
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends, then act on the first one that came.
+
+    The renames of a swap are not to be cut in two, and a stopped build must say truly which
+    report is in place. Python runs a signal's handler between two steps of the main
+    thread, so a handler that only notes the signal makes the block whole; the handler that
+    was in place runs after it (:func:`swap_into_place` then records the state on the
+    exception). Outside the main thread, handlers cannot be set and nothing is held.
+    """
+    held: list[int] = []
+    signums = (signal.SIGINT, signal.SIGTERM)
+    try:
+        previous = {
+            signum: signal.signal(signum, lambda n, _f: held.append(n)) for signum in signums
+        }
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if held:
+            handler = previous[signal.Signals(held[0])]
+            if callable(handler):
+                handler(held[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(held[0])
+
+
 def swap_into_place(staging: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``staging`` with two renames; restore the old one on error."""
+    """Replace ``out_dir`` by ``staging``: the old report is renamed aside, the new one
+    renamed in (the old one put back if that fails), then the old one deleted.
+
+    The renames run with SIGINT and SIGTERM held (:func:`signals_deferred`). Whatever stops
+    the swap, the exception carries ``report_state`` (``build.errors.report_state``), true
+    at that point: the last report unchanged, the new one in place, or the last one moved
+    aside (the next build puts it back). A build stopped before the new report is in place
+    deletes its staging folder; a replaced report whose deletion is cut short keeps its
+    marker until last, so the next build finishes deleting it.
+    """
     if not (staging / MARKER_FILE).is_file():  # never publish a folder without the marker
         mark(staging)
-    if not out_dir.exists():
-        staging.rename(out_dir)
-        return
-    backup = out_dir.with_name(f"{out_dir.name}.old-{os.getpid()}")
-    shutil.rmtree(backup, ignore_errors=True)
-    out_dir.rename(backup)
+    backup, trash = aside_name(out_dir, "old"), aside_name(out_dir, "trash")
+    for stale in (backup, trash):  # this pid's, from a build long gone
+        shutil.rmtree(stale, ignore_errors=True)
     try:
-        staging.rename(out_dir)
-    except BaseException:
-        backup.rename(out_dir)
+        with signals_deferred():
+            if out_dir.exists():
+                os.rename(out_dir, backup)
+                os.rename(staging, out_dir)
+                os.rename(backup, trash)
+            else:
+                os.rename(staging, out_dir)
+        note_published(f"the new report is in place at {out_dir}")  # for a later stop
+        try:
+            remove_marked_tree(trash)
+        except OSError:  # the new report is in place; the next build deletes the old one
+            pass
+    except BaseException as error:
+        error.report_state = _settle(staging, out_dir, backup)  # type: ignore[attr-defined]
         raise
-    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _settle(staging: Path, out_dir: Path, backup: Path) -> str:
+    """After a swap was stopped: put the last report back if it was moved aside and the new
+    one is not in place, delete the staging folder of a build that was not published, and
+    say which report is in place (read from the folders) in the words of the stop message."""
+    if out_dir.exists() and not staging.exists():
+        return f"the new report is in place at {out_dir}"
+    if not out_dir.exists() and backup.is_dir():
+        try:
+            os.rename(backup, out_dir)
+        except OSError:
+            pass
+    discard(staging)
+    if out_dir.exists():
+        return REPORT_UNCHANGED
+    return (
+        f"the last report was moved aside to {backup}; the next build into {out_dir} puts it back"
+    )

@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import textwrap
+import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -43,6 +44,7 @@ from dataclasses import dataclass
 from typing import ParamSpec
 
 import matplotlib as mpl
+from matplotlib import font_manager, ft2font
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
@@ -183,7 +185,13 @@ STYLE_RC: dict[str, object] = {
     "svg.hashsalt": "gealc-report",
     "svg.fonttype": "none",  # real text, drawn by the page in the shipped font
     "pdf.fonttype": 42,
+    # Text is text: a "$" in a label from the data is a dollar sign, never mathtext.
+    "text.parse_math": False,
 }
+# matplotlib's warning for a character its font lacks (drawn as an empty box). A label of the
+# data with such a character is caught by the tests (``missing_glyphs``), not on the console
+# of every build.
+GLYPH_WARNING = r"Glyph \d+ .*missing from (current )?font"
 
 # gid of the title and subtitle texts, so the alt text can be read back from a figure.
 TITLE_GID = "chart-title"
@@ -194,13 +202,35 @@ SOURCE_GID = "chart-source"
 def apply_style() -> None:
     """Set the report style globally (for notebooks); charts also apply it themselves."""
     mpl.rcParams.update(STYLE_RC)
+    warnings.filterwarnings("ignore", message=GLYPH_WARNING, category=UserWarning)
 
 
 @contextmanager
 def style_context() -> Iterator[None]:
-    """The report style for one block only, so building a chart never changes global state."""
-    with mpl.rc_context(STYLE_RC):
+    """The report style for one block only, so building a chart never changes global state
+    (nor prints matplotlib's missing-glyph warnings, see ``GLYPH_WARNING``)."""
+    with mpl.rc_context(STYLE_RC), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=GLYPH_WARNING, category=UserWarning)
         yield
+
+
+@functools.cache
+def _font_characters() -> frozenset[int]:
+    """The code points the charts' font (``FONT_FAMILY``, shipped with matplotlib) draws."""
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=FONT_FAMILY), fallback_to_default=False
+    )
+    return frozenset(ft2font.FT2Font(path).get_charmap())
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """The characters of ``text`` (spaces and control characters aside) that the charts' font
+    cannot draw: a chart would show an empty box for each."""
+    return {
+        char
+        for char in text
+        if char.isprintable() and not char.isspace() and ord(char) not in _font_characters()
+    }
 
 
 # --- layouts -------------------------------------------------------------------------------

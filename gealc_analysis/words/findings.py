@@ -16,6 +16,7 @@ from gealc_analysis.measures import findings as measures
 from gealc_analysis.measures.counts import MIN_BASE_FOR_PERCENT
 from gealc_analysis.measures.findings import Figure, Finding, Headlines, KeyNumber, Question
 from gealc_analysis.words import i18n
+from gealc_analysis.words.markup import markdown_text
 from gealc_analysis.words.narrative import join_words
 
 # The longest a finding may be, in words (issue 17: read in 30 seconds).
@@ -196,7 +197,10 @@ def _carried_over(finding: Finding, lang: str) -> str:
 
 def _themes_new(finding: Finding, lang: str) -> str:
     figure = finding.figures["themes"]
-    names = [finding.labels.get(key, {}).get(lang, key) for key in finding.names.get("themes", ())]
+    names = [
+        markdown_text(finding.labels.get(key, {}).get(lang, key))  # the crosswalk's labels
+        for key in finding.names.get("themes", ())
+    ]
     return i18n.label("findings.themes_new", lang, **_years(figure), themes=join_words(names, lang))
 
 

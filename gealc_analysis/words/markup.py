@@ -12,7 +12,15 @@ Why libraries and one of each:
   includes (rendered Markdown, a notebook's outputs) keeps only the elements, attributes and
   URL schemes listed below; everything else (scripts, event handlers, styles,
   ``javascript:`` or ``data:`` links) is removed, whatever the text it came from. An
-  allowlist, so markup nobody thought of is dropped rather than let through.
+  allowlist, so markup nobody thought of is dropped rather than let through. A page
+  references nothing outside the report folder: no image loads from another host (a
+  tracking pixel, a broken offline page) and no link leaves it (the project's own prose and
+  documents have none to keep).
+- **Data text is text.** Markdown is for the prose the project writes. A value from the data
+  (a theme label, a title, a funding label) enters a Markdown sentence through
+  :func:`markdown_text`, which escapes every character Markdown could read as syntax, so
+  ``[x](http://…)``, ``![](…)``, ``<http://…>``, ``*emphasis*`` or HTML in a label is shown
+  as typed. The brief reads the same sentences through :func:`inline_parts`.
 
 Both the notebooks (``notebook.section``) and the build (``build.pages``) import this module,
 which is why it lives in the words layer, below both.
@@ -23,6 +31,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 import mistune
@@ -34,8 +43,6 @@ from gealc_analysis.words import i18n
 
 TEMPLATES_DIR: Path = Path(__file__).resolve().parent.parent / "templates"
 
-# URL schemes a link or image may use; relative URLs (other pages, #anchors) always pass.
-SAFE_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 # The one data URL a page keeps: a raster image a notebook inlined (a figure that has no
 # saved file); an SVG or an HTML document in a data URL can run script, so it is removed.
 INLINE_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*", re.I)
@@ -82,6 +89,15 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 DROPPED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style", "template", "noscript"})
 NO_BREAK_SPACE = "\u00a0"
 _CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f]")
+# Characters Markdown (CommonMark and mistune's table and strikethrough plugins) can read as
+# syntax anywhere in a line (links and images need "[", autolinks and HTML "<", entities "&"):
+# each is escaped with a backslash in a data value.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&~|])")
+# ... and at the start of a line, where a value may open a list item's text: a heading, a
+# list marker ("-", "+", "1." or "1)"), a quote or a setext underline.
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#+=>-]|\d+(?=[.)]))")
+# Line breaks and tabs in a data value would start a new block (a heading, a list, code).
+_BLOCK_BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029\x85]+")
 
 
 # --------------------------------------------------------------------------- Jinja
@@ -115,9 +131,23 @@ def render(template: str, **context: object) -> str:
 # --------------------------------------------------------------------------- sanitising
 
 
+def is_local_url(value: str) -> bool:
+    """Whether a URL stays inside the report: relative, with no scheme and no host (not
+    ``//host/…``, not an absolute path ``/…``, not a backslash form a browser reads as one)."""
+    url = _CONTROL_AND_SPACE.sub("", value).replace("\\", "/")
+    if url.startswith("/"):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" where a host would be
+        return False
+    return not parts.scheme and not parts.netloc
+
+
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
-    """Ammonia checks URL schemes; this refuses the data URLs it would let through, and any
-    SVG reference that leaves the page (``href`` and ``url()`` only as ``#id``)."""
+    """Ammonia checks URL schemes; this refuses the data URLs it would let through, any
+    SVG reference that leaves the page (``href`` and ``url()`` only as ``#id``), and any
+    URL that leaves the report folder."""
     if element in SVG_TAGS:
         if attribute == "href":
             return value if _LOCAL_REFERENCE.fullmatch(value) else None
@@ -127,12 +157,12 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
         if "url(" in value.replace(" ", "").lower() and not targets:
             return None
         return value
-    if attribute in ("href", "src") and _CONTROL_AND_SPACE.sub("", value).lower().startswith(
-        "data:"
-    ):
+    if attribute not in ("href", "src"):
+        return value
+    if _CONTROL_AND_SPACE.sub("", value).lower().startswith("data:"):
         inline_image = element == "img" and attribute == "src" and INLINE_IMAGE.fullmatch(value)
         return value if inline_image else None
-    return value
+    return value if is_local_url(value) else None
 
 
 @functools.cache
@@ -142,18 +172,20 @@ def _cleaner() -> nh3.Cleaner:
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         attribute_filter=_keep_attribute,
-        url_schemes=set(SAFE_URL_SCHEMES) | {"data"},  # data: only as _keep_attribute allows
+        # no scheme leaves the report: relative URLs only, and data: as _keep_attribute allows
+        url_schemes={"data"},
         link_rel=None,
         strip_comments=True,
     )
 
 
 def sanitize(fragment: str) -> Markup:
-    """``fragment`` with nothing left that could run in a reader's browser, marked safe.
+    """``fragment`` with nothing left that could run in a reader's browser or reach outside
+    the report folder, marked safe.
 
     Only :data:`ALLOWED_TAGS` with :data:`ALLOWED_ATTRIBUTES` are kept (text of any other
-    element stays, as text); links and images keep relative URLs, http(s), mailto and
-    inlined raster images only.
+    element stays, as text); links and images keep relative URLs (and images inlined raster
+    data) only, so opening a page loads nothing from another host and links nowhere else.
     """
     # The serialiser writes U+00A0 as "&nbsp;"; the character goes back as the data has it
     # (Spanish "46,4 %" keeps its non-breaking space as text, not as an entity).
@@ -179,11 +211,31 @@ def _heading_id(token: dict, index: int) -> str:
     return slug or f"section-{index + 1}"
 
 
+def markdown_text(value: object) -> str:
+    """A value from the data as Markdown that reads as exactly that text.
+
+    Every character Markdown could take as syntax is backslash-escaped (links, images,
+    autolinks, emphasis, code, raw HTML, entities, tables, headings and list markers), and
+    line breaks become spaces, so the value can never open a block of its own. Sentences
+    built in ``words`` pass every data value through here before it is substituted.
+    """
+    text = _MARKDOWN_INLINE.sub(r"\\\1", _BLOCK_BREAKS.sub(" ", str(value)))
+    return _MARKDOWN_LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    spaces, opener = match.group(1), match.group(2)
+    if opener.isdigit():  # "1." stays a number; its "." or ")" is what opens a list
+        return f"{spaces}{opener}\\"
+    return f"{spaces}\\{opener}"
+
+
 def markdown_html(text: str) -> Markup:
-    """Markdown from the data or a notebook as HTML a page may include as is.
+    """Markdown the project writes (data values in it escaped by :func:`markdown_text`) as
+    HTML a page may include as is.
 
     Raw HTML in the text is escaped (shown, never run), headings get ids, and the result goes
-    through :func:`sanitize`, so only safe links and images remain.
+    through :func:`sanitize`, so only safe links and images inside the report remain.
     """
     return sanitize(str(_markdown()(text)).strip())
 
@@ -193,3 +245,34 @@ def markdown_inline_html(text: str) -> Markup:
     html = str(markdown_html(text))
     match = re.fullmatch(r"<p>(.*)</p>", html, flags=re.DOTALL)
     return Markup(match.group(1) if match else html)
+
+
+@functools.cache
+def _markdown_ast() -> mistune.Markdown:
+    return mistune.create_markdown(renderer=None, plugins=["strikethrough"])
+
+
+def inline_parts(text: str) -> list[tuple[str, bool]]:
+    """One sentence of Markdown as (text, strong) runs, for a medium that is not HTML (the
+    brief): the sentence is parsed as the pages parse it, so an escaped data value comes out
+    as the text it was, and everything but ``**strong**`` is kept as its plain text."""
+    runs: list[tuple[str, bool]] = []
+
+    def walk(tokens: list[dict], strong: bool) -> None:
+        for token in tokens:
+            kind = token.get("type")
+            if "children" in token:
+                walk(token["children"], strong or kind == "strong")
+            elif kind in ("softbreak", "linebreak"):
+                runs.append((" ", strong))
+            elif "raw" in token:
+                runs.append((str(token["raw"]), strong))
+
+    walk(_markdown_ast()(text), strong=False)
+    merged: list[tuple[str, bool]] = []
+    for piece, strong in runs:
+        if merged and merged[-1][1] == strong:
+            merged[-1] = (merged[-1][0] + piece, strong)
+        else:
+            merged.append((piece, strong))
+    return merged

@@ -4,6 +4,8 @@ The findings a reader sees are formatted here from computed frames — never typ
 notebook — with templates from the one label catalogue (``labels.csv``, keys
 ``narrative.*``). Each function takes the tidy frame(s) of a measure and returns Markdown;
 every function loops over the years present, so a third plan adds sentences, not code.
+A name from the data (a theme label, a funding label) enters a sentence through
+``markup.markdown_text``, so it is shown as typed, never read as Markdown.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from babel.lists import format_list
 
 from gealc_analysis.data import vocabulary
 from gealc_analysis.words import i18n
+from gealc_analysis.words.markup import markdown_text
 
 PERCENT_DECIMALS = 1
 
@@ -118,15 +121,15 @@ def theme_changes(comparison: pd.DataFrame, lang: str = "en") -> str:
     ranked = comparison.sort_values(["change", "theme"], ascending=[False, True])
     rise, fall = ranked.iloc[0], ranked.iloc[-1]
     before, after = comparison["baseline_value"], comparison["compare_value"]
-    appeared = comparison.loc[before.eq(0) & after.gt(0), labels].tolist()
-    vanished = comparison.loc[before.gt(0) & after.eq(0), labels].tolist()
+    appeared = [markdown_text(x) for x in comparison.loc[before.eq(0) & after.gt(0), labels]]
+    vanished = [markdown_text(x) for x in comparison.loc[before.gt(0) & after.eq(0), labels]]
     lines = []
     if rise.change > 0:
         lines.append(
             i18n.label(
                 "narrative.themes.largest_rise",
                 lang,
-                theme=rise[labels],
+                theme=markdown_text(rise[labels]),
                 before=number(rise.baseline_value, lang),
                 after=number(rise.compare_value, lang),
                 baseline=baseline,
@@ -138,7 +141,7 @@ def theme_changes(comparison: pd.DataFrame, lang: str = "en") -> str:
             i18n.label(
                 "narrative.themes.largest_fall",
                 lang,
-                theme=fall[labels],
+                theme=markdown_text(fall[labels]),
                 before=number(fall.baseline_value, lang),
                 after=number(fall.compare_value, lang),
             )
@@ -175,7 +178,7 @@ def funding(dependence: pd.DataFrame, source: str = "idb", lang: str = "en") -> 
     or a gender ("el BID" but "la OEA"), and the verb is "named": the plans name resources,
     never amounts, and mix money with staff time.
     """
-    name = i18n.code_label("funding", source, lang)
+    name = markdown_text(i18n.code_label("funding", source, lang))  # funding_codes.csv
     lines = []
     for year in sorted(dependence["plan_year"].unique()):
         shares = {
@@ -209,7 +212,7 @@ def main_sources(dependence: pd.DataFrame, lang: str = "en") -> str:
                 "narrative.funding.top_source",
                 lang,
                 year=int(year),
-                source=i18n.code_label("funding", top.source, lang),
+                source=markdown_text(i18n.code_label("funding", top.source, lang)),
                 share=percent(top.share, lang),
             )
         )
@@ -229,7 +232,7 @@ def theme_shifts(
     labels = _theme_label_column(lang)
     lines = []
     for relation in vocabulary.THEME_RELATIONS:
-        themes = shifts.loc[shifts["relation"] == relation, labels].tolist()
+        themes = [markdown_text(x) for x in shifts.loc[shifts["relation"] == relation, labels]]
         if themes:
             lines.append(
                 f"**{i18n.label(f'narrative.theme_relation.{relation}', lang)}**: "

@@ -14,6 +14,7 @@ from gealc_analysis.data import crosswalk_in_order
 from gealc_analysis.data.alternatives import decisions
 from gealc_analysis.measures.robustness import KIND_CHANGE, KIND_COUNT, KIND_LABEL
 from gealc_analysis.words import i18n
+from gealc_analysis.words.markup import markdown_text
 
 
 def decision_label(decision: str, lang: str) -> str:
@@ -129,7 +130,9 @@ def _other_texts(row: object) -> list[str]:
 
 def robustness_statements(table: pd.DataFrame, labels: Mapping[str, str], lang: str) -> str:
     """One Markdown bullet per headline and plan: its main value and whether it holds under
-    every coding, or its range and the decisions it depends on."""
+    every coding, or its range and the decisions it depends on. The theme names are the
+    data's: escaped, so they read as typed."""
+    labels = {key: markdown_text(name) for key, name in labels.items()}
     lines = []
     for row in table.itertuples(index=False):
         fmt = {

@@ -28,7 +28,6 @@ import datetime as dt
 import functools
 import io
 import json
-import os
 import shutil
 import tempfile
 import warnings
@@ -47,6 +46,7 @@ from matplotlib.text import Text
 from gealc_analysis.charts import exposure as exposure_chart
 from gealc_analysis.charts import files, style
 from gealc_analysis.core.outputs import write_bytes_atomically
+from gealc_analysis.core.provenance import source_date_epoch
 from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.measures import findings as headline_measures
 from gealc_analysis.measures import funding
@@ -289,9 +289,9 @@ def build_date(provenance: Mapping[str, Any]) -> dt.date:
     value = provenance.get("build_date")
     if value:
         return dt.date.fromisoformat(str(value)[:10])
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    epoch = source_date_epoch()  # the one reading of it (validated: 1970–2100)
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date()
     return dt.date(1980, 1, 1)
 
 

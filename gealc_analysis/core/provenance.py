@@ -195,13 +195,18 @@ def build_provenance(data_dir: Path, parameters: Mapping[str, Any]) -> dict[str,
         "git_commit": git_commit(),
         "data_sha256": data_fingerprint(Path(data_dir)),
         "data_files": [path.name for path in curated_files(Path(data_dir))],
-        "parameters": {
-            key: _jsonable(value)
-            for key, value in parameters.items()
-            if key not in ("data_dir", "output_dir")
-        },
+        "parameters": recorded_parameters(parameters),
         "build_date": date,
         "build_date_source": date_source,
+    }
+
+
+def recorded_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters as a record holds them: JSON values, the paths left out."""
+    return {
+        key: _jsonable(value)
+        for key, value in parameters.items()
+        if key not in ("data_dir", "output_dir")
     }
 
 

@@ -113,8 +113,11 @@ def visible_files(folder: Path) -> list[Path]:
 def installed_versions() -> dict[str, str]:
     """Python's version and every installed distribution's (``name: version``), sorted.
 
-    Every distribution, not a hand-kept list: a library the build does not name (Pillow
-    writing the PNGs, kiwisolver placing the labels) changes figures all the same.
+    Every distribution :func:`importlib.metadata.distributions` finds, not a hand-kept
+    list: a library the build does not name (Pillow writing the PNGs, kiwisolver placing
+    the labels) changes figures all the same. A ``.dist-info`` folder's name says its
+    distribution's name and version (the wheel standard), which spares parsing ~200
+    metadata files on every build; others are read.
     """
     versions = {
         "python": sys.version,
@@ -122,10 +125,17 @@ def installed_versions() -> dict[str, str]:
         "machine": platform.machine(),
     }
     for distribution in importlib.metadata.distributions():
-        name = distribution.metadata["Name"]
+        folder = Path(str(getattr(distribution, "_path", "")))
+        match = _DIST_INFO.fullmatch(folder.name)
+        name, version = (
+            match.groups() if match else (distribution.metadata["Name"], distribution.version)
+        )
         if name:  # the first of a name on sys.path is the one imported
-            versions.setdefault(re.sub(r"[-_.]+", "-", name).lower(), distribution.version)
+            versions.setdefault(re.sub(r"[-_.]+", "-", name).lower(), str(version))
     return dict(sorted(versions.items()))
+
+
+_DIST_INFO = re.compile(r"([^-]+)-([^-]+)\.dist-info")
 
 
 def kernel_environment() -> dict[str, str | None]:

@@ -432,6 +432,18 @@ def read_record(folder: Path) -> Record:
         return Record()
 
 
+def records_bytes(report: Path) -> dict[str, bytes | None]:
+    """The raw manifests of a report (root and language folders): equal bytes before and
+    after waiting for the lock mean no build changed the report meanwhile."""
+    found: dict[str, bytes | None] = {}
+    for name in ("", *i18n.SUPPORTED_LANGS):
+        try:
+            found[name] = (Path(report) / name / MANIFEST_FILE).read_bytes()
+        except OSError:
+            found[name] = None
+    return found
+
+
 def write_record(folder: Path, record: Record) -> None:
     material = {
         "format": MANIFEST_FORMAT,

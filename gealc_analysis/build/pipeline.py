@@ -165,33 +165,37 @@ def build_report(
     resolved_data = Path(data_dir).resolve()
     code = cache.PackageCode()
 
+    sources = [resolved_data, *site.data_extras(resolved_data), data.SCHEMAS_DIR]
+
+    def gather(read: set[Path]) -> cache.Inputs:
+        files = cache.data_inputs(sources, read, cache.read_record(out_dir).data_files)
+        return cache.gather_inputs(all_notebooks, notebooks_dir, files, code)
+
+    def decide(inputs: cache.Inputs) -> Decision:
+        return decide_work(
+            out_dir, languages, all_notebooks, notebooks, common, resolved_data, inputs, force
+        )
+
+    # Decided before the lock, so bad data fails at once, without waiting for another
+    # build; decided again under the lock if a build changed the report meanwhile.
+    decision = decide(gather(set()))
+    records = cache.records_bytes(out_dir)
+    loaded = None if decision.nothing_to_do else _load(load, Path(data_dir), years)
     allow_kernels()
     with build_lock(out_dir, lock_timeout, progress):
         clean_leftovers(out_dir, progress)
         check_replaceable(out_dir)  # again: another build may have run while we waited
-        sources = [resolved_data, *site.data_extras(resolved_data), data.SCHEMAS_DIR]
-        recorded = cache.read_record(out_dir).data_files
-
-        def decide(read: set[Path]) -> Decision:
-            files = cache.data_inputs(sources, read, recorded)
-            inputs = cache.gather_inputs(all_notebooks, notebooks_dir, files, code)
-            return decide_work(
-                out_dir, languages, all_notebooks, notebooks, common, resolved_data, inputs, force
-            )
-
-        decision = decide(set())
+        if cache.records_bytes(out_dir) != records:
+            decision = decide(decision.inputs)
         if decision.nothing_to_do:  # nothing changed anywhere: leave the report be
             total = time.perf_counter() - started
             progress(f"Report up to date: {out_dir / INDEX_FILE} ({total:.1f} s)")
             return _result(out_dir, notebooks, languages, {}, total, decision)
-        try:
-            bundle, read = cache.reading(lambda: load(Path(data_dir), years))
-        except Exception as exc:
-            raise BuildError(f"the data did not validate, nothing was built:\n{exc}") from exc
+        bundle, read = loaded or _load(load, Path(data_dir), years)
         for note in bundle.notes:
             progress(f"warning: {note}")
         if not {path.resolve() for path in read} <= set(map(Path, decision.inputs.data_files)):
-            decision = decide(read)  # the load read a file no key covered yet
+            decision = decide(gather(read))  # the load read a file no key covered yet
         for language in decision.keys:
             for notebook in notebooks:
                 if notebook.stem in decision.kept.get(language, set()):
@@ -234,6 +238,18 @@ def build_report(
     return _result(out_dir, notebooks, languages, durations, total, decision)
 
 
+def _load(
+    load: Callable[[Path, list[int] | None], DataBundle],
+    data_dir: Path,
+    years: Sequence[int] | None,
+) -> tuple[DataBundle, set[Path]]:
+    """Load and validate the data once, watching which files the load reads."""
+    try:
+        return cache.reading(lambda: load(data_dir, list(years) if years is not None else None))
+    except Exception as exc:
+        raise BuildError(f"the data did not validate, nothing was built:\n{exc}") from exc
+
+
 def _years(
     load: Callable[[Path, list[int] | None], DataBundle],
     data_dir: Path,
@@ -246,10 +262,7 @@ def _years(
     try:
         return resolve_years(data_dir, years, baseline_year, compare_year)
     except BuildError:
-        try:
-            load(data_dir, list(years) if years is not None else None)
-        except Exception as exc:
-            raise BuildError(f"the data did not validate, nothing was built:\n{exc}") from exc
+        _load(load, data_dir, years)
         raise
 
 

@@ -88,8 +88,8 @@ def files_digest(files: Iterable[Path], root: Path) -> str:
     ``root`` (absolute when outside it); a missing file counts as absent, not as an error."""
     entries = []
     for path in sorted(set(files)):
-        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        entries.append((name, path.read_bytes() if path.is_file() else b"\0absent"))
+        content = path.read_bytes() if path.is_file() else b"\0absent"
+        entries.append((data_name(path, root), content))
     return provenance.fingerprint(entries)
 
 
@@ -318,15 +318,26 @@ def _is_data_file(path: Path) -> bool:
 
 
 def data_inputs(
-    folders: Iterable[Path], read: Iterable[Path] = (), recorded: Iterable[str] = ()
+    folders: Iterable[Path],
+    read: Iterable[Path] = (),
+    recorded: Iterable[str] = (),
+    root: Path = Path("/"),
 ) -> list[Path]:
     """The data files every key covers: every visible file of ``folders`` (the data folder,
     the data extras a report copies, the schemas), the files the load was seen
     :func:`reading`, and those a previous build recorded it reading (a load cached in this
-    process does not open them again)."""
+    process does not open them again), named relative to ``root`` (see :func:`data_name`)."""
     found = {path.resolve() for folder in folders for path in visible_files(Path(folder))}
-    found |= {Path(path).resolve() for path in [*read, *recorded]}
+    found |= {Path(path).resolve() for path in read}
+    found |= {(Path(root) / name).resolve() for name in recorded}
     return sorted(found)
+
+
+def data_name(path: Path, root: Path) -> str:
+    """A data file's name in keys and records: relative to the data root (the curated
+    folder's parent) when inside it, so a report's record does not depend on where the
+    project is checked out; absolute otherwise."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 # ── keys ─────────────────────────────────────────────────────────────────────────────────
@@ -337,7 +348,7 @@ class Inputs:
     """What the keys of one build share, computed once."""
 
     data: str  # digest of every data file (:func:`data_inputs`)
-    data_files: tuple[str, ...]  # those files (recorded in the report's manifest)
+    data_files: tuple[str, ...]  # those files' :func:`data_name` (recorded in the report)
     versions: Mapping[str, str]
     environment: Mapping[str, str | None]
     beside: str  # digest of the files beside the notebooks
@@ -350,12 +361,13 @@ def gather_inputs(
     notebooks_dir: Path,
     data_files: Sequence[Path],
     code: PackageCode | None = None,
+    data_root: Path = Path("/"),
 ) -> Inputs:
     """Hash every input of this build once (see the module docstring)."""
     code = code if code is not None else PackageCode()
     return Inputs(
-        data=files_digest(data_files, Path("/")),
-        data_files=tuple(str(path) for path in data_files),
+        data=files_digest(data_files, data_root),
+        data_files=tuple(data_name(path, data_root) for path in data_files),
         versions=installed_versions(),
         environment=kernel_environment(),
         beside=files_digest(beside_notebooks(notebooks_dir), Path(notebooks_dir)),

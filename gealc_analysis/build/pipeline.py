@@ -168,8 +168,9 @@ def build_report(
     sources = [resolved_data, *site.data_extras(resolved_data), data.SCHEMAS_DIR]
 
     def gather(read: set[Path]) -> cache.Inputs:
-        files = cache.data_inputs(sources, read, cache.read_record(out_dir).data_files)
-        return cache.gather_inputs(all_notebooks, notebooks_dir, files, code)
+        recorded = cache.read_record(out_dir).data_files
+        files = cache.data_inputs(sources, read, recorded, resolved_data.parent)
+        return cache.gather_inputs(all_notebooks, notebooks_dir, files, code, resolved_data.parent)
 
     def decide(inputs: cache.Inputs) -> Decision:
         return decide_work(
@@ -194,7 +195,8 @@ def build_report(
         bundle, read = loaded or _load(load, Path(data_dir), years)
         for note in bundle.notes:
             progress(f"warning: {note}")
-        if not {path.resolve() for path in read} <= set(map(Path, decision.inputs.data_files)):
+        covered = set(decision.inputs.data_files)
+        if {cache.data_name(path.resolve(), resolved_data.parent) for path in read} - covered:
             decision = decide(gather(read))  # the load read a file no key covered yet
         for language in decision.keys:
             for notebook in notebooks:

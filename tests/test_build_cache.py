@@ -15,7 +15,7 @@ import functools
 import html
 import json
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,24 +117,18 @@ def fake_brief(bundle: DataBundle, *, out_path: Path, provenance: Mapping[str, A
     return out_path
 
 
-@pytest.fixture
-def project(
-    tmp_path: Path, small_bundle: DataBundle, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Project]:
-    """Two notebooks, a data root with its own schemas, and a first build of both languages."""
-    made = Project(tmp_path, small_bundle)
-    (tmp_path / "notebooks").mkdir()
-    for stem, line in IMPORTS.items():
-        nb = nbformat.read(FIXTURES / f"{stem}.ipynb", as_version=4)
-        nb.cells.append(nbformat.v4.new_code_cell(line))
-        nbformat.write(nb, tmp_path / "notebooks" / f"{stem}.ipynb")
-    shutil.copytree(small_bundle.data_dir, tmp_path / "curated")
-    (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "plan.schema.yaml").write_text("fields: []\n", encoding="utf-8")
+def install_fakes(monkeypatch: pytest.MonkeyPatch, made: Project) -> None:
+    """The fake executor, body and brief, counting what runs and what is rendered."""
 
     def counting(notebook: Path, executed: Path, parameters: Mapping[str, Any], *rest: Any):
         made.executed.append((str(parameters["lang"]), notebook.stem))
         fake_execute(notebook, executed, parameters, *rest)
+
+    real_render = site.render_section
+
+    def render_section(executed: Path, page: Path, **options: Any) -> None:
+        made.rendered.append((page.parent.name, page.stem))
+        real_render(executed, page, **options)
 
     monkeypatch.setattr(execute_module, "execute_notebook", counting)
     monkeypatch.setattr(products.brief, "write_brief", fake_brief)
@@ -142,16 +136,42 @@ def project(
     # Pure functions of the bundle and of the installed font, seconds each: once per module.
     monkeypatch.setattr(site.measured_findings, "headlines", _headlines)
     monkeypatch.setattr(site.files, "font_face_css", _font_face_css)
-    real_render = site.render_section
-
-    def render_section(executed: Path, page: Path, **options: Any) -> None:
-        made.rendered.append((page.parent.name, page.stem))
-        real_render(executed, page, **options)
-
     monkeypatch.setattr(site, "render_section", render_section)
-    first = made.build()
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory, small_bundle: DataBundle) -> Path:
+    """Two notebooks, a data root with its own schemas, and a first build of both languages
+    (once; each test gets a copy: no key holds a path, so a copy is as built)."""
+    root = tmp_path_factory.mktemp("project")
+    made = Project(root, small_bundle)
+    (root / "notebooks").mkdir()
+    for stem, line in IMPORTS.items():
+        nb = nbformat.read(FIXTURES / f"{stem}.ipynb", as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(line))
+        nbformat.write(nb, root / "notebooks" / f"{stem}.ipynb")
+    shutil.copytree(small_bundle.data_dir, root / "curated")
+    (root / "schemas").mkdir()
+    (root / "schemas" / "plan.schema.yaml").write_text("fields: []\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        install_fakes(monkeypatch, made)
+        first = made.build()
     assert set(made.executed) == BOTH_LANGS and first.kept == []
-    yield made
+    return root
+
+
+@pytest.fixture
+def project(
+    tmp_path: Path,
+    first_build: Path,
+    small_bundle: DataBundle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Project:
+    """A copy of the built project, with the fakes installed."""
+    shutil.copytree(first_build, tmp_path / "project")
+    made = Project(tmp_path / "project", small_bundle)
+    install_fakes(monkeypatch, made)
+    return made
 
 
 def root_files_changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:

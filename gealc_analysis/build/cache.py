@@ -16,8 +16,9 @@ Three kinds of key, each a SHA-256 over what its outputs are made from:
 - **site key** (one per language folder): what rendering its pages reads — the execute keys
   of its sections (their titles make every menu), the rendering code (the build package's
   import closure and every resource file: templates, stylesheet, labels), the data, the
-  provenance record (commit, build date, version), the languages present (twin links) and
-  the parameters. When it changed, the language's pages, index, brief and explorer are
+  files beside the notebooks (images a page embeds), the installed versions and the
+  environment (the brief's charts are drawn in the build's process), the provenance record
+  (commit, build date, version, parameters) and the languages present (twin links). When it changed, the language's pages, index, brief and explorer are
   written again from the executed notebooks, which is cheap; nothing is executed.
 - **root key**: the same for the report-wide files (data copies, landing page, stylesheet,
   ``provenance.json``).
@@ -94,17 +95,19 @@ def files_digest(files: Iterable[Path], root: Path) -> str:
 
 
 def visible_files(folder: Path) -> list[Path]:
-    """Every regular file under ``folder``, hidden files and folders and caches aside."""
+    """Every regular file under ``folder``, hidden files and folders and caches aside;
+    symlinked folders are not entered (a loop cannot hang the build here)."""
     if not folder.is_dir():
         return [folder] if folder.is_file() else []
     found = []
-    for path in folder.rglob("*"):
-        parts = path.relative_to(folder).parts
-        if any(part.startswith(".") or part == "__pycache__" for part in parts):
-            continue
-        if path.is_file():
-            found.append(path)
-    return sorted(found)
+    for top, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not _hidden(name))
+        found += [Path(top, name) for name in names if not _hidden(name)]
+    return sorted(path for path in found if path.is_file())
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".") or name == "__pycache__"
 
 
 # ── versions and environment ─────────────────────────────────────────────────────────────
@@ -405,6 +408,7 @@ def site_key(
             "beside": inputs.beside,  # images a notebook's Markdown embeds from its folder
             "data": inputs.data,
             "versions": dict(inputs.versions),
+            "environment": dict(inputs.environment),  # the brief's charts are drawn here
             "provenance": dict(prov),
             "languages": list(languages),
             "sections": dict(sections or {}),

@@ -18,8 +18,9 @@ Three kinds of key, each a SHA-256 over what its outputs are made from:
   import closure and every resource file: templates, stylesheet, labels), the data, the
   files beside the notebooks (images a page embeds), the installed versions and the
   environment (the brief's charts are drawn in the build's process), the provenance record
-  (commit, build date, version, parameters) and the languages present (twin links). When it changed, the language's pages, index, brief and explorer are
-  written again from the executed notebooks, which is cheap; nothing is executed.
+  (commit, build date, version, parameters) and the languages present (twin links). When
+  it changed, the language's pages, index, brief and explorer are written again from the
+  executed notebooks; nothing is executed.
 - **root key**: the same for the report-wide files (data copies, landing page, stylesheet,
   ``provenance.json``).
 
@@ -46,6 +47,7 @@ from typing import Any, TypeVar
 from gealc_analysis.build.layout import EXECUTED_DIR, NOTEBOOK_GLOB
 from gealc_analysis.build.parameters import PATH_PARAMETERS
 from gealc_analysis.core import provenance
+from gealc_analysis.data.datapackage import sha256 as file_sha256
 from gealc_analysis.words import i18n
 
 MANIFEST_FILE = ".gealc-build-keys.json"
@@ -71,11 +73,6 @@ _Result = TypeVar("_Result")
 
 
 # ── digests ──────────────────────────────────────────────────────────────────────────────
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of one file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def digest(material: Any) -> str:

@@ -38,7 +38,7 @@ from gealc_analysis.build.publish import (
     swap_into_place,
 )
 from gealc_analysis.build.run import run_all
-from gealc_analysis.core import paths, provenance
+from gealc_analysis.core import paths
 from gealc_analysis.core import years as plan_years
 from gealc_analysis.data.bundle import DataBundle, load_bundle
 from gealc_analysis.notebook import handoff
@@ -198,15 +198,7 @@ def build_report(
         covered = set(decision.inputs.data_files)
         if {cache.data_name(path.resolve(), resolved_data.parent) for path in read} - covered:
             decision = decide(gather(read))  # the load read a file no key covered yet
-        for language in decision.keys:
-            for notebook in notebooks:
-                if notebook.stem in decision.kept.get(language, set()):
-                    progress(f"[{language}] {notebook.stem} … unchanged since the last build, kept")
-        for language in decision.stale:
-            progress(
-                f"note: {out_dir / language} was built from other inputs; its pages are left "
-                f"as they were (rebuild it with --lang {language} to refresh them)"
-            )
+        _announce(decision, notebooks, out_dir, progress)
         plan = site.LanguageBuild(
             languages=tuple(lang for lang in decision.to_run if decision.to_run[lang]),
             notebooks=notebooks,
@@ -238,6 +230,24 @@ def build_report(
         progress(i18n.label("pages.build.done", language, path=out_dir / language / INDEX_FILE))
     progress(f"Report written to {out_dir / INDEX_FILE} in {total:.1f} s")
     return _result(out_dir, notebooks, languages, durations, total, decision)
+
+
+def _announce(
+    decision: Decision,
+    notebooks: Sequence[Path],
+    out_dir: Path,
+    progress: Callable[[str], None],
+) -> None:
+    """Say which sections the cache keeps and which language folders it leaves stale."""
+    for language in decision.keys:
+        for notebook in notebooks:
+            if notebook.stem in decision.kept.get(language, set()):
+                progress(f"[{language}] {notebook.stem} … unchanged since the last build, kept")
+    for language in decision.stale:
+        progress(
+            f"note: {out_dir / language} was built from other inputs; its pages are left "
+            f"as they were (rebuild it with --lang {language} to refresh them)"
+        )
 
 
 def _load(
@@ -340,15 +350,7 @@ def decide_work(
     after = tuple(
         sorted({*languages, *site.languages_present(out_dir)}, key=i18n.SUPPORTED_LANGS.index)
     )
-    base = provenance.build_provenance(data_dir, {})
-    records = {
-        lang: {**base, "parameters": provenance.recorded_parameters({**common, "lang": lang})}
-        for lang in after
-    }
-    records[""] = {
-        **base,
-        "parameters": provenance.recorded_parameters({**common, "languages": list(after)}),
-    }
+    records = site.provenance_records(data_dir, common, after)
     decision = Decision(
         inputs=inputs,
         languages=after,

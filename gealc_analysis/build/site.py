@@ -284,15 +284,23 @@ class LanguageBuild:
         """The provenance record of ``lang``'s folder (``""``: of the whole report)."""
         if lang in self.provenance:
             return self.provenance[lang]
-        parameters = (
-            {**self.common, "lang": lang}
-            if lang
-            else {
-                **self.common,
-                "languages": list(languages),
-            }
-        )
-        return provenance.build_provenance(self.data_dir, parameters)
+        return provenance_records(self.data_dir, self.common, languages)[lang]
+
+
+def provenance_records(
+    data_dir: Path, common: Mapping[str, Any], languages: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """The provenance record of each language folder (its parameters: ``common`` and its
+    language) and, under ``""``, the report's (``common`` and the languages present); the
+    commit, date and data fingerprint are looked up once."""
+    base = provenance.build_provenance(data_dir, {})
+    records = {
+        lang: {**base, "parameters": provenance.recorded_parameters({**common, "lang": lang})}
+        for lang in languages
+    }
+    shared = {**common, "languages": list(languages)}
+    records[""] = {**base, "parameters": provenance.recorded_parameters(shared)}
+    return records
 
 
 # run(lang, folder, parameters, progress) executes the build's notebooks of one language into

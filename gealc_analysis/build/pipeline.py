@@ -127,8 +127,12 @@ def build_report(
     ``cell_timeout`` seconds fails the build. On Ctrl-C or SIGTERM (raised here as
     ``KeyboardInterrupt``) the kernels are stopped, the staging folder is deleted and the
     report is left as it was. Every notebook runs on a fresh kernel of its own (:mod:`.run`).
-    A section whose inputs are unchanged since the report in ``out_dir`` was built is kept,
-    not run again (:mod:`.cache`, per language folder); ``force`` runs every selected section.
+    A section whose inputs are unchanged since the report in ``out_dir`` was built, and whose
+    files are all there as written, is kept, not run again; a language's pages (and the
+    report-wide files) are written again only when what they are made from changed — the
+    commit, the build date, the languages present — and when nothing changed at all the data
+    is not even loaded and the report is left untouched (:mod:`.cache`, :func:`decide_work`).
+    ``force`` runs every selected section.
 
     Every language is built into ``<out_dir>/<lang>/`` (see :mod:`.site`); ``lang`` builds,
     and touches, only that language's folder.

@@ -11,11 +11,12 @@ and that nothing else was. Notebooks run on a fake executor (a minimal one writt
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import json
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -469,3 +470,31 @@ def test_one_data_fingerprint_separates_names_bytes_and_years(tmp_path: Path) ->
     (folder / "plan_2020.csv").write_bytes(b"x")
     assert provenance.data_fingerprint(folder) != provenance.data_fingerprint(folder, [2020])
     assert provenance.data_fingerprint(folder, []) != provenance.data_fingerprint(folder)
+
+
+def test_a_build_that_waited_decides_again_from_the_report_it_finds(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another build into the same folder ran while this one waited for the lock: this one
+    does not redo what the other just did."""
+    from gealc_analysis.build import pipeline
+
+    real_lock = pipeline.build_lock
+    other_ran: list[list[tuple[str, str]]] = []
+
+    @contextlib.contextmanager
+    def lock_after_another_build(*arguments: Any) -> Iterator[None]:
+        if not other_ran:  # the first caller waits; meanwhile the other build runs
+            other_ran.append([])
+            project.build()
+            other_ran[0] = list(project.executed)
+            project.executed.clear()
+        with real_lock(*arguments):
+            yield
+
+    monkeypatch.setattr(pipeline, "build_lock", lock_after_another_build)
+    plan = project.root / "curated" / "plan_2024.csv"
+    append(plan, "\n")()
+    result = project.build()
+    assert set(other_ran[0]) == BOTH_LANGS  # the other build ran every section
+    assert project.executed == [] and result.kept == ["01_simple", "02_second"]

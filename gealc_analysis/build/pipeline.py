@@ -134,8 +134,10 @@ def build_report(
     is not even loaded and the report is left untouched (:mod:`.cache`, :func:`decide_work`).
     ``force`` runs every selected section.
 
-    Every language is built into ``<out_dir>/<lang>/`` (see :mod:`.site`); ``lang`` builds,
-    and touches, only that language's folder.
+    Every language is built into ``<out_dir>/<lang>/`` (see :mod:`.site`); ``lang`` runs only
+    that language's notebooks; another language's folder is rendered again only when its
+    pages must change (a twin link to a language built now, a new commit) and its sections
+    are current, and is otherwise left as it is.
     """
     started = time.perf_counter()
     out_dir = Path(paths.REPORTS_DIR if out_dir is None else out_dir).resolve()

@@ -290,6 +290,14 @@ def test_a_template_or_the_stylesheet_renders_again_without_running(
     assert executed == set() and rendered == {"en", "es"} and project.last.root_written
 
 
+def test_the_code_that_runs_the_kernels_reruns_every_section(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = package_copy(project, monkeypatch)
+    executed, _, _ = outcome(project, append(package / "build" / "kernel.py", "# env\n"))
+    assert executed == BOTH_LANGS
+
+
 def test_a_docstring_of_the_cli_changes_nothing(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -314,11 +322,12 @@ def test_every_installed_distribution_is_in_the_versions() -> None:
         assert name in versions, name
 
 
-@pytest.mark.parametrize("variable", ["MPLBACKEND", "PYTHONHASHSEED"])
+@pytest.mark.parametrize("variable", ["TZ", "LC_ALL"])
 def test_the_kernel_environment_reruns_every_section(
     project: Project, monkeypatch: pytest.MonkeyPatch, variable: str
 ) -> None:
-    assert outcome(project, lambda: monkeypatch.setenv(variable, "13"))[0] == BOTH_LANGS
+    value = "America/Montevideo" if variable == "TZ" else "es_UY.UTF-8"
+    assert outcome(project, lambda: monkeypatch.setenv(variable, value))[0] == BOTH_LANGS
 
 
 def test_a_matplotlibrc_beside_the_notebooks_reruns_every_section(project: Project) -> None:

@@ -8,7 +8,9 @@ Three kinds of key, each a SHA-256 over what its outputs are made from:
   the build's load of the data read, found by watching it read, plus the data folder, the
   copied data extras and the schemas, see :func:`data_inputs`); the package code the
   notebook imports (:func:`import_closure` of its ``gealc_analysis`` imports, with the
-  resource files — label catalogue, terms — of the folders of those modules); the version of
+  resource files — label catalogue, terms — of the folders of those modules) and the code
+  that runs it (``build.run``'s closure: papermill's call, the kernel's command line and
+  environment); the version of
   every installed distribution (:func:`installed_versions`); and the kernel's environment
   (:func:`kernel_environment`: the matplotlibrc in effect and the variables that change what
   a kernel computes or draws). A section runs again when its execute key changed, or when
@@ -56,9 +58,14 @@ PACKAGE_NAME = "gealc_analysis"
 PACKAGE_DIR: Path = Path(__file__).resolve().parent.parent
 # The module the build starts from: its import closure is the code that renders the report.
 RENDER_ROOT_MODULE = "gealc_analysis.build.pipeline"
+# The module that runs a notebook: its import closure (execute, kernel: the kernel's command
+# line and environment) decides how every notebook runs.
+EXECUTOR_ROOT_MODULE = "gealc_analysis.build.run"
 # Environment variables that change what a kernel computes or draws: matplotlib's
 # configuration and backend, the hash seed (set and dict-of-set order), the module search
-# path, the time zone and the locale.
+# path, the time zone and the locale. (The kernel spec sets the first two today, see
+# :mod:`.kernel`, which is in every execute key; they stay here for a kernel that inherits
+# them.)
 KERNEL_ENVIRONMENT: tuple[str, ...] = (
     "MATPLOTLIBRC",
     "MPLBACKEND",
@@ -262,6 +269,10 @@ class PackageCode:
         folders = {self._modules[module].parent for module in modules}
         return self.digest_of(modules, [p for p in self.resources() if p.parent in folders])
 
+    def executor_code(self) -> str:
+        """The digest of the code that starts the kernels and runs the notebooks."""
+        return self.digest_of(self.import_closure([EXECUTOR_ROOT_MODULE]), [])
+
     def render_code(self) -> str:
         """The digest of the code that renders pages and report-wide files: the build's
         import closure (not ``cli`` nor ``curation``) and every resource file."""
@@ -353,6 +364,7 @@ class Inputs:
     environment: Mapping[str, str | None]
     beside: str  # digest of the files beside the notebooks
     render_code: str
+    executor_code: str  # how notebooks are run (:data:`EXECUTOR_ROOT_MODULE`)
     notebook_code: Mapping[str, str]  # notebook stem → digest of the code it runs
 
 
@@ -372,6 +384,7 @@ def gather_inputs(
         environment=kernel_environment(),
         beside=files_digest(beside_notebooks(notebooks_dir), Path(notebooks_dir)),
         render_code=code.render_code(),
+        executor_code=code.executor_code(),
         notebook_code={nb.stem: code.notebook_code(nb) for nb in notebooks},
     )
 
@@ -385,6 +398,7 @@ def execute_key(notebook: Path, parameters: Mapping[str, Any], inputs: Inputs) -
             "parameters": {k: v for k, v in parameters.items() if k not in PATH_PARAMETERS},
             "data": inputs.data,
             "code": inputs.notebook_code[notebook.stem],
+            "executor": inputs.executor_code,
             "versions": dict(inputs.versions),
             "environment": dict(inputs.environment),
         }

@@ -41,8 +41,24 @@ BOTH_LANGS = {("en", "01_simple"), ("en", "02_second"), ("es", "01_simple"), ("e
 
 
 @pytest.fixture(scope="module")
-def small_bundle(tmp_path_factory: pytest.TempPathFactory) -> DataBundle:
-    return load_bundle(small_data_folder(tmp_path_factory.mktemp("data") / "curated"))
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataBundle, set[Path]]:
+    """One real load of a small data folder, and the files it was seen reading."""
+    folder = small_data_folder(tmp_path_factory.mktemp("data") / "curated")
+    return cache.reading(lambda: load_bundle(folder))
+
+
+@pytest.fixture(scope="module")
+def small_bundle(loaded: tuple[DataBundle, set[Path]]) -> DataBundle:
+    return loaded[0]
+
+
+def test_the_real_load_is_seen_reading_every_curated_table(
+    loaded: tuple[DataBundle, set[Path]],
+) -> None:
+    bundle, read = loaded
+    curated = {path.resolve() for path in bundle.data_dir.glob("*.csv") if path.stat().st_size}
+    assert curated and curated <= {path.resolve() for path in read}
+    assert not [path for path in read if path.suffix == ".py"]  # code is keyed elsewhere
 
 
 _real_headlines = site.measured_findings.headlines

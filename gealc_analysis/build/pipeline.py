@@ -315,7 +315,6 @@ class Decision:
     """What a build does, from its keys against the report's records (:mod:`.cache`)."""
 
     inputs: cache.Inputs
-    languages: tuple[str, ...]  # every language folder after this build
     keys: dict[str, dict[str, str]]  # language → stem → execute key (every notebook)
     to_run: dict[str, list[Path]]  # language → notebooks to execute
     kept: dict[str, set[str]]  # language → stems whose executed outputs are kept
@@ -359,7 +358,6 @@ def decide_work(
     records = site.provenance_records(data_dir, common, after)
     decision = Decision(
         inputs=inputs,
-        languages=after,
         keys={},
         to_run={},
         kept={},

@@ -454,7 +454,10 @@ def test_twin_links_whatever_the_build_order(project: Project) -> None:
         assert f"../es/{stem}.html" in page, stem
         twin = (project.report / "es" / f"{stem}.html").read_text(encoding="utf-8")
         assert f"../en/{stem}.html" in twin, stem
+        code = (project.report / "en" / "notebooks" / f"{stem}.html").read_text("utf-8")
+        assert f"../../es/notebooks/{stem}.html" in code, stem
     assert "es/index.html" in (project.report / "index.html").read_text(encoding="utf-8")
+    assert project.build().kept == list(IMPORTS) and project.rendered == []  # both current
 
 
 def test_a_language_built_from_other_inputs_is_left_as_it_was(project: Project) -> None:

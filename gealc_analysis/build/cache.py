@@ -63,9 +63,9 @@ RENDER_ROOT_MODULE = "gealc_analysis.build.pipeline"
 EXECUTOR_ROOT_MODULE = "gealc_analysis.build.run"
 # Environment variables that change what a kernel computes or draws: matplotlib's
 # configuration and backend, the hash seed (set and dict-of-set order), the module search
-# path, the time zone and the locale. (The kernel spec sets the first two today, see
-# :mod:`.kernel`, which is in every execute key; they stay here for a kernel that inherits
-# them.)
+# path, the time zone and the locale. (The kernel spec sets MPLBACKEND and PYTHONHASHSEED
+# today, see :mod:`.kernel`, which is in every execute key; they stay here for a kernel that
+# inherits them.)
 KERNEL_ENVIRONMENT: tuple[str, ...] = (
     "MATPLOTLIBRC",
     "MPLBACKEND",

@@ -25,8 +25,9 @@ import nbformat
 import pytest
 from conftest import small_data_folder, snapshot
 
-from gealc_analysis.build import BuildResult, build_report, cache, pages, products, site
+from gealc_analysis.build import BuildError, BuildResult, build_report, cache, pages, products, site
 from gealc_analysis.build import execute as execute_module
+from gealc_analysis.build.errors import EXIT_USER
 from gealc_analysis.core import provenance
 from gealc_analysis.data.bundle import DataBundle, load_bundle
 
@@ -425,6 +426,16 @@ def test_source_date_epoch_renders_every_page_again_without_running(
     assert json.loads((project.report / "provenance.json").read_text())["build_date"] == (
         "2023-11-14"
     )
+
+
+def test_a_source_date_epoch_that_is_not_a_date_is_the_users_to_fix(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "garbage")
+    before = snapshot(project.report)
+    with pytest.raises(BuildError, match="SOURCE_DATE_EPOCH") as raised:
+        project.build()
+    assert raised.value.exit_code == EXIT_USER and snapshot(project.report) == before
 
 
 def test_a_new_commit_renders_every_page_again_without_running(

@@ -355,7 +355,10 @@ def decide_work(
     after = tuple(
         sorted({*languages, *site.languages_present(out_dir)}, key=i18n.SUPPORTED_LANGS.index)
     )
-    records = site.provenance_records(data_dir, common, after)
+    try:
+        records = site.provenance_records(data_dir, common, after)
+    except ValueError as exc:  # e.g. a SOURCE_DATE_EPOCH that is not a date
+        raise BuildError(str(exc)) from None
     decision = Decision(
         inputs=inputs,
         keys={},

@@ -359,6 +359,7 @@ def test_invalid_data_stops_the_build_before_anything_is_written(
             notebooks_dir=good.notebooks_dir,
             load=reject,
             progress=lambda message: None,
+            force=True,  # the same data as the report's: unforced, it is not loaded again
         )
     assert snapshot(out) == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["report"]

@@ -23,7 +23,7 @@ def _folder(tmp_path: Path, files: dict[str, bytes]) -> Path:
 
 def test_fingerprint_is_sha256_over_sorted_names_sizes_and_bytes(tmp_path: Path) -> None:
     data_dir = _folder(tmp_path, {"b.csv": b"2", "a.csv": b"1"})
-    expected = hashlib.sha256(b"a.csv\x001\x001" + b"b.csv\x001\x002").hexdigest()
+    expected = hashlib.sha256(b"5:1:a.csv1" + b"5:1:b.csv2").hexdigest()
     assert provenance.data_fingerprint(data_dir) == expected
 
 

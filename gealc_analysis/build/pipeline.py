@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gealc_analysis import data
 from gealc_analysis.build import cache, site
@@ -39,6 +40,7 @@ from gealc_analysis.build.publish import (
 from gealc_analysis.build.run import run_all
 from gealc_analysis.core import paths
 from gealc_analysis.core import years as plan_years
+from gealc_analysis.core.links import LOOP_WORDS, is_symlink_loop
 from gealc_analysis.data.bundle import DataBundle, load_bundle
 from gealc_analysis.notebook import handoff
 from gealc_analysis.words import i18n
@@ -55,6 +57,8 @@ class BuildResult:
     total_seconds: float
     kept: list[str] = field(default_factory=list)  # stems kept unchanged in every language
     languages: tuple[str, ...] = ("en",)  # languages this build wrote, each in <out>/<lang>/
+    rendered: tuple[str, ...] = ()  # languages whose pages, index and products were written
+    root_written: bool = False  # whether the report-wide files (data copy, landing) were
 
     @property
     def index(self) -> Path:
@@ -124,13 +128,22 @@ def build_report(
     ``cell_timeout`` seconds fails the build. On Ctrl-C or SIGTERM (raised here as
     ``KeyboardInterrupt``) the kernels are stopped, the staging folder is deleted and the
     report is left as it was. Every notebook runs on a fresh kernel of its own (:mod:`.run`).
-    A section whose inputs are unchanged since the report in ``out_dir`` was built is kept,
-    not run again (:mod:`.cache`, per language folder); ``force`` runs every selected section.
+    A section whose inputs are unchanged since the report in ``out_dir`` was built, and whose
+    files are all there as written, is kept, not run again; a language's pages (and the
+    report-wide files) are written again only when what they are made from changed — the
+    commit, the build date, the languages present — and when nothing changed at all the data
+    is not even loaded and the report is left untouched (:mod:`.cache`, :func:`decide_work`).
+    ``force`` runs every selected section.
 
-    Every language is built into ``<out_dir>/<lang>/`` (see :mod:`.site`); ``lang`` builds,
-    and touches, only that language's folder.
+    Every language is built into ``<out_dir>/<lang>/`` (see :mod:`.site`); ``lang`` runs only
+    that language's notebooks; another language's folder is rendered again only when its
+    pages must change (a twin link to a language built now, a new commit) and its sections
+    are current, and is otherwise left as it is.
     """
     started = time.perf_counter()
+    for folder in (out_dir, data_dir, notebooks_dir):
+        if folder is not None and is_symlink_loop(folder):  # resolve() would raise or spin
+            raise BuildError(f"{folder}: {LOOP_WORDS}; name a real folder")
     out_dir = Path(paths.REPORTS_DIR if out_dir is None else out_dir).resolve()
     data_dir = paths.CURATED_DIR if data_dir is None else data_dir
     notebooks_dir = Path(paths.NOTEBOOKS_DIR if notebooks_dir is None else notebooks_dir)
@@ -155,43 +168,49 @@ def build_report(
     check_outside_sources(out_dir, Path(data_dir), notebooks_dir)
     check_replaceable(out_dir)  # before validating: a wrong --out is found at once
 
-    try:
-        bundle = load(Path(data_dir), years)
-    except Exception as exc:
-        raise BuildError(f"the data did not validate, nothing was built:\n{exc}") from exc
-    for note in bundle.notes:
-        progress(f"warning: {note}")
-    build_years, baseline, compare = resolve_years(
-        Path(data_dir), years, baseline_year, compare_year
+    build_years, baseline, compare = _years(
+        load, Path(data_dir), years, baseline_year, compare_year
     )
     common = {"years": build_years, "baseline_year": baseline, "compare_year": compare}
     resolved_data = Path(data_dir).resolve()
+    code = cache.PackageCode()
 
+    sources = [resolved_data, *site.data_extras(resolved_data), data.SCHEMAS_DIR]
+
+    def gather(read: set[Path]) -> cache.Inputs:
+        recorded = cache.read_record(out_dir).data_files
+        files = cache.data_inputs(sources, read, recorded, resolved_data.parent)
+        return cache.gather_inputs(all_notebooks, notebooks_dir, files, code, resolved_data.parent)
+
+    def decide(inputs: cache.Inputs) -> Decision:
+        return decide_work(
+            out_dir, languages, all_notebooks, notebooks, common, resolved_data, inputs, force
+        )
+
+    # Decided before the lock, so bad data fails at once, without waiting for another
+    # build; decided again under the lock if a build changed the report meanwhile.
+    decision = decide(gather(set()))
+    records = cache.records_bytes(out_dir)
+    loaded = None if decision.nothing_to_do else _load(load, Path(data_dir), years)
     allow_kernels()
-    with (
-        _handed_over(bundle),
-        build_lock(out_dir, lock_timeout, progress),
-    ):
+    with build_lock(out_dir, lock_timeout, progress):
         clean_leftovers(out_dir, progress)
         check_replaceable(out_dir)  # again: another build may have run while we waited
-        data_key = handoff.fingerprint(data_dir, build_years)
-        source, versions = cache.source_fingerprint(), cache.library_versions()
-        keys: dict[str, dict[str, str]] = {}
-        to_run: dict[str, list[Path]] = {}
-        kept: dict[str, set[str]] = {}
-        for language in languages:
-            parameters = {"data_dir": str(resolved_data), **common, "lang": language}
-            keys[language] = {
-                nb.stem: cache.section_key(nb, parameters, data_key, source, versions)
-                for nb in all_notebooks
-            }
-            kept[language] = set() if force else cache.reusable(out_dir / language, keys[language])
-            to_run[language] = [nb for nb in notebooks if nb.stem not in kept[language]]
-            for notebook in notebooks:
-                if notebook.stem in kept[language]:
-                    progress(f"[{language}] {notebook.stem} … unchanged since the last build, kept")
+        if cache.records_bytes(out_dir) != records:
+            decision = decide(decision.inputs)
+        if decision.nothing_to_do:  # nothing changed anywhere: leave the report be
+            total = time.perf_counter() - started
+            progress(f"Report up to date: {out_dir / INDEX_FILE} ({total:.1f} s)")
+            return _result(out_dir, notebooks, languages, {}, total, decision)
+        bundle, read = loaded or _load(load, Path(data_dir), years)
+        for note in bundle.notes:
+            progress(f"warning: {note}")
+        covered = set(decision.inputs.data_files)
+        if {cache.data_name(path.resolve(), resolved_data.parent) for path in read} - covered:
+            decision = decide(gather(read))  # the load read a file no key covered yet
+        _announce(decision, notebooks, out_dir, progress)
         plan = site.LanguageBuild(
-            languages=languages,
+            languages=tuple(lang for lang in decision.to_run if decision.to_run[lang]),
             notebooks=notebooks,
             all_notebooks=all_notebooks,
             data_dir=resolved_data,
@@ -199,53 +218,223 @@ def build_report(
             years=build_years,
             common=common,
             out_dir=out_dir,
-            to_run=to_run,
-            keys=keys,
+            to_run=decision.to_run,
+            keys=decision.keys,
+            render=decision.render,
+            root=decision.root,
+            provenance=decision.provenance,
         )
-        everything_kept = all(
-            not to_run[language] and {nb.stem for nb in all_notebooks} <= kept[language]
-            for language in languages
-        )
-        if everything_kept:
-            durations: dict[str, float] = {}  # nothing changed anywhere: leave the report be
-        else:
+        with _handed_over(bundle):
             durations = _build_into(
                 out_dir,
                 plan,
-                seed=only is not None or lang is not None or any(kept.values()),
+                decision,
+                seed=only is not None or lang is not None or decision.seed,
                 jobs=jobs,
                 progress=progress,
                 cell_timeout=cell_timeout,
             )
 
     total = time.perf_counter() - started
+    for language in decision.render:
+        progress(i18n.label("pages.build.done", language, path=out_dir / language / INDEX_FILE))
+    progress(f"Report written to {out_dir / INDEX_FILE} in {total:.1f} s")
+    return _result(out_dir, notebooks, languages, durations, total, decision)
+
+
+def _announce(
+    decision: Decision,
+    notebooks: Sequence[Path],
+    out_dir: Path,
+    progress: Callable[[str], None],
+) -> None:
+    """Say which sections the cache keeps and which language folders it leaves stale."""
+    for language in decision.keys:
+        for notebook in notebooks:
+            if notebook.stem in decision.kept.get(language, set()):
+                progress(f"[{language}] {notebook.stem} … unchanged since the last build, kept")
+    for language in decision.stale:
+        progress(
+            f"note: {out_dir / language} was built from other inputs; its pages are left "
+            f"as they were (rebuild it with --lang {language} to refresh them)"
+        )
+
+
+def _load(
+    load: Callable[[Path, list[int] | None], DataBundle],
+    data_dir: Path,
+    years: Sequence[int] | None,
+) -> tuple[DataBundle, set[Path]]:
+    """Load and validate the data once, watching which files the load reads."""
+    try:
+        return cache.reading(lambda: load(data_dir, list(years) if years is not None else None))
+    except Exception as exc:
+        raise BuildError(f"the data did not validate, nothing was built:\n{exc}") from exc
+
+
+def _years(
+    load: Callable[[Path, list[int] | None], DataBundle],
+    data_dir: Path,
+    years: Sequence[int] | None,
+    baseline_year: int | None,
+    compare_year: int | None,
+) -> tuple[list[int], int, int]:
+    """:func:`resolve_years`; when the years do not resolve, the data's own problems (if
+    any) are reported first, as a load would find them."""
+    try:
+        return resolve_years(data_dir, years, baseline_year, compare_year)
+    except BuildError:
+        _load(load, data_dir, years)
+        raise
+
+
+def _result(
+    out_dir: Path,
+    notebooks: Sequence[Path],
+    languages: tuple[str, ...],
+    durations: dict[str, float],
+    total: float,
+    decision: Decision,
+) -> BuildResult:
     stems = [nb.stem for nb in notebooks]
-    if durations:
-        for language in languages:
-            progress(i18n.label("pages.build.done", language, path=out_dir / language / INDEX_FILE))
-        progress(f"Report written to {out_dir / INDEX_FILE} in {total:.1f} s")
-    else:
-        progress(f"Report up to date: {out_dir / INDEX_FILE} ({total:.1f} s)")
     return BuildResult(
         out_dir=out_dir,
         sections=stems,
         html={stem: out_dir / languages[0] / f"{stem}.html" for stem in stems},
         durations={stem: durations.get(stem, 0.0) for stem in stems},
         total_seconds=total,
-        kept=[stem for stem in stems if all(stem in kept[language] for language in languages)],
+        kept=[
+            stem
+            for stem in stems
+            if all(stem in decision.kept.get(language, set()) for language in languages)
+        ],
         languages=languages,
+        rendered=tuple(decision.render),
+        root_written=decision.root,
     )
+
+
+@dataclass
+class Decision:
+    """What a build does, from its keys against the report's records (:mod:`.cache`)."""
+
+    inputs: cache.Inputs
+    keys: dict[str, dict[str, str]]  # language → stem → execute key (every notebook)
+    to_run: dict[str, list[Path]]  # language → notebooks to execute
+    kept: dict[str, set[str]]  # language → stems whose executed outputs are kept
+    sections: dict[str, dict[str, str]]  # language → stem → execute key after the build
+    site_keys: dict[str, str]  # language → key of its pages; "" → of the report-wide files
+    render: list[str]  # languages whose pages, index and products are written
+    stale: list[str]  # languages present, not built, whose pages are out of date
+    root: bool  # whether the report-wide files are written
+    provenance: dict[str, dict[str, Any]]  # language ("" report-wide) → provenance record
+    seed: bool  # whether the staging folder starts as a copy of the report
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not any(self.to_run.values()) and not self.render and not self.root
+
+
+def decide_work(
+    out_dir: Path,
+    languages: tuple[str, ...],
+    all_notebooks: Sequence[Path],
+    notebooks: Sequence[Path],
+    common: dict[str, Any],
+    data_dir: Path,
+    inputs: cache.Inputs,
+    force: bool,
+) -> Decision:
+    """Which sections run, which languages are rendered and whether the report-wide files
+    are written, for a build of ``notebooks`` in ``languages`` into ``out_dir``.
+
+    A section is kept when its execute key is the recorded one and every file its run wrote
+    is there with its recorded bytes. A language's pages are written again when one of its
+    sections runs, its site key changed (code, data, provenance, languages present, a
+    section's key) or one of its pages or own files is missing or edited; a language
+    present in the folder but not built now is re-rendered too when its site key changed
+    (its twin links) and its sections are current, and is otherwise left as it is.
+    """
+    all_stems = {nb.stem for nb in all_notebooks}
+    after = tuple(
+        sorted({*languages, *site.languages_present(out_dir)}, key=i18n.SUPPORTED_LANGS.index)
+    )
+    try:
+        records = site.provenance_records(data_dir, common, after)
+    except ValueError as exc:  # e.g. a SOURCE_DATE_EPOCH that is not a date
+        raise BuildError(str(exc)) from None
+    decision = Decision(
+        inputs=inputs,
+        keys={},
+        to_run={},
+        kept={},
+        sections={},
+        site_keys={},
+        render=[],
+        stale=[],
+        root=False,
+        provenance=records,
+        seed=False,
+    )
+    for lang in after:
+        folder = out_dir / lang
+        record = cache.read_record(folder)
+        parameters = {"data_dir": str(data_dir), **common, "lang": lang}
+        keys = {nb.stem: cache.execute_key(nb, parameters, inputs) for nb in all_notebooks}
+        changed = cache.changed_files(folder, record.files)
+        run_outputs_changed = {
+            cache.section_of(name)
+            for name in changed
+            if name not in cache.rendered_pages(cache.section_of(name))
+        }
+        current = {
+            stem
+            for stem, key in record.sections.items()
+            if stem in all_stems and key == keys[stem] and stem not in run_outputs_changed
+        }
+        present = {
+            stem for stem in all_stems if (folder / EXECUTED_DIR / f"{stem}.ipynb").is_file()
+        }
+        built = lang in languages
+        to_run = [nb for nb in notebooks if force or nb.stem not in current] if built else []
+        sections = {stem: record.sections.get(stem, "") for stem in present}
+        sections.update({nb.stem: keys[nb.stem] for nb in to_run})
+        site_key = cache.site_key(inputs, records[lang], after, sections)
+        outdated = bool(to_run) or record.site != site_key or bool(changed)
+        if outdated and not built and not present <= current:
+            decision.stale.append(lang)
+        elif outdated:
+            decision.render.append(lang)
+        decision.keys[lang] = keys
+        decision.to_run[lang] = to_run
+        decision.kept[lang] = {stem for stem in current if built} - {nb.stem for nb in to_run}
+        decision.sections[lang] = sections
+        decision.site_keys[lang] = site_key
+    root_record = cache.read_record(out_dir)
+    decision.site_keys[""] = cache.site_key(inputs, records[""], after)
+    decision.root = (
+        root_record.site != decision.site_keys[""]
+        or not root_record.files
+        or bool(cache.changed_files(out_dir, root_record.files))
+    )
+    decision.seed = out_dir.is_dir() and not all(
+        {nb.stem for nb in decision.to_run.get(lang, [])} == all_stems
+        for lang in i18n.SUPPORTED_LANGS
+    )
+    return decision
 
 
 def _build_into(
     out_dir: Path,
     plan: site.LanguageBuild,
+    decision: Decision,
     seed: bool,
     jobs: int,
     progress: Callable[[str], None],
     cell_timeout: float | None,
 ) -> dict[str, float]:
-    """Run the notebooks in a staging folder and swap it in; the caller holds the lock.
+    """Run the notebooks in a staging folder, render what the decision says, record the
+    keys and files, and swap it in; the caller holds the lock.
 
     ``seed``: start from a copy of the current report (a partial build, one language, or
     sections kept by the cache); what this build does not rebuild is kept byte for byte, and
@@ -253,6 +442,8 @@ def _build_into(
     """
     staging = staging_dir(out_dir, seed_from_report=seed)
     try:
+        for language in decision.render:
+            _drop_removed_sections(staging / language, plan.all_notebooks)
 
         def run(
             language: str,
@@ -260,25 +451,12 @@ def _build_into(
             parameters: dict[str, object],
             report: Callable[[str], None],
         ) -> dict[str, float]:
-            manifest = cache.read_manifest(folder) if seed else {}
-            _drop_removed_sections(folder, plan.all_notebooks, manifest)
-            durations = (
-                run_all(plan.to_run[language], folder, parameters, jobs, report, cell_timeout)
-                if plan.to_run[language]
-                else {}
-            )
-            folder.mkdir(parents=True, exist_ok=True)
-            cache.write_manifest(
-                folder,
-                {
-                    **manifest,
-                    **{nb.stem: plan.keys[language][nb.stem] for nb in plan.to_run[language]},
-                },
-            )
-            return durations
+            return run_all(plan.to_run[language], folder, parameters, jobs, report, cell_timeout)
 
         durations = site.build_languages(staging, plan, run=run, progress=progress)
-        shutil.copyfile(README_TEMPLATE, staging / README_FILE)
+        if plan.root:
+            shutil.copyfile(README_TEMPLATE, staging / README_FILE)
+        _record(staging, decision)
     except KeyboardInterrupt:
         stop_running_kernels()
         discard(staging)
@@ -302,13 +480,41 @@ def _build_into(
     return durations
 
 
-def _drop_removed_sections(
-    staging: Path, all_notebooks: Sequence[Path], manifest: dict[str, str]
-) -> None:
-    """Remove from a seeded staging folder the sections whose notebook is gone."""
+def _record(staging: Path, decision: Decision) -> None:
+    """Write the records of every folder this build wrote: its key(s) and the SHA-256 of
+    each of its files, so the next build can tell a kept file from an edited one."""
+    for language in decision.render:
+        folder = staging / language
+        stems = [
+            stem
+            for stem in decision.sections[language]
+            if (folder / stem).exists() or (folder / EXECUTED_DIR / f"{stem}.ipynb").is_file()
+        ]
+        names = [name for stem in stems for name in cache.section_files(folder, stem)]
+        names += cache.language_outputs(folder, decision.keys[language])
+        cache.write_record(
+            folder,
+            cache.Record(
+                site=decision.site_keys[language],
+                sections={stem: decision.sections[language][stem] for stem in stems},
+                files=cache.hash_files(folder, names),
+            ),
+        )
+    cache.write_record(
+        staging,
+        cache.Record(
+            site=decision.site_keys[""],
+            files=cache.hash_files(staging, cache.root_outputs(staging)),
+            data_files=list(decision.inputs.data_files),
+        ),
+    )
+
+
+def _drop_removed_sections(folder: Path, all_notebooks: Sequence[Path]) -> None:
+    """Remove from a seeded language folder the sections whose notebook is gone."""
     present = {nb.stem for nb in all_notebooks}
-    for stem in [stem for stem in manifest if stem not in present]:
-        shutil.rmtree(staging / stem, ignore_errors=True)
-        (staging / f"{stem}.html").unlink(missing_ok=True)
-        (staging / EXECUTED_DIR / f"{stem}.ipynb").unlink(missing_ok=True)
-        del manifest[stem]
+    for stem in [stem for stem in cache.read_record(folder).sections if stem not in present]:
+        shutil.rmtree(folder / stem, ignore_errors=True)
+        (folder / f"{stem}.html").unlink(missing_ok=True)
+        for suffix in (".ipynb", ".html"):
+            (folder / EXECUTED_DIR / f"{stem}{suffix}").unlink(missing_ok=True)

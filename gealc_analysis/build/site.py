@@ -68,26 +68,34 @@ def languages_present(report: Path) -> tuple[str, ...]:
     return tuple(lang for lang in i18n.SUPPORTED_LANGS if (report / lang / INDEX_FILE).is_file())
 
 
+def data_extras(data_dir: Path) -> list[Path]:
+    """Where each of :data:`DATA_EXTRAS` comes from: the data root's copy (the curated
+    folder's parent) when it has one, else the project's (some may not exist)."""
+    data_root = Path(data_dir).resolve().parent
+    return [
+        data_root / name if (data_root / name).exists() else paths.DATA_DIR / name
+        for name in DATA_EXTRAS
+    ]
+
+
 def copy_data(data_dir: Path, report: Path) -> list[str]:
     """Copy the curated files and the codebook, Data Package and raw sources into
     ``report/data`` (same layout as the project's ``data/``, so the Data Package's relative
     paths resolve), each Markdown file with a readable HTML page beside it; return the
-    written files' paths relative to ``report``, sorted."""
+    written files' paths relative to ``report``, sorted (:func:`data_files_of`)."""
     target = report / DATA_DIR
     shutil.rmtree(target, ignore_errors=True)
     (target / "curated").mkdir(parents=True)
     for path in regular_data_files(data_dir, recursive=False):  # no link out, FIFO, loop
         shutil.copyfile(path, target / "curated" / path.name)
-    data_root = Path(data_dir).resolve().parent
-    for name in DATA_EXTRAS:
-        source = data_root / name if (data_root / name).exists() else paths.DATA_DIR / name
+    for source in data_extras(data_dir):
         regular_data_files(source, within=source.parent)  # raises on a link out, FIFO, loop
         if source.is_dir():
             shutil.copytree(
-                source, target / name, ignore=shutil.ignore_patterns(".*", "__pycache__")
+                source, target / source.name, ignore=shutil.ignore_patterns(".*", "__pycache__")
             )
         elif source.is_file():
-            shutil.copyfile(source, target / name)
+            shutil.copyfile(source, target / source.name)
     for document in sorted(target.rglob("*.md")):
         root = "../" * len(document.relative_to(report).parent.parts)
         document.with_suffix(".html").write_text(
@@ -100,9 +108,15 @@ def copy_data(data_dir: Path, report: Path) -> list[str]:
             ),
             encoding="utf-8",
         )
+    return data_files_of(report)
+
+
+def data_files_of(report: Path) -> list[str]:
+    """The files of a report's data copy, relative to the report, sorted (the footers link
+    them)."""
     return sorted(
         str(PurePosixPath(path.relative_to(report).as_posix()))
-        for path in target.rglob("*")
+        for path in (report / DATA_DIR).rglob("*")
         if path.is_file()
     )
 
@@ -248,7 +262,7 @@ def drop_single_language_layout(report: Path, notebooks: Sequence[Path]) -> None
 class LanguageBuild:
     """What one build makes: which notebooks, in which languages, from which data."""
 
-    languages: tuple[str, ...]
+    languages: tuple[str, ...]  # the languages whose notebooks this build runs
     notebooks: Sequence[Path]  # the ones this build runs
     all_notebooks: Sequence[Path]  # every notebook of the report (for menus and the index)
     data_dir: Path
@@ -259,6 +273,36 @@ class LanguageBuild:
     # per language: the notebooks to run (the others are kept by the cache) and their keys
     to_run: Mapping[str, Sequence[Path]] = field(default_factory=dict)
     keys: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # The languages whose pages, index, brief and explorer are written (default: those of
+    # ``languages``; the cache adds another language present when its twin links or footer
+    # changed, and leaves out one whose pages are current), and whether the report-wide
+    # files (data copy, landing page, stylesheet, provenance) are.
+    render: Sequence[str] | None = None
+    root: bool = True
+    # The provenance records, by language ("" for the report-wide one); made here if absent.
+    provenance: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def record(self, lang: str, languages: Sequence[str]) -> Mapping[str, Any]:
+        """The provenance record of ``lang``'s folder (``""``: of the whole report)."""
+        if lang in self.provenance:
+            return self.provenance[lang]
+        return provenance_records(self.data_dir, self.common, languages)[lang]
+
+
+def provenance_records(
+    data_dir: Path, common: Mapping[str, Any], languages: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """The provenance record of each language folder (its parameters: ``common`` and its
+    language) and, under ``""``, the report's (``common`` and the languages present); the
+    commit, date and data fingerprint are looked up once."""
+    base = provenance.build_provenance(data_dir, {})
+    records = {
+        lang: {**base, "parameters": provenance.recorded_parameters({**common, "lang": lang})}
+        for lang in languages
+    }
+    shared = {**common, "languages": list(languages)}
+    records[""] = {**base, "parameters": provenance.recorded_parameters(shared)}
+    return records
 
 
 # run(lang, folder, parameters, progress) executes the build's notebooks of one language into
@@ -270,17 +314,21 @@ Runner = Callable[[str, Path, dict[str, Any], Callable[[str], None]], Mapping[st
 def build_languages(
     staging: Path, plan: LanguageBuild, *, run: Runner, progress: Callable[[str], None]
 ) -> dict[str, float]:
-    """Run the notebooks once per language into ``staging/<lang>/``, then write every page,
-    the data copies, the landing page and the provenance records; seconds per stem.
+    """Run the notebooks once per language into ``staging/<lang>/``, then write the pages
+    of every language of ``plan.render``, and the data copies, the landing page and the
+    provenance records when ``plan.root``; seconds per stem.
 
-    A language not in ``plan.languages`` is left exactly as it was in the staging folder
-    (seeded from the current report), so ``--lang es`` never touches ``en/``.
+    A language neither run nor rendered is left exactly as it was in the staging folder
+    (seeded from the current report), so ``--lang es`` never runs ``en/``; it re-renders
+    ``en/``'s pages only when the cache says they changed (their twin links, a footer).
     """
     drop_single_language_layout(staging, plan.all_notebooks)
     durations: dict[str, float] = {}
     for language in plan.languages:
         shown = {**plan.common, "lang": language}
         to_run = plan.to_run.get(language, plan.notebooks)
+        if not to_run and plan.to_run:
+            continue
         progress(
             i18n.label(
                 "pages.build.start",
@@ -302,9 +350,9 @@ def build_languages(
             raise
         for stem, seconds in ran.items():
             durations[stem] = durations.get(stem, 0.0) + seconds
-    data_files = copy_data(plan.data_dir, staging)
+    data_files = copy_data(plan.data_dir, staging) if plan.root else data_files_of(staging)
     present = sorted({*plan.languages, *languages_present(staging)}, key=i18n.SUPPORTED_LANGS.index)
-    for language in plan.languages:
+    for language in plan.languages if plan.render is None else plan.render:
         shown = {**plan.common, "lang": language}
         try:
             write_language(
@@ -315,18 +363,12 @@ def build_languages(
                 shown=shown,
                 bundle=plan.bundle,
                 data_files=data_files,
-                prov=provenance.build_provenance(plan.data_dir, shown),
+                prov=plan.record(language, present),
                 progress=progress,
             )
         except NotebookFailed as failure:
             failure.lang = language
             raise
-    write_root(
-        staging,
-        years=plan.years,
-        data_files=data_files,
-        prov=provenance.build_provenance(
-            plan.data_dir, {**plan.common, "languages": list(present)}
-        ),
-    )
+    if plan.root:
+        write_root(staging, years=plan.years, data_files=data_files, prov=plan.record("", present))
     return durations

@@ -76,19 +76,34 @@ def git_commit(repo_dir: Path = paths.PROJECT_ROOT) -> str | None:
     return _git(["rev-parse", "HEAD"], Path(repo_dir))
 
 
-def data_fingerprint(data_dir: Path) -> str:
-    """SHA-256 over the curated files: each file's name, size and bytes, in name order.
+def fingerprint(entries: Iterable[tuple[str, bytes]]) -> str:
+    """SHA-256 over named byte strings, each preceded by its name's and its bytes' lengths.
 
-    Names are part of the digest, so renaming a plan changes the fingerprint; the size
-    separates one file's bytes from the next name, so no two folders share a digest by
-    moving bytes across a file boundary.
+    The one digest of data in the package (provenance, the handoff to the kernels, the build
+    cache): with both lengths in front, no two different lists of entries give the same
+    stream, whatever bytes a name or a file holds (moving bytes across a boundary, or
+    renaming a file, changes the digest).
     """
     digest = hashlib.sha256()
-    for path in curated_files(data_dir):
-        content = path.read_bytes()
-        digest.update(f"{path.name}\0{len(content)}\0".encode())
+    for name, content in entries:
+        label = name.encode("utf-8", "surrogateescape")
+        digest.update(f"{len(label)}:{len(content)}:".encode())
+        digest.update(label)
         digest.update(content)
     return digest.hexdigest()
+
+
+def data_fingerprint(data_dir: Path, years: Iterable[int] | None = None) -> str:
+    """The curated files' :func:`fingerprint` (each file's name and bytes, in name order),
+    with the plan years asked for first when ``years`` is given (an entry with an empty name,
+    which no file has)."""
+    chosen = (
+        [("", ",".join(str(year) for year in sorted(set(years))).encode())]
+        if years is not None
+        else []
+    )
+    files = [(path.name, path.read_bytes()) for path in curated_files(data_dir)]
+    return fingerprint([*chosen, *files])
 
 
 def curated_files(data_dir: Path) -> list[Path]:
@@ -196,13 +211,18 @@ def build_provenance(data_dir: Path, parameters: Mapping[str, Any]) -> dict[str,
         "git_commit": git_commit(),
         "data_sha256": data_fingerprint(Path(data_dir)),
         "data_files": [path.name for path in curated_files(Path(data_dir))],
-        "parameters": {
-            key: _jsonable(value)
-            for key, value in parameters.items()
-            if key not in ("data_dir", "output_dir")
-        },
+        "parameters": recorded_parameters(parameters),
         "build_date": date,
         "build_date_source": date_source,
+    }
+
+
+def recorded_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters as a record holds them: JSON values, the paths left out."""
+    return {
+        key: _jsonable(value)
+        for key, value in parameters.items()
+        if key not in ("data_dir", "output_dir")
     }
 
 

@@ -11,7 +11,6 @@ still validates its data.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from collections.abc import Iterable, Iterator
@@ -27,13 +26,13 @@ ENV_VAR = "GEALC_REPORT_VALIDATED_DATA"
 
 
 def fingerprint(data_dir: Path | str | None, years: Iterable[int] | None) -> str:
-    """SHA-256 of the data folder's files (:func:`~gealc_analysis.core.provenance.data_fingerprint`:
-    names, sizes and bytes) and the years asked for (every plan year of the folder if None)."""
+    """:func:`~gealc_analysis.core.provenance.data_fingerprint` of the data folder and the
+    years asked for (every plan year of the folder if None)."""
     folder = Path(data_dir) if data_dir is not None else paths.CURATED_DIR
+    if not folder.is_dir():
+        return "no folder"
     chosen = sorted(set(years)) if years is not None else available_years(folder)
-    digest = hashlib.sha256(f"years\0{','.join(map(str, chosen))}\0".encode())
-    digest.update(data_fingerprint(folder).encode() if folder.is_dir() else b"no folder")
-    return digest.hexdigest()
+    return data_fingerprint(folder, chosen)
 
 
 def write_validated(target: Path, bundle: DataBundle) -> Path:

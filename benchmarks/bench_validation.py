@@ -1,7 +1,7 @@
 """Time validation (``load_plans``) over 10, 100 and 1000 synthetic plans; print the scaling.
 
 Each synthetic plan is a copy of ``plan_2024.csv`` under a new year (3000, 3001 …) with
-the 2024 crosswalk rows copied for that year, so every plan is valid and the work is the
+the 2024 crosswalk rows copied for that year (and the funding codes), so every plan is valid and the work is the
 real work. The exponent is the slope of log(time) against log(plans), fitted by least
 squares: 1.0 is linear. Not a test; run it by hand:
 
@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from gealc_analysis.core import paths
@@ -36,6 +38,8 @@ def synthetic_folder(folder: Path, plans: int) -> Path:
         (folder / f"plan_{year}.csv").write_text(header + "".join(copied), encoding="utf-8")
         crosswalk += [row.replace("2024,", f"{year},", 1) for row in theme_2024]
     (folder / "themes.csv").write_text("".join(crosswalk), encoding="utf-8")
+    # The plans' resource codes are checked against the funding codes of the data folder.
+    shutil.copyfile(paths.CURATED_DIR / "funding_codes.csv", folder / "funding_codes.csv")
     return folder
 
 
@@ -60,11 +64,11 @@ def slope(sizes: list[int], seconds: list[float]) -> float:
     )
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--repeat", type=int, default=3, help="loads per size (best kept)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     load_plans()  # warm imports and caches: time the validation, not the first import
     walls, cpus = [], []
     with tempfile.TemporaryDirectory() as scratch:

@@ -1,9 +1,9 @@
 """Time validation (``load_plans``) over 10, 100 and 1000 synthetic plans; print the scaling.
 
 Each synthetic plan is a copy of ``plan_2024.csv`` under a new year (3000, 3001 …) with
-the 2024 crosswalk rows copied for that year (and the funding codes), so every plan is valid and the work is the
-real work. The exponent is the slope of log(time) against log(plans), fitted by least
-squares: 1.0 is linear. Not a test; run it by hand:
+the 2024 crosswalk rows copied for that year (and the funding codes), so every plan is valid
+and the work is the real work. The exponent is the slope of log(time) against log(plans),
+fitted by least squares: 1.0 is linear. Not a test; run it by hand:
 
     .venv/bin/python benchmarks/bench_validation.py [--sizes 10 100 1000] [--repeat 3]
 """

@@ -22,16 +22,15 @@ pytestmark = pytest.mark.slow
 
 
 def run_fixture(tmp_path: Path, run: str, pool: kernel.WarmKernels | None) -> Path:
-    """Run ``01_simple`` (copied into ``tmp_path/notebooks``) into ``tmp_path/<run>/``; the
-    executed notebook's path. Its outputs go to the same folder every run, as a rebuild's do."""
+    """Run ``01_simple`` (copied into ``tmp_path/notebooks``) into ``tmp_path/<run>/``, as a
+    build runs it into a staging folder of a new name each time; the executed notebook."""
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir(exist_ok=True)
     notebook = Path(shutil.copy(FIXTURES / "01_simple.ipynb", notebooks / "01_simple.ipynb"))
-    output = tmp_path / "output"
-    shutil.rmtree(output, ignore_errors=True)
+    output = tmp_path / run / "01_simple"
     for sub in ("figures", "tables"):
         (output / sub).mkdir(parents=True)
-    executed = tmp_path / run / "01_simple.ipynb"
+    executed = tmp_path / run / "notebooks" / "01_simple.ipynb"
     executed.parent.mkdir()
     with kernel.warm_kernels_for_this_thread(pool):
         execute.execute_notebook(notebook, executed, {"output_dir": str(output), "lang": "es"})
@@ -59,6 +58,9 @@ def test_two_runs_write_the_same_executed_notebook(tmp_path: Path) -> None:
     assert not [key for record in recorded for key in record if key in execute.RUN_TIMINGS]
     assert not [cell for cell in nb.cells if "execution" in cell.metadata]
     assert nb.metadata.papermill.parameters["lang"] == "es"  # what ran is still recorded
+    # The outputs' folder as published beside the executed copy, not the run's folder.
+    assert nb.metadata.papermill.parameters["output_dir"] == "../01_simple"
+    assert str(tmp_path / "first") not in first.read_text(encoding="utf-8")
 
 
 def test_a_pool_starts_no_kernel_until_asked_and_none_beyond_its_count(tmp_path: Path) -> None:

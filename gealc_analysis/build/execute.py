@@ -4,6 +4,7 @@ with the same bytes on every run."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -35,11 +36,12 @@ def execute_notebook(
 
     The kernel is a warm one when the build's runner offers a pool for this thread
     (:func:`~gealc_analysis.build.kernel.warm_kernel`; shut down here after the last cell),
-    else nbclient starts a fresh one and shuts it down. Either starts in the notebook's folder.
-    A fresh kernel's folder That is passed to nbclient (``resources``),
-    not as papermill's ``cwd=``, which would ``chdir`` this whole process and race between
-    notebooks running in threads. A cell running longer than ``cell_timeout`` seconds raises
-    nbclient's ``CellTimeoutError`` (None: no limit); see :func:`running_cell`.
+    else nbclient starts a fresh one and shuts it down. Either starts in the notebook's folder:
+    a warm kernel is started there, a fresh kernel's folder is passed to nbclient
+    (``resources``), never as papermill's ``cwd=``, which would ``chdir`` this whole process
+    and race between notebooks running in threads. A cell running longer than
+    ``cell_timeout`` seconds raises nbclient's ``CellTimeoutError`` (None: no limit); see
+    :func:`running_cell`.
     """
     import papermill
 
@@ -67,40 +69,52 @@ def execute_notebook(
         finally:
             if manager is not None:
                 shutdown_kernel(manager)
-    write_without_timings(executed)
+    output_dir = parameters.get("output_dir")
+    moved = {str(output_dir): os.path.relpath(output_dir, executed.parent)} if output_dir else {}
+    write_without_timings(executed, moved)
 
 
 # What papermill records of when and where a run happened: the clock, and the paths of the
-# run (the build's staging folder has a new name each build), and the random id papermill
-# gives the cell it inserts (renamed after its tag: :data:`INJECTED_TAG`). Dropped from a successful
-# run's executed notebook, so two builds of the same commit write the same bytes; a failed
-# run keeps them (``running_cell`` reads the start times to name the cell that hung).
+# run's files (the build's staging folder has a new name each build), and the random id it
+# gives the cell it inserts (renamed after its tag: :data:`INJECTED_TAG`). Dropped from a
+# successful run's executed notebook, so two builds of the same commit write the same bytes;
+# a failed run keeps them (``running_cell`` reads the start times to name the cell that hung).
 RUN_TIMINGS: tuple[str, ...] = ("start_time", "end_time", "duration")
 RUN_PATHS: tuple[str, ...] = ("input_path", "output_path")
 
 
-def without_timings(nb: Any) -> Any:
-    """``nb`` (an executed notebook) without papermill's times and run paths, and with a
-    fixed id for the injected cell, in place."""
+def without_timings(nb: Any, moved: Mapping[str, str] | None = None) -> Any:
+    """``nb`` (an executed notebook) without papermill's times and run paths, with a fixed id
+    for the injected cell, and each parameter value that is a key of ``moved`` (the staging
+    folder's output path) replaced by its value (that path relative to the executed copy,
+    where the outputs are once published) in the recorded parameters and the injected cell;
+    in place."""
+    moved = dict(moved or {})
     record = nb.metadata.get("papermill", {})
     for key in (*RUN_TIMINGS, *RUN_PATHS):
         record.pop(key, None)
+    parameters = record.get("parameters", {})
+    for name, value in list(parameters.items()):
+        if isinstance(value, str) and value in moved:
+            parameters[name] = moved[value]
     for cell in nb.cells:
         if INJECTED_TAG in cell.metadata.get("tags", ()):
             cell["id"] = INJECTED_TAG
+            for old, new in moved.items():
+                cell.source = cell.source.replace(f'"{old}"', f'"{new}"')
         for key in RUN_TIMINGS:
             cell.metadata.get("papermill", {}).pop(key, None)
         cell.metadata.pop("execution", None)  # nbclient's timings (also off: record_timing)
     return nb
 
 
-def write_without_timings(executed: Path) -> None:
-    """Rewrite the executed notebook ``executed`` without timings (:func:`without_timings`)."""
+def write_without_timings(executed: Path, moved: Mapping[str, str] | None = None) -> None:
+    """Rewrite the executed notebook ``executed`` as :func:`without_timings` makes it."""
     import nbformat
 
     from gealc_analysis.core.outputs import write_text_atomically
 
-    nb = without_timings(nbformat.read(executed, as_version=4))
+    nb = without_timings(nbformat.read(executed, as_version=4), moved)
     write_text_atomically(executed, nbformat.writes(nb))  # as papermill writes it
 
 

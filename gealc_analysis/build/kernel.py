@@ -3,10 +3,15 @@
 Notebooks run on an in-memory kernelspec whose command is ``sys.executable``, never on
 whatever ``python`` the PATH or an installed ``python3`` kernelspec points at, so the report
 is built with the packages of the environment that runs the command, activated or not.
-Every notebook gets a kernel of its own, which nbclient starts and shuts down; the kernel
-manager only adds the spec and a record of running kernels, through jupyter_client's public
-methods (``start_kernel``, ``has_kernel``, ``signal_kernel``), so an interrupted build can
-stop them.
+Every notebook gets a kernel of its own, shut down after its last cell: nothing one notebook
+changes reaches another. In a build the kernels are *warm* (:class:`WarmKernels`): each is
+started, and the package imported into it silently (no name bound, no history, execution
+count 0), while the notebook before it runs, so a notebook does not wait for a kernel and
+its imports; outside a pool nbclient starts a fresh kernel. A warm kernel writes the same
+executed notebook as a fresh one (``tests/test_warm_kernels.py``). The kernel manager only
+adds the spec and a record of running kernels, through jupyter_client's public methods
+(``start_kernel``, ``has_kernel``, ``signal_kernel``, ``shutdown_kernel``, ``client``), so an
+interrupted build can stop them, warm ones included.
 """
 
 from __future__ import annotations

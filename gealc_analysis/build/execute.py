@@ -114,6 +114,8 @@ def write_without_timings(executed: Path, moved: Mapping[str, str] | None = None
 
     from gealc_analysis.core.outputs import write_text_atomically
 
+    if not executed.is_file():  # papermill always writes it; a stand-in executor may not
+        return
     nb = without_timings(nbformat.read(executed, as_version=4), moved)
     write_text_atomically(executed, nbformat.writes(nb))  # as papermill writes it
 

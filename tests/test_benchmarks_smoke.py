@@ -81,3 +81,22 @@ def test_the_validation_benchmark_with_tiny_sizes(capsys: pytest.CaptureFixture[
 def test_the_kernel_floor_runs_once(tmp_path: Path) -> None:
     assert bench_build.kernel_floor_seconds(tmp_path, runs=1) > 0
     assert (tmp_path / "trivial-0.html").is_file()
+
+
+def test_the_build_benchmark_prints_every_ratio(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``bench_build.main`` end to end with stand-ins for the builds and floors (no build)."""
+    import gealc_analysis.build
+
+    built: list[dict[str, object]] = []
+    monkeypatch.setattr(gealc_analysis.build, "build_report", lambda out, **kw: built.append(kw))
+    floor = {"imports": 1.0, inprocess.SETUP: 1.0, "03_funding_dependence en": 1.0}
+    monkeypatch.setattr(bench_build, "inprocess_floor", lambda: floor)
+    monkeypatch.setattr(bench_build, "kernel_floor_seconds", lambda scratch, runs: 1.0)
+    bench_build.main(["--no-scaling"])
+    printed = capsys.readouterr().out
+    for line in ("in-process floor", "jobs=1", "jobs=2", "speed-up", "no-op", "--only"):
+        assert line in printed
+    assert [kw.get("jobs") for kw in built] == [1, 2, 1, None]
+    assert built[-1]["only"] == ["03_funding_dependence"] and built[-1]["lang"] == "en"

@@ -74,5 +74,6 @@ def test_a_pool_starts_no_kernel_until_asked_and_none_beyond_its_count(tmp_path:
         assert pool.left == 0
         kernel.shutdown_kernel(manager)
         assert not manager.has_kernel
+        assert pool.take() is None  # its count is used up: the notebook gets a fresh kernel
     finally:
         pool.close()

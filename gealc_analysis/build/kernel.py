@@ -274,12 +274,15 @@ class WarmKernels:
             self.left -= 1
             self._waiting.append(self._starter.submit(start_warm_kernel, self.cwd))
 
-    def take(self) -> Any:
-        """The next warm kernel (waiting for it to be ready); starts the next one."""
+    def take(self) -> Any | None:
+        """The next warm kernel (waiting for it to be ready), starting the next one; None
+        once ``count`` kernels were taken (the caller then starts a fresh one)."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the build is stopping: no kernel is started")
             self._start_more()
+            if not self._waiting:
+                return None
             future = self._waiting.pop(0)
             self._start_more()
         return future.result()

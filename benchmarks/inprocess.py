@@ -73,7 +73,9 @@ def floor_runs(
     years, baseline, compare = resolve_years(data_dir, None, None, None)
     bundle = load_bundle(data_dir, years)
     output_root.mkdir(parents=True, exist_ok=True)
-    handed = handoff.write_validated(output_root / "validated.pickle", bundle)
+    handed = handoff.write_validated(
+        output_root / "validated.pickle", bundle, [(baseline, compare)]
+    )
     seconds = {SETUP: time.perf_counter() - started}
     with handoff.handed_to_kernels(handed):
         for lang in langs:

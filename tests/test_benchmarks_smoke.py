@@ -52,6 +52,7 @@ def test_the_in_process_floor_runs_a_report_notebook(tmp_path: Path) -> None:
     assert list((tmp_path / "out" / "en" / "05_semester_load" / "figures").glob("*.svg"))
 
 
+@pytest.mark.slow  # a process of its own, importing the package and validating
 def test_the_floor_as_the_build_benchmark_reads_it(tmp_path: Path) -> None:
     """``bench_build`` runs the floor in a process of its own and reads its JSON."""
     notebooks = fixture_folder(tmp_path, "02_second")

@@ -19,7 +19,7 @@ def test_a_kernel_uses_the_multiverse_handed_over(
     folder = small_data_folder(tmp_path / "data")
     bundle = load_bundle(folder, None)
     monkeypatch.setattr(robustness, "_CELLS_CACHE", {})
-    target = handoff.write_validated(tmp_path / "validated.pickle", bundle)
+    target = handoff.write_validated(tmp_path / "validated.pickle", bundle, [(2020, 2024)])
     computed = robustness.bundle_cells(bundle, 2020, 2024)
 
     monkeypatch.setattr(robustness, "_CELLS_CACHE", {})  # a kernel: nothing computed yet
@@ -39,7 +39,7 @@ def test_other_years_are_computed_not_taken_from_the_handoff(
     folder = small_data_folder(tmp_path / "data")
     bundle = load_bundle(folder, None)
     monkeypatch.setattr(robustness, "_CELLS_CACHE", {})
-    target = handoff.write_validated(tmp_path / "validated.pickle", bundle, comparisons=[])
+    target = handoff.write_validated(tmp_path / "validated.pickle", bundle)
     assert robustness._CELLS_CACHE == {}  # nothing asked: nothing computed
     with handoff.handed_to_kernels(target):
         handed = handoff.load_validated(folder, None)

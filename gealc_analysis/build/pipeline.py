@@ -62,11 +62,12 @@ class BuildResult:
 
 
 @contextmanager
-def _handed_over(bundle: DataBundle) -> Iterator[None]:
-    """Hand the loaded bundle to every kernel of this build (see :mod:`handoff`), so no
-    notebook loads or validates the data again."""
+def _handed_over(bundle: DataBundle, comparison: tuple[int, int]) -> Iterator[None]:
+    """Hand the loaded bundle, with the multiverse of the build's ``comparison``, to every
+    kernel of this build (see :mod:`handoff`), so no notebook loads or validates the data
+    or computes the multiverse again."""
     with tempfile.TemporaryDirectory(prefix="gealc-report-data-") as scratch:
-        target = handoff.write_validated(Path(scratch) / "validated.pickle", bundle)
+        target = handoff.write_validated(Path(scratch) / "validated.pickle", bundle, [comparison])
         with handoff.handed_to_kernels(target):
             yield
 
@@ -169,7 +170,7 @@ def build_report(
 
     allow_kernels()
     with (
-        _handed_over(bundle),
+        _handed_over(bundle, (baseline, compare)),
         build_lock(out_dir, lock_timeout, progress),
     ):
         clean_leftovers(out_dir, progress)

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from gealc_analysis.core import paths
 from gealc_analysis.core.provenance import data_fingerprint
-from gealc_analysis.core.years import comparison_years
 from gealc_analysis.data import available_years
 from gealc_analysis.data.bundle import DataBundle, load_bundle
 from gealc_analysis.measures import robustness
@@ -44,14 +43,11 @@ def fingerprint(data_dir: Path | str | None, years: Iterable[int] | None) -> str
 
 
 def write_validated(
-    target: Path, bundle: DataBundle, comparisons: Sequence[tuple[int, int]] | None = None
+    target: Path, bundle: DataBundle, comparisons: Sequence[tuple[int, int]] = ()
 ) -> Path:
     """Pickle a loaded bundle with the fingerprint of the data it came from and its
-    multiverse for each (baseline, compare) pair of ``comparisons`` (None: the bundle's
-    default comparison, its first and last year)."""
-    if comparisons is None:
-        years = list(bundle.years)
-        comparisons = [comparison_years(years, None, None, among="years")] if years else []
+    multiverse for each (baseline, compare) year pair of ``comparisons`` (the build passes
+    its own; none: a notebook computes what it needs)."""
     payload = {
         "fingerprint": fingerprint(bundle.data_dir, bundle.years),
         "bundle": bundle,

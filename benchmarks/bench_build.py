@@ -1,39 +1,45 @@
-"""Time the report build in one run and print it as ratios to the floor (issue 12).
+"""Time the report build in one run and print it as ratios to floors measured in the same run
+(issue 12, issue 19 item 3).
 
-The floor is what one notebook costs at least: papermill plus nbconvert's HTML exporter on a
-trivial notebook, on a fresh kernel (as every notebook of a build runs). Every build figure
-is printed as a ratio measured in this same run, because absolute seconds on a shared
-machine mean little:
+Two floors:
 
-- full build (every language) with ``--jobs 1`` and ``--jobs 2``, as a ratio to
-  (notebook runs × floor) and to (notebook runs ÷ jobs × floor);
-- a rebuild with nothing changed, as a ratio to the full build;
-- ``--only`` one section;
-- validation and analysis over 10, 100 and 1000 synthetic plans with the fitted scaling
-  exponent (``benchmarks/bench_validation.py``, when it is present).
+- the **in-process floor** (``benchmarks/inprocess.py``, in a process of its own): the same
+  notebooks' code, both languages, in one plain Python process without kernels, papermill
+  or nbconvert; what a build can never go below. Each notebook × language has its share.
+- the **kernel floor**: papermill plus nbconvert's HTML exporter on a trivial notebook on a
+  fresh kernel, what running any one notebook costs at least.
 
-Not a test; run it by hand:
+Printed, as ratios because absolute seconds on a shared machine mean little:
 
-    .venv/bin/python benchmarks/bench_build.py [--jobs 2] [--floor-runs 3] [--no-scaling]
+- the full build (every language, one ``build_report``) with ``--jobs 1`` and ``--jobs N``,
+  as a ratio to the in-process floor (target ≤ 1.5 for jobs 1), and the speed-up of jobs N
+  (target ≥ 1.6 for 2 jobs on 2 idle cores);
+- a rebuild with nothing changed, as a ratio to the full build (target ≤ 0.03);
+- ``--only`` one section in one language (``--force``), as a ratio to that section ×
+  language's share of the in-process floor (target ≤ 3);
+- validation over 10, 100 and 1000 synthetic plans (``benchmarks/bench_validation.py``).
+
+Not a test (``tests/test_benchmarks_smoke.py`` runs its parts with tiny sizes); run it by
+hand on an idle machine:
+
+    .venv/bin/python benchmarks/bench_build.py [--jobs 2] [--only 03] [--lang en]
+        [--floor-runs 3] [--no-scaling]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import nbformat
-
-from gealc_analysis.build import build_report, discover_notebooks, execute_notebook
-from gealc_analysis.core import paths
-from gealc_analysis.words import i18n
-
-LANGS: tuple[str, ...] = i18n.SUPPORTED_LANGS  # a full build covers every language
+HERE = Path(__file__).resolve().parent
 
 
 def _quiet(_message: str) -> None:
@@ -46,13 +52,31 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def floor_seconds(scratch: Path, runs: int) -> float:
-    """Median seconds of papermill + nbconvert on a trivial notebook (fresh kernel).
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that ended (the build's kernels, the
+    floor's process): on a shared machine a steadier measure of work than wall time."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
-    nbconvert's own exporter, not the report's page renderer: the floor is the libraries'
-    cost, whatever the report puts around a page.
-    """
+
+def ratio(part: float, whole: float) -> float:
+    """``part / whole`` (NaN when ``whole`` took no measurable time)."""
+    return part / whole if whole > 0 else float("nan")
+
+
+def measured(action: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``action``."""
+    cpu = cpu_seconds()
+    wall = timed(action)
+    return wall, cpu_seconds() - cpu
+
+
+def kernel_floor_seconds(scratch: Path, runs: int) -> float:
+    """Median seconds of papermill + nbconvert on a trivial notebook (fresh kernel)."""
+    import nbformat
     from nbconvert import HTMLExporter
+
+    from gealc_analysis.build import execute_notebook
 
     exporter = HTMLExporter(exclude_input=True)
     notebook = scratch / "trivial.ipynb"
@@ -77,72 +101,108 @@ def floor_seconds(scratch: Path, runs: int) -> float:
     return statistics.median(times)
 
 
-def full_build(root: Path, jobs: int, langs: Sequence[str], **options: object) -> float:
-    """Seconds to build every language of the report into ``root/<lang>``."""
-    return sum(
-        timed(
-            lambda lang=lang: build_report(
-                root / lang, jobs=jobs, lang=lang, progress=_quiet, **options
-            )
-        )
-        for lang in langs
-    )
+def inprocess_floor(
+    notebooks_dir: Path | None = None, data_dir: Path | None = None, only: Sequence[str] = ()
+) -> dict[str, float]:
+    """The in-process floor's seconds (``inprocess.py --json``), measured in a fresh process
+    so its one import of the package is counted, as a build's first kernel counts its own."""
+    command = [sys.executable, str(HERE / "inprocess.py"), "--json"]
+    if notebooks_dir is not None:
+        command += ["--notebooks-dir", str(notebooks_dir)]
+    if data_dir is not None:
+        command += ["--data-dir", str(data_dir)]
+    if only:
+        command += ["--only", *only]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.splitlines()[-1])
 
 
-def main() -> None:
+def ratio_line(label: str, seconds: float, ratio: float, of: str, target: str = "") -> str:
+    return f"{label:<44} {seconds:7.2f} s  {ratio:6.2f} × {of}{target}"
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="parallel notebooks to compare")
+    parser.add_argument("--only", default="03", help="the section of the --only rebuild")
+    parser.add_argument("--lang", default="en", help="the language of the --only rebuild")
     parser.add_argument("--floor-runs", type=int, default=3, help="trivial runs (median kept)")
     parser.add_argument(
-        "--no-scaling", action="store_true", help="skip validation/analysis over synthetic plans"
+        "--no-scaling", action="store_true", help="skip validation over synthetic plans"
     )
-    args = parser.parse_args()
-    sections = len(discover_notebooks(paths.NOTEBOOKS_DIR))
-    runs = sections * len(LANGS)
+    args = parser.parse_args(argv)
+    if args.jobs < 1 or args.floor_runs < 1:
+        parser.error("--jobs and --floor-runs must be at least 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    from gealc_analysis.build import build_report, discover_notebooks, select_notebooks
+    from gealc_analysis.core import paths
+    from gealc_analysis.words import i18n
+
+    notebooks = discover_notebooks(paths.NOTEBOOKS_DIR)
+    [chosen] = select_notebooks(notebooks, [args.only])
+    lang = i18n.check_lang(args.lang)
+    runs = len(notebooks) * len(i18n.SUPPORTED_LANGS)
+    floor_cpu = cpu_seconds()
+    floor = inprocess_floor()
+    floor_cpu = cpu_seconds() - floor_cpu
+    floor_total = sum(floor.values())
+    share = floor[f"{chosen.stem} {lang}"]
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
-        floor = floor_seconds(scratch, args.floor_runs)
-        one = full_build(scratch / "jobs1", 1, LANGS)
-        many = full_build(scratch / f"jobs{args.jobs}", args.jobs, LANGS)
-        noop = full_build(scratch / "jobs1", 1, LANGS)  # same folders, nothing changed
+        kernel_floor = kernel_floor_seconds(scratch, args.floor_runs)
+        one, one_cpu = measured(lambda: build_report(scratch / "jobs1", jobs=1, progress=_quiet))
+        many, many_cpu = measured(
+            lambda: build_report(scratch / "jobsN", jobs=args.jobs, progress=_quiet)
+        )
+        noop = timed(lambda: build_report(scratch / "jobs1", jobs=1, progress=_quiet))
         only = timed(
-            lambda: build_report(scratch / "jobs1" / "en", only=["03"], force=True, progress=_quiet)
+            lambda: build_report(
+                scratch / "jobs1", only=[chosen.stem], lang=lang, force=True, progress=_quiet
+            )
         )
-    print(f"floor (papermill + nbconvert, trivial notebook) {floor:7.2f} s")
+    print("(one run; on a shared machine every figure is noisy: compare ratios, not seconds;")
+    print(" CPU seconds count this process and its kernels, and vary less with the load)")
+    print(f"{'in-process floor, both languages':<44} {floor_total:7.2f} s  CPU {floor_cpu:7.2f} s")
     print(
-        f"notebook runs in a full build                  {runs:7d} "
-        f"({sections} sections × {len(LANGS)} languages)"
+        f"{'  of which imports, data load, multiverse':<44} "
+        f"{floor['imports'] + floor['setup']:7.2f} s (once)"
     )
-    for label, seconds, jobs in (("jobs=1", one, 1), (f"jobs={args.jobs}", many, args.jobs)):
+    print(f"{'  ' + chosen.stem + ' ' + lang + ' (its share)':<44} {share:7.2f} s")
+    print(f"{'kernel floor (papermill + nbconvert, trivial)':<44} {kernel_floor:7.2f} s")
+    print(f"{'notebook runs in a full build':<44} {runs:7d}")
+    for label, wall, cpu in (("jobs=1", one, one_cpu), (f"jobs={args.jobs}", many, many_cpu)):
         print(
-            f"full build, {label:<7}                       {seconds:7.2f} s   "
-            f"{seconds / (runs * floor):5.2f} × (runs × floor)   "
-            f"{seconds / (runs / jobs * floor):5.2f} × (runs ÷ jobs × floor)"
+            ratio_line(f"full build, {label}", wall, ratio(wall, floor_total), "in-process floor")
+            + f"   CPU {cpu:7.2f} s {ratio(cpu, floor_cpu):5.2f} × floor's CPU"
         )
-    print(f"speed-up jobs={args.jobs} over jobs=1                  {one / many:7.2f}")
+    print("  (target: jobs=1 ≤ 1.5 × in-process floor)")
+    speedup = ratio(one, many)
+    print(f"{f'speed-up jobs={args.jobs} over jobs=1':<44} {speedup:7.2f}   (≥ 1.6 for 2 jobs)")
+    print(ratio_line("no-op rebuild, jobs=1", noop, ratio(noop, one), "full build", "  (≤ 0.03)"))
     print(
-        f"no-op rebuild, jobs=1                           {noop:7.2f} s   "
-        f"{noop / one:5.2f} × full build (target ≤ 0.05)"
-    )
-    print(
-        f"--only one section (03, en, --force)            {only:7.2f} s   "
-        f"{only / floor:5.2f} × floor"
+        ratio_line(
+            f"--only {chosen.stem} --lang {lang} --force",
+            only,
+            ratio(only, share),
+            "its share",
+            "  (≤ 3)",
+        )
     )
     if not args.no_scaling:
-        _scaling()
+        scaling()
 
 
-def _scaling() -> None:
-    """Validation and analysis over synthetic plans, from bench_validation.py if present."""
-    here = Path(__file__).resolve().parent
-    if not (here / "bench_validation.py").is_file():
-        print("validation/analysis scaling: skipped (benchmarks/bench_validation.py absent)")
-        return
-    sys.path.insert(0, str(here))
+def scaling(argv: Sequence[str] = ()) -> None:
+    """Validation over synthetic plans (``bench_validation.py``; its defaults unless
+    ``argv``)."""
+    sys.path.insert(0, str(HERE))
     import bench_validation
 
-    sys.argv = [sys.argv[0]]  # its own defaults: 10, 100 and 1000 plans
-    bench_validation.main()
+    bench_validation.main(list(argv))
 
 
 if __name__ == "__main__":

@@ -5,9 +5,9 @@ first one with a broken id: three problems), with the peak memory: the detailed 
 at its cap, so time and memory grow with the file's size, not with the problems found.
 
 Each synthetic plan is a copy of ``plan_2024.csv`` under a new year (3000, 3001 …) with
-the 2024 crosswalk rows copied for that year, so every plan is valid and the work is the
-real work. The exponent is the slope of log(time) against log(plans), fitted by least
-squares: 1.0 is linear. Not a test; run it by hand:
+the 2024 crosswalk rows copied for that year (and the funding codes), so every plan is valid
+and the work is the real work. The exponent is the slope of log(time) against log(plans),
+fitted by least squares: 1.0 is linear. Not a test; run it by hand:
 
     .venv/bin/python benchmarks/bench_validation.py [--sizes 10 100 1000] [--repeat 3]
     .venv/bin/python benchmarks/bench_validation.py --bad-rows 2000 8000 200000
@@ -21,6 +21,7 @@ import resource
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from gealc_analysis.core import paths
@@ -43,6 +44,8 @@ def synthetic_folder(folder: Path, plans: int) -> Path:
         (folder / f"plan_{year}.csv").write_text(header + "".join(copied), encoding="utf-8")
         crosswalk += [row.replace("2024,", f"{year},", 1) for row in theme_2024]
     (folder / "themes.csv").write_text("".join(crosswalk), encoding="utf-8")
+    # The plans' resource codes are checked against the funding codes of the data folder.
+    shutil.copyfile(paths.CURATED_DIR / "funding_codes.csv", folder / "funding_codes.csv")
     return folder
 
 
@@ -98,14 +101,14 @@ def time_bad_rows(sizes: list[int]) -> None:
             )
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--repeat", type=int, default=3, help="loads per size (best kept)")
     parser.add_argument(
         "--bad-rows", type=int, nargs="+", default=None, help="time plans of this many bad rows"
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     load_plans()  # warm imports and caches: time the validation, not the first import
     if args.bad_rows:
         time_bad_rows(args.bad_rows)

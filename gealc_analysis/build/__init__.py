@@ -9,11 +9,11 @@ build uses them:
 - ``cache``      content-hash keys: a section whose inputs are unchanged is kept, not rerun
 - ``kernel``     the kernelspec and kernel manager of *this* interpreter (public
                  jupyter_client API only), and stopping its kernels on Ctrl-C/SIGTERM
-- ``execute``    one notebook through papermill on a fresh kernel (cell timeout; retry on a
-                 kernel-start race)
+- ``execute``    one notebook through papermill on a kernel of its own (cell timeout; retry
+                 on a kernel-start race); executed notebooks without clock or run paths
 - ``run``        every selected notebook into the staging folder, ``--jobs`` at a time in
-                 worker threads, each on its own fresh kernel (no state shared between
-                 notebooks)
+                 worker threads, each on its own kernel, warmed while the one before runs
+                 (no state shared between notebooks)
 - ``site``       one folder per language, the landing page, the stylesheet, data copies
 - ``render``     an executed notebook as a page without code (nbconvert) in the report frame
 - ``pages``      the Jinja environment and templates every page is rendered with

@@ -1,12 +1,21 @@
-"""Run one notebook with papermill on a fresh kernel of this interpreter."""
+"""Run one notebook with papermill on a kernel of its own (fresh, or warm from the build's
+pool: :class:`~gealc_analysis.build.kernel.WarmKernels`), and save the executed notebook
+with the same bytes on every run."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from gealc_analysis.build.kernel import KERNEL_NAME, this_interpreter_kernel_manager
+from gealc_analysis.build.kernel import (
+    KERNEL_NAME,
+    shutdown_kernel,
+    this_interpreter_kernel_manager,
+    warm_kernel,
+)
+from gealc_analysis.build.render import INJECTED_TAG  # papermill's tag of the cell it inserts
 
 # A kernel can die before its first reply when two kernels on the machine race for the same
 # port (seen with two builds at once); no cell has run yet, so starting it again is safe.
@@ -22,18 +31,24 @@ def execute_notebook(
     parameters: Mapping[str, Any],
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
 ) -> None:
-    """Run ``notebook`` with papermill on a fresh kernel of this interpreter, saving the run
-    to ``executed``; nbclient starts the kernel and shuts it down after the last cell.
+    """Run ``notebook`` with papermill on a kernel of this interpreter of its own, saving the
+    run to ``executed`` (timings stripped: :func:`without_timings`).
 
-    The kernel starts in the notebook's folder. That is passed to nbclient (``resources``),
-    not as papermill's ``cwd=``, which would ``chdir`` this whole process and race between
-    notebooks running in threads. A cell running longer than ``cell_timeout`` seconds raises
-    nbclient's ``CellTimeoutError`` (None: no limit); see :func:`running_cell`.
+    The kernel is a warm one when the build's runner offers a pool for this thread
+    (:func:`~gealc_analysis.build.kernel.warm_kernel`; shut down here after the last cell),
+    else nbclient starts a fresh one and shuts it down. Either starts in the notebook's folder:
+    a warm kernel is started there, a fresh kernel's folder is passed to nbclient
+    (``resources``), never as papermill's ``cwd=``, which would ``chdir`` this whole process
+    and race between notebooks running in threads. A cell running longer than
+    ``cell_timeout`` seconds raises nbclient's ``CellTimeoutError`` (None: no limit); see
+    :func:`running_cell`.
     """
     import papermill
 
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        manager = None
         try:
+            manager = warm_kernel(notebook.parent) if attempt == 1 else None
             papermill.execute_notebook(
                 str(notebook),
                 str(executed),
@@ -44,11 +59,65 @@ def execute_notebook(
                 execution_timeout=cell_timeout,
                 kernel_manager_class=this_interpreter_kernel_manager(),
                 resources={"metadata": {"path": str(notebook.parent)}},
+                km=manager,
+                record_timing=False,
             )
-            return
+            break
         except RuntimeError as error:
             if attempt == KERNEL_START_ATTEMPTS or KERNEL_START_FAILURE not in str(error):
                 raise
+        finally:
+            if manager is not None:
+                shutdown_kernel(manager)
+    output_dir = parameters.get("output_dir")
+    moved = {str(output_dir): os.path.relpath(output_dir, executed.parent)} if output_dir else {}
+    write_without_timings(executed, moved)
+
+
+# What papermill records of when and where a run happened: the clock, and the paths of the
+# run's files (the build's staging folder has a new name each build), and the random id it
+# gives the cell it inserts (renamed after its tag: :data:`INJECTED_TAG`). Dropped from a
+# successful run's executed notebook, so two builds of the same commit write the same bytes;
+# a failed run keeps them (``running_cell`` reads the start times to name the cell that hung).
+RUN_TIMINGS: tuple[str, ...] = ("start_time", "end_time", "duration")
+RUN_PATHS: tuple[str, ...] = ("input_path", "output_path")
+
+
+def without_timings(nb: Any, moved: Mapping[str, str] | None = None) -> Any:
+    """``nb`` (an executed notebook) without papermill's times and run paths, with a fixed id
+    for the injected cell, and each parameter value that is a key of ``moved`` (the staging
+    folder's output path) replaced by its value (that path relative to the executed copy,
+    where the outputs are once published) in the recorded parameters and the injected cell;
+    in place."""
+    moved = dict(moved or {})
+    record = nb.metadata.get("papermill", {})
+    for key in (*RUN_TIMINGS, *RUN_PATHS):
+        record.pop(key, None)
+    parameters = record.get("parameters", {})
+    for name, value in list(parameters.items()):
+        if isinstance(value, str) and value in moved:
+            parameters[name] = moved[value]
+    for cell in nb.cells:
+        if INJECTED_TAG in cell.metadata.get("tags", ()):
+            cell["id"] = INJECTED_TAG
+            for old, new in moved.items():
+                cell.source = cell.source.replace(f'"{old}"', f'"{new}"')
+        for key in RUN_TIMINGS:
+            cell.metadata.get("papermill", {}).pop(key, None)
+        cell.metadata.pop("execution", None)  # nbclient's timings (also off: record_timing)
+    return nb
+
+
+def write_without_timings(executed: Path, moved: Mapping[str, str] | None = None) -> None:
+    """Rewrite the executed notebook ``executed`` as :func:`without_timings` makes it."""
+    import nbformat
+
+    from gealc_analysis.core.outputs import write_text_atomically
+
+    if not executed.is_file():  # papermill always writes it; a stand-in executor may not
+        return
+    nb = without_timings(nbformat.read(executed, as_version=4), moved)
+    write_text_atomically(executed, nbformat.writes(nb))  # as papermill writes it
 
 
 def running_cell(executed: Path) -> str | None:

@@ -3,10 +3,15 @@
 Notebooks run on an in-memory kernelspec whose command is ``sys.executable``, never on
 whatever ``python`` the PATH or an installed ``python3`` kernelspec points at, so the report
 is built with the packages of the environment that runs the command, activated or not.
-Every notebook gets a kernel of its own, which nbclient starts and shuts down; the kernel
-manager only adds the spec and a record of running kernels, through jupyter_client's public
-methods (``start_kernel``, ``has_kernel``, ``signal_kernel``), so an interrupted build can
-stop them.
+Every notebook gets a kernel of its own, shut down after its last cell: nothing one notebook
+changes reaches another. In a build the kernels are *warm* (:class:`WarmKernels`): each is
+started, and the package imported into it silently (no name bound, no history, execution
+count 0), while the notebook before it runs, so a notebook does not wait for a kernel and
+its imports; outside a pool nbclient starts a fresh kernel. A warm kernel writes the same
+executed notebook as a fresh one (``tests/test_warm_kernels.py``). The kernel manager only
+adds the spec and a record of running kernels, through jupyter_client's public methods
+(``start_kernel``, ``has_kernel``, ``signal_kernel``, ``shutdown_kernel``, ``client``), so an
+interrupted build can stop them, warm ones included.
 """
 
 from __future__ import annotations
@@ -17,6 +22,10 @@ import signal
 import sys
 import threading
 import weakref
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 # Name of the private kernelspec; no installed kernelspec is ever looked up under it.
@@ -157,3 +166,158 @@ def this_interpreter_kernel_manager() -> type:
                 await self.signal_kernel(signal.SIGKILL)
 
     return ThisInterpreterKernelManager
+
+
+# What a warm kernel imports before it is given a notebook: what every report notebook
+# imports first (the package and, through it, pandas, matplotlib and the rest). Run as
+# expressions, silently: nothing is bound in the notebook's namespace, nothing is stored in
+# its history and the execution count stays at 0, so a warm kernel runs a notebook exactly
+# as a fresh one does (``tests/test_warm_kernels.py`` compares the executed bytes).
+WARM_IMPORTS: tuple[str, ...] = (
+    "gealc_analysis.notebook.section",
+    "gealc_analysis.charts.plots",
+    "gealc_analysis.words.findings",
+)
+# Seconds a warm kernel may take to start and import (then the notebook waits no longer).
+WARM_START_TIMEOUT = 120.0
+# Seconds between two looks at whether the warming kernel is still alive.
+WARM_POLL_SECONDS = 0.2
+
+
+def start_warm_kernel(cwd: Path, imports: Sequence[str] = WARM_IMPORTS) -> Any:
+    """A kernel of this interpreter started in ``cwd``, ``imports`` already imported, with
+    no client attached: nbclient attaches its own when the notebook runs on it.
+
+    The kernel inherits this process's environment now (the build's data handoff), as a
+    fresh kernel started for the notebook would.
+    """
+    from jupyter_core.utils import run_sync
+
+    manager = this_interpreter_kernel_manager()(kernel_name=KERNEL_NAME)
+    run_sync(manager.start_kernel)(cwd=str(cwd))
+    try:
+        run_sync(_import_silently)(manager, imports)
+    except BaseException:
+        shutdown_kernel(manager)
+        raise
+    return manager
+
+
+async def _import_silently(manager: Any, imports: Sequence[str]) -> None:
+    """Run the imports on the kernel as a silent request and wait for its reply, giving up
+    at once if the kernel dies or the build is stopping (an interrupt never waits here)."""
+    import queue
+    import time
+
+    code = "\n".join(f"__import__({name!r})" for name in imports)
+    client = manager.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=WARM_START_TIMEOUT)
+        request = client.execute(code, silent=True, store_history=False)
+        deadline = time.monotonic() + WARM_START_TIMEOUT
+        while True:
+            if _STOPPING.is_set() or not await manager.is_alive():
+                raise RuntimeError("the build is stopping: no kernel is started")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"a kernel took over {WARM_START_TIMEOUT:g} s to import")
+            try:
+                reply = await client.get_shell_msg(timeout=WARM_POLL_SECONDS)
+            except queue.Empty:
+                continue
+            if reply["parent_header"].get("msg_id") != request:
+                continue
+            if reply["content"]["status"] != "ok":
+                found = reply["content"].get("evalue", "")
+                raise RuntimeError(f"a warm kernel could not import: {found}")
+            return
+    finally:
+        client.stop_channels()
+
+
+def shutdown_kernel(manager: Any) -> None:
+    """Shut down a kernel nbclient did not start (it leaves those running), as nbclient
+    shuts down its own: a shutdown request, then a kill if it does not exit."""
+    from jupyter_core.utils import run_sync
+
+    if manager.has_kernel:
+        try:
+            run_sync(manager.shutdown_kernel)(now=False)
+        except (RuntimeError, OSError):  # killed meanwhile (an interrupted build)
+            pass
+    _RUNNING.discard(manager)
+
+
+class WarmKernels:
+    """Kernels started ahead of the notebooks that will run on them, each used once.
+
+    ``take()`` hands out a kernel whose imports are done and starts the next in the
+    background, so on a build of several notebooks a kernel's start and imports overlap the
+    notebook before it. At most ``ahead`` kernels wait, and never more kernels are started
+    than ``count`` (the notebooks left to run), so no kernel is started for nothing unless a
+    notebook fails. Nothing starts until the first ``take()`` (an executor that needs no
+    kernel costs none). Every kernel still serves one notebook only and is shut down after
+    it: nothing one notebook changes reaches another.
+    """
+
+    def __init__(self, cwd: Path, count: int, ahead: int = 1) -> None:
+        self.cwd = cwd
+        self.left = count
+        self.ahead = max(1, ahead)
+        self._lock = threading.Lock()
+        self._waiting: list[Future[Any]] = []
+        self._starter = ThreadPoolExecutor(max_workers=self.ahead, thread_name_prefix="kernel")
+        self._closed = False
+
+    def _start_more(self) -> None:
+        while not self._closed and self.left > 0 and len(self._waiting) < self.ahead:
+            self.left -= 1
+            self._waiting.append(self._starter.submit(start_warm_kernel, self.cwd))
+
+    def take(self) -> Any | None:
+        """The next warm kernel (waiting for it to be ready), starting the next one; None
+        once ``count`` kernels were taken (the caller then starts a fresh one)."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the build is stopping: no kernel is started")
+            self._start_more()
+            if not self._waiting:
+                return None
+            future = self._waiting.pop(0)
+            self._start_more()
+        return future.result()
+
+    def close(self) -> None:
+        """Shut down the kernels started and not taken (a notebook failed or was stopped)."""
+        with self._lock:
+            self._closed = True
+            waiting, self._waiting = self._waiting, []
+        for future in waiting:
+            future.cancel()
+        self._starter.shutdown(wait=True)
+        for future in waiting:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                shutdown_kernel(future.result())
+
+
+_POOL = threading.local()
+
+
+@contextmanager
+def warm_kernels_for_this_thread(pool: WarmKernels | None) -> Iterator[None]:
+    """Let the notebook run in this (worker) thread take its kernel from ``pool``."""
+    previous = getattr(_POOL, "pool", None)
+    _POOL.pool = pool
+    try:
+        yield
+    finally:
+        _POOL.pool = previous
+
+
+def warm_kernel(cwd: Path) -> Any | None:
+    """A warm kernel started in ``cwd`` for the notebook this thread runs, or None (no pool:
+    nbclient starts a fresh kernel)."""
+    pool: WarmKernels | None = getattr(_POOL, "pool", None)
+    if pool is None or pool.cwd != cwd:
+        return None
+    return pool.take()

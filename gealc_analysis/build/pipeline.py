@@ -66,11 +66,12 @@ class BuildResult:
 
 
 @contextmanager
-def _handed_over(bundle: DataBundle) -> Iterator[None]:
-    """Hand the loaded bundle to every kernel of this build (see :mod:`handoff`), so no
-    notebook loads or validates the data again."""
+def _handed_over(bundle: DataBundle, comparison: tuple[int, int]) -> Iterator[None]:
+    """Hand the loaded bundle, with the multiverse of the build's ``comparison``, to every
+    kernel of this build (see :mod:`handoff`), so no notebook loads or validates the data
+    or computes the multiverse again."""
     with tempfile.TemporaryDirectory(prefix="gealc-report-data-") as scratch:
-        target = handoff.write_validated(Path(scratch) / "validated.pickle", bundle)
+        target = handoff.write_validated(Path(scratch) / "validated.pickle", bundle, [comparison])
         with handoff.handed_to_kernels(target):
             yield
 
@@ -127,7 +128,7 @@ def build_report(
     folder as a running one waits up to ``lock_timeout`` seconds. A cell running longer than
     ``cell_timeout`` seconds fails the build. On Ctrl-C or SIGTERM (raised here as
     ``KeyboardInterrupt``) the kernels are stopped, the staging folder is deleted and the
-    report is left as it was. Every notebook runs on a fresh kernel of its own (:mod:`.run`).
+    report is left as it was. Every notebook runs on a kernel of its own, warmed ahead (:mod:`.run`).
     A section whose inputs are unchanged since the report in ``out_dir`` was built, and whose
     files are all there as written, is kept, not run again; a language's pages (and the
     report-wide files) are written again only when what they are made from changed — the
@@ -224,7 +225,7 @@ def build_report(
             root=decision.root,
             provenance=decision.provenance,
         )
-        with _handed_over(bundle):
+        with _handed_over(bundle, (baseline, compare)):
             durations = _build_into(
                 out_dir,
                 plan,

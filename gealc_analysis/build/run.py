@@ -1,5 +1,6 @@
 """Running the selected notebooks into the staging folder, ``--jobs`` at a time, each on a
-fresh kernel."""
+kernel of its own, started and warmed (the package imported) while the notebooks before it
+run."""
 
 from __future__ import annotations
 
@@ -13,7 +14,11 @@ from typing import Any
 
 from gealc_analysis.build import execute as execute_module
 from gealc_analysis.build.errors import NotebookFailed
-from gealc_analysis.build.kernel import stop_running_kernels
+from gealc_analysis.build.kernel import (
+    WarmKernels,
+    stop_running_kernels,
+    warm_kernels_for_this_thread,
+)
 from gealc_analysis.build.layout import EXECUTED_DIR, FIGURES_DIR, TABLES_DIR
 
 
@@ -23,8 +28,8 @@ def run_notebook(
     parameters: Mapping[str, Any],
     cell_timeout: float | None = execute_module.DEFAULT_CELL_TIMEOUT,
 ) -> float:
-    """Execute one notebook into the staging folder (a language's folder) on a fresh kernel;
-    seconds it took."""
+    """Execute one notebook into the staging folder (a language's folder) on a kernel of its
+    own; seconds it took."""
     started = time.perf_counter()
     stem = notebook.stem
     output_dir = staging / stem
@@ -75,8 +80,13 @@ def run_all(
     progress: Callable[[str], None],
     cell_timeout: float | None = execute_module.DEFAULT_CELL_TIMEOUT,
 ) -> dict[str, float]:
-    """Run every notebook, ``jobs`` at a time, each on a fresh kernel; seconds per stem in
-    notebook order.
+    """Run every notebook, ``jobs`` at a time, each on a kernel of its own; seconds per stem
+    in notebook order.
+
+    Kernels come from a :class:`~gealc_analysis.build.kernel.WarmKernels` pool of the
+    notebooks' folder: while ``jobs`` notebooks run, as many kernels start and import the
+    package for the next ones, so a notebook does not wait for its kernel (a kernel is never
+    shared: each is shut down after its notebook).
 
     The notebooks run in worker threads (one when ``jobs`` is 1), so the main thread only
     waits: a Ctrl-C or SIGTERM reaches it, which starts nothing new and stops the running
@@ -87,12 +97,15 @@ def run_all(
     durations: dict[str, float] = {}
     failures: dict[str, NotebookFailed] = {}
     failed = threading.Event()
+    folders = {notebook.parent for notebook in notebooks}
+    pool = WarmKernels(folders.pop(), total, ahead=jobs) if len(folders) == 1 else None
 
     def run(notebook: Path) -> float | None:
         if failed.is_set():
             return None  # another notebook failed: this one does not start
         try:
-            return run_notebook(notebook, staging, parameters, cell_timeout)
+            with warm_kernels_for_this_thread(pool):
+                return run_notebook(notebook, staging, parameters, cell_timeout)
         except NotebookFailed:
             failed.set()  # before the future completes: no other notebook may start now
             raise
@@ -124,8 +137,12 @@ def run_all(
         executor.shutdown(wait=False, cancel_futures=True)
         stop_running_kernels()
         executor.shutdown(wait=True)
+        if pool is not None:
+            pool.close()
         raise
     executor.shutdown(wait=True)
+    if pool is not None:
+        pool.close()  # kernels warmed for notebooks that did not start (one failed)
     if failures:
         raise next(failures[nb.stem] for nb in notebooks if nb.stem in failures)
     return {nb.stem: durations[nb.stem] for nb in notebooks}

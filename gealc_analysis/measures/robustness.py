@@ -738,10 +738,38 @@ def _cached_cells(
         *(tables[name] for name in sorted(tables)), alternatives, baseline_year, compare_year
     )
     if key not in _CELLS_CACHE:
-        while len(_CELLS_CACHE) >= _CACHE_SIZE:
-            _CELLS_CACHE.pop(next(iter(_CELLS_CACHE)))  # the oldest
-        _CELLS_CACHE[key] = tuple(_cells(tables, alternatives, baseline_year, compare_year))
+        _remember(key, tuple(_cells(tables, alternatives, baseline_year, compare_year)))
     return _CELLS_CACHE[key]
+
+
+def _remember(key: str, cells_: tuple[Cell, ...]) -> None:
+    while len(_CELLS_CACHE) >= _CACHE_SIZE:
+        _CELLS_CACHE.pop(next(iter(_CELLS_CACHE)))  # the oldest
+    _CELLS_CACHE[key] = cells_
+
+
+def computed_cells(
+    bundle: DataBundle, comparisons: Sequence[tuple[int, int]]
+) -> dict[str, tuple[Cell, ...]]:
+    """The memoised cells of ``bundle`` for each (baseline, compare) year pair, by their
+    content key: computed once by the build and handed to its kernels with the bundle
+    (``notebook.handoff``), which :func:`remember_cells` them instead of computing them."""
+    for baseline_year, compare_year in comparisons:
+        bundle_cells(bundle, baseline_year, compare_year)
+    tables = bundle_tables(bundle)
+    keys = [
+        _fingerprint(*(tables[name] for name in sorted(tables)), bundle.alternatives, *pair)
+        for pair in comparisons
+    ]
+    return {key: _CELLS_CACHE[key] for key in keys if key in _CELLS_CACHE}
+
+
+def remember_cells(computed: Mapping[str, tuple[Cell, ...]]) -> None:
+    """Memoise cells another process computed (:func:`computed_cells`). Keyed by the content
+    of their inputs, so they are used only for exactly those inputs."""
+    for key, cells_ in computed.items():
+        if key not in _CELLS_CACHE:
+            _remember(key, cells_)
 
 
 def _universe(cells_: Sequence[Cell], alternatives: pd.DataFrame) -> pd.DataFrame:

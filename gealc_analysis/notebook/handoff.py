@@ -7,13 +7,18 @@ inherits. :func:`load_validated` (called by ``section.open_section``) uses that 
 its fingerprint matches the data folder and years the notebook asks for, and otherwise loads
 and validates on its own, so a notebook run by hand with papermill, or pointed at other data,
 still validates its data.
+
+The multiverse of the build's comparison (``measures.robustness``, the costliest measure) is
+computed once in the build's process and handed over with the bundle, so the robustness
+section's kernels of every language and the build's own index and brief share one
+computation (keyed by the content of its inputs, so it serves only those).
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +26,7 @@ from gealc_analysis.core import paths
 from gealc_analysis.core.provenance import data_fingerprint
 from gealc_analysis.data import available_years
 from gealc_analysis.data.bundle import DataBundle, load_bundle
+from gealc_analysis.measures import robustness
 
 ENV_VAR = "GEALC_REPORT_VALIDATED_DATA"
 
@@ -35,9 +41,17 @@ def fingerprint(data_dir: Path | str | None, years: Iterable[int] | None) -> str
     return data_fingerprint(folder, chosen)
 
 
-def write_validated(target: Path, bundle: DataBundle) -> Path:
-    """Pickle a loaded bundle with the fingerprint of the data it came from."""
-    payload = {"fingerprint": fingerprint(bundle.data_dir, bundle.years), "bundle": bundle}
+def write_validated(
+    target: Path, bundle: DataBundle, comparisons: Sequence[tuple[int, int]] = ()
+) -> Path:
+    """Pickle a loaded bundle with the fingerprint of the data it came from and its
+    multiverse for each (baseline, compare) year pair of ``comparisons`` (the build passes
+    its own; none: a notebook computes what it needs)."""
+    payload = {
+        "fingerprint": fingerprint(bundle.data_dir, bundle.years),
+        "bundle": bundle,
+        "cells": robustness.computed_cells(bundle, comparisons),
+    }
     with target.open("wb") as handle:
         pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return target
@@ -70,7 +84,10 @@ def handed_over(data_dir: Path | str | None, years: Iterable[int] | None) -> Dat
     if payload.get("fingerprint") != fingerprint(data_dir, years):
         return None
     bundle = payload.get("bundle")
-    return bundle if isinstance(bundle, DataBundle) else None
+    if not isinstance(bundle, DataBundle):
+        return None
+    robustness.remember_cells(payload.get("cells", {}))
+    return bundle
 
 
 def load_validated(

@@ -22,9 +22,11 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -485,21 +487,34 @@ def notebook_body(
     prose) are dropped. No stylesheet, no scripts: the page frame brings the report's CSS.
     """
     import nbformat
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
 
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = set(remove_tags)
-    exporter = HTMLExporter(
-        config=config,
-        template_name="basic",
-        exclude_input=not with_code,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
+    exporter = _exporter(frozenset(remove_tags), with_code)
     notebook = nbformat.read(executed, as_version=4)
     resources = {"metadata": {"path": str(assets_dir or executed.parent)}}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return body.strip()
+
+
+_EXPORTERS = threading.local()
+
+
+def _exporter(remove_tags: frozenset[str], with_code: bool) -> Any:
+    """One nbconvert exporter per setting and thread, reused: a new exporter builds its
+    Jinja environment and compiles its templates again (about half a second a page)."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    made: dict[tuple[frozenset[str], bool], Any] = _EXPORTERS.__dict__.setdefault("made", {})
+    if (remove_tags, with_code) not in made:
+        config = Config()
+        config.TagRemovePreprocessor.enabled = True
+        config.TagRemovePreprocessor.remove_cell_tags = set(remove_tags)
+        made[remove_tags, with_code] = HTMLExporter(
+            config=config,
+            template_name="basic",
+            exclude_input=not with_code,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+    return made[remove_tags, with_code]

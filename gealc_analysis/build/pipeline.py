@@ -128,7 +128,8 @@ def build_report(
     folder as a running one waits up to ``lock_timeout`` seconds. A cell running longer than
     ``cell_timeout`` seconds fails the build. On Ctrl-C or SIGTERM (raised here as
     ``KeyboardInterrupt``) the kernels are stopped, the staging folder is deleted and the
-    report is left as it was. Every notebook runs on a kernel of its own, warmed ahead (:mod:`.run`).
+    report is left as it was. Every notebook runs on a kernel of its own, warmed ahead
+    (:mod:`.run`).
     A section whose inputs are unchanged since the report in ``out_dir`` was built, and whose
     files are all there as written, is kept, not run again; a language's pages (and the
     report-wide files) are written again only when what they are made from changed — the

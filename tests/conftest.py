@@ -100,6 +100,19 @@ def small_data_folder(folder: Path, years: list[int] | None = None) -> Path:
     return folder
 
 
+FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def notebooks_folder(root: Path, *names: str) -> Path:
+    """A notebooks folder holding the named fixtures ("03_broken" or "03_broken:01_broken")."""
+    folder = root / "notebooks"
+    folder.mkdir(parents=True)
+    for name in names:
+        source, _, target = name.partition(":")
+        shutil.copy(FIXTURE_NOTEBOOKS / f"{source}.ipynb", folder / f"{target or source}.ipynb")
+    return folder
+
+
 def rewrite_cell(path: Path, activity_id: str, column: str, value: str) -> int:
     """Set one cell of a curated CSV; return the file line of the edited row."""
     with path.open(encoding="utf-8", newline="") as handle:

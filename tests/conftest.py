@@ -24,7 +24,9 @@ import pytest
 from gealc_analysis.core import paths
 
 # Fixtures that run notebooks: a test using one (directly or through another fixture) is slow.
-BUILD_FIXTURES = frozenset({"report_build", "good", "failed", "built", "rebuilt", "three_plans"})
+BUILD_FIXTURES = frozenset(
+    {"report_build", "built", "rebuilt", "three_plans", "hostile_report", "kernels", "visits"}
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -35,10 +37,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def report_build(tmp_path_factory: pytest.TempPathFactory):  # -> BuildResult
-    """The real report from the curated data (jobs=2), built once per test session."""
+    """The real report from the curated data (jobs=2), built once per test run.
+
+    With parallel test workers (pytest-xdist) the first worker to need it builds it into the
+    run's shared temporary folder, under a lock; the others wait for it, and their own call
+    finds every section up to date (the build's cache), so they get its result at no cost.
+    """
+    from filelock import FileLock
+
     from gealc_analysis.build import build_report
 
-    return build_report(tmp_path_factory.mktemp("report-build") / "report", jobs=2, progress=print)
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of this run
+    with FileLock(str(root / "report-build.lock")):
+        return build_report(root / "report-build" / "report", jobs=2, progress=print)
 
 
 @pytest.fixture(scope="session")
@@ -189,3 +202,28 @@ def browser():
             pytest.skip(f"Chromium at {CHROMIUM} cannot start: {error}")
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def visits(browser, report_build, tmp_path_factory: pytest.TempPathFactory):
+    """``visits(width)``: every page of the session's report opened once at ``width`` in
+    Chromium (``browsing.visit_report``: axe-core, images, links, charts, a screenshot),
+    shared by every browser test of this process."""
+    axe_module = pytest.importorskip(
+        "axe_playwright_python.sync_playwright",
+        reason="axe-playwright-python is not installed (pip install -e .[test])",
+    )
+    from browsing import visit_report
+
+    done: dict[int, list] = {}
+
+    def at(width: int) -> list:
+        if width not in done:
+            shots = tmp_path_factory.mktemp(f"screenshots-{width}")
+            done[width] = visit_report(
+                browser, report_build.out_dir, width, axe_module.Axe().axe_script, shots
+            )
+            print(f"screenshots of {len(done[width])} pages at {width} px in {shots}")
+        return done[width]
+
+    return at

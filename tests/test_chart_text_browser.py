@@ -5,72 +5,28 @@ inside its chart (a title is never cut).
 
 Bounds: 11 to 16 px on a desktop (never larger than the headings, never smaller than small
 print), at least 10 px on a phone. Measured, not computed: a stylesheet that scaled the charts
-to the column again would fail here. Screenshots of each page go to the test's temporary
-folder.
+to the column again would fail here. The pages are those the browser tests visit once per width
+(``browsing.visit_report``, with a full-page screenshot of each).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
 import pytest
+from browsing import DESKTOP, PHONE, per_width
 
 pytestmark = pytest.mark.slow
 
-DESKTOP, PHONE = 1280, 390
 BOUNDS = {DESKTOP: (11.0, 16.0), PHONE: (10.0, float("inf"))}
-
-# Each visible chart: its layout, its box, and per text its size in CSS px and its box.
-MEASURE = """() => [...document.querySelectorAll('figure svg')]
-  .filter(svg => svg.getBoundingClientRect().width > 0)
-  .map(svg => {
-    const box = svg.getBoundingClientRect();
-    return {
-      layout: svg.getAttribute('class'),
-      label: svg.getAttribute('aria-label'),
-      title: (svg.querySelector('title') || {}).textContent,
-      role: svg.getAttribute('role'),
-      width: box.width,
-      texts: [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
-        const m = t.getScreenCTM();
-        const r = t.getBoundingClientRect();
-        return {
-          text: t.textContent,
-          px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b),
-          inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5
-            && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5,
-        };
-      }),
-    };
-  })"""
+SECTION_PAGE = re.compile(r"^[a-z]{2}/[0-9]{2}_[^/]+\.html$")
 
 
-def section_pages(out: Path) -> list[Path]:
-    return sorted(out.glob("*/[0-9][0-9]_*.html"))
-
-
-def measure(browser, pages: list[Path], width: int, shots: Path) -> list[dict]:
-    """Every chart shown on ``pages`` at ``width``, with its page's name."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    charts = []
-    for path in pages:
-        page.goto(path.as_uri(), wait_until="load")
-        page.evaluate("() => document.fonts.ready.then(() => null)")
-        for chart in page.evaluate(MEASURE):
-            charts.append({**chart, "page": f"{path.parent.name}/{path.name}"})
-        page.screenshot(path=str(shots / f"{path.parent.name}-{path.stem}-{width}.png"))
-    context.close()
-    return charts
-
-
-@pytest.mark.parametrize("width", [DESKTOP, PHONE])
-def test_chart_text_reads_at_a_fixed_size_on_every_section_page(
-    browser, report_build, tmp_path: Path, width: int
-) -> None:
-    pages = section_pages(report_build.out_dir)
-    assert {path.parent.name for path in pages} == {"en", "es"}
-    charts = measure(browser, pages, width, tmp_path)
+@pytest.mark.parametrize("width", per_width())
+def test_chart_text_reads_at_a_fixed_size_on_every_section_page(visits, width: int) -> None:
+    pages = [visit for visit in visits(width) if SECTION_PAGE.match(visit.name)]
+    assert {visit.name.split("/")[0] for visit in pages} == {"en", "es"}
+    charts = [{**chart, "page": visit.name} for visit in pages for chart in visit.charts]
     shown_on = {chart["page"] for chart in charts}
     assert len(shown_on) >= 0.8 * len(pages), f"charts shown on only {sorted(shown_on)}"
     layout = "chart-desktop" if width == DESKTOP else "chart-phone"

@@ -132,7 +132,8 @@ def report_pages(out: Path) -> list[Path]:
 
 def visit_report(browser: Any, out: Path, width: int, axe_script: str, shots: Path) -> list[Visit]:
     """Open every page of the report at ``width`` in one browser context (axe-core loaded
-    into each page as it opens), record what it shows, save a full-page screenshot."""
+    into each page as it opens), record what it shows, save a full-page screenshot (JPEG) in
+    ``shots`` for a person to look at."""
     context = browser.new_context(viewport={"width": width, "height": HEIGHT})
     context.add_init_script(script=axe_script)
     page = context.new_page()
@@ -150,9 +151,9 @@ def visit_report(browser: Any, out: Path, width: int, axe_script: str, shots: Pa
             page.evaluate(LOAD_EVERYTHING)
             seen = page.evaluate(READ_PAGE)
             axe = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-            page.screenshot(
-                path=str(shots / f"{name.replace('/', '__')}-{width}.png"), full_page=True
-            )
+            # JPEG: a full page as PNG costs as much as axe-core on a long page
+            shot = shots / f"{name.replace('/', '__')}-{width}.jpg"
+            page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=80)
             visits.append(
                 Visit(
                     name=name,

@@ -1,10 +1,11 @@
 """Shared fixtures: the curated data loaded once per session, a scratch copy of it that a test
-may break on purpose, and the real report built once per session for every test that only
-reads it.
+may break on purpose, the real report built once per test run for every test that only reads
+it (shared by the pytest-xdist workers), and the browser visits of its pages.
 
-Tests that run notebooks or builds are marked ``slow`` (explicitly, or here when they use a
-build fixture), so ``pytest -m "not slow"`` gives a quick local loop; the README's test
-command runs everything.
+Tests that run real notebooks or use a real build are marked ``slow`` (explicitly, or here when
+they use a build fixture), so ``pytest -m "not slow"`` gives a quick local loop; the README's
+test command runs everything. The build's mechanics run with the fake executor of
+``tests/fakes.py`` and are not slow.
 """
 
 from __future__ import annotations

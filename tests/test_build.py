@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -591,8 +592,6 @@ def test_an_older_failed_folder_without_the_marker_is_not_deleted(
 
 def dead_pid() -> int:
     """A process id that no running process has (a child that has exited and been reaped)."""
-    import subprocess
-
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return child.pid
@@ -644,44 +643,49 @@ def test_a_report_moved_aside_by_a_build_that_died_mid_swap_is_put_back(
 
 
 @contextmanager
-def lock_held_by_another_process(out: Path, seconds: float) -> Iterator[None]:
-    """Another process holds ``out``'s build lock for ``seconds`` (as a running build would)."""
-    import subprocess
-
+def lock_held_by_another_process(out: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holds ``out``'s build lock (as a running build would) until it is
+    killed: at the end of the block, or by the test (the lock goes with the process)."""
     from gealc_analysis.build.folders import lock_path
 
     code = (
         "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
-        "lock.acquire(); print('held', flush=True); time.sleep(float(sys.argv[2]))"
+        "lock.acquire(); print('held', flush=True); time.sleep(600)"
     )
     holder = subprocess.Popen(
-        [sys.executable, "-c", code, str(lock_path(out)), str(seconds)],
+        [sys.executable, "-c", code, str(lock_path(out))],
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        yield
+        yield holder
     finally:
         holder.kill()
         holder.wait()
 
 
 def test_a_build_waits_for_another_build_into_the_same_folder(tmp_path: Path, good: Build) -> None:
+    """The build says it waits, and goes on once the other build ends (here: the holder is
+    stopped as soon as the build says it waits, so no timing is assumed)."""
     out = tmp_path / "report"
     messages: list[str] = []
-    with lock_held_by_another_process(out, 1.5):
+    waiting = f"Another build is writing {out.resolve()}; waiting"
+    with lock_held_by_another_process(out) as holder:
+
+        def progress(message: str) -> None:
+            messages.append(message)
+            if message.startswith(waiting):
+                holder.kill()
+
         build_report(
             out,
             data_dir=good.data_dir,
             notebooks_dir=good.notebooks_dir,
             only=["01"],
-            progress=messages.append,
+            progress=progress,
         )
-    assert any(
-        message.startswith(f"Another build is writing {out.resolve()}; waiting")
-        for message in messages
-    ), messages
+    assert any(message.startswith(waiting) for message in messages), messages
     assert (out / "en" / "01_simple.html").is_file()
 
 
@@ -690,7 +694,7 @@ def test_a_build_that_must_not_wait_fails_clearly_when_the_folder_is_busy(
 ) -> None:
     out = tmp_path / "report"
     with (
-        lock_held_by_another_process(out, 60),
+        lock_held_by_another_process(out),
         pytest.raises(BuildError, match="another build is writing"),
     ):
         build_report(

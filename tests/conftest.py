@@ -30,10 +30,70 @@ BUILD_FIXTURES = frozenset(
 )
 
 
+# Other tests that take seconds each (the multiverse recomputed, typesetting, hundreds of
+# generated examples, a chart grid, a fresh interpreter): "<module>::<test or fixture>". Kept
+# here so ``-m "not slow"`` stays a quick loop without editing each module; every name must
+# exist (test_suite_settings.py checks).
+SLOW = frozenset(
+    {
+        "test_fuzz_loader::test_the_loader_returns_a_valid_frame_or_located_problems_and_nothing_else",
+        "test_robustness::test_every_coding_of_the_multiverse_is_the_headlines_recomputed_on_that_coding",
+        "test_robustness::test_the_resource_kinds_are_decisions_of_the_multiverse",
+        "test_robustness::test_the_compact_table_is_the_table_of_the_long_multiverse",
+        "test_plots::test_every_chart_is_legible_in_every_layout_with_nothing_clipped",
+        "test_brief::full_folder",
+        "test_brief::test_same_inputs_give_byte_identical_pdfs",
+        "test_brief::test_longest_findings_stay_on_page_one_at_a_smaller_size_and_no_text_is_cut",
+        "test_brief::test_markup_in_data_strings_is_printed_as_written",
+        "test_brief::test_spanish_brief_prints_its_words_spanish_numbers_list_and_metadata",
+        "test_brief::test_english_brief_uses_english_number_format",
+        "test_brief::test_the_typst_source_is_the_fixed_template_and_the_data_comes_as_json",
+        "test_brief::test_every_font_is_embedded",
+        "test_brief::test_a_brief_that_cannot_fit_two_pages_fails_instead_of_cutting",
+        "test_findings::real",
+        "test_chart_style::real_bundle_charts",
+        "test_layers::test_findings_brief_and_explorer_are_made_from_the_bundle_alone",
+        "test_cli::test_console_script_validates_from_another_folder",
+        "test_cli::test_frictionless_command_validates_the_package",
+    }
+)
+
+
+def is_slow(item: pytest.Item) -> bool:
+    """Whether ``item`` runs notebooks or a build, or is one of the ``SLOW`` tests."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if BUILD_FIXTURES & fixtures:
+        return True
+    module = item.path.stem
+    name = getattr(item, "originalname", item.name)
+    return f"{module}::{name}" in SLOW or any(f"{module}::{f}" in SLOW for f in fixtures)
+
+
+# Modules whose tests share an expensive module-scoped fixture (a build, the multiverse, a
+# typeset brief): with parallel workers (pytest-xdist, --dist loadgroup) each runs whole on one
+# worker, so the fixture is computed once per run, not once per worker.
+ONE_WORKER_MODULES = frozenset(
+    {
+        "test_build",
+        "test_build_kernels",
+        "test_report_end_to_end",
+        "test_report_escaping",
+        "test_findings",
+        "test_chart_style",
+        "test_robustness",
+        "test_brief",
+    }
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if is_slow(item):
             item.add_marker(pytest.mark.slow)
+        module = item.path.stem
+        if module in ONE_WORKER_MODULES and not any(item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(module))
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ Opening a page, loading its images and fonts, running axe-core and taking a scre
 what costs; every browser check of a page at a width reads the same visit (overflow, tables,
 axe, images, console, links, alt text, the language switch, chart text), so each page is
 opened once per width per test run. A visit records what the checks need; the tests in
-``test_report_browser.py`` and ``test_chart_text_browser.py`` judge it.
+``test_report_browser.py`` judge it (its tests run on one pytest-xdist worker, ``loadfile``).
 """
 
 from __future__ import annotations
@@ -108,21 +108,11 @@ class Visit:
     console_errors: list[str] = field(default_factory=list)
 
 
-def on_one_worker(width: int) -> Any:
-    """The mark that keeps every test reading the visits at ``width`` on one test worker
-    (pytest-xdist ``--dist loadgroup``), so each width is visited once per run."""
-    import pytest
-
-    return pytest.mark.xdist_group(f"browser-{width}")
-
-
 def per_width() -> list[Any]:
-    """``width`` parameters, each on the worker that visits at that width."""
+    """``width`` parameters named by their kind of screen."""
     import pytest
 
-    return [
-        pytest.param(width, id=name, marks=on_one_worker(width)) for name, width in WIDTHS.items()
-    ]
+    return [pytest.param(width, id=name) for name, width in WIDTHS.items()]
 
 
 def report_pages(out: Path) -> list[Path]:

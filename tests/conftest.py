@@ -69,31 +69,10 @@ def is_slow(item: pytest.Item) -> bool:
     return f"{module}::{name}" in SLOW or any(f"{module}::{f}" in SLOW for f in fixtures)
 
 
-# Modules whose tests share an expensive module-scoped fixture (a build, the multiverse, a
-# typeset brief): with parallel workers (pytest-xdist, --dist loadgroup) each runs whole on one
-# worker, so the fixture is computed once per run, not once per worker.
-ONE_WORKER_MODULES = frozenset(
-    {
-        "test_build",
-        "test_build_kernels",
-        "test_report_end_to_end",
-        "test_report_escaping",
-        "test_findings",
-        "test_chart_style",
-        "test_robustness",
-        "test_brief",
-    }
-)
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if is_slow(item):
             item.add_marker(pytest.mark.slow)
-        module = item.path.stem
-        if module in ONE_WORKER_MODULES and not any(item.iter_markers("xdist_group")):
-            item.add_marker(pytest.mark.xdist_group(module))
 
 
 @pytest.fixture(scope="session")

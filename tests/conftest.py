@@ -1,10 +1,11 @@
 """Shared fixtures: the curated data loaded once per session, a scratch copy of it that a test
-may break on purpose, and the real report built once per session for every test that only
-reads it.
+may break on purpose, the real report built once per test run for every test that only reads
+it (shared by the pytest-xdist workers), and the browser visits of its pages.
 
-Tests that run notebooks or builds are marked ``slow`` (explicitly, or here when they use a
-build fixture), so ``pytest -m "not slow"`` gives a quick local loop; the README's test
-command runs everything.
+Tests that run real notebooks or use a real build are marked ``slow`` (explicitly, or here when
+they use a build fixture), so ``pytest -m "not slow"`` gives a quick local loop; the README's
+test command runs everything. The build's mechanics run with the fake executor of
+``tests/fakes.py`` and are not slow.
 """
 
 from __future__ import annotations
@@ -24,21 +25,73 @@ import pytest
 from gealc_analysis.core import paths
 
 # Fixtures that run notebooks: a test using one (directly or through another fixture) is slow.
-BUILD_FIXTURES = frozenset({"report_build", "good", "failed", "built", "rebuilt", "three_plans"})
+BUILD_FIXTURES = frozenset(
+    {"report_build", "built", "rebuilt", "three_plans", "hostile_report", "kernels", "visits"}
+)
+
+
+# Other tests that take seconds each (the multiverse recomputed, typesetting, hundreds of
+# generated examples, a chart grid, a fresh interpreter): "<module>::<test or fixture>". Kept
+# here so ``-m "not slow"`` stays a quick loop without editing each module; every name must
+# exist (test_suite_settings.py checks).
+SLOW = frozenset(
+    {
+        "test_fuzz_loader::test_the_loader_returns_a_valid_frame_or_located_problems_and_nothing_else",
+        "test_robustness::test_every_coding_of_the_multiverse_is_the_headlines_recomputed_on_that_coding",
+        "test_robustness::test_the_resource_kinds_are_decisions_of_the_multiverse",
+        "test_robustness::test_the_compact_table_is_the_table_of_the_long_multiverse",
+        "test_plots::test_every_chart_is_legible_in_every_layout_with_nothing_clipped",
+        "test_brief::full_folder",
+        "test_brief::test_same_inputs_give_byte_identical_pdfs",
+        "test_brief::test_longest_findings_stay_on_page_one_at_a_smaller_size_and_no_text_is_cut",
+        "test_brief::test_markup_in_data_strings_is_printed_as_written",
+        "test_brief::test_spanish_brief_prints_its_words_spanish_numbers_list_and_metadata",
+        "test_brief::test_english_brief_uses_english_number_format",
+        "test_brief::test_the_typst_source_is_the_fixed_template_and_the_data_comes_as_json",
+        "test_brief::test_every_font_is_embedded",
+        "test_brief::test_a_brief_that_cannot_fit_two_pages_fails_instead_of_cutting",
+        "test_findings::real",
+        "test_chart_style::real_bundle_charts",
+        "test_layers::test_findings_brief_and_explorer_are_made_from_the_bundle_alone",
+        "test_cli::test_console_script_validates_from_another_folder",
+        "test_cli::test_frictionless_command_validates_the_package",
+    }
+)
+
+
+def is_slow(item: pytest.Item) -> bool:
+    """Whether ``item`` runs notebooks or a build, or is one of the ``SLOW`` tests."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if BUILD_FIXTURES & fixtures:
+        return True
+    module = item.path.stem
+    name = getattr(item, "originalname", item.name)
+    return f"{module}::{name}" in SLOW or any(f"{module}::{f}" in SLOW for f in fixtures)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if is_slow(item):
             item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
 def report_build(tmp_path_factory: pytest.TempPathFactory):  # -> BuildResult
-    """The real report from the curated data (jobs=2), built once per test session."""
+    """The real report from the curated data (jobs=2), built once per test run.
+
+    With parallel test workers (pytest-xdist) the first worker to need it builds it into the
+    run's shared temporary folder, under a lock; the others wait for it, and their own call
+    finds every section up to date (the build's cache), so they get its result at no cost.
+    """
+    from filelock import FileLock
+
     from gealc_analysis.build import build_report
 
-    return build_report(tmp_path_factory.mktemp("report-build") / "report", jobs=2, progress=print)
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of this run
+    with FileLock(str(root / "report-build.lock")):
+        return build_report(root / "report-build" / "report", jobs=2, progress=print)
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +150,19 @@ def small_data_folder(folder: Path, years: list[int] | None = None) -> Path:
             shutil.copy(source, folder / source.name)
         else:
             (folder / source.name).write_text("", encoding="utf-8")
+    return folder
+
+
+FIXTURE_NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def notebooks_folder(root: Path, *names: str) -> Path:
+    """A notebooks folder holding the named fixtures ("03_broken" or "03_broken:01_broken")."""
+    folder = root / "notebooks"
+    folder.mkdir(parents=True)
+    for name in names:
+        source, _, target = name.partition(":")
+        shutil.copy(FIXTURE_NOTEBOOKS / f"{source}.ipynb", folder / f"{target or source}.ipynb")
     return folder
 
 
@@ -176,3 +242,28 @@ def browser():
             pytest.skip(f"Chromium at {CHROMIUM} cannot start: {error}")
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def visits(browser, report_build, tmp_path_factory: pytest.TempPathFactory):
+    """``visits(width)``: every page of the session's report opened once at ``width`` in
+    Chromium (``browsing.visit_report``: axe-core, images, links, charts, a screenshot),
+    shared by every browser test of this process."""
+    axe_module = pytest.importorskip(
+        "axe_playwright_python.sync_playwright",
+        reason="axe-playwright-python is not installed (pip install -e .[test])",
+    )
+    from browsing import visit_report
+
+    done: dict[int, list] = {}
+
+    def at(width: int) -> list:
+        if width not in done:
+            shots = tmp_path_factory.mktemp(f"screenshots-{width}")
+            done[width] = visit_report(
+                browser, report_build.out_dir, width, axe_module.Axe().axe_script, shots
+            )
+            print(f"screenshots of {len(done[width])} pages at {width} px in {shots}")
+        return done[width]
+
+    return at

@@ -1,15 +1,18 @@
-"""The report build, end to end on tiny fixture notebooks (tests/fixtures/notebooks).
+"""The report build's mechanics, end to end on tiny fixture notebooks (tests/fixtures/notebooks).
 
-Like papermill's own tests, the fixtures really run (one kernel each, ~1–4 s), so each kind
-of build runs once per module and several tests read its result. The data is a small real
-folder (the plans and the crosswalk only): these tests pin the build engine, not the data.
+Every build here runs its notebooks with the fake executor (``tests/fakes.py``: it writes the
+executed notebook, a figure and a table as a run would, in milliseconds), so these tests pin
+the build engine (folders, locks, leftovers, failures, partial and parallel builds, pages
+and index) and not the kernels; what only a real kernel can show (interpreter, parameters
+printed, isolation, cell timeout, handoff) is in ``test_build_kernels.py``. The data is a small
+real folder (the plans and the crosswalk only).
 """
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +21,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import local_links, small_data_folder, snapshot
+from conftest import local_links, notebooks_folder, small_data_folder, snapshot
+from fakes import FAKE_FIGURE, FAKE_TABLE, FakeExecutor
 
 from gealc_analysis.build import (
     BuildError,
@@ -36,7 +40,6 @@ from gealc_analysis.build.folders import MARKER_FILE, mark
 from gealc_analysis.core import paths
 from gealc_analysis.data.bundle import DataBundle, load_bundle
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 YEARS = [2020, 2024]
 
 
@@ -50,28 +53,8 @@ def recording(calls: list) -> object:
     return load
 
 
-def notebooks_folder(root: Path, *names: str) -> Path:
-    """A notebooks folder holding the named fixtures ("03_broken" or "03_broken:01_broken")."""
-    folder = root / "notebooks"
-    folder.mkdir(parents=True)
-    for name in names:
-        source, _, target = name.partition(":")
-        shutil.copy(FIXTURES / f"{source}.ipynb", folder / f"{target or source}.ipynb")
-    return folder
-
-
 def data_folder(root: Path, years: list[int]) -> Path:
     return small_data_folder(root / "curated", years)
-
-
-def stream_text(executed: Path) -> str:
-    nb = nbformat.read(executed, as_version=4)
-    return "".join(
-        output.get("text", "")
-        for cell in nb.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-    )
 
 
 @dataclass
@@ -87,6 +70,15 @@ class Build:
     report_untouched: bool | None = None  # after a failed build over a good report
 
 
+SUMMARY = "- **42** answers <script>x</script>\n"  # 01_simple's headline, markup and all
+
+
+@pytest.fixture(autouse=True)
+def executor(monkeypatch: pytest.MonkeyPatch) -> FakeExecutor:
+    """Every build of a test here runs its notebooks with the fake executor."""
+    return FakeExecutor(summaries={"01_simple": SUMMARY}).install(monkeypatch)
+
+
 @pytest.fixture(scope="module")
 def good(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """Two working notebooks, default years (from the plan files), jobs=1."""
@@ -95,13 +87,15 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Build:
     data_dir = data_folder(root, YEARS)
     calls: list[tuple[Path, list[int] | None]] = []
     messages: list[str] = []
-    result = build_report(
-        root / "report",
-        data_dir=data_dir,
-        notebooks_dir=notebooks,
-        load=recording(calls),
-        progress=messages.append,
-    )
+    with pytest.MonkeyPatch.context() as patch:
+        FakeExecutor(summaries={"01_simple": SUMMARY}).install(patch)
+        result = build_report(
+            root / "report",
+            data_dir=data_dir,
+            notebooks_dir=notebooks,
+            load=recording(calls),
+            progress=messages.append,
+        )
     return Build(root, notebooks, data_dir, root / "report", result, messages, calls)
 
 
@@ -117,7 +111,8 @@ def failed(tmp_path_factory: pytest.TempPathFactory, good: Build) -> Build:
     notebooks = notebooks_folder(root, "03_broken:01_broken", "02_second")
     messages: list[str] = []
     before = snapshot(out)
-    with pytest.raises(BuildError) as caught:
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(BuildError) as caught:
+        FakeExecutor(fail={"01_broken"}).install(patch)
         build_report(
             out,
             data_dir=good.data_dir,
@@ -234,15 +229,7 @@ def test_build_reports_progress_per_notebook(good: Build) -> None:
     assert good.messages[3].startswith("Construyendo el informe en español: 2 sección(es)")
 
 
-def test_notebooks_run_on_this_interpreter_in_the_notebooks_folder(good: Build) -> None:
-    text = stream_text(good.out / "en" / "notebooks" / "01_simple.ipynb")
-    assert f"EXECUTABLE={sys.executable}\n" in text
-    assert f"CWD={good.notebooks_dir.resolve()}\n" in text
-
-
 def test_notebooks_receive_the_build_parameters(good: Build) -> None:
-    text = stream_text(good.out / "en" / "notebooks" / "01_simple.ipynb")
-    assert "YEARS=[2020, 2024] BASELINE=2020 COMPARE=2024 LANG=en" in text
     executed = good.out / "en" / "notebooks" / "01_simple.ipynb"
     parameters = nbformat.read(executed, 4).metadata.papermill
     assert parameters.parameters["data_dir"] == str(good.data_dir.resolve())
@@ -254,7 +241,8 @@ def test_notebooks_receive_the_build_parameters(good: Build) -> None:
 
 def test_pages_show_outputs_and_a_parameters_line_but_no_code(good: Build) -> None:
     page = (good.out / "en" / "01_simple.html").read_text(encoding="utf-8")
-    assert "ANSWER=42" in page
+    assert "FAKE_RUN 01_simple lang=en" in page  # what the notebook printed
+    assert "Fake output of <strong>01_simple</strong>" in page  # what it displayed
     assert "data:image/png;base64," in page  # the inline figure, embedded
     assert "Parameters: years 2020, 2024 · baseline 2020 · compare 2024 · language en" in page
     assert "THIS_IS_CODE" not in page
@@ -279,7 +267,7 @@ def test_index_links_every_section_and_every_linked_file_exists(good: Build) -> 
     for expected in ("01_simple.html", "02_second.html"):
         assert expected in links
     assert all((good.out / "en" / link).is_file() for link in links)
-    assert "01_simple/tables/t.csv" in local_links(good.out / "en" / "01_simple.html")
+    assert f"01_simple/tables/{FAKE_TABLE}.csv" in local_links(good.out / "en" / "01_simple.html")
 
 
 def test_index_shows_a_sections_saved_summary_as_escaped_html(good: Build) -> None:
@@ -327,7 +315,10 @@ def test_a_failed_build_stops_before_the_next_notebook(failed: Build) -> None:
     assert not list(failed.root.glob("report.partial-*"))
 
 
-def test_concurrent_build_reports_the_failing_notebook(tmp_path: Path, good: Build) -> None:
+def test_concurrent_build_reports_the_failing_notebook(
+    tmp_path: Path, good: Build, executor: FakeExecutor
+) -> None:
+    executor.fail.add("03_broken")
     notebooks = notebooks_folder(tmp_path, "02_second", "03_broken")
     with pytest.raises(BuildError, match=r"^notebook 03_broken failed .*ZeroDivisionError"):
         build_report(
@@ -416,8 +407,8 @@ def test_only_with_lang_rebuilds_that_section_in_that_language_only(
     assert (spanish / "notebooks" / "01_simple.ipynb").read_bytes() == (
         good.out / "es" / "notebooks" / "01_simple.ipynb"
     ).read_bytes()
-    assert (spanish / "01_simple" / "figures" / "x.png").is_file()
-    assert "SECOND_OUTPUT lang=es" in (spanish / "02_second.html").read_text(encoding="utf-8")
+    assert (spanish / "01_simple" / "figures" / f"{FAKE_FIGURE}.png").is_file()
+    assert "FAKE_RUN 02_second lang=es" in (spanish / "02_second.html").read_text(encoding="utf-8")
     assert {"01_simple.html", "02_second.html"} <= set(local_links(spanish / "index.html"))
 
 
@@ -425,7 +416,7 @@ def test_default_build_writes_both_languages_and_a_landing_page(good: Build) -> 
     assert good.result.languages == ("en", "es")
     for lang in ("en", "es"):
         page = (good.out / lang / "02_second.html").read_text(encoding="utf-8")
-        assert f"SECOND_OUTPUT lang={lang}" in page
+        assert f"FAKE_RUN 02_second lang={lang}" in page
         assert f'<html lang="{lang}">' in page
     assert {"en/index.html", "es/index.html"} <= set(local_links(good.out / "index.html"))
 
@@ -504,35 +495,6 @@ def test_the_kernel_manager_overrides_only_public_jupyter_client_methods() -> No
     }
 
 
-@pytest.mark.slow
-def test_the_kernels_own_error_log_stays_out_of_the_build_output(
-    capfd: pytest.CaptureFixture[str],
-) -> None:
-    """jupyter_client interrupts a kernel before shutting it down, which can make ipykernel
-    log a spurious "ERROR | KeyboardInterrupt caught in kernel"; the kernel's log is quiet."""
-    import asyncio
-
-    from gealc_analysis.build.kernel import KERNEL_NAME, this_interpreter_kernel_manager
-
-    async def log_an_error_in_a_kernel() -> str:
-        manager = this_interpreter_kernel_manager()(kernel_name=KERNEL_NAME)
-        await manager.start_kernel()
-        client = manager.client()
-        client.start_channels()
-        try:
-            await client.wait_for_ready(timeout=60)
-            reply = await client.execute_interactive(
-                "get_ipython().kernel.log.error('KERNEL-LOG-LINE')", timeout=60
-            )
-        finally:
-            client.stop_channels()
-            await manager.shutdown_kernel()
-        return reply["content"]["status"]
-
-    assert asyncio.run(log_an_error_in_a_kernel()) == "ok"
-    assert "KERNEL-LOG-LINE" not in capfd.readouterr().err
-
-
 # --------------------------------------------------------------------------- only our own folders
 
 
@@ -608,8 +570,9 @@ def test_an_output_folder_that_would_swallow_the_data_is_refused(
 
 
 def test_an_older_failed_folder_without_the_marker_is_not_deleted(
-    tmp_path: Path, good: Build
+    tmp_path: Path, good: Build, executor: FakeExecutor
 ) -> None:
+    executor.fail.add("03_broken")
     notebooks = notebooks_folder(tmp_path, "03_broken")
     foreign = tmp_path / "report.failed"
     foreign.mkdir()
@@ -629,8 +592,6 @@ def test_an_older_failed_folder_without_the_marker_is_not_deleted(
 
 def dead_pid() -> int:
     """A process id that no running process has (a child that has exited and been reaped)."""
-    import subprocess
-
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return child.pid
@@ -682,44 +643,49 @@ def test_a_report_moved_aside_by_a_build_that_died_mid_swap_is_put_back(
 
 
 @contextmanager
-def lock_held_by_another_process(out: Path, seconds: float) -> Iterator[None]:
-    """Another process holds ``out``'s build lock for ``seconds`` (as a running build would)."""
-    import subprocess
-
+def lock_held_by_another_process(out: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holds ``out``'s build lock (as a running build would) until it is
+    killed: at the end of the block, or by the test (the lock goes with the process)."""
     from gealc_analysis.build.folders import lock_path
 
     code = (
         "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
-        "lock.acquire(); print('held', flush=True); time.sleep(float(sys.argv[2]))"
+        "lock.acquire(); print('held', flush=True); time.sleep(600)"
     )
     holder = subprocess.Popen(
-        [sys.executable, "-c", code, str(lock_path(out)), str(seconds)],
+        [sys.executable, "-c", code, str(lock_path(out))],
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        yield
+        yield holder
     finally:
         holder.kill()
         holder.wait()
 
 
 def test_a_build_waits_for_another_build_into_the_same_folder(tmp_path: Path, good: Build) -> None:
+    """The build says it waits, and goes on once the other build ends (here: the holder is
+    stopped as soon as the build says it waits, so no timing is assumed)."""
     out = tmp_path / "report"
     messages: list[str] = []
-    with lock_held_by_another_process(out, 1.5):
+    waiting = f"Another build is writing {out.resolve()}; waiting"
+    with lock_held_by_another_process(out) as holder:
+
+        def progress(message: str) -> None:
+            messages.append(message)
+            if message.startswith(waiting):
+                holder.kill()
+
         build_report(
             out,
             data_dir=good.data_dir,
             notebooks_dir=good.notebooks_dir,
             only=["01"],
-            progress=messages.append,
+            progress=progress,
         )
-    assert any(
-        message.startswith(f"Another build is writing {out.resolve()}; waiting")
-        for message in messages
-    ), messages
+    assert any(message.startswith(waiting) for message in messages), messages
     assert (out / "en" / "01_simple.html").is_file()
 
 
@@ -728,7 +694,7 @@ def test_a_build_that_must_not_wait_fails_clearly_when_the_folder_is_busy(
 ) -> None:
     out = tmp_path / "report"
     with (
-        lock_held_by_another_process(out, 60),
+        lock_held_by_another_process(out),
         pytest.raises(BuildError, match="another build is writing"),
     ):
         build_report(
@@ -745,24 +711,29 @@ def test_a_build_that_must_not_wait_fails_clearly_when_the_folder_is_busy(
 
 
 def test_a_hanging_cell_fails_the_build_naming_the_notebook_and_cell(
-    tmp_path: Path, good: Build
+    tmp_path: Path, good: Build, executor: FakeExecutor
 ) -> None:
+    """The build's side of a timeout (the real kernel's is in test_build_kernels.py): the
+    message names the notebook, the cell it started last, the limit and the option."""
+    executor.hang.add("04_slow")
     notebooks = notebooks_folder(tmp_path, "04_slow")
     with pytest.raises(BuildError) as caught:
         build_report(
             tmp_path / "report",
             data_dir=good.data_dir,
             notebooks_dir=notebooks,
-            cell_timeout=2,
+            cell_timeout=0.25,
             progress=lambda message: None,
         )
     message = str(caught.value)
-    # cell #4 of the executed copy: papermill inserted the injected parameters before it
+    # cell #3 of the executed copy: the injected parameters come before it
     assert message.startswith(
-        'notebook 04_slow timed out: cell #4 ("import time") ran longer than 2 s'
+        'notebook 04_slow timed out: cell #3 ("print("SLOW_STARTED", flush=True)") ran '
+        "longer than 0.25 s"
     ), message
     assert "--cell-timeout" in message
     assert caught.value.exit_code == 1
+    assert not (tmp_path / "report").exists()
 
 
 def test_an_output_folder_that_cannot_be_created_is_a_path_error(good: Build) -> None:
@@ -774,37 +745,3 @@ def test_an_output_folder_that_cannot_be_created_is_a_path_error(good: Build) ->
             progress=lambda message: None,
         )
     assert caught.value.exit_code == 2
-
-
-def states(executed: Path) -> list[dict[str, object]]:
-    """The process states a fixture notebook printed (``STATE=<json>`` lines), in order."""
-    return [
-        json.loads(line.removeprefix("STATE="))
-        for line in stream_text(executed).splitlines()
-        if line.startswith("STATE=")
-    ]
-
-
-def test_a_notebook_sees_nothing_another_notebook_changed(tmp_path: Path, good: Build) -> None:
-    """A probe, a notebook that changes the process state a reused kernel would pass on (a
-    module-level dict of the package, pandas options, warning filters and registries,
-    rcParams, sys.path, os.environ, cwd, names, execution count), and the probe again, one
-    after the other (jobs=1): the second probe sees exactly what the first saw."""
-    notebooks = notebooks_folder(
-        tmp_path, "07_probe:01_probe", "06_dirty:02_dirty", "07_probe:03_probe"
-    )
-    result = build_report(
-        tmp_path / "report",
-        data_dir=good.data_dir,
-        notebooks_dir=notebooks,
-        progress=lambda message: None,
-    )
-    executed = result.out_dir / "en" / "notebooks"
-    [before] = states(executed / "01_probe.ipynb")
-    [dirty] = states(executed / "02_dirty.ipynb")
-    [after] = states(executed / "03_probe.ipynb")
-    assert before.keys() == dirty.keys() == after.keys()
-    unchanged = [name for name in before if dirty[name] == before[name]]
-    assert not unchanged, f"the fixture did not change {unchanged}"
-    leaked = {name: after[name] for name in before if after[name] != before[name]}
-    assert not leaked, leaked

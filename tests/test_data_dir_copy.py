@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import refuse_reading, rewrite_cell
+from fakes import FakeExecutor
 
 from gealc_analysis import cli
 from gealc_analysis.build import build_report
@@ -38,6 +39,9 @@ def test_a_copy_whose_alternative_codings_no_longer_match_fails_the_build_with_e
 def test_a_build_on_a_copy_reads_only_the_copy_and_writes_both_briefs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The build process itself (findings, brief, explorer, index) reads only the copy; the
+    notebook runs with the fake executor, since a kernel is another process anyway."""
+    FakeExecutor().install(monkeypatch)
     copy = tmp_path / "elsewhere" / "curated"
     shutil.copytree(paths.CURATED_DIR, copy)
     rewrite_cell(copy / "plan_2024.csv", "2024-3.1.1", "title_en", COPY_TITLE)

@@ -3,14 +3,10 @@ uses it only when it is the data it was asked for."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from gealc_analysis.build import build_report
 from gealc_analysis.core.provenance import data_fingerprint
 from gealc_analysis.data import load_plans
 from gealc_analysis.data.bundle import load_bundle
@@ -84,25 +80,5 @@ def test_the_fingerprint_separates_names_sizes_and_years(tmp_path: Path) -> None
     assert data_fingerprint(one) != before
 
 
-@pytest.mark.slow
-def test_a_build_hands_its_validated_frames_to_the_notebooks(
-    curated_copy: Path, tmp_path: Path
-) -> None:
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    shutil.copy(FIXTURES / "05_handoff.ipynb", notebooks / "05_handoff.ipynb")
-    result = build_report(
-        tmp_path / "report",
-        data_dir=curated_copy,
-        notebooks_dir=notebooks,
-        progress=lambda message: None,
-    )
-    executed = nbformat.read(result.out_dir / "en" / "notebooks" / "05_handoff.ipynb", as_version=4)
-    printed = "".join(
-        output.get("text", "")
-        for cell in executed.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-    )
-    assert "HANDED=True" in printed and "SAME_PLANS=True" in printed, printed
-    assert handoff.ENV_VAR not in os.environ  # only during the build
+# The build's handoff reaching a real kernel: test_build_kernels.py::
+# test_a_build_hands_its_validated_frames_to_the_notebooks (on the shared real fixture build).

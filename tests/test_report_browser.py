@@ -11,59 +11,73 @@ short findings with their robustness linked to section 07, the Committee's quest
 the IDB list one click away. Screenshots are saved in the test's temporary folder for a
 person to look at.
 
+Each page is opened once per width (``browsing.visit_report``, the ``visits`` fixture of
+conftest.py, chart-text test included); the tests judge what those visits saw.
+
 Skipped, with the reason, only where Chromium or Playwright cannot run here.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from browsing import DESKTOP, PHONE, Visit, per_width, reading_problems
 
-WIDTHS = {"desktop": 1280, "phone": 390}
-PHONE = WIDTHS["phone"]
-# The WCAG levels the report meets, as axe-core tags its rules.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # The front page's budget (issue 17): 3–5 numbers, at most 5 findings of at most 35 words.
 FRONT_NUMBERS = range(3, 6)
 MAX_FINDINGS = 5
 MAX_FINDING_WORDS = 35
-# Elements wider than the screen: only inside a box that scrolls and takes keyboard focus.
-WIDE_ELEMENTS = """() => {
-    const scrollBox = el => {
-        for (let box = el.parentElement; box; box = box.parentElement) {
-            const style = getComputedStyle(box);
-            if (box.tabIndex >= 0 && /auto|scroll/.test(style.overflowX)) return true;
-        }
-        return false;
-    };
-    return [...document.querySelectorAll('body *')]
-        .filter(el => el.getBoundingClientRect().width > 0)
-        .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
-        .filter(el => !scrollBox(el))
-        .slice(0, 3).map(el => el.tagName + '.' + el.className);
-}"""
-# Reader tables wider than their box (a phone must show them whole, or as a list per row).
-TABLES_CUT = """() => [...document.querySelectorAll('.table-box > table.gealc-table')]
-    .filter(table => table.parentElement.scrollWidth > table.parentElement.clientWidth + 1)
-    .map(table => table.querySelector('th, td') ? table.querySelector('th, td').textContent
-                                                 : table.className)"""
 
 
-@pytest.fixture(scope="module")
-def axe():
-    """axe-core as shipped in the axe-playwright-python package (its axe.min.js)."""
-    axe_module = pytest.importorskip(
-        "axe_playwright_python.sync_playwright",
-        reason="axe-playwright-python is not installed (pip install -e .[test])",
-    )
-    return axe_module.Axe()
+@pytest.mark.parametrize("width", per_width())
+def test_every_page_reads_well_at_desktop_and_phone_widths(visits, report_build, width) -> None:
+    seen = visits(width)
+    names = {visit.name for visit in seen}
+    assert any(name.startswith("es/") for name in names), "no Spanish pages were built"
+    kinds = {"index.html", "CODEBOOK.html", "SOURCES.html", "explorer.html"}
+    assert kinds <= {Path(name).name for name in names}, "a kind of page is missing"
+    assert len(seen) == len(list(report_build.out_dir.rglob("*.html")))
+    problems = [problem for visit in seen for problem in reading_problems(visit)]
+    assert not problems, "\n".join(problems)
 
 
-def report_pages(out: Path) -> list[Path]:
-    """Every HTML page of the report: landing page, and each language's pages."""
-    return sorted(out.rglob("*.html"))
+def test_every_local_link_resolves_to_a_file_of_the_report(visits, report_build) -> None:
+    out = report_build.out_dir
+    problems = []
+    for visit in visits(DESKTOP):
+        for link in visit.links:
+            parts = urlsplit(link)
+            if parts.scheme != "file":
+                assert parts.scheme in ("http", "https", "mailto"), (visit.name, link)
+                continue
+            target = Path(unquote(parts.path))
+            if not target.is_file():
+                problems.append(f"{visit.name} → {link}")
+            elif out.resolve() not in target.resolve().parents:
+                problems.append(f"{visit.name} leaves the report: {link}")
+    assert not problems, "links to missing files:\n" + "\n".join(problems)
+
+
+def test_the_language_switch_leads_to_the_twin_page(visits, report_build) -> None:
+    """Each page the report's templates render (index, sections, executed notebooks) links
+    its twin in the other language, a page that declares that language."""
+    out = report_build.out_dir
+    seen: dict[Path, Visit] = {visit.path: visit for visit in visits(DESKTOP)}
+    twins = {"en": "es", "es": "en"}
+    checked = 0
+    for lang, other in twins.items():
+        for page_path in report_pages_of_language(out / lang):
+            visit = seen[page_path]
+            assert visit.language_switch, f"{visit.name} has no language switch"
+            landed = Path(unquote(urlsplit(visit.language_switch).path))
+            expected = out / other / page_path.relative_to(out / lang)
+            assert landed == expected, f"{visit.name} switches to {landed}"
+            assert seen[landed].lang == other, f"{landed} does not declare lang={other}"
+            checked += 1
+    assert checked >= 2 * 6  # index + five sections per language, at least
 
 
 def report_pages_of_language(folder: Path) -> list[Path]:
@@ -78,135 +92,10 @@ def report_pages_of_language(folder: Path) -> list[Path]:
     )
 
 
-def check_page(browser, out: Path, page_path: Path, width: int, shots: Path, axe=None) -> list[str]:
-    """Open one page at one width; return what a reader would stumble on (with ``axe``, the
-    WCAG 2.0/2.1 A and AA violations axe-core finds as well)."""
-    problems: list[str] = []
-    name = str(page_path.relative_to(out))
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    console_errors: list[str] = []
-    page.on(
-        "console",
-        lambda message: console_errors.append(message.text) if message.type == "error" else None,
-    )
-    page.on("pageerror", lambda error: console_errors.append(str(error)))
-    page.goto(page_path.as_uri(), wait_until="load")
-    # Lazy images only load when scrolled to: make them eager, then wait for every one.
-    page.evaluate("""() => Promise.all([...document.images].map(img => {
-        img.loading = 'eager';
-        if (img.complete) return null;
-        return new Promise(done => { img.onload = img.onerror = done; });
-    }))""")
-    overflow = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
-    if overflow[0] > overflow[1]:
-        problems.append(f"{name} @{width}px scrolls sideways: {overflow[0]} > {overflow[1]}")
-    wide = page.evaluate(WIDE_ELEMENTS)
-    if wide:
-        problems.append(f"{name} @{width}px wider than the screen outside a scroll box: {wide}")
-    if width <= PHONE:
-        problems += [
-            f"{name} @{width}px table cut on a phone (first header {first!r})"
-            for first in page.evaluate(TABLES_CUT)
-        ]
-    if axe is not None:
-        # preload off: axe would fetch the stylesheets again, which file:// pages refuse
-        options = {
-            "runOnly": {"type": "tag", "values": AXE_TAGS},
-            "preload": False,
-            "resultTypes": ["violations"],  # only what fails is detailed: 3x faster
-        }
-        result = axe.run(page, options=options)
-        problems += [
-            f"{name} @{width}px axe {violation['id']} ({len(violation['nodes'])}): "
-            f"{violation['nodes'][0]['target']} {violation['help']}"
-            for violation in result.response["violations"]
-        ]
-    broken = page.evaluate("""() => [...document.images]
-        .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src)""")
-    problems += [f"{name} @{width}px image not loaded: {src}" for src in broken]
-    problems += [f"{name} @{width}px console error: {text}" for text in console_errors]
-    page.screenshot(path=str(shots / f"{name.replace('/', '__')}-{width}.png"), full_page=True)
-    context.close()
-    return problems
-
-
-def test_every_page_reads_well_at_desktop_and_phone_widths(
-    browser, axe, report_build, tmp_path: Path
-) -> None:
-    out = report_build.out_dir
-    pages = report_pages(out)
-    assert any(path.parent.name == "es" for path in pages), "no Spanish pages were built"
-    kinds = {"index.html", "CODEBOOK.html", "SOURCES.html", "explorer.html"}
-    assert kinds <= {path.name for path in pages}, "a kind of page is missing from the check"
-    problems: list[str] = []
-    for page_path in pages:
-        for width in WIDTHS.values():
-            problems += check_page(browser, out, page_path, width, tmp_path, axe)
-    print(f"screenshots of {len(pages)} pages in {tmp_path}")
-    assert not problems, "\n".join(problems)
-
-
-def test_every_local_link_resolves_to_a_file_of_the_report(browser, report_build) -> None:
-    out = report_build.out_dir
-    context = browser.new_context()
-    page = context.new_page()
-    problems = []
-    for page_path in report_pages(out):
-        page.goto(page_path.as_uri())
-        for link in page.evaluate(
-            "() => [...document.querySelectorAll('a[href], img[src], link[href]')]"
-            ".map(el => el.href || el.src)"
-        ):
-            parts = urlsplit(link)
-            if parts.scheme != "file":
-                assert parts.scheme in ("http", "https", "mailto"), (page_path, link)
-                continue
-            target = Path(unquote(parts.path))
-            if not target.is_file():
-                problems.append(f"{page_path.relative_to(out)} → {link}")
-            elif out.resolve() not in target.resolve().parents:
-                problems.append(f"{page_path.relative_to(out)} leaves the report: {link}")
-    context.close()
-    assert not problems, "links to missing files:\n" + "\n".join(problems)
-
-
-def test_the_language_switch_lands_on_the_twin_page(browser, report_build) -> None:
-    out = report_build.out_dir
-    context = browser.new_context()
-    page = context.new_page()
-    twins = {"en": "es", "es": "en"}
-    checked = 0
-    for lang, other in twins.items():
-        for page_path in report_pages_of_language(out / lang):
-            page.goto(page_path.as_uri())
-            page.click("a.language-switch")
-            page.wait_for_load_state("load")
-            landed = Path(unquote(urlsplit(page.url).path))
-            expected = out / other / page_path.relative_to(out / lang)
-            assert landed == expected, f"{page_path.relative_to(out)} switched to {landed}"
-            assert page.evaluate("() => document.documentElement.lang") == other
-            checked += 1
-    context.close()
-    assert checked >= 2 * 6  # index + five sections per language, at least
-
-
-def test_every_chart_has_alt_text(browser, report_build) -> None:
-    out = report_build.out_dir
-    context = browser.new_context()
-    page = context.new_page()
-    missing = []
-    for page_path in report_pages(out):
-        page.goto(page_path.as_uri())
-        missing += [
-            f"{page_path.relative_to(out)}: {src}"
-            for src in page.evaluate(
-                """() => [...document.images]
-            .filter(img => !img.alt || img.alt.startsWith('No description'))
-            .map(img => img.getAttribute('src'))"""
-            )
-        ]
-    context.close()
+def test_every_chart_has_alt_text(visits) -> None:
+    missing = [
+        f"{visit.name}: {src}" for visit in visits(DESKTOP) for src in visit.images_without_alt
+    ]
     assert not missing, "images without alt text:\n" + "\n".join(missing)
 
 
@@ -281,3 +170,47 @@ def test_the_landing_page_puts_spanish_first_and_marks_each_part_language(
     )
     assert footer and all("(en inglés)" in text for text in footer), footer
     context.close()
+
+
+# ------------------------------------------------------------------ chart text as readers see it
+# Chart text as readers see it: every section page of both languages opened in headless
+# Chromium at 1280 px and 390 px, every text of every chart shown measured in CSS pixels on the
+# rendered page (font size × the SVG's scale on screen), and every text's box checked to lie
+# inside its chart (a title is never cut).
+#
+# Bounds: 11 to 16 px on a desktop (never larger than the headings, never smaller than small
+# print), at least 10 px on a phone. Measured, not computed: a stylesheet that scaled the charts
+# to the column again would fail here. The pages are those the browser tests visit once per width
+# (``browsing.visit_report``, with a full-page screenshot of each).
+
+BOUNDS = {DESKTOP: (11.0, 16.0), PHONE: (10.0, float("inf"))}
+SECTION_PAGE = re.compile(r"^[a-z]{2}/[0-9]{2}_[^/]+\.html$")
+
+
+@pytest.mark.parametrize("width", per_width())
+def test_chart_text_reads_at_a_fixed_size_on_every_section_page(visits, width: int) -> None:
+    pages = [visit for visit in visits(width) if SECTION_PAGE.match(visit.name)]
+    assert {visit.name.split("/")[0] for visit in pages} == {"en", "es"}
+    charts = [{**chart, "page": visit.name} for visit in pages for chart in visit.charts]
+    shown_on = {chart["page"] for chart in charts}
+    assert len(shown_on) >= 0.8 * len(pages), f"charts shown on only {sorted(shown_on)}"
+    layout = "chart-desktop" if width == DESKTOP else "chart-phone"
+    low, high = BOUNDS[width]
+    problems = []
+    sizes = []
+    for chart in charts:
+        where = f"{chart['page']} @{width}px [{chart['label'][:50]}]"
+        if layout not in chart["layout"]:
+            problems.append(f"{where}: shows the {chart['layout']} layout")
+        if chart["role"] != "img" or not chart["label"] or chart["title"] != chart["label"]:
+            problems.append(f"{where}: no alt text (role=img, aria-label and <title>)")
+        if not chart["texts"]:
+            problems.append(f"{where}: no text in the chart (drawn as paths?)")
+        for text in chart["texts"]:
+            sizes.append(text["px"])
+            if not low - 0.01 <= text["px"] <= high + 0.01:
+                problems.append(f"{where}: {text['text']!r} is {text['px']:.1f} px")
+            if not text["inside"]:
+                problems.append(f"{where}: {text['text']!r} is cut by the chart's edge")
+    print(f"@{width}px: {len(charts)} charts, text {min(sizes):.1f} to {max(sizes):.1f} px")
+    assert not problems, "\n".join(problems)

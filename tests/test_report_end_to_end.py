@@ -1,10 +1,12 @@
 """The real report, built end to end from the curated data into a temporary folder.
 
-The whole build runs twice (in parallel, then sequentially): every section's page must exist
-in both languages, show no code, reference images that exist, and state the numbers the
-package computes; the two builds must give byte-identical figures and tables. The first
-build is the session's shared one (``report_build`` in conftest.py), which the browser test
-also opens.
+The whole build runs once per test session (``report_build`` in conftest.py, two notebooks at
+a time), shared with every test that reads a report: every section's page must exist in both
+languages, show no code, reference images that exist, and state the numbers the package
+computes. One section is then run again on a fresh kernel, alone, over a copy of that report:
+the whole report must stay byte for byte the same. A third plan is built by running the real
+notebooks in this process (``fakes.run_in_process``): what is tested there is what the
+notebooks show, not the kernels.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 import base64
 import json
 import re
+import shutil
 from html import unescape
 
 import nbformat
 import pandas as pd
 import pytest
 from conftest import local_links, snapshot
+from fakes import memoize_pure_steps, run_in_process
 
 from gealc_analysis.build import BuildResult, build_report
 from gealc_analysis.core import outputs, paths, provenance
@@ -37,10 +41,26 @@ def built(report_build: BuildResult) -> BuildResult:
     return report_build  # the session's build (conftest), shared with other modules
 
 
+# The section run again on a fresh kernel over a copy of the session's report: one with
+# figures in two layouts, tables, a headline for the index and the brief's measures.
+RERUN_SECTION = "04_theme_shifts"
+
+
 @pytest.fixture(scope="module")
-def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """The same report built sequentially (the session build runs two notebooks at a time)."""
-    return build_report(tmp_path_factory.mktemp("e2e-again") / "report", jobs=1, progress=print)
+def rebuilt(
+    tmp_path_factory: pytest.TempPathFactory, report_build: BuildResult
+) -> tuple[BuildResult, dict[str, bytes]]:
+    """A copy of the session's report with one section run again (alone, on a fresh kernel,
+    English only, ``force``: not kept by the cache); the result and the copy's bytes before."""
+    out = tmp_path_factory.mktemp("e2e-again") / "report"
+    shutil.copytree(report_build.out_dir, out)
+    before = snapshot(out)
+    with pytest.MonkeyPatch.context() as patch:
+        memoize_pure_steps(patch)
+        result = build_report(
+            out, only=[RERUN_SECTION], lang="en", force=True, jobs=1, progress=print
+        )
+    return result, before
 
 
 @pytest.fixture
@@ -189,20 +209,22 @@ def test_tables_are_the_package_results(
         assert written == outputs.table_csv_text(labelled), relative
 
 
-def test_parallel_and_sequential_builds_give_byte_identical_pages_exports_and_provenance(
-    built: BuildResult, rebuilt: BuildResult
-) -> None:
-    def outputs_of(result: BuildResult) -> dict[str, bytes]:
-        return {
-            name: data
-            for name, data in snapshot(result.out_dir).items()
-            if name.endswith((".png", ".svg", ".csv", ".xlsx", ".html", ".json"))
-        }
-
-    first, second = outputs_of(built), outputs_of(rebuilt)
-    assert len(first) >= 20
-    assert first.keys() == second.keys()
-    differing = [name for name in first if first[name] != second[name]]
+def test_a_section_run_again_gives_a_byte_identical_report(rebuilt) -> None:
+    """Run again in another process, alone instead of two at a time, the section's figures,
+    tables and pages (and its executed notebook's page), and the language's index, brief,
+    explorer and provenance, are the same bytes as the session build's (the executed
+    ``.ipynb`` records its own run's times and paths)."""
+    result, before = rebuilt
+    assert result.sections == [RERUN_SECTION] and result.kept == []
+    kinds = (".png", ".svg", ".csv", ".xlsx", ".html", ".json", ".pdf")
+    before = {name: data for name, data in before.items() if name.endswith(kinds)}
+    after = {name: data for name, data in snapshot(result.out_dir).items() if name.endswith(kinds)}
+    rerun = [name for name in after if name.startswith(f"en/{RERUN_SECTION}/")]
+    assert any(name.endswith(".svg") for name in rerun) and any(
+        name.endswith(".csv") for name in rerun
+    ), rerun
+    assert after.keys() == before.keys()
+    differing = [name for name in after if after[name] != before[name]]
     assert not differing, differing
 
 
@@ -227,7 +249,7 @@ def test_index_states_the_key_findings_and_every_sections_own(
 @pytest.fixture(scope="module")
 def three_plans(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """A third plan (2025: the 2024 rows, every area continued) added as one CSV + crosswalk
-    rows, built without any code change."""
+    rows, built without any code change (the real notebooks, run in this process)."""
     data_dir = tmp_path_factory.mktemp("three") / "curated"
     data_dir.mkdir()
     for name in ("plan_2020.csv", "plan_2024.csv", "themes.csv", "funding_codes.csv"):
@@ -245,9 +267,10 @@ def three_plans(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
             extra.append(",".join(["2025", *cells[1:], "continued", "", ""]))
     (data_dir / "themes.csv").write_text("\n".join(themes + extra) + "\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("three-report") / "report"
-    return build_report(
-        out, data_dir=data_dir, only=["01", "04"], lang="en", jobs=2, progress=print
-    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("gealc_analysis.build.execute.execute_notebook", run_in_process)
+        memoize_pure_steps(patch)
+        return build_report(out, data_dir=data_dir, only=["01", "04"], lang="en", progress=print)
 
 
 def test_a_third_plan_file_flows_into_the_report(three_plans: BuildResult) -> None:

@@ -6,6 +6,11 @@ curated tables are copied as they are), the whole
 report is built in both languages, and every generated page is parsed: no injected element,
 no event-handler attribute, no script, no ``javascript:`` link may be live. The payload must
 still reach the pages as visible text, so the test proves escaping, not omission.
+
+The real notebooks run in this process (``fakes.run_in_process``), not on kernels: what is
+tested is what they show and how the build renders it (pages, index, brief, explorer), which
+does not depend on where the code runs. The templates of the session's real report carry no
+live markup either (``test_the_session_report_has_no_live_markup``).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from fakes import memoize_pure_steps, run_in_process
 
 from gealc_analysis import data
 from gealc_analysis.build import BuildResult, build_report
@@ -101,7 +107,11 @@ def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResul
         f"poisoned {len(touched)} fields: {', '.join(touched)}; "
         f"left as codes (validation rejects markup): {', '.join(sorted(skip))}"
     )
-    return build_report(root / "report", data_dir=data_dir, jobs=2, progress=print), touched
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("gealc_analysis.build.execute.execute_notebook", run_in_process)
+        memoize_pure_steps(patch)
+        result = build_report(root / "report", data_dir=data_dir, progress=print)
+    return result, touched
 
 
 class LiveMarkup(HTMLParser):
@@ -179,3 +189,17 @@ def test_no_generated_page_has_live_injected_markup(hostile_report) -> None:
     assert not live, "live injected markup:\n" + "\n".join(f"{k}: {v}" for k, v in live.items())
     # The payload is on the pages as text (escaped), on most section pages.
     assert shown >= 10, f"the payload reached only {shown} pages as text"
+
+
+def test_the_session_report_has_no_live_markup(report_build: BuildResult) -> None:
+    """The real build (kernels and all) on the curated data: no page but the explorer carries
+    a script, an event handler or a ``javascript:`` link."""
+    live = {}
+    for page in sorted(report_build.out_dir.rglob("*.html")):
+        if page.name == "explorer.html":
+            continue
+        parser = LiveMarkup()
+        parser.feed(page.read_text(encoding="utf-8"))
+        if parser.live:
+            live[str(page.relative_to(report_build.out_dir))] = sorted(set(parser.live))
+    assert not live, live

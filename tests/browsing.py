@@ -1,0 +1,189 @@
+"""One visit of every report page in headless Chromium per width, shared by the browser tests.
+
+Opening a page, loading its images and fonts, running axe-core and taking a screenshot is
+what costs; every browser check of a page at a width reads the same visit (overflow, tables,
+axe, images, console, links, alt text, the language switch, chart text), so each page is
+opened once per width per test run. A visit records what the checks need; the tests in
+``test_report_browser.py`` judge it (its tests run on one pytest-xdist worker, ``loadfile``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+WIDTHS = {"desktop": 1280, "phone": 390}
+DESKTOP, PHONE = WIDTHS["desktop"], WIDTHS["phone"]
+HEIGHT = 900
+# The WCAG levels the report meets, as axe-core tags its rules.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": AXE_TAGS},
+    # preload off: axe would fetch the stylesheets again, which file:// pages refuse
+    "preload": False,
+    "resultTypes": ["violations"],  # only what fails is detailed: 3x faster
+}
+
+# Lazy images only load when scrolled to: make them eager, wait for every one and the fonts.
+LOAD_EVERYTHING = """() => Promise.all([...document.images].map(img => {
+        img.loading = 'eager';
+        if (img.complete) return null;
+        return new Promise(done => { img.onload = img.onerror = done; });
+    })).then(() => document.fonts.ready).then(() => null)"""
+
+# Everything a check reads from a loaded page, in one round trip.
+READ_PAGE = """() => {
+  const scrollBox = el => {
+    for (let box = el.parentElement; box; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (box.tabIndex >= 0 && /auto|scroll/.test(style.overflowX)) return true;
+    }
+    return false;
+  };
+  const charts = [...document.querySelectorAll('figure svg')]
+    .filter(svg => svg.getBoundingClientRect().width > 0)
+    .map(svg => {
+      const box = svg.getBoundingClientRect();
+      return {
+        layout: svg.getAttribute('class'),
+        label: svg.getAttribute('aria-label'),
+        title: (svg.querySelector('title') || {}).textContent,
+        role: svg.getAttribute('role'),
+        width: box.width,
+        texts: [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
+          const m = t.getScreenCTM();
+          const r = t.getBoundingClientRect();
+          return {
+            text: t.textContent,
+            px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b),
+            inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5
+              && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5,
+          };
+        }),
+      };
+    });
+  const images = [...document.images];
+  const switchLink = document.querySelector('a.language-switch');
+  return {
+    lang: document.documentElement.lang,
+    scroll: [document.scrollingElement.scrollWidth, window.innerWidth],
+    wide: [...document.querySelectorAll('body *')]
+      .filter(el => el.getBoundingClientRect().width > 0)
+      .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+      .filter(el => !scrollBox(el))
+      .slice(0, 3).map(el => el.tagName + '.' + el.className),
+    tablesCut: [...document.querySelectorAll('.table-box > table.gealc-table')]
+      .filter(table => table.parentElement.scrollWidth > table.parentElement.clientWidth + 1)
+      .map(table => table.querySelector('th, td') ? table.querySelector('th, td').textContent
+                                                   : table.className),
+    broken: images.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src),
+    noAlt: images.filter(img => !img.alt || img.alt.startsWith('No description'))
+      .map(img => img.getAttribute('src')),
+    links: [...document.querySelectorAll('a[href], img[src], link[href]')]
+      .map(el => el.href || el.src),
+    languageSwitch: switchLink ? switchLink.href : null,
+    charts: charts,
+  };
+}"""
+
+
+@dataclass
+class Visit:
+    """What one page showed at one width."""
+
+    name: str  # the page's path in the report, e.g. "en/01_overview.html"
+    path: Path
+    width: int
+    lang: str
+    scroll: tuple[int, int]
+    wide: list[str]
+    tables_cut: list[str]
+    broken_images: list[str]
+    images_without_alt: list[str]
+    links: list[str]
+    language_switch: str | None
+    charts: list[dict[str, Any]]
+    axe_violations: list[dict[str, Any]]
+    console_errors: list[str] = field(default_factory=list)
+
+
+def per_width() -> list[Any]:
+    """``width`` parameters named by their kind of screen."""
+    import pytest
+
+    return [pytest.param(width, id=name) for name, width in WIDTHS.items()]
+
+
+def report_pages(out: Path) -> list[Path]:
+    """Every HTML page of the report: landing page, and each language's pages."""
+    return sorted(out.rglob("*.html"))
+
+
+def visit_report(browser: Any, out: Path, width: int, axe_script: str, shots: Path) -> list[Visit]:
+    """Open every page of the report at ``width`` in one browser context (axe-core loaded
+    into each page as it opens), record what it shows, save a full-page screenshot (JPEG) in
+    ``shots`` for a person to look at."""
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT})
+    context.add_init_script(script=axe_script)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    visits = []
+    try:
+        for path in report_pages(out):
+            errors.clear()
+            name = path.relative_to(out).as_posix()
+            page.goto(path.as_uri(), wait_until="load")
+            page.evaluate(LOAD_EVERYTHING)
+            seen = page.evaluate(READ_PAGE)
+            axe = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+            # JPEG: a full page as PNG costs as much as axe-core on a long page
+            shot = shots / f"{name.replace('/', '__')}-{width}.jpg"
+            page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=80)
+            visits.append(
+                Visit(
+                    name=name,
+                    path=path,
+                    width=width,
+                    lang=seen["lang"],
+                    scroll=tuple(seen["scroll"]),
+                    wide=seen["wide"],
+                    tables_cut=seen["tablesCut"],
+                    broken_images=seen["broken"],
+                    images_without_alt=seen["noAlt"],
+                    links=seen["links"],
+                    language_switch=seen["languageSwitch"],
+                    charts=seen["charts"],
+                    axe_violations=axe["violations"],
+                    console_errors=list(errors),
+                )
+            )
+    finally:
+        context.close()
+    return visits
+
+
+def reading_problems(visit: Visit) -> list[str]:
+    """What a reader would stumble on in one visit: sideways scrolling, content wider than
+    the screen outside a keyboard-reachable scroll box, a table cut on a phone, a WCAG
+    2.0/2.1 A or AA violation, an image that did not load, a console error."""
+    where = f"{visit.name} @{visit.width}px"
+    problems = []
+    if visit.scroll[0] > visit.scroll[1]:
+        problems.append(f"{where} scrolls sideways: {visit.scroll[0]} > {visit.scroll[1]}")
+    if visit.wide:
+        problems.append(f"{where} wider than the screen outside a scroll box: {visit.wide}")
+    if visit.width <= PHONE:
+        problems += [f"{where} table cut on a phone (first header {t!r})" for t in visit.tables_cut]
+    problems += [
+        f"{where} axe {violation['id']} ({len(violation['nodes'])}): "
+        f"{violation['nodes'][0]['target']} {violation['help']}"
+        for violation in visit.axe_violations
+    ]
+    problems += [f"{where} image not loaded: {src}" for src in visit.broken_images]
+    problems += [f"{where} console error: {text}" for text in visit.console_errors]
+    return problems

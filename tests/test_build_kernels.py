@@ -78,6 +78,10 @@ def test_notebooks_receive_the_build_parameters_as_variables(kernels) -> None:
     assert "YEARS=[2020, 2024] BASELINE=2020 COMPARE=2024 LANG=en" in text
     page = (kernels[0].out_dir / "en" / "01_simple.html").read_text(encoding="utf-8")
     assert "ANSWER=42" in page and "data:image/png;base64," in page  # matplotlib's inline PNG
+    executed = nbformat.read(kernels[0].out_dir / "en" / "notebooks" / "01_simple.ipynb", 4)
+    # The executed copy names its outputs' folder relative to itself: no staging path (it
+    # holds the build's PID), so two builds of one commit write the same bytes.
+    assert executed.metadata.papermill.parameters["output_dir"] == "../01_simple"
 
 
 def test_a_build_hands_its_validated_frames_to_the_notebooks(kernels) -> None:

@@ -248,11 +248,24 @@ def test_every_coding_of_the_multiverse_is_the_headlines_recomputed_on_that_codi
     """The multiverse computes each headline over the alternatives of only the decisions that
     edit what it reads (``robustness._PER_PLAN``); under a sample of codings of the real data
     its rows equal ``headline_values`` run from scratch on that coding's tables (plans,
-    crosswalk, funding codes, lineage)."""
+    crosswalk, funding codes, lineage).
+
+    The sample covers every alternative of every decision alone (the coding that differs
+    from the primary one in that decision only), the primary and the all-last codings, and
+    every 512th combination for decisions taken together."""
     universe = robustness.bundle_multiverse(bundle, 2020, 2024)
     combos = robustness.combinations(bundle.alternatives)
     columns = ["headline", "plan", "kind", "value", "text", "base"]
-    for number in range(0, len(combos), 97):
+    primary = combos[0]
+    alone = {
+        number
+        for number, combo in enumerate(combos)
+        if sum(combo[name] != primary[name] for name in primary) == 1
+    }
+    decisions = robustness.decisions(bundle.alternatives)
+    assert len(alone) == sum(len(options) - 1 for options in decisions.values())
+    sample = sorted(alone | {0, len(combos) - 1} | set(range(0, len(combos), 512)))
+    for number in sample:
         coded = robustness.apply_to_tables(
             robustness.bundle_tables(bundle), bundle.alternatives, combos[number]
         )

@@ -33,6 +33,7 @@ from gealc_analysis.build.errors import (
 )
 from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
 from gealc_analysis.build.folders import DEFAULT_LOCK_TIMEOUT
+from gealc_analysis.build.publish import signal_handlers
 from gealc_analysis.core import paths, provenance
 from gealc_analysis.core.links import LOOP_WORDS, is_symlink_loop
 from gealc_analysis.core.years import parse_years
@@ -446,16 +447,9 @@ def _signals_stop_cleanly() -> Iterator[None]:
             signal.signal(other, signal.SIG_IGN)
         raise _Stopped(signal.Signals(signum).name, codes[signal.Signals(signum)])
 
-    try:
-        previous = {signum: signal.signal(signum, stop) for signum in codes}
-    except ValueError:  # not the main thread (e.g. called from a worker): leave them alone
+    # Outside the main thread (e.g. called from a worker) nothing is installed.
+    with signal_handlers(dict.fromkeys(codes, stop)):
         yield
-        return
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 def _write_log(error: BaseException) -> Path:

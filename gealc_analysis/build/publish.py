@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from gealc_analysis.build.errors import REPORT_UNCHANGED, BuildError, note_published
 from gealc_analysis.build.folders import (
@@ -97,25 +99,38 @@ def signals_deferred() -> Iterator[None]:
     exception). Outside the main thread, handlers cannot be set and nothing is held.
     """
     held: list[int] = []
+    previous: dict[int, Any] | None = None
     signums = (signal.SIGINT, signal.SIGTERM)
     try:
-        previous = {
-            signum: signal.signal(signum, lambda n, _f: held.append(n)) for signum in signums
-        }
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        if held:
+        with signal_handlers(dict.fromkeys(signums, lambda n, _f: held.append(n))) as previous:
+            yield
+    finally:  # the handlers in place before are back: act on the first signal held
+        if held and previous is not None:
             handler = previous[signal.Signals(held[0])]
             if callable(handler):
                 handler(held[0], None)
             elif handler == signal.SIG_DFL:
                 signal.raise_signal(held[0])
+
+
+@contextmanager
+def signal_handlers(
+    handlers: Mapping[int, Callable[[int, FrameType | None], Any]],
+) -> Iterator[dict[int, Any] | None]:
+    """Install ``handlers`` (signal number → handler) for the block, then put back the ones
+    that were in place; yields those, or None outside the main thread, where Python cannot
+    set handlers (nothing is installed then). The one way the build and the command line
+    take over Ctrl-C and SIGTERM."""
+    try:
+        previous = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
+    except ValueError:  # not the main thread
+        yield None
+        return
+    try:
+        yield previous
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 import nbformat
 import pytest
 from conftest import small_data_folder, snapshot
+from fakes import FAKE_FIGURE, fake_execute
 
 from gealc_analysis.build import BuildError, BuildResult, build_report, cache, pages, products, site
 from gealc_analysis.build import execute as execute_module
@@ -111,17 +112,6 @@ class Project:
         return self.last
 
 
-def fake_execute(notebook: Path, executed: Path, parameters: Mapping[str, Any], *_: Any) -> None:
-    """Write what a run writes: the executed notebook (with papermill's parameters), a
-    figure and a table, each depending on the notebook and its parameters."""
-    nb = nbformat.read(notebook, as_version=4)
-    nb.metadata["papermill"] = {"parameters": dict(parameters)}
-    nbformat.write(nb, executed)
-    out = Path(parameters["output_dir"])
-    (out / "figures" / "x.png").write_bytes(f"png {notebook.stem} {parameters['lang']}".encode())
-    (out / "tables" / "t.csv").write_text("a,b\n1,2\n", encoding="utf-8")
-
-
 def fake_body(executed: Path, *, remove_tags: set[str], **_: Any) -> str:
     """The cells' text, escaped (nbconvert takes most of a second per page; the page frame
     around it — menu, twin link, footer — is the real one)."""
@@ -140,7 +130,7 @@ def install_fakes(monkeypatch: pytest.MonkeyPatch, made: Project) -> None:
 
     def counting(notebook: Path, executed: Path, parameters: Mapping[str, Any], *rest: Any):
         made.executed.append((str(parameters["lang"]), notebook.stem))
-        fake_execute(notebook, executed, parameters, *rest)
+        fake_execute(notebook, executed, parameters, *rest)  # tests/fakes.py
 
     real_render = site.render_section
 
@@ -381,14 +371,14 @@ def test_force_reruns_every_selected_section(project: Project) -> None:
 
 
 def test_a_deleted_figure_reruns_its_section_in_its_language(project: Project) -> None:
-    figure = project.report / "en" / "01_simple" / "figures" / "x.png"
+    figure = project.report / "en" / "01_simple" / "figures" / f"{FAKE_FIGURE}.png"
     executed, rendered, root = outcome(project, figure.unlink)
     assert executed == {("en", "01_simple")} and rendered == {"en"} and root == set()
     assert figure.is_file()
 
 
 def test_an_edited_figure_reruns_its_section(project: Project) -> None:
-    figure = project.report / "es" / "02_second" / "figures" / "x.png"
+    figure = project.report / "es" / "02_second" / "figures" / f"{FAKE_FIGURE}.png"
     original = figure.read_bytes()
     executed, rendered, root = outcome(project, lambda: figure.write_bytes(b"edited"))
     assert executed == {("es", "02_second")} and rendered == {"es"} and root == set()

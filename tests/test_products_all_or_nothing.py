@@ -11,39 +11,17 @@ from __future__ import annotations
 
 import errno
 import shutil
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-import nbformat
 import pytest
+from conftest import snapshot
+from fakes import fake_execute
 
 from gealc_analysis.build import BuildError, build_report, execute, products
 from gealc_analysis.build.errors import EXIT_USER
 from gealc_analysis.products.brief import BriefDoesNotFitError
 
 GOOD_BRIEF = b"%PDF-1.7 the last good brief"
-
-
-def fake_execute(
-    notebook: Path, executed: Path, parameters: Mapping[str, Any], cell_timeout: float | None
-) -> None:
-    """The executed notebook as papermill writes it (its parameters in the metadata), the
-    notebook's cells left unrun."""
-    nb = nbformat.read(notebook, as_version=4)
-    nb.metadata["papermill"] = {"parameters": dict(parameters)}
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    nbformat.write(nb, executed)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def fixed_brief(bundle: object, *, out_path: Path, **_: object) -> Path:

@@ -114,17 +114,22 @@ def test_a_notebook_sees_nothing_another_notebook_changed(kernels) -> None:
     assert not leaked, leaked
 
 
-def test_a_failing_cell_is_named_as_papermill_reports_it(tmp_path: Path) -> None:
-    notebooks = notebooks_folder(tmp_path, "03_broken")
+def failed_build(tmp_path: Path, notebook: str, **options: object) -> BuildError:
+    """The error of an English build of one fixture notebook, on real kernels, that fails."""
     with pytest.raises(BuildError) as caught:
         build_report(
             tmp_path / "report",
             data_dir=small_data_folder(tmp_path / "curated"),
-            notebooks_dir=notebooks,
+            notebooks_dir=notebooks_folder(tmp_path, notebook),
             lang="en",
             progress=lambda message: None,
+            **options,
         )
-    message = str(caught.value)
+    return caught.value
+
+
+def test_a_failing_cell_is_named_as_papermill_reports_it(tmp_path: Path) -> None:
+    message = str(failed_build(tmp_path, "03_broken"))
     assert message.startswith("notebook 03_broken failed in cell In ["), message
     assert "ZeroDivisionError: division by zero" in message
     executed = failed_dir(tmp_path / "report") / "en" / "notebooks" / "03_broken.ipynb"
@@ -134,23 +139,14 @@ def test_a_failing_cell_is_named_as_papermill_reports_it(tmp_path: Path) -> None
 
 
 def test_a_hanging_cell_is_stopped_at_the_timeout_and_named(tmp_path: Path) -> None:
-    notebooks = notebooks_folder(tmp_path, "04_slow")
-    with pytest.raises(BuildError) as caught:
-        build_report(
-            tmp_path / "report",
-            data_dir=small_data_folder(tmp_path / "curated"),
-            notebooks_dir=notebooks,
-            lang="en",
-            cell_timeout=2,
-            progress=lambda message: None,
-        )
-    message = str(caught.value)
+    error = failed_build(tmp_path, "04_slow", cell_timeout=2)
+    message = str(error)
     # cell #4 of the executed copy: papermill inserted the injected parameters before it
     assert message.startswith(
         'notebook 04_slow timed out: cell #4 ("import time") ran longer than 2 s'
     ), message
     assert "--cell-timeout" in message
-    assert caught.value.exit_code == 1
+    assert error.exit_code == 1
 
 
 def test_the_kernels_own_error_log_stays_out_of_the_build_output(

@@ -75,18 +75,8 @@ def test_seed_plan_draft_meets_the_issue_targets(draft_text, year: int) -> None:
 @pytest.mark.parametrize("year", sorted(SEEDS))
 def test_seed_plan_draft_keeps_the_printed_texts_the_curators_kept(draft_text, year: int) -> None:
     """Verbatim columns equal the curated ones: the extractor reads what people read."""
-    verbatim = (
-        "source_ref",
-        "area_name",
-        "title_original",
-        "timing_original",
-        "venue_original",
-        "resources_original",
-        "product",
-        "participants",
-    )
     score = draft.score_draft(
-        draft_text(seed_text(year), year).frame, curated(year), fields=verbatim
+        draft_text(seed_text(year), year).frame, curated(year), fields=draft.PRINTED_FIELDS
     )
     assert not score.disagreements, "\n".join(score.lines(str(year)))
 

@@ -55,6 +55,18 @@ TARGET_RECALL = 0.95
 TARGET_PRECISION = 1.0  # "no spurious rows"
 TARGET_AGREEMENT = 0.90
 SCORED_FIELDS: tuple[str, ...] = ("area_code", "timing", "venue_mode", "funding_sources")
+# The columns that keep the plan's own wording (no coding): a draft of a seed plan must equal
+# the curated copy in every one of them, whatever layout the plan came in.
+PRINTED_FIELDS: tuple[str, ...] = (
+    "source_ref",
+    "area_name",
+    "title_original",
+    "timing_original",
+    "venue_original",
+    "resources_original",
+    "product",
+    "participants",
+)
 
 # Printed field labels by column and language (the language also tells which title is own).
 FIELD_LABELS: dict[str, dict[str, tuple[str, ...]]] = {

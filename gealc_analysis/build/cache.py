@@ -50,6 +50,7 @@ from gealc_analysis.build.layout import EXECUTED_DIR, NOTEBOOK_GLOB
 from gealc_analysis.build.parameters import PATH_PARAMETERS
 from gealc_analysis.core import provenance
 from gealc_analysis.data.datapackage import sha256 as file_sha256
+from gealc_analysis.data.files import is_skipped_name
 from gealc_analysis.words import i18n
 
 MANIFEST_FILE = ".gealc-build-keys.json"
@@ -105,13 +106,9 @@ def visible_files(folder: Path) -> list[Path]:
         return [folder] if folder.is_file() else []
     found = []
     for top, folders, names in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not _hidden(name))
-        found += [Path(top, name) for name in names if not _hidden(name)]
+        folders[:] = sorted(name for name in folders if not is_skipped_name(name))
+        found += [Path(top, name) for name in names if not is_skipped_name(name)]
     return sorted(path for path in found if path.is_file())
-
-
-def _hidden(name: str) -> bool:
-    return name.startswith(".") or name == "__pycache__"
 
 
 # ── versions and environment ─────────────────────────────────────────────────────────────

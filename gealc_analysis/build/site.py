@@ -39,7 +39,7 @@ from gealc_analysis.build.render import (
 from gealc_analysis.charts import files
 from gealc_analysis.core import paths, provenance
 from gealc_analysis.data.bundle import DataBundle
-from gealc_analysis.data.files import regular_data_files
+from gealc_analysis.data.files import regular_data_files, skipped_names
 from gealc_analysis.measures import findings as measured_findings
 from gealc_analysis.words import findings as finding_words
 from gealc_analysis.words import i18n
@@ -91,9 +91,7 @@ def copy_data(data_dir: Path, report: Path) -> list[str]:
     for source in data_extras(data_dir):
         regular_data_files(source, within=source.parent)  # raises on a link out, FIFO, loop
         if source.is_dir():
-            shutil.copytree(
-                source, target / source.name, ignore=shutil.ignore_patterns(".*", "__pycache__")
-            )
+            shutil.copytree(source, target / source.name, ignore=skipped_names)
         elif source.is_file():
             shutil.copyfile(source, target / source.name)
     for document in sorted(target.rglob("*.md")):

@@ -21,14 +21,24 @@ from gealc_analysis.core import paths
 from gealc_analysis.core.links import LOOP_WORDS, is_symlink_loop
 from gealc_analysis.data.errors import PlanDataError, Problem
 
-# Names every copy of the data skips (what ``shutil.ignore_patterns(".*", "__pycache__")``
-# skips), so the files checked are the files copied.
 _SKIPPED_PREFIX, _SKIPPED_NAMES = ".", frozenset({"__pycache__"})
 LEAVES = "a symlink to a path outside the data folder"
 INSIDE = "a file or folder inside the data folder (a symlink may only point inside it)"
 REGULAR = "a regular file or folder"
 LOOP = LOOP_WORDS
 NOT_A_LOOP = "a file or folder, not a symlink loop"
+
+
+def is_skipped_name(name: str) -> bool:
+    """Hidden names and Python caches are not data: the checks, the report's data copies and
+    the build's cache keys all skip them, so the files checked are the files copied and
+    hashed."""
+    return name.startswith(_SKIPPED_PREFIX) or name in _SKIPPED_NAMES
+
+
+def skipped_names(_folder: str, names: list[str]) -> list[str]:
+    """:func:`is_skipped_name` as ``shutil.copytree``'s ``ignore``."""
+    return [name for name in names if is_skipped_name(name)]
 
 
 def display_path(path: Path) -> str:
@@ -113,7 +123,7 @@ def folder_problems(
 
     def walk(directory: Path) -> None:
         for entry in sorted(directory.iterdir(), key=lambda path: path.name):
-            if entry.name.startswith(_SKIPPED_PREFIX) or entry.name in _SKIPPED_NAMES:
+            if is_skipped_name(entry.name):
                 continue
             problem = entry_problem(entry, boundary)
             if problem is not None:

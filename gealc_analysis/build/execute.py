@@ -43,13 +43,17 @@ def execute_notebook(
     ``cell_timeout`` seconds raises nbclient's ``CellTimeoutError`` (None: no limit); see
     :func:`running_cell`.
     """
+    import nbformat
     import papermill
 
+    from gealc_analysis.core.outputs import write_text_atomically
+
+    run = None
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         manager = None
         try:
             manager = warm_kernel(notebook.parent) if attempt == 1 else None
-            papermill.execute_notebook(
+            run = papermill.execute_notebook(
                 str(notebook),
                 str(executed),
                 parameters=dict(parameters),
@@ -71,7 +75,8 @@ def execute_notebook(
                 shutdown_kernel(manager)
     output_dir = parameters.get("output_dir")
     moved = {str(output_dir): os.path.relpath(output_dir, executed.parent)} if output_dir else {}
-    write_without_timings(executed, moved)
+    if run is not None:  # papermill returns the notebook it wrote (a stand-in may not)
+        write_text_atomically(executed, nbformat.writes(without_timings(run, moved)))
 
 
 # What papermill records of when and where a run happened: the clock, and the paths of the
@@ -106,18 +111,6 @@ def without_timings(nb: Any, moved: Mapping[str, str] | None = None) -> Any:
             cell.metadata.get("papermill", {}).pop(key, None)
         cell.metadata.pop("execution", None)  # nbclient's timings (also off: record_timing)
     return nb
-
-
-def write_without_timings(executed: Path, moved: Mapping[str, str] | None = None) -> None:
-    """Rewrite the executed notebook ``executed`` as :func:`without_timings` makes it."""
-    import nbformat
-
-    from gealc_analysis.core.outputs import write_text_atomically
-
-    if not executed.is_file():  # papermill always writes it; a stand-in executor may not
-        return
-    nb = without_timings(nbformat.read(executed, as_version=4), moved)
-    write_text_atomically(executed, nbformat.writes(nb))  # as papermill writes it
 
 
 def running_cell(executed: Path) -> str | None:

@@ -70,15 +70,22 @@ def slope(sizes: list[int], seconds: list[float]) -> float:
     )
 
 
-def bad_rows_folder(folder: Path, rows: int) -> Path:
-    """The curated folder with ``plan_2024.csv`` made of ``rows`` copies of its first row,
-    each with a broken activity id."""
-    shutil.copytree(paths.CURATED_DIR, folder)
+def many_bad_rows(folder: Path, rows: int) -> Path:
+    """Rewrite ``plan_2024.csv`` of ``folder`` as ``rows`` copies of its first row with a
+    broken activity id; the plan's path. Also the plan ``tests/test_validation.py`` checks
+    the scan's cap on."""
     path = folder / "plan_2024.csv"
     header, first = path.read_text(encoding="utf-8").splitlines(keepends=True)[:2]
     cells = first.split(",")
     cells[1] = "x"
     path.write_text(header + ",".join(cells) * rows, encoding="utf-8")
+    return path
+
+
+def bad_rows_folder(folder: Path, rows: int) -> Path:
+    """A copy of the curated folder whose 2024 plan is :func:`many_bad_rows`."""
+    shutil.copytree(paths.CURATED_DIR, folder)
+    many_bad_rows(folder, rows)
     return folder
 
 

@@ -15,6 +15,7 @@ import csv
 import io
 import os
 import shutil
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
@@ -23,6 +24,10 @@ import pandas as pd
 import pytest
 
 from gealc_analysis.core import paths
+
+# The benchmarks are importable by the tests (their smoke tests, and the fixtures they share).
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
 
 # Fixtures that run notebooks: a test using one (directly or through another fixture) is slow.
 BUILD_FIXTURES = frozenset(

@@ -5,18 +5,14 @@ Nothing here times anything or runs a report build."""
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
+import bench_build  # benchmarks/ is on the path: tests/conftest.py
+import inprocess
 import pytest
 from conftest import small_data_folder
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
-sys.path.insert(0, str(BENCHMARKS))
-
-import bench_build  # noqa: E402
-import inprocess  # noqa: E402
 
 
 def fixture_folder(root: Path, name: str) -> Path:

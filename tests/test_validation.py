@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from bench_validation import many_bad_rows
 from conftest import rewrite_cell
 
 from gealc_analysis.core import paths
@@ -364,17 +365,6 @@ def test_a_missing_data_folder_says_how_to_point_at_one(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ many bad rows
-
-
-def many_bad_rows(folder: Path, count: int) -> Path:
-    """``plan_2024.csv`` as ``count`` copies of its first row with a broken frequency and id
-    (three problems each: the id twice over, the frequency)."""
-    path = folder / "plan_2024.csv"
-    header, first = path.read_text(encoding="utf-8").splitlines(keepends=True)[:2]
-    cells = first.split(",")
-    cells[1] = "x"
-    path.write_text(header + ",".join(cells) * count, encoding="utf-8")
-    return path
 
 
 def test_the_detailed_scan_stops_at_its_cap_and_says_where(curated_copy: Path) -> None:

@@ -278,7 +278,6 @@ class WordNumbering:
             self.used.add(num_id)
             for lvl, start in self.overrides.get(num_id, {}).items():
                 starts[lvl] = start
-                counters.pop(lvl, None)
                 counters[lvl] = start - 1
         counters[level] = counters.get(level, starts[level] - 1) + 1
         for deeper in [lvl for lvl in counters if lvl > level]:

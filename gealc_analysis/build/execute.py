@@ -11,7 +11,7 @@ from typing import Any
 
 from gealc_analysis.build.kernel import (
     KERNEL_NAME,
-    shutdown_kernel,
+    release_kernel,
     this_interpreter_kernel_manager,
     warm_kernel,
 )
@@ -35,7 +35,8 @@ def execute_notebook(
     run to ``executed`` (timings stripped: :func:`without_timings`).
 
     The kernel is a warm one when the build's runner offers a pool for this thread
-    (:func:`~gealc_analysis.build.kernel.warm_kernel`; shut down here after the last cell),
+    (:func:`~gealc_analysis.build.kernel.warm_kernel`; handed back after the last cell, to be
+    shut down in the background: :func:`~gealc_analysis.build.kernel.release_kernel`),
     else nbclient starts a fresh one and shuts it down. Either starts in the notebook's folder:
     a warm kernel is started there, a fresh kernel's folder is passed to nbclient
     (``resources``), never as papermill's ``cwd=``, which would ``chdir`` this whole process
@@ -72,7 +73,7 @@ def execute_notebook(
                 raise
         finally:
             if manager is not None:
-                shutdown_kernel(manager)
+                release_kernel(manager)
     output_dir = parameters.get("output_dir")
     moved = {str(output_dir): os.path.relpath(output_dir, executed.parent)} if output_dir else {}
     if run is not None:  # papermill returns the notebook it wrote (a stand-in may not)

@@ -258,6 +258,11 @@ class WarmKernels:
     notebook fails. Nothing starts until the first ``take()`` (an executor that needs no
     kernel costs none). Every kernel still serves one notebook only and is shut down after
     it: nothing one notebook changes reaches another.
+
+    A used kernel is handed back (``release``) and shut down in the background: a kernel
+    takes most of a second to exit (ipykernel's own shutdown, then the interpreter's), and
+    the next notebook need not wait for that. ``close`` waits until every kernel handed back
+    has exited, so a build never ends with a kernel of its own still running.
     """
 
     def __init__(self, cwd: Path, count: int, ahead: int = 1) -> None:
@@ -267,6 +272,7 @@ class WarmKernels:
         self._lock = threading.Lock()
         self._waiting: list[Future[Any]] = []
         self._starter = ThreadPoolExecutor(max_workers=self.ahead, thread_name_prefix="kernel")
+        self._stopper = ThreadPoolExecutor(max_workers=self.ahead, thread_name_prefix="kernel-stop")
         self._closed = False
 
     def _start_more(self) -> None:
@@ -287,8 +293,18 @@ class WarmKernels:
             self._start_more()
         return future.result()
 
+    def release(self, manager: Any) -> None:
+        """Shut down a kernel taken from this pool once its notebook ran, in the background
+        (at once in this thread if the pool is closed)."""
+        with self._lock:
+            if not self._closed:
+                self._stopper.submit(shutdown_kernel, manager)
+                return
+        shutdown_kernel(manager)
+
     def close(self) -> None:
-        """Shut down the kernels started and not taken (a notebook failed or was stopped)."""
+        """Shut down the kernels started and not taken (a notebook failed or was stopped), and
+        wait for the kernels handed back to have exited."""
         with self._lock:
             self._closed = True
             waiting, self._waiting = self._waiting, []
@@ -298,6 +314,7 @@ class WarmKernels:
         for future in waiting:
             if future.done() and not future.cancelled() and future.exception() is None:
                 shutdown_kernel(future.result())
+        self._stopper.shutdown(wait=True)
 
 
 _POOL = threading.local()
@@ -321,3 +338,13 @@ def warm_kernel(cwd: Path) -> Any | None:
     if pool is None or pool.cwd != cwd:
         return None
     return pool.take()
+
+
+def release_kernel(manager: Any) -> None:
+    """Shut down a kernel :func:`warm_kernel` gave this thread once its notebook ran: in the
+    background through the thread's pool (which waits for it when closed), else now."""
+    pool: WarmKernels | None = getattr(_POOL, "pool", None)
+    if pool is None:
+        shutdown_kernel(manager)
+    else:
+        pool.release(manager)

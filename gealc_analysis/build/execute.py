@@ -4,6 +4,7 @@ with the same bytes on every run."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -63,6 +64,7 @@ def execute_notebook(
                 progress_bar=False,
                 execution_timeout=cell_timeout,
                 kernel_manager_class=this_interpreter_kernel_manager(),
+                engine_name=saved_once_engine(),
                 resources={"metadata": {"path": str(notebook.parent)}},
                 km=manager,
                 record_timing=False,
@@ -78,6 +80,40 @@ def execute_notebook(
     moved = {str(output_dir): os.path.relpath(output_dir, executed.parent)} if output_dir else {}
     if run is not None:  # papermill returns the notebook it wrote (a stand-in may not)
         write_text_atomically(executed, nbformat.writes(without_timings(run, moved)))
+
+
+ENGINE_NAME = "gealc-report-saved-once"
+
+
+@functools.cache
+def saved_once_engine() -> str:
+    """The name of papermill's nbclient engine, registered once, that writes the executed
+    notebook when the run ends (however it ends), not before and after every cell.
+
+    papermill saves the whole notebook, validated and serialised, at each cell's start and
+    end (about 50 writes of a growing notebook, nearly a second a section) so a person can
+    watch a long run; the build reads the file only once the run is over. The write at the
+    end stays (papermill's ``notebook_complete``, in a ``finally``), so a run that failed or
+    timed out still leaves its executed copy, with the start time of the cell that hung
+    (:func:`running_cell`).
+    """
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class SavedOnceEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            nb_man.save = _no_save  # the instance's: notebook_complete saves after this
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            finally:
+                del nb_man.save
+
+    papermill_engines.register(ENGINE_NAME, SavedOnceEngine)
+    return ENGINE_NAME
+
+
+def _no_save(**_: Any) -> None:
+    return None
 
 
 # What papermill records of when and where a run happened: the clock, and the paths of the

@@ -21,6 +21,7 @@ Why it is shaped this way:
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -501,7 +502,6 @@ _EXPORTERS = threading.local()
 def _exporter(remove_tags: frozenset[str], with_code: bool) -> Any:
     """One nbconvert exporter per setting and thread, reused: a new exporter builds its
     Jinja environment and compiles its templates again (about half a second a page)."""
-    from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     made: dict[tuple[frozenset[str], bool], Any] = _EXPORTERS.__dict__.setdefault("made", {})
@@ -509,7 +509,7 @@ def _exporter(remove_tags: frozenset[str], with_code: bool) -> Any:
         config = Config()
         config.TagRemovePreprocessor.enabled = True
         config.TagRemovePreprocessor.remove_cell_tags = set(remove_tags)
-        made[remove_tags, with_code] = HTMLExporter(
+        made[remove_tags, with_code] = _body_exporter_class()(
             config=config,
             template_name="basic",
             exclude_input=not with_code,
@@ -518,3 +518,40 @@ def _exporter(remove_tags: frozenset[str], with_code: bool) -> Any:
             embed_images=True,
         )
     return made[remove_tags, with_code]
+
+
+@functools.cache
+def _body_exporter_class() -> type:
+    """nbconvert's HTML exporter without its last pass, which parses the whole page with
+    BeautifulSoup and writes it out again (almost half of a page's rendering, a large inline
+    SVG chart being thousands of tags) only to add a stock alt text to ``<img>`` tags that
+    have none and ``tabindex`` to ``.jp-Notebook`` cells. A report body has neither: charts
+    are inline SVG with their own ``aria-label``, the ``basic`` template writes no
+    ``jp-Notebook`` wrapper, and the page's sanitiser drops ``tabindex`` anyway
+    (:func:`section_page`, which also writes the markup out in its own form, whatever made
+    it). The rest is HTMLExporter's own ``from_notebook_node``: the code highlighter of the
+    notebook's language and the widget-state filter, then the template.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class BodyExporter(HTMLExporter):
+        def from_notebook_node(
+            self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
+        ) -> tuple[str, dict[str, Any]]:
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+            )
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return BodyExporter

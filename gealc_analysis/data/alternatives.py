@@ -16,14 +16,16 @@ from pathlib import Path
 import pandas as pd
 
 from gealc_analysis.core import paths
-from gealc_analysis.data import PlanDataError, Problem, display_path, table_schema, vocabulary
+from gealc_analysis.data import vocabulary
+from gealc_analysis.data.contract import column_names, field_constraint
+from gealc_analysis.data.errors import PlanDataError, Problem
 from gealc_analysis.data.lineage import RELATIONS as LINEAGE_RELATIONS
-from gealc_analysis.data.schema import field_constraint, field_names
+from gealc_analysis.data.reading import display_path
 from gealc_analysis.data.side_tables import SCHEMAS_DIR_NAME, load_curated_table
 
 ALTERNATIVES_FILE = "alternative_codings.csv"
 SCHEMA_FILE = paths.DATA_DIR / SCHEMAS_DIR_NAME / "alternative_codings.schema.yaml"
-COLUMNS: tuple[str, ...] = tuple(field_names(table_schema(SCHEMA_FILE)))
+COLUMNS: tuple[str, ...] = tuple(column_names(SCHEMA_FILE))
 
 # Which columns an alternative may set in each table. ``listing_group`` is not a column of
 # the curated plans (every row is its own item there, an empty cell): an alternative sets it

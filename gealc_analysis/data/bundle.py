@@ -21,16 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from gealc_analysis.core import paths
-from gealc_analysis.data import (
-    PlanDataError,
-    alternatives,
-    lineage,
-    load_funding_codes,
-    load_plans,
-    load_themes,
-    text_signals,
-    theme_kinds,
-)
+from gealc_analysis.data import alternatives, lineage, text_signals, theme_kinds
+from gealc_analysis.data.errors import PlanDataError
 from gealc_analysis.data.files import folder_problems
 
 # The warnings the side tables' loaders give about the data (not errors: validation passes).
@@ -91,6 +83,9 @@ def load_bundle(
     ``years`` restricts the plans (``--years``); the side tables are then checked against
     the plans loaded (links and codings about other years are left out).
     """
+    # The validators, imported only to load: a kernel given the build's bundle needs none.
+    from gealc_analysis.data.loading import load_funding_codes, load_plans, load_themes
+
     folder = Path(data_dir) if data_dir is not None else paths.CURATED_DIR
     wanted = sorted({int(year) for year in years}) if years is not None else None
     plans, themes = load_plans(folder, wanted), load_themes(folder)

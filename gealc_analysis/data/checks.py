@@ -14,11 +14,11 @@ import pandas as pd
 import pandera.pandas as pa
 import pycountry
 
-from gealc_analysis.data import vocabulary
+from gealc_analysis.data import contract, vocabulary
 from gealc_analysis.data.schema import reported_on
 
-THEMES_FILE = "themes.csv"
-FUNDING_CODES_FILE = "funding_codes.csv"
+THEMES_FILE = contract.THEMES_FILE
+FUNDING_CODES_FILE = contract.FUNDING_CODES_FILE
 # Context columns the loader adds beside a plan's cells for the checks below (the messages
 # name them in braces: they are filled from the failing row).
 FILE_YEAR = "_file_year"

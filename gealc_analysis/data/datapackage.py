@@ -14,25 +14,19 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import frictionless
 import yaml
 
 from gealc_analysis.core import paths
 from gealc_analysis.core.outputs import write_text_atomically
-from gealc_analysis.data import (
-    PlanDataError,
-    Problem,
-    display_path,
-    load_plans,
-    load_table,
-    plan_files,
-    schema_names,
-    table_schema,
-)
+from gealc_analysis.data.contract import plan_files, schema_names, schema_path
+from gealc_analysis.data.errors import PlanDataError, Problem
 from gealc_analysis.data.files import folder_problems
-from gealc_analysis.data.schema import schema_path
+from gealc_analysis.data.reading import display_path
+
+if TYPE_CHECKING:  # imported where a package is built: the raw sources need none of it
+    import frictionless
 
 DESCRIPTOR_NAME = "datapackage.json"
 PACKAGE_METADATA = "datapackage.yaml"  # in the schemas folder
@@ -103,6 +97,8 @@ def _resource(
     schema: frictionless.Schema,
     title: str,
 ) -> frictionless.Resource:
+    import frictionless
+
     return frictionless.Resource(
         name=name,
         path=path,
@@ -122,6 +118,11 @@ def build_package(data_root: Path | None = None) -> frictionless.Package:
     and language); any other ``<name>.schema.yaml`` describes ``curated/<name>.csv``.
     The curated data is loaded first, so a package is never described for bad data.
     """
+    import frictionless
+
+    from gealc_analysis.data.loading import load_plans, load_table
+    from gealc_analysis.data.schema import table_schema
+
     root = data_root or paths.DATA_DIR
     curated = root / "curated"
     if not curated.is_dir():

@@ -17,15 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from gealc_analysis.core import paths
-from gealc_analysis.data import (
-    THEMES_FILE,
-    PlanDataError,
-    Problem,
-    display_path,
-    read_raw_table,
-    table_schema,
-)
-from gealc_analysis.data.schema import field_constraint, field_names
+from gealc_analysis.data.contract import THEMES_FILE, column_names, field_constraint
+from gealc_analysis.data.errors import PlanDataError, Problem
+from gealc_analysis.data.reading import display_path, read_raw_table
 from gealc_analysis.data.side_tables import SCHEMAS_DIR_NAME, load_curated_table
 
 LINEAGE_FILE = "lineage.csv"
@@ -266,7 +260,7 @@ def _pair_problems(
 def _themes_lines(data_dir: Path) -> tuple[str, list[int]]:
     """``themes.csv`` as shown in messages and the file line of each of its records."""
     path = data_dir / THEMES_FILE
-    raw, _ = read_raw_table(path, field_names(table_schema("themes")))
+    raw, _ = read_raw_table(path, column_names("themes"))
     return display_path(path), list(raw.lines)
 
 

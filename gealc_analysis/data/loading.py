@@ -9,7 +9,6 @@ does the same for any curated table that has a schema.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -20,7 +19,7 @@ import pandera.pandas as pa
 
 from gealc_analysis.core import paths
 from gealc_analysis.core.links import is_symlink_loop
-from gealc_analysis.data import checks, vocabulary
+from gealc_analysis.data import checks, contract, vocabulary
 from gealc_analysis.data.errors import PlanDataError, Problem
 from gealc_analysis.data.files import LOOP, folder_problems
 from gealc_analysis.data.reading import RawTable, display_path, read_raw_table
@@ -33,11 +32,14 @@ from gealc_analysis.data.schema import (
     table_schema,
 )
 
-PLAN_FILE_GLOB = "plan_*.csv"
-# [0-9], not \d: "plan_٢٠٢٤.csv" (Arabic-Indic digits) must not pass for plan_2024.csv.
-PLAN_FILE_PATTERN = re.compile(r"plan_([0-9]{4})\.csv")
 # Only names ending in ".csv" are read: "plan_2024.CSV" would be skipped without a word.
 CSV_SUFFIX_WORDS = "a name ending in .csv, in lower case (other spellings are not read)"
+# Found without the validators (``data.contract``), named here too.
+PLAN_FILE_GLOB = contract.PLAN_FILE_GLOB
+PLAN_FILE_PATTERN = contract.PLAN_FILE_PATTERN
+plan_files = contract.plan_files
+available_years = contract.available_years
+crosswalk_in_order = vocabulary.crosswalk_in_order
 THEMES_FILE = checks.THEMES_FILE
 FUNDING_CODES_FILE = checks.FUNDING_CODES_FILE
 PLAN_SCHEMA, THEMES_SCHEMA, FUNDING_SCHEMA = "plan", "themes", "funding_codes"
@@ -46,21 +48,6 @@ Context = Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]
 
 
 # --------------------------------------------------------------------------- files
-
-
-def plan_files(data_dir: Path) -> dict[int, Path]:
-    """Every ``plan_<year>.csv`` in the folder, by year — no hard-coded list of years."""
-    found: dict[int, Path] = {}
-    for path in sorted(data_dir.glob(PLAN_FILE_GLOB)):
-        match = PLAN_FILE_PATTERN.fullmatch(path.name)
-        if match:
-            found[int(match.group(1))] = path
-    return found
-
-
-def available_years(data_dir: Path | str | None = None) -> list[int]:
-    """The plan years that have a curated file, ascending."""
-    return sorted(plan_files(Path(data_dir) if data_dir else paths.CURATED_DIR))
 
 
 def _file_set_problems(data_dir: Path, years: Sequence[int] | None) -> list[Problem]:
@@ -261,16 +248,6 @@ def _typed(text: pd.DataFrame, schema: frictionless.Schema) -> pd.DataFrame:
                 ordered=bool(field.custom.get("categoriesOrdered", False)),
             )
     return typed.reset_index(drop=True)
-
-
-def crosswalk_in_order(themes: pd.DataFrame) -> pd.DataFrame:
-    """Crosswalk rows year by year, areas in natural order (3.9 < 3.9i < 3.9ii < 3.10).
-
-    The canonical order of themes everywhere (loaded categories, tables, charts) is their
-    first appearance in this order, so themes follow the plans' own structure.
-    """
-    ranked = themes.assign(_rank=themes["area_code"].astype(str).map(vocabulary.area_sort_key))
-    return ranked.sort_values(["plan_year", "_rank"], kind="stable").drop(columns="_rank")
 
 
 def _type_plans(text: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:

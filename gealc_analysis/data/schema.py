@@ -27,20 +27,24 @@ import frictionless
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 from pandera.io.pandas_io import from_frictionless_schema
 
-from gealc_analysis.core import paths
 from gealc_analysis.core.outputs import is_formula_like
+from gealc_analysis.data import contract
 from gealc_analysis.data.errors import NOT_SCANNED, SCAN_STOPPED, Problem
 
-SCHEMAS_DIR: Path = paths.DATA_DIR / "schemas"
-SCHEMA_SUFFIX = ".schema.yaml"
-# Patterns shared by the schemas of a folder, each written once; a pattern names one as
-# {{name}} (see the file's own header and data/CODEBOOK.md).
-DEFINITIONS_FILE = "definitions.yaml"
-_REFERENCE = re.compile(r"\{\{([a-z_]+)\}\}")
 UNIQUE_EXPECTED = "a value unique within the file"
+# The schema files read plainly, without the validators (``data.contract``), named here too.
+DEFINITIONS_FILE = contract.DEFINITIONS_FILE
+SCHEMA_SUFFIX = contract.SCHEMA_SUFFIX
+SCHEMAS_DIR = contract.SCHEMAS_DIR
+definitions = contract.definitions
+field_constraint = contract.field_constraint
+resolve_pattern = contract.resolve_pattern
+schema_descriptor = contract.schema_descriptor
+schema_names = contract.schema_names
+schema_path = contract.schema_path
+
 # Columns that locate a row (added to the frame pandera sees, never part of a table).
 PATH, LINE, FIRST_LINE = "_path", "_line", "_first_line"
 # Integers are parsed from canonical decimal text (no sign, no leading zero) of at most 18
@@ -53,72 +57,15 @@ SCAN_CAP = 1_000
 _TRUE, _FALSE = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")
 
 
-def schema_path(name: str, schemas_dir: Path | None = None) -> Path:
-    """``data/schemas/<name>.schema.yaml``: where the contract of table ``name`` lives."""
-    return (schemas_dir or SCHEMAS_DIR) / f"{name}{SCHEMA_SUFFIX}"
-
-
-def schema_names(schemas_dir: Path | None = None) -> list[str]:
-    """Every table that has a schema, by name (``plan``, ``themes`` …), sorted."""
-    folder = schemas_dir or SCHEMAS_DIR
-    return sorted(p.name.removesuffix(SCHEMA_SUFFIX) for p in folder.glob(f"*{SCHEMA_SUFFIX}"))
-
-
 def table_schema(name_or_path: str | Path) -> frictionless.Schema:
     """The Frictionless Table Schema of a table, by name or by path to its YAML file."""
     path = Path(name_or_path) if isinstance(name_or_path, Path) else schema_path(name_or_path)
     return _read_schema(path.resolve())
 
 
-def schema_descriptor(path: Path) -> dict:
-    """A schema file as a plain Table Schema descriptor, its ``{{name}}`` patterns resolved
-    from the ``definitions.yaml`` beside it (what the validator and datapackage.json use)."""
-    descriptor = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    patterns = definitions(Path(path).parent)
-    for field in descriptor.get("fields", []):
-        constraints = field.get("constraints") or {}
-        if "pattern" in constraints:
-            constraints["pattern"] = resolve_pattern(str(constraints["pattern"]), patterns)
-    return descriptor
-
-
-@cache
-def definitions(schemas_dir: Path = SCHEMAS_DIR) -> dict[str, str]:
-    """The shared patterns of a schemas folder, each resolved (a definition may name the
-    ones above it); empty when the folder has no ``definitions.yaml``."""
-    path = Path(schemas_dir) / DEFINITIONS_FILE
-    if not path.is_file():
-        return {}
-    resolved: dict[str, str] = {}
-    for name, pattern in yaml.safe_load(path.read_text(encoding="utf-8"))["patterns"].items():
-        resolved[str(name)] = resolve_pattern(str(pattern), resolved)
-    return resolved
-
-
-def resolve_pattern(pattern: str, patterns: Mapping[str, str]) -> str:
-    """``pattern`` with each ``{{name}}`` replaced by that shared pattern: as it is when it is
-    the whole pattern, else as a non-capturing group. An unknown name is an error in the
-    schemas (raised, not reported as a data problem)."""
-    whole = _REFERENCE.fullmatch(pattern)
-
-    def shared(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in patterns:
-            raise KeyError(f"pattern {{{{{name}}}}} is not defined in {DEFINITIONS_FILE}")
-        return patterns[name] if whole else f"(?:{patterns[name]})"
-
-    return _REFERENCE.sub(shared, pattern)
-
-
 @cache
 def _read_schema(path: Path) -> frictionless.Schema:
     return frictionless.Schema.from_descriptor(schema_descriptor(path))
-
-
-def field_constraint(name_or_path: str | Path, field_name: str, constraint: str) -> object:
-    """One constraint of one field of a table's schema (an enum, a resolved pattern)."""
-    schema = table_schema(name_or_path)
-    return (schema.get_field(field_name).constraints or {})[constraint]
 
 
 def field_names(schema: frictionless.Schema) -> list[str]:

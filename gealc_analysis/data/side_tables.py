@@ -12,14 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from gealc_analysis.data import (
-    SCHEMAS_DIR,
-    PlanDataError,
-    Problem,
-    load_table,
-    read_raw_table,
-    table_schema,
-)
+from gealc_analysis.data.contract import SCHEMAS_DIR, column_names
+from gealc_analysis.data.errors import PlanDataError, Problem
+from gealc_analysis.data.reading import read_raw_table
 
 SCHEMAS_DIR_NAME = SCHEMAS_DIR.name
 
@@ -27,11 +22,13 @@ SCHEMAS_DIR_NAME = SCHEMAS_DIR.name
 def load_curated_table(path: Path, schema_path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The table typed by its schema with each record's line as the index, or None and every
     problem found, located by line."""
+    from gealc_analysis.data.loading import load_table  # the validators: only to load
+
     try:
         typed = load_table(path, schema_path)
     except PlanDataError as error:
         return None, list(error.problems)
-    names = [field.name for field in table_schema(Path(schema_path)).fields]
+    names = column_names(Path(schema_path))
     raw, _ = read_raw_table(Path(path), names)
     typed.index = pd.Index(raw.lines, name="line")
     return typed, []

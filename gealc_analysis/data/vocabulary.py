@@ -1,24 +1,28 @@
 """Controlled vocabularies of the curated data, derived from where they are stated once.
 
 Columns, enums and their order come from the Table Schemas in ``data/schemas/`` (read by
-:mod:`gealc_analysis.data.schema`); the funding codes, their kind of resource (cash or staff
-time) and their labels from ``data/curated/funding_codes.csv``. Nothing is typed here, so a
-new code is a change to a data file only (``data/CODEBOOK.md`` says which). The tuples are
-the project's own data; a report run on another data folder reads that folder's funding
-codes from its :class:`~gealc_analysis.data.bundle.DataBundle`.
+:mod:`gealc_analysis.data.contract`, without the validators); the funding codes, their kind
+of resource (cash or staff time) and their labels from ``data/curated/funding_codes.csv``.
+Nothing is typed here, so a new code is a change to a data file only (``data/CODEBOOK.md``
+says which). The tuples are the project's own data; a report run on another data folder
+reads that folder's funding codes from its :class:`~gealc_analysis.data.bundle.DataBundle`.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from typing import TYPE_CHECKING
 
 from gealc_analysis.core import paths
-from gealc_analysis.data.schema import field_constraint, field_names, table_schema
+from gealc_analysis.data.contract import column_names, field_constraint
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Column order of every ``data/curated/plan_<year>.csv`` and of ``themes.csv``.
-PLAN_COLUMNS: tuple[str, ...] = tuple(field_names(table_schema("plan")))
-THEME_COLUMNS: tuple[str, ...] = tuple(field_names(table_schema("themes")))
+PLAN_COLUMNS: tuple[str, ...] = tuple(column_names("plan"))
+THEME_COLUMNS: tuple[str, ...] = tuple(column_names("themes"))
 
 
 def _enum(table: str, field: str) -> tuple[str, ...]:
@@ -123,3 +127,13 @@ def _roman_value(letters: str) -> int:
         value = _ROMAN[ch]
         total += -value if nxt and _ROMAN[nxt] > value else value
     return total
+
+
+def crosswalk_in_order(themes: pd.DataFrame) -> pd.DataFrame:
+    """Crosswalk rows year by year, areas in natural order (3.9 < 3.9i < 3.9ii < 3.10).
+
+    The canonical order of themes everywhere (loaded categories, tables, charts) is their
+    first appearance in this order, so themes follow the plans' own structure.
+    """
+    ranked = themes.assign(_rank=themes["area_code"].astype(str).map(area_sort_key))
+    return ranked.sort_values(["plan_year", "_rank"], kind="stable").drop(columns="_rank")

@@ -54,13 +54,35 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
     return stable_svg_ids(data) if fmt == "svg" else data
 
 
+def figure_files(fig: Figure) -> dict[str, bytes]:
+    """``fig`` in every format of :data:`FIGURE_FORMATS` (:func:`figure_bytes`), laid out once.
+
+    A constrained layout is solved again at every save (the costliest part of a save after
+    the drawing itself). The SVG, the file the pages show, is saved first and solves it;
+    the other formats are saved with that layout kept (the engine set aside meanwhile and
+    given back after), so they show the same positions at their own resolution.
+    """
+    made = {"svg": figure_bytes(fig, "svg")}
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        fig.set_layout_engine("none")
+    try:
+        made.update((fmt, figure_bytes(fig, fmt)) for fmt in FIGURE_FORMATS if fmt not in made)
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
+    return {fmt: made[fmt] for fmt in FIGURE_FORMATS}
+
+
 def save_figure(fig: Figure, output_dir: Path | str, name: str) -> list[Path]:
     """Save ``fig`` as ``<output_dir>/figures/<name>.png`` and ``.svg``; return both paths."""
+    return list(write_figure_files(figure_files(fig), output_dir, name))
+
+
+def write_figure_files(made: dict[str, bytes], output_dir: Path | str, name: str) -> list[Path]:
+    """Write :func:`figure_files`' bytes as ``<output_dir>/figures/<name>.<format>``."""
     folder = Path(output_dir) / paths.FIGURES_DIR
-    return [
-        write_bytes_atomically(folder / f"{name}.{fmt}", figure_bytes(fig, fmt))
-        for fmt in FIGURE_FORMATS
-    ]
+    return [write_bytes_atomically(folder / f"{name}.{fmt}", data) for fmt, data in made.items()]
 
 
 # --- inline SVG -----------------------------------------------------------------------------

@@ -99,10 +99,10 @@ class Section:
         the chart's title (its finding) and subtitle (its measure) unless ``alt`` is given;
         it is in the page's language because the chart is.
         """
-        written = files.save_figure(fig, self.output_dir, name)
+        made = files.figure_files(fig)
+        files.write_figure_files(made, self.output_dir, name)
         text = alt if alt is not None else style.alt_text(fig)
-        svg = next(path for path in written if path.suffix == ".svg").read_bytes()
-        layouts = figure_layouts(fig, name, text, svg)
+        layouts = figure_layouts(fig, name, text, made["svg"])
         plt.close(fig)
         _display_html(figure_html(layouts, name))
 

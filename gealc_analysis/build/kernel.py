@@ -97,6 +97,11 @@ def this_interpreter_kernelspec() -> Any:
     caught in kernel" into the build output (about one notebook in a dozen), although
     nothing failed. What does fail reaches the build through nbclient instead: a cell's
     error, a dead kernel, a timeout.
+
+    IPython's input history is off (``HistoryManager.enabled``): every kernel would otherwise
+    open the user's one ``history.sqlite``, write each cell to it from a thread of its own
+    and close it at exit, concurrent kernels sharing that file, for a history nobody reads.
+    Execution counts do not depend on it.
     """
     from ipykernel.kernelspec import get_kernel_dict
     from jupyter_client.kernelspec import KernelSpec
@@ -113,6 +118,7 @@ def this_interpreter_kernelspec() -> Any:
             "-f",
             "{connection_file}",
             "--IPKernelApp.log_level=CRITICAL",
+            "--HistoryManager.enabled=False",
         ],
         env={"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"},
     )

@@ -22,7 +22,7 @@ from gealc_analysis.build.folders import (
     check_outside_sources,
     clean_leftovers,
 )
-from gealc_analysis.build.kernel import allow_kernels, stop_running_kernels
+from gealc_analysis.build.kernel import WarmKernels, allow_kernels, stop_running_kernels
 from gealc_analysis.build.layout import (
     EXECUTED_DIR,
     INDEX_FILE,
@@ -443,6 +443,7 @@ def _build_into(
     sections of notebooks that no longer exist are dropped from it.
     """
     staging = staging_dir(out_dir, seed_from_report=seed)
+    pool = _warm_kernels(plan, jobs)
     try:
         for language in decision.render:
             _drop_removed_sections(staging / language, plan.all_notebooks)
@@ -453,9 +454,15 @@ def _build_into(
             parameters: dict[str, object],
             report: Callable[[str], None],
         ) -> dict[str, float]:
-            return run_all(plan.to_run[language], folder, parameters, jobs, report, cell_timeout)
+            return run_all(
+                plan.to_run[language], folder, parameters, jobs, report, cell_timeout, pool
+            )
 
-        durations = site.build_languages(staging, plan, run=run, progress=progress)
+        try:
+            durations = site.build_languages(staging, plan, run=run, progress=progress)
+        finally:
+            if pool is not None:
+                pool.close()
         if plan.root:
             shutil.copyfile(README_TEMPLATE, staging / README_FILE)
         _record(staging, decision)
@@ -480,6 +487,17 @@ def _build_into(
         ) from exc
     swap_into_place(staging, out_dir)
     return durations
+
+
+def _warm_kernels(plan: site.LanguageBuild, jobs: int) -> WarmKernels | None:
+    """One pool of warm kernels for every notebook this build runs, in every language, so
+    the kernels of a language's first notebooks warm while the language before it finishes
+    (None when the notebooks are not in one folder: each run then makes its own)."""
+    notebooks = [nb for lang in plan.languages for nb in plan.to_run.get(lang, plan.notebooks)]
+    folders = {notebook.parent for notebook in notebooks}
+    if len(folders) != 1:
+        return None
+    return WarmKernels(folders.pop(), len(notebooks), ahead=jobs)
 
 
 def _record(staging: Path, decision: Decision) -> None:

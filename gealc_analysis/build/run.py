@@ -79,9 +79,14 @@ def run_all(
     jobs: int,
     progress: Callable[[str], None],
     cell_timeout: float | None = execute_module.DEFAULT_CELL_TIMEOUT,
+    pool: WarmKernels | None = None,
 ) -> dict[str, float]:
     """Run every notebook, ``jobs`` at a time, each on a kernel of its own; seconds per stem
     in notebook order.
+
+    ``pool``: the caller's warm kernels, when it runs several batches (one per language),
+    so the next batch's first kernel warms while this batch's last notebook runs; it is
+    the caller's to close. Without one, this run makes and closes its own.
 
     Kernels come from a :class:`~gealc_analysis.build.kernel.WarmKernels` pool of the
     notebooks' folder: while ``jobs`` notebooks run, as many kernels start and import the
@@ -98,7 +103,9 @@ def run_all(
     failures: dict[str, NotebookFailed] = {}
     failed = threading.Event()
     folders = {notebook.parent for notebook in notebooks}
-    pool = WarmKernels(folders.pop(), total, ahead=jobs) if len(folders) == 1 else None
+    own_pool = pool is None
+    if pool is None and len(folders) == 1:
+        pool = WarmKernels(folders.pop(), total, ahead=jobs)
 
     def run(notebook: Path) -> float | None:
         if failed.is_set():
@@ -141,7 +148,7 @@ def run_all(
             pool.close()
         raise
     executor.shutdown(wait=True)
-    if pool is not None:
+    if pool is not None and (own_pool or failures):
         pool.close()  # kernels warmed for notebooks that did not start (one failed)
     if failures:
         raise next(failures[nb.stem] for nb in notebooks if nb.stem in failures)

@@ -82,6 +82,10 @@ def execute_notebook(
         write_text_atomically(executed, nbformat.writes(without_timings(run, moved)))
 
 
+# The build's warm kernels are for executors that run notebooks on kernels (this one); a
+# stand-in executor (the tests' fake) has no such mark, and a build then starts no kernel.
+execute_notebook.runs_on_kernels = True  # type: ignore[attr-defined]
+
 ENGINE_NAME = "gealc-report-saved-once"
 
 

@@ -286,6 +286,12 @@ class WarmKernels:
             self.left -= 1
             self._waiting.append(self._starter.submit(start_warm_kernel, self.cwd))
 
+    def start(self) -> None:
+        """Start warming the first kernels now, before any is taken (the build does so as
+        soon as it knows it will run notebooks on kernels)."""
+        with self._lock:
+            self._start_more()
+
     def take(self) -> Any | None:
         """The next warm kernel (waiting for it to be ready), starting the next one; None
         once ``count`` kernels were taken (the caller then starts a fresh one)."""

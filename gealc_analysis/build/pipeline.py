@@ -13,6 +13,7 @@ from typing import Any
 
 from gealc_analysis import data
 from gealc_analysis.build import cache, site
+from gealc_analysis.build import execute as execute_module
 from gealc_analysis.build.discover import discover_notebooks, select_notebooks
 from gealc_analysis.build.errors import EXIT_INTERNAL, BuildError, NotebookFailed
 from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
@@ -66,13 +67,23 @@ class BuildResult:
 
 
 @contextmanager
-def _handed_over(bundle: DataBundle, comparison: tuple[int, int]) -> Iterator[None]:
+def _handed_over(
+    bundle: DataBundle, comparison: tuple[int, int], pool: WarmKernels | None = None
+) -> Iterator[None]:
     """Hand the loaded bundle, with the multiverse of the build's ``comparison``, to every
     kernel of this build (see :mod:`handoff`), so no notebook loads or validates the data
-    or computes the multiverse again."""
+    or computes the multiverse again.
+
+    The handoff's place is named to the kernels first, so ``pool``'s first kernels start
+    and import the package while the multiverse is computed and written (seconds either
+    way); a kernel reads the file only when its notebook opens its section, once the
+    file is written."""
     with tempfile.TemporaryDirectory(prefix="gealc-report-data-") as scratch:
-        target = handoff.write_validated(Path(scratch) / "validated.pickle", bundle, [comparison])
+        target = Path(scratch) / "validated.pickle"
         with handoff.handed_to_kernels(target):
+            if pool is not None:
+                pool.start()
+            handoff.write_validated(target, bundle, [comparison])
             yield
 
 
@@ -226,16 +237,22 @@ def build_report(
             root=decision.root,
             provenance=decision.provenance,
         )
-        with _handed_over(bundle, (baseline, compare)):
-            durations = _build_into(
-                out_dir,
-                plan,
-                decision,
-                seed=only is not None or lang is not None or decision.seed,
-                jobs=jobs,
-                progress=progress,
-                cell_timeout=cell_timeout,
-            )
+        pool = _warm_kernels(plan, jobs)
+        try:
+            with _handed_over(bundle, (baseline, compare), pool):
+                durations = _build_into(
+                    out_dir,
+                    plan,
+                    decision,
+                    pool,
+                    seed=only is not None or lang is not None or decision.seed,
+                    jobs=jobs,
+                    progress=progress,
+                    cell_timeout=cell_timeout,
+                )
+        finally:
+            if pool is not None:
+                pool.close()  # kernels started for notebooks that did not run (a failure)
 
     total = time.perf_counter() - started
     for language in decision.render:
@@ -430,6 +447,7 @@ def _build_into(
     out_dir: Path,
     plan: site.LanguageBuild,
     decision: Decision,
+    pool: WarmKernels | None,
     seed: bool,
     jobs: int,
     progress: Callable[[str], None],
@@ -443,7 +461,6 @@ def _build_into(
     sections of notebooks that no longer exist are dropped from it.
     """
     staging = staging_dir(out_dir, seed_from_report=seed)
-    pool = _warm_kernels(plan, jobs)
     try:
         for language in decision.render:
             _drop_removed_sections(staging / language, plan.all_notebooks)
@@ -458,11 +475,9 @@ def _build_into(
                 plan.to_run[language], folder, parameters, jobs, report, cell_timeout, pool
             )
 
-        try:
-            durations = site.build_languages(staging, plan, run=run, progress=progress)
-        finally:
-            if pool is not None:
-                pool.close()
+        durations = site.build_languages(staging, plan, run=run, progress=progress)
+        if pool is not None:
+            pool.close()  # every kernel of the build has exited before the report is swapped in
         if plan.root:
             shutil.copyfile(README_TEMPLATE, staging / README_FILE)
         _record(staging, decision)
@@ -492,7 +507,10 @@ def _build_into(
 def _warm_kernels(plan: site.LanguageBuild, jobs: int) -> WarmKernels | None:
     """One pool of warm kernels for every notebook this build runs, in every language, so
     the kernels of a language's first notebooks warm while the language before it finishes
-    (None when the notebooks are not in one folder: each run then makes its own)."""
+    (None when the notebooks are not in one folder: each run then makes its own, or when
+    the notebooks do not run on kernels: a stand-in executor costs no kernel)."""
+    if not getattr(execute_module.execute_notebook, "runs_on_kernels", False):
+        return None
     notebooks = [nb for lang in plan.languages for nb in plan.to_run.get(lang, plan.notebooks)]
     folders = {notebook.parent for notebook in notebooks}
     if len(folders) != 1:

@@ -13,6 +13,7 @@ from typing import Any
 from gealc_analysis.build.kernel import (
     KERNEL_NAME,
     release_kernel,
+    shutdown_kernel,
     this_interpreter_kernel_manager,
     warm_kernel,
 )
@@ -74,8 +75,12 @@ def execute_notebook(
             if attempt == KERNEL_START_ATTEMPTS or KERNEL_START_FAILURE not in str(error):
                 raise
         finally:
-            if manager is not None:
-                release_kernel(manager)
+            if manager is not None and run is not None:
+                release_kernel(manager)  # shut down in the background
+            elif manager is not None:
+                # A failed run is shut down here, on this thread's event loop, which lets
+                # nbclient's output poll of the stopped cell end (else it is left pending).
+                shutdown_kernel(manager)
     output_dir = parameters.get("output_dir")
     moved = {str(output_dir): os.path.relpath(output_dir, executed.parent)} if output_dir else {}
     if run is not None:  # papermill returns the notebook it wrote (a stand-in may not)

@@ -82,3 +82,30 @@ def test_the_fingerprint_separates_names_sizes_and_years(tmp_path: Path) -> None
 
 # The build's handoff reaching a real kernel: test_build_kernels.py::
 # test_a_build_hands_its_validated_frames_to_the_notebooks (on the shared real fixture build).
+
+
+def test_a_kernel_given_the_bundle_does_not_import_the_validators(tmp_path: Path) -> None:
+    """What a warm kernel imports, and a section opened on the build's bundle, leave pandera,
+    frictionless and the loaders unimported (half a second a kernel, fourteen a build)."""
+    import os
+    import subprocess
+    import sys
+
+    from gealc_analysis.build.kernel import WARM_IMPORTS
+
+    target = handoff.write_validated(tmp_path / "validated.pickle", load_bundle())
+    code = "\n".join(
+        [
+            "import sys",
+            *(f"import {name}" for name in WARM_IMPORTS),
+            "from gealc_analysis.notebook.section import open_section",
+            f"open_section('x', output_dir={str(tmp_path / 'out')!r})",
+            "heavy = ('pandera', 'frictionless', 'pycountry', 'gealc_analysis.data.loading')",
+            "print(sorted(name for name in heavy if name in sys.modules))",
+        ]
+    )
+    env = {**os.environ, handoff.ENV_VAR: str(target)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr

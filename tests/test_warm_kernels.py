@@ -77,3 +77,19 @@ def test_a_pool_starts_no_kernel_until_asked_and_none_beyond_its_count(tmp_path:
         assert pool.take() is None  # its count is used up: the notebook gets a fresh kernel
     finally:
         pool.close()
+
+
+def test_a_kernel_handed_back_is_shut_down_by_the_time_the_pool_is_closed(
+    tmp_path: Path,
+) -> None:
+    """A used kernel exits in the background (the next notebook does not wait for it), and
+    closing the pool waits for it: no build ends with one of its kernels running."""
+    pool = kernel.WarmKernels(tmp_path, count=1)
+    try:
+        manager = pool.take()
+        assert manager.has_kernel
+        pool.release(manager)
+    finally:
+        pool.close()
+    assert not manager.has_kernel
+    assert manager not in kernel._RUNNING

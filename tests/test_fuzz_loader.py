@@ -13,9 +13,9 @@ and 200 examples: 34, 44, 71; lines of ``gealc_analysis.data`` run: 527, 527, 52
 
 Beside it, smaller properties: a data folder with unsafe entries (symlinks out, loops,
 FIFOs, sockets, a folder linked into itself) in ``curated/`` and ``raw/`` refuses each and
-reads none (every name with every kind, in ten folders, and a few random mixes); formula look-alikes (any invisible prefix, full-width or small
-forms) are neutralised, exactly those; numeric options and ``SOURCE_DATE_EPOCH`` are
-bounded whole numbers or refused.
+reads none (every name with every kind, in ten folders, and a few random mixes); formula
+look-alikes (any invisible prefix, full-width or small forms) are neutralised, exactly
+those; numeric options and ``SOURCE_DATE_EPOCH`` are bounded whole numbers or refused.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ still reach the pages as visible text, so the test proves escaping, not omission
 The real notebooks run in this process (``fakes.run_in_process``), not on kernels: what is
 tested is what they show and how the build renders it (pages, index, explorer), which
 does not depend on where the code runs. Bytes no page holds are left out (the PNG beside
-each inline SVG chart, the typesetting of the PDF brief: ``skip_what_no_page_shows``). The templates of the session's real report carry no
-live markup either (``test_the_session_report_has_no_live_markup``).
+each inline SVG chart, the typesetting of the PDF brief: ``skip_what_no_page_shows``). The
+templates of the session's real report carry no live markup either
+(``test_the_session_report_has_no_live_markup``).
 """
 
 from __future__ import annotations

@@ -642,11 +642,12 @@ def _narrowed(
 ) -> tuple[list[str], dict[tuple[str, ...], tuple[float, str, float]]]:
     """The decisions among ``chosen`` that move any of the rows, and the rows over them."""
     moving = []
+    rounded = {combo: _rounded(row) for combo, row in rows.items()}  # once, not per decision
     for position, decision in enumerate(chosen):
-        groups: dict[tuple[str, ...], set[tuple[float, str, float]]] = {}
-        for combo, row in rows.items():
+        groups: dict[tuple[str, ...], set[tuple[object, ...]]] = {}
+        for combo, row in rounded.items():
             rest = combo[:position] + combo[position + 1 :]
-            groups.setdefault(rest, set()).add(_rounded(row))
+            groups.setdefault(rest, set()).add(row)
         if any(len(found) > 1 for found in groups.values()):
             moving.append(decision)
     out = {}

@@ -22,12 +22,22 @@ from urllib.parse import unquote
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from gealc_analysis.core import paths
 
 # The benchmarks are importable by the tests (their smoke tests, and the fixtures they share).
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
+
+# Hypothesis: the suite's examples are the same on every run and every machine (a failure in
+# CI is a failure locally), with no time limit per example (the 2-core CI machine is shared;
+# no test asserts a duration) and no example database written into the checkout. Each
+# test's ``max_examples`` stays its own (its docstring or comment says why). To explore new
+# random examples locally: ``pytest --hypothesis-profile=explore``.
+settings.register_profile("suite", derandomize=True, deadline=None, database=None, print_blob=True)
+settings.register_profile("explore", deadline=None)
+settings.load_profile("suite")
 
 # Fixtures that run notebooks: a test using one (directly or through another fixture) is slow.
 BUILD_FIXTURES = frozenset(

@@ -9,6 +9,7 @@ activities in a table. Each is drafted and scored against the curated CSV of its
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import shutil
@@ -48,6 +49,17 @@ def drafts(
     }
 
 
+@functools.cache
+def _curated_plans(year: int) -> pd.DataFrame:
+    return load_plans(years=[year])
+
+
+def curated_plan(year: int) -> pd.DataFrame:
+    """The curated plan of ``year``, loaded once per process (25 tests compare with it), a
+    private copy each time."""
+    return _curated_plans(year).copy(deep=True)
+
+
 def case_id(case: tuple[int, str]) -> str:
     return f"{case[0]}-{case[1]}"
 
@@ -60,16 +72,14 @@ def test_every_layout_of_every_seed_plan_meets_the_targets(drafts, case) -> None
     """≥ 95 % of activities, no spurious row, ≥ 90 % on each coded field, every
     disagreement flagged (``DraftScore.target_failures``)."""
     result = drafts[case]
-    score = draft.score_draft(result.frame, load_plans(years=[case[0]]))
+    score = draft.score_draft(result.frame, curated_plan(case[0]))
     assert not score.target_failures(), "\n".join(score.lines(case_id(case)))
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_every_layout_keeps_the_printed_wording(drafts, case) -> None:
     result = drafts[case]
-    score = draft.score_draft(
-        result.frame, load_plans(years=[case[0]]), fields=draft.PRINTED_FIELDS
-    )
+    score = draft.score_draft(result.frame, curated_plan(case[0]), fields=draft.PRINTED_FIELDS)
     assert not score.disagreements, "\n".join(score.lines(case_id(case)))
 
 
@@ -93,7 +103,7 @@ def test_a_draft_of_every_layout_validates_once_its_flagged_fields_are_filled(
     year = case[0]
     data_dir = tmp_path / "curated"
     shutil.copytree(paths.CURATED_DIR, data_dir)
-    completed = draft.fill_flagged_from(drafts[case].frame, load_plans(years=[year]))
+    completed = draft.fill_flagged_from(drafts[case].frame, curated_plan(year))
     write_plan(completed, data_dir / f"plan_{year}.csv")
     assert cli.main(["validate", str(data_dir)]) == 0, capsys.readouterr().err
 
@@ -281,7 +291,7 @@ def test_the_extension_is_read_whatever_its_case(
     upper.write_bytes(plan_documents[2024, "pdf"].read_bytes())
     assert cli.main(["draft", str(upper), "--year", "2024"]) == 0
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
-    assert len(frame) == len(load_plans(years=[2024]))
+    assert len(frame) == len(curated_plan(2024))
 
 
 # --------------------------------------------------------------------------- --add-source
@@ -345,7 +355,7 @@ def test_a_200_page_plan_drafts_every_activity(
     path = specimens.write_pdf(text, tmp_path / "long.pdf", "pdf", 2024, "es")
     assert len(pypdfium2.PdfDocument(str(path))) >= 180
     result = draft.draft_file(path, 2024, None, session_themes)
-    assert len(result.frame) == copies * len(load_plans(years=[2024]))
+    assert len(result.frame) == copies * len(curated_plan(2024))
     assert result.frame["activity_id"].is_unique
     assert not [w for w in result.warnings if w.unparsed]
 

@@ -74,19 +74,6 @@ def test_console_script_validates_from_another_folder(tmp_path: Path) -> None:
     assert "plan 2024: 41 activities" in result.stdout
 
 
-@pytest.mark.slow
-def test_build_rejects_a_baseline_year_without_a_plan(tmp_path: Path) -> None:
-    result = run(
-        "build", "--out", str(tmp_path / "report"), "--baseline-year", "1999", cwd=tmp_path
-    )
-    assert result.returncode == 2
-    assert (
-        "build failed: baseline year 1999 is not among the build years [2020, 2024]"
-        in result.stderr
-    )
-    assert not (tmp_path / "report").exists()
-
-
 def run_fake(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """``gealc-report`` with the fake executor (``python tests/fakes.py [options] …``), run
     in ``cwd``: the real command and pipeline, notebooks run without kernels."""
@@ -182,6 +169,10 @@ def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["--only", "nope"], "unknown notebook 'nope'; available: 01_overview"),
         (["--compare-year", "1999"], "compare year 1999 is not among the build years"),
+        (
+            ["--baseline-year", "1999"],
+            "build failed: baseline year 1999 is not among the build years [2020, 2024]",
+        ),
         (["--years", "2020,2031"], "2031"),
         (["--data-dir", "no/such/folder"], "no/such/folder"),
     ],

@@ -23,6 +23,7 @@ from gealc_analysis.measures.funding import funding_dependence
 from gealc_analysis.words import narrative
 
 BIN = Path(sys.executable).parent
+FAKES = Path(__file__).parent / "fakes.py"  # gealc-report with the fake executor
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -86,15 +87,13 @@ def fake_command(*args: str) -> list[str]:
     return [sys.executable, str(FAKES), *args]
 
 
-FAKES = Path(__file__).parent / "fakes.py"
-
-
 @pytest.mark.slow  # a build in a fresh interpreter (seconds), though with the fake executor
 def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
     """The command's own paths (the project's notebooks and data, ``--out`` relative to the
     folder it runs in), ``--only`` and ``--lang``: with the fake executor, whose run shows the
     language it was given. What the real notebook writes on that page is checked on the
-    session's build (``test_the_spanish_funding_page_states_the_idb_share``)."""
+    session's build: ``test_the_spanish_funding_page_states_the_idb_share_and_saves_its_chart``.
+    """
     result = run_fake("build", "--only", "03", "--lang", "es", "--out", "report", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "[1/1] 03_funding_dependence" in result.stdout

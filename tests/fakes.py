@@ -19,8 +19,9 @@ notebook instead of a kernel's seconds.
   tests that need the real notebooks on special data (hostile text, a third plan) where a
   kernel per notebook would cost seconds each; it runs one notebook at a time.
 
-Run as a script (``python tests/fakes.py build …``) it is ``gealc-report`` with the fake
-executor installed, for tests of the command in a subprocess.
+Run as a script (``python tests/fakes.py [options] build …``) it is ``gealc-report`` with
+the fake executor installed, for tests of the command in a subprocess (see :func:`main` for
+the options: a run that hangs, the real notebooks' code in process, briefs kept on disk).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ import nbformat
 
 FAKE_FIGURE = "fake"
 FAKE_TABLE = "fake"
+# Printed by a hanging fake run into its executed notebook once it hangs.
+HANG_STARTED = "FAKE_HANG_STARTED"
 
 
 def _png(width: int = 4, height: int = 3) -> bytes:
@@ -181,6 +184,9 @@ class FakeExecutor:
         first = nb.cells[work[0]]
         if stem in self.hang:
             first.metadata["papermill"] = {"start_time": "fake", "status": "running"}
+            first.outputs = [  # what a test in another process waits for
+                nbformat.v4.new_output("stream", name="stdout", text=f"{HANG_STARTED}\n")
+            ]
             nbformat.write(nb, executed)
             self.hanging.set()
             self._released.wait(cell_timeout)
@@ -304,12 +310,71 @@ def run_in_process(
     nbformat.write(nb, executed)
 
 
+def keep_briefs_in(folder: Path, monkeypatch: Any) -> None:
+    """:func:`memoize_pure_steps` whose briefs are also kept as files in ``folder``, so
+    builds of the same data in several processes (a test's subprocesses) typeset each brief
+    once; the first is the real one, written atomically (builds may run at once)."""
+    import hashlib
+
+    from gealc_analysis.core.outputs import write_bytes_atomically
+    from gealc_analysis.products import brief
+
+    memoize_pure_steps(monkeypatch)
+    in_memory = brief.write_brief
+
+    def on_disk(bundle: Any, *, out_path: Path | str, **options: Any) -> Path:
+        import json
+        import pickle
+
+        frames = pickle.dumps(bundle.replaced(data_dir=Path()))
+        shown = json.dumps(options, sort_keys=True, default=str).encode()
+        kept = folder / f"{hashlib.sha256(frames + shown).hexdigest()}.pdf"
+        if kept.is_file():
+            return write_bytes_atomically(Path(out_path), kept.read_bytes())
+        written = Path(in_memory(bundle, out_path=out_path, **options))
+        folder.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomically(kept, written.read_bytes())
+        return written
+
+    monkeypatch.setattr(brief, "write_brief", on_disk)
+
+
 def main(arguments: list[str]) -> int:
-    """``gealc-report`` with :func:`fake_execute` as the executor."""
+    """``gealc-report`` with a stand-in executor; options before the command choose it:
+
+    - none: :func:`fake_execute` for every notebook;
+    - ``--hang STEM`` (repeatable): that notebook's run hangs (:class:`FakeExecutor`) until the
+      build stops its kernels (a signal) or the cell timeout;
+    - ``--in-process``: :func:`run_in_process`, the real notebooks' code without kernels;
+    - ``--keep-briefs FOLDER``: briefs typeset once for all processes (:func:`keep_briefs_in`).
+    """
+    import pytest
+
     from gealc_analysis import cli
     from gealc_analysis.build import execute
 
-    execute.execute_notebook = fake_execute
+    hang: set[str] = set()
+    briefs: Path | None = None
+    executor: Any = fake_execute
+    while arguments and arguments[0].startswith("--"):
+        option, *arguments = arguments
+        if option == "--hang":
+            stem, *arguments = arguments
+            hang.add(stem)
+        elif option == "--keep-briefs":
+            folder, *arguments = arguments
+            briefs = Path(folder)
+        elif option == "--in-process":
+            executor = run_in_process
+        else:
+            raise SystemExit(f"fakes.py: unknown option {option}")
+    patch = pytest.MonkeyPatch()
+    if hang:
+        FakeExecutor(hang=hang).install(patch)
+    else:
+        patch.setattr(execute, "execute_notebook", executor)
+    if briefs is not None:
+        keep_briefs_in(briefs, patch)
     return cli.main(arguments)
 
 

@@ -12,15 +12,18 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import rewrite_cell
+from conftest import rewrite_cell, small_data_folder
+from fakes import FAKE_FIGURE, HANG_STARTED, FakeExecutor, keep_briefs_in
 
 from gealc_analysis import cli
+from gealc_analysis.build import BuildResult
 from gealc_analysis.core import paths
 from gealc_analysis.data import load_plans
 from gealc_analysis.measures.funding import funding_dependence
 from gealc_analysis.words import narrative
 
 BIN = Path(sys.executable).parent
+FAKES = Path(__file__).parent / "fakes.py"  # gealc-report with the fake executor
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -72,33 +75,31 @@ def test_console_script_validates_from_another_folder(tmp_path: Path) -> None:
     assert "plan 2024: 41 activities" in result.stdout
 
 
-@pytest.mark.slow
-def test_build_rejects_a_baseline_year_without_a_plan(tmp_path: Path) -> None:
-    result = run(
-        "build", "--out", str(tmp_path / "report"), "--baseline-year", "1999", cwd=tmp_path
+def run_fake(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``gealc-report`` with the fake executor (``python tests/fakes.py [options] …``), run
+    in ``cwd``: the real command and pipeline, notebooks run without kernels."""
+    return subprocess.run(
+        fake_command(*args), cwd=cwd, capture_output=True, text=True, timeout=600, check=False
     )
-    assert result.returncode == 2
-    assert (
-        "build failed: baseline year 1999 is not among the build years [2020, 2024]"
-        in result.stderr
-    )
-    assert not (tmp_path / "report").exists()
 
 
-@pytest.mark.slow
+def fake_command(*args: str) -> list[str]:
+    return [sys.executable, str(FAKES), *args]
+
+
+@pytest.mark.slow  # a build in a fresh interpreter (seconds), though with the fake executor
 def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
-    result = run("build", "--only", "03", "--lang", "es", "--out", "report", cwd=tmp_path)
+    """The command's own paths (the project's notebooks and data, ``--out`` relative to the
+    folder it runs in), ``--only`` and ``--lang``: with the fake executor, whose run shows the
+    language it was given. What the real notebook writes on that page is checked on the
+    session's build: ``test_the_spanish_funding_page_states_the_idb_share_and_saves_its_chart``.
+    """
+    result = run_fake("build", "--only", "03", "--lang", "es", "--out", "report", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "[1/1] 03_funding_dependence" in result.stdout
     html = (tmp_path / "report" / "es" / "03_funding_dependence.html").read_text(encoding="utf-8")
     assert not (tmp_path / "report" / "en").exists()  # --lang es touches es/ only
-    funding = funding_dependence(load_plans())
-    idb_2024 = funding[
-        (funding["source"] == "idb")
-        & (funding["plan_year"] == 2024)
-        & (funding["measure"] == "any_touch")
-    ].iloc[0]
-    assert f"({narrative.percent(idb_2024.share, 'es')}) nombran al BID como recurso" in html
+    assert "Fake output of <strong>03_funding_dependence</strong> in es." in html
     # the page's prose is the Spanish cells only, and its header is Spanish too
     assert '<h1 id="Dependencia-del-financiamiento">' in html
     assert "Funding exposure" not in html
@@ -106,9 +107,27 @@ def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
     assert "Planes de trabajo de la Red GEALC: 2020 → 2024" in (
         tmp_path / "report" / "es" / "index.html"
     ).read_text(encoding="utf-8")
-    assert (
-        tmp_path / "report" / "es" / "03_funding_dependence" / "figures" / "funding_dependence.svg"
-    ).is_file()
+    section = tmp_path / "report" / "es" / "03_funding_dependence"
+    assert (section / "figures" / f"{FAKE_FIGURE}.svg").is_file()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report"]  # nothing else
+
+
+def test_the_spanish_funding_page_states_the_idb_share_and_saves_its_chart(
+    report_build: BuildResult,
+) -> None:
+    """What the real funding notebook shows in Spanish (the session's build, conftest)."""
+    html = (report_build.out_dir / "es" / "03_funding_dependence.html").read_text(encoding="utf-8")
+    funding = funding_dependence(load_plans())
+    idb_2024 = funding[
+        (funding["source"] == "idb")
+        & (funding["plan_year"] == 2024)
+        & (funding["measure"] == "any_touch")
+    ].iloc[0]
+    assert f"({narrative.percent(idb_2024.share, 'es')}) nombran al BID como recurso" in html
+    assert '<h1 id="Dependencia-del-financiamiento">' in html
+    assert "Funding exposure" not in html
+    section = report_build.out_dir / "es" / "03_funding_dependence"
+    assert (section / "figures" / "funding_dependence.svg").is_file()
 
 
 def test_frictionless_command_validates_the_package() -> None:
@@ -149,6 +168,10 @@ def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["--only", "nope"], "unknown notebook 'nope'; available: 01_overview"),
         (["--compare-year", "1999"], "compare year 1999 is not among the build years"),
+        (
+            ["--baseline-year", "1999"],
+            "build failed: baseline year 1999 is not among the build years [2020, 2024]",
+        ),
         (["--years", "2020,2031"], "2031"),
         (["--data-dir", "no/such/folder"], "no/such/folder"),
     ],
@@ -369,23 +392,29 @@ def test_an_internal_error_exits_1_with_a_log_file_and_no_traceback_on_screen(
 
 
 def start_build(tmp_path: Path, *arguments: str) -> subprocess.Popen[str]:
+    """``gealc-report build`` started in ``tmp_path`` (real kernels)."""
+    return start(tmp_path, str(BIN / "gealc-report"), "build", *arguments)
+
+
+def start_fake_build(tmp_path: Path, *arguments: str) -> subprocess.Popen[str]:
+    """``fakes.py [options] build …`` started in ``tmp_path`` (the fake executor)."""
+    return start(tmp_path, *fake_command(*arguments))
+
+
+def start(cwd: Path, *command: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [str(BIN / "gealc-report"), "build", *arguments],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 
-def wait_for_running_notebook(tmp_path: Path, stem: str) -> None:
-    """Until the build has started the hanging cell of ``stem`` (its kernel printed)."""
+def wait_for_running_notebook(tmp_path: Path, stem: str, printed: str = "SLOW_STARTED") -> None:
+    """Until the build has started the hanging cell of ``stem`` (it printed ``printed``)."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         for executed in tmp_path.glob(f"report.partial-*/*/notebooks/{stem}.ipynb"):
-            if '"SLOW_STARTED\\n"' in executed.read_text(encoding="utf-8"):  # an output
+            if f'"{printed}\\n"' in executed.read_text(encoding="utf-8"):  # an output
                 return
-        time.sleep(0.2)
+        time.sleep(0.1)
     raise AssertionError(f"{stem} never started")
 
 
@@ -403,16 +432,23 @@ def test_a_signal_while_a_kernel_starts_still_stops_the_build(tmp_path: Path) ->
     assert not list(tmp_path.glob("report.partial-*"))
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # builds in fresh interpreters (seconds each), though with the fake executor
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_stops_the_build_with_one_line_and_leaves_no_partial_folder(
     tmp_path: Path, signum: int, code: int
 ) -> None:
+    """The command's handling of a signal mid-build, one notebook done and one hanging: the
+    fake executor's hanging run ends only when the build stops its kernels (else at the
+    cell timeout, 600 s). That a real kernel running a cell is killed then is
+    ``test_a_signal_kills_the_kernel_running_a_hanging_cell``."""
     notebooks = fixture_notebooks(tmp_path, "01_simple", "04_slow")
-    build = start_build(
-        tmp_path, "--notebooks-dir", str(notebooks), "--out", "report", "--jobs", "2"
+    data = small_data_folder(tmp_path / "data")  # no multiverse to compute first
+    build = start_fake_build(
+        tmp_path,
+        *("--hang", "04_slow", "build", "--notebooks-dir", str(notebooks)),
+        *("--data-dir", str(data), "--out", "report", "--jobs", "2"),
     )
-    wait_for_running_notebook(tmp_path, "04_slow")
+    wait_for_running_notebook(tmp_path, "04_slow", HANG_STARTED)
     started = time.monotonic()
     build.send_signal(signum)
     _out, err = build.communicate(timeout=120)
@@ -422,15 +458,52 @@ def test_a_signal_stops_the_build_with_one_line_and_leaves_no_partial_folder(
         f"gealc-report build: stopped by {name}; the last report is unchanged"
     ]
     assert "Traceback" not in err
-    assert time.monotonic() - started < 60, "the hanging notebook's kernel was not stopped"
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["notebooks"]  # no lock left
+    assert time.monotonic() - started < 60, "the hanging notebook was not stopped"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "notebooks"]  # no lock
 
 
 @pytest.mark.slow
-def test_two_concurrent_partial_builds_into_one_folder_keep_both_updates(tmp_path: Path) -> None:
+def test_a_signal_kills_the_kernel_running_a_hanging_cell(tmp_path: Path) -> None:
+    """The one real-kernel case of a signal mid-cell: only a real kernel shows that the build
+    kills it (SIGKILL to its process group) rather than waiting for its two-minute cell."""
+    notebooks = fixture_notebooks(tmp_path, "04_slow")
+    data = small_data_folder(tmp_path / "data")
+    build = start_build(
+        tmp_path, "--notebooks-dir", str(notebooks), "--data-dir", str(data), "--out", "report"
+    )
+    wait_for_running_notebook(tmp_path, "04_slow")
+    started = time.monotonic()
+    build.send_signal(signal.SIGTERM)
+    _out, err = build.communicate(timeout=120)
+    assert build.returncode == 143, err
+    assert err.strip().splitlines() == [
+        "gealc-report build: stopped by SIGTERM; the last report is unchanged"
+    ]
+    assert time.monotonic() - started < 60, "the hanging notebook's kernel was not stopped"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "notebooks"]
+
+
+@pytest.mark.slow  # builds in fresh interpreters (seconds each), though with the fake executor
+def test_two_concurrent_partial_builds_into_one_folder_keep_both_updates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock and the merge of partial builds, as two commands run at once: the fake
+    executor (a section's run writes its executed notebook anew, as a kernel's would). The
+    first, whole build is made in this process; its briefs serve the two commands."""
     notebooks = fixture_notebooks(tmp_path, "01_simple", "02_second")
-    first = run("build", "--notebooks-dir", str(notebooks), "--out", "report", cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
+    data = small_data_folder(tmp_path / "data")
+    FakeExecutor().install(monkeypatch)
+    keep_briefs_in(tmp_path / "briefs", monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    assert (
+        cli.main(
+            ["build", "--notebooks-dir", str(notebooks), "--data-dir", str(data)]
+            + ["--out", "report"]
+        )
+        == 0
+    )
+    briefs = ("--keep-briefs", str(tmp_path / "briefs"))  # typeset once for the three builds
+    build = ("build", "--notebooks-dir", str(notebooks), "--data-dir", str(data))
 
     def started_at(stem: str) -> int:
         # The executed copy's bytes are the same every run (no clock in them); a rerun
@@ -439,16 +512,7 @@ def test_two_concurrent_partial_builds_into_one_folder_keep_both_updates(tmp_pat
 
     before = {stem: started_at(stem) for stem in ("01_simple", "02_second")}
     builds = [
-        start_build(
-            tmp_path,
-            "--notebooks-dir",
-            str(notebooks),
-            "--out",
-            "report",
-            "--only",
-            only,
-            "--force",
-        )
+        start_fake_build(tmp_path, *briefs, *build, "--out", "report", "--only", only, "--force")
         for only in ("01", "02")
     ]
     results = [build.communicate(timeout=300) for build in builds]

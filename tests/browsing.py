@@ -25,6 +25,33 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],  # only what fails is detailed: 3x faster
 }
 
+# axe-core's colour-contrast rule (most of axe's time on these pages) parses the same few CSS
+# colour strings tens of thousands of times per page through colorjs.io (a parse, a gamut map
+# and a conversion each time). Parsing is a pure function of the string, so each string is
+# parsed once per page and its result copied: the same channels (``r``, ``g``, ``b`` are
+# stored as given, ``alpha`` as a number), the same error for a string it cannot parse (never
+# cached, so the parse runs again and records it as axe does). The rule's results are
+# identical with and without it (test_report_browser.py checks on a page of every colour
+# syntax); it fails loudly if a later axe-core no longer exposes ``Color.parseString``.
+AXE_COLOUR_CACHE = """(() => {
+  const Color = window.axe && axe.commons && axe.commons.color && axe.commons.color.Color;
+  if (!Color || typeof Color.prototype.parseString !== 'function') {
+    throw new Error('axe-core has no commons.color.Color.parseString to cache');
+  }
+  const parse = Color.prototype.parseString;
+  const parsed = new Map();
+  Color.prototype.parseString = function (text) {
+    const known = parsed.get(text);
+    if (known) {
+      [this.r, this.g, this.b, this.alpha] = known;
+      return this;
+    }
+    parse.call(this, text);
+    parsed.set(text, [this.r, this.g, this.b, this.alpha]);
+    return this;
+  };
+})();"""
+
 # Lazy images only load when scrolled to: make them eager, wait for every one and the fonts.
 LOAD_EVERYTHING = """() => Promise.all([...document.images].map(img => {
         img.loading = 'eager';
@@ -122,10 +149,10 @@ def report_pages(out: Path) -> list[Path]:
 
 def visit_report(browser: Any, out: Path, width: int, axe_script: str, shots: Path) -> list[Visit]:
     """Open every page of the report at ``width`` in one browser context (axe-core loaded
-    into each page as it opens), record what it shows, save a full-page screenshot (JPEG) in
-    ``shots`` for a person to look at."""
+    into each page as it opens, its colour parser cached), record what it shows, save a
+    full-page screenshot (JPEG) in ``shots`` for a person to look at."""
     context = browser.new_context(viewport={"width": width, "height": HEIGHT})
-    context.add_init_script(script=axe_script)
+    context.add_init_script(script=axe_script + "\n" + AXE_COLOUR_CACHE)
     page = context.new_page()
     errors: list[str] = []
     page.on(

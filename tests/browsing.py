@@ -9,6 +9,7 @@ opened once per width per test run. A visit records what the checks need; the te
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,11 @@ AXE_COLOUR_CACHE = """(() => {
     return this;
   };
 })();"""
+
+# Screenshots are for a person to look at (no check reads them): the first screen of each page
+# by default (a full page costs as much as axe-core on a long page, and tens of MB per run);
+# the whole page with GEALC_FULL_SCREENSHOTS=1 (README, Development).
+FULL_SCREENSHOTS = os.environ.get("GEALC_FULL_SCREENSHOTS", "") not in ("", "0")
 
 # Lazy images only load when scrolled to: make them eager, wait for every one and the fonts.
 LOAD_EVERYTHING = """() => Promise.all([...document.images].map(img => {
@@ -150,7 +156,8 @@ def report_pages(out: Path) -> list[Path]:
 def visit_report(browser: Any, out: Path, width: int, axe_script: str, shots: Path) -> list[Visit]:
     """Open every page of the report at ``width`` in one browser context (axe-core loaded
     into each page as it opens, its colour parser cached), record what it shows, save a
-    full-page screenshot (JPEG) in ``shots`` for a person to look at."""
+    screenshot (JPEG: the first screen, or the whole page with ``GEALC_FULL_SCREENSHOTS=1``)
+    in ``shots`` for a person to look at."""
     context = browser.new_context(viewport={"width": width, "height": HEIGHT})
     context.add_init_script(script=axe_script + "\n" + AXE_COLOUR_CACHE)
     page = context.new_page()
@@ -168,9 +175,8 @@ def visit_report(browser: Any, out: Path, width: int, axe_script: str, shots: Pa
             page.evaluate(LOAD_EVERYTHING)
             seen = page.evaluate(READ_PAGE)
             axe = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-            # JPEG: a full page as PNG costs as much as axe-core on a long page
             shot = shots / f"{name.replace('/', '__')}-{width}.jpg"
-            page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=80)
+            page.screenshot(path=str(shot), full_page=FULL_SCREENSHOTS, type="jpeg", quality=80)
             visits.append(
                 Visit(
                     name=name,

@@ -8,7 +8,8 @@ finds no WCAG 2.0/2.1 A or AA violation; every image loads, every local link poi
 file of the report, the console stays clean, and the language switch lands on the same page
 in the other language. Each index opens with its large numbers, one chart, at most five
 short findings with their robustness linked to section 07, the Committee's questions and
-the IDB list one click away. Screenshots are saved in the test's temporary folder for a
+the IDB list one click away. A screenshot of each page at each width (its first screen; the
+whole page with ``GEALC_FULL_SCREENSHOTS=1``) is saved in the test's temporary folder for a
 person to look at.
 
 Each page is opened once per width (``browsing.visit_report``, the ``visits`` fixture of
@@ -247,7 +248,7 @@ def test_the_colour_cache_leaves_axe_results_unchanged(browser, axe_script, tmp_
 # Bounds: 11 to 16 px on a desktop (never larger than the headings, never smaller than small
 # print), at least 10 px on a phone. Measured, not computed: a stylesheet that scaled the charts
 # to the column again would fail here. The pages are those the browser tests visit once per width
-# (``browsing.visit_report``, with a full-page screenshot of each).
+# (``browsing.visit_report``, with a screenshot of each).
 
 BOUNDS = {DESKTOP: (11.0, 16.0), PHONE: (10.0, float("inf"))}
 SECTION_PAGE = re.compile(r"^[a-z]{2}/[0-9]{2}_[^/]+\.html$")

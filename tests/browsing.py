@@ -25,6 +25,12 @@ AXE_OPTIONS = {
     "preload": False,
     "resultTypes": ["violations"],  # only what fails is detailed: 3x faster
 }
+# Both widths run every rule on every element. colour-contrast (about 80% of axe's time) was
+# not narrowed at the phone width: its verdict can change there for most text, not only where
+# a stylesheet says so (stacked tables' ``td::before`` labels in grey, the phone layout of
+# each chart, body and heading sizes that cross the large-text threshold), and through the
+# layout itself (what lies under a text, what clips it), which only axe's own work computes.
+# The chart layout hidden at a width (display: none) costs axe nothing measurable.
 
 # axe-core's colour-contrast rule (most of axe's time on these pages) parses the same few CSS
 # colour strings tens of thousands of times per page through colorjs.io (a parse, a gamut map

@@ -9,6 +9,7 @@ opened once per width per test run. A visit records what the checks need; the te
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,44 @@ AXE_OPTIONS = {
     "preload": False,
     "resultTypes": ["violations"],  # only what fails is detailed: 3x faster
 }
+# Both widths run every rule on every element. colour-contrast (about 80% of axe's time) was
+# not narrowed at the phone width: its verdict can change there for most text, not only where
+# a stylesheet says so (stacked tables' ``td::before`` labels in grey, the phone layout of
+# each chart, body and heading sizes that cross the large-text threshold), and through the
+# layout itself (what lies under a text, what clips it), which only axe's own work computes.
+# The chart layout hidden at a width (display: none) costs axe nothing measurable.
+
+# axe-core's colour-contrast rule (most of axe's time on these pages) parses the same few CSS
+# colour strings tens of thousands of times per page through colorjs.io (a parse, a gamut map
+# and a conversion each time). Parsing is a pure function of the string, so each string is
+# parsed once per page and its result copied: the same channels (``r``, ``g``, ``b`` are
+# stored as given, ``alpha`` as a number), the same error for a string it cannot parse (never
+# cached, so the parse runs again and records it as axe does). The rule's results are
+# identical with and without it (test_report_browser.py checks on a page of every colour
+# syntax); it fails loudly if a later axe-core no longer exposes ``Color.parseString``.
+AXE_COLOUR_CACHE = """(() => {
+  const Color = window.axe && axe.commons && axe.commons.color && axe.commons.color.Color;
+  if (!Color || typeof Color.prototype.parseString !== 'function') {
+    throw new Error('axe-core has no commons.color.Color.parseString to cache');
+  }
+  const parse = Color.prototype.parseString;
+  const parsed = new Map();
+  Color.prototype.parseString = function (text) {
+    const known = parsed.get(text);
+    if (known) {
+      [this.r, this.g, this.b, this.alpha] = known;
+      return this;
+    }
+    parse.call(this, text);
+    parsed.set(text, [this.r, this.g, this.b, this.alpha]);
+    return this;
+  };
+})();"""
+
+# Screenshots are for a person to look at (no check reads them): the first screen of each page
+# by default (a full page costs as much as axe-core on a long page, and tens of MB per run);
+# the whole page with GEALC_FULL_SCREENSHOTS=1 (README, Development).
+FULL_SCREENSHOTS = os.environ.get("GEALC_FULL_SCREENSHOTS", "") not in ("", "0")
 
 # Lazy images only load when scrolled to: make them eager, wait for every one and the fonts.
 LOAD_EVERYTHING = """() => Promise.all([...document.images].map(img => {
@@ -122,10 +161,11 @@ def report_pages(out: Path) -> list[Path]:
 
 def visit_report(browser: Any, out: Path, width: int, axe_script: str, shots: Path) -> list[Visit]:
     """Open every page of the report at ``width`` in one browser context (axe-core loaded
-    into each page as it opens), record what it shows, save a full-page screenshot (JPEG) in
-    ``shots`` for a person to look at."""
+    into each page as it opens, its colour parser cached), record what it shows, save a
+    screenshot (JPEG: the first screen, or the whole page with ``GEALC_FULL_SCREENSHOTS=1``)
+    in ``shots`` for a person to look at."""
     context = browser.new_context(viewport={"width": width, "height": HEIGHT})
-    context.add_init_script(script=axe_script)
+    context.add_init_script(script=axe_script + "\n" + AXE_COLOUR_CACHE)
     page = context.new_page()
     errors: list[str] = []
     page.on(
@@ -141,9 +181,8 @@ def visit_report(browser: Any, out: Path, width: int, axe_script: str, shots: Pa
             page.evaluate(LOAD_EVERYTHING)
             seen = page.evaluate(READ_PAGE)
             axe = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-            # JPEG: a full page as PNG costs as much as axe-core on a long page
             shot = shots / f"{name.replace('/', '__')}-{width}.jpg"
-            page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=80)
+            page.screenshot(path=str(shot), full_page=FULL_SCREENSHOTS, type="jpeg", quality=80)
             visits.append(
                 Visit(
                     name=name,

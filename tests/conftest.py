@@ -260,14 +260,20 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def visits(browser, report_build, tmp_path_factory: pytest.TempPathFactory):
-    """``visits(width)``: every page of the session's report opened once at ``width`` in
-    Chromium (``browsing.visit_report``: axe-core, images, links, charts, a screenshot),
-    shared by every browser test of this process."""
+def axe_script() -> str:
+    """axe-core's source, the copy shipped in axe-playwright-python (nothing is downloaded)."""
     axe_module = pytest.importorskip(
         "axe_playwright_python.sync_playwright",
         reason="axe-playwright-python is not installed (pip install -e .[test])",
     )
+    return axe_module.Axe().axe_script
+
+
+@pytest.fixture(scope="session")
+def visits(browser, axe_script, report_build, tmp_path_factory: pytest.TempPathFactory):
+    """``visits(width)``: every page of the session's report opened once at ``width`` in
+    Chromium (``browsing.visit_report``: axe-core, images, links, charts, a screenshot),
+    shared by every browser test of this process."""
     from browsing import visit_report
 
     done: dict[int, list] = {}
@@ -275,9 +281,7 @@ def visits(browser, report_build, tmp_path_factory: pytest.TempPathFactory):
     def at(width: int) -> list:
         if width not in done:
             shots = tmp_path_factory.mktemp(f"screenshots-{width}")
-            done[width] = visit_report(
-                browser, report_build.out_dir, width, axe_module.Axe().axe_script, shots
-            )
+            done[width] = visit_report(browser, report_build.out_dir, width, axe_script, shots)
             print(f"screenshots of {len(done[width])} pages at {width} px in {shots}")
         return done[width]
 

@@ -8,7 +8,8 @@ finds no WCAG 2.0/2.1 A or AA violation; every image loads, every local link poi
 file of the report, the console stays clean, and the language switch lands on the same page
 in the other language. Each index opens with its large numbers, one chart, at most five
 short findings with their robustness linked to section 07, the Committee's questions and
-the IDB list one click away. Screenshots are saved in the test's temporary folder for a
+the IDB list one click away. A screenshot of each page at each width (its first screen; the
+whole page with ``GEALC_FULL_SCREENSHOTS=1``) is saved in the test's temporary folder for a
 person to look at.
 
 Each page is opened once per width (``browsing.visit_report``, the ``visits`` fixture of
@@ -24,7 +25,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from browsing import DESKTOP, PHONE, Visit, per_width, reading_problems
+from browsing import (
+    AXE_COLOUR_CACHE,
+    DESKTOP,
+    PHONE,
+    Visit,
+    per_width,
+    reading_problems,
+)
 
 # The front page's budget (issue 17): 3–5 numbers, at most 5 findings of at most 35 words.
 FRONT_NUMBERS = range(3, 6)
@@ -172,6 +180,65 @@ def test_the_landing_page_puts_spanish_first_and_marks_each_part_language(
     context.close()
 
 
+# ------------------------------------------------------------------ axe-core's colour cache
+# Every colour syntax a stylesheet can use (computed styles come back as rgb(), rgba(),
+# color(), lab(), oklch()...), on text, backgrounds, layers, shadows, pseudo-elements and SVG;
+# some pairs fail, some pass, some cannot be told (a gradient).
+COLOURS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Colours</title>
+<style>
+  .a { color: #777; background: #fff; } .b { color: #7778; background: #eee; }
+  .c { color: rgb(10 20 30 / 60%); background: hsl(210deg 30% 90%); }
+  .d { color: hsl(0.5turn 80% 40%); background: hsl(1rad 50% 95%); }
+  .e { color: hwb(120 40% 30%); background: lab(95% 2 -3); }
+  .f { color: lch(45% 40 250); background: oklch(0.98 0.01 90); }
+  .g { color: oklab(0.6 0.05 -0.1); background: color(display-p3 0.9 0.92 0.95); }
+  .h { color: color-mix(in srgb, navy 40%, white); background: transparent; }
+  .i { color: rebeccapurple; background: linear-gradient(#000, #fff); }
+  .j { color: #aaa; text-shadow: 0 0 2px #000; } .k { color: currentColor; opacity: 0.5; }
+  .l::before { content: "label "; color: #bbb; } .m { color: #59636e; font-size: 24px; }
+  .n { background: rgba(0, 0, 0, 0.3); } .n span { color: #555; }
+</style></head><body><main><h1>Colours</h1>
+<p class="a">grey on white</p><p class="b">translucent grey</p><p class="c">space syntax</p>
+<p class="d">angles in turns and radians</p><p class="e">hwb on lab</p><p class="f">lch</p>
+<p class="g">oklab on display-p3</p><p class="h">a mix</p><p class="i">on a gradient</p>
+<p class="j">shadowed</p><p class="k">half opaque</p><p class="l">after a label</p>
+<p class="m">large text</p><div class="n"><span>on a translucent layer</span></div>
+<svg role="img" aria-label="a chart" width="200" height="40"><rect width="200" height="40"
+ fill="#333"/><text x="5" y="25" fill="#444">dark on dark</text></svg>
+</main></body></html>"""
+
+
+def test_the_colour_cache_leaves_axe_results_unchanged(browser, axe_script, tmp_path) -> None:
+    """``AXE_COLOUR_CACHE`` (parse each colour string once) is only a speed-up: every result
+    of axe-core's colour rules (violations, passes, what it cannot tell, with each node's
+    details) is the same with and without it."""
+    page_file = tmp_path / "colours.html"
+    page_file.write_text(COLOURS, encoding="utf-8")
+    options = {
+        "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]},
+        "preload": False,
+    }
+    results, parsers = [], []
+    for script in (axe_script, axe_script + "\n" + AXE_COLOUR_CACHE):
+        context = browser.new_context()
+        context.add_init_script(script=script)
+        page = context.new_page()
+        page.goto(page_file.as_uri())
+        found = page.evaluate("options => axe.run(document, options)", options)
+        parsers.append(page.evaluate("() => String(axe.commons.color.Color.prototype.parseString)"))
+        context.close()
+        results.append({key: found[key] for key in ("violations", "passes", "incomplete")})
+    assert parsers[0] != parsers[1], "the cache is in place in the second run"
+    without, with_cache = results
+    assert with_cache == without
+    nodes = {
+        kind: {node["target"][0] for rule in without[kind] for node in rule["nodes"]}
+        for kind in ("violations", "passes", "incomplete")
+    }
+    assert ".a" in nodes["violations"] and ".m" in nodes["passes"], nodes
+    assert nodes["incomplete"], "the page exercises what axe cannot tell"
+
+
 # ------------------------------------------------------------------ chart text as readers see it
 # Chart text as readers see it: every section page of both languages opened in headless
 # Chromium at 1280 px and 390 px, every text of every chart shown measured in CSS pixels on the
@@ -181,7 +248,7 @@ def test_the_landing_page_puts_spanish_first_and_marks_each_part_language(
 # Bounds: 11 to 16 px on a desktop (never larger than the headings, never smaller than small
 # print), at least 10 px on a phone. Measured, not computed: a stylesheet that scaled the charts
 # to the column again would fail here. The pages are those the browser tests visit once per width
-# (``browsing.visit_report``, with a full-page screenshot of each).
+# (``browsing.visit_report``, with a screenshot of each).
 
 BOUNDS = {DESKTOP: (11.0, 16.0), PHONE: (10.0, float("inf"))}
 SECTION_PAGE = re.compile(r"^[a-z]{2}/[0-9]{2}_[^/]+\.html$")

@@ -407,8 +407,31 @@ def start(cwd: Path, *command: str) -> subprocess.Popen[str]:
     )
 
 
-def wait_for_running_notebook(tmp_path: Path, stem: str, printed: str = "SLOW_STARTED") -> None:
-    """Until the build has started the hanging cell of ``stem`` (it printed ``printed``)."""
+def mark_when_the_hanging_cell_starts(notebook: Path) -> Path:
+    """Make the copied fixture notebook create a file just before its hanging cell; return it.
+
+    The executed copy on disk cannot tell: the build writes it once, when the run ends."""
+    import nbformat
+
+    marker = notebook.with_name("SLOW_STARTED")
+    nb = nbformat.read(notebook, as_version=4)
+    (cell,) = [cell for cell in nb.cells if "SLOW_STARTED" in cell.source]
+    cell.source += f"\nopen({str(marker)!r}, 'w').close()"
+    nbformat.write(nb, notebook)
+    return marker
+
+
+def wait_for_file(path: Path) -> None:
+    """Until ``path`` exists (a real kernel reached the cell that creates it)."""
+    deadline = time.monotonic() + 120
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path.name} never appeared")
+        time.sleep(0.1)
+
+
+def wait_for_running_notebook(tmp_path: Path, stem: str, printed: str) -> None:
+    """Until the fake run of ``stem`` has written ``printed`` into its executed copy."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         for executed in tmp_path.glob(f"report.partial-*/*/notebooks/{stem}.ipynb"):
@@ -467,11 +490,12 @@ def test_a_signal_kills_the_kernel_running_a_hanging_cell(tmp_path: Path) -> Non
     """The one real-kernel case of a signal mid-cell: only a real kernel shows that the build
     kills it (SIGKILL to its process group) rather than waiting for its two-minute cell."""
     notebooks = fixture_notebooks(tmp_path, "04_slow")
+    started_marker = mark_when_the_hanging_cell_starts(notebooks / "04_slow.ipynb")
     data = small_data_folder(tmp_path / "data")
     build = start_build(
         tmp_path, "--notebooks-dir", str(notebooks), "--data-dir", str(data), "--out", "report"
     )
-    wait_for_running_notebook(tmp_path, "04_slow")
+    wait_for_file(started_marker)
     started = time.monotonic()
     build.send_signal(signal.SIGTERM)
     _out, err = build.communicate(timeout=120)

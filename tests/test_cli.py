@@ -16,11 +16,7 @@ from conftest import rewrite_cell, small_data_folder
 from fakes import FAKE_FIGURE, HANG_STARTED, FakeExecutor, keep_briefs_in
 
 from gealc_analysis import cli
-from gealc_analysis.build import BuildResult
 from gealc_analysis.core import paths
-from gealc_analysis.data import load_plans
-from gealc_analysis.measures.funding import funding_dependence
-from gealc_analysis.words import narrative
 
 BIN = Path(sys.executable).parent
 FAKES = Path(__file__).parent / "fakes.py"  # gealc-report with the fake executor
@@ -92,7 +88,7 @@ def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
     """The command's own paths (the project's notebooks and data, ``--out`` relative to the
     folder it runs in), ``--only`` and ``--lang``: with the fake executor, whose run shows the
     language it was given. What the real notebook writes on that page is checked on the
-    session's build: ``test_the_spanish_funding_page_states_the_idb_share_and_saves_its_chart``.
+    session's build, in ``test_report_end_to_end.py`` (the Spanish funding page's test).
     """
     result = run_fake("build", "--only", "03", "--lang", "es", "--out", "report", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -110,24 +106,6 @@ def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
     section = tmp_path / "report" / "es" / "03_funding_dependence"
     assert (section / "figures" / f"{FAKE_FIGURE}.svg").is_file()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["report"]  # nothing else
-
-
-def test_the_spanish_funding_page_states_the_idb_share_and_saves_its_chart(
-    report_build: BuildResult,
-) -> None:
-    """What the real funding notebook shows in Spanish (the session's build, conftest)."""
-    html = (report_build.out_dir / "es" / "03_funding_dependence.html").read_text(encoding="utf-8")
-    funding = funding_dependence(load_plans())
-    idb_2024 = funding[
-        (funding["source"] == "idb")
-        & (funding["plan_year"] == 2024)
-        & (funding["measure"] == "any_touch")
-    ].iloc[0]
-    assert f"({narrative.percent(idb_2024.share, 'es')}) nombran al BID como recurso" in html
-    assert '<h1 id="Dependencia-del-financiamiento">' in html
-    assert "Funding exposure" not in html
-    section = report_build.out_dir / "es" / "03_funding_dependence"
-    assert (section / "figures" / "funding_dependence.svg").is_file()
 
 
 def test_frictionless_command_validates_the_package() -> None:

@@ -158,6 +158,25 @@ def test_idb_shares_in_the_funding_page_equal_the_package_results(
         assert narrative.percent(row.share, "en") in text, (row.plan_year, row.measure)
 
 
+def test_the_spanish_funding_page_states_the_idb_share_and_saves_its_chart(
+    built: BuildResult, real_plans: pd.DataFrame
+) -> None:
+    """What the real funding notebook shows in Spanish (the CLI's Spanish-section test runs the
+    command on the fake executor; this is the real notebook's part of it)."""
+    html = page(built, "03_funding_dependence", "es")
+    dependence = funding.funding_dependence(real_plans)
+    idb_2024 = dependence[
+        (dependence["source"] == "idb")
+        & (dependence["plan_year"] == 2024)
+        & (dependence["measure"] == "any_touch")
+    ].iloc[0]
+    assert f"({narrative.percent(idb_2024.share, 'es')}) nombran al BID como recurso" in html
+    assert '<h1 id="Dependencia-del-financiamiento">' in html
+    assert "Funding exposure" not in html
+    section = built.out_dir / "es" / "03_funding_dependence"
+    assert (section / "figures" / "funding_dependence.svg").is_file()
+
+
 def test_overview_page_states_the_activity_counts(
     built: BuildResult,
     real_plans: pd.DataFrame,

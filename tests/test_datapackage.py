@@ -22,8 +22,8 @@ from gealc_analysis.data import (
     table_schema,
     vocabulary,
 )
+from gealc_analysis.data.contract import definitions, field_constraint
 from gealc_analysis.data.datapackage import descriptor_text, raw_sources, sha256, write_descriptor
-from gealc_analysis.data.schema import definitions, field_constraint
 
 DESCRIPTOR = paths.DATA_DIR / "datapackage.json"
 CODEBOOK = paths.DATA_DIR / "CODEBOOK.md"

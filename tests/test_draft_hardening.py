@@ -18,7 +18,7 @@ from gealc_analysis import cli
 from gealc_analysis.core import paths
 from gealc_analysis.curation import draft
 from gealc_analysis.data import checks, vocabulary
-from gealc_analysis.data.schema import field_constraint
+from gealc_analysis.data.contract import field_constraint
 
 LONG = 300_000  # characters: seconds-to-minutes if a pattern retries a run from each position
 

@@ -34,12 +34,6 @@ from gealc_analysis.data.schema import (
 
 # Only names ending in ".csv" are read: "plan_2024.CSV" would be skipped without a word.
 CSV_SUFFIX_WORDS = "a name ending in .csv, in lower case (other spellings are not read)"
-# Found without the validators (``data.contract``), named here too.
-PLAN_FILE_GLOB = contract.PLAN_FILE_GLOB
-PLAN_FILE_PATTERN = contract.PLAN_FILE_PATTERN
-plan_files = contract.plan_files
-available_years = contract.available_years
-crosswalk_in_order = vocabulary.crosswalk_in_order
 THEMES_FILE = checks.THEMES_FILE
 FUNDING_CODES_FILE = checks.FUNDING_CODES_FILE
 PLAN_SCHEMA, THEMES_SCHEMA, FUNDING_SCHEMA = "plan", "themes", "funding_codes"
@@ -69,15 +63,15 @@ def _file_set_problems(data_dir: Path, years: Sequence[int] | None) -> list[Prob
     _, problems = folder_problems(data_dir, recursive=False)
     problems += [
         Problem(display_path(path), 0, "file name", "plan_<four-digit year>.csv", path.name)
-        for path in sorted(data_dir.glob(PLAN_FILE_GLOB))
-        if not PLAN_FILE_PATTERN.fullmatch(path.name)
+        for path in sorted(data_dir.glob(contract.PLAN_FILE_GLOB))
+        if not contract.PLAN_FILE_PATTERN.fullmatch(path.name)
     ]
     problems += [
         Problem(display_path(path), 0, "file name", CSV_SUFFIX_WORDS, path.name)
         for path in sorted(data_dir.iterdir())
         if path.suffix.lower() == ".csv" and path.suffix != ".csv"
     ]
-    files = plan_files(data_dir)
+    files = contract.plan_files(data_dir)
     if not files:
         problems.append(Problem(shown, 0, "folder", "at least one plan_<year>.csv", "none"))
     for year in years or []:
@@ -262,7 +256,7 @@ def _type_plans(text: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
         typed["area_code"], sorted(set(themes["area_code"]), key=vocabulary.area_sort_key)
     )
     typed["theme"] = pd.Categorical(
-        typed["theme"], list(dict.fromkeys(crosswalk_in_order(themes)["theme"]))
+        typed["theme"], list(dict.fromkeys(vocabulary.crosswalk_in_order(themes)["theme"]))
     )
     countries = sorted(set(typed["venue_country"]) - {""})
     typed["venue_country"] = pd.Categorical(typed["venue_country"].replace("", None), countries)
@@ -394,7 +388,7 @@ def load_plans(
     schema = table_schema(PLAN_SCHEMA)
     raws: list[RawTable] = []
     years_read: list[int] = []
-    for year, path in sorted(plan_files(folder).items()):
+    for year, path in sorted(contract.plan_files(folder).items()):
         if wanted is not None and year not in wanted:
             continue
         raw, read_problems = _read(path, schema, row="activity")

@@ -30,20 +30,10 @@ import pandera.pandas as pa
 from pandera.io.pandas_io import from_frictionless_schema
 
 from gealc_analysis.core.outputs import is_formula_like
-from gealc_analysis.data import contract
+from gealc_analysis.data.contract import schema_descriptor, schema_path
 from gealc_analysis.data.errors import NOT_SCANNED, SCAN_STOPPED, Problem
 
 UNIQUE_EXPECTED = "a value unique within the file"
-# The schema files read plainly, without the validators (``data.contract``), named here too.
-DEFINITIONS_FILE = contract.DEFINITIONS_FILE
-SCHEMA_SUFFIX = contract.SCHEMA_SUFFIX
-SCHEMAS_DIR = contract.SCHEMAS_DIR
-definitions = contract.definitions
-field_constraint = contract.field_constraint
-resolve_pattern = contract.resolve_pattern
-schema_descriptor = contract.schema_descriptor
-schema_names = contract.schema_names
-schema_path = contract.schema_path
 
 # Columns that locate a row (added to the frame pandera sees, never part of a table).
 PATH, LINE, FIRST_LINE = "_path", "_line", "_first_line"

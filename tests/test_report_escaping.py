@@ -178,6 +178,8 @@ def what_a_section_shows(hostile: Hostile, lang: str) -> str:
         tables.reader_html(hostile.bundle.plans, lang, hostile.bundle.themes),
         tables.reader_html(hostile.bundle.themes, lang, hostile.bundle.themes),
         section.markdown_html("\n\n".join(f"- **{markup.markdown_text(v)}**" for v in every_value)),
+        # and as if a notebook forgot to escape them for Markdown: still shown, never run
+        section.markdown_html("\n\n".join(f"- {v}" for v in every_value)),
         chart_html(every_value[:12], "hostile"),
     ]
     return "".join(parts)
@@ -221,20 +223,24 @@ def rendered(
             label,
             pages.Link("01_a.html", label),
         ),
-        findings=(pages.KeyFinding(markup.markdown_text(label), label, "07_r.html"),),
-        questions=(markup.markdown_text(label),),
+        # Findings and questions are Markdown: each escaped for it, and each as it is.
+        findings=(
+            pages.KeyFinding(markup.markdown_text(label), label, "07_r.html"),
+            pages.KeyFinding(label, label),
+        ),
+        questions=(markup.markdown_text(label), label),
     )
     index = pages.index_page(
         frame,
         title=label,
         parameters_line=label,
         front=front,
-        caveat=markup.markdown_text(label),
+        caveat=label,
         sections=[
             pages.IndexEntry(
                 "01_a.html",
                 label,
-                summary_html=section.markdown_html(f"**{markup.markdown_text(label)}**"),
+                summary_html=section.markdown_html(f"**{markup.markdown_text(label)}** {label}"),
             )
         ],
     )

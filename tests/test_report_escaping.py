@@ -151,21 +151,24 @@ def chrome(lang: str, title: str) -> pages.Chrome:
 
 
 def chart_html(texts: list[str], name: str) -> str:
-    """A chart titled and labelled with ``texts``, shown as a section shows one."""
+    """A chart titled and labelled with ``texts``, in the report's chart style (its text is
+    SVG text, as on the pages), shown as a section shows one."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from gealc_analysis.charts import files
+    from gealc_analysis.charts import files, style
 
-    fig, ax = plt.subplots()
-    ax.barh(range(len(texts)), range(1, len(texts) + 1))
-    ax.set_yticks(range(len(texts)), texts)
-    ax.set_title(texts[0])
-    svg = files.figure_bytes(fig, "svg")
-    plt.close(fig)
+    with style.style_context():
+        fig, ax = plt.subplots()
+        ax.barh(range(len(texts)), range(1, len(texts) + 1))
+        ax.set_yticks(range(len(texts)), texts)
+        ax.set_title(texts[0])
+        svg = files.figure_bytes(fig, "svg")
+        plt.close(fig)
     inline = files.inline_svg(svg, alt=texts[0], prefix=name, css_class="chart")
+    assert shown_as_text(inline.split(">", 1)[1]) >= len(texts) + 1, "chart text is not text"
     return section.figure_html({"desktop": inline}, name)
 
 
@@ -219,7 +222,7 @@ def rendered(
     front = pages.Front(
         numbers=(pages.KeyNumber("41", label),),
         chart=pages.Chart(
-            Markup(section.figure_html({}, "x") + chart_html([label], "front")),
+            Markup(chart_html([label], "front")),
             label,
             pages.Link("01_a.html", label),
         ),

@@ -41,7 +41,7 @@ settings.load_profile("suite")
 
 # Fixtures that run notebooks: a test using one (directly or through another fixture) is slow.
 BUILD_FIXTURES = frozenset(
-    {"report_build", "built", "rebuilt", "three_plans", "kernels", "runs", "visits"}
+    {"report_build", "built", "rebuilt", "three_plans", "kernels", "visits"}
 )
 
 

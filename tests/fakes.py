@@ -16,7 +16,7 @@ notebook instead of a kernel's seconds.
   raise any exception (a kernel that dies); it records every run.
 - :func:`run_in_process` really runs a notebook's code, in this process, without a kernel:
   the displays of ``notebook.section`` become the executed notebook's outputs. It serves
-  tests that need the real notebooks on special data (hostile text, a third plan) where a
+  tests that need the real notebooks on special data (a third plan, a new funding code) where a
   kernel per notebook would cost seconds each; it runs one notebook at a time.
 
 Run as a script (``python tests/fakes.py [options] build …``) it is ``gealc-report`` with

@@ -40,9 +40,7 @@ settings.register_profile("explore", deadline=None)
 settings.load_profile("suite")
 
 # Fixtures that run notebooks: a test using one (directly or through another fixture) is slow.
-BUILD_FIXTURES = frozenset(
-    {"report_build", "built", "rebuilt", "three_plans", "kernels", "visits"}
-)
+BUILD_FIXTURES = frozenset({"report_build", "built", "rebuilt", "three_plans", "kernels", "visits"})
 
 
 # Other tests that take seconds each (the multiverse recomputed, typesetting, hundreds of

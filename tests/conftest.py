@@ -40,9 +40,7 @@ settings.register_profile("explore", deadline=None)
 settings.load_profile("suite")
 
 # Fixtures that run notebooks: a test using one (directly or through another fixture) is slow.
-BUILD_FIXTURES = frozenset(
-    {"report_build", "built", "rebuilt", "three_plans", "hostile_report", "kernels", "visits"}
-)
+BUILD_FIXTURES = frozenset({"report_build", "built", "rebuilt", "three_plans", "kernels", "visits"})
 
 
 # Other tests that take seconds each (the multiverse recomputed, typesetting, hundreds of
@@ -70,6 +68,7 @@ SLOW = frozenset(
         "test_layers::test_findings_brief_and_explorer_are_made_from_the_bundle_alone",
         "test_cli::test_console_script_validates_from_another_folder",
         "test_cli::test_frictionless_command_validates_the_package",
+        "test_report_escaping::hostile",
     }
 )
 

@@ -16,8 +16,8 @@ notebook instead of a kernel's seconds.
   raise any exception (a kernel that dies); it records every run.
 - :func:`run_in_process` really runs a notebook's code, in this process, without a kernel:
   the displays of ``notebook.section`` become the executed notebook's outputs. It serves
-  tests that need the real notebooks on special data (hostile text, a third plan) where a
-  kernel per notebook would cost seconds each; it runs one notebook at a time.
+  tests that need the real notebooks on special data (a third plan, a new funding code)
+  where a kernel per notebook would cost seconds each; it runs one notebook at a time.
 
 Run as a script (``python tests/fakes.py [options] build …``) it is ``gealc-report`` with
 the fake executor installed, for tests of the command in a subprocess (see :func:`main` for
@@ -274,7 +274,7 @@ def run_in_process(
     each HTML display of ``notebook.section`` and what the cell printed become its outputs.
 
     Not a kernel: no isolation between notebooks beyond a fresh namespace and matplotlib's
-    settings restored, so it serves tests of what the notebooks *show* (escaping, new data),
+    settings restored, so it serves tests of what the notebooks *show* (new data),
     never of the kernel. A cell that raises raises here. ``cell_timeout`` is not enforced.
     """
     import matplotlib

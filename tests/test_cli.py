@@ -85,27 +85,40 @@ def fake_command(*args: str) -> list[str]:
 
 @pytest.mark.slow  # a build in a fresh interpreter (seconds), though with the fake executor
 def test_build_one_spanish_section_from_another_folder(tmp_path: Path) -> None:
-    """The command's own paths (the project's notebooks and data, ``--out`` relative to the
-    folder it runs in), ``--only`` and ``--lang``: with the fake executor, whose run shows the
-    language it was given. What the real notebook writes on that page is checked on the
-    session's build, in ``test_report_end_to_end.py`` (the Spanish funding page's test).
+    """The command's own paths (the project's notebooks, ``--out`` relative to the folder it
+    runs in), ``--only`` and ``--lang``: with the fake executor, whose run shows the language
+    it was given. What the real notebook writes on that page is checked on the session's
+    build, in ``test_report_end_to_end.py`` (the Spanish funding page's test).
+
+    The data is a small folder without alternative codings (``--data-dir``): on the curated
+    data the command would compute the multiverse for the index's findings, two thirds of
+    its time, which this test does not read. That the build's default data folder is the
+    project's own is the session build's (it passes none; its copies of the data are the
+    curated files), and that the default holds from another folder is
+    ``test_console_script_validates_from_another_folder`` (the same ``paths.CURATED_DIR``).
     """
-    result = run_fake("build", "--only", "03", "--lang", "es", "--out", "report", cwd=tmp_path)
+    data = small_data_folder(tmp_path / "data")
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+    result = run_fake(
+        *("build", "--only", "03", "--lang", "es", "--data-dir", str(data), "--out", "report"),
+        cwd=cwd,
+    )
     assert result.returncode == 0, result.stderr
     assert "[1/1] 03_funding_dependence" in result.stdout
-    html = (tmp_path / "report" / "es" / "03_funding_dependence.html").read_text(encoding="utf-8")
-    assert not (tmp_path / "report" / "en").exists()  # --lang es touches es/ only
+    html = (cwd / "report" / "es" / "03_funding_dependence.html").read_text(encoding="utf-8")
+    assert not (cwd / "report" / "en").exists()  # --lang es touches es/ only
     assert "Fake output of <strong>03_funding_dependence</strong> in es." in html
     # the page's prose is the Spanish cells only, and its header is Spanish too
     assert '<h1 id="Dependencia-del-financiamiento">' in html
     assert "Funding exposure" not in html
     assert "Parámetros: años 2020, 2024 · año base 2020 · comparación 2024 · idioma es" in html
     assert "Planes de trabajo de la Red GEALC: 2020 → 2024" in (
-        tmp_path / "report" / "es" / "index.html"
+        cwd / "report" / "es" / "index.html"
     ).read_text(encoding="utf-8")
-    section = tmp_path / "report" / "es" / "03_funding_dependence"
+    section = cwd / "report" / "es" / "03_funding_dependence"
     assert (section / "figures" / f"{FAKE_FIGURE}.svg").is_file()
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["report"]  # nothing else
+    assert sorted(path.name for path in cwd.iterdir()) == ["report"]  # nothing else
 
 
 def test_frictionless_command_validates_the_package() -> None:
@@ -421,8 +434,15 @@ def wait_for_running_notebook(tmp_path: Path, stem: str, printed: str) -> None:
 
 @pytest.mark.slow
 def test_a_signal_while_a_kernel_starts_still_stops_the_build(tmp_path: Path) -> None:
+    """The signal comes as the staging folder appears, just after the build has started its
+    warm kernel: on a data folder without alternative codings no multiverse is computed
+    between the two, so the kernel is still starting (on the curated data it had seconds to
+    get ready, and the build spent them computing what no notebook here reads)."""
     notebooks = fixture_notebooks(tmp_path, "04_slow")
-    build = start_build(tmp_path, "--notebooks-dir", str(notebooks), "--out", "report")
+    data = small_data_folder(tmp_path / "data")
+    build = start_build(
+        tmp_path, "--notebooks-dir", str(notebooks), "--data-dir", str(data), "--out", "report"
+    )
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob("report.partial-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -491,21 +511,17 @@ def test_two_concurrent_partial_builds_into_one_folder_keep_both_updates(
 ) -> None:
     """The lock and the merge of partial builds, as two commands run at once: the fake
     executor (a section's run writes its executed notebook anew, as a kernel's would). The
-    first, whole build is made in this process; its briefs serve the two commands."""
+    first, whole build is made in this process; its briefs serve the two commands. One
+    language: the lock and the merge are the output folder's, whatever languages it holds
+    (a second would double the pages and the briefs of three builds, not what is tested)."""
     notebooks = fixture_notebooks(tmp_path, "01_simple", "02_second")
     data = small_data_folder(tmp_path / "data")
     FakeExecutor().install(monkeypatch)
     keep_briefs_in(tmp_path / "briefs", monkeypatch)
     monkeypatch.chdir(tmp_path)
-    assert (
-        cli.main(
-            ["build", "--notebooks-dir", str(notebooks), "--data-dir", str(data)]
-            + ["--out", "report"]
-        )
-        == 0
-    )
+    build = ("build", "--notebooks-dir", str(notebooks), "--data-dir", str(data), "--lang", "en")
+    assert cli.main([*build, "--out", "report"]) == 0
     briefs = ("--keep-briefs", str(tmp_path / "briefs"))  # typeset once for the three builds
-    build = ("build", "--notebooks-dir", str(notebooks), "--data-dir", str(data))
 
     def started_at(stem: str) -> int:
         # The executed copy's bytes are the same every run (no clock in them); a rerun

@@ -2,17 +2,22 @@
 
 Markup is written into every free-text field of the plans and of the themes crosswalk (a
 scratch copy of data/curated: the fields validation would reject keep their codes; the other
-curated tables are copied as they are), the whole
-report is built in both languages, and every generated page is parsed: no injected element,
-no event-handler attribute, no script, no ``javascript:`` link may be live. The payload must
-still reach the pages as visible text, so the test proves escaping, not omission.
+curated tables are copied as they are, repeating the poisoned labels where they repeat
+labels), and the data is loaded as a build loads it. The pages are then made from it by the
+report's own rendering functions, called directly, in both languages: a section page holding
+what the notebooks show (the reader's tables of every plan row and of the crosswalk, the
+narrative Markdown of each value, a chart titled and labelled with them), the executed
+notebook's page (code, a printed stream and that HTML output), the index (findings, a
+section's headline, the front chart) and the explorer. No injected element, no
+event-handler attribute, no script, no ``javascript:`` link may be live in any of them, and
+the payload must still reach them as visible text (escaping, not omission).
 
-The real notebooks run in this process (``fakes.run_in_process``), not on kernels: what is
-tested is what they show and how the build renders it (pages, index, explorer), which
-does not depend on where the code runs. Bytes no page holds are left out (the PNG beside
-each inline SVG chart, the typesetting of the PDF brief: ``skip_what_no_page_shows``). The
-templates of the session's real report carry no live markup either
-(``test_the_session_report_has_no_live_markup``).
+Every page of a build is made by these functions, and every section body goes through the
+page's sanitiser whatever the notebook wrote (``pages.section_page``), so no data can make
+one live. The real notebooks and templates of the session's build (kernels and all, the
+curated data) carry no live markup either (``test_the_session_report_has_no_live_markup``);
+that markup in the data is printed as written in the PDF brief is
+``test_brief.py::test_markup_in_data_strings_is_printed_as_written``.
 """
 
 from __future__ import annotations
@@ -20,15 +25,21 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
-from fakes import memoize_pure_steps, run_in_process
+from markupsafe import Markup
 
 from gealc_analysis import data
-from gealc_analysis.build import BuildResult, build_report
+from gealc_analysis.build import BuildResult, pages
 from gealc_analysis.core import paths
+from gealc_analysis.data.bundle import DataBundle, load_bundle
+from gealc_analysis.notebook import section
+from gealc_analysis.products import explorer
+from gealc_analysis.words import markup, tables
 
 MARKER = "PWN"
 PAYLOAD = (
@@ -78,8 +89,15 @@ def rejected_columns(data_dir: Path) -> set[str]:
     return rejected
 
 
+@dataclass
+class Hostile:
+    bundle: DataBundle  # the poisoned copy, loaded and validated as a build loads it
+    touched: list[str]  # "<file>:<column>" of every poisoned field
+    values: dict[str, list[str]]  # field → its poisoned values (labels and text)
+
+
 @pytest.fixture(scope="module")
-def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, list[str]]:
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Hostile:
     """Every field validation accepts markup in is poisoned; those it rejects (codes,
     numbers) keep their values, found by validating until nothing more is rejected."""
     root = tmp_path_factory.mktemp("hostile")
@@ -109,44 +127,130 @@ def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResul
         f"poisoned {len(touched)} fields: {', '.join(touched)}; "
         f"left as codes (validation rejects markup): {', '.join(sorted(skip))}"
     )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("gealc_analysis.build.execute.execute_notebook", run_in_process)
-        memoize_pure_steps(patch)
-        skip_what_no_page_shows(patch)
-        result = build_report(root / "report", data_dir=data_dir, progress=print)
-    return result, touched
+    bundle = load_bundle(data_dir)
+    values: dict[str, list[str]] = {}
+    for field in touched:
+        name, column = field.split(":")
+        frame = bundle.themes if name == "themes.csv" else bundle.plans
+        if name.startswith("plan_"):
+            frame = frame[frame["plan_year"].astype(int) == int(name[5:9])]
+        values[field] = sorted({str(v) for v in frame[column].dropna() if MARKER in str(v)})
+    return Hostile(bundle, touched, values)
 
 
-# What the hostile build leaves out: bytes no HTML page holds (a third of its time). The
-# pages carry each chart as inline SVG, drawn as ever in both layouts; the PNG beside it is
-# a file behind a link, so a placeholder stands for it. The brief is a PDF, typeset by Typst
-# from JSON: its words are still made from the hostile data (``brief_words``), only the
-# typesetting is skipped; that markup in the data is printed as written in the PDF is
-# test_brief.py::test_markup_in_data_strings_is_printed_as_written, and the real brief is
-# typeset by the session's build.
-PLACEHOLDER_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
-PLACEHOLDER_PDF = b"%PDF-1.4\n% the hostile build's brief is not typeset\n%%EOF\n"
+def chrome(lang: str, title: str) -> pages.Chrome:
+    """A page's frame whose titles and menu are data (a section's title is a label)."""
+    return pages.Chrome(
+        lang=lang,
+        root="../",
+        site_title=title,
+        index=pages.Link("index.html", title),
+        menu=(pages.Link("01_a.html", title, current=True),),
+        provenance_line=title,
+    )
 
 
-def skip_what_no_page_shows(patch: pytest.MonkeyPatch) -> None:
-    from gealc_analysis.charts import files
-    from gealc_analysis.core.outputs import write_bytes_atomically
-    from gealc_analysis.products import brief
+def chart_html(texts: list[str], name: str) -> str:
+    """A chart titled and labelled with ``texts``, in the report's chart style (its text is
+    SVG text, as on the pages), shown as a section shows one."""
+    import matplotlib
 
-    figure_bytes = files.figure_bytes
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
-    def svg_only(fig, fmt: str) -> bytes:
-        return PLACEHOLDER_PNG if fmt == "png" else figure_bytes(fig, fmt)
+    from gealc_analysis.charts import files, style
 
-    def placeholder_brief(bundle, *, words, out_path, **options) -> Path:
-        assert words, "the brief's words are made from the hostile data"
-        return write_bytes_atomically(Path(out_path), PLACEHOLDER_PDF)
+    with style.style_context():
+        fig, ax = plt.subplots()
+        ax.barh(range(len(texts)), range(1, len(texts) + 1))
+        ax.set_yticks(range(len(texts)), texts)
+        ax.set_title(texts[0])
+        svg = files.figure_bytes(fig, "svg")
+        plt.close(fig)
+    inline = files.inline_svg(svg, alt=texts[0], prefix=name, css_class="chart")
+    assert shown_as_text(inline.split(">", 1)[1]) >= len(texts) + 1, "chart text is not text"
+    return section.figure_html({"desktop": inline}, name)
 
-    patch.setattr(files, "figure_bytes", svg_only)
-    patch.setattr(brief, "typeset_brief", placeholder_brief)
+
+def what_a_section_shows(hostile: Hostile, lang: str) -> str:
+    """The HTML a section's notebook displays (``notebook.section``): reader tables of every
+    plan row and of the crosswalk, each poisoned value said in narrative Markdown (data
+    values are escaped for Markdown, ``markup.markdown_text``), and a chart of them."""
+    every_value = sorted({v for found in hostile.values.values() for v in found})
+    parts = [
+        tables.reader_html(hostile.bundle.plans, lang, hostile.bundle.themes),
+        tables.reader_html(hostile.bundle.themes, lang, hostile.bundle.themes),
+        section.markdown_html("\n\n".join(f"- **{markup.markdown_text(v)}**" for v in every_value)),
+        # and as if a notebook forgot to escape them for Markdown: still shown, never run
+        section.markdown_html("\n\n".join(f"- {v}" for v in every_value)),
+        chart_html(every_value[:12], "hostile"),
+    ]
+    return "".join(parts)
+
+
+@dataclass
+class Rendered:
+    lang: str
+    section: str  # a section page
+    notebook: str  # an executed notebook's page
+    index: str  # the language's index
+    explorer: str  # the explorer page
+
+
+@pytest.fixture(scope="module", params=["en", "es"])
+def rendered(
+    request: pytest.FixtureRequest, hostile: Hostile, tmp_path_factory: pytest.TempPathFactory
+) -> Rendered:
+    lang: str = request.param
+    label = hostile.values["themes.csv:theme_label_" + lang][0]
+    shown = what_a_section_shows(hostile, lang)
+    frame = chrome(lang, label)
+    section_page = pages.section_page(
+        frame, pages.SectionPage(title=label, body_html=shown, parameters_line=label)
+    )
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(f"print({label!r})\n# {label}")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text=label + "\n"),
+        nbformat.v4.new_output("display_data", data={"text/html": shown, "text/plain": label}),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {label}"), cell]
+    executed = tmp_path_factory.mktemp(f"executed-{lang}") / "01_a.ipynb"
+    nbformat.write(nb, executed)
+    body = pages.notebook_body(executed, remove_tags=set(), with_code=True)
+    notebook_page = pages.section_page(frame, pages.SectionPage(title=label, body_html=body))
+    front = pages.Front(
+        numbers=(pages.KeyNumber("41", label),),
+        chart=pages.Chart(
+            Markup(chart_html([label], "front")),
+            label,
+            pages.Link("01_a.html", label),
+        ),
+        # Findings and questions are Markdown: each escaped for it, and each as it is.
+        findings=(
+            pages.KeyFinding(markup.markdown_text(label), label, "07_r.html"),
+            pages.KeyFinding(label, label),
+        ),
+        questions=(markup.markdown_text(label), label),
+    )
+    index = pages.index_page(
+        frame,
+        title=label,
+        parameters_line=label,
+        front=front,
+        caveat=label,
+        sections=[
+            pages.IndexEntry(
+                "01_a.html",
+                label,
+                summary_html=section.markdown_html(f"**{markup.markdown_text(label)}** {label}"),
+            )
+        ],
+    )
+    explorer_page = explorer.explorer_html(
+        hostile.bundle.plans, hostile.bundle.themes, lang=lang, provenance_text=label
+    )
+    return Rendered(lang, section_page, notebook_page, index, explorer_page)
 
 
 class LiveMarkup(HTMLParser):
@@ -186,8 +290,7 @@ class LiveMarkup(HTMLParser):
             self.live.append(f"<a href={self._href!r}>{MARKER}</a>")
 
 
-def test_the_payload_reaches_every_free_text_field(hostile_report) -> None:
-    _, touched = hostile_report
+def test_the_payload_reaches_every_free_text_field(hostile: Hostile) -> None:
     for field in (
         "plan_2020.csv:title_en",
         "plan_2024.csv:title_es",
@@ -198,32 +301,58 @@ def test_the_payload_reaches_every_free_text_field(hostile_report) -> None:
         "themes.csv:theme_label_en",
         "themes.csv:theme_label_es",
     ):
-        assert field in touched, f"{field} was not poisoned"
+        assert field in hostile.touched, f"{field} was not poisoned"
+        assert hostile.values[field], f"{field}: no poisoned value survived the load"
 
 
-def test_no_generated_page_has_live_injected_markup(hostile_report) -> None:
-    result, _ = hostile_report
-    pages = sorted(result.out_dir.rglob("*.html"))
-    assert len(pages) >= 2 * 11 + 1  # landing + per language: index, 5 sections, 5 notebooks
-    live = {}
-    shown = 0
-    for page in pages:
-        html = page.read_text(encoding="utf-8")
-        if page.name == "explorer.html":
-            # the explorer's self-contained page has its own script: the data it carries must
-            # hold the payload only in escaped form (its own tests cover the rendering in Chromium).
-            for raw in ("<img src=x onerror", f'<script>alert("{MARKER}")', '<a href="javascript:'):
-                assert raw not in html, f"{page.relative_to(result.out_dir)} holds {raw!r}"
-            shown += 1
-            continue
-        parser = LiveMarkup()
-        parser.feed(html)
-        if parser.live:
-            live[str(page.relative_to(result.out_dir))] = sorted(set(parser.live))
-        shown += "onerror=alert" in html.replace("&#34;", '"').replace("&quot;", '"')
-    assert not live, "live injected markup:\n" + "\n".join(f"{k}: {v}" for k, v in live.items())
-    # The payload is on the pages as text (escaped), on most section pages.
-    assert shown >= 10, f"the payload reached only {shown} pages as text"
+def live_markup(html: str) -> list[str]:
+    parser = LiveMarkup()
+    parser.feed(html)
+    return sorted(set(parser.live))
+
+
+def shown_as_text(html: str) -> int:
+    """How often the payload's handler is on the page as text (escaped)."""
+    return html.replace("&#34;", '"').replace("&quot;", '"').count("onerror=alert")
+
+
+def test_no_page_has_live_injected_markup_and_each_shows_the_payload(rendered: Rendered) -> None:
+    for name in ("section", "notebook", "index"):
+        html = getattr(rendered, name)
+        assert not live_markup(html), f"{name}: live injected markup: {live_markup(html)}"
+        assert shown_as_text(html), f"{name}: the payload is not on the page as text"
+
+
+def test_the_explorer_carries_the_payload_only_escaped(rendered: Rendered) -> None:
+    """The explorer's self-contained page has its own script: the data it carries must hold
+    the payload only in escaped form (its own tests cover the rendering in Chromium)."""
+    html = rendered.explorer
+    for raw in ("<img src=x onerror", f'<script>alert("{MARKER}")', '<a href="javascript:'):
+        assert raw not in html, raw
+    assert MARKER in html
+
+
+def test_every_poisoned_field_of_the_pages_language_reaches_a_page(
+    rendered: Rendered, hostile: Hostile
+) -> None:
+    """Escaping, not omission: each poisoned field shown in this language (a field of the
+    other language's columns is shown on the other's pages) is on the section page or in
+    the explorer, as text."""
+    other = "es" if rendered.lang == "en" else "en"
+    text = html_text(rendered.section) + html_text(rendered.explorer)
+    missing = [
+        field
+        for field, found in hostile.values.items()
+        if not field.endswith(f"_{other}") and not any(value in text for value in found)
+    ]
+    assert not missing, missing
+
+
+def html_text(html: str) -> str:
+    """The page's text and attribute values, entities decoded (what a reader is shown)."""
+    import html as html_module
+
+    return html_module.unescape(html).replace("\\u003c", "<").replace("\\u003e", ">")
 
 
 def test_the_session_report_has_no_live_markup(report_build: BuildResult) -> None:

@@ -2,14 +2,18 @@
 notebook exactly as a fresh kernel does, and an executed notebook has the same bytes on every
 run (no clock, no run paths): issue 19 item 4, issue 20 item 10.
 
-Each test runs the small fixture notebook ``01_simple`` (a figure, a table, printed state) a
-few times on real kernels: slow, but a few seconds, not a report build.
+The small fixture notebook ``01_simple`` (a figure, a table, printed state) runs twice on real
+kernels, once for the whole module: on a fresh kernel, then on the one kernel of a pool
+(``runs``); the tests read those two runs and the pool. Slow, but a few seconds, not a report
+build.
 """
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -37,21 +41,55 @@ def run_fixture(tmp_path: Path, run: str, pool: kernel.WarmKernels | None) -> Pa
     return executed
 
 
-def test_a_warm_kernel_writes_the_bytes_a_fresh_kernel_writes(tmp_path: Path) -> None:
+@dataclass
+class Runs:
+    fresh: Path  # 01_simple's executed copy, run on a fresh kernel into fresh/
+    warm: Path  # the same notebook run afterwards on the pool's kernel, into warm/
+    pool: kernel.WarmKernels  # count=1, ahead=2; closed
+    taken: list[Any]  # the kernel managers the pool handed out
+    had_kernel: list[bool]  # whether each had a running kernel when handed out
+    left_after_run: int  # kernels the pool could still start after the warm run
+    taken_after_count: Any  # what take() gave once its one kernel was used
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    """A fresh run, then a warm run from a pool of one kernel (``ahead=2``: it may never
+    start more than its count), a take() once the count is used, and the pool closed."""
+    tmp_path = tmp_path_factory.mktemp("warm")
     fresh = run_fixture(tmp_path, "fresh", None)
-    pool = kernel.WarmKernels(tmp_path / "notebooks", count=1)
+    pool = kernel.WarmKernels(tmp_path / "notebooks", count=1, ahead=2)
+    taken: list[Any] = []
+    had_kernel: list[bool] = []
+    take = pool.take
+
+    def recording_take() -> Any:
+        manager = take()
+        taken.append(manager)
+        had_kernel.append(manager is not None and manager.has_kernel)
+        return manager
+
+    pool.take = recording_take  # type: ignore[method-assign]
     try:
         warm = run_fixture(tmp_path, "warm", pool)
+        left = pool.left
+        after_count = take()
     finally:
         pool.close()
-    assert pool.left == 0, "the notebook did not run on the pool's kernel"
-    assert "ANSWER=42" in warm.read_text(encoding="utf-8")
-    assert warm.read_bytes() == fresh.read_bytes()
+    return Runs(fresh, warm, pool, taken, had_kernel, left, after_count)
 
 
-def test_two_runs_write_the_same_executed_notebook(tmp_path: Path) -> None:
-    first = run_fixture(tmp_path, "first", None)
-    second = run_fixture(tmp_path, "second", None)
+def test_a_warm_kernel_writes_the_bytes_a_fresh_kernel_writes(runs: Runs) -> None:
+    """The warm run is also a second run, later and into another folder than the fresh one:
+    equal bytes mean no clock and no run folder is in them either (the next test's checks)."""
+    assert runs.left_after_run == 0, "the notebook did not run on the pool's kernel"
+    assert runs.had_kernel == [True], "the notebook did not run on the pool's kernel"
+    assert "ANSWER=42" in runs.warm.read_text(encoding="utf-8")
+    assert runs.warm.read_bytes() == runs.fresh.read_bytes()
+
+
+def test_two_runs_write_the_same_executed_notebook(runs: Runs) -> None:
+    first, second = runs.fresh, runs.warm
     assert first.read_bytes() == second.read_bytes()
     nb = nbformat.read(first, as_version=4)
     recorded = [nb.metadata.papermill, *(cell.metadata.get("papermill", {}) for cell in nb.cells)]
@@ -60,36 +98,28 @@ def test_two_runs_write_the_same_executed_notebook(tmp_path: Path) -> None:
     assert nb.metadata.papermill.parameters["lang"] == "es"  # what ran is still recorded
     # The outputs' folder as published beside the executed copy, not the run's folder.
     assert nb.metadata.papermill.parameters["output_dir"] == "../01_simple"
-    assert str(tmp_path / "first") not in first.read_text(encoding="utf-8")
+    for executed in (first, second):
+        run_folder = executed.parent.parent
+        assert str(run_folder) not in executed.read_text(encoding="utf-8")
 
 
-def test_a_pool_starts_no_kernel_until_asked_and_none_beyond_its_count(tmp_path: Path) -> None:
+def test_a_pool_starts_no_kernel_until_asked_and_none_beyond_its_count(
+    tmp_path: Path, runs: Runs
+) -> None:
     idle = kernel.WarmKernels(tmp_path, count=3, ahead=2)
     idle.close()
     assert idle.left == 3  # never asked: nothing started
-    pool = kernel.WarmKernels(tmp_path, count=1, ahead=2)
-    try:
-        manager = pool.take()
-        assert manager.has_kernel
-        assert pool.left == 0
-        kernel.shutdown_kernel(manager)
-        assert not manager.has_kernel
-        assert pool.take() is None  # its count is used up: the notebook gets a fresh kernel
-    finally:
-        pool.close()
+    # The module's pool (count=1, ahead=2) handed out one running kernel, started no other,
+    # and gave None once its count was used: the notebook then gets a fresh kernel.
+    assert runs.had_kernel == [True]
+    assert runs.left_after_run == 0
+    assert runs.taken_after_count is None
 
 
-def test_a_kernel_handed_back_is_shut_down_by_the_time_the_pool_is_closed(
-    tmp_path: Path,
-) -> None:
+def test_a_kernel_handed_back_is_shut_down_by_the_time_the_pool_is_closed(runs: Runs) -> None:
     """A used kernel exits in the background (the next notebook does not wait for it), and
-    closing the pool waits for it: no build ends with one of its kernels running."""
-    pool = kernel.WarmKernels(tmp_path, count=1)
-    try:
-        manager = pool.take()
-        assert manager.has_kernel
-        pool.release(manager)
-    finally:
-        pool.close()
+    closing the pool waits for it: no build ends with one of its kernels running. The warm
+    run handed its kernel back (``release_kernel``) as a build's run does."""
+    (manager,) = runs.taken
     assert not manager.has_kernel
     assert manager not in kernel._RUNNING

@@ -419,3 +419,53 @@ def test_a_row_check_names_the_row_cells_of_the_failing_row(curated_copy: Path) 
             "'open_data' as themes.csv gives for 2024 3.2 (fix the row or the crosswalk)",
         ),
     }
+
+
+# ------------------------------------------------------------------ what the speed-ups rely on
+
+
+def test_a_cell_starting_with_an_ascii_letter_or_digit_is_never_formula_like() -> None:
+    """The formula check answers these cells without normalising them (schema._PLAIN_STARTS):
+    NFKC keeps such a first character, or composes it with the marks after it into a letter.
+    Every such start, followed by every combining mark of Unicode, then a trigger."""
+    import string
+    import sys
+    import unicodedata
+
+    from gealc_analysis.core.outputs import is_formula_like
+    from gealc_analysis.data import schema
+
+    marks = [
+        chr(code)
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) in ("Mn", "Mc", "Me")
+    ]
+    assert schema._PLAIN_STARTS == set(string.ascii_letters + string.digits)
+    for start in sorted(schema._PLAIN_STARTS):
+        formula_like = [m for m in marks if is_formula_like(f"{start}{m}=1+1")]
+        assert not formula_like, (start, formula_like[:5])
+        assert unicodedata.normalize("NFKC", start) == start
+
+
+def test_a_schema_edited_in_place_is_read_and_built_again(tmp_path: Path) -> None:
+    """The validators are built once per content of a schema's files, not once per path:
+    an edit to the same file (or to the definitions beside it) is seen by the next load."""
+    from gealc_analysis.data import contract, load_table, table_schema
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(contract.SCHEMAS_DIR, schemas)
+    schema_file = schemas / "funding_codes.schema.yaml"
+    table = paths.CURATED_DIR / "funding_codes.csv"
+    before = table_schema(schema_file)
+    assert load_table(table, schema_file)["code"].tolist()
+    assert table_schema(schema_file) is before, "an unchanged schema is not read again"
+    text = schema_file.read_text(encoding="utf-8")
+    edited = text.replace("enum: [cash, staff_time]", "enum: [money, staff_time]", 1)
+    assert edited != text
+    schema_file.write_text(edited, encoding="utf-8")
+    assert table_schema(schema_file) is not before
+    with pytest.raises(PlanDataError, match="kind: expected"):
+        load_table(table, schema_file)
+    schema_file.write_text(text, encoding="utf-8")
+    assert table_schema(schema_file) is before
+    assert contract.column_names(schema_file) == list(load_table(table, schema_file).columns)

@@ -30,7 +30,7 @@ import pandera.pandas as pa
 from pandera.io.pandas_io import from_frictionless_schema
 
 from gealc_analysis.core.outputs import is_formula_like
-from gealc_analysis.data.contract import schema_descriptor, schema_path
+from gealc_analysis.data.contract import descriptor_of, schema_path, schema_sources
 from gealc_analysis.data.errors import NOT_SCANNED, SCAN_STOPPED, Problem
 
 UNIQUE_EXPECTED = "a value unique within the file"
@@ -48,14 +48,19 @@ _TRUE, _FALSE = ("true", "True", "TRUE", "1"), ("false", "False", "FALSE", "0")
 
 
 def table_schema(name_or_path: str | Path) -> frictionless.Schema:
-    """The Frictionless Table Schema of a table, by name or by path to its YAML file."""
+    """The Frictionless Table Schema of a table, by name or by path to its YAML file.
+
+    One object per content of the schema's files (:func:`schema_sources`), built once: the
+    loaders key their built validators on it, so an edited schema is read and built again
+    and an unchanged one never is. Shared: read it, never change it.
+    """
     path = Path(name_or_path) if isinstance(name_or_path, Path) else schema_path(name_or_path)
-    return _read_schema(path.resolve())
+    return _read_schema(*schema_sources(path.resolve()))
 
 
 @cache
-def _read_schema(path: Path) -> frictionless.Schema:
-    return frictionless.Schema.from_descriptor(schema_descriptor(path))
+def _read_schema(text: str, shared: str | None) -> frictionless.Schema:
+    return frictionless.Schema.from_descriptor(descriptor_of(text, shared))
 
 
 def field_names(schema: frictionless.Schema) -> list[str]:
@@ -131,13 +136,24 @@ NOT_A_FORMULA_EXPECTED = (
 )
 
 
+# A cell starting with an ASCII letter or digit is never formula-like (NFKC keeps that
+# character or composes it with the marks after it into a letter, which is no trigger, no
+# space and no format character): most cells, answered without normalising them. A test
+# checks every such start followed by every combining mark.
+_PLAIN_STARTS = frozenset(string.ascii_letters + string.digits)
+
+
 def _not_a_formula(pattern: str | None) -> pa.Check:
     """The check of one free-text field; a cell breaking the field's pattern passes it (the
     pattern reports that cell: one mistake, one problem)."""
     shape = re.compile(pattern.removeprefix("^").removesuffix("$")) if pattern else None
 
     def test(cells: pd.Series) -> pd.Series:
-        passes = ~cells.map(is_formula_like).astype(bool)
+        passes = pd.Series(
+            [c[:1] in _PLAIN_STARTS or not is_formula_like(c) for c in cells.to_numpy(object)],
+            index=cells.index,
+            dtype=bool,
+        )
         if shape is not None:
             passes |= ~cells.str.fullmatch(shape).fillna(False).astype(bool)
         return passes

@@ -469,3 +469,17 @@ def test_a_schema_edited_in_place_is_read_and_built_again(tmp_path: Path) -> Non
     schema_file.write_text(text, encoding="utf-8")
     assert table_schema(schema_file) is before
     assert contract.column_names(schema_file) == list(load_table(table, schema_file).columns)
+
+
+def test_problems_alike_but_for_the_cell_found_are_listed_in_one_order() -> None:
+    """Two unknown header names (same file, line, column and words) were listed in the order
+    of a set, which changed from run to run; the cell found now breaks the tie."""
+    from gealc_analysis.data import Problem
+
+    alike = [
+        Problem("plan_2024.csv", 1, "header", "only the columns of the codebook", name)
+        for name in ("zeta", "alpha", "mid")
+    ]
+    messages = {str(PlanDataError(order)) for order in (alike, alike[::-1], alike[1:] + alike[:1])}
+    assert len(messages) == 1
+    assert [p.found for p in PlanDataError(alike).problems] == ["alpha", "mid", "zeta"]

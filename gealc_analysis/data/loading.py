@@ -25,6 +25,7 @@ from gealc_analysis.data.reading import RawTable, display_path, read_raw_table
 from gealc_analysis.data.schema import (
     LINE,
     PATH,
+    Checker,
     check_cells,
     field_names,
     pandera_schema,
@@ -129,7 +130,7 @@ def _combined(
 def _problems_of(
     raws: Sequence[RawTable],
     schema: frictionless.Schema,
-    checker: pa.DataFrameSchema,
+    checker: Checker,
     context: Context | None = None,
 ) -> list[Problem]:
     """Check many files in one pass; a file lacking columns is checked on its own."""
@@ -148,7 +149,7 @@ def _problems_of(
 # content of its files, see schema.table_schema, so an edited schema is a new key) and the
 # named checks. Building one costs more than checking a small table with it (pandera copies
 # its columns several times); the references are kept so the ids stay theirs.
-_CHECKERS: dict[tuple, tuple[tuple[object, ...], pa.DataFrameSchema]] = {}
+_CHECKERS: dict[tuple, tuple[tuple[object, ...], Checker]] = {}
 _CHECKERS_KEPT = 64
 
 
@@ -156,7 +157,7 @@ def _checker(
     schema: frictionless.Schema,
     checks: Sequence[pa.Check] = (),
     column_checks: Mapping[str, Sequence[pa.Check]] | None = None,
-) -> pa.DataFrameSchema:
+) -> Checker:
     """:func:`pandera_schema` of these objects, built once while they live."""
     named = {column: tuple(found) for column, found in (column_checks or {}).items()}
     parts = (schema, *checks, *(check for found in named.values() for check in found))
@@ -172,7 +173,7 @@ def _checker(
     return _CHECKERS[key][1]
 
 
-def _plan_checker(with_crosswalk: bool, with_funding_codes: bool) -> pa.DataFrameSchema:
+def _plan_checker(with_crosswalk: bool, with_funding_codes: bool) -> Checker:
     row_checks = (
         checks.PLAN_ROW_CHECKS
         + (checks.CROSSWALK_CHECKS if with_crosswalk else ())
@@ -181,7 +182,7 @@ def _plan_checker(with_crosswalk: bool, with_funding_codes: bool) -> pa.DataFram
     return _checker(table_schema(PLAN_SCHEMA), row_checks, checks.PLAN_COLUMN_CHECKS)
 
 
-def _themes_checker() -> pa.DataFrameSchema:
+def _themes_checker() -> Checker:
     return _checker(table_schema(THEMES_SCHEMA), checks.THEME_ROW_CHECKS)
 
 

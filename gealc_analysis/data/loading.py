@@ -127,13 +127,38 @@ def _combined(
     return text, located
 
 
+# Tables found valid, by their cells, with what checked them: the same cells checked again
+# by the same checker and context need no second pass (the crosswalk and the funding codes
+# each load reads, a copy of the curated folder, the side tables of every bundle loaded in a
+# process). Only a table without problems is kept: whether a table is valid depends on its
+# header and cells alone (the path and lines only locate problems, and the contexts kept are
+# functions of the cells), while its problems would name the file.
+_VALID: dict[tuple, tuple[frictionless.Schema, Checker, Context | None]] = {}
+_VALID_KEPT = 64
+
+
+def _valid_key(raw: RawTable) -> tuple:
+    return (tuple(raw.header), tuple(map(tuple, raw.rows)))
+
+
 def _problems_of(
     raws: Sequence[RawTable],
     schema: frictionless.Schema,
     checker: Checker,
     context: Context | None = None,
+    *,
+    remember_valid: bool = False,
 ) -> list[Problem]:
-    """Check many files in one pass; a file lacking columns is checked on its own."""
+    """Check many files in one pass; a file lacking columns is checked on its own.
+
+    ``remember_valid``: one table whose context depends on its cells alone (or none); if the
+    same checker found the same cells valid before, they are not checked again.
+    """
+    key = _valid_key(raws[0]) if remember_valid and len(raws) == 1 else None
+    if key is not None and key in _VALID:
+        known_schema, known_checker, known_context = _VALID[key]
+        if known_schema is schema and known_checker is checker and known_context is context:
+            return []
     columns = field_names(schema)
     complete = [raw for raw in raws if _checkable(raw) and set(columns) <= set(raw.header)]
     partial = [raw for raw in raws if _checkable(raw) and not set(columns) <= set(raw.header)]
@@ -142,6 +167,10 @@ def _problems_of(
         text, located = _combined(group, columns)
         extra = context(text, located) if context is not None else None
         problems += check_cells(text, located, schema, checker, extra)
+    if key is not None and not problems:
+        if len(_VALID) >= _VALID_KEPT:
+            del _VALID[next(iter(_VALID))]
+        _VALID[key] = (schema, checker, context)
     return problems
 
 
@@ -344,7 +373,7 @@ def load_table_and_lines(
         )
     raw, problems = _read(source, contract)
     checker = _checker(contract, checks, column_checks)
-    problems += _problems_of([raw], contract, checker, context)
+    problems += _problems_of([raw], contract, checker, context, remember_valid=context is None)
     if problems:
         raise PlanDataError(problems)
     return _typed(raw.frame, contract), list(raw.lines)
@@ -358,7 +387,7 @@ def _read_themes(data_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     raw, problems = _read(path, schema)
     if problems:
         return None, problems
-    problems = _problems_of([raw], schema, _themes_checker(), _themes_context)
+    problems = _problems_of([raw], schema, _themes_checker(), _themes_context, remember_valid=True)
     return (None if problems else _typed(raw.frame, schema)), problems
 
 

@@ -483,3 +483,24 @@ def test_problems_alike_but_for_the_cell_found_are_listed_in_one_order() -> None
     messages = {str(PlanDataError(order)) for order in (alike, alike[::-1], alike[1:] + alike[:1])}
     assert len(messages) == 1
     assert [p.found for p in PlanDataError(alike).problems] == ["alpha", "mid", "zeta"]
+
+
+def test_a_table_found_valid_is_checked_again_once_its_cells_change(curated_copy: Path) -> None:
+    """Valid cells seen before are not checked twice (loading._VALID), but only valid ones,
+    and only the same cells: a later edit of the same file is found, and its problem names
+    that file, not the copy that was valid."""
+    from gealc_analysis.data import loading
+
+    load_themes(curated_copy)
+    load_themes(paths.CURATED_DIR)
+    assert any(key[0] == tuple(vocabulary.THEME_COLUMNS) for key in loading._VALID)
+    path = curated_copy / "themes.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace("2020,3.1,", "2020,x,", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    for _ in range(2):  # a table with problems is not remembered: reported each time
+        with pytest.raises(PlanDataError) as caught:
+            load_themes(curated_copy)
+        assert {(p.path, p.line, p.column) for p in caught.value.problems} == {
+            (str(path), 2, "area_code")
+        }

@@ -419,3 +419,88 @@ def test_a_row_check_names_the_row_cells_of_the_failing_row(curated_copy: Path) 
             "'open_data' as themes.csv gives for 2024 3.2 (fix the row or the crosswalk)",
         ),
     }
+
+
+# ------------------------------------------------------------------ what the speed-ups rely on
+
+
+def test_a_cell_starting_with_an_ascii_letter_or_digit_is_never_formula_like() -> None:
+    """The formula check answers these cells without normalising them (schema._PLAIN_STARTS):
+    NFKC keeps such a first character, or composes it with the marks after it into a letter.
+    Every such start, followed by every combining mark of Unicode, then a trigger."""
+    import string
+    import sys
+    import unicodedata
+
+    from gealc_analysis.core.outputs import is_formula_like
+    from gealc_analysis.data import schema
+
+    marks = [
+        chr(code)
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) in ("Mn", "Mc", "Me")
+    ]
+    assert schema._PLAIN_STARTS == set(string.ascii_letters + string.digits)
+    for start in sorted(schema._PLAIN_STARTS):
+        formula_like = [m for m in marks if is_formula_like(f"{start}{m}=1+1")]
+        assert not formula_like, (start, formula_like[:5])
+        assert unicodedata.normalize("NFKC", start) == start
+
+
+def test_a_schema_edited_in_place_is_read_and_built_again(tmp_path: Path) -> None:
+    """The validators are built once per content of a schema's files, not once per path:
+    an edit to the same file (or to the definitions beside it) is seen by the next load."""
+    from gealc_analysis.data import contract, load_table, table_schema
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(contract.SCHEMAS_DIR, schemas)
+    schema_file = schemas / "funding_codes.schema.yaml"
+    table = paths.CURATED_DIR / "funding_codes.csv"
+    before = table_schema(schema_file)
+    assert load_table(table, schema_file)["code"].tolist()
+    assert table_schema(schema_file) is before, "an unchanged schema is not read again"
+    text = schema_file.read_text(encoding="utf-8")
+    edited = text.replace("enum: [cash, staff_time]", "enum: [money, staff_time]", 1)
+    assert edited != text
+    schema_file.write_text(edited, encoding="utf-8")
+    assert table_schema(schema_file) is not before
+    with pytest.raises(PlanDataError, match="kind: expected"):
+        load_table(table, schema_file)
+    schema_file.write_text(text, encoding="utf-8")
+    assert table_schema(schema_file) is before
+    assert contract.column_names(schema_file) == list(load_table(table, schema_file).columns)
+
+
+def test_problems_alike_but_for_the_cell_found_are_listed_in_one_order() -> None:
+    """Two unknown header names (same file, line, column and words) were listed in the order
+    of a set, which changed from run to run; the cell found now breaks the tie."""
+    from gealc_analysis.data import Problem
+
+    alike = [
+        Problem("plan_2024.csv", 1, "header", "only the columns of the codebook", name)
+        for name in ("zeta", "alpha", "mid")
+    ]
+    messages = {str(PlanDataError(order)) for order in (alike, alike[::-1], alike[1:] + alike[:1])}
+    assert len(messages) == 1
+    assert [p.found for p in PlanDataError(alike).problems] == ["alpha", "mid", "zeta"]
+
+
+def test_a_table_found_valid_is_checked_again_once_its_cells_change(curated_copy: Path) -> None:
+    """Valid cells seen before are not checked twice (loading._VALID), but only valid ones,
+    and only the same cells: a later edit of the same file is found, and its problem names
+    that file, not the copy that was valid."""
+    from gealc_analysis.data import loading
+
+    load_themes(curated_copy)
+    load_themes(paths.CURATED_DIR)
+    assert any(key[0] == tuple(vocabulary.THEME_COLUMNS) for key in loading._VALID)
+    path = curated_copy / "themes.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace("2020,3.1,", "2020,x,", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    for _ in range(2):  # a table with problems is not remembered: reported each time
+        with pytest.raises(PlanDataError) as caught:
+            load_themes(curated_copy)
+        assert {(p.path, p.line, p.column) for p in caught.value.problems} == {
+            (str(path), 2, "area_code")
+        }

@@ -84,12 +84,13 @@ def load_bundle(
     the plans loaded (links and codings about other years are left out).
     """
     # The validators, imported only to load: a kernel given the build's bundle needs none.
-    from gealc_analysis.data.loading import load_funding_codes, load_plans, load_themes
+    from gealc_analysis.data.loading import load_plans_with_themes_and_codes
 
     folder = Path(data_dir) if data_dir is not None else paths.CURATED_DIR
     wanted = sorted({int(year) for year in years}) if years is not None else None
-    plans, themes = load_plans(folder, wanted), load_themes(folder)
-    codes = load_funding_codes(folder)
+    # The crosswalk and the funding codes the plans were checked against: each file is
+    # read and checked once (load_themes and load_funding_codes would check them again).
+    plans, themes, codes = load_plans_with_themes_and_codes(folder, wanted)
     # The raw texts beside the curated folder are published with the report: checked too.
     root = folder.resolve().parent
     _, problems = folder_problems(root / "raw", within=root)

@@ -45,11 +45,26 @@ def schema_names(schemas_dir: Path | None = None) -> list[str]:
     return sorted(p.name.removesuffix(SCHEMA_SUFFIX) for p in folder.glob(f"*{SCHEMA_SUFFIX}"))
 
 
+def schema_sources(path: Path) -> tuple[str, str | None]:
+    """The texts a schema is made of: its file and the ``definitions.yaml`` beside it (None
+    when there is none). Every cache of what a schema says is keyed on these, not on the
+    path, so a schema edited in place (a test's copy of the data folder) is read again."""
+    definitions_path = Path(path).parent / DEFINITIONS_FILE
+    shared = definitions_path.read_text(encoding="utf-8") if definitions_path.is_file() else None
+    return Path(path).read_text(encoding="utf-8"), shared
+
+
 def schema_descriptor(path: Path) -> dict:
     """A schema file as a plain Table Schema descriptor, its ``{{name}}`` patterns resolved
     from the ``definitions.yaml`` beside it (what the validator and datapackage.json use)."""
-    descriptor = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    patterns = definitions(Path(path).parent)
+    return descriptor_of(*schema_sources(path))
+
+
+def descriptor_of(text: str, shared: str | None) -> dict:
+    """The descriptor of a schema's text, patterns resolved from the definitions' text (a new
+    dict each call: callers may change it)."""
+    descriptor = yaml.safe_load(text)
+    patterns = _definitions_of(shared)
     for field in descriptor.get("fields", []):
         constraints = field.get("constraints") or {}
         if "pattern" in constraints:
@@ -57,15 +72,20 @@ def schema_descriptor(path: Path) -> dict:
     return descriptor
 
 
-@cache
 def definitions(schemas_dir: Path = SCHEMAS_DIR) -> dict[str, str]:
     """The shared patterns of a schemas folder, each resolved (a definition may name the
     ones above it); empty when the folder has no ``definitions.yaml``."""
     path = Path(schemas_dir) / DEFINITIONS_FILE
-    if not path.is_file():
+    return dict(_definitions_of(path.read_text(encoding="utf-8") if path.is_file() else None))
+
+
+@cache
+def _definitions_of(shared: str | None) -> dict[str, str]:
+    # Cached on the file's text; callers get a copy (definitions) or only read it.
+    if shared is None:
         return {}
     resolved: dict[str, str] = {}
-    for name, pattern in yaml.safe_load(path.read_text(encoding="utf-8"))["patterns"].items():
+    for name, pattern in yaml.safe_load(shared)["patterns"].items():
         resolved[str(name)] = resolve_pattern(str(pattern), resolved)
     return resolved
 
@@ -90,11 +110,15 @@ def _resolved(name_or_path: str | Path) -> Path:
     return path.resolve()
 
 
-@cache
 def _fields(path: Path) -> tuple[tuple[str, dict[str, Any]], ...]:
+    return _fields_of(*schema_sources(path))
+
+
+@cache
+def _fields_of(text: str, shared: str | None) -> tuple[tuple[str, dict[str, Any]], ...]:
     return tuple(
         (str(field["name"]), dict(field.get("constraints") or {}))
-        for field in schema_descriptor(path).get("fields", [])
+        for field in descriptor_of(text, shared).get("fields", [])
     )
 
 

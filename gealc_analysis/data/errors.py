@@ -89,11 +89,14 @@ def _column_order() -> dict[str, int]:
     return {name: i for i, name in enumerate(dict.fromkeys(columns))}
 
 
-def _problem_sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
+def _problem_sort_key(problem: Problem) -> tuple[str, int, int, str, str, str]:
+    # ``found`` last: two problems alike but for the cell found (two unknown header names)
+    # were listed in the order of a set of them, which changes from run to run.
     return (
         problem.path,
         problem.line,
         _column_order().get(problem.column, 99),
         problem.column,
         problem.expected,
+        problem.found,
     )

@@ -10,7 +10,6 @@ does the same for any curated table that has a schema.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import cache
 from pathlib import Path
 
 import frictionless
@@ -26,6 +25,7 @@ from gealc_analysis.data.reading import RawTable, display_path, read_raw_table
 from gealc_analysis.data.schema import (
     LINE,
     PATH,
+    Checker,
     check_cells,
     field_names,
     pandera_schema,
@@ -127,13 +127,38 @@ def _combined(
     return text, located
 
 
+# Tables found valid, by their cells, with what checked them: the same cells checked again
+# by the same checker and context need no second pass (the crosswalk and the funding codes
+# each load reads, a copy of the curated folder, the side tables of every bundle loaded in a
+# process). Only a table without problems is kept: whether a table is valid depends on its
+# header and cells alone (the path and lines only locate problems, and the contexts kept are
+# functions of the cells), while its problems would name the file.
+_VALID: dict[tuple, tuple[frictionless.Schema, Checker, Context | None]] = {}
+_VALID_KEPT = 64
+
+
+def _valid_key(raw: RawTable) -> tuple:
+    return (tuple(raw.header), tuple(map(tuple, raw.rows)))
+
+
 def _problems_of(
     raws: Sequence[RawTable],
     schema: frictionless.Schema,
-    checker: pa.DataFrameSchema,
+    checker: Checker,
     context: Context | None = None,
+    *,
+    remember_valid: bool = False,
 ) -> list[Problem]:
-    """Check many files in one pass; a file lacking columns is checked on its own."""
+    """Check many files in one pass; a file lacking columns is checked on its own.
+
+    ``remember_valid``: one table whose context depends on its cells alone (or none); if the
+    same checker found the same cells valid before, they are not checked again.
+    """
+    key = _valid_key(raws[0]) if remember_valid and len(raws) == 1 else None
+    if key is not None and key in _VALID:
+        known_schema, known_checker, known_context = _VALID[key]
+        if known_schema is schema and known_checker is checker and known_context is context:
+            return []
     columns = field_names(schema)
     complete = [raw for raw in raws if _checkable(raw) and set(columns) <= set(raw.header)]
     partial = [raw for raw in raws if _checkable(raw) and not set(columns) <= set(raw.header)]
@@ -142,22 +167,52 @@ def _problems_of(
         text, located = _combined(group, columns)
         extra = context(text, located) if context is not None else None
         problems += check_cells(text, located, schema, checker, extra)
+    if key is not None and not problems:
+        if len(_VALID) >= _VALID_KEPT:
+            del _VALID[next(iter(_VALID))]
+        _VALID[key] = (schema, checker, context)
     return problems
 
 
-@cache
-def _plan_checker(with_crosswalk: bool, with_funding_codes: bool) -> pa.DataFrameSchema:
+# Built pandera schemas, by the objects they are built from: the Table Schema (one object per
+# content of its files, see schema.table_schema, so an edited schema is a new key) and the
+# named checks. Building one costs more than checking a small table with it (pandera copies
+# its columns several times); the references are kept so the ids stay theirs.
+_CHECKERS: dict[tuple, tuple[tuple[object, ...], Checker]] = {}
+_CHECKERS_KEPT = 64
+
+
+def _checker(
+    schema: frictionless.Schema,
+    checks: Sequence[pa.Check] = (),
+    column_checks: Mapping[str, Sequence[pa.Check]] | None = None,
+) -> Checker:
+    """:func:`pandera_schema` of these objects, built once while they live."""
+    named = {column: tuple(found) for column, found in (column_checks or {}).items()}
+    parts = (schema, *checks, *(check for found in named.values() for check in found))
+    key = (
+        id(schema),
+        tuple(map(id, checks)),
+        tuple((column, tuple(map(id, found))) for column, found in named.items()),
+    )
+    if key not in _CHECKERS:
+        if len(_CHECKERS) >= _CHECKERS_KEPT:
+            del _CHECKERS[next(iter(_CHECKERS))]
+        _CHECKERS[key] = (parts, pandera_schema(schema, checks, column_checks))
+    return _CHECKERS[key][1]
+
+
+def _plan_checker(with_crosswalk: bool, with_funding_codes: bool) -> Checker:
     row_checks = (
         checks.PLAN_ROW_CHECKS
         + (checks.CROSSWALK_CHECKS if with_crosswalk else ())
         + (checks.FUNDING_CODE_CHECKS if with_funding_codes else ())
     )
-    return pandera_schema(table_schema(PLAN_SCHEMA), row_checks, checks.PLAN_COLUMN_CHECKS)
+    return _checker(table_schema(PLAN_SCHEMA), row_checks, checks.PLAN_COLUMN_CHECKS)
 
 
-@cache
-def _themes_checker() -> pa.DataFrameSchema:
-    return pandera_schema(table_schema(THEMES_SCHEMA), checks.THEME_ROW_CHECKS)
+def _themes_checker() -> Checker:
+    return _checker(table_schema(THEMES_SCHEMA), checks.THEME_ROW_CHECKS)
 
 
 def _plan_context(
@@ -295,6 +350,21 @@ def load_table(
     (``column_checks``); ``context(text, located)`` may add columns they read (e.g. the
     plans' activity ids, joined once).
     """
+    typed, _ = load_table_and_lines(
+        path, schema, checks=checks, column_checks=column_checks, context=context
+    )
+    return typed
+
+
+def load_table_and_lines(
+    path: Path | str,
+    schema: str | Path | frictionless.Schema,
+    *,
+    checks: Sequence[pa.Check] = (),
+    column_checks: Mapping[str, Sequence[pa.Check]] | None = None,
+    context: Context | None = None,
+) -> tuple[pd.DataFrame, list[int]]:
+    """:func:`load_table`, and the file line of each of its rows (the file is read once)."""
     source = Path(path)
     contract = schema if isinstance(schema, frictionless.Schema) else table_schema(schema)
     if not source.is_file() and not source.is_dir():
@@ -302,11 +372,11 @@ def load_table(
             [Problem(display_path(source), 0, "file", "a curated CSV file", "no such file")]
         )
     raw, problems = _read(source, contract)
-    checker = pandera_schema(contract, checks, column_checks)
-    problems += _problems_of([raw], contract, checker, context)
+    checker = _checker(contract, checks, column_checks)
+    problems += _problems_of([raw], contract, checker, context, remember_valid=context is None)
     if problems:
         raise PlanDataError(problems)
-    return _typed(raw.frame, contract)
+    return _typed(raw.frame, contract), list(raw.lines)
 
 
 def _read_themes(data_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -317,7 +387,7 @@ def _read_themes(data_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     raw, problems = _read(path, schema)
     if problems:
         return None, problems
-    problems = _problems_of([raw], schema, _themes_checker(), _themes_context)
+    problems = _problems_of([raw], schema, _themes_checker(), _themes_context, remember_valid=True)
     return (None if problems else _typed(raw.frame, schema)), problems
 
 
@@ -376,6 +446,16 @@ def load_plans(
     Raises :class:`PlanDataError` listing every problem in every file; never returns a
     partial frame.
     """
+    plans, _, _ = load_plans_with_themes_and_codes(data_dir, years)
+    return plans
+
+
+def load_plans_with_themes_and_codes(
+    data_dir: Path | str | None = None, years: Iterable[int] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """:func:`load_plans`, with the crosswalk and the funding codes it checked the plans
+    against: the frames :func:`load_themes` and :func:`load_funding_codes` give, each file
+    read and checked once (the bundle's load needs all three)."""
     folder = Path(data_dir) if data_dir is not None else paths.CURATED_DIR
     wanted = sorted(set(years)) if years is not None else None
     problems = _file_set_problems(folder, wanted)
@@ -401,4 +481,4 @@ def load_plans(
     if problems or themes is None or funding_codes is None:
         raise PlanDataError(problems)
     text, _ = _combined(raws, field_names(schema))
-    return _type_plans(text, themes)
+    return _type_plans(text, themes), themes, funding_codes

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from gealc_analysis.data.contract import SCHEMAS_DIR, column_names
+from gealc_analysis.data.contract import SCHEMAS_DIR
 from gealc_analysis.data.errors import PlanDataError, Problem
-from gealc_analysis.data.reading import read_raw_table
 
 SCHEMAS_DIR_NAME = SCHEMAS_DIR.name
 
@@ -22,13 +21,11 @@ SCHEMAS_DIR_NAME = SCHEMAS_DIR.name
 def load_curated_table(path: Path, schema_path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The table typed by its schema with each record's line as the index, or None and every
     problem found, located by line."""
-    from gealc_analysis.data.loading import load_table  # the validators: only to load
+    from gealc_analysis.data.loading import load_table_and_lines  # the validators: only to load
 
     try:
-        typed = load_table(path, schema_path)
+        typed, lines = load_table_and_lines(path, schema_path)
     except PlanDataError as error:
         return None, list(error.problems)
-    names = column_names(Path(schema_path))
-    raw, _ = read_raw_table(Path(path), names)
-    typed.index = pd.Index(raw.lines, name="line")
+    typed.index = pd.Index(lines, name="line")
     return typed, []

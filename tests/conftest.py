@@ -16,6 +16,7 @@ import io
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
@@ -83,10 +84,37 @@ def is_slow(item: pytest.Item) -> bool:
     return f"{module}::{name}" in SLOW or any(f"{module}::{f}" in SLOW for f in fixtures)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+    """Mark the slow tests before ``-m`` selects; once it has, put slow modules first."""
     for item in items:
         if is_slow(item):
             item.add_marker(pytest.mark.slow)
+    result = yield
+    items[:] = slow_modules_first(items)
+    return result
+
+
+def slow_modules_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """``items`` with the modules holding slow tests first (most slow tests first), then the
+    others (most tests first), each module's tests in their own order.
+
+    pytest-xdist (``--dist loadfile``) hands whole modules to its workers in this order (the
+    ``--no-loadscope-reorder`` of pyproject's addopts keeps it). Its own order, by number of
+    tests only, put modules of one or three long tests (a build with a new funding code,
+    the escaping build) last, so one worker ran them while the other idled; started first,
+    the short modules fill the other worker and both end together. Only the schedule depends
+    on this, never a result; with ``-m "not slow"`` it is xdist's own order.
+    """
+    by_module: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        by_module.setdefault(item.path, []).append(item)
+
+    def weight(tests: list[pytest.Item]) -> tuple[int, int]:
+        return (-sum(1 for item in tests if item.get_closest_marker("slow")), -len(tests))
+
+    ordered = sorted(by_module.values(), key=weight)  # stable: ties keep collection order
+    return [item for tests in ordered for item in tests]
 
 
 @pytest.fixture(scope="session")

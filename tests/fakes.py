@@ -220,6 +220,19 @@ class FakeExecutor:
 
 # ------------------------------------------------------------ pure steps, computed once
 
+
+def fake_brief(bundle: Any, *, out_path: Path | str, provenance: Mapping[str, Any], **_: Any):
+    """A stand-in for ``products.brief.write_brief`` where typesetting is not what a test pins
+    (a build's mechanics, its cache): it writes the provenance it was given as JSON, so the
+    file exists, is linked, and changes exactly when the brief's record would. The brief
+    itself is tested in ``test_brief.py``, ``test_products_all_or_nothing.py`` and on the
+    session's real build."""
+    import json
+
+    Path(out_path).write_text(json.dumps(provenance, sort_keys=True), encoding="utf-8")
+    return Path(out_path)
+
+
 _BRIEFS: dict[str, bytes] = {}
 _FONT_CSS: list[str] = []
 

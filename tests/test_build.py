@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import local_links, notebooks_folder, small_data_folder, snapshot
-from fakes import FAKE_FIGURE, FAKE_TABLE, FakeExecutor
+from fakes import FAKE_FIGURE, FAKE_TABLE, FakeExecutor, fake_brief
 
 from gealc_analysis.build import (
     BuildError,
@@ -39,6 +39,7 @@ from gealc_analysis.build import (
 from gealc_analysis.build.folders import MARKER_FILE, mark
 from gealc_analysis.core import paths
 from gealc_analysis.data.bundle import DataBundle, load_bundle
+from gealc_analysis.products import brief
 
 YEARS = [2020, 2024]
 
@@ -73,10 +74,19 @@ class Build:
 SUMMARY = "- **42** answers <script>x</script>\n"  # 01_simple's headline, markup and all
 
 
+def install(executor: FakeExecutor, monkeypatch: pytest.MonkeyPatch) -> FakeExecutor:
+    """``executor`` for every build, and a fake brief: typesetting it (seconds a language)
+    is not the build engine; the index still links the brief's file, and the real brief is
+    tested in test_brief.py, test_products_all_or_nothing.py and on the session's build."""
+    executor.install(monkeypatch)
+    monkeypatch.setattr(brief, "write_brief", fake_brief)
+    return executor
+
+
 @pytest.fixture(autouse=True)
 def executor(monkeypatch: pytest.MonkeyPatch) -> FakeExecutor:
     """Every build of a test here runs its notebooks with the fake executor."""
-    return FakeExecutor(summaries={"01_simple": SUMMARY}).install(monkeypatch)
+    return install(FakeExecutor(summaries={"01_simple": SUMMARY}), monkeypatch)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +98,7 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Build:
     calls: list[tuple[Path, list[int] | None]] = []
     messages: list[str] = []
     with pytest.MonkeyPatch.context() as patch:
-        FakeExecutor(summaries={"01_simple": SUMMARY}).install(patch)
+        install(FakeExecutor(summaries={"01_simple": SUMMARY}), patch)
         result = build_report(
             root / "report",
             data_dir=data_dir,
@@ -112,7 +122,7 @@ def failed(tmp_path_factory: pytest.TempPathFactory, good: Build) -> Build:
     messages: list[str] = []
     before = snapshot(out)
     with pytest.MonkeyPatch.context() as patch, pytest.raises(BuildError) as caught:
-        FakeExecutor(fail={"01_broken"}).install(patch)
+        install(FakeExecutor(fail={"01_broken"}), patch)
         build_report(
             out,
             data_dir=good.data_dir,

@@ -24,7 +24,7 @@ from typing import Any
 import nbformat
 import pytest
 from conftest import small_data_folder, snapshot
-from fakes import FAKE_FIGURE, fake_execute
+from fakes import FAKE_FIGURE, fake_brief, fake_execute
 
 from gealc_analysis.build import BuildError, BuildResult, build_report, cache, pages, products, site
 from gealc_analysis.build import execute as execute_module
@@ -118,11 +118,6 @@ def fake_body(executed: Path, *, remove_tags: set[str], **_: Any) -> str:
     nb = nbformat.read(executed, as_version=4)
     kept = [c for c in nb.cells if not remove_tags & set(c.metadata.get("tags", []))]
     return "".join(f"<p>{html.escape(cell.source)}</p>" for cell in kept)
-
-
-def fake_brief(bundle: DataBundle, *, out_path: Path, provenance: Mapping[str, Any], **_: Any):
-    out_path.write_text(json.dumps(provenance, sort_keys=True), encoding="utf-8")
-    return out_path
 
 
 def install_fakes(monkeypatch: pytest.MonkeyPatch, made: Project) -> None:

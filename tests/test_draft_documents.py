@@ -342,6 +342,7 @@ def test_without_add_source_nothing_is_written_into_the_data_folder(
 # --------------------------------------------------------------------------- size
 
 
+@pytest.mark.slow  # typesets and drafts ~190 pages: seconds (the full suite runs it)
 def test_a_200_page_plan_drafts_every_activity(
     tmp_path: Path, session_themes: pd.DataFrame
 ) -> None:

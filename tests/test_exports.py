@@ -63,15 +63,27 @@ def section_frames(bundle) -> dict[str, pd.DataFrame]:
     }
 
 
-def test_the_english_export_is_the_tidy_frame_with_labels_beside_its_codes(bundle):
-    for name, frame in section_frames(bundle).items():
+@pytest.fixture(scope="module")
+def made_frames(bundle) -> dict[str, pd.DataFrame]:
+    """``section_frames`` computed once for the module (a second or so of measures)."""
+    return section_frames(bundle)
+
+
+@pytest.fixture
+def frames(made_frames) -> dict[str, pd.DataFrame]:
+    """A private copy of the section frames for each test (an export never shares state)."""
+    return {name: frame.copy(deep=True) for name, frame in made_frames.items()}
+
+
+def test_the_english_export_is_the_tidy_frame_with_labels_beside_its_codes(bundle, frames):
+    for name, frame in frames.items():
         expected = tables.with_labels(frame, bundle.themes, "en")
         pd.testing.assert_frame_equal(exports.export_table(frame, bundle.themes, "en"), expected)
         assert name
 
 
-def test_every_spanish_export_has_spanish_headers_and_no_codes(bundle):
-    for name, frame in section_frames(bundle).items():
+def test_every_spanish_export_has_spanish_headers_and_no_codes(bundle, frames):
+    for name, frame in frames.items():
         out = exports.export_table(frame, bundle.themes, "es")
         raw = [header for header in out.columns if re.fullmatch(r"[a-z0-9_]+", str(header))]
         assert raw == [], f"{name}: headers without a Spanish label: {raw}"

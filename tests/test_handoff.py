@@ -9,24 +9,36 @@ import pytest
 
 from gealc_analysis.core.provenance import data_fingerprint
 from gealc_analysis.data import load_plans
-from gealc_analysis.data.bundle import load_bundle
+from gealc_analysis.data.bundle import DataBundle, load_bundle
 from gealc_analysis.notebook import handoff, section
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
 
-def handed_over(curated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hand over the bundle of ``curated`` with a marker column only the handoff adds."""
-    bundle = load_bundle(curated)
-    marked = bundle.replaced(plans=bundle.plans.assign(handed_over=True))
+@pytest.fixture(scope="module")
+def curated_bundle() -> DataBundle:
+    """The project's curated data, loaded once for the module (a load is ~0.3 s; the tests
+    hand it over for copies of the same files)."""
+    return load_bundle()
+
+
+def handed_over(
+    curated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundle: DataBundle
+) -> None:
+    """Hand over ``bundle`` (the curated data, as ``curated`` holds it: a copy of the same
+    files) as the bundle of ``curated``, with a marker column only the handoff adds."""
+    marked = bundle.replaced(data_dir=curated, plans=bundle.plans.assign(handed_over=True))
     target = handoff.write_validated(tmp_path / "validated.pickle", marked)
     monkeypatch.setenv(handoff.ENV_VAR, str(target))
 
 
 def test_open_section_uses_the_frames_the_build_handed_over(
-    curated_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    curated_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    curated_bundle: DataBundle,
 ) -> None:
-    handed_over(curated_copy, tmp_path, monkeypatch)
+    handed_over(curated_copy, tmp_path, monkeypatch, curated_bundle)
     opened = section.open_section("x", data_dir=curated_copy, output_dir=tmp_path / "out")
     assert "handed_over" in opened.plans.columns
     assert "handed_over" in opened.bundle.plans.columns
@@ -34,9 +46,12 @@ def test_open_section_uses_the_frames_the_build_handed_over(
 
 
 def test_changed_data_is_validated_again_not_served_from_the_handoff(
-    curated_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    curated_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    curated_bundle: DataBundle,
 ) -> None:
-    handed_over(curated_copy, tmp_path, monkeypatch)
+    handed_over(curated_copy, tmp_path, monkeypatch, curated_bundle)
     plan = curated_copy / "plan_2024.csv"
     plan.write_text(plan.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     opened = section.open_section("x", data_dir=curated_copy, output_dir=tmp_path / "out")
@@ -44,9 +59,12 @@ def test_changed_data_is_validated_again_not_served_from_the_handoff(
 
 
 def test_other_years_are_validated_again_not_served_from_the_handoff(
-    curated_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    curated_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    curated_bundle: DataBundle,
 ) -> None:
-    handed_over(curated_copy, tmp_path, monkeypatch)
+    handed_over(curated_copy, tmp_path, monkeypatch, curated_bundle)
     opened = section.open_section(
         "x", data_dir=curated_copy, output_dir=tmp_path / "out", years=[2024]
     )
@@ -84,7 +102,10 @@ def test_the_fingerprint_separates_names_sizes_and_years(tmp_path: Path) -> None
 # test_a_build_hands_its_validated_frames_to_the_notebooks (on the shared real fixture build).
 
 
-def test_a_kernel_given_the_bundle_does_not_import_the_validators(tmp_path: Path) -> None:
+@pytest.mark.slow  # a fresh interpreter importing what a warm kernel imports: seconds
+def test_a_kernel_given_the_bundle_does_not_import_the_validators(
+    tmp_path: Path, curated_bundle: DataBundle
+) -> None:
     """What a warm kernel imports, and a section opened on the build's bundle, leave pandera,
     frictionless and the loaders unimported (half a second a kernel, fourteen a build)."""
     import os
@@ -93,7 +114,7 @@ def test_a_kernel_given_the_bundle_does_not_import_the_validators(tmp_path: Path
 
     from gealc_analysis.build.kernel import WARM_IMPORTS
 
-    target = handoff.write_validated(tmp_path / "validated.pickle", load_bundle())
+    target = handoff.write_validated(tmp_path / "validated.pickle", curated_bundle)
     code = "\n".join(
         [
             "import sys",

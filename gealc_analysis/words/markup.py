@@ -237,7 +237,20 @@ def markdown_html(text: str) -> Markup:
     Raw HTML in the text is escaped (shown, never run), headings get ids, and the result goes
     through :func:`sanitize`, so only safe links and images inside the report remain.
     """
+    if type(text) is str:  # a str subclass (Markup) may render differently: not kept
+        return _kept_markdown_html(text)
+    return _markdown_html(text)
+
+
+def _markdown_html(text: str) -> Markup:
     return sanitize(str(_markdown()(text)).strip())
+
+
+# A build renders the same Markdown more than once per process (the codebooks of every data
+# copy, a finding on the index and in the brief) and a test process builds many times; the
+# codebook alone costs ~25 ms a rendering. The HTML is a function of the text alone (the
+# renderer and the sanitiser's allowlist are fixed) and immutable, so the latest are kept.
+_kept_markdown_html = functools.lru_cache(maxsize=256)(_markdown_html)
 
 
 def markdown_inline_html(text: str) -> Markup:

@@ -3,13 +3,18 @@
 Opening a page, loading its images and fonts, running axe-core and taking a screenshot is
 what costs; every browser check of a page at a width reads the same visit (overflow, tables,
 axe, images, console, links, alt text, the language switch, chart text), so each page is
-opened once per width per test run. A visit records what the checks need; the tests in
-``test_report_browser.py`` judge it (its tests run on one pytest-xdist worker, ``loadfile``).
+opened once per width per test run. A visit records what the checks need; the tests judge
+it, with the judging here (one implementation for both widths): the desktop width's in
+``test_report_browser.py``, the phone width's in ``test_report_browser_phone.py``. The two
+widths are two modules so that pytest-xdist (``--dist loadfile``: one module, one worker)
+can visit them on two workers at once: each is about half of the browser tests' time, and
+neither width's visit reads the other's.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +36,12 @@ AXE_OPTIONS = {
 # each chart, body and heading sizes that cross the large-text threshold), and through the
 # layout itself (what lies under a text, what clips it), which only axe's own work computes.
 # The chart layout hidden at a width (display: none) costs axe nothing measurable.
+# Nor do the other rules (about 16% of axe's time) run at one width only: measured on the
+# session's report (every rule but colour-contrast, every result type, both widths), ten of
+# them (svg-img-alt, nested-interactive and eight aria-* rules) examine a different set of
+# elements at each width, each width's own chart layout (the other is display: none), on 30
+# of the 36 pages, and scrollable-region-focusable finds different scroll boxes on 22 (a
+# table that scrolls at one width fits at the other).
 
 # axe-core's colour-contrast rule (most of axe's time on these pages) parses the same few CSS
 # colour strings tens of thousands of times per page through colorjs.io (a parse, a gamut map
@@ -147,13 +158,6 @@ class Visit:
     console_errors: list[str] = field(default_factory=list)
 
 
-def per_width() -> list[Any]:
-    """``width`` parameters named by their kind of screen."""
-    import pytest
-
-    return [pytest.param(width, id=name) for name, width in WIDTHS.items()]
-
-
 def report_pages(out: Path) -> list[Path]:
     """Every HTML page of the report: landing page, and each language's pages."""
     return sorted(out.rglob("*.html"))
@@ -226,3 +230,70 @@ def reading_problems(visit: Visit) -> list[str]:
     problems += [f"{where} image not loaded: {src}" for src in visit.broken_images]
     problems += [f"{where} console error: {text}" for text in visit.console_errors]
     return problems
+
+
+def pages_read_well(seen: list[Visit], out: Path) -> list[str]:
+    """Every page of the report at one width, and what a reader would stumble on in each
+    (``reading_problems``): the visits cover every HTML page of ``out``, both languages and
+    each kind of page (index, codebook, sources, explorer)."""
+    problems = []
+    names = {visit.name for visit in seen}
+    if not any(name.startswith("es/") for name in names):
+        problems.append("no Spanish pages were built")
+    kinds = {"index.html", "CODEBOOK.html", "SOURCES.html", "explorer.html"}
+    if missing := kinds - {Path(name).name for name in names}:
+        problems.append(f"a kind of page is missing: {sorted(missing)}")
+    if len(seen) != len(report_pages(out)):
+        problems.append(f"{len(seen)} pages visited of the report's {len(report_pages(out))}")
+    return problems + [problem for visit in seen for problem in reading_problems(visit)]
+
+
+# ------------------------------------------------------------------ chart text as readers see it
+# Chart text as readers see it: every section page of both languages opened in headless
+# Chromium at 1280 px and 390 px, every text of every chart shown measured in CSS pixels on the
+# rendered page (font size × the SVG's scale on screen), and every text's box checked to lie
+# inside its chart (a title is never cut).
+#
+# Bounds: 11 to 16 px on a desktop (never larger than the headings, never smaller than small
+# print), at least 10 px on a phone. Measured, not computed: a stylesheet that scaled the charts
+# to the column again would fail here. The pages are those the browser tests visit once per width
+# (``visit_report``, with a screenshot of each).
+
+BOUNDS = {DESKTOP: (11.0, 16.0), PHONE: (10.0, float("inf"))}
+SECTION_PAGE = re.compile(r"^[a-z]{2}/[0-9]{2}_[^/]+\.html$")
+
+
+def chart_text_problems(seen: list[Visit], width: int) -> tuple[list[str], str]:
+    """What is wrong with the chart text of the section pages visited at ``width`` (both
+    languages' section pages, charts shown on at least 80% of them, each in the layout of
+    that width, with alt text, real text, every text within the bounds and inside its
+    chart), and a one-line summary of the sizes seen."""
+    pages = [visit for visit in seen if SECTION_PAGE.match(visit.name)]
+    problems = []
+    if (languages := {visit.name.split("/")[0] for visit in pages}) != {"en", "es"}:
+        problems.append(f"section pages visited in {sorted(languages)}, not en and es")
+    charts = [{**chart, "page": visit.name} for visit in pages for chart in visit.charts]
+    shown_on = {chart["page"] for chart in charts}
+    if len(shown_on) < 0.8 * len(pages):
+        problems.append(f"charts shown on only {sorted(shown_on)}")
+    layout = "chart-desktop" if width == DESKTOP else "chart-phone"
+    low, high = BOUNDS[width]
+    sizes = []
+    for chart in charts:
+        where = f"{chart['page']} @{width}px [{chart['label'][:50]}]"
+        if layout not in chart["layout"]:
+            problems.append(f"{where}: shows the {chart['layout']} layout")
+        if chart["role"] != "img" or not chart["label"] or chart["title"] != chart["label"]:
+            problems.append(f"{where}: no alt text (role=img, aria-label and <title>)")
+        if not chart["texts"]:
+            problems.append(f"{where}: no text in the chart (drawn as paths?)")
+        for text in chart["texts"]:
+            sizes.append(text["px"])
+            if not low - 0.01 <= text["px"] <= high + 0.01:
+                problems.append(f"{where}: {text['text']!r} is {text['px']:.1f} px")
+            if not text["inside"]:
+                problems.append(f"{where}: {text['text']!r} is cut by the chart's edge")
+    summary = f"@{width}px: {len(charts)} charts"
+    if sizes:
+        summary += f", text {min(sizes):.1f} to {max(sizes):.1f} px"
+    return problems, summary

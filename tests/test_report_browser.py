@@ -6,49 +6,36 @@ box the keyboard can reach; on a phone every reader table fits (or reads as a li
 axe-core (the copy shipped in the axe-playwright-python package: nothing is downloaded)
 finds no WCAG 2.0/2.1 A or AA violation; every image loads, every local link points at a
 file of the report, the console stays clean, and the language switch lands on the same page
-in the other language. Each index opens with its large numbers, one chart, at most five
-short findings with their robustness linked to section 07, the Committee's questions and
-the IDB list one click away. A screenshot of each page at each width (its first screen; the
+in the other language. A screenshot of each page at each width (its first screen; the
 whole page with ``GEALC_FULL_SCREENSHOTS=1``) is saved in the test's temporary folder for a
 person to look at.
 
 Each page is opened once per width (``browsing.visit_report``, the ``visits`` fixture of
-conftest.py, chart-text test included); the tests judge what those visits saw.
+conftest.py, chart-text test included); the tests judge what those visits saw, with the
+judging in ``browsing`` where both widths share it. This module holds the desktop width's
+tests and those that need no width; the phone width's (and each index's front page as a
+phone shows it) are in ``test_report_browser_phone.py``: two modules, so that pytest-xdist
+(``--dist loadfile``) can visit the two widths on two workers at once.
 
 Skipped, with the reason, only where Chromium or Playwright cannot run here.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 from browsing import (
     AXE_COLOUR_CACHE,
     DESKTOP,
-    PHONE,
     Visit,
-    per_width,
-    reading_problems,
+    chart_text_problems,
+    pages_read_well,
 )
 
-# The front page's budget (issue 17): 3–5 numbers, at most 5 findings of at most 35 words.
-FRONT_NUMBERS = range(3, 6)
-MAX_FINDINGS = 5
-MAX_FINDING_WORDS = 35
 
-
-@pytest.mark.parametrize("width", per_width())
-def test_every_page_reads_well_at_desktop_and_phone_widths(visits, report_build, width) -> None:
-    seen = visits(width)
-    names = {visit.name for visit in seen}
-    assert any(name.startswith("es/") for name in names), "no Spanish pages were built"
-    kinds = {"index.html", "CODEBOOK.html", "SOURCES.html", "explorer.html"}
-    assert kinds <= {Path(name).name for name in names}, "a kind of page is missing"
-    assert len(seen) == len(list(report_build.out_dir.rglob("*.html")))
-    problems = [problem for visit in seen for problem in reading_problems(visit)]
+def test_every_page_reads_well_at_the_desktop_width(visits, report_build) -> None:
+    problems = pages_read_well(visits(DESKTOP), report_build.out_dir)
     assert not problems, "\n".join(problems)
 
 
@@ -105,56 +92,6 @@ def test_every_chart_has_alt_text(visits) -> None:
         f"{visit.name}: {src}" for visit in visits(DESKTOP) for src in visit.images_without_alt
     ]
     assert not missing, "images without alt text:\n" + "\n".join(missing)
-
-
-def test_each_index_opens_with_numbers_a_chart_short_findings_and_the_committee(
-    browser, report_build
-) -> None:
-    out = report_build.out_dir
-    context = browser.new_context(viewport={"width": PHONE, "height": 900})
-    page = context.new_page()
-    for lang in ("es", "en"):
-        page.goto((out / lang / "index.html").as_uri())
-        front = page.evaluate("""() => ({
-            numbers: [...document.querySelectorAll('.key-numbers li')].map(li => [
-                li.querySelector('.number').textContent, li.querySelector('.number-label')
-                    .textContent]),
-            chart: [...document.querySelectorAll('.front-chart svg.chart')]
-                .filter(svg => svg.getBoundingClientRect().width > 0)
-                .map(svg => (svg.getAttribute('aria-label') || '').length > 0),
-            findings: [...document.querySelectorAll('.key-findings > ol > li')].map(li => {
-                const line = li.querySelector('.robustness');
-                const text = li.cloneNode(true);
-                text.querySelector('.robustness')?.remove();
-                return [text.textContent.trim(), line ? line.getAttribute('href') : null];
-            }),
-            questions: document.querySelectorAll('.committee li').length,
-            idb: document.querySelector('a.idb-list')?.getAttribute('href'),
-        })""")
-        assert len(front["numbers"]) in FRONT_NUMBERS, (lang, front["numbers"])
-        assert all(number.strip() and label.strip() for number, label in front["numbers"])
-        assert front["chart"] == [True], (lang, "one chart, loaded, with alt text")
-        assert 1 <= len(front["findings"]) <= MAX_FINDINGS, (lang, front["findings"])
-        for sentence, robustness in front["findings"]:
-            assert len(sentence.split()) <= MAX_FINDING_WORDS, (lang, sentence)
-            assert robustness == "07_robustness.html", (lang, sentence)
-        assert front["questions"] >= 1, lang
-        page.click("a.idb-list")
-        page.wait_for_load_state("load")
-        assert page.url.endswith("03_funding_dependence.html#idb-list"), page.url
-        heading = page.evaluate("""() => {
-            const target = document.querySelector(':target');
-            const after = [...document.querySelectorAll('h2')].filter(h2 => target &&
-                target.compareDocumentPosition(h2) & Node.DOCUMENT_POSITION_FOLLOWING);
-            return after.length ? after[0].getBoundingClientRect().top : null;
-        }""")
-        assert heading is not None, (lang, "the IDB list's anchor opens its section")
-        assert 0 <= heading < 900, (lang, "the browser scrolled to the IDB list's heading")
-        csv = page.evaluate("""() => [...document.querySelectorAll('a')]
-            .map(a => a.getAttribute('href'))
-            .filter(href => href && href.endsWith('tables/at_risk_activities.csv'))""")
-        assert csv, (lang, "the IDB list's download is a link on its section")
-    context.close()
 
 
 def test_the_landing_page_puts_spanish_first_and_marks_each_part_language(
@@ -240,44 +177,13 @@ def test_the_colour_cache_leaves_axe_results_unchanged(browser, axe_script, tmp_
 
 
 # ------------------------------------------------------------------ chart text as readers see it
-# Chart text as readers see it: every section page of both languages opened in headless
-# Chromium at 1280 px and 390 px, every text of every chart shown measured in CSS pixels on the
-# rendered page (font size × the SVG's scale on screen), and every text's box checked to lie
-# inside its chart (a title is never cut).
-#
-# Bounds: 11 to 16 px on a desktop (never larger than the headings, never smaller than small
-# print), at least 10 px on a phone. Measured, not computed: a stylesheet that scaled the charts
-# to the column again would fail here. The pages are those the browser tests visit once per width
-# (``browsing.visit_report``, with a screenshot of each).
-
-BOUNDS = {DESKTOP: (11.0, 16.0), PHONE: (10.0, float("inf"))}
-SECTION_PAGE = re.compile(r"^[a-z]{2}/[0-9]{2}_[^/]+\.html$")
+# (browsing.chart_text_problems says what is checked; the phone width's twin is in
+# test_report_browser_phone.py)
 
 
-@pytest.mark.parametrize("width", per_width())
-def test_chart_text_reads_at_a_fixed_size_on_every_section_page(visits, width: int) -> None:
-    pages = [visit for visit in visits(width) if SECTION_PAGE.match(visit.name)]
-    assert {visit.name.split("/")[0] for visit in pages} == {"en", "es"}
-    charts = [{**chart, "page": visit.name} for visit in pages for chart in visit.charts]
-    shown_on = {chart["page"] for chart in charts}
-    assert len(shown_on) >= 0.8 * len(pages), f"charts shown on only {sorted(shown_on)}"
-    layout = "chart-desktop" if width == DESKTOP else "chart-phone"
-    low, high = BOUNDS[width]
-    problems = []
-    sizes = []
-    for chart in charts:
-        where = f"{chart['page']} @{width}px [{chart['label'][:50]}]"
-        if layout not in chart["layout"]:
-            problems.append(f"{where}: shows the {chart['layout']} layout")
-        if chart["role"] != "img" or not chart["label"] or chart["title"] != chart["label"]:
-            problems.append(f"{where}: no alt text (role=img, aria-label and <title>)")
-        if not chart["texts"]:
-            problems.append(f"{where}: no text in the chart (drawn as paths?)")
-        for text in chart["texts"]:
-            sizes.append(text["px"])
-            if not low - 0.01 <= text["px"] <= high + 0.01:
-                problems.append(f"{where}: {text['text']!r} is {text['px']:.1f} px")
-            if not text["inside"]:
-                problems.append(f"{where}: {text['text']!r} is cut by the chart's edge")
-    print(f"@{width}px: {len(charts)} charts, text {min(sizes):.1f} to {max(sizes):.1f} px")
+def test_chart_text_reads_at_a_fixed_size_on_every_section_page_at_the_desktop_width(
+    visits,
+) -> None:
+    problems, summary = chart_text_problems(visits(DESKTOP), DESKTOP)
+    print(summary)
     assert not problems, "\n".join(problems)

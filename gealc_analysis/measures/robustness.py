@@ -733,11 +733,18 @@ def bundle_cells(bundle: DataBundle, baseline_year: int, compare_year: int) -> t
 
 
 def _cached_cells(
-    tables: Tables, alternatives: pd.DataFrame, baseline_year: int, compare_year: int
+    tables: Tables,
+    alternatives: pd.DataFrame,
+    baseline_year: int,
+    compare_year: int,
+    *,
+    pending: bool = True,
 ) -> tuple[Cell, ...]:
     key = _fingerprint(
         *(tables[name] for name in sorted(tables)), alternatives, baseline_year, compare_year
     )
+    while pending and key not in _CELLS_CACHE and _PENDING:  # another process computes them
+        remember_cells(_PENDING.pop(0)())
     if key not in _CELLS_CACHE:
         _remember(key, tuple(_cells(tables, alternatives, baseline_year, compare_year)))
     return _CELLS_CACHE[key]
@@ -755,9 +762,9 @@ def computed_cells(
     """The memoised cells of ``bundle`` for each (baseline, compare) year pair, by their
     content key: computed once by the build and handed to its kernels with the bundle
     (``notebook.handoff``), which :func:`remember_cells` them instead of computing them."""
-    for baseline_year, compare_year in comparisons:
-        bundle_cells(bundle, baseline_year, compare_year)
     tables = bundle_tables(bundle)
+    for baseline_year, compare_year in comparisons:  # never waiting for cells it computes
+        _cached_cells(tables, bundle.alternatives, baseline_year, compare_year, pending=False)
     keys = [
         _fingerprint(*(tables[name] for name in sorted(tables)), bundle.alternatives, *pair)
         for pair in comparisons
@@ -771,6 +778,13 @@ def remember_cells(computed: Mapping[str, tuple[Cell, ...]]) -> None:
     for key, cells_ in computed.items():
         if key not in _CELLS_CACHE:
             _remember(key, cells_)
+
+
+def remember_cells_later(source: Callable[[], Mapping[str, tuple[Cell, ...]]]) -> None:
+    """Memoise cells another process is still computing: ``source()`` (which waits for them)
+    is called on the first miss only, so a section that never needs the multiverse never
+    waits for it (the build's kernels start while the build computes it)."""
+    _PENDING.append(source)
 
 
 def _universe(cells_: Sequence[Cell], alternatives: pd.DataFrame) -> pd.DataFrame:
@@ -853,6 +867,8 @@ def bundle_multiverse(bundle: DataBundle, baseline_year: int, compare_year: int)
 # never written; the few most recent inputs are kept.
 _CELLS_CACHE: dict[str, tuple[Cell, ...]] = {}
 _CACHE_SIZE = 4
+# Sources of cells still being computed elsewhere (``remember_cells_later``), oldest first.
+_PENDING: list[Callable[[], Mapping[str, tuple[Cell, ...]]]] = []
 
 
 def _rows_by_year(frame: pd.DataFrame) -> dict[int, list[int]]:

@@ -254,6 +254,16 @@ def shutdown_kernel(manager: Any) -> None:
     _RUNNING.discard(manager)
 
 
+def import_runner_modules() -> None:
+    """Import what starting a kernel and running a notebook import, in the calling thread,
+    before the threads that start kernels and run notebooks do: two threads importing
+    jupyter_client's mutually importing modules at once can find one half-initialised
+    (``ImportError: cannot import name 'AsyncKernelManager'``)."""
+    import jupyter_client  # noqa: F401
+    import nbclient  # noqa: F401
+    import papermill  # noqa: F401
+
+
 class WarmKernels:
     """Kernels started ahead of the notebooks that will run on them, each used once.
 
@@ -282,6 +292,8 @@ class WarmKernels:
         self._closed = False
 
     def _start_more(self) -> None:
+        if not self._closed and self.left > 0:
+            import_runner_modules()
         while not self._closed and self.left > 0 and len(self._waiting) < self.ahead:
             self.left -= 1
             self._waiting.append(self._starter.submit(start_warm_kernel, self.cwd))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -69,22 +70,62 @@ class BuildResult:
 @contextmanager
 def _handed_over(
     bundle: DataBundle, comparison: tuple[int, int], pool: WarmKernels | None = None
-) -> Iterator[None]:
+) -> Iterator[Callable[[], None]]:
     """Hand the loaded bundle, with the multiverse of the build's ``comparison``, to every
     kernel of this build (see :mod:`handoff`), so no notebook loads or validates the data
-    or computes the multiverse again.
+    or computes the multiverse again; yields a call that returns once the multiverse is
+    computed in this process (raising what computing it raised).
 
     The handoff's place is named to the kernels first, so ``pool``'s first kernels start
-    and import the package while the multiverse is computed and written (seconds either
-    way); a kernel reads the file only when its notebook opens its section, once the
-    file is written."""
-    with tempfile.TemporaryDirectory(prefix="gealc-report-data-") as scratch:
+    and import the package at once. When kernels will run notebooks (``pool``), the bundle
+    is written first and the multiverse (seconds, the costliest measure) computed in a
+    thread of this process while the first notebooks run: a kernel whose section needs it
+    waits for it there (``handoff.write_bundle_first``), the others never do. The index and
+    the brief read it from this process's memo once the notebooks ran (the build's runner
+    calls the yielded function first). Without kernels it is computed before the block."""
+    with tempfile.TemporaryDirectory(
+        prefix="gealc-report-data-", ignore_cleanup_errors=True
+    ) as scratch:
         target = Path(scratch) / "validated.pickle"
         with handoff.handed_to_kernels(target):
-            if pool is not None:
-                pool.start()
-            handoff.write_validated(target, bundle, [comparison])
-            yield
+            if pool is None or not pool.left:
+                handoff.write_validated(target, bundle, [comparison])
+                yield lambda: None
+                return
+            handoff.write_bundle_first(target, bundle)
+            pool.start()
+            background = _Background(handoff.write_cells, target, bundle, [comparison])
+            try:
+                yield background.result
+            except Exception:
+                background.wait()  # a failed build still ends with no thread of its own
+                raise
+            background.result()
+
+
+class _Background:
+    """A call run in a thread of its own; ``result()`` waits for it and raises its error."""
+
+    def __init__(self, call: Callable[..., object], *args: object) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(call, *args), name="multiverse", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, call: Callable[..., object], *args: object) -> None:
+        try:
+            call(*args)
+        except BaseException as error:  # raised in the build's thread by result()
+            self._error = error
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def resolve_years(
@@ -239,12 +280,13 @@ def build_report(
         )
         pool = _warm_kernels(plan, jobs)
         try:
-            with _handed_over(bundle, (baseline, compare), pool):
+            with _handed_over(bundle, (baseline, compare), pool) as multiverse_ready:
                 durations = _build_into(
                     out_dir,
                     plan,
                     decision,
                     pool,
+                    multiverse_ready,
                     seed=only is not None or lang is not None or decision.seed,
                     jobs=jobs,
                     progress=progress,
@@ -448,13 +490,15 @@ def _build_into(
     plan: site.LanguageBuild,
     decision: Decision,
     pool: WarmKernels | None,
+    multiverse_ready: Callable[[], None],
     seed: bool,
     jobs: int,
     progress: Callable[[str], None],
     cell_timeout: float | None,
 ) -> dict[str, float]:
     """Run the notebooks in a staging folder, render what the decision says, record the
-    keys and files, and swap it in; the caller holds the lock.
+    keys and files, and swap it in; the caller holds the lock. The pages are rendered once
+    ``multiverse_ready()`` returned (called after each language's notebooks ran).
 
     ``seed``: start from a copy of the current report (a partial build, one language, or
     sections kept by the cache); what this build does not rebuild is kept byte for byte, and
@@ -471,9 +515,11 @@ def _build_into(
             parameters: dict[str, object],
             report: Callable[[str], None],
         ) -> dict[str, float]:
-            return run_all(
+            ran = run_all(
                 plan.to_run[language], folder, parameters, jobs, report, cell_timeout, pool
             )
+            multiverse_ready()  # the index and the brief read it once the notebooks ran
+            return ran
 
         durations = site.build_languages(staging, plan, run=run, progress=progress)
         if pool is not None:

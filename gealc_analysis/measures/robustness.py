@@ -734,19 +734,32 @@ def bundle_cells(bundle: DataBundle, baseline_year: int, compare_year: int) -> t
 
 
 def _cached_cells(
-    tables: Tables, alternatives: pd.DataFrame, baseline_year: int, compare_year: int
+    tables: Tables,
+    alternatives: pd.DataFrame,
+    baseline_year: int,
+    compare_year: int,
+    *,
+    pending: bool = True,
 ) -> tuple[Cell, ...]:
-    return _keyed_cells(tables, alternatives, baseline_year, compare_year)[1]
+    return _keyed_cells(tables, alternatives, baseline_year, compare_year, pending=pending)[1]
 
 
 def _keyed_cells(
-    tables: Tables, alternatives: pd.DataFrame, baseline_year: int, compare_year: int
+    tables: Tables,
+    alternatives: pd.DataFrame,
+    baseline_year: int,
+    compare_year: int,
+    *,
+    pending: bool = True,
 ) -> tuple[str, tuple[Cell, ...]]:
     """The cells of these inputs and their content key (computed once: hashing the tables
-    costs about as much as a warm look-up's everything else)."""
+    costs about as much as a warm look-up's everything else). With ``pending``, cells another
+    process is computing (``remember_cells_later``) are waited for rather than computed."""
     key = _fingerprint(
         *(tables[name] for name in sorted(tables)), alternatives, baseline_year, compare_year
     )
+    while pending and key not in _CELLS_CACHE and _PENDING:  # another process computes them
+        remember_cells(_PENDING.pop(0)())
     found = _CELLS_CACHE.get(key)
     if found is None:
         found = tuple(_cells(tables, alternatives, baseline_year, compare_year))
@@ -767,7 +780,10 @@ def computed_cells(
     content key: computed once by the build and handed to its kernels with the bundle
     (``notebook.handoff``), which :func:`remember_cells` them instead of computing them."""
     tables = bundle_tables(bundle)
-    return dict(_keyed_cells(tables, bundle.alternatives, *pair) for pair in comparisons)
+    # never waiting for cells it computes itself
+    return dict(
+        _keyed_cells(tables, bundle.alternatives, *pair, pending=False) for pair in comparisons
+    )
 
 
 def remember_cells(computed: Mapping[str, tuple[Cell, ...]]) -> None:
@@ -776,6 +792,13 @@ def remember_cells(computed: Mapping[str, tuple[Cell, ...]]) -> None:
     for key, cells_ in computed.items():
         if key not in _CELLS_CACHE:
             _remember(key, cells_)
+
+
+def remember_cells_later(source: Callable[[], Mapping[str, tuple[Cell, ...]]]) -> None:
+    """Memoise cells another process is still computing: ``source()`` (which waits for them)
+    is called on the first miss only, so a section that never needs the multiverse never
+    waits for it (the build's kernels start while the build computes it)."""
+    _PENDING.append(source)
 
 
 def _universe(cells_: Sequence[Cell], alternatives: pd.DataFrame) -> pd.DataFrame:
@@ -858,6 +881,8 @@ def bundle_multiverse(bundle: DataBundle, baseline_year: int, compare_year: int)
 # never written; the few most recent inputs are kept.
 _CELLS_CACHE: dict[str, tuple[Cell, ...]] = {}
 _CACHE_SIZE = 4
+# Sources of cells still being computed elsewhere (``remember_cells_later``), oldest first.
+_PENDING: list[Callable[[], Mapping[str, tuple[Cell, ...]]]] = []
 
 
 def _rows_by_year(frame: pd.DataFrame) -> dict[int, list[int]]:

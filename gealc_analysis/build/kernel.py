@@ -21,12 +21,15 @@ import logging
 import signal
 import sys
 import threading
+import uuid
 import weakref
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from gealc_analysis.build.zygote import forking_provisioner
 
 # Name of the private kernelspec; no installed kernelspec is ever looked up under it.
 KERNEL_NAME = "gealc-report-this-python"
@@ -163,6 +166,11 @@ def this_interpreter_kernel_manager() -> type:
         async def start_kernel(self, **kwargs: Any) -> None:
             if _STOPPING.is_set():  # the build was interrupted before this kernel started
                 raise RuntimeError("the build is stopping: no kernel is started")
+            if self.provisioner is None:  # forked from a zygote where it can (zygote.py)
+                self.kernel_id = self.kernel_id or kwargs.pop("kernel_id", str(uuid.uuid4()))
+                self.provisioner = forking_provisioner()(
+                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+                )
             await super().start_kernel(**kwargs)
             _RUNNING.add(self)
             if _STOPPING.is_set():  # the build was interrupted while this kernel started

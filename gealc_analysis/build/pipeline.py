@@ -37,6 +37,7 @@ from gealc_analysis.build.publish import (
     discard,
     keep_failed,
     staging_dir,
+    staging_name,
     swap_into_place,
 )
 from gealc_analysis.build.run import run_all
@@ -504,8 +505,10 @@ def _build_into(
     sections kept by the cache); what this build does not rebuild is kept byte for byte, and
     sections of notebooks that no longer exist are dropped from it.
     """
-    staging = staging_dir(out_dir, seed_from_report=seed)
+    staging = staging_name(out_dir)
     try:
+        # Made inside the ``try``: a signal while it is copied or marked still removes it.
+        staging_dir(out_dir, seed_from_report=seed)
         for language in decision.render:
             _drop_removed_sections(staging / language, plan.all_notebooks)
 

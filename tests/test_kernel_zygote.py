@@ -1,0 +1,146 @@
+"""Kernels forked from the kernel zygote (``gealc_analysis/build/zygote.py``) are what a
+spawned ``python -m ipykernel_launcher`` would be: same interpreter state as seen from a
+cell, same executed notebook bytes, their own session, and they die when signalled. Where the
+zygote cannot serve, kernels are spawned as before.
+
+Each test starts one or two real kernels (about a second each): slow, but no report build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jupyter_core.utils import run_sync
+
+from gealc_analysis.build import execute, kernel, zygote
+
+pytestmark = pytest.mark.slow
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+
+# What a cell sees of its interpreter, as JSON; the connection file's name differs per kernel.
+PROBE = """
+import json, os, sys
+import matplotlib
+print(json.dumps({
+    "executable": sys.executable,
+    "argv": [a for a in sys.argv[1:] if not a.endswith(".json")],
+    "launcher": os.path.basename(sys.argv[0]),
+    "cwd": os.getcwd(),
+    "path": sys.path,
+    "own_session": os.getsid(0) == os.getpid(),
+    "hash_seed": hash("gealc") ,
+    "backend": matplotlib.get_backend(),
+    "rc": sorted((k, str(v)) for k, v in matplotlib.rcParams.items()),
+    "env": sorted((k, v) for k, v in os.environ.items() if not k.startswith("JPY_")),
+    "probe": os.environ.get("GEALC_TEST_PROBE"),
+    "main": sys.modules["__main__"].__name__,
+}))
+"""
+
+
+def run_code(manager: Any, code: str) -> str:
+    """Run ``code`` on the kernel of ``manager``; what it printed."""
+    client = manager.client()
+    client.start_channels()
+    printed: list[str] = []
+
+    def hook(message: dict[str, Any]) -> None:
+        if message["msg_type"] == "stream":
+            printed.append(message["content"]["text"])
+        elif message["msg_type"] == "error":
+            printed.append("\n".join(message["content"]["traceback"]))
+
+    try:
+        run_sync(client.wait_for_ready)(timeout=60)
+        run_sync(client.execute_interactive)(code, output_hook=hook, timeout=60)
+    finally:
+        client.stop_channels()
+    return "".join(printed)
+
+
+@pytest.fixture
+def started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A function starting a kernel in ``tmp_path`` (forked unless ``spawned``), shut down
+    at the end of the test."""
+    managers: list[Any] = []
+    monkeypatch.setenv("GEALC_TEST_PROBE", "seen")
+
+    def start(spawned: bool = False) -> Any:
+        monkeypatch.setattr(zygote, "ENABLED", not spawned)
+        manager = kernel.this_interpreter_kernel_manager()(kernel_name=kernel.KERNEL_NAME)
+        run_sync(manager.start_kernel)(cwd=str(tmp_path))
+        managers.append(manager)
+        return manager
+
+    yield start
+    for manager in managers:
+        kernel.shutdown_kernel(manager)
+
+
+def test_a_forked_kernel_sees_what_a_spawned_kernel_sees(started: Any) -> None:
+    forked, spawned = started(), started(spawned=True)
+    assert isinstance(forked.provisioner.process, zygote.ForkedKernel)
+    assert not isinstance(spawned.provisioner.process, zygote.ForkedKernel)
+    seen_forked = json.loads(run_code(forked, PROBE))
+    seen_spawned = json.loads(run_code(spawned, PROBE))
+    assert seen_forked["own_session"] and seen_forked["probe"] == "seen"
+    assert seen_forked == seen_spawned
+
+
+def test_a_forked_kernel_is_a_child_of_the_zygote_and_not_of_the_build(started: Any) -> None:
+    manager = started()
+    parent = int(run_code(manager, "import os; print(os.getppid())"))
+    assert parent != os.getpid()
+    assert any(z._process.pid == parent for z in zygote._ZYGOTES)
+
+
+def test_a_killed_forked_kernel_is_seen_dead_with_its_signal(started: Any) -> None:
+    manager = started()
+    run_sync(manager.signal_kernel)(signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while run_sync(manager.is_alive)() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not run_sync(manager.is_alive)()
+    assert manager.provisioner.process.poll() == -signal.SIGKILL
+
+
+def test_kernels_are_spawned_when_the_zygote_cannot_start(
+    started: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zygote.close_zygotes()
+    monkeypatch.setattr(zygote, "PRELOAD", ("gealc_analysis.no_such_module",))
+    monkeypatch.setattr(zygote, "ANSWER_TIMEOUT", 30.0)
+    manager = started()
+    assert not isinstance(manager.provisioner.process, zygote.ForkedKernel)
+    assert run_code(manager, "print(6 * 7)").strip() == "42"
+    zygote.close_zygotes()
+
+
+def test_a_notebook_on_a_forked_kernel_writes_the_bytes_of_a_spawned_kernel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fixture notebook (a figure, a table, printed state) executed on each kind."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    notebook = Path(shutil.copy(FIXTURES / "01_simple.ipynb", notebooks / "01_simple.ipynb"))
+    executed = {}
+    for spawned in (False, True):
+        monkeypatch.setattr(zygote, "ENABLED", not spawned)
+        run = tmp_path / ("spawned" if spawned else "forked")
+        output = run / "01_simple"
+        for sub in ("figures", "tables"):
+            (output / sub).mkdir(parents=True)
+        executed[spawned] = run / "notebooks" / "01_simple.ipynb"
+        executed[spawned].parent.mkdir()
+        execute.execute_notebook(notebook, executed[spawned], {"output_dir": str(output)})
+    assert "ANSWER=42" in executed[False].read_text(encoding="utf-8")
+    assert executed[False].read_bytes() == executed[True].read_bytes()

@@ -40,7 +40,7 @@ from gealc_analysis.build.publish import (
     staging_name,
     swap_into_place,
 )
-from gealc_analysis.build.run import run_all
+from gealc_analysis.build.run import Batch, run_batches
 from gealc_analysis.core import paths
 from gealc_analysis.core import years as plan_years
 from gealc_analysis.core.links import LOOP_WORDS, is_symlink_loop
@@ -513,16 +513,13 @@ def _build_into(
             _drop_removed_sections(staging / language, plan.all_notebooks)
 
         def run(
-            language: str,
-            folder: Path,
-            parameters: dict[str, object],
-            report: Callable[[str], None],
-        ) -> dict[str, float]:
-            ran = run_all(
-                plan.to_run[language], folder, parameters, jobs, report, cell_timeout, pool
-            )
-            multiverse_ready()  # the index and the brief read it once the notebooks ran
-            return ran
+            batches: Sequence[Batch], language_ran: Callable[[Batch], None]
+        ) -> list[dict[str, float]]:
+            def pages_after(batch: Batch) -> None:
+                multiverse_ready()  # the index and the brief read it once the notebooks ran
+                language_ran(batch)
+
+            return run_batches(batches, jobs, cell_timeout, pool, batch_done=pages_after)
 
         durations = site.build_languages(staging, plan, run=run, progress=progress)
         if pool is not None:

@@ -8,7 +8,8 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import CancelledError, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,73 +73,108 @@ def run_notebook(
     return time.perf_counter() - started
 
 
-def run_all(
-    notebooks: Sequence[Path],
-    staging: Path,
-    parameters: Mapping[str, Any],
+@dataclass(frozen=True)
+class Batch:
+    """Notebooks run into one folder with one set of parameters: one language's sections."""
+
+    lang: str
+    notebooks: Sequence[Path]
+    staging: Path
+    parameters: Mapping[str, Any]
+    progress: Callable[[str], None]
+    announce: Callable[[], None] = lambda: None  # said once, before its first notebook starts
+
+
+def run_batches(
+    batches: Sequence[Batch],
     jobs: int,
-    progress: Callable[[str], None],
     cell_timeout: float | None = execute_module.DEFAULT_CELL_TIMEOUT,
     pool: WarmKernels | None = None,
-) -> dict[str, float]:
-    """Run every notebook, ``jobs`` at a time, each on a kernel of its own; seconds per stem
-    in notebook order.
+    batch_done: Callable[[Batch], None] = lambda batch: None,
+) -> list[dict[str, float]]:
+    """Run every notebook of every batch, ``jobs`` at a time, each on a kernel of its own,
+    in batch order; seconds per stem of each batch, in notebook order.
 
-    ``pool``: the caller's warm kernels, when it runs several batches (one per language),
-    so the next batch's first kernel warms while this batch's last notebook runs; it is
-    the caller's to close. Without one, this run makes and closes its own.
+    The batches share one queue, not one barrier each: a second job takes the next
+    language's first notebook while the last of this language runs. ``batch_done(batch)`` is
+    called in this thread as soon as every notebook of ``batch`` ran (the build writes that
+    language's pages then, while the kernels run the next language's notebooks). The next
+    notebook is started before that call, so a kernel is never idle while pages are written.
 
-    Kernels come from a :class:`~gealc_analysis.build.kernel.WarmKernels` pool of the
-    notebooks' folder: while ``jobs`` notebooks run, as many kernels start and import the
-    package for the next ones, so a notebook does not wait for its kernel (a kernel is never
-    shared: each is shut down after its notebook).
+    ``pool``: the caller's warm kernels (it closes them); without one, this run makes and
+    closes its own. Kernels come from a :class:`~gealc_analysis.build.kernel.WarmKernels`
+    pool of the notebooks' folder: while ``jobs`` notebooks run, as many kernels start for
+    the next ones (a kernel is never shared: each is shut down after its notebook).
 
-    The notebooks run in worker threads (one when ``jobs`` is 1), so the main thread only
-    waits: a Ctrl-C or SIGTERM reaches it, which starts nothing new and stops the running
-    kernels. On the first failure no further notebook starts (those running finish); the
-    one reported is the first failed in notebook order.
+    The notebooks run in worker threads (one when ``jobs`` is 1), so this thread only waits,
+    starts the next and writes pages: a Ctrl-C or SIGTERM reaches it, which starts nothing
+    new and stops the running kernels. On the first failure no further notebook starts
+    (those running finish) and no further ``batch_done`` is called; the failure raised is
+    the first in batch and notebook order, its ``lang`` set to its batch's.
     """
-    total = len(notebooks)
-    durations: dict[str, float] = {}
-    failures: dict[str, NotebookFailed] = {}
+    queue = [(index, nb) for index, batch in enumerate(batches) for nb in batch.notebooks]
+    durations: list[dict[str, float]] = [{} for _ in batches]
+    done = [0] * len(batches)
+    failures: dict[tuple[int, int], NotebookFailed] = {}
     failed = threading.Event()
-    folders = {notebook.parent for notebook in notebooks}
+    folders = {notebook.parent for _, notebook in queue}
     own_pool = pool is None
     if pool is None and len(folders) == 1:
-        pool = WarmKernels(folders.pop(), total, ahead=jobs)
+        pool = WarmKernels(folders.pop(), len(queue), ahead=jobs)
 
-    def run(notebook: Path) -> float | None:
+    def run(index: int, notebook: Path) -> float | None:
         if failed.is_set():
             return None  # another notebook failed: this one does not start
+        batch = batches[index]
         try:
             with warm_kernels_for_this_thread(pool):
-                return run_notebook(notebook, staging, parameters, cell_timeout)
+                return run_notebook(notebook, batch.staging, batch.parameters, cell_timeout)
         except NotebookFailed:
             failed.set()  # before the future completes: no other notebook may start now
             raise
 
-    executor = ThreadPoolExecutor(max_workers=min(jobs, total), thread_name_prefix="notebook")
+    workers = max(1, min(jobs, len(queue)))
+    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
+    running: dict[Future[float | None], tuple[int, Path]] = {}
+    announced: set[int] = set()
+
+    def start_more() -> None:
+        while queue and len(running) < jobs and not failed.is_set():
+            index, notebook = queue.pop(0)
+            if index not in announced:
+                announced.add(index)
+                batches[index].announce()
+            running[executor.submit(run, index, notebook)] = (index, notebook)
+
     try:
-        futures = {executor.submit(run, nb): nb for nb in notebooks}
-        done = 0
-        for future in as_completed(futures):
-            stem = futures[future].stem
-            try:
-                seconds = future.result()
-            except CancelledError:
-                continue
-            except NotebookFailed as exc:
-                failures[stem] = exc
-                for other in futures:
-                    other.cancel()  # only those not started yet; running ones finish
-                done += 1
-                _report(progress, done, total, stem, exc)
-                continue
-            if seconds is None:
-                continue
-            durations[stem] = seconds
-            done += 1
-            _report(progress, done, total, stem, seconds)
+        start_more()
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            complete = []
+            for future in sorted(finished, key=lambda f: running[f]):
+                index, notebook = running.pop(future)
+                batch = batches[index]
+                try:
+                    seconds = future.result()
+                except CancelledError:
+                    continue
+                except NotebookFailed as exc:
+                    exc.lang = batch.lang  # type: ignore[attr-defined]
+                    failures[(index, batch.notebooks.index(notebook))] = exc
+                    done[index] += 1
+                    _report(batch.progress, done[index], len(batch.notebooks), notebook.stem, exc)
+                    continue
+                if seconds is None:
+                    continue
+                durations[index][notebook.stem] = seconds
+                done[index] += 1
+                _report(batch.progress, done[index], len(batch.notebooks), notebook.stem, seconds)
+                if len(durations[index]) == len(batch.notebooks):
+                    complete.append(batch)
+            start_more()
+            for batch in complete:
+                if not failed.is_set():
+                    batch_done(batch)
     except BaseException:  # Ctrl-C or SIGTERM: start nothing new, stop the running kernels
         failed.set()
         executor.shutdown(wait=False, cancel_futures=True)
@@ -151,8 +187,14 @@ def run_all(
     if pool is not None and (own_pool or failures):
         pool.close()  # kernels warmed for notebooks that did not start (one failed)
     if failures:
-        raise next(failures[nb.stem] for nb in notebooks if nb.stem in failures)
-    return {nb.stem: durations[nb.stem] for nb in notebooks}
+        raise failures[min(failures)]
+    for batch in batches:
+        if not batch.notebooks:  # nothing to run: done at once
+            batch_done(batch)
+    return [
+        {nb.stem: durations[index][nb.stem] for nb in batch.notebooks}
+        for index, batch in enumerate(batches)
+    ]
 
 
 def _report(

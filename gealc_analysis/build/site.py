@@ -19,6 +19,7 @@ Layout (``reports/`` = the build's output folder)::
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,7 @@ from gealc_analysis.build.render import (
     render_section,
     section_chrome,
 )
+from gealc_analysis.build.run import Batch
 from gealc_analysis.charts import files
 from gealc_analysis.core import paths, provenance
 from gealc_analysis.data.bundle import DataBundle
@@ -303,70 +305,82 @@ def provenance_records(
     return records
 
 
-# run(lang, folder, parameters, progress) executes the build's notebooks of one language into
-# its folder and returns seconds per stem (the runner's own function, passed in by the
-# pipeline, which knows the kernels, the cache and the timeouts).
-Runner = Callable[[str, Path, dict[str, Any], Callable[[str], None]], Mapping[str, float]]
+# How the notebooks run: the pipeline's runner (it knows the kernels, the cache and the
+# timeouts) runs the batches, one per language, and calls back with each batch once its
+# notebooks ran, in the calling thread; it returns seconds per stem of each batch.
+Runner = Callable[[Sequence[Batch], Callable[[Batch], None]], Sequence[Mapping[str, float]]]
 
 
 def build_languages(
     staging: Path, plan: LanguageBuild, *, run: Runner, progress: Callable[[str], None]
 ) -> dict[str, float]:
-    """Run the notebooks once per language into ``staging/<lang>/``, then write the pages
-    of every language of ``plan.render``, and the data copies, the landing page and the
-    provenance records when ``plan.root``; seconds per stem.
+    """Run the notebooks once per language into ``staging/<lang>/``, writing each language's
+    pages (of ``plan.render``) as soon as its notebooks ran, while the next language's run;
+    then the pages of languages only rendered, and the data copies, the landing page and
+    the provenance records when ``plan.root``; seconds per stem.
 
     A language neither run nor rendered is left exactly as it was in the staging folder
     (seeded from the current report), so ``--lang es`` never runs ``en/``; it re-renders
     ``en/``'s pages only when the cache says they changed (their twin links, a footer).
     """
     drop_single_language_layout(staging, plan.all_notebooks)
-    durations: dict[str, float] = {}
+    batches = []
     for language in plan.languages:
         shown = {**plan.common, "lang": language}
         to_run = plan.to_run.get(language, plan.notebooks)
         if not to_run and plan.to_run:
             continue
-        progress(
-            i18n.label(
-                "pages.build.start",
-                language,
-                n=len(to_run),
-                out=plan.out_dir / language,
-                parameters=parameters_line(shown),
+        start = i18n.label(
+            "pages.build.start",
+            language,
+            n=len(to_run),
+            out=plan.out_dir / language,
+            parameters=parameters_line(shown),
+        )
+        batches.append(
+            Batch(
+                lang=language,
+                notebooks=to_run,
+                staging=staging / language,
+                parameters={"data_dir": str(plan.data_dir), **shown},
+                progress=language_progress(progress, language),
+                announce=functools.partial(progress, start),
             )
         )
-        try:
-            ran = run(
-                language,
-                staging / language,
-                {"data_dir": str(plan.data_dir), **shown},
-                language_progress(progress, language),
-            )
-        except NotebookFailed as failure:
-            failure.lang = language  # where the executed copy is kept
-            raise
-        for stem, seconds in ran.items():
-            durations[stem] = durations.get(stem, 0.0) + seconds
     data_files = copy_data(plan.data_dir, staging) if plan.root else data_files_of(staging)
     present = sorted({*plan.languages, *languages_present(staging)}, key=i18n.SUPPORTED_LANGS.index)
-    for language in plan.languages if plan.render is None else plan.render:
-        shown = {**plan.common, "lang": language}
+    to_render = plan.languages if plan.render is None else plan.render
+    rendered: set[str] = set()
+
+    def render(language: str) -> None:
         try:
             write_language(
                 staging / language,
                 notebooks=plan.all_notebooks,
                 languages=present,
                 years=plan.years,
-                shown=shown,
+                shown={**plan.common, "lang": language},
                 bundle=plan.bundle,
                 data_files=data_files,
                 prov=plan.record(language, present),
                 progress=progress,
             )
         except NotebookFailed as failure:
-            failure.lang = language
+            failure.lang = language  # type: ignore[attr-defined]
             raise
+        rendered.add(language)
+
+    def language_ran(batch: Batch) -> None:
+        if batch.lang in to_render:
+            render(batch.lang)
+
+    durations: dict[str, float] = {}
+    for ran in run(batches, language_ran):
+        for stem, seconds in ran.items():
+            durations[stem] = durations.get(stem, 0.0) + seconds
+    for language in to_render:
+        if language not in rendered:
+            render(language)
     if plan.root:
         write_root(staging, years=plan.years, data_files=data_files, prov=plan.record("", present))
     return durations

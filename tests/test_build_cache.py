@@ -362,6 +362,37 @@ def test_force_reruns_every_selected_section(project: Project) -> None:
     }
 
 
+def test_a_section_forced_on_its_own_inputs_writes_its_pages_and_nothing_else(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its inputs unchanged, a forced section writes what it wrote before; its language's
+    index, brief, explorer and other pages are current, so only its own pages are written
+    (``--only 03 --force`` costs the section, not the language). Other inputs (a baseline
+    year) render the whole language again."""
+    products_written: list[Path] = []
+    real_products = site.write_products
+
+    def counting_products(lang_dir: Path, **options: Any) -> Any:
+        products_written.append(lang_dir)
+        return real_products(lang_dir, **options)
+
+    monkeypatch.setattr(site, "write_products", counting_products)
+    before = snapshot(project.report)
+    project.build(force=True, only=["01"], lang="es")
+    assert project.executed == [("es", "01_simple")]
+    assert project.rendered == [("es", "01_simple")]
+    assert products_written == []
+    after = snapshot(project.report)
+    # Every page as it was. The executed copy differs only because the fake executor writes
+    # this copy's absolute paths (the real one writes relative ones: a section run again
+    # gives a byte-identical report, test_report_end_to_end.py), and the record hashes it.
+    changed = {name for name in {*before, *after} if before.get(name) != after.get(name)}
+    assert changed <= {"es/notebooks/01_simple.ipynb", f"es/{cache.MANIFEST_FILE}"}
+    project.build(force=True, only=["01"], lang="es", baseline_year=2024)  # other inputs
+    assert project.rendered == [("es", "01_simple"), ("es", "02_second")]
+    assert len(products_written) == 1
+
+
 # ── the outputs a section wrote ──────────────────────────────────────────────────────────
 
 

@@ -1,7 +1,8 @@
 """Kernels forked from the kernel zygote (``gealc_analysis/build/zygote.py``) are what a
 spawned ``python -m ipykernel_launcher`` would be: same interpreter state as seen from a
-cell, same executed notebook bytes, their own session, and they die when signalled. Where the
-zygote cannot serve, kernels are spawned as before.
+cell, their own session, and they die when signalled (that a notebook run on one writes the
+bytes a spawned kernel writes is ``test_warm_kernels.py``). Where the zygote cannot serve,
+kernels are spawned as before.
 
 Each test starts one or two real kernels (about a second each): slow, but no report build.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from jupyter_core.utils import run_sync
 
-from gealc_analysis.build import execute, kernel, zygote
+from gealc_analysis.build import kernel, zygote
 
 pytestmark = pytest.mark.slow
 
@@ -125,22 +125,19 @@ def test_kernels_are_spawned_when_the_zygote_cannot_start(
     zygote.close_zygotes()
 
 
-def test_a_notebook_on_a_forked_kernel_writes_the_bytes_of_a_spawned_kernel(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_zygote_started_ahead_is_the_one_the_kernels_come_from(
+    started: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The fixture notebook (a figure, a table, printed state) executed on each kind."""
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    notebook = Path(shutil.copy(FIXTURES / "01_simple.ipynb", notebooks / "01_simple.ipynb"))
-    executed = {}
-    for spawned in (False, True):
-        monkeypatch.setattr(zygote, "ENABLED", not spawned)
-        run = tmp_path / ("spawned" if spawned else "forked")
-        output = run / "01_simple"
-        for sub in ("figures", "tables"):
-            (output / sub).mkdir(parents=True)
-        executed[spawned] = run / "notebooks" / "01_simple.ipynb"
-        executed[spawned].parent.mkdir()
-        execute.execute_notebook(notebook, executed[spawned], {"output_dir": str(output)})
-    assert "ANSWER=42" in executed[False].read_text(encoding="utf-8")
-    assert executed[False].read_bytes() == executed[True].read_bytes()
+    """A build starts its zygote before the data load (``kernel.start_zygote_ahead``), with
+    the environment the kernels will get: no second zygote is started for them, even once
+    the load has imported pandera (which sets two variables of this process's environment)."""
+    zygote.close_zygotes()
+    monkeypatch.delenv("SPARK_LOCAL_IP", raising=False)
+    monkeypatch.delenv("PYARROW_IGNORE_TIMEZONE", raising=False)
+    kernel.start_zygote_ahead(tmp_path)
+    ahead = list(zygote._ZYGOTES)
+    import pandera.pandas  # noqa: F401 - what the data load imports
+
+    manager = started()
+    assert isinstance(manager.provisioner.process, zygote.ForkedKernel)
+    assert zygote._ZYGOTES == ahead and len(ahead) == 1

@@ -3,8 +3,10 @@ notebook exactly as a fresh kernel does, and an executed notebook has the same b
 run (no clock, no run paths): issue 19 item 4, issue 20 item 10.
 
 The small fixture notebook ``01_simple`` (a figure, a table, printed state) runs twice on real
-kernels, once for the whole module: on a fresh kernel, then on the one kernel of a pool
-(``runs``); the tests read those two runs and the pool. Slow, but a few seconds, not a report
+kernels, once for the whole module: on a fresh kernel spawned the ordinary way (``python -m
+ipykernel_launcher``), then on the one kernel of a pool, forked from the kernel zygote
+(``build/zygote.py``) and warmed (``runs``); the tests read those two runs and the pool. Equal
+bytes prove both the warm start and the fork change nothing. Slow, but a few seconds, not a report
 build.
 """
 
@@ -18,7 +20,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from gealc_analysis.build import execute, kernel
+from gealc_analysis.build import execute, kernel, zygote
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -48,6 +50,7 @@ class Runs:
     pool: kernel.WarmKernels  # count=1, ahead=2; closed
     taken: list[Any]  # the kernel managers the pool handed out
     had_kernel: list[bool]  # whether each had a running kernel when handed out
+    forked: list[bool]  # whether each was forked from the zygote
     left_after_run: int  # kernels the pool could still start after the warm run
     taken_after_count: Any  # what take() gave once its one kernel was used
 
@@ -57,16 +60,21 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     """A fresh run, then a warm run from a pool of one kernel (``ahead=2``: it may never
     start more than its count), a take() once the count is used, and the pool closed."""
     tmp_path = tmp_path_factory.mktemp("warm")
-    fresh = run_fixture(tmp_path, "fresh", None)
+    with pytest.MonkeyPatch.context() as spawned:  # the ordinary way: no zygote
+        spawned.setattr(zygote, "ENABLED", False)
+        fresh = run_fixture(tmp_path, "fresh", None)
     pool = kernel.WarmKernels(tmp_path / "notebooks", count=1, ahead=2)
     taken: list[Any] = []
     had_kernel: list[bool] = []
+    forked: list[bool] = []
     take = pool.take
 
     def recording_take() -> Any:
         manager = take()
         taken.append(manager)
         had_kernel.append(manager is not None and manager.has_kernel)
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        forked.append(isinstance(process, zygote.ForkedKernel))
         return manager
 
     pool.take = recording_take  # type: ignore[method-assign]
@@ -76,7 +84,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
         after_count = take()
     finally:
         pool.close()
-    return Runs(fresh, warm, pool, taken, had_kernel, left, after_count)
+    return Runs(fresh, warm, pool, taken, had_kernel, forked, left, after_count)
 
 
 def test_a_warm_kernel_writes_the_bytes_a_fresh_kernel_writes(runs: Runs) -> None:
@@ -84,6 +92,7 @@ def test_a_warm_kernel_writes_the_bytes_a_fresh_kernel_writes(runs: Runs) -> Non
     equal bytes mean no clock and no run folder is in them either (the next test's checks)."""
     assert runs.left_after_run == 0, "the notebook did not run on the pool's kernel"
     assert runs.had_kernel == [True], "the notebook did not run on the pool's kernel"
+    assert runs.forked == [True], "the pool's kernel was not forked from the zygote"
     assert "ANSWER=42" in runs.warm.read_text(encoding="utf-8")
     assert runs.warm.read_bytes() == runs.fresh.read_bytes()
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import signal
 import sys
 import threading
@@ -247,6 +248,22 @@ async def _import_silently(manager: Any, imports: Sequence[str]) -> None:
             return
     finally:
         client.stop_channels()
+
+
+def start_zygote_ahead(cwd: Path) -> None:
+    """Start the kernel zygote for kernels in ``cwd`` now (``zygote.py``), so its imports run
+    while the build loads the data: the first kernel is then a fork away. Its environment is
+    the one every kernel gets (this process's and the spec's; the per-kernel variables,
+    such as the data handoff set later, are not part of a zygote's key)."""
+    # pandera sets SPARK_LOCAL_IP and PYARROW_IGNORE_TIMEZONE in this process's environment
+    # when first imported, as the data load below does: imported first, the zygote starts
+    # with the environment the kernels will get (else a second zygote would start).
+    import pandera.pandas  # noqa: F401
+
+    from gealc_analysis.build import zygote
+
+    if zygote.ENABLED:
+        zygote.zygote_for(str(cwd), {**os.environ, **this_interpreter_kernelspec().env})
 
 
 def shutdown_kernel(manager: Any) -> None:

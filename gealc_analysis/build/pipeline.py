@@ -24,7 +24,12 @@ from gealc_analysis.build.folders import (
     check_outside_sources,
     clean_leftovers,
 )
-from gealc_analysis.build.kernel import WarmKernels, allow_kernels, stop_running_kernels
+from gealc_analysis.build.kernel import (
+    WarmKernels,
+    allow_kernels,
+    start_zygote_ahead,
+    stop_running_kernels,
+)
 from gealc_analysis.build.layout import (
     EXECUTED_DIR,
     INDEX_FILE,
@@ -246,6 +251,10 @@ def build_report(
     # build; decided again under the lock if a build changed the report meanwhile.
     decision = decide(gather(set()))
     records = cache.records_bytes(out_dir)
+    if not decision.nothing_to_do and getattr(
+        execute_module.execute_notebook, "runs_on_kernels", False
+    ):
+        start_zygote_ahead(notebooks_dir)  # its imports overlap the data load below
     loaded = None if decision.nothing_to_do else _load(load, Path(data_dir), years)
     allow_kernels()
     with build_lock(out_dir, lock_timeout, progress):
@@ -276,6 +285,7 @@ def build_report(
             to_run=decision.to_run,
             keys=decision.keys,
             render=decision.render,
+            pages_only=decision.pages_only,
             root=decision.root,
             provenance=decision.provenance,
         )
@@ -387,6 +397,9 @@ class Decision:
     sections: dict[str, dict[str, str]]  # language → stem → execute key after the build
     site_keys: dict[str, str]  # language → key of its pages; "" → of the report-wide files
     render: list[str]  # languages whose pages, index and products are written
+    # languages of ``render`` of which only the run sections' pages are: sections run again
+    # on the inputs they were built from, with the language's pages otherwise current
+    pages_only: dict[str, frozenset[str]]
     stale: list[str]  # languages present, not built, whose pages are out of date
     root: bool  # whether the report-wide files are written
     provenance: dict[str, dict[str, Any]]  # language ("" report-wide) → provenance record
@@ -415,7 +428,9 @@ def decide_work(
     sections runs, its site key changed (code, data, provenance, languages present, a
     section's key) or one of its pages or own files is missing or edited; a language
     present in the folder but not built now is re-rendered too when its site key changed
-    (its twin links) and its sections are current, and is otherwise left as it is.
+    (its twin links) and its sections are current, and is otherwise left as it is. When
+    the only reason is sections run again on the keys they were built with (``force``),
+    only their pages are written: the rest of the language is current (``pages_only``).
     """
     all_stems = {nb.stem for nb in all_notebooks}
     after = tuple(
@@ -433,6 +448,7 @@ def decide_work(
         sections={},
         site_keys={},
         render=[],
+        pages_only={},
         stale=[],
         root=False,
         provenance=records,
@@ -467,6 +483,8 @@ def decide_work(
             decision.stale.append(lang)
         elif outdated:
             decision.render.append(lang)
+            if record.site == site_key and not changed:  # only sections run on their keys
+                decision.pages_only[lang] = frozenset(nb.stem for nb in to_run)
         decision.keys[lang] = keys
         decision.to_run[lang] = to_run
         decision.kept[lang] = {stem for stem in current if built} - {nb.stem for nb in to_run}

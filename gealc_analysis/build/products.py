@@ -21,6 +21,7 @@ from typing import Any
 from gealc_analysis.build import pages
 from gealc_analysis.build.errors import BuildError
 from gealc_analysis.data.bundle import DataBundle
+from gealc_analysis.measures.findings import Headlines
 from gealc_analysis.products import brief, explorer
 from gealc_analysis.words import i18n
 
@@ -41,6 +42,7 @@ def write_products(
     languages: Sequence[str],
     prov: Mapping[str, Any],
     progress: Callable[[str], None] = print,
+    headlines: Headlines | None = None,
 ) -> tuple[pages.Link, ...]:
     """Write the brief and the explorer of ``bundle`` into ``lang_dir``; return the links the
     language's index shows for them.
@@ -58,6 +60,7 @@ def write_products(
             lang=lang,
             out_path=brief_path,
             provenance=dict(prov),
+            headlines=headlines,
         )
     except brief.BriefDoesNotFitError as error:
         raise BuildError(

@@ -132,12 +132,16 @@ def write_language(
     data_files: Sequence[str],
     prov: Mapping[str, Any],
     progress: Callable[[str], None] = print,
+    headlines: measured_findings.Headlines | None = None,
+    only: frozenset[str] | None = None,
 ) -> None:
     """Render every section present in ``lang_dir`` (pages and executed notebooks as HTML),
     then the language's index and ``provenance.json``.
 
-    Every page is rendered after all notebooks ran, so menus and previous/next links list
-    the sections as they are now, also after an ``--only`` rebuild.
+    Every page is rendered after the language's notebooks ran, so menus and previous/next
+    links list the sections as they are now, also after an ``--only`` rebuild. ``only``:
+    render the pages of these sections and nothing else (the cache found everything else
+    of the language current: a section run again on unchanged inputs).
     """
     import nbformat
 
@@ -159,6 +163,8 @@ def write_language(
     )
     for notebook in present:
         stem = notebook.stem
+        if only is not None and stem not in only:
+            continue
         executed = lang_dir / EXECUTED_DIR / f"{stem}.ipynb"
         try:
             render_section(
@@ -176,10 +182,13 @@ def write_language(
         except Exception as exc:
             detail = f"ran but could not be rendered: {type(exc).__name__}: {exc}"
             raise NotebookFailed(stem, detail, 0.0) from exc
+    if only is not None:
+        return
 
-    headlines = measured_findings.headlines(
-        bundle, int(shown["baseline_year"]), int(shown["compare_year"])
-    )
+    if headlines is None:
+        headlines = measured_findings.headlines(
+            bundle, int(shown["baseline_year"]), int(shown["compare_year"])
+        )
     products = write_products(
         lang_dir,
         bundle=bundle,
@@ -189,6 +198,7 @@ def write_language(
         languages=languages,
         prov=prov,
         progress=progress,
+        headlines=headlines,
     )
     index_chrome = replace(
         base,
@@ -278,6 +288,9 @@ class LanguageBuild:
     # changed, and leaves out one whose pages are current), and whether the report-wide
     # files (data copy, landing page, stylesheet, provenance) are.
     render: Sequence[str] | None = None
+    # Languages of ``render`` whose index, brief, explorer and other pages are current (the
+    # cache found their inputs unchanged): only the pages of the sections run are written.
+    pages_only: Mapping[str, frozenset[str]] = field(default_factory=dict)
     root: bool = True
     # The provenance records, by language ("" for the report-wide one); made here if absent.
     provenance: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -351,8 +364,13 @@ def build_languages(
     present = sorted({*plan.languages, *languages_present(staging)}, key=i18n.SUPPORTED_LANGS.index)
     to_render = plan.languages if plan.render is None else plan.render
     rendered: set[str] = set()
+    computed: list[measured_findings.Headlines] = []  # once, for every language's pages
 
     def render(language: str) -> None:
+        only = plan.pages_only.get(language)  # None: the whole language, index and products
+        if only is None and not computed:
+            baseline, compare = int(plan.common["baseline_year"]), int(plan.common["compare_year"])
+            computed.append(measured_findings.headlines(plan.bundle, baseline, compare))
         try:
             write_language(
                 staging / language,
@@ -364,6 +382,8 @@ def build_languages(
                 data_files=data_files,
                 prov=plan.record(language, present),
                 progress=progress,
+                headlines=computed[0] if computed else None,
+                only=only,
             )
         except NotebookFailed as failure:
             failure.lang = language  # type: ignore[attr-defined]

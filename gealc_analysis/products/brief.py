@@ -356,13 +356,17 @@ def write_brief(
     lang: str,
     out_path: Path | str,
     provenance: Mapping[str, Any],
+    headlines: Headlines | None = None,
 ) -> Path:
     """Write the Executive Committee's brief of ``bundle`` (two A4 pages) to ``out_path``:
     the headlines of ``measures.findings`` in the words of ``words.findings``, typeset by
-    :func:`typeset_brief`. No file is read but the template and the fonts.
+    :func:`typeset_brief`. No file is read but the template and the fonts. ``headlines``:
+    those of ``bundle`` for these years when the caller has them already (a build computes
+    them once for every language's index and brief).
     """
     i18n.check_lang(lang)
-    headlines = headline_measures.headlines(bundle, baseline_year, compare_year)
+    if headlines is None:
+        headlines = headline_measures.headlines(bundle, baseline_year, compare_year)
     return typeset_brief(
         bundle,
         words=brief_words(headlines, lang),

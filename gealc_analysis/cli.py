@@ -33,6 +33,7 @@ from gealc_analysis.build.errors import (
 )
 from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
 from gealc_analysis.build.folders import DEFAULT_LOCK_TIMEOUT
+from gealc_analysis.build.kernel import request_stop
 from gealc_analysis.build.publish import signal_handlers
 from gealc_analysis.core import paths, provenance
 from gealc_analysis.core.links import LOOP_WORDS, is_symlink_loop
@@ -445,7 +446,9 @@ def _signals_stop_cleanly() -> Iterator[None]:
     def stop(signum: int, _frame: FrameType | None) -> None:
         for other in codes:
             signal.signal(other, signal.SIG_IGN)
-        raise _Stopped(signal.Signals(signum).name, codes[signal.Signals(signum)])
+        stopped = _Stopped(signal.Signals(signum).name, codes[signal.Signals(signum)])
+        request_stop(stopped)  # raised again by the build should this raise be swallowed
+        raise stopped
 
     # Outside the main thread (e.g. called from a worker) nothing is installed.
     with signal_handlers(dict.fromkeys(codes, stop)):

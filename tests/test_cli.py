@@ -537,3 +537,39 @@ def test_two_concurrent_partial_builds_into_one_folder_keep_both_updates(
     assert [build.returncode for build in builds] == [0, 0], results
     after = {stem: started_at(stem) for stem in ("01_simple", "02_second")}
     assert all(after[stem] > before[stem] for stem in before), (before, after)
+
+
+def test_a_stop_whose_raise_was_swallowed_still_stops_the_build_at_the_next_look(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signal handler's raise can land where Python only reports it ("Exception ignored
+    in …", a finaliser); the stop it recorded is raised again where the build next looks, so
+    the build still stops and leaves no staging folder. Here the first notebook "receives"
+    the signal that way: the second never starts."""
+    from fakes import fake_execute
+
+    from gealc_analysis.build import build_report, kernel
+    from gealc_analysis.build import execute as execute_module
+
+    ran: list[str] = []
+
+    def swallowed_signal(notebook: Path, *args: object, **kwargs: object) -> None:
+        ran.append(notebook.stem)
+        fake_execute(notebook, *args, **kwargs)
+        kernel.request_stop(cli._Stopped("SIGTERM", 143))  # recorded, never raised here
+
+    monkeypatch.setattr(execute_module, "execute_notebook", swallowed_signal)
+    monkeypatch.setattr(kernel, "_STOP_REQUEST", [])  # no stop left for the next build
+    notebooks = fixture_notebooks(tmp_path, "01_simple", "02_second")
+    data = small_data_folder(tmp_path / "data")
+    with pytest.raises(KeyboardInterrupt) as stopped:
+        build_report(
+            tmp_path / "report",
+            notebooks_dir=notebooks,
+            data_dir=data,
+            lang="en",
+            progress=lambda message: None,
+        )
+    assert getattr(stopped.value, "exit_code", None) == 143
+    assert ran == ["01_simple"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "notebooks"]

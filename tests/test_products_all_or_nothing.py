@@ -62,7 +62,11 @@ def good_report(built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def rebuild(out: Path, data_dir: Path) -> BuildError:
-    with pytest.raises(BuildError) as raised:
+    """Rebuild the report with another build date: the section runs again and every page
+    and product of its language is written again (a section run again on unchanged inputs
+    would write only its own pages)."""
+    with pytest.raises(BuildError) as raised, pytest.MonkeyPatch.context() as later:
+        later.setenv("SOURCE_DATE_EPOCH", "1700000000")
         build_report(
             out,
             data_dir=data_dir,

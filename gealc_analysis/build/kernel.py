@@ -46,9 +46,29 @@ _STOPPING = threading.Event()
 _KERNEL_LOGGERS: tuple[str, ...] = ("papermill", "nbclient", "traitlets")
 
 
+# The stop the command's signal handler asked for (Ctrl-C, SIGTERM), raised again wherever the
+# build next looks (:func:`raise_if_stop_requested`): the handler raises it in the main
+# thread, but a raise that lands inside a finaliser or a C callback is only reported
+# ("Exception ignored in …") and the build would go on with its signals ignored.
+_STOP_REQUEST: list[BaseException] = []
+
+
+def request_stop(stop: BaseException) -> None:
+    """Record ``stop`` (a KeyboardInterrupt) for :func:`raise_if_stop_requested`."""
+    _STOP_REQUEST[:] = [stop]
+
+
+def raise_if_stop_requested() -> None:
+    """Raise the stop a signal asked for, if any: called where the build can stop cleanly
+    (between notebooks, before each language's pages, before the report is swapped in)."""
+    if _STOP_REQUEST:
+        raise _STOP_REQUEST[0]
+
+
 def allow_kernels() -> None:
     """A new build starts: kernels may run again (after an interrupted build in-process)."""
     _STOPPING.clear()
+    _STOP_REQUEST.clear()
     for name in _KERNEL_LOGGERS:
         logging.getLogger(name).disabled = False
 

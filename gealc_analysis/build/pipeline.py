@@ -27,6 +27,7 @@ from gealc_analysis.build.folders import (
 from gealc_analysis.build.kernel import (
     WarmKernels,
     allow_kernels,
+    raise_if_stop_requested,
     start_zygote_ahead,
     stop_running_kernels,
 )
@@ -545,6 +546,7 @@ def _build_into(
         if plan.root:
             shutil.copyfile(README_TEMPLATE, staging / README_FILE)
         _record(staging, decision)
+        raise_if_stop_requested()  # the last look before the report is replaced
     except KeyboardInterrupt:
         stop_running_kernels()
         discard(staging)

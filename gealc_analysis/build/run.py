@@ -17,10 +17,14 @@ from gealc_analysis.build import execute as execute_module
 from gealc_analysis.build.errors import NotebookFailed
 from gealc_analysis.build.kernel import (
     WarmKernels,
+    raise_if_stop_requested,
     stop_running_kernels,
     warm_kernels_for_this_thread,
 )
 from gealc_analysis.build.layout import EXECUTED_DIR, FIGURES_DIR, TABLES_DIR
+
+# Seconds between two looks, while notebooks run, at whether a signal asked the build to stop.
+STOP_POLL_SECONDS = 0.25
 
 
 def run_notebook(
@@ -139,6 +143,7 @@ def run_batches(
     announced: set[int] = set()
 
     def start_more() -> None:
+        raise_if_stop_requested()
         while queue and len(running) < jobs and not failed.is_set():
             index, notebook = queue.pop(0)
             if index not in announced:
@@ -149,7 +154,8 @@ def run_batches(
     try:
         start_more()
         while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            finished, _ = wait(running, timeout=STOP_POLL_SECONDS, return_when=FIRST_COMPLETED)
+            raise_if_stop_requested()
             complete = []
             for future in sorted(finished, key=lambda f: running[f]):
                 index, notebook = running.pop(future)

@@ -29,6 +29,7 @@ from typing import Any
 from gealc_analysis.build import pages
 from gealc_analysis.build.errors import NotebookFailed
 from gealc_analysis.build.index import front, index_html, index_sections
+from gealc_analysis.build.kernel import raise_if_stop_requested
 from gealc_analysis.build.layout import EXECUTED_DIR, INDEX_FILE
 from gealc_analysis.build.parameters import notebook_title, parameters_line, report_title
 from gealc_analysis.build.products import write_products
@@ -367,6 +368,7 @@ def build_languages(
     computed: list[measured_findings.Headlines] = []  # once, for every language's pages
 
     def render(language: str) -> None:
+        raise_if_stop_requested()
         only = plan.pages_only.get(language)  # None: the whole language, index and products
         if only is None and not computed:
             baseline, compare = int(plan.common["baseline_year"]), int(plan.common["compare_year"])

@@ -117,6 +117,18 @@ def slow_modules_first(items: list[pytest.Item]) -> list[pytest.Item]:
     return [item for tests in ordered for item in tests]
 
 
+@pytest.fixture(autouse=True)
+def no_stop_left_behind() -> Iterator[None]:
+    """A build stopped in this process (a test's Ctrl-C, a recorded signal) leaves the
+    kernels' "stopping" state set until the next build clears it; a test after it that starts
+    kernels without a build must not inherit it."""
+    yield
+    from gealc_analysis.build import kernel
+
+    kernel._STOPPING.clear()
+    kernel._STOP_REQUEST.clear()
+
+
 @pytest.fixture(scope="session")
 def report_build(tmp_path_factory: pytest.TempPathFactory):  # -> BuildResult
     """The real report from the curated data (jobs=2), built once per test run.

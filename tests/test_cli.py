@@ -559,7 +559,6 @@ def test_a_stop_whose_raise_was_swallowed_still_stops_the_build_at_the_next_look
         kernel.request_stop(cli._Stopped("SIGTERM", 143))  # recorded, never raised here
 
     monkeypatch.setattr(execute_module, "execute_notebook", swallowed_signal)
-    monkeypatch.setattr(kernel, "_STOP_REQUEST", [])  # no stop left for the next build
     notebooks = fixture_notebooks(tmp_path, "01_simple", "02_second")
     data = small_data_folder(tmp_path / "data")
     with pytest.raises(KeyboardInterrupt) as stopped:

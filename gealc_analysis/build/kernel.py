@@ -7,8 +7,10 @@ Every notebook gets a kernel of its own, shut down after its last cell: nothing 
 changes reaches another. In a build the kernels are *warm* (:class:`WarmKernels`): each is
 started, and the package imported into it silently (no name bound, no history, execution
 count 0), while the notebook before it runs, so a notebook does not wait for a kernel and
-its imports; outside a pool nbclient starts a fresh kernel. A warm kernel writes the same
-executed notebook as a fresh one (``tests/test_warm_kernels.py``). The kernel manager only
+its imports; outside a pool nbclient starts a fresh kernel. Either way the kernel is forked
+from the build's kernel zygote where it can be (:mod:`.zygote`: the interpreter and its
+imports paid once per build, not once per notebook). A warm, forked kernel writes the same
+executed notebook as a freshly spawned one (``tests/test_warm_kernels.py``). The kernel manager only
 adds the spec and a record of running kernels, through jupyter_client's public methods
 (``start_kernel``, ``has_kernel``, ``signal_kernel``, ``shutdown_kernel``, ``client``), so an
 interrupted build can stop them, warm ones included.

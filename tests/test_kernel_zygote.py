@@ -88,7 +88,7 @@ def started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 
 def test_a_forked_kernel_sees_what_the_kernel_spawned_without_a_zygote_sees(
-    started: Any, monkeypatch: pytest.MonkeyPatch
+    started: Any, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """A forked kernel is the zygote's child, not the build's, and a cell sees there what it
     sees in a kernel spawned the ordinary way, which is what a build gets where the zygote
@@ -110,6 +110,7 @@ def test_a_forked_kernel_sees_what_the_kernel_spawned_without_a_zygote_sees(
     assert seen_spawned.pop("parent") == os.getpid()
     assert seen_forked == seen_spawned
     zygote.close_zygotes()
+    assert "Traceback" not in capfd.readouterr().err  # the failed zygote said nothing
 
 
 def test_a_killed_forked_kernel_is_seen_dead_with_its_signal(started: Any) -> None:

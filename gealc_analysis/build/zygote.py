@@ -277,8 +277,11 @@ def serve(answers_fd: int, preload: Sequence[str] = PRELOAD) -> None:
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    for name in preload:
-        __import__(name)
+    try:
+        for name in preload:
+            __import__(name)
+    except Exception:  # noqa: BLE001 - kernels are spawned instead, and meet the error in a cell
+        os._exit(3)  # quietly: the build's output carries no traceback of ours
     answers = os.fdopen(answers_fd, "w", encoding="utf-8", buffering=1)
     selector = selectors.DefaultSelector()
     selector.register(0, selectors.EVENT_READ)

@@ -10,13 +10,15 @@ The fork runs exactly what ``ipykernel_launcher`` runs (``ipykernel.kernelapp`` 
 arguments), in a session of its own (so signals to its process group reach it and nothing
 else), in the requested folder, with the requested environment and ``sys.argv``. No cell has
 run in the zygote: a notebook still gets a process of its own in which nothing before it
-ran code, and it writes the bytes a spawned kernel writes (``tests/test_kernel_zygote.py``).
+ran code: a cell sees what it sees in a spawned kernel (``tests/test_kernel_zygote.py``) and
+a notebook writes the same bytes (``tests/test_warm_kernels.py``).
 What a fork cannot redo is what was read at import: the interpreter's hash seed, the
 matplotlibrc of the folder it started in and the environment at import. So a zygote serves
 only kernels of its own folder and environment (:func:`zygote_key`); the variables that
 change per kernel (:data:`PER_KERNEL_VARIABLES`) are read at run time only.
 
-jupyter_client starts a forked kernel through :class:`ForkingProvisioner`, its public
+jupyter_client starts a forked kernel through ``ForkingProvisioner`` (see
+:func:`forking_provisioner`), its public
 provisioner interface; it signals, polls and kills the kernel as it does a spawned one
 (:class:`ForkedKernel` answers as a ``subprocess.Popen`` does). Where ``os.fork`` is missing
 or the zygote cannot start, kernels are spawned the ordinary way.

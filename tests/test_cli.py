@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import rewrite_cell, small_data_folder
-from fakes import FAKE_FIGURE, HANG_STARTED, FakeExecutor, keep_briefs_in
+from fakes import FAKE_FIGURE, HANG_STARTED, FakeExecutor, fake_execute, keep_briefs_in
 
 from gealc_analysis import cli
+from gealc_analysis.build import build_report, kernel
+from gealc_analysis.build import execute as execute_module
 from gealc_analysis.core import paths
 
 BIN = Path(sys.executable).parent
@@ -546,11 +548,6 @@ def test_a_stop_whose_raise_was_swallowed_still_stops_the_build_at_the_next_look
     in …", a finaliser); the stop it recorded is raised again where the build next looks, so
     the build still stops and leaves no staging folder. Here the first notebook "receives"
     the signal that way: the second never starts."""
-    from fakes import fake_execute
-
-    from gealc_analysis.build import build_report, kernel
-    from gealc_analysis.build import execute as execute_module
-
     ran: list[str] = []
 
     def swallowed_signal(notebook: Path, *args: object, **kwargs: object) -> None:

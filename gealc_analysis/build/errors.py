@@ -47,3 +47,4 @@ class NotebookFailed(Exception):
     def __init__(self, stem: str, detail: str, seconds: float) -> None:
         super().__init__(f"notebook {stem} {detail}")
         self.stem, self.detail, self.seconds = stem, detail, seconds
+        self.lang = ""  # the language whose folder holds the executed copy (set by the run)

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from gealc_analysis.build.zygote import forking_provisioner
+from gealc_analysis.build.zygote import NOTEBOOK_IMPORTS, forking_provisioner
 
 # Name of the private kernelspec; no installed kernelspec is ever looked up under it.
 KERNEL_NAME = "gealc-report-this-python"
@@ -206,15 +206,11 @@ def this_interpreter_kernel_manager() -> type:
 
 
 # What a warm kernel imports before it is given a notebook: what every report notebook
-# imports first (the package and, through it, pandas, matplotlib and the rest). Run as
-# expressions, silently: nothing is bound in the notebook's namespace, nothing is stored in
-# its history and the execution count stays at 0, so a warm kernel runs a notebook exactly
-# as a fresh one does (``tests/test_warm_kernels.py`` compares the executed bytes).
-WARM_IMPORTS: tuple[str, ...] = (
-    "gealc_analysis.notebook.section",
-    "gealc_analysis.charts.plots",
-    "gealc_analysis.words.findings",
-)
+# imports first (already imported in a kernel forked from the zygote, which preloads them).
+# Run as expressions, silently: nothing is bound in the notebook's namespace, nothing is
+# stored in its history and the execution count stays at 0, so a warm kernel runs a notebook
+# exactly as a fresh one does (``tests/test_warm_kernels.py`` compares the executed bytes).
+WARM_IMPORTS: tuple[str, ...] = NOTEBOOK_IMPORTS
 # Seconds a warm kernel may take to start and import (then the notebook waits no longer).
 WARM_START_TIMEOUT = 120.0
 # Seconds between two looks at whether the warming kernel is still alive.

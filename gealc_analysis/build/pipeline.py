@@ -252,9 +252,7 @@ def build_report(
     # build; decided again under the lock if a build changed the report meanwhile.
     decision = decide(gather(set()))
     records = cache.records_bytes(out_dir)
-    if not decision.nothing_to_do and getattr(
-        execute_module.execute_notebook, "runs_on_kernels", False
-    ):
+    if not decision.nothing_to_do and _runs_on_kernels():
         start_zygote_ahead(notebooks_dir)  # its imports overlap the data load below
     loaded = None if decision.nothing_to_do else _load(load, Path(data_dir), years)
     allow_kernels()
@@ -553,7 +551,7 @@ def _build_into(
         raise
     except NotebookFailed as exc:
         failed = keep_failed(staging, out_dir)
-        executed = failed / getattr(exc, "lang", "") / EXECUTED_DIR / f"{exc.stem}.ipynb"
+        executed = failed / exc.lang / EXECUTED_DIR / f"{exc.stem}.ipynb"
         raise BuildError(
             f"{exc} — executed copy kept at {executed}", exit_code=EXIT_INTERNAL
         ) from exc
@@ -570,12 +568,17 @@ def _build_into(
     return durations
 
 
+def _runs_on_kernels() -> bool:
+    """Whether the notebooks run on kernels (not on a stand-in executor, which needs none)."""
+    return bool(getattr(execute_module.execute_notebook, "runs_on_kernels", False))
+
+
 def _warm_kernels(plan: site.LanguageBuild, jobs: int) -> WarmKernels | None:
     """One pool of warm kernels for every notebook this build runs, in every language, so
     the kernels of a language's first notebooks warm while the language before it finishes
     (None when the notebooks are not in one folder: each run then makes its own, or when
     the notebooks do not run on kernels: a stand-in executor costs no kernel)."""
-    if not getattr(execute_module.execute_notebook, "runs_on_kernels", False):
+    if not _runs_on_kernels():
         return None
     notebooks = [nb for lang in plan.languages for nb in plan.to_run.get(lang, plan.notebooks)]
     folders = {notebook.parent for notebook in notebooks}

@@ -143,7 +143,7 @@ def run_batches(
     announced: set[int] = set()
 
     def start_more() -> None:
-        raise_if_stop_requested()
+        raise_if_stop_requested()  # every turn of the loop below comes here
         while queue and len(running) < jobs and not failed.is_set():
             index, notebook = queue.pop(0)
             if index not in announced:
@@ -155,7 +155,6 @@ def run_batches(
         start_more()
         while running:
             finished, _ = wait(running, timeout=STOP_POLL_SECONDS, return_when=FIRST_COMPLETED)
-            raise_if_stop_requested()
             complete = []
             for future in sorted(finished, key=lambda f: running[f]):
                 index, notebook = running.pop(future)
@@ -165,7 +164,7 @@ def run_batches(
                 except CancelledError:
                     continue
                 except NotebookFailed as exc:
-                    exc.lang = batch.lang  # type: ignore[attr-defined]
+                    exc.lang = batch.lang
                     failures[(index, batch.notebooks.index(notebook))] = exc
                     done[index] += 1
                     _report(batch.progress, done[index], len(batch.notebooks), notebook.stem, exc)

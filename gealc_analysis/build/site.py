@@ -365,14 +365,15 @@ def build_languages(
     present = sorted({*plan.languages, *languages_present(staging)}, key=i18n.SUPPORTED_LANGS.index)
     to_render = plan.languages if plan.render is None else plan.render
     rendered: set[str] = set()
-    computed: list[measured_findings.Headlines] = []  # once, for every language's pages
+
+    @functools.cache
+    def headlines() -> measured_findings.Headlines:  # once, for every language's pages
+        baseline, compare = int(plan.common["baseline_year"]), int(plan.common["compare_year"])
+        return measured_findings.headlines(plan.bundle, baseline, compare)
 
     def render(language: str) -> None:
         raise_if_stop_requested()
         only = plan.pages_only.get(language)  # None: the whole language, index and products
-        if only is None and not computed:
-            baseline, compare = int(plan.common["baseline_year"]), int(plan.common["compare_year"])
-            computed.append(measured_findings.headlines(plan.bundle, baseline, compare))
         try:
             write_language(
                 staging / language,
@@ -384,11 +385,11 @@ def build_languages(
                 data_files=data_files,
                 prov=plan.record(language, present),
                 progress=progress,
-                headlines=computed[0] if computed else None,
+                headlines=None if only is not None else headlines(),
                 only=only,
             )
         except NotebookFailed as failure:
-            failure.lang = language  # type: ignore[attr-defined]
+            failure.lang = language
             raise
         rendered.add(language)
 

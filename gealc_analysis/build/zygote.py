@@ -41,14 +41,15 @@ from typing import IO, Any
 
 from gealc_analysis.notebook.handoff import ENV_VAR as HANDOFF_VARIABLE
 
-# What the zygote imports before it forks: what a kernel imports to start, and what every
-# report notebook imports first (the same list a warm kernel imports, ``kernel.WARM_IMPORTS``).
-PRELOAD: tuple[str, ...] = (
-    "ipykernel.kernelapp",
+# What every report notebook imports first: the package and, through it, pandas, matplotlib
+# and the rest (a warm kernel imports the same, ``kernel.WARM_IMPORTS``).
+NOTEBOOK_IMPORTS: tuple[str, ...] = (
     "gealc_analysis.notebook.section",
     "gealc_analysis.charts.plots",
     "gealc_analysis.words.findings",
 )
+# What the zygote imports before it forks: what a kernel imports to start, and the above.
+PRELOAD: tuple[str, ...] = ("ipykernel.kernelapp", *NOTEBOOK_IMPORTS)
 # Environment variables that differ from one kernel to the next and that nothing reads at
 # import: jupyter_client's own, and the build's data handoff (read when a notebook opens
 # its section). Every other variable is part of the zygote's key.

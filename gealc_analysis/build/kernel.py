@@ -244,9 +244,12 @@ async def _import_silently(manager: Any, imports: Sequence[str]) -> None:
 
     code = "\n".join(f"__import__({name!r})" for name in imports)
     client = manager.client()
-    client.start_channels()
+    # The shell channel alone, and no ``wait_for_ready``: the request waits in the channel's
+    # queue until the kernel listens, and this loop looks at the stop every poll. (The
+    # heartbeat and ``wait_for_ready`` each wait up to a second before they notice a stop or
+    # a dead kernel, which made a build stopped while its kernel started take seconds.)
+    client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
     try:
-        await client.wait_for_ready(timeout=WARM_START_TIMEOUT)
         request = client.execute(code, silent=True, store_history=False)
         deadline = time.monotonic() + WARM_START_TIMEOUT
         while True:

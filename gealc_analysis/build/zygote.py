@@ -192,18 +192,19 @@ class KernelZygote:
             self._changed.wait(timeout)
 
     def close(self) -> None:
-        """End the zygote (its stdin closes; it exits). Kernels it forked that still run
-        then exit too (each watches its parent), so close only an idle zygote."""
+        """End the zygote: killed, as it holds nothing to save or clean up. Kernels it forked
+        that still run then exit too (each watches its parent), so close only an idle zygote.
+
+        Not its stdin closed and a wait for it to exit: a zygote still importing its preload
+        reads its stdin only once the imports are done, a second or two, and a build
+        stopped as it starts (or a short build) would wait that long for nothing."""
         if self._process.stdin is not None and not self._process.stdin.closed:
             try:
                 self._process.stdin.close()
             except OSError:
                 pass
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        self._process.kill()
+        self._process.wait()
 
 
 _ZYGOTES: list[KernelZygote] = []

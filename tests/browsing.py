@@ -1,7 +1,6 @@
 """One visit of every report page in headless Chromium per width, shared by the browser tests.
 
-Opening a page, loading its images and fonts, running axe-core and taking a screenshot is
-what costs; every browser check of a page at a width reads the same visit (overflow, tables,
+Opening a page, loading its images and fonts and running axe-core is what costs; every browser check of a page at a width reads the same visit (overflow, tables,
 axe, images, console, links, alt text, the language switch, chart text), so each page is
 opened once per width per test run. A visit records what the checks need; the tests judge
 it, with the judging here (one implementation for both widths): the desktop width's in
@@ -70,10 +69,13 @@ AXE_COLOUR_CACHE = """(() => {
   };
 })();"""
 
-# Screenshots are for a person to look at (no check reads them): the first screen of each page
-# by default (a full page costs as much as axe-core on a long page, and tens of MB per run);
-# the whole page with GEALC_FULL_SCREENSHOTS=1 (README, Development).
-FULL_SCREENSHOTS = os.environ.get("GEALC_FULL_SCREENSHOTS", "") not in ("", "0")
+# Screenshots are for a person to look at (no check reads them), so a test run takes none
+# unless asked (README, Development): GEALC_SCREENSHOTS=1 saves the first screen of each page
+# at each width, GEALC_SCREENSHOTS=full the whole page (a long page's full screenshot costs as
+# much as axe-core on it). First screens of every page at both widths cost about 5 s.
+SCREENSHOTS = os.environ.get("GEALC_SCREENSHOTS", "").strip().lower()
+if SCREENSHOTS not in ("", "0", "1", "full"):
+    raise ValueError(f"GEALC_SCREENSHOTS: expected 0, 1 or full, found {SCREENSHOTS!r}")
 
 # Lazy images only load when scrolled to: make them eager, wait for every one and the fonts.
 LOAD_EVERYTHING = """() => Promise.all([...document.images].map(img => {
@@ -163,11 +165,13 @@ def report_pages(out: Path) -> list[Path]:
     return sorted(out.rglob("*.html"))
 
 
-def visit_report(browser: Any, out: Path, width: int, axe_script: str, shots: Path) -> list[Visit]:
+def visit_report(
+    browser: Any, out: Path, width: int, axe_script: str, shots: Path | None
+) -> list[Visit]:
     """Open every page of the report at ``width`` in one browser context (axe-core loaded
-    into each page as it opens, its colour parser cached), record what it shows, save a
-    screenshot (JPEG: the first screen, or the whole page with ``GEALC_FULL_SCREENSHOTS=1``)
-    in ``shots`` for a person to look at."""
+    into each page as it opens, its colour parser cached) and record what it shows; with
+    ``shots``, save a screenshot of each there (JPEG: the first screen, or the whole page
+    with ``GEALC_SCREENSHOTS=full``) for a person to look at."""
     context = browser.new_context(viewport={"width": width, "height": HEIGHT})
     context.add_init_script(script=axe_script + "\n" + AXE_COLOUR_CACHE)
     page = context.new_page()
@@ -185,8 +189,10 @@ def visit_report(browser: Any, out: Path, width: int, axe_script: str, shots: Pa
             page.evaluate(LOAD_EVERYTHING)
             seen = page.evaluate(READ_PAGE)
             axe = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-            shot = shots / f"{name.replace('/', '__')}-{width}.jpg"
-            page.screenshot(path=str(shot), full_page=FULL_SCREENSHOTS, type="jpeg", quality=80)
+            if shots is not None:
+                shot = shots / f"{name.replace('/', '__')}-{width}.jpg"
+                full = SCREENSHOTS == "full"
+                page.screenshot(path=str(shot), full_page=full, type="jpeg", quality=80)
             visits.append(
                 Visit(
                     name=name,
@@ -257,7 +263,7 @@ def pages_read_well(seen: list[Visit], out: Path) -> list[str]:
 # Bounds: 11 to 16 px on a desktop (never larger than the headings, never smaller than small
 # print), at least 10 px on a phone. Measured, not computed: a stylesheet that scaled the charts
 # to the column again would fail here. The pages are those the browser tests visit once per width
-# (``visit_report``, with a screenshot of each).
+# (``visit_report``).
 
 BOUNDS = {DESKTOP: (11.0, 16.0), PHONE: (10.0, float("inf"))}
 SECTION_PAGE = re.compile(r"^[a-z]{2}/[0-9]{2}_[^/]+\.html$")

@@ -599,7 +599,10 @@ def test_every_year_chart_handles_three_plans_and_names_them_in_the_source_line(
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize("layout", sorted(style.LAYOUTS))
 def test_every_chart_is_legible_in_every_layout_with_nothing_clipped(plot, frame, lang, layout):
-    fig = style.in_layout(plot(frame(), lang=lang), layout)
+    # Drawn once, in the layout: what ``style.in_layout`` does to draw a figure again (its
+    # chart function called under ``using_layout``), without first drawing it in another.
+    with style.using_layout(layout):
+        fig = plot(frame(), lang=lang)
     assert fig.get_figwidth() == style.LAYOUTS[layout].width_in
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw(renderer)

@@ -6,9 +6,9 @@ box the keyboard can reach; on a phone every reader table fits (or reads as a li
 axe-core (the copy shipped in the axe-playwright-python package: nothing is downloaded)
 finds no WCAG 2.0/2.1 A or AA violation; every image loads, every local link points at a
 file of the report, the console stays clean, and the language switch lands on the same page
-in the other language. A screenshot of each page at each width (its first screen; the
-whole page with ``GEALC_FULL_SCREENSHOTS=1``) is saved in the test's temporary folder for a
-person to look at.
+in the other language. With ``GEALC_SCREENSHOTS=1`` (first screens) or ``=full`` (whole
+pages) a screenshot of each page at each width is saved in the test's temporary folder for a
+person to look at; no check reads them, so none is taken otherwise.
 
 Each page is opened once per width (``browsing.visit_report``, the ``visits`` fixture of
 conftest.py, chart-text test included); the tests judge what those visits saw, with the

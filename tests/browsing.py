@@ -1,8 +1,9 @@
 """One visit of every report page in headless Chromium per width, shared by the browser tests.
 
-Opening a page, loading its images and fonts and running axe-core is what costs; every browser check of a page at a width reads the same visit (overflow, tables,
-axe, images, console, links, alt text, the language switch, chart text), so each page is
-opened once per width per test run. A visit records what the checks need; the tests judge
+Opening a page, loading its images and fonts and running axe-core is what costs; every
+browser check of a page at a width reads the same visit (overflow, tables, axe, images,
+console, links, alt text, the language switch, chart text), so each page is opened once per
+width per test run. A visit records what the checks need; the tests judge
 it, with the judging here (one implementation for both widths): the desktop width's in
 ``test_report_browser.py``, the phone width's in ``test_report_browser_phone.py``. The two
 widths are two modules so that pytest-xdist (``--dist loadfile``: one module, one worker)

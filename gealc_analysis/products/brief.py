@@ -214,15 +214,29 @@ def chart_scales(fig: Figure) -> list[float]:
     return [round(float(scale), 3) for scale in scales]
 
 
-def print_chart(fig: Figure, scale: float) -> tuple[bytes, float] | None:
-    """``fig`` laid out to print ``TEXT_WIDTH_IN`` wide at ``scale`` (its text at ``scale`` ×
-    its design size): the SVG, with real text, and its printed height in inches.
+def chart_height_in(fig: Figure, scale: float) -> float | None:
+    """The printed height in inches of ``fig`` laid out to print ``TEXT_WIDTH_IN`` wide at
+    ``scale`` (its text at ``scale`` × its design size), or None when it does not lay out
+    cleanly at that width: the layout engine gives up, a text sticks out of the figure, or the
+    figure's own texts and legends (title, subtitle, source, legend) overlap.
 
     The figure is laid out again at ``TEXT_WIDTH_IN / scale`` inches wide and its own height,
-    so the chart spans the text column at every scale. None when it does not lay out cleanly
-    at that width: the layout engine gives up, a text sticks out of the figure, or the
-    figure's own texts and legends (title, subtitle, source, legend) overlap.
+    so the chart spans the text column at every scale. Its SVG is made only for the scale
+    the brief takes (:func:`print_chart`): the layout is what decides, and a save draws the
+    figure again.
     """
+    return _at_print_width(fig, scale, save=False)[1]
+
+
+def print_chart(fig: Figure, scale: float) -> tuple[bytes, float] | None:
+    """``fig`` laid out to print ``TEXT_WIDTH_IN`` wide at ``scale`` (see
+    :func:`chart_height_in`): the SVG, with real text, and its printed height in inches; None
+    when it does not lay out cleanly at that width."""
+    svg, height_in = _at_print_width(fig, scale, save=True)
+    return None if svg is None or height_in is None else (svg, height_in)
+
+
+def _at_print_width(fig: Figure, scale: float, *, save: bool) -> tuple[bytes | None, float | None]:
     width, height = fig.get_size_inches()
     with (
         style.style_context(),
@@ -237,13 +251,23 @@ def print_chart(fig: Figure, scale: float) -> tuple[bytes, float] | None:
             fig.draw_without_rendering()
             clean = not caught and _laid_out_cleanly(fig)
             buffer = io.BytesIO()
-            if clean:
+            if clean and save:
                 fig.savefig(buffer, format="svg", metadata=files.FIGURE_METADATA["svg"])
         finally:
             fig.set_size_inches(width, height)
     if not clean:
-        return None
-    return files.stable_svg_ids(buffer.getvalue()), height * scale
+        return None, None
+    return (files.stable_svg_ids(buffer.getvalue()) if save else None), height * scale
+
+
+def stand_in_svg(height_in: float) -> bytes:
+    """An empty SVG of the printed chart's size (``TEXT_WIDTH_IN`` × ``height_in``): what
+    typst reads of a chart to lay the page out, while the scale is still being chosen."""
+    width_pt, height_pt = TEXT_WIDTH_IN * 72, height_in * 72
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_pt:.3f}pt" '
+        f'height="{height_pt:.3f}pt" viewBox="0 0 {width_pt:.3f} {height_pt:.3f}"/>\n'
+    ).encode("ascii")
 
 
 def _laid_out_cleanly(fig: Figure) -> bool:
@@ -443,14 +467,17 @@ def typeset_brief(
             chosen.update(inputs)
             return _pages(source_path, inputs) == (1, MAX_PAGES)
 
-        printed = functools.cache(functools.partial(print_chart, fig))
+        laid_out = functools.cache(functools.partial(chart_height_in, fig))
+        chosen_scale: list[float] = []
 
         def fits_with_chart(show_list: bool, scale: float) -> bool:
-            done = printed(scale)
-            if done is None:  # does not lay out cleanly at this scale
+            height_in = laid_out(scale)
+            if height_in is None:  # does not lay out cleanly at this scale
                 return False
-            svg, height_in = done
-            chart_path.write_bytes(svg)
+            # typst lays the page out from the chart's size alone: a stand-in of that size
+            # while the scale is chosen; the chart itself for the one taken (below).
+            chart_path.write_bytes(stand_in_svg(height_in))
+            chosen_scale[:] = [scale]
             chart = {"path": chart_path.name, "alt": alt, "height_cm": height_in * 2.54}
             return fits(show_list, chart | {"scale": scale})
 
@@ -467,6 +494,10 @@ def typeset_brief(
                 "with the list left to its link"
             )
         inputs = chosen
+        if json.loads(inputs[INPUT_NAME])["chart"] is not None:  # the last fits() taken
+            printed = print_chart(fig, chosen_scale[0])
+            assert printed is not None, "a chart is taken only at a scale it lays out at"
+            chart_path.write_bytes(printed[0])
         (folder / "brief.json").write_text(inputs[INPUT_NAME] + "\n", encoding="utf-8")
         pdf = typst.compile(
             str(source_path), root=str(folder), sys_inputs=inputs, **_compile_options()

@@ -493,6 +493,36 @@ def test_a_chart_prints_no_smaller_than_its_smallest_text_allows(real_bundle):
     assert max(scales) <= brief.MAX_CHART_SCALE
 
 
+def test_the_stand_in_a_scale_is_tried_with_has_the_size_of_the_chart_at_that_scale(real_bundle):
+    """The scales are tried with an empty SVG of the chart's size (``stand_in_svg``) and the
+    chart is saved only for the one taken: typst lays the page out from the size alone, so
+    the stand-in's must be the chart's, at every scale the chart lays out at."""
+    by_year = funding.exposure_by(real_bundle.plans, real_bundle.themes, "idb", by="year")
+    fig = exposure.plot_exposure(by_year, lang="en")
+
+    def size_pt(svg: bytes) -> tuple[float, float]:
+        found = re.search(rb'<svg[^>]*?width="([0-9.]+)pt"[^>]*?height="([0-9.]+)pt"', svg, re.S)
+        assert found, svg[:200]
+        return float(found[1]), float(found[2])
+
+    tried = 0
+    for scale in brief.chart_scales(fig):
+        height_in = brief.chart_height_in(fig, scale)
+        printed = brief.print_chart(fig, scale)
+        assert (height_in is None) == (printed is None), scale
+        if printed is None:
+            continue
+        tried += 1
+        svg, printed_height_in = printed
+        assert printed_height_in == height_in
+        chart_w, chart_h = size_pt(svg)
+        stand_w, stand_h = size_pt(brief.stand_in_svg(height_in))
+        # the chart is printed TEXT_WIDTH_IN wide: its aspect ratio is the stand-in's
+        assert stand_w / stand_h == pytest.approx(chart_w / chart_h, rel=1e-4), scale
+        assert stand_h == pytest.approx(height_in * 72, abs=1e-3)  # written to 1/1000 pt
+    assert tried, "the chart lays out at some scale"
+
+
 # --------------------------------------------------------------------------- the printed pages
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from gealc_analysis.build.kernel import (
     KERNEL_NAME,
+    SHUTDOWN_NOW,
     release_kernel,
     shutdown_kernel,
     this_interpreter_kernel_manager,
@@ -69,6 +70,8 @@ def execute_notebook(
                 resources={"metadata": {"path": str(notebook.parent)}},
                 km=manager,
                 record_timing=False,
+                # a kernel nbclient starts itself is ended as the build ends its own
+                shutdown_kernel="immediate" if SHUTDOWN_NOW else "graceful",
             )
             break
         except RuntimeError as error:

@@ -244,12 +244,11 @@ async def _import_silently(manager: Any, imports: Sequence[str]) -> None:
 
     code = "\n".join(f"__import__({name!r})" for name in imports)
     client = manager.client()
-    # No heartbeat and no ``wait_for_ready``: the request waits in the shell channel's queue
-    # until the kernel listens, and this loop looks at the stop every poll (the heartbeat and
-    # ``wait_for_ready`` each wait up to a second before they notice a stop or a dead kernel,
-    # which made a build stopped while its kernel started take seconds). The iopub channel
-    # stays: a kernel no client ever subscribed to ignores a shutdown request for 2.5 s.
-    client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
+    # The shell channel alone, and no ``wait_for_ready``: the request waits in the channel's
+    # queue until the kernel listens, and this loop looks at the stop every poll (the
+    # heartbeat and ``wait_for_ready`` each wait up to a second before they notice a stop or
+    # a dead kernel, which made a build stopped while its kernel started take seconds).
+    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
     try:
         request = client.execute(code, silent=True, store_history=False)
         deadline = time.monotonic() + WARM_START_TIMEOUT

@@ -32,6 +32,7 @@ from gealc_analysis.measures import themes as theme_measures
 from gealc_analysis.measures.tally import (
     activities_per_year,
     funding_lists,
+    item_counter,
     item_keys,
     items_per_year,
     plan_years,
@@ -169,7 +170,11 @@ def source_flags(
     for that activity: only cash can be "the only cash"), only_resource (bool). Works for any
     funding code; kinds come from ``codes`` (the bundle's ``funding_codes``).
     """
-    kinds = _kind_lists(plans, codes)
+    return _flags_of(_kind_lists(plans, codes), source)
+
+
+def _flags_of(kinds: pd.DataFrame, source: str) -> pd.DataFrame:
+    """:func:`source_flags` from the activities' parsed resources (``_kind_lists``)."""
     lists = kinds["all"]
     named = lists.map(lambda codes_: source in codes_).astype(bool)
     k = lists.map(len).clip(lower=1).astype(float)
@@ -180,7 +185,7 @@ def source_flags(
             "only_cash": kinds["cash"].map(lambda cash: cash == [source]).astype(bool),
             "only_resource": lists.map(lambda codes_: codes_ == [source]).astype(bool),
         },
-        index=plans.index,
+        index=kinds.index,
     )
 
 
@@ -295,12 +300,14 @@ def source_counts(
     only_resource and their shares of the year's activities. Any funding code works
     (only_cash is 0 for a staff-time code).
     """
-    totals = items_per_year(plans)
+    count = item_counter(plans)  # the items and the resources worked out once, not per source
+    kinds = _kind_lists(plans, codes)
+    totals = count(None)
     flagged = ("named", "only_cash", "only_resource")
     per_source = {}
     for source in sources:
-        flags = source_flags(plans, source, codes)
-        per_source[source] = {column: items_per_year(plans, flags[column]) for column in flagged}
+        flags = _flags_of(kinds, source)
+        per_source[source] = {column: count(flags[column]) for column in flagged}
     rows = []
     for year in plan_years(plans):
         for source in sources:

@@ -8,7 +8,7 @@ aligned rows). Years always come from the data, sorted ascending; categorical an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -164,9 +164,21 @@ def item_keys(plans: pd.DataFrame) -> pd.Series:
 def items_per_year(plans: pd.DataFrame, rows: pd.Series | None = None) -> pd.Series:
     """Activities per year (distinct ``item_keys``), optionally of the rows where ``rows`` is
     True: the unit of counting every activity count honours."""
+    return item_counter(plans)(rows)
+
+
+def item_counter(plans: pd.DataFrame) -> Callable[[pd.Series | None], pd.Series]:
+    """:func:`items_per_year` of ``plans`` for any ``rows``, with the items and years worked
+    out once: for a measure that counts the same plans under many selections (the
+    multiverse computes its funding headlines hundreds of times)."""
     keys = item_keys(plans)
     years = plans["plan_year"].astype("int64")
-    if rows is not None:
-        keep = rows.to_numpy(dtype=bool)
-        keys, years = keys[keep], years[keep]
-    return keys.groupby(years.to_numpy()).nunique()
+
+    def per_year(rows: pd.Series | None = None) -> pd.Series:
+        mine, of_year = keys, years
+        if rows is not None:
+            keep = rows.to_numpy(dtype=bool)
+            mine, of_year = keys[keep], years[keep]
+        return mine.groupby(of_year.to_numpy()).nunique()
+
+    return per_year

@@ -221,14 +221,21 @@ def write_language(
 
 
 def write_root(
-    report: Path, *, years: Sequence[int], data_files: Sequence[str], prov: Mapping[str, Any]
+    report: Path,
+    *,
+    years: Sequence[int],
+    data_files: Sequence[str],
+    prov: Mapping[str, Any],
+    languages: Sequence[str],
 ) -> None:
-    """The landing page, the stylesheet and the report-wide ``provenance.json``."""
+    """The landing page of ``languages`` (those the report holds once built), the stylesheet
+    and the report-wide ``provenance.json``. Nothing in them comes from a notebook, so the
+    build writes them before its notebooks run, not in the single-threaded time after the
+    last one."""
     (report / ASSETS_DIR).mkdir(exist_ok=True)
     stylesheet = pages.stylesheet_text() + files.font_face_css()  # + the charts' font
     (report / ASSETS_DIR / "report.css").write_text(stylesheet, encoding="utf-8")
-    languages = languages_present(report) or i18n.SUPPORTED_LANGS
-    languages = landing_order(languages)
+    languages = landing_order(languages or i18n.SUPPORTED_LANGS)
     first = languages[0]
     landing = pages.landing_page(
         languages=languages,
@@ -330,8 +337,8 @@ def build_languages(
 ) -> dict[str, float]:
     """Run the notebooks once per language into ``staging/<lang>/``, writing each language's
     pages (of ``plan.render``) as soon as its notebooks ran, while the next language's run;
-    then the pages of languages only rendered, and the data copies, the landing page and
-    the provenance records when ``plan.root``; seconds per stem.
+    then the pages of languages only rendered; seconds per stem. The data copies, the landing
+    page and the report's provenance record (when ``plan.root``) are written first.
 
     A language neither run nor rendered is left exactly as it was in the staging folder
     (seeded from the current report), so ``--lang es`` never runs ``en/``; it re-renders
@@ -363,6 +370,14 @@ def build_languages(
         )
     data_files = copy_data(plan.data_dir, staging) if plan.root else data_files_of(staging)
     present = sorted({*plan.languages, *languages_present(staging)}, key=i18n.SUPPORTED_LANGS.index)
+    if plan.root:  # the report's own pages read nothing the notebooks make: written first
+        write_root(
+            staging,
+            years=plan.years,
+            data_files=data_files,
+            prov=plan.record("", present),
+            languages=present,
+        )
     to_render = plan.languages if plan.render is None else plan.render
     rendered: set[str] = set()
 
@@ -404,6 +419,4 @@ def build_languages(
     for language in to_render:
         if language not in rendered:
             render(language)
-    if plan.root:
-        write_root(staging, years=plan.years, data_files=data_files, prov=plan.record("", present))
     return durations

@@ -6,7 +6,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -530,11 +530,11 @@ def _build_into(
             _drop_removed_sections(staging / language, plan.all_notebooks)
 
         def run(
-            batches: Sequence[Batch], language_ran: Callable[[Batch], None]
+            batches: Sequence[Batch], language_ran: Callable[[Batch], Iterable[None] | None]
         ) -> list[dict[str, float]]:
-            def pages_after(batch: Batch) -> None:
+            def pages_after(batch: Batch) -> Iterable[None] | None:
                 multiverse_ready()  # the index and the brief read it once the notebooks ran
-                language_ran(batch)
+                return language_ran(batch)
 
             return run_batches(batches, jobs, cell_timeout, pool, batch_done=pages_after)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +94,7 @@ def run_batches(
     jobs: int,
     cell_timeout: float | None = execute_module.DEFAULT_CELL_TIMEOUT,
     pool: WarmKernels | None = None,
-    batch_done: Callable[[Batch], None] = lambda batch: None,
+    batch_done: Callable[[Batch], Iterable[None] | None] = lambda batch: None,
 ) -> list[dict[str, float]]:
     """Run every notebook of every batch, ``jobs`` at a time, each on a kernel of its own,
     in batch order; seconds per stem of each batch, in notebook order.
@@ -102,8 +102,11 @@ def run_batches(
     The batches share one queue, not one barrier each: a second job takes the next
     language's first notebook while the last of this language runs. ``batch_done(batch)`` is
     called in this thread as soon as every notebook of ``batch`` ran (the build writes that
-    language's pages then, while the kernels run the next language's notebooks). The next
-    notebook is started before that call, so a kernel is never idle while pages are written.
+    language's pages then, while the kernels run the next language's notebooks). What it
+    returns, if anything, are steps (a section's pages, a product, the index), taken one at
+    a time between looks at the notebooks: a kernel that finished while pages are written
+    gets its next notebook after the current step, not after the whole language's pages.
+    Every step is taken before this returns.
 
     ``pool``: the caller's warm kernels (it closes them); without one, this run makes and
     closes its own. Kernels come from a :class:`~gealc_analysis.build.kernel.WarmKernels`
@@ -141,6 +144,13 @@ def run_batches(
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
     running: dict[Future[float | None], tuple[int, Path]] = {}
     announced: set[int] = set()
+    steps: list[Iterator[None]] = []  # pages to write, a step at a time, oldest batch first
+
+    def take_a_step() -> None:
+        try:
+            next(steps[0])
+        except StopIteration:
+            steps.pop(0)
 
     def start_more() -> None:
         raise_if_stop_requested()  # every turn of the loop below comes here
@@ -153,8 +163,10 @@ def run_batches(
 
     try:
         start_more()
-        while running:
-            finished, _ = wait(running, timeout=STOP_POLL_SECONDS, return_when=FIRST_COMPLETED)
+        while running or (steps and not failed.is_set()):
+            # with pages to write, only a look at the notebooks; else wait for one to finish
+            timeout = 0 if steps else STOP_POLL_SECONDS
+            finished, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
             complete = []
             for future in sorted(finished, key=lambda f: running[f]):
                 index, notebook = running.pop(future)
@@ -179,7 +191,9 @@ def run_batches(
             start_more()
             for batch in complete:
                 if not failed.is_set():
-                    batch_done(batch)
+                    steps.append(iter(batch_done(batch) or ()))
+            if steps and not failed.is_set():
+                take_a_step()
     except BaseException:  # Ctrl-C or SIGTERM: start nothing new, stop the running kernels
         failed.set()
         executor.shutdown(wait=False, cancel_futures=True)
@@ -195,7 +209,8 @@ def run_batches(
         raise failures[min(failures)]
     for batch in batches:
         if not batch.notebooks:  # nothing to run: done at once
-            batch_done(batch)
+            for _ in batch_done(batch) or ():
+                pass
     return [
         {nb.stem: durations[index][nb.stem] for nb in batch.notebooks}
         for index, batch in enumerate(batches)

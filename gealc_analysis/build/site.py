@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -135,9 +135,12 @@ def write_language(
     progress: Callable[[str], None] = print,
     headlines: measured_findings.Headlines | None = None,
     only: frozenset[str] | None = None,
-) -> None:
+) -> Iterator[None]:
     """Render every section present in ``lang_dir`` (pages and executed notebooks as HTML),
-    then the language's index and ``provenance.json``.
+    then the language's products, index and ``provenance.json``: a step each, yielded
+    between them, so the build can start the next notebooks between two steps (the pages
+    are written while kernels run, and a kernel that finished is given its next notebook
+    within a step, about 0.2 s). Nothing is written until it is iterated.
 
     Every page is rendered after the language's notebooks ran, so menus and previous/next
     links list the sections as they are now, also after an ``--only`` rebuild. ``only``:
@@ -183,6 +186,7 @@ def write_language(
         except Exception as exc:
             detail = f"ran but could not be rendered: {type(exc).__name__}: {exc}"
             raise NotebookFailed(stem, detail, 0.0) from exc
+        yield
     if only is not None:
         return
 
@@ -201,6 +205,7 @@ def write_language(
         progress=progress,
         headlines=headlines,
     )
+    yield
     index_chrome = replace(
         base,
         index=pages.Link(INDEX_FILE, base.index.label),
@@ -329,7 +334,11 @@ def provenance_records(
 # How the notebooks run: the pipeline's runner (it knows the kernels, the cache and the
 # timeouts) runs the batches, one per language, and calls back with each batch once its
 # notebooks ran, in the calling thread; it returns seconds per stem of each batch.
-Runner = Callable[[Sequence[Batch], Callable[[Batch], None]], Sequence[Mapping[str, float]]]
+# Runs the batches; calls back with each batch whose notebooks ran, and works through the steps
+# (pages) the callback returns while it runs the rest (``run.run_batches``).
+Runner = Callable[
+    [Sequence[Batch], Callable[[Batch], Iterable[None] | None]], Sequence[Mapping[str, float]]
+]
 
 
 def build_languages(
@@ -386,11 +395,12 @@ def build_languages(
         baseline, compare = int(plan.common["baseline_year"]), int(plan.common["compare_year"])
         return measured_findings.headlines(plan.bundle, baseline, compare)
 
-    def render(language: str) -> None:
+    def render(language: str) -> Iterator[None]:
+        """The steps of writing ``language``'s pages (``write_language``)."""
         raise_if_stop_requested()
         only = plan.pages_only.get(language)  # None: the whole language, index and products
         try:
-            write_language(
+            yield from write_language(
                 staging / language,
                 notebooks=plan.all_notebooks,
                 languages=present,
@@ -408,9 +418,8 @@ def build_languages(
             raise
         rendered.add(language)
 
-    def language_ran(batch: Batch) -> None:
-        if batch.lang in to_render:
-            render(batch.lang)
+    def language_ran(batch: Batch) -> Iterator[None] | None:
+        return render(batch.lang) if batch.lang in to_render else None
 
     durations: dict[str, float] = {}
     for ran in run(batches, language_ran):
@@ -418,5 +427,6 @@ def build_languages(
             durations[stem] = durations.get(stem, 0.0) + seconds
     for language in to_render:
         if language not in rendered:
-            render(language)
+            for _ in render(language):
+                pass
     return durations

@@ -157,11 +157,7 @@ def test_the_kernels_own_error_log_stays_out_of_the_build_output(
     import asyncio
     import concurrent.futures
 
-    from gealc_analysis.build.kernel import (
-        KERNEL_NAME,
-        SHUTDOWN_NOW,
-        this_interpreter_kernel_manager,
-    )
+    from gealc_analysis.build.kernel import KERNEL_NAME, this_interpreter_kernel_manager
 
     async def log_an_error_in_a_kernel() -> str:
         manager = this_interpreter_kernel_manager()(kernel_name=KERNEL_NAME)
@@ -175,7 +171,7 @@ def test_the_kernels_own_error_log_stays_out_of_the_build_output(
             )
         finally:
             client.stop_channels()
-            await manager.shutdown_kernel(now=SHUTDOWN_NOW)  # as the build ends its kernels
+            await manager.shutdown_kernel(now=True)  # killed, as the build ends its kernels
         return reply["content"]["status"]
 
     # A worker thread has no event loop of its own, whatever the test session left running in

@@ -12,7 +12,6 @@ from typing import Any
 
 from gealc_analysis.build.kernel import (
     KERNEL_NAME,
-    SHUTDOWN_NOW,
     release_kernel,
     shutdown_kernel,
     this_interpreter_kernel_manager,
@@ -70,8 +69,9 @@ def execute_notebook(
                 resources={"metadata": {"path": str(notebook.parent)}},
                 km=manager,
                 record_timing=False,
-                # a kernel nbclient starts itself is ended as the build ends its own
-                shutdown_kernel="immediate" if SHUTDOWN_NOW else "graceful",
+                # a kernel nbclient starts itself is killed, as ``shutdown_kernel`` ends the
+                # build's own (its docstring says why)
+                shutdown_kernel="immediate",
             )
             break
         except RuntimeError as error:

@@ -287,22 +287,21 @@ def start_zygote_ahead(cwd: Path) -> None:
         zygote.zygote_for(str(cwd), {**os.environ, **this_interpreter_kernelspec().env})
 
 
-# How a kernel is ended once its notebook ran (or it will run none): killed, not asked. It
-# has nothing left to save (its notebook's outputs are received, its history is off), and
-# ipykernel 7 now and then ignores a shutdown request, which jupyter_client then waits for
-# 2.5 s before it kills the kernel anyway: the build's end waited that long about one build
-# in two. nbclient is told the same for the kernels it starts (``execute.py``).
-SHUTDOWN_NOW = True
-
-
 def shutdown_kernel(manager: Any) -> None:
-    """Shut down a kernel nbclient did not start (it leaves those running): killed at once
-    (:data:`SHUTDOWN_NOW`), its connection files and sockets cleaned up."""
+    """Shut down a kernel nbclient did not start (it leaves those running): killed at once,
+    its connection files and sockets cleaned up.
+
+    Killed, not asked: once its notebook ran (or when it will run none) a kernel has nothing
+    left to save (its notebook's outputs are received, its history is off), and ipykernel 7
+    now and then ignores a shutdown request, which jupyter_client then waits for 2.5 s
+    before it kills the kernel anyway: the build's end waited that long about one build in
+    two. nbclient ends the kernels it starts the same way (``execute.py``).
+    """
     from jupyter_core.utils import run_sync
 
     if manager.has_kernel:
         try:
-            run_sync(manager.shutdown_kernel)(now=SHUTDOWN_NOW)
+            run_sync(manager.shutdown_kernel)(now=True)
         except (RuntimeError, OSError):  # killed meanwhile (an interrupted build)
             pass
     _RUNNING.discard(manager)
@@ -330,7 +329,7 @@ class WarmKernels:
     it: nothing one notebook changes reaches another.
 
     A used kernel is handed back (``release``) and shut down in the background: even killed
-    (:data:`SHUTDOWN_NOW`), its end and the clean-up of its sockets take about 0.1 s, which
+    (:func:`shutdown_kernel`), its end and the clean-up of its sockets take about 0.1 s, which
     the next notebook need not wait for. ``close`` waits until every kernel handed back
     has exited, so a build never ends with a kernel of its own still running.
     """

@@ -333,9 +333,9 @@ def provenance_records(
 
 # How the notebooks run: the pipeline's runner (it knows the kernels, the cache and the
 # timeouts) runs the batches, one per language, and calls back with each batch once its
-# notebooks ran, in the calling thread; it returns seconds per stem of each batch.
-# Runs the batches; calls back with each batch whose notebooks ran, and works through the steps
-# (pages) the callback returns while it runs the rest (``run.run_batches``).
+# notebooks ran, in the calling thread; it works through the steps (pages) the callback
+# returns while it runs the rest (``run.run_batches``), and returns seconds per stem of
+# each batch.
 Runner = Callable[
     [Sequence[Batch], Callable[[Batch], Iterable[None] | None]], Sequence[Mapping[str, float]]
 ]

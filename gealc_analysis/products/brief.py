@@ -468,7 +468,6 @@ def typeset_brief(
             return _pages(source_path, inputs) == (1, MAX_PAGES)
 
         laid_out = functools.cache(functools.partial(chart_height_in, fig))
-        chosen_scale: list[float] = []
 
         def fits_with_chart(show_list: bool, scale: float) -> bool:
             height_in = laid_out(scale)
@@ -477,7 +476,6 @@ def typeset_brief(
             # typst lays the page out from the chart's size alone: a stand-in of that size
             # while the scale is chosen; the chart itself for the one taken (below).
             chart_path.write_bytes(stand_in_svg(height_in))
-            chosen_scale[:] = [scale]
             chart = {"path": chart_path.name, "alt": alt, "height_cm": height_in * 2.54}
             return fits(show_list, chart | {"scale": scale})
 
@@ -494,8 +492,9 @@ def typeset_brief(
                 "with the list left to its link"
             )
         inputs = chosen
-        if json.loads(inputs[INPUT_NAME])["chart"] is not None:  # the last fits() taken
-            printed = print_chart(fig, chosen_scale[0])
+        taken = json.loads(inputs[INPUT_NAME])["chart"]  # of the last fits(), the one taken
+        if taken is not None:
+            printed = print_chart(fig, taken["scale"])
             assert printed is not None, "a chart is taken only at a scale it lays out at"
             chart_path.write_bytes(printed[0])
         (folder / "brief.json").write_text(inputs[INPUT_NAME] + "\n", encoding="utf-8")

@@ -77,6 +77,7 @@ AXE_COLOUR_CACHE = """(() => {
 SCREENSHOTS = os.environ.get("GEALC_SCREENSHOTS", "").strip().lower()
 if SCREENSHOTS not in ("", "0", "1", "full"):
     raise ValueError(f"GEALC_SCREENSHOTS: expected 0, 1 or full, found {SCREENSHOTS!r}")
+TAKE_SCREENSHOTS = SCREENSHOTS in ("1", "full")
 
 # Lazy images only load when scrolled to: make them eager, wait for every one and the fonts.
 LOAD_EVERYTHING = """() => Promise.all([...document.images].map(img => {

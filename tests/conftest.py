@@ -313,15 +313,13 @@ def visits(browser, axe_script, report_build, tmp_path_factory: pytest.TempPathF
     """``visits(width)``: every page of the session's report opened once at ``width`` in
     Chromium (``browsing.visit_report``: axe-core, images, links, charts; screenshots if asked),
     shared by every browser test of this process."""
-    from browsing import SCREENSHOTS, visit_report
+    from browsing import TAKE_SCREENSHOTS, visit_report
 
     done: dict[int, list] = {}
 
     def at(width: int) -> list:
         if width not in done:
-            shots = None
-            if SCREENSHOTS not in ("", "0"):  # GEALC_SCREENSHOTS=1 or full (browsing.py)
-                shots = tmp_path_factory.mktemp(f"screenshots-{width}")
+            shots = tmp_path_factory.mktemp(f"screenshots-{width}") if TAKE_SCREENSHOTS else None
             done[width] = visit_report(browser, report_build.out_dir, width, axe_script, shots)
             if shots is not None:
                 print(f"screenshots of {len(done[width])} pages at {width} px in {shots}")

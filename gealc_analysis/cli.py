@@ -450,9 +450,22 @@ def _signals_stop_cleanly() -> Iterator[None]:
         request_stop(stopped)  # raised again by the build should this raise be swallowed
         raise stopped
 
+    # A raise that lands in a callback from compiled code (the HTML sanitiser's, say) cannot
+    # leave it: Python would print it as "Exception ignored" with a traceback. The stop is
+    # recorded and raised again at the build's next look, so it is not printed.
+    shown = sys.unraisablehook
+
+    def unless_a_stop(unraisable: sys.UnraisableHookArgs) -> None:
+        if not isinstance(unraisable.exc_value, _Stopped):
+            shown(unraisable)
+
     # Outside the main thread (e.g. called from a worker) nothing is installed.
-    with signal_handlers(dict.fromkeys(codes, stop)):
-        yield
+    sys.unraisablehook = unless_a_stop
+    try:
+        with signal_handlers(dict.fromkeys(codes, stop)):
+            yield
+    finally:
+        sys.unraisablehook = shown
 
 
 def _write_log(error: BaseException) -> Path:

@@ -88,8 +88,8 @@ def _handed_over(
     is written first and the multiverse (seconds, the costliest measure) computed in a
     thread of this process while the first notebooks run: a kernel whose section needs it
     waits for it there (``handoff.write_bundle_first``), the others never do. The index and
-    the brief read it from this process's memo once the notebooks ran (the build's runner
-    calls the yielded function first). Without kernels it is computed before the block."""
+    the brief read it from this process's memo (the headlines call the yielded function
+    first: ``site.build_languages``). Without kernels it is computed before the block."""
     with tempfile.TemporaryDirectory(
         prefix="gealc-report-data-", ignore_cleanup_errors=True
     ) as scratch:
@@ -202,6 +202,7 @@ def build_report(
     are current, and is otherwise left as it is.
     """
     started = time.perf_counter()
+    progress = one_at_a_time(progress)  # the notebooks' jobs report from threads of their own
     for folder in (out_dir, data_dir, notebooks_dir):
         if folder is not None and is_symlink_loop(folder):  # resolve() would raise or spin
             raise BuildError(f"{folder}: {LOOP_WORDS}; name a real folder")
@@ -311,6 +312,18 @@ def build_report(
         progress(i18n.label("pages.build.done", language, path=out_dir / language / INDEX_FILE))
     progress(f"Report written to {out_dir / INDEX_FILE} in {total:.1f} s")
     return _result(out_dir, notebooks, languages, durations, total, decision)
+
+
+def one_at_a_time(progress: Callable[[str], None]) -> Callable[[str], None]:
+    """``progress`` called by one thread at a time, so two messages never mix on a line (the
+    notebooks' jobs say when a notebook starts and ends while this thread writes pages)."""
+    lock = threading.Lock()
+
+    def say(message: str) -> None:
+        with lock:
+            progress(message)
+
+    return say
 
 
 def _announce(
@@ -515,8 +528,8 @@ def _build_into(
     cell_timeout: float | None,
 ) -> dict[str, float]:
     """Run the notebooks in a staging folder, render what the decision says, record the
-    keys and files, and swap it in; the caller holds the lock. The pages are rendered once
-    ``multiverse_ready()`` returned (called after each language's notebooks ran).
+    keys and files, and swap it in; the caller holds the lock. What reads the headlines
+    (the brief, the indexes) waits for ``multiverse_ready()`` to return.
 
     ``seed``: start from a copy of the current report (a partial build, one language, or
     sections kept by the cache); what this build does not rebuild is kept byte for byte, and
@@ -530,15 +543,17 @@ def _build_into(
             _drop_removed_sections(staging / language, plan.all_notebooks)
 
         def run(
-            batches: Sequence[Batch], language_ran: Callable[[Batch], Iterable[None] | None]
+            batches: Sequence[Batch],
+            language_ran: Callable[[Batch], Iterable[None] | None],
+            meanwhile: Iterable[None],
         ) -> list[dict[str, float]]:
-            def pages_after(batch: Batch) -> Iterable[None] | None:
-                multiverse_ready()  # the index and the brief read it once the notebooks ran
-                return language_ran(batch)
+            return run_batches(
+                batches, jobs, cell_timeout, pool, batch_done=language_ran, meanwhile=meanwhile
+            )
 
-            return run_batches(batches, jobs, cell_timeout, pool, batch_done=pages_after)
-
-        durations = site.build_languages(staging, plan, run=run, progress=progress)
+        durations = site.build_languages(
+            staging, plan, run=run, progress=progress, findings_ready=multiverse_ready
+        )
         if pool is not None:
             pool.close()  # every kernel of the build has exited before the report is swapped in
         if plan.root:

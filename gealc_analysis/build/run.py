@@ -8,7 +8,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,17 +95,20 @@ def run_batches(
     cell_timeout: float | None = execute_module.DEFAULT_CELL_TIMEOUT,
     pool: WarmKernels | None = None,
     batch_done: Callable[[Batch], Iterable[None] | None] = lambda batch: None,
+    meanwhile: Iterable[None] = (),
 ) -> list[dict[str, float]]:
     """Run every notebook of every batch, ``jobs`` at a time, each on a kernel of its own,
     in batch order; seconds per stem of each batch, in notebook order.
 
     The batches share one queue, not one barrier each: a second job takes the next
-    language's first notebook while the last of this language runs. ``batch_done(batch)`` is
-    called in this thread as soon as every notebook of ``batch`` ran (the build writes that
-    language's pages then, while the kernels run the next language's notebooks). What it
-    returns, if anything, are steps (a section's pages, a product, the index), taken one at
-    a time between looks at the notebooks: a kernel that finished while pages are written
-    gets its next notebook after the current step, not after the whole language's pages.
+    language's first notebook while the last of this language runs. Each job takes its next
+    notebook itself as soon as its last one ran, so a kernel never waits for this thread.
+    ``batch_done(batch)`` is called in this thread as soon as every notebook of ``batch``
+    ran (the build writes that language's pages then, while the kernels run the next
+    language's notebooks). What it returns, if anything, are steps (a section's pages, a
+    product, the index), taken one at a time between looks at the notebooks (a look notices
+    a signal, a failure, a language whose notebooks all ran); ``meanwhile`` are steps taken
+    from the start, while the first notebooks run (the build's pages that read no notebook).
     Every step is taken before this returns.
 
     ``pool``: the caller's warm kernels (it closes them); without one, this run makes and
@@ -113,38 +116,54 @@ def run_batches(
     pool of the notebooks' folder: while ``jobs`` notebooks run, as many kernels start for
     the next ones (a kernel is never shared: each is shut down after its notebook).
 
-    The notebooks run in worker threads (one when ``jobs`` is 1), so this thread only waits,
-    starts the next and writes pages: a Ctrl-C or SIGTERM reaches it, which starts nothing
-    new and stops the running kernels. On the first failure no further notebook starts
-    (those running finish) and no further ``batch_done`` is called; the failure raised is
-    the first in batch and notebook order, its ``lang`` set to its batch's.
+    The notebooks run in worker threads (one when ``jobs`` is 1), which also report each
+    notebook's start and end, so this thread only waits and writes pages: a Ctrl-C or
+    SIGTERM reaches it, which starts nothing new and stops the running kernels. On the first
+    failure no further notebook starts (those running finish) and no further step is taken;
+    the failure raised is the first in batch and notebook order, its ``lang`` set to its
+    batch's.
     """
     queue = [(index, nb) for index, batch in enumerate(batches) for nb in batch.notebooks]
     durations: list[dict[str, float]] = [{} for _ in batches]
     done = [0] * len(batches)
     failures: dict[tuple[int, int], NotebookFailed] = {}
     failed = threading.Event()
+    reporting = threading.Lock()  # the jobs' start and end messages, in the order they happen
+    announced: set[int] = set()
     folders = {notebook.parent for _, notebook in queue}
     own_pool = pool is None
     if pool is None and len(folders) == 1:
         pool = WarmKernels(folders.pop(), len(queue), ahead=jobs)
 
+    def report(index: int, notebook: Path, outcome: float | NotebookFailed) -> None:
+        batch = batches[index]
+        with reporting:
+            done[index] += 1
+            _report(batch.progress, done[index], len(batch.notebooks), notebook.stem, outcome)
+
     def run(index: int, notebook: Path) -> float | None:
         if failed.is_set():
-            return None  # another notebook failed: this one does not start
+            return None  # another notebook failed, or the build is stopping: not started
+        raise_if_stop_requested()  # a stop whose raise was swallowed: not started either
         batch = batches[index]
+        with reporting:
+            if index not in announced:
+                announced.add(index)
+                batch.announce()
         try:
             with warm_kernels_for_this_thread(pool):
-                return run_notebook(notebook, batch.staging, batch.parameters, cell_timeout)
-        except NotebookFailed:
+                seconds = run_notebook(notebook, batch.staging, batch.parameters, cell_timeout)
+        except NotebookFailed as exc:
             failed.set()  # before the future completes: no other notebook may start now
+            exc.lang = batch.lang
+            report(index, notebook, exc)
             raise
+        report(index, notebook, seconds)
+        return seconds
 
     workers = max(1, min(jobs, len(queue)))
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
-    running: dict[Future[float | None], tuple[int, Path]] = {}
-    announced: set[int] = set()
-    steps: list[Iterator[None]] = []  # pages to write, a step at a time, oldest batch first
+    steps: list[Iterator[None]] = [iter(meanwhile)]  # taken a step at a time, oldest first
 
     def take_a_step() -> None:
         try:
@@ -152,45 +171,30 @@ def run_batches(
         except StopIteration:
             steps.pop(0)
 
-    def start_more() -> None:
-        raise_if_stop_requested()  # every turn of the loop below comes here
-        while queue and len(running) < jobs and not failed.is_set():
-            index, notebook = queue.pop(0)
-            if index not in announced:
-                announced.add(index)
-                batches[index].announce()
-            running[executor.submit(run, index, notebook)] = (index, notebook)
-
     try:
-        start_more()
+        raise_if_stop_requested()
+        # In order: the executor's threads take the notebooks first in, first out.
+        submitted = {executor.submit(run, index, nb): (index, nb) for index, nb in queue}
+        running = set(submitted)
         while running or (steps and not failed.is_set()):
+            raise_if_stop_requested()
             # with pages to write, only a look at the notebooks; else wait for one to finish
-            timeout = 0 if steps else STOP_POLL_SECONDS
-            finished, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
-            complete = []
-            for future in sorted(finished, key=lambda f: running[f]):
-                index, notebook = running.pop(future)
+            timeout = 0 if steps and not failed.is_set() else STOP_POLL_SECONDS
+            finished, running = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: submitted[f]):
+                index, notebook = submitted[future]
                 batch = batches[index]
                 try:
                     seconds = future.result()
                 except CancelledError:
                     continue
                 except NotebookFailed as exc:
-                    exc.lang = batch.lang
                     failures[(index, batch.notebooks.index(notebook))] = exc
-                    done[index] += 1
-                    _report(batch.progress, done[index], len(batch.notebooks), notebook.stem, exc)
                     continue
                 if seconds is None:
                     continue
                 durations[index][notebook.stem] = seconds
-                done[index] += 1
-                _report(batch.progress, done[index], len(batch.notebooks), notebook.stem, seconds)
-                if len(durations[index]) == len(batch.notebooks):
-                    complete.append(batch)
-            start_more()
-            for batch in complete:
-                if not failed.is_set():
+                if len(durations[index]) == len(batch.notebooks) and not failed.is_set():
                     steps.append(iter(batch_done(batch) or ()))
             if steps and not failed.is_set():
                 take_a_step()

@@ -129,23 +129,22 @@ def write_language(
     languages: Sequence[str],
     years: Sequence[int],
     shown: Mapping[str, Any],
-    bundle: DataBundle,
     data_files: Sequence[str],
     prov: Mapping[str, Any],
-    progress: Callable[[str], None] = print,
-    headlines: measured_findings.Headlines | None = None,
+    index: tuple[measured_findings.Headlines, Sequence[pages.Link]] | None,
     only: frozenset[str] | None = None,
 ) -> Iterator[None]:
     """Render every section present in ``lang_dir`` (pages and executed notebooks as HTML),
-    then the language's products, index and ``provenance.json``: a step each, yielded
-    between them, so the build can start the next notebooks between two steps (the pages
-    are written while kernels run, and a kernel that finished is given its next notebook
-    within a step, about 0.2 s). Nothing is written until it is iterated.
+    then the language's index and ``provenance.json``: a step each, yielded between them, so
+    the build notices a signal or a language whose notebooks all ran between two steps.
+    Nothing is written until it is iterated.
 
     Every page is rendered after the language's notebooks ran, so menus and previous/next
-    links list the sections as they are now, also after an ``--only`` rebuild. ``only``:
-    render the pages of these sections and nothing else (the cache found everything else
-    of the language current: a section run again on unchanged inputs).
+    links list the sections as they are now, also after an ``--only`` rebuild. ``index``:
+    the headlines its front shows and the links to the language's products (written before,
+    since they read no notebook). ``only``: render the pages of these sections and nothing
+    else (the cache found everything else of the language current: a section run again on
+    unchanged inputs); ``index`` is then None.
     """
     import nbformat
 
@@ -190,22 +189,9 @@ def write_language(
     if only is not None:
         return
 
-    if headlines is None:
-        headlines = measured_findings.headlines(
-            bundle, int(shown["baseline_year"]), int(shown["compare_year"])
-        )
-    products = write_products(
-        lang_dir,
-        bundle=bundle,
-        baseline_year=int(shown["baseline_year"]),
-        compare_year=int(shown["compare_year"]),
-        lang=lang,
-        languages=languages,
-        prov=prov,
-        progress=progress,
-        headlines=headlines,
-    )
-    yield
+    if index is None:
+        raise ValueError("a language's index needs its headlines and its products' links")
+    headlines, products = index
     index_chrome = replace(
         base,
         index=pages.Link(INDEX_FILE, base.index.label),
@@ -334,15 +320,21 @@ def provenance_records(
 # How the notebooks run: the pipeline's runner (it knows the kernels, the cache and the
 # timeouts) runs the batches, one per language, and calls back with each batch once its
 # notebooks ran, in the calling thread; it works through the steps (pages) the callback
-# returns while it runs the rest (``run.run_batches``), and returns seconds per stem of
-# each batch.
+# returns, and the steps given to it to take meanwhile (the pages no notebook makes), while
+# it runs the rest (``run.run_batches``), and returns seconds per stem of each batch.
 Runner = Callable[
-    [Sequence[Batch], Callable[[Batch], Iterable[None] | None]], Sequence[Mapping[str, float]]
+    [Sequence[Batch], Callable[[Batch], Iterable[None] | None], Iterable[None]],
+    Sequence[Mapping[str, float]],
 ]
 
 
 def build_languages(
-    staging: Path, plan: LanguageBuild, *, run: Runner, progress: Callable[[str], None]
+    staging: Path,
+    plan: LanguageBuild,
+    *,
+    run: Runner,
+    progress: Callable[[str], None],
+    findings_ready: Callable[[], None] = lambda: None,
 ) -> dict[str, float]:
     """Run the notebooks once per language into ``staging/<lang>/``, writing each language's
     pages (of ``plan.render``) as soon as its notebooks ran, while the next language's run;
@@ -379,26 +371,52 @@ def build_languages(
         )
     data_files = copy_data(plan.data_dir, staging) if plan.root else data_files_of(staging)
     present = sorted({*plan.languages, *languages_present(staging)}, key=i18n.SUPPORTED_LANGS.index)
-    if plan.root:  # the report's own pages read nothing the notebooks make: written first
-        write_root(
-            staging,
-            years=plan.years,
-            data_files=data_files,
-            prov=plan.record("", present),
-            languages=present,
-        )
+
     to_render = plan.languages if plan.render is None else plan.render
+    whole = [language for language in to_render if plan.pages_only.get(language) is None]
+    products: dict[str, tuple[pages.Link, ...]] = {}
     rendered: set[str] = set()
 
     @functools.cache
     def headlines() -> measured_findings.Headlines:  # once, for every language's pages
+        findings_ready()
         baseline, compare = int(plan.common["baseline_year"]), int(plan.common["compare_year"])
         return measured_findings.headlines(plan.bundle, baseline, compare)
+
+    def meanwhile() -> Iterator[None]:
+        """What no notebook makes, a step each, taken while the first notebooks run rather
+        than before them (the stylesheet's font takes about a second to cut) or in the
+        single-threaded time after the last: the report's own pages, then each language's
+        brief and explorer (their links wait in ``products`` for the language's index)."""
+        if plan.root:
+            write_root(
+                staging,
+                years=plan.years,
+                data_files=data_files,
+                prov=plan.record("", present),
+                languages=present,
+            )
+            yield
+        for language in whole:
+            shown = {**plan.common, "lang": language}
+            (staging / language).mkdir(exist_ok=True)  # before its first notebook makes it
+            products[language] = write_products(
+                staging / language,
+                bundle=plan.bundle,
+                baseline_year=int(shown["baseline_year"]),
+                compare_year=int(shown["compare_year"]),
+                lang=language,
+                languages=present,
+                prov=plan.record(language, present),
+                progress=progress,
+                headlines=headlines(),
+            )
+            yield
 
     def render(language: str) -> Iterator[None]:
         """The steps of writing ``language``'s pages (``write_language``)."""
         raise_if_stop_requested()
-        only = plan.pages_only.get(language)  # None: the whole language, index and products
+        only = plan.pages_only.get(language)  # None: the whole language, with its index
         try:
             yield from write_language(
                 staging / language,
@@ -406,11 +424,9 @@ def build_languages(
                 languages=present,
                 years=plan.years,
                 shown={**plan.common, "lang": language},
-                bundle=plan.bundle,
                 data_files=data_files,
                 prov=plan.record(language, present),
-                progress=progress,
-                headlines=None if only is not None else headlines(),
+                index=None if only is not None else (headlines(), products[language]),
                 only=only,
             )
         except NotebookFailed as failure:
@@ -422,7 +438,7 @@ def build_languages(
         return render(batch.lang) if batch.lang in to_render else None
 
     durations: dict[str, float] = {}
-    for ran in run(batches, language_ran):
+    for ran in run(batches, language_ran, meanwhile()):
         for stem, seconds in ran.items():
             durations[stem] = durations.get(stem, 0.0) + seconds
     for language in to_render:

@@ -30,7 +30,7 @@ CHARTED_COLUMNS = {
 def test_every_label_of_the_catalogue_has_a_glyph_in_the_chart_font() -> None:
     missing = {
         (key, lang): sorted(style.missing_glyphs(text))
-        for key, texts in i18n.load_catalogue().items()
+        for key, texts in i18n.every_label().items()
         for lang, text in texts.items()
         if style.missing_glyphs(text)
     }

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -26,7 +27,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gealc_analysis.charts import files, plots, style
-from gealc_analysis.data import vocabulary
 from gealc_analysis.data.bundle import DataBundle, load_bundle
 from gealc_analysis.measures import counts, funding, themes
 from gealc_analysis.measures.robustness import bundle_robustness
@@ -125,16 +125,15 @@ def hostile() -> DataBundle:
 
 
 @pytest.fixture
-def hostile_funding_labels(monkeypatch: pytest.MonkeyPatch):
-    """Every funding label of funding_codes.csv with the hostile text (the catalogue again)."""
-    planted = {
-        code: {lang: f"{text}{HOSTILE}" for lang, text in labels.items()}
-        for code, labels in vocabulary.FUNDING_LABELS.items()
-    }
-    monkeypatch.setattr(vocabulary, "FUNDING_LABELS", planted)
-    i18n.load_catalogue.cache_clear()
-    yield
-    i18n.load_catalogue.cache_clear()
+def hostile_funding_labels(hostile: DataBundle) -> Iterator[None]:
+    """Every funding label of the data's funding_codes.csv with the hostile text, labelled
+    as a build on that data labels them."""
+    codes = hostile.funding_codes
+    planted = codes.assign(
+        **{f"label_{lang}": codes[f"label_{lang}"] + HOSTILE for lang in i18n.SUPPORTED_LANGS}
+    )
+    with i18n.labelling_funding_codes(planted):
+        yield
 
 
 def assert_shown_and_contained(page: str, where: str, visible: tuple[str, ...] = VISIBLE) -> None:

@@ -189,3 +189,54 @@ def test_signed_changes_use_plus_and_a_true_minus_sign():
     assert format_signed(1.5, "es", 1) == "+1,5"
     assert format_signed(-0.04, "en", 1) == "0.0"  # rounds to zero: no sign
     assert format_signed(-1234.5, "es", 1) == f"{MINUS}1.234,5"
+
+
+def test_a_builds_data_labels_its_funding_codes_within_the_build_only():
+    import pandas as pd
+
+    codes = pd.DataFrame(
+        {
+            "code": ["caf", "idb"],
+            "kind": ["cash", "cash"],
+            "label_en": ["CAF", "IDB (data)"],
+            "label_es": ["CAF (es)", "BID (datos)"],
+        }
+    )
+    project_idb = code_label("funding", "idb", "en")
+    with i18n.labelling_funding_codes(codes):
+        assert code_label("funding", "caf", "es") == "CAF (es)"
+        assert code_label("funding", "idb", "en") == "IDB (data)"  # the data's, not the project's
+        assert "funding.caf" in i18n.every_label()
+    assert code_label("funding", "idb", "en") == project_idb
+    with pytest.raises(
+        MissingLabelError, match=r"funding code 'caf'.*funding_codes\.csv \(label_en\)"
+    ):
+        code_label("funding", "caf", "en")
+
+
+def test_the_catalogue_refuses_a_funding_code_label_of_its_own(monkeypatch):
+    monkeypatch.setattr(
+        i18n.resources, "files", lambda _package: FakeFiles("key,en,es\nfunding.idb,IDB,BID\n")
+    )
+    i18n.load_catalogue.cache_clear()
+    try:
+        with pytest.raises(
+            ValueError, match="'funding.idb' is data: label the code in funding_codes.csv"
+        ):
+            i18n.load_catalogue()
+    finally:
+        monkeypatch.undo()
+        i18n.load_catalogue.cache_clear()
+
+
+class FakeFiles:
+    """``importlib.resources.files(...)`` of a package whose ``labels.csv`` is ``text``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def joinpath(self, _name: str) -> FakeFiles:
+        return self
+
+    def read_text(self, encoding: str) -> str:
+        return self.text

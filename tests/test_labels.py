@@ -17,7 +17,7 @@ from gealc_analysis.words.i18n import (
     SUPPORTED_LANGS,
     Term,
     code_label,
-    load_catalogue,
+    every_label,
     load_terms,
 )
 
@@ -132,17 +132,17 @@ def disagreements(
 
 @pytest.mark.parametrize("lang", SUPPORTED_LANGS)
 def test_labels_use_one_term_per_concept(lang: str):
-    found = synonyms_used(load_catalogue(), load_terms(), lang)
+    found = synonyms_used(every_label(), load_terms(), lang)
     assert found == [], f"say the report's term instead (key, synonym, term): {found}"
 
 
 def test_category_labels_agree_with_the_noun_they_qualify():
-    found = disagreements(load_catalogue(), load_terms())
+    found = disagreements(every_label(), load_terms())
     assert found == [], f"(key, word, expected ending) per terms.csv: {found}"
 
 
 def test_every_agreement_rule_names_existing_keys_and_a_gender_and_number():
-    keys = list(load_catalogue())
+    keys = list(every_label())
     for term in load_terms():
         if term.keys:
             assert (term.gender_es, term.number_es) in ENDINGS, term.concept
@@ -188,7 +188,7 @@ def test_the_checks_catch_a_synonym_and_a_wrong_gender():
 def test_a_number_never_parts_from_its_percent_sign_or_unit():
     found = [
         (key, lang)
-        for key, texts in load_catalogue().items()
+        for key, texts in every_label().items()
         for lang in SUPPORTED_LANGS
         if SPLITTABLE_UNIT.search(texts[lang])
     ]

@@ -291,7 +291,10 @@ def build_report(
         )
         pool = _warm_kernels(plan, jobs)
         try:
-            with _handed_over(bundle, (baseline, compare), pool) as multiverse_ready:
+            with (
+                i18n.labelling_funding_codes(bundle.funding_codes),  # the data's, not the project's
+                _handed_over(bundle, (baseline, compare), pool) as multiverse_ready,
+            ):
                 durations = _build_into(
                     out_dir,
                     plan,

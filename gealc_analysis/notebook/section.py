@@ -163,10 +163,12 @@ def open_section(
 
     Defaults: every curated plan, baseline = earliest year, compare = latest year,
     output in ``reports/<name>``. A baseline or compare year outside ``years`` is an error
-    that names the years available.
+    that names the years available. From then on the labels of the funding codes are those
+    of this data (a data folder may add a code, labelled in its ``funding_codes.csv``).
     """
     i18n.check_lang(lang)
     bundle = load_validated(data_dir, parse_years(years))  # the build's, or validated here
+    i18n.label_funding_codes(bundle.funding_codes)
     present = list(bundle.years)
     baseline, compare = comparison_years(
         present, baseline_year, compare_year, among="loaded plan years"

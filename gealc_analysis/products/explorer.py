@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from gealc_analysis.core.outputs import write_text_atomically
-from gealc_analysis.data import crosswalk_in_order, vocabulary
+from gealc_analysis.data import crosswalk_in_order
 from gealc_analysis.data.bundle import DataBundle
 from gealc_analysis.data.vocabulary import RESOURCE_KINDS, area_sort_key, split_funding
 from gealc_analysis.words import i18n, markup
@@ -117,9 +117,7 @@ def activity_rows(plans: pd.DataFrame, themes: pd.DataFrame, lang: str) -> list[
     rows = []
     for r in frame.itertuples(index=False):
         year, area_code, theme = int(r.plan_year), str(r.area_code), str(r.theme)
-        codes = tuple(
-            c for c in vocabulary.FUNDING_SOURCES if c in split_funding(_text(r.funding_sources))
-        )
+        codes = tuple(sorted(set(split_funding(_text(r.funding_sources)))))  # canonical order
         venue = i18n.code_label("venue", str(r.venue_mode), lang)
         if _text(r.venue_country):
             venue = f"{venue} ({_text(r.venue_country)})"
@@ -183,8 +181,11 @@ def _text(value: object) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
-def _filters(rows: Sequence[Row], themes: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    """The four filter menus, each listing only what occurs in the data."""
+def _filters(
+    rows: Sequence[Row], themes: pd.DataFrame, lang: str, resource_kinds: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The four filter menus, each listing only what occurs in the data; the resources
+    grouped by their kind (``resource_kinds``: code → kind, from the data's funding codes)."""
     years = sorted({row.year for row in rows})
     areas = list(dict.fromkeys((row.area, f"{row.year} · {row.cells['area']}") for row in rows))
     theme_order = list(dict.fromkeys(crosswalk_in_order(themes)["theme"].astype(str)))
@@ -193,7 +194,7 @@ def _filters(rows: Sequence[Row], themes: pd.DataFrame, lang: str) -> list[dict[
     used = {code for row in rows for code in row.resources}
     groups = []
     for kind in ("cash", "staff_time"):
-        codes = [c for c in vocabulary.FUNDING_SOURCES if RESOURCE_KINDS[c] == kind and c in used]
+        codes = sorted(c for c in used if resource_kinds[c] == kind)
         if codes:
             groups.append(
                 {
@@ -225,9 +226,11 @@ def explorer_html(
     lang: str,
     provenance_text: str,
     twin_href: str | None = None,
+    resource_kinds: Mapping[str, str] = RESOURCE_KINDS,
 ) -> str:
     """The explorer page as one HTML string (styles and script inlined), rendered by the
-    report's one Jinja environment (``templates/explorer.html.j2``)."""
+    report's one Jinja environment (``templates/explorer.html.j2``). ``resource_kinds``:
+    each funding code's kind, from the data's funding codes (the project's by default)."""
     rows = activity_rows(plans, themes, lang)
     years = sorted({row.year for row in rows})
     words = {
@@ -252,7 +255,7 @@ def explorer_html(
         intro=i18n.label("explorer.intro", lang, n=len(rows), years=i18n.format_years(years)),
         twin=twin,
         words=words,
-        filters=_filters(rows, themes, lang),
+        filters=_filters(rows, themes, lang, resource_kinds),
         count=script_words["count"].format(shown=len(rows), total=len(rows)),
         columns=[
             (column, i18n.label(f"explorer.column.{column}", lang)) for column in columns(lang)
@@ -286,5 +289,6 @@ def write_explorer(
         lang=lang,
         provenance_text=provenance_line(provenance, lang),
         twin_href=twin_href,
+        resource_kinds=bundle.resource_kinds,
     )
     return write_text_atomically(Path(out_path), page)

@@ -3,6 +3,12 @@
 Every visible word of a chart comes from here, so a translation fix is a one-line edit of the
 CSV and both languages always carry the same set of keys (the tests enforce it). Codes of the
 controlled vocabularies are labelled under ``<prefix>.<code>`` keys (see ``VOCABULARIES``).
+
+The funding codes are the exception: they are data, each labelled in its row of
+``funding_codes.csv``, and a data folder may add one. Their ``funding.<code>`` labels are the
+labels of the data the report is made from: the project's by default, a build's data folder
+while it builds (:func:`labelling_funding_codes`), a notebook's data once it has it
+(:func:`label_funding_codes`).
 """
 
 from __future__ import annotations
@@ -11,17 +17,23 @@ import csv
 import functools
 import io
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel import numbers as babel_numbers
 
 from gealc_analysis.data import lineage, vocabulary
 from gealc_analysis.measures.funding import RESOURCE_MIXES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SUPPORTED_LANGS: tuple[str, ...] = ("en", "es")
 LABELS_FILE: Path = Path(__file__).resolve().parent / "labels.csv"
@@ -76,11 +88,61 @@ def load_catalogue() -> dict[str, dict[str, str]]:
             raise ValueError(f"Duplicate label key {key!r} in {LABELS_FILE}.")
         catalogue[key] = {lang: row.get(lang) or "" for lang in SUPPORTED_LANGS}
     # The funding codes' labels are data, beside each code and its kind (funding_codes.csv).
-    for code, labels in vocabulary.FUNDING_LABELS.items():
-        if f"funding.{code}" in catalogue:
-            raise ValueError(f"Label key 'funding.{code}' is data (funding_codes.csv).")
-        catalogue[f"funding.{code}"] = {lang: labels.get(lang, "") for lang in SUPPORTED_LANGS}
+    for key in catalogue:
+        if key.startswith(FUNDING_PREFIX):
+            raise ValueError(
+                f"Label key {key!r} is data: label the code in {vocabulary.FUNDING_CODES_FILE}."
+            )
     return catalogue
+
+
+FUNDING_PREFIX = "funding."
+FundingLabels = Mapping[str, Mapping[str, str]]  # code → {lang: label}
+# The process's funding labels (a notebook's data: label_funding_codes) and, over them, those
+# of the build running in this thread (labelling_funding_codes): two builds in two threads
+# of one process each label their own data.
+_PROCESS_FUNDING_LABELS: list[FundingLabels] = [vocabulary.FUNDING_LABELS]
+_BUILD_FUNDING_LABELS: ContextVar[FundingLabels | None] = ContextVar("funding_labels", default=None)
+
+
+def funding_labels_of(codes: pd.DataFrame) -> FundingLabels:
+    """code → {lang: label} of a funding codes table (``label_<lang>`` columns)."""
+    return {
+        str(row["code"]): {lang: str(row.get(f"label_{lang}") or "") for lang in SUPPORTED_LANGS}
+        for row in codes.to_dict("records")
+    }
+
+
+def label_funding_codes(codes: pd.DataFrame) -> None:
+    """From now on, label the funding codes of ``codes`` (a notebook's data: the kernel runs
+    one notebook, on one data folder)."""
+    _PROCESS_FUNDING_LABELS[0] = funding_labels_of(codes)
+
+
+@contextmanager
+def labelling_funding_codes(codes: pd.DataFrame) -> Iterator[None]:
+    """Within the block, in this thread, label the funding codes of ``codes`` (a build's
+    data folder); the labels before it afterwards."""
+    token = _BUILD_FUNDING_LABELS.set(funding_labels_of(codes))
+    try:
+        yield
+    finally:
+        _BUILD_FUNDING_LABELS.reset(token)
+
+
+def _funding_labels() -> FundingLabels:
+    return _BUILD_FUNDING_LABELS.get() or _PROCESS_FUNDING_LABELS[0]
+
+
+def _funding_entry(key: str) -> Mapping[str, str] | None:
+    return _funding_labels().get(key.removeprefix(FUNDING_PREFIX))
+
+
+def every_label() -> dict[str, Mapping[str, str]]:
+    """Every label the report may show, key → {lang: text}: the catalogue's and those of the
+    funding codes in use (under ``funding.<code>``), for the checks of words and glyphs."""
+    funding = {f"{FUNDING_PREFIX}{code}": texts for code, texts in _funding_labels().items()}
+    return {**load_catalogue(), **funding}
 
 
 @dataclass(frozen=True)
@@ -136,11 +198,19 @@ def load_terms() -> tuple[Term, ...]:
 def label(key: str, lang: str = "en", **fmt: object) -> str:
     """The ``lang`` text of ``key``, with ``{placeholders}`` filled from ``fmt`` when given."""
     check_lang(lang)
-    entry = load_catalogue().get(key)
-    if entry is None or not entry[lang]:
-        raise MissingLabelError(
-            f"No {lang!r} label for key {key!r}: add it to {LABELS_FILE} (columns key,en,es)."
-        )
+    if key.startswith(FUNDING_PREFIX):
+        entry = _funding_entry(key)
+        if entry is None or not entry.get(lang):
+            raise MissingLabelError(
+                f"No {lang!r} label for the funding code {key.removeprefix(FUNDING_PREFIX)!r}: "
+                f"give it one in the data's {vocabulary.FUNDING_CODES_FILE} (label_{lang})."
+            )
+    else:
+        entry = load_catalogue().get(key)
+        if entry is None or not entry[lang]:
+            raise MissingLabelError(
+                f"No {lang!r} label for key {key!r}: add it to {LABELS_FILE} (columns key,en,es)."
+            )
     text = entry[lang]
     if not fmt:
         return text

@@ -117,6 +117,27 @@ def slow_modules_first(items: list[pytest.Item]) -> list[pytest.Item]:
     return [item for tests in ordered for item in tests]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def one_commit_per_test_run() -> Iterator[None]:
+    """The project's commit as the test run started, for every build of the run: the
+    footers and the cache keys carry it, so a commit made while the tests run would make a
+    test's build differ from the shared one it is compared with. Another repository's
+    commit (a test's own) is read as usual."""
+    from gealc_analysis.core import provenance
+
+    read = provenance.git_commit
+    project = paths.PROJECT_ROOT.resolve()
+    at_start = read(project)
+
+    def pinned(repo_dir: Path = project) -> str | None:
+        return at_start if Path(repo_dir).resolve() == project else read(repo_dir)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(provenance, "git_commit", pinned)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def no_stop_left_behind() -> Iterator[None]:
     """A build stopped in this process (a test's Ctrl-C, a recorded signal) leaves the

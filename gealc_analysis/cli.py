@@ -33,7 +33,7 @@ from gealc_analysis.build.errors import (
 )
 from gealc_analysis.build.execute import DEFAULT_CELL_TIMEOUT
 from gealc_analysis.build.folders import DEFAULT_LOCK_TIMEOUT
-from gealc_analysis.build.kernel import request_stop
+from gealc_analysis.build.kernel import raise_if_stop_requested, request_stop
 from gealc_analysis.build.publish import signal_handlers
 from gealc_analysis.core import paths, provenance
 from gealc_analysis.core.links import LOOP_WORDS, is_symlink_loop
@@ -480,7 +480,9 @@ def _guarded(command: str, handler: Callable[[], int]) -> int:
     """Run one command: exit codes per :data:`EXIT_CODES`, never a traceback on screen."""
     try:
         with _signals_stop_cleanly():
-            return handler()
+            code = handler()
+            raise_if_stop_requested()  # a stop whose raise was swallowed after the last look
+            return code
     except KeyboardInterrupt as stop:
         name = getattr(stop, "name", "SIGINT")
         code = getattr(stop, "exit_code", EXIT_SIGINT)

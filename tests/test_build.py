@@ -238,10 +238,12 @@ def test_build_reports_progress_per_notebook(good: Build) -> None:
     products = re.compile(r"\[(en|es)\] (brief\.pdf|explorer\.html) written")
     assert len([m for m in good.messages if products.fullmatch(m)]) == 4, good.messages
     messages = [m for m in good.messages if not products.fullmatch(m)]
+    # Both languages' notebooks share one queue: each is announced as the run starts.
     assert messages[0].startswith("Building the report in English: 2 section(s)"), messages
-    assert re.fullmatch(r"\[en\] \[1/2\] 01_simple … done in \d+\.\d s", messages[1])
-    assert re.fullmatch(r"\[en\] \[2/2\] 02_second … done in \d+\.\d s", messages[2])
-    assert messages[3].startswith("Construyendo el informe en español: 2 sección(es)")
+    assert messages[1].startswith("Construyendo el informe en español: 2 sección(es)")
+    assert re.fullmatch(r"\[en\] \[1/2\] 01_simple … done in \d+\.\d s", messages[2])
+    assert re.fullmatch(r"\[en\] \[2/2\] 02_second … done in \d+\.\d s", messages[3])
+    assert re.fullmatch(r"\[es\] \[1/2\] 01_simple … done in \d+\.\d s", messages[4])
 
 
 def test_notebooks_receive_the_build_parameters(good: Build) -> None:
@@ -403,6 +405,38 @@ def test_unknown_only_name_fails_before_validation(tmp_path: Path, good: Build) 
 
 
 # --------------------------------------------------------------------------- partial and parallel
+
+
+def test_a_multiverse_that_fails_fails_the_build_even_where_no_page_reads_it(
+    tmp_path: Path, good: Build, executor: FakeExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A section run again on unchanged inputs re-renders its own pages only (no index, no
+    brief: nothing reads the headlines); the multiverse computed beside the kernels still
+    has to succeed before the report is replaced."""
+    from gealc_analysis.build import pipeline
+
+    @contextmanager
+    def failing_multiverse(*_: object) -> Iterator[object]:
+        def multiverse_ready() -> None:
+            raise RuntimeError("no multiverse")
+
+        yield multiverse_ready
+
+    monkeypatch.setattr(pipeline, "_handed_over", failing_multiverse)
+    out = tmp_path / "report"
+    shutil.copytree(good.out, out)
+    before = snapshot(out)
+    with pytest.raises(BuildError, match="no multiverse"):
+        build_report(
+            out,
+            data_dir=good.data_dir,
+            notebooks_dir=good.notebooks_dir,
+            only=["second"],
+            lang="en",
+            force=True,
+            progress=lambda message: None,
+        )
+    assert snapshot(out) == before
 
 
 def test_only_with_lang_rebuilds_that_section_in_that_language_only(

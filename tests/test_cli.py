@@ -541,6 +541,23 @@ def test_two_concurrent_partial_builds_into_one_folder_keep_both_updates(
     assert all(after[stem] > before[stem] for stem in before), (before, after)
 
 
+def test_a_stop_swallowed_in_a_command_without_a_look_still_stops_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A signal's raise swallowed where nothing looks again (here in ``validate``; in a build,
+    after its last look) is raised as the command ends: the command says it was stopped and
+    exits with the signal's code, not 0."""
+    summaries = cli.plan_summary_lines
+
+    def swallowed_signal(*args: object) -> list[str]:
+        kernel.request_stop(cli._Stopped("SIGTERM", 143))  # recorded, never raised here
+        return summaries(*args)
+
+    monkeypatch.setattr(cli, "plan_summary_lines", swallowed_signal)
+    assert cli.main(["validate", str(paths.CURATED_DIR)]) == 143
+    assert "gealc-report validate: stopped by SIGTERM" in capsys.readouterr().err
+
+
 def test_a_stop_whose_raise_was_swallowed_still_stops_the_build_at_the_next_look(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,7 @@ import pytest
 from conftest import notebooks_folder
 from fakes import FakeExecutor
 
+from gealc_analysis.build.errors import BuildError
 from gealc_analysis.build.run import Batch, run_batches
 
 WAIT = 10.0  # seconds a step waits for a notebook to start before the test fails
@@ -112,3 +113,36 @@ def test_a_stop_recorded_while_a_notebook_runs_starts_no_other(
     finally:
         kernel.allow_kernels()  # the stop was this test's only
     assert [stem for stem, _lang in starts.executor.runs] == ["01_simple"]
+
+
+@pytest.mark.parametrize("stop", [BuildError("the brief does not fit"), KeyboardInterrupt()])
+def test_notebooks_the_build_stops_are_not_reported_as_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: BaseException
+) -> None:
+    """A step that fails (a brief that does not fit) or a signal stops the build while a
+    notebook runs: its kernel is killed, which is not the notebook failing."""
+    from gealc_analysis.build import kernel
+
+    executor = FakeExecutor(hang={"01_simple"}).install(monkeypatch)
+    said: list[str] = []
+    queue = [
+        Batch(
+            lang="en",
+            notebooks=[notebooks_folder(tmp_path, "01_simple", "02_second") / "01_simple.ipynb"],
+            staging=tmp_path / "staging" / "en",
+            parameters={"lang": "en"},
+            progress=said.append,
+        )
+    ]
+
+    def meanwhile() -> Iterator[None]:
+        assert executor.hanging.wait(WAIT)
+        yield
+        raise stop
+
+    try:
+        with pytest.raises(type(stop)):
+            run_batches(queue, jobs=1, cell_timeout=60, meanwhile=meanwhile())
+    finally:
+        kernel.allow_kernels()  # the stop was this test's only
+    assert said == []

@@ -557,6 +557,7 @@ def _build_into(
         durations = site.build_languages(
             staging, plan, run=run, progress=progress, findings_ready=multiverse_ready
         )
+        multiverse_ready()  # also when no page read it: its error fails the build, unswapped
         if pool is not None:
             pool.close()  # every kernel of the build has exited before the report is swapped in
         if plan.root:

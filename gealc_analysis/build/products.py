@@ -2,9 +2,9 @@
 researchers' activities explorer (``gealc_analysis.products.brief`` and
 ``gealc_analysis.products.explorer``).
 
-The build calls them once per language after the notebooks, with the build's data bundle and
-the same provenance record as the pages, and the index links what they wrote; this is the
-only place that calls them.
+The build calls them once per language while the first notebooks run (they read none), with
+the build's data bundle and the same provenance record as the pages, and the index links what
+they wrote; this is the only place that calls them.
 
 All or nothing: a product that cannot be written fails the build, like a notebook that
 fails, so the last good report (its brief included) stays as it was. A brief the data makes

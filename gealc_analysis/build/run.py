@@ -86,7 +86,7 @@ class Batch:
     staging: Path
     parameters: Mapping[str, Any]
     progress: Callable[[str], None]
-    announce: Callable[[], None] = lambda: None  # said once, before its first notebook starts
+    announce: Callable[[], None] = lambda: None  # said once, as the run starts
 
 
 def run_batches(
@@ -117,19 +117,21 @@ def run_batches(
     the next ones (a kernel is never shared: each is shut down after its notebook).
 
     The notebooks run in worker threads (one when ``jobs`` is 1), which also report each
-    notebook's start and end, so this thread only waits and writes pages: a Ctrl-C or
-    SIGTERM reaches it, which starts nothing new and stops the running kernels. On the first
-    failure no further notebook starts (those running finish) and no further step is taken;
-    the failure raised is the first in batch and notebook order, its ``lang`` set to its
-    batch's.
+    notebook's end, so this thread only waits and writes pages: a Ctrl-C or SIGTERM reaches
+    it, which starts nothing new and stops the running kernels (not reported as failed: the
+    build stopped them). Each batch is announced as the run starts. On the first failure no
+    further notebook starts (those running finish) and no further step is taken; the failure
+    raised is the first in batch and notebook order, its ``lang`` set to its batch's.
     """
     queue = [(index, nb) for index, batch in enumerate(batches) for nb in batch.notebooks]
     durations: list[dict[str, float]] = [{} for _ in batches]
     done = [0] * len(batches)
     failures: dict[tuple[int, int], NotebookFailed] = {}
     failed = threading.Event()
-    reporting = threading.Lock()  # the jobs' start and end messages, in the order they happen
-    announced: set[int] = set()
+    # Set once the build stops (a signal, a step that failed): the kernels it kills then are
+    # not failures of their notebooks, and are not reported as such.
+    stopping = threading.Event()
+    reporting = threading.Lock()  # the jobs' end messages, in the order they happen
     folders = {notebook.parent for _, notebook in queue}
     own_pool = pool is None
     if pool is None and len(folders) == 1:
@@ -138,6 +140,8 @@ def run_batches(
     def report(index: int, notebook: Path, outcome: float | NotebookFailed) -> None:
         batch = batches[index]
         with reporting:
+            if stopping.is_set():
+                return
             done[index] += 1
             _report(batch.progress, done[index], len(batch.notebooks), notebook.stem, outcome)
 
@@ -146,10 +150,6 @@ def run_batches(
             return None  # another notebook failed, or the build is stopping: not started
         raise_if_stop_requested()  # a stop whose raise was swallowed: not started either
         batch = batches[index]
-        with reporting:
-            if index not in announced:
-                announced.add(index)
-                batch.announce()
         try:
             with warm_kernels_for_this_thread(pool):
                 seconds = run_notebook(notebook, batch.staging, batch.parameters, cell_timeout)
@@ -173,6 +173,9 @@ def run_batches(
 
     try:
         raise_if_stop_requested()
+        for batch in batches:  # the languages' notebooks share one queue: all start now
+            if batch.notebooks:
+                batch.announce()
         # In order: the executor's threads take the notebooks first in, first out.
         submitted = {executor.submit(run, index, nb): (index, nb) for index, nb in queue}
         running = set(submitted)
@@ -198,8 +201,10 @@ def run_batches(
                     steps.append(iter(batch_done(batch) or ()))
             if steps and not failed.is_set():
                 take_a_step()
-    except BaseException:  # Ctrl-C or SIGTERM: start nothing new, stop the running kernels
+    except BaseException:  # Ctrl-C, SIGTERM or a failed step: start nothing, stop the kernels
         failed.set()
+        with reporting:
+            stopping.set()
         executor.shutdown(wait=False, cancel_futures=True)
         stop_running_kernels()
         executor.shutdown(wait=True)

@@ -221,8 +221,8 @@ def write_root(
 ) -> None:
     """The landing page of ``languages`` (those the report holds once built), the stylesheet
     and the report-wide ``provenance.json``. Nothing in them comes from a notebook, so the
-    build writes them before its notebooks run, not in the single-threaded time after the
-    last one."""
+    build writes them while its first notebooks run, not in the single-threaded time after
+    the last one."""
     (report / ASSETS_DIR).mkdir(exist_ok=True)
     stylesheet = pages.stylesheet_text() + files.font_face_css()  # + the charts' font
     (report / ASSETS_DIR / "report.css").write_text(stylesheet, encoding="utf-8")
@@ -338,8 +338,10 @@ def build_languages(
 ) -> dict[str, float]:
     """Run the notebooks once per language into ``staging/<lang>/``, writing each language's
     pages (of ``plan.render``) as soon as its notebooks ran, while the next language's run;
-    then the pages of languages only rendered; seconds per stem. The data copies, the landing
-    page and the report's provenance record (when ``plan.root``) are written first.
+    then the pages of languages only rendered; seconds per stem. The data copies are made
+    first; the landing page and the report's provenance record (when ``plan.root``), then
+    each language's brief and explorer, while the first notebooks run. What reads the
+    headlines waits for ``findings_ready()`` (the multiverse, computed meanwhile).
 
     A language neither run nor rendered is left exactly as it was in the staging folder
     (seeded from the current report), so ``--lang es`` never runs ``en/``; it re-renders

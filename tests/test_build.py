@@ -233,10 +233,17 @@ def test_build_result_lists_sections_pages_and_durations_in_notebook_order(good:
     assert result.total_seconds >= sum(result.durations.values())
 
 
+PRODUCTS = ("brief.pdf", "explorer.html")
+
+
 def test_build_reports_progress_per_notebook(good: Build) -> None:
-    # The products (read no notebook) are written, and said so, while the notebooks run.
+    # The products (they read no notebook) are written while the notebooks run, and said
+    # to be once the language's index links them, after its notebooks.
     products = re.compile(r"\[(en|es)\] (brief\.pdf|explorer\.html) written")
-    assert len([m for m in good.messages if products.fullmatch(m)]) == 4, good.messages
+    said = [m for m in good.messages if products.fullmatch(m)]
+    assert said == [f"[{lang}] {name} written" for lang in ("en", "es") for name in PRODUCTS]
+    last_english = max(i for i, m in enumerate(good.messages) if m.startswith("[en] [2/2]"))
+    assert good.messages.index("[en] brief.pdf written") > last_english
     messages = [m for m in good.messages if not products.fullmatch(m)]
     # Both languages' notebooks share one queue: each is announced as the run starts.
     assert messages[0].startswith("Building the report in English: 2 section(s)"), messages
@@ -332,6 +339,7 @@ def test_a_failed_build_stops_before_the_next_notebook(failed: Build) -> None:
     assert not (failed_dir(failed.out) / "en" / "notebooks" / "02_second.ipynb").exists()
     notebook_lines = [m for m in failed.messages if re.match(r"\[en\] \[\d/2\]", m)]
     assert len(notebook_lines) == 1, failed.messages  # nothing about 02_second
+    assert not [m for m in failed.messages if "written" in m]  # no brief it does not publish
     assert notebook_lines[0].startswith("[en] [1/2] 01_broken … FAILED after"), notebook_lines
     assert not list(failed.root.glob("report.partial-*"))
 

@@ -377,6 +377,9 @@ def build_languages(
     to_render = plan.languages if plan.render is None else plan.render
     whole = [language for language in to_render if plan.pages_only.get(language) is None]
     products: dict[str, tuple[pages.Link, ...]] = {}
+    # What the products' writing said, said once the language's index links them: a build
+    # that fails or is stopped meanwhile never claims a brief it does not publish.
+    said: dict[str, list[str]] = {language: [] for language in whole}
     rendered: set[str] = set()
 
     @functools.cache
@@ -410,7 +413,7 @@ def build_languages(
                 lang=language,
                 languages=present,
                 prov=plan.record(language, present),
-                progress=progress,
+                progress=said[language].append,
                 headlines=headlines(),
             )
             yield
@@ -434,6 +437,8 @@ def build_languages(
         except NotebookFailed as failure:
             failure.lang = language
             raise
+        for message in said.pop(language, []):
+            progress(message)
         rendered.add(language)
 
     def language_ran(batch: Batch) -> Iterator[None] | None:

@@ -42,6 +42,7 @@ from gealc_analysis.data.bundle import DataBundle, load_bundle
 from gealc_analysis.products import brief
 
 YEARS = [2020, 2024]
+PRODUCTS = ("brief.pdf", "explorer.html")  # what a language writes beside its pages
 
 
 def recording(calls: list) -> object:
@@ -231,9 +232,6 @@ def test_build_result_lists_sections_pages_and_durations_in_notebook_order(good:
     assert all(result.html[stem].is_file() for stem in result.sections)
     assert result.index.is_file()
     assert result.total_seconds >= sum(result.durations.values())
-
-
-PRODUCTS = ("brief.pdf", "explorer.html")
 
 
 def test_build_reports_progress_per_notebook(good: Build) -> None:

@@ -403,13 +403,12 @@ def build_languages(
             )
             yield
         for language in whole:
-            shown = {**plan.common, "lang": language}
             (staging / language).mkdir(exist_ok=True)  # before its first notebook makes it
             products[language] = write_products(
                 staging / language,
                 bundle=plan.bundle,
-                baseline_year=int(shown["baseline_year"]),
-                compare_year=int(shown["compare_year"]),
+                baseline_year=int(plan.common["baseline_year"]),
+                compare_year=int(plan.common["compare_year"]),
                 lang=language,
                 languages=present,
                 prov=plan.record(language, present),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from gealc_analysis.core import paths
@@ -64,10 +65,24 @@ RESOURCE_KINDS: dict[str, str] = {
     **{code: CASH for code in CASH_SOURCES},
     **{code: STAFF_TIME for code in STAFF_TIME_SOURCES},
 }
-# Each code's label by language, from the same file (the words layer's catalogue adds them).
-FUNDING_LABELS: dict[str, dict[str, str]] = {
-    row["code"]: {"en": row["label_en"], "es": row["label_es"]} for row in _FUNDING
-}
+
+
+def funding_labels(rows: Iterable[Mapping[str, object]]) -> dict[str, dict[str, str]]:
+    """code → {lang: label} of funding-code rows (their ``label_<lang>`` cells): the project's
+    file below, a data folder's table in the words layer."""
+    return {
+        str(row["code"]): {
+            column.removeprefix("label_"): text if isinstance(text, str) else ""
+            for column, text in row.items()
+            if column.startswith("label_")
+        }
+        for row in rows
+    }
+
+
+# Each code's label by language, from the same file (the words layer labels the codes of the
+# data in use, these by default).
+FUNDING_LABELS: dict[str, dict[str, str]] = funding_labels(_FUNDING)
 
 # The three ways the report counts dependence on a funding source (analysis.funding_dependence):
 # any activity naming it; 1/k of an activity with k sources; activities naming it alone.

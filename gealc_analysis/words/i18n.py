@@ -105,25 +105,17 @@ _PROCESS_FUNDING_LABELS: list[FundingLabels] = [vocabulary.FUNDING_LABELS]
 _BUILD_FUNDING_LABELS: ContextVar[FundingLabels | None] = ContextVar("funding_labels", default=None)
 
 
-def funding_labels_of(codes: pd.DataFrame) -> FundingLabels:
-    """code → {lang: label} of a funding codes table (``label_<lang>`` columns)."""
-    return {
-        str(row["code"]): {lang: str(row.get(f"label_{lang}") or "") for lang in SUPPORTED_LANGS}
-        for row in codes.to_dict("records")
-    }
-
-
 def label_funding_codes(codes: pd.DataFrame) -> None:
     """From now on, label the funding codes of ``codes`` (a notebook's data: the kernel runs
     one notebook, on one data folder)."""
-    _PROCESS_FUNDING_LABELS[0] = funding_labels_of(codes)
+    _PROCESS_FUNDING_LABELS[0] = vocabulary.funding_labels(codes.to_dict("records"))
 
 
 @contextmanager
 def labelling_funding_codes(codes: pd.DataFrame) -> Iterator[None]:
     """Within the block, in this thread, label the funding codes of ``codes`` (a build's
     data folder); the labels before it afterwards."""
-    token = _BUILD_FUNDING_LABELS.set(funding_labels_of(codes))
+    token = _BUILD_FUNDING_LABELS.set(vocabulary.funding_labels(codes.to_dict("records")))
     try:
         yield
     finally:

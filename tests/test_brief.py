@@ -15,6 +15,9 @@ import math
 import re
 import shutil
 import subprocess
+import threading
+import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -521,6 +524,35 @@ def test_the_stand_in_a_scale_is_tried_with_has_the_size_of_the_chart_at_that_sc
         assert stand_w / stand_h == pytest.approx(chart_w / chart_h, rel=1e-4), scale
         assert stand_h == pytest.approx(height_in * 72, abs=1e-3)  # written to 1/1000 pt
     assert tried, "the chart lays out at some scale"
+
+
+@pytest.mark.filterwarnings("ignore:a kernel client's deprecation:DeprecationWarning")
+def test_another_threads_warnings_do_not_decide_how_the_chart_lays_out(real_bundle):
+    """The build lays the brief's chart out while its notebooks' threads run, and warning
+    filters are the process's: what another thread warns of meanwhile (a kernel client's
+    deprecation) is caught with the figure's own warnings and must not count as one. (A CI
+    run failed so: the chart laid out when a scale was chosen, and not when it was saved.)"""
+    by_year = funding.exposure_by(real_bundle.plans, real_bundle.themes, "idb", by="year")
+    fig = exposure.plot_exposure(by_year, lang="en")
+    scale = next(s for s in brief.chart_scales(fig) if brief.chart_height_in(fig, s))
+    quiet = brief.chart_height_in(fig, scale)
+    stop = threading.Event()
+
+    def warn_meanwhile() -> None:
+        while not stop.is_set():
+            warnings.warn("a kernel client's deprecation", DeprecationWarning, stacklevel=1)
+            time.sleep(0.0005)
+
+    elsewhere = threading.Thread(target=warn_meanwhile, daemon=True)
+    elsewhere.start()
+    try:
+        noisy = [brief.chart_height_in(fig, scale) for _ in range(3)]
+        printed = brief.print_chart(fig, scale)
+    finally:
+        stop.set()
+        elsewhere.join()
+    assert noisy == [quiet] * 3
+    assert printed is not None and printed[1] == quiet
 
 
 # --------------------------------------------------------------------------- the printed pages

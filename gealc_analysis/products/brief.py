@@ -249,7 +249,7 @@ def _at_print_width(fig: Figure, scale: float, *, save: bool) -> tuple[bytes | N
         fig.set_size_inches(TEXT_WIDTH_IN / scale, height)
         try:
             fig.draw_without_rendering()
-            clean = not caught and _laid_out_cleanly(fig)
+            clean = not _figure_warnings(caught) and _laid_out_cleanly(fig)
             buffer = io.BytesIO()
             if clean and save:
                 fig.savefig(buffer, format="svg", metadata=files.FIGURE_METADATA["svg"])
@@ -258,6 +258,22 @@ def _at_print_width(fig: Figure, scale: float, *, save: bool) -> tuple[bytes | N
     if not clean:
         return None, None
     return (files.stable_svg_ids(buffer.getvalue()) if save else None), height * scale
+
+
+_MATPLOTLIB_DIR = Path(matplotlib.__file__).resolve().parent
+
+
+def _figure_warnings(caught: Sequence[warnings.WarningMessage]) -> list[warnings.WarningMessage]:
+    """The warnings of laying the figure out: raised in matplotlib, or by it on behalf of this
+    module, its caller (``warn_external``). Warning filters are the process's, so what other
+    threads warn of meanwhile is caught too: the build lays the chart out while its
+    notebooks' threads run, and a kernel client's deprecation says nothing of the figure."""
+    return [
+        caught_warning
+        for caught_warning in caught
+        if Path(caught_warning.filename).resolve() == Path(__file__).resolve()
+        or _MATPLOTLIB_DIR in Path(caught_warning.filename).resolve().parents
+    ]
 
 
 def stand_in_svg(height_in: float) -> bytes:
